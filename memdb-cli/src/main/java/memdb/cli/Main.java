@@ -1,0 +1,2 @@
+package memdb.cli;
+public final class Main { public static void main(String[] args) { System.out.println("memdb"); } }

@@ -1,0 +1,79 @@
+package memdb.protocol;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Encodes and decodes whole frames (docs/protocol.md §2):
+ * <pre>
+ *   length:u32 | magic:u8 = 0xDB | version:u8 = 1 | opcode:u8 | flags:u8 | requestId:u32 | lamport:u64 | payload
+ * </pre>
+ * {@code length} counts the bytes after itself (header + payload), so it is at least {@link #HEADER_BYTES}.
+ * Decoding is strict: a payload must be consumed exactly, and any defect is a {@link ProtocolException}
+ * (carrying the request id once the header has been read); nothing else escapes.
+ */
+public final class FrameCodec {
+    public static final int MAGIC = 0xDB;
+    public static final int VERSION = 1;
+    public static final int LENGTH_FIELD_BYTES = 4;
+    /** magic, version, opcode, flags, request id, lamport. */
+    public static final int HEADER_BYTES = 1 + 1 + 1 + 1 + 4 + 8;
+    /** Default limit on {@code length}: a 1 MiB value plus a 1 KiB key and room to spare. */
+    public static final int FRAME_BYTES_MAX_DEFAULT = 8 * 1024 * 1024;
+
+    private FrameCodec() {}
+
+    /** Writes the whole frame, length prefix included. */
+    public static void encode(Envelope envelope, ByteBuf out) {
+        int lengthIndex = out.writerIndex();
+        out.writeInt(0);
+        out.writeByte(MAGIC);
+        out.writeByte(VERSION);
+        out.writeByte(envelope.opcode().code());
+        out.writeByte(envelope.flags());
+        out.writeInt(envelope.requestId());
+        out.writeLong(envelope.lamport());
+        envelope.message().encode(out);
+        out.setInt(lengthIndex, out.writerIndex() - lengthIndex - LENGTH_FIELD_BYTES);
+    }
+
+    /** Decodes one frame body: the bytes after the length prefix, exactly. */
+    public static Envelope decode(ByteBuf frame) {
+        if (frame.readableBytes() < HEADER_BYTES) {
+            throw Wire.malformed("frame of " + frame.readableBytes() + " bytes is shorter than the header");
+        }
+        int magic = frame.readUnsignedByte();
+        if (magic != MAGIC) throw Wire.malformed(String.format("bad magic 0x%02X (expected 0xDB)", magic));
+        int version = frame.readUnsignedByte();
+        int opcodeByte = frame.readUnsignedByte();
+        int flags = frame.readUnsignedByte();
+        int requestId = frame.readInt();
+        long lamport = frame.readLong();
+        if (version != VERSION) {
+            throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION,
+                    "protocol version " + version + " is not supported (this node speaks " + VERSION + ")", requestId);
+        }
+        Opcode opcode = Opcode.fromWire(opcodeByte);
+        if (opcode == null) {
+            throw new ProtocolException(ErrorCode.UNKNOWN_OPCODE, String.format("unknown opcode 0x%02X", opcodeByte), requestId);
+        }
+        try {
+            if ((flags & ~Envelope.FLAGS_KNOWN) != 0) throw Wire.malformed(String.format("unknown flags 0x%02X", flags));
+            if (lamport < 0) throw Wire.malformed("negative lamport time");
+            Message message = decodePayload(opcode, flags, frame);
+            if (frame.isReadable()) {
+                throw Wire.malformed(frame.readableBytes() + " unexpected bytes after the " + opcode + " payload");
+            }
+            return new Envelope(opcode, flags, requestId, lamport, message);
+        } catch (ProtocolException e) {
+            throw new ProtocolException(e.code(), e.getMessage(), requestId);
+        }
+    }
+
+    private static Message decodePayload(Opcode opcode, int flags, ByteBuf payload) {
+        boolean response = (flags & Envelope.FLAG_RESPONSE) != 0;
+        boolean error = (flags & Envelope.FLAG_ERROR) != 0;
+        if (error && !response) throw Wire.malformed("ERROR flag without RESPONSE flag");
+        if (error) return Responses.Error.decode(payload);
+        return response ? opcode.decodeResponse(payload) : opcode.decodeRequest(payload);
+    }
+}

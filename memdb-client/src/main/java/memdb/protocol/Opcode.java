@@ -1,0 +1,53 @@
+package memdb.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.util.function.Function;
+
+/**
+ * The opcode space (docs/protocol.md §4). Ranges are reserved so that later message families have
+ * room: 0x01-0x0F connection, 0x10-0x1F plain keys, 0x20-0x2F counters, 0x30-0x3F CAS and Paxos,
+ * 0x40-0x5F cluster (gossip, replication, streaming), 0x60-0x6F administration.
+ * Each opcode knows how to read its request and its (success) response payloads.
+ */
+public enum Opcode {
+    AUTH(0x01, Requests.Auth::decode, Responses.Authenticated::decode),
+    PING(0x02, Requests.Ping::decode, Responses.Ok::decode),
+    GET(0x10, Requests.Get::decode, Responses.Value::decode),
+    SET(0x11, Requests.Set::decode, Responses.Written::decode),
+    DELETE(0x12, Requests.Delete::decode, Responses.Written::decode),
+    CONTAINS(0x13, Requests.Contains::decode, Responses.Bool::decode);
+
+    private static final Opcode[] BY_CODE = new Opcode[256];
+
+    static {
+        for (Opcode op : values()) BY_CODE[op.code] = op;
+    }
+
+    private final int code;
+    private final Function<ByteBuf, ? extends Request> requestDecoder;
+    private final Function<ByteBuf, ? extends Response> responseDecoder;
+
+    Opcode(int code, Function<ByteBuf, ? extends Request> requestDecoder,
+           Function<ByteBuf, ? extends Response> responseDecoder) {
+        this.code = code;
+        this.requestDecoder = requestDecoder;
+        this.responseDecoder = responseDecoder;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The opcode for a wire byte, or null when it is not one of ours. */
+    public static Opcode fromWire(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+
+    Request decodeRequest(ByteBuf payload) {
+        return requestDecoder.apply(payload);
+    }
+
+    Response decodeResponse(ByteBuf payload) {
+        return responseDecoder.apply(payload);
+    }
+}

@@ -1,0 +1,7 @@
+package memdb.protocol;
+
+/** A request; its opcode identifies it on the wire. */
+public sealed interface Request extends Message
+        permits Requests.Auth, Requests.Ping, Requests.Get, Requests.Set, Requests.Delete, Requests.Contains {
+    Opcode opcode();
+}

@@ -1,0 +1,100 @@
+package memdb.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+
+/** The request records of protocol v1 (docs/protocol.md §5). */
+public final class Requests {
+    private Requests() {}
+
+    /** Authenticates the connection with the cluster's key; nothing else is served before it. */
+    public record Auth(byte[] authKey) implements Request {
+        public Opcode opcode() { return Opcode.AUTH; }
+
+        public void encode(ByteBuf out) { Wire.writeBlob(out, authKey); }
+
+        static Auth decode(ByteBuf in) { return new Auth(Wire.readBlob(in)); }
+
+        @Override public boolean equals(Object o) { return o instanceof Auth a && Arrays.equals(authKey, a.authKey); }
+
+        @Override public int hashCode() { return Arrays.hashCode(authKey); }
+
+        /** Never shows the key. */
+        @Override public String toString() { return "Auth[" + authKey.length + " bytes]"; }
+    }
+
+    public record Ping() implements Request {
+        public Opcode opcode() { return Opcode.PING; }
+
+        public void encode(ByteBuf out) {}
+
+        static Ping decode(ByteBuf in) { return new Ping(); }
+    }
+
+    public record Get(Key key, Consistency consistency) implements Request {
+        public Opcode opcode() { return Opcode.GET; }
+
+        public void encode(ByteBuf out) {
+            out.writeByte(consistency.wireCode());
+            Wire.writeKey(out, key);
+        }
+
+        static Get decode(ByteBuf in) {
+            Consistency consistency = Consistency.fromWire(Wire.readUnsignedByte(in));
+            return new Get(Wire.readKey(in), consistency);
+        }
+    }
+
+    public record Set(Key key, byte[] value, Consistency consistency) implements Request {
+        public Opcode opcode() { return Opcode.SET; }
+
+        public void encode(ByteBuf out) {
+            out.writeByte(consistency.wireCode());
+            Wire.writeKey(out, key);
+            Wire.writeBlob(out, value);
+        }
+
+        static Set decode(ByteBuf in) {
+            Consistency consistency = Consistency.fromWire(Wire.readUnsignedByte(in));
+            Key key = Wire.readKey(in);
+            return new Set(key, Wire.readBlob(in), consistency);
+        }
+
+        @Override public boolean equals(Object o) {
+            return o instanceof Set s && key.equals(s.key) && Arrays.equals(value, s.value)
+                    && consistency == s.consistency;
+        }
+
+        @Override public int hashCode() { return key.hashCode() * 31 + Arrays.hashCode(value); }
+
+        @Override public String toString() { return "Set[" + key + ", " + value.length + " bytes, " + consistency + "]"; }
+    }
+
+    public record Delete(Key key, Consistency consistency) implements Request {
+        public Opcode opcode() { return Opcode.DELETE; }
+
+        public void encode(ByteBuf out) {
+            out.writeByte(consistency.wireCode());
+            Wire.writeKey(out, key);
+        }
+
+        static Delete decode(ByteBuf in) {
+            Consistency consistency = Consistency.fromWire(Wire.readUnsignedByte(in));
+            return new Delete(Wire.readKey(in), consistency);
+        }
+    }
+
+    public record Contains(Key key, Consistency consistency) implements Request {
+        public Opcode opcode() { return Opcode.CONTAINS; }
+
+        public void encode(ByteBuf out) {
+            out.writeByte(consistency.wireCode());
+            Wire.writeKey(out, key);
+        }
+
+        static Contains decode(ByteBuf in) {
+            Consistency consistency = Consistency.fromWire(Wire.readUnsignedByte(in));
+            return new Contains(Wire.readKey(in), consistency);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package memdb.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reading and writing the protocol's field types (docs/protocol.md §3). Every read checks that the
+ * bytes are there and throws a MALFORMED_FRAME {@link ProtocolException} otherwise, so that no
+ * IndexOutOfBoundsException ever escapes a decoder.
+ */
+public final class Wire {
+    private Wire() {}
+
+    public static void writeKey(ByteBuf out, Key key) {
+        out.writeShort(key.length());
+        out.writeBytes(key.bytes());
+    }
+
+    public static Key readKey(ByteBuf in) {
+        return Key.wrap(readBytes(in, readUnsignedShort(in)));
+    }
+
+    public static void writeBlob(ByteBuf out, byte[] value) {
+        out.writeInt(value.length);
+        out.writeBytes(value);
+    }
+
+    public static byte[] readBlob(ByteBuf in) {
+        int length = readInt(in);
+        if (length < 0) throw malformed("negative length " + length);
+        return readBytes(in, length);
+    }
+
+    public static void writeString(ByteBuf out, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(bytes.length, 0xFFFF);
+        out.writeShort(length);
+        out.writeBytes(bytes, 0, length);
+    }
+
+    public static String readString(ByteBuf in) {
+        return new String(readBytes(in, readUnsignedShort(in)), StandardCharsets.UTF_8);
+    }
+
+    public static void writeTimestamp(ByteBuf out, Timestamp ts) {
+        out.writeLong(ts.lamport());
+        out.writeShort(ts.nodeId());
+    }
+
+    public static Timestamp readTimestamp(ByteBuf in) {
+        long lamport = readLong(in);
+        if (lamport < 0) throw malformed("negative lamport time");
+        return new Timestamp(lamport, readUnsignedShort(in));
+    }
+
+    public static boolean readBoolean(ByteBuf in) {
+        int b = readUnsignedByte(in);
+        if (b > 1) throw malformed("boolean byte must be 0 or 1, got " + b);
+        return b == 1;
+    }
+
+    public static int readUnsignedByte(ByteBuf in) {
+        need(in, 1);
+        return in.readUnsignedByte();
+    }
+
+    public static int readUnsignedShort(ByteBuf in) {
+        need(in, 2);
+        return in.readUnsignedShort();
+    }
+
+    public static int readInt(ByteBuf in) {
+        need(in, 4);
+        return in.readInt();
+    }
+
+    public static long readLong(ByteBuf in) {
+        need(in, 8);
+        return in.readLong();
+    }
+
+    public static byte[] readBytes(ByteBuf in, int length) {
+        need(in, length);
+        byte[] bytes = new byte[length];
+        in.readBytes(bytes);
+        return bytes;
+    }
+
+    private static void need(ByteBuf in, int bytes) {
+        if (in.readableBytes() < bytes) {
+            throw malformed("payload ends early: needs " + bytes + " more bytes, has " + in.readableBytes());
+        }
+    }
+
+    public static ProtocolException malformed(String message) {
+        return new ProtocolException(ErrorCode.MALFORMED_FRAME, message);
+    }
+}

@@ -1,0 +1,57 @@
+package memdb.oplog;
+
+import memdb.protocol.Key;
+import memdb.protocol.Timestamp;
+
+/**
+ * The node's write-ahead operation log, as the core sees it (docs/oplog.md).
+ *
+ * <p>Ordering rule: the core thread {@link #append}s the records of a batch of changes it has applied,
+ * then calls {@link #commit} once with the code that sends the batch's replies. {@code commit} runs that
+ * code only after every record appended so far is as durable as the fsync policy promises
+ * ({@code always}: on disk, fsynced; {@code everysec}/{@code no}: written to the OS). Many writers'
+ * records thus share one fsync (group commit). Both methods are called from the core thread only;
+ * {@code afterDurable} may run on another thread.
+ */
+public interface OpLog extends AutoCloseable {
+    /** The operation a record stands for. Codes are stable on disk; 3.. are reserved for counters and Paxos. */
+    enum Op {
+        SET(1), DELETE(2);
+
+        private final int code;
+
+        Op(int code) {
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
+        }
+    }
+
+    /** Appends one record (buffered) and returns its per-node sequence number. */
+    long append(Op op, Key key, Timestamp timestamp, byte[] value);
+
+    /** Runs {@code afterDurable} once everything appended so far is durable under the fsync policy. */
+    void commit(Runnable afterDurable);
+
+    @Override
+    void close();
+
+    /** A log that keeps nothing: for a node run without persistence and for tests of the core. */
+    static OpLog none() {
+        return new OpLog() {
+            private long sequence;
+
+            public long append(Op op, Key key, Timestamp timestamp, byte[] value) {
+                return ++sequence;
+            }
+
+            public void commit(Runnable afterDurable) {
+                afterDurable.run();
+            }
+
+            public void close() {}
+        };
+    }
+}
