@@ -1,0 +1,63 @@
+package memdb.protocol;
+
+/**
+ * One node as gossip knows it: identity and address, its incarnation ({@code generation}, which grows
+ * at every restart), a heartbeat counter that its owner increments while alive, and its ring status.
+ * {@code up} is the sender's local failure-detector verdict: carried for clients and the admin view,
+ * never merged by gossip (each node judges liveness for itself).
+ */
+public record Member(int nodeId, String host, int port, long generation, long heartbeat, Status status, boolean up) {
+    /** A member's place in the ring: in it (NORMAL), or gone for good (LEFT, kept so the news spreads). */
+    public enum Status {
+        NORMAL, LEFT;
+
+        static Status fromWire(int b) {
+            if (b >= values().length) throw Wire.malformed("unknown member status " + b);
+            return values()[b];
+        }
+    }
+
+    public Member {
+        if (nodeId < Timestamp.NODE_ID_MIN || nodeId > Timestamp.NODE_ID_MAX) {
+            throw new IllegalArgumentException("node id out of range: " + nodeId);
+        }
+        if (port < 0 || port > 0xFFFF) throw new IllegalArgumentException("port out of range: " + port);
+    }
+
+    public String address() {
+        return host + ":" + port;
+    }
+
+    /** Whether this record carries newer news of the node than {@code other}: a later incarnation or heartbeat. */
+    public boolean isNewerThan(Member other) {
+        if (generation != other.generation) return generation > other.generation;
+        if (heartbeat != other.heartbeat) return heartbeat > other.heartbeat;
+        return status == Status.LEFT && other.status != Status.LEFT;
+    }
+
+    public Member withUp(boolean isUp) {
+        return new Member(nodeId, host, port, generation, heartbeat, status, isUp);
+    }
+
+    void encode(io.netty.buffer.ByteBuf out) {
+        out.writeShort(nodeId);
+        Wire.writeString(out, host);
+        out.writeShort(port);
+        out.writeLong(generation);
+        out.writeLong(heartbeat);
+        out.writeByte(status.ordinal());
+        out.writeByte(up ? 1 : 0);
+    }
+
+    static Member decode(io.netty.buffer.ByteBuf in) {
+        int nodeId = Wire.readUnsignedShort(in);
+        String host = Wire.readString(in);
+        int port = Wire.readUnsignedShort(in);
+        long generation = Wire.readLong(in);
+        long heartbeat = Wire.readLong(in);
+        Status status = Status.fromWire(Wire.readUnsignedByte(in));
+        boolean up = Wire.readBoolean(in);
+        if (nodeId < Timestamp.NODE_ID_MIN) throw Wire.malformed("node id 0");
+        return new Member(nodeId, host, port, generation, heartbeat, status, up);
+    }
+}
