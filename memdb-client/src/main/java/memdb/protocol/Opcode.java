@@ -15,7 +15,11 @@ public enum Opcode {
     GET(0x10, Requests.Get::decode, Responses.Value::decode),
     SET(0x11, Requests.Set::decode, Responses.Written::decode),
     DELETE(0x12, Requests.Delete::decode, Responses.Written::decode),
-    CONTAINS(0x13, Requests.Contains::decode, Responses.Bool::decode);
+    CONTAINS(0x13, Requests.Contains::decode, Responses.Bool::decode),
+    GOSSIP(0x40, ClusterRequests.Gossip::decode, ClusterResponses.GossipAck::decode),
+    REPLICA_WRITE(0x41, ClusterRequests.ReplicaWrite::decode, ClusterResponses.ReplicaAck::decode),
+    REPLICA_READ(0x42, ClusterRequests.ReplicaRead::decode, Responses.Value::decode),
+    CLUSTER_INFO(0x50, ClusterRequests.ClusterInfo::decode, ClusterResponses.ClusterView::decode);
 
     private static final Opcode[] BY_CODE = new Opcode[256];
 

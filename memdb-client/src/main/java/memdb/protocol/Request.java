@@ -2,6 +2,8 @@ package memdb.protocol;
 
 /** A request; its opcode identifies it on the wire. */
 public sealed interface Request extends Message
-        permits Requests.Auth, Requests.Ping, Requests.Get, Requests.Set, Requests.Delete, Requests.Contains {
+        permits Requests.Auth, Requests.Ping, Requests.Get, Requests.Set, Requests.Delete, Requests.Contains,
+                ClusterRequests.Gossip, ClusterRequests.ReplicaWrite, ClusterRequests.ReplicaRead,
+                ClusterRequests.ClusterInfo {
     Opcode opcode();
 }

@@ -1,0 +1,92 @@
+package memdb.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Requests between nodes (opcodes 0x40-0x5F), plus CLUSTER_INFO, which clients also send to learn the
+ * ring. docs/protocol.md §5.
+ */
+public final class ClusterRequests {
+    private ClusterRequests() {}
+
+    /** Push-pull gossip: the sender's whole membership digest; the answer is the receiver's. */
+    public record Gossip(List<Member> members) implements Request {
+        public Gossip {
+            members = List.copyOf(members);
+        }
+
+        public Opcode opcode() { return Opcode.GOSSIP; }
+
+        public void encode(ByteBuf out) { writeMembers(out, members); }
+
+        static Gossip decode(ByteBuf in) { return new Gossip(readMembers(in)); }
+    }
+
+    /**
+     * A coordinator asks a replica to apply one version of a key (a value or a tombstone) by
+     * last-writer-wins; also used for read repair.
+     */
+    public record ReplicaWrite(Key key, boolean tombstone, Timestamp timestamp, byte[] value) implements Request {
+        public Opcode opcode() { return Opcode.REPLICA_WRITE; }
+
+        public void encode(ByteBuf out) {
+            Wire.writeKey(out, key);
+            out.writeByte(tombstone ? 1 : 0);
+            Wire.writeTimestamp(out, timestamp);
+            Wire.writeBlob(out, value);
+        }
+
+        static ReplicaWrite decode(ByteBuf in) {
+            Key key = Wire.readKey(in);
+            boolean tombstone = Wire.readBoolean(in);
+            Timestamp ts = Wire.readTimestamp(in);
+            byte[] value = Wire.readBlob(in);
+            if (tombstone && value.length != 0) throw Wire.malformed("a tombstone carries no value");
+            return new ReplicaWrite(key, tombstone, ts, value);
+        }
+
+        @Override public boolean equals(Object o) {
+            return o instanceof ReplicaWrite w && key.equals(w.key) && tombstone == w.tombstone
+                    && timestamp.equals(w.timestamp) && Arrays.equals(value, w.value);
+        }
+
+        @Override public int hashCode() { return key.hashCode() * 31 + timestamp.hashCode(); }
+
+        @Override public String toString() {
+            return "ReplicaWrite[" + key + ", " + (tombstone ? "tombstone" : value.length + " bytes") + ", " + timestamp + "]";
+        }
+    }
+
+    /** A coordinator asks a replica for its local version of a key (answered with a Value). */
+    public record ReplicaRead(Key key) implements Request {
+        public Opcode opcode() { return Opcode.REPLICA_READ; }
+
+        public void encode(ByteBuf out) { Wire.writeKey(out, key); }
+
+        static ReplicaRead decode(ByteBuf in) { return new ReplicaRead(Wire.readKey(in)); }
+    }
+
+    /** Asks a node for its view of the cluster: members, liveness, ring parameters. */
+    public record ClusterInfo() implements Request {
+        public Opcode opcode() { return Opcode.CLUSTER_INFO; }
+
+        public void encode(ByteBuf out) {}
+
+        static ClusterInfo decode(ByteBuf in) { return new ClusterInfo(); }
+    }
+
+    static void writeMembers(ByteBuf out, List<Member> members) {
+        out.writeShort(members.size());
+        for (Member m : members) m.encode(out);
+    }
+
+    static List<Member> readMembers(ByteBuf in) {
+        int count = Wire.readUnsignedShort(in);
+        List<Member> members = new ArrayList<>(Math.min(count, 1024));
+        for (int i = 0; i < count; i++) members.add(Member.decode(in));
+        return members;
+    }
+}

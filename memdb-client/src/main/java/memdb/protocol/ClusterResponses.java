@@ -1,0 +1,59 @@
+package memdb.protocol;
+
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+
+/** Responses of the cluster opcodes (docs/protocol.md §5). */
+public final class ClusterResponses {
+    private ClusterResponses() {}
+
+    /** The answer to GOSSIP: the receiver's digest. */
+    public record GossipAck(List<Member> members) implements Response {
+        public GossipAck {
+            members = List.copyOf(members);
+        }
+
+        public void encode(ByteBuf out) { ClusterRequests.writeMembers(out, members); }
+
+        static GossipAck decode(ByteBuf in) { return new GossipAck(ClusterRequests.readMembers(in)); }
+    }
+
+    /**
+     * The answer to REPLICA_WRITE: whether the version was applied, and the replica's version of the
+     * key afterwards (newer than the write's when the replica already held a newer one).
+     */
+    public record ReplicaAck(boolean applied, Timestamp current) implements Response {
+        public void encode(ByteBuf out) {
+            out.writeByte(applied ? 1 : 0);
+            Wire.writeTimestamp(out, current);
+        }
+
+        static ReplicaAck decode(ByteBuf in) {
+            boolean applied = Wire.readBoolean(in);
+            return new ReplicaAck(applied, Wire.readTimestamp(in));
+        }
+    }
+
+    /** The answer to CLUSTER_INFO: enough for a client to compute the ring and route each key. */
+    public record ClusterView(int replicationFactor, int vnodesPerNode, long ringVersion, List<Member> members)
+            implements Response {
+        public ClusterView {
+            members = List.copyOf(members);
+        }
+
+        public void encode(ByteBuf out) {
+            out.writeByte(replicationFactor);
+            out.writeShort(vnodesPerNode);
+            out.writeLong(ringVersion);
+            ClusterRequests.writeMembers(out, members);
+        }
+
+        static ClusterView decode(ByteBuf in) {
+            int replicationFactor = Wire.readUnsignedByte(in);
+            int vnodes = Wire.readUnsignedShort(in);
+            long ringVersion = Wire.readLong(in);
+            if (replicationFactor < 1 || vnodes < 1) throw Wire.malformed("replication factor and vnodes must be >= 1");
+            return new ClusterView(replicationFactor, vnodes, ringVersion, ClusterRequests.readMembers(in));
+        }
+    }
+}
