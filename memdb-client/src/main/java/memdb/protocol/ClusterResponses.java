@@ -19,18 +19,20 @@ public final class ClusterResponses {
     }
 
     /**
-     * The answer to REPLICA_WRITE: whether the version was applied, and the replica's version of the
-     * key afterwards (newer than the write's when the replica already held a newer one).
+     * The answer to REPLICA_WRITE: whether the version was applied, whether the key held a live value
+     * before it, and the replica's version of the key afterwards (newer than the write's when the
+     * replica already held a newer one: a detected concurrent write).
      */
-    public record ReplicaAck(boolean applied, Timestamp current) implements Response {
+    public record ReplicaAck(boolean applied, boolean existed, Timestamp current) implements Response {
         public void encode(ByteBuf out) {
-            out.writeByte(applied ? 1 : 0);
+            out.writeByte((applied ? 1 : 0) | (existed ? 2 : 0));
             Wire.writeTimestamp(out, current);
         }
 
         static ReplicaAck decode(ByteBuf in) {
-            boolean applied = Wire.readBoolean(in);
-            return new ReplicaAck(applied, Wire.readTimestamp(in));
+            int bits = Wire.readUnsignedByte(in);
+            if (bits > 3) throw Wire.malformed("unknown replica ack flags " + bits);
+            return new ReplicaAck((bits & 1) != 0, (bits & 2) != 0, Wire.readTimestamp(in));
         }
     }
 

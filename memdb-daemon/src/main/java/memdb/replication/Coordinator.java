@@ -1,0 +1,290 @@
+package memdb.replication;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import memdb.clock.LamportClock;
+import memdb.cluster.Membership;
+import memdb.protocol.ClusterRequests.ReplicaRead;
+import memdb.protocol.ClusterRequests.ReplicaWrite;
+import memdb.protocol.ClusterResponses.ReplicaAck;
+import memdb.protocol.Consistency;
+import memdb.protocol.ErrorCode;
+import memdb.protocol.Key;
+import memdb.protocol.MemDbException;
+import memdb.protocol.Response;
+import memdb.protocol.Responses;
+import memdb.protocol.Responses.Value;
+import memdb.protocol.Timestamp;
+import memdb.store.Versioned;
+
+/**
+ * The coordinator of leaderless replication (Dynamo §4.5): any node takes a client's read or write,
+ * sends it to the key's preference list in parallel, and answers once the requested number of
+ * replicas (ONE, QUORUM, ALL) have: writes carry a fresh Lamport timestamp from this node's clock;
+ * reads answer the newest version seen and repair the replicas that answered older ones.
+ *
+ * <p>Invariants: a request is answered exactly once (success, UNAVAILABLE when W/R is out of reach,
+ * TIMEOUT at the deadline: the write may or may not have been applied); answers that come after an
+ * operation is done or forgotten are ignored; a down replica is not waited for. Pure: time comes in
+ * {@code nowMs}, messages leave through the {@link Outbox}.
+ */
+public final class Coordinator {
+    private static final int NODE_BITS = 16;
+
+    private final LamportClock clock;
+    private final Membership membership;
+    private final Replica replica;
+    private final ReplicationSettings settings;
+    private final ReplicationMetrics metrics = new ReplicationMetrics();
+    /** In creation order, so deadlines (creation + one timeout) are in order too. */
+    private final Map<Long, Operation> operations = new LinkedHashMap<>();
+    private long nextOperationId = 1;
+
+    private abstract static class Operation {
+        final Object replyTo;
+        final long deadlineMs;
+        boolean answered;
+
+        Operation(Object replyTo, long deadlineMs) {
+            this.replyTo = replyTo;
+            this.deadlineMs = deadlineMs;
+        }
+    }
+
+    private static final class Write extends Operation {
+        final WriteQuorum quorum;
+        final Timestamp timestamp;
+        boolean existed;
+
+        Write(Object replyTo, long deadlineMs, WriteQuorum quorum, Timestamp timestamp) {
+            super(replyTo, deadlineMs);
+            this.quorum = quorum;
+            this.timestamp = timestamp;
+        }
+    }
+
+    private static final class Read extends Operation {
+        final Key key;
+        final ReadQuorum quorum;
+        final boolean containsOnly;
+
+        Read(Object replyTo, long deadlineMs, Key key, ReadQuorum quorum, boolean containsOnly) {
+            super(replyTo, deadlineMs);
+            this.key = key;
+            this.quorum = quorum;
+            this.containsOnly = containsOnly;
+        }
+    }
+
+    public Coordinator(LamportClock clock, Membership membership, Replica replica, ReplicationSettings settings) {
+        this.clock = clock;
+        this.membership = membership;
+        this.replica = replica;
+        this.settings = settings;
+    }
+
+    public ReplicationMetrics metrics() {
+        return metrics;
+    }
+
+    public int pendingOperations() {
+        return operations.size();
+    }
+
+    // ---- client requests --------------------------------------------------------------------------
+
+    /** SET (value non-null) or DELETE (value null). */
+    public void write(Object replyTo, Key key, byte[] value, Consistency requested, long nowMs, Outbox out) {
+        try {
+            key.validate();
+            if (value != null && value.length > settings.maxValueBytes()) {
+                throw ErrorCode.VALUE_TOO_LARGE.exception(
+                        "value is " + value.length + " bytes; the limit is " + settings.maxValueBytes());
+            }
+        } catch (MemDbException e) {
+            out.reply(replyTo, Responses.Error.of(e));
+            return;
+        }
+        Timestamp ts = clock.tick();
+        Versioned version = value == null ? Versioned.tombstone(ts) : Versioned.value(ts, value);
+        List<Integer> replicas = membership.ring().preferenceList(key, settings.replicationFactor());
+        Consistency level = settings.writeLevel(requested);
+        int required = level.required(replicas.size());
+        if (!enoughUp(replyTo, replicas, required, level, nowMs, out)) return;
+        long id = nextOperationId++;
+        Write write = new Write(replyTo, nowMs + settings.requestTimeoutMs(), new WriteQuorum(replicas, required), ts);
+        operations.put(id, write);
+        ReplicaWrite message = new ReplicaWrite(key, version.isTombstone(), ts, version.value());
+        for (int node : replicas) {
+            if (node == membership.selfId()) {
+                onWriteAck(write, node, replica.apply(key, version));
+            } else if (membership.isUp(node, nowMs)) {
+                metrics.replicaMessagesSent++;
+                out.send(node, correlation(id, node), message);
+            } else {
+                write.quorum.fail(node);
+            }
+        }
+        settle(id, write, out);
+    }
+
+    /** GET (containsOnly false) or CONTAINS (true). */
+    public void read(Object replyTo, Key key, boolean containsOnly, Consistency requested, long nowMs, Outbox out) {
+        try {
+            key.validate();
+        } catch (MemDbException e) {
+            out.reply(replyTo, Responses.Error.of(e));
+            return;
+        }
+        List<Integer> replicas = membership.ring().preferenceList(key, settings.replicationFactor());
+        Consistency level = settings.readLevel(requested);
+        int required = level.required(replicas.size());
+        if (required == 1 && replicas.contains(membership.selfId())) {
+            metrics.readsSucceeded++;
+            out.reply(replyTo, answer(replica.read(key), containsOnly));
+            return;
+        }
+        if (!enoughUp(replyTo, replicas, required, level, nowMs, out)) return;
+        long id = nextOperationId++;
+        Read read = new Read(replyTo, nowMs + settings.requestTimeoutMs(), key, new ReadQuorum(replicas, required), containsOnly);
+        operations.put(id, read);
+        for (int node : replicas) {
+            if (node == membership.selfId()) {
+                read.quorum.answer(node, replica.read(key));
+            } else if (membership.isUp(node, nowMs)) {
+                metrics.replicaMessagesSent++;
+                out.send(node, correlation(id, node), new ReplicaRead(key));
+            } else {
+                read.quorum.fail(node);
+            }
+        }
+        settleRead(id, read, out);
+    }
+
+    private boolean enoughUp(Object replyTo, List<Integer> replicas, int required, Consistency level, long nowMs, Outbox out) {
+        int up = 0;
+        for (int node : replicas) if (membership.isUp(node, nowMs)) up++;
+        if (up >= required) return true;
+        out.reply(replyTo, new Responses.Error(ErrorCode.UNAVAILABLE, up + " of the key's " + replicas.size()
+                + " replicas are up; " + level + " needs " + required));
+        return false;
+    }
+
+    // ---- answers from replicas --------------------------------------------------------------------
+
+    public void onPeerResponse(int node, long correlationId, Response response, Outbox out) {
+        long id = correlationId >>> NODE_BITS;
+        Operation operation = operations.get(id);
+        if (operation == null) return;
+        if (operation instanceof Write write) {
+            if (response instanceof ReplicaAck ack) onWriteAck(write, node, ack);
+            else write.quorum.fail(node);
+            settle(id, write, out);
+        } else if (operation instanceof Read read) {
+            if (response instanceof Value value) read.quorum.answer(node, value);
+            else read.quorum.fail(node);
+            settleRead(id, read, out);
+        }
+    }
+
+    public void onPeerFailure(int node, long correlationId, Outbox out) {
+        long id = correlationId >>> NODE_BITS;
+        Operation operation = operations.get(id);
+        if (operation instanceof Write write) {
+            write.quorum.fail(node);
+            settle(id, write, out);
+        } else if (operation instanceof Read read) {
+            read.quorum.fail(node);
+            settleRead(id, read, out);
+        }
+    }
+
+    private void onWriteAck(Write write, int node, ReplicaAck ack) {
+        if (ack.existed()) write.existed = true;
+        boolean heldNewer = !ack.applied() && ack.current().isAfter(write.timestamp);
+        if (heldNewer) metrics.concurrentWritesDetected++;
+        write.quorum.ack(node, heldNewer);
+    }
+
+    private void settle(long id, Write write, Outbox out) {
+        WriteQuorum.Outcome outcome = write.quorum.outcome();
+        if (write.answered || outcome == WriteQuorum.Outcome.PENDING) return;
+        write.answered = true;
+        operations.remove(id);
+        if (outcome == WriteQuorum.Outcome.SUCCEEDED) {
+            metrics.writesSucceeded++;
+            out.reply(write.replyTo, new Responses.Written(write.timestamp, write.existed, write.quorum.superseded()));
+        } else {
+            metrics.writesFailed++;
+            out.reply(write.replyTo, new Responses.Error(ErrorCode.UNAVAILABLE, "only " + write.quorum.acks()
+                    + " replicas acknowledged the write; " + write.quorum.required() + " were needed"));
+        }
+    }
+
+    private void settleRead(long id, Read read, Outbox out) {
+        ReadQuorum.Outcome outcome = read.quorum.outcome();
+        if (!read.answered && outcome != ReadQuorum.Outcome.PENDING) {
+            read.answered = true;
+            if (outcome == ReadQuorum.Outcome.SUCCEEDED) {
+                metrics.readsSucceeded++;
+                out.reply(read.replyTo, answer(read.quorum.newest(), read.containsOnly));
+            } else {
+                metrics.readsFailed++;
+                out.reply(read.replyTo, new Responses.Error(ErrorCode.UNAVAILABLE, "only "
+                        + read.quorum.answers().size() + " replicas answered the read; more were needed"));
+            }
+        }
+        if (read.quorum.complete()) {
+            operations.remove(id);
+            repair(read, out);
+        }
+    }
+
+    /** Read repair: sends the newest version to every replica that answered an older one. */
+    private void repair(Read read, Outbox out) {
+        for (ReadQuorum.Repair repair : read.quorum.repairs()) {
+            metrics.readRepairs++;
+            Versioned newest = Replica.versionOf(repair.newest());
+            if (repair.replica() == membership.selfId()) {
+                replica.apply(read.key, newest);
+            } else {
+                metrics.replicaMessagesSent++;
+                out.send(repair.replica(), correlation(0, repair.replica()),
+                        new ReplicaWrite(read.key, newest.isTombstone(), newest.timestamp(), newest.value()));
+            }
+        }
+    }
+
+    private static Response answer(Value value, boolean containsOnly) {
+        if (containsOnly) return new Responses.Bool(value.isPresent());
+        return value.isPresent() ? value : Value.ABSENT;
+    }
+
+    // ---- time -------------------------------------------------------------------------------------
+
+    /** Answers TIMEOUT to every operation past its deadline, and repairs what finished reads learned. */
+    public void tick(long nowMs, Outbox out) {
+        List<Long> expired = new ArrayList<>();
+        for (Map.Entry<Long, Operation> entry : operations.entrySet()) {
+            if (entry.getValue().deadlineMs > nowMs) break;
+            expired.add(entry.getKey());
+        }
+        for (long id : expired) {
+            Operation operation = operations.remove(id);
+            if (!operation.answered) {
+                operation.answered = true;
+                metrics.timeouts++;
+                out.reply(operation.replyTo, new Responses.Error(ErrorCode.TIMEOUT,
+                        "replicas did not answer within " + settings.requestTimeoutMs() + " ms; the outcome is unknown"));
+            } else if (operation instanceof Read read) {
+                repair(read, out);
+            }
+        }
+    }
+
+    private static long correlation(long operationId, int node) {
+        return (operationId << NODE_BITS) | node;
+    }
+}
