@@ -16,7 +16,10 @@ public final class NodeRunner {
     public static void runForeground(ServerConfig config) {
         if (System.getProperty(LOG_FORMAT_PROPERTY) == null) System.setProperty(LOG_FORMAT_PROPERTY, LOG_FORMAT);
         Node node = Node.start(config);
-        Thread hook = new Thread(node::close, "memdb-shutdown");
+        Thread hook = new Thread(() -> {
+            node.close();
+            System.err.println("memdb node " + config.nodeId() + " stopped");
+        }, "memdb-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         System.err.println(startupLine(node));
         try {
