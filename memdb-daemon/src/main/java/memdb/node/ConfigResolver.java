@@ -51,10 +51,11 @@ public final class ConfigResolver {
         return settings;
     }
 
-    /** Flags with a null value were not given (a CLI may pass its unset options that way). */
+    /** Flags are keyed by setting name (a leading "--" is tolerated); a null value means the flag was not given. */
     private static Map<ConfigKey, Setting> fromFlags(Map<String, String> flags) {
         Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
-        flags.forEach((name, value) -> {
+        flags.forEach((given, value) -> {
+            String name = given.startsWith("--") ? given.substring(2) : given;
             ConfigKey key = ConfigKey.byKey(name).orElseThrow(() -> new ConfigException("Unknown option --" + name + "."));
             if (value != null) settings.put(key, new Setting(value.strip(), "option --" + name));
         });

@@ -69,6 +69,16 @@ class NodeLifecycleTest {
     }
 
     @Test
+    void aPortInUseIsRefusedWithAClearMessage() {
+        try (Node first = NodeServerTest.startNode(dir, Map.of())) {
+            String port = String.valueOf(first.port());
+            java.io.UncheckedIOException refused = assertThrows(java.io.UncheckedIOException.class,
+                    () -> NodeServerTest.startNode(dir, Map.of("port", port)));
+            assertTrue(refused.getMessage().startsWith("cannot listen on 127.0.0.1:" + port), refused.getMessage());
+        }
+    }
+
+    @Test
     void aClientThatSendsNothingIsClosedAfterTheIdleTimeout() throws IOException {
         try (Node node = NodeServerTest.startNode(dir, Map.of("idle-timeout-ms", "200"));
              WireClient silent = WireClient.connect(node.address());
@@ -83,8 +93,8 @@ class NodeLifecycleTest {
     @Test
     void connectionsOverTheLimitGetOverloadedAndAreClosed() throws IOException, InterruptedException {
         try (Node node = NodeServerTest.startNode(dir, Map.of("max-connections", "2"));
-             WireClient first = WireClient.authenticated(node.address(), NodeServerTest.KEY);
              WireClient second = WireClient.authenticated(node.address(), NodeServerTest.KEY)) {
+            WireClient first = WireClient.authenticated(node.address(), NodeServerTest.KEY);
             try (WireClient third = WireClient.connect(node.address())) {
                 Envelope refusal = third.receive();
                 assertTrue(refusal.isError());

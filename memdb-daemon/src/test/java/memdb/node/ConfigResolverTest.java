@@ -165,6 +165,7 @@ class ConfigResolverTest {
         flags.put("port", null);
         ServerConfig config = resolverWithoutSystemFile().resolve(flags, Map.of("MEMDB_PORT", "", "HOME", "/x"), null);
         assertEquals(10000, config.network().port());
+        assertEquals(7, resolverWithoutSystemFile().resolve(Map.of("--node-id", "7"), Map.of(), null).nodeId());
     }
 
     @Test
