@@ -46,7 +46,9 @@ public final class Node implements AutoCloseable {
 
     /**
      * Creates the data directory if missing, takes the auth key from the config or else from the user's
-     * auth-key file (created on first start), and binds the client port.
+     * auth-key file (created on first start), and binds the client port. The node owns {@code opLog} from
+     * here on and closes it on {@link #close()}, before closing the connections: a log that runs commit
+     * callbacks on its own thread must run the pending ones in {@code close()} for their replies to go out.
      *
      * @throws UncheckedIOException when the data directory, the key file or the port cannot be set up
      */
