@@ -12,6 +12,7 @@ import memdb.protocol.Envelope;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.ProtocolException;
 import memdb.protocol.Response;
+import memdb.protocol.Responses;
 
 /**
  * The last stage of a client channel: decoded envelopes go through the connection's {@link Session}
@@ -98,7 +99,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             ctx.write(reply);
             return;
         }
-        LOG.log(Level.INFO, "closing connection from " + ctx.channel().remoteAddress() + ": " + response);
+        String reason = response instanceof Responses.Error error ? error.code() + ": " + error.message() : response.toString();
+        LOG.log(Level.INFO, "closing connection from " + ctx.channel().remoteAddress() + ": " + reason);
         closing = true;
         ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
