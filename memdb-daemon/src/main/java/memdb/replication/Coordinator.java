@@ -257,9 +257,9 @@ public final class Coordinator {
         }
     }
 
+    /** A GET answers the version itself, tombstones included: a client comparing replicas needs the delete's time. */
     private static Response answer(Value value, boolean containsOnly) {
-        if (containsOnly) return new Responses.Bool(value.isPresent());
-        return value.isPresent() ? value : Value.ABSENT;
+        return containsOnly ? new Responses.Bool(value.isPresent()) : value;
     }
 
     // ---- time -------------------------------------------------------------------------------------

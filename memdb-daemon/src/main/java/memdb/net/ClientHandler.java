@@ -1,0 +1,114 @@
+package memdb.net;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import memdb.node.CoreLoop;
+import memdb.protocol.Envelope;
+import memdb.protocol.ErrorCode;
+import memdb.protocol.ProtocolException;
+import memdb.protocol.Response;
+import memdb.protocol.Responses;
+
+/**
+ * The last stage of a client channel: decoded envelopes go through the connection's {@link Session}
+ * (authentication), then to the {@link CoreLoop}. Replies it makes itself are flushed once per read burst.
+ *
+ * <p>Bad input never escapes: an undecodable frame is answered with an error frame and the channel closes
+ * with one log line, without a stack trace; other clients are unaffected. An idle channel is closed. When
+ * the client does not read its replies, reading from it pauses until the outbound buffer drains.
+ */
+final class ClientHandler extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger(ClientHandler.class.getName());
+
+    private final Session session;
+    private final CoreLoop loop;
+    private ChannelConnection connection;
+    /** Set once the channel is being closed: whatever else was read in the same burst is dropped. */
+    private boolean closing;
+
+    ClientHandler(Session session, CoreLoop loop) {
+        this.session = session;
+        this.loop = loop;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        connection = new ChannelConnection(ctx.channel());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) return;
+        Envelope envelope = (Envelope) msg;
+        Session.Admission admission = session.admit(envelope.message());
+        if (admission instanceof Session.Answer answer) {
+            answer(ctx, envelope, answer);
+        } else if (admission instanceof Session.Forward forward) {
+            CoreLoop.Submission submission = loop.submit(connection, envelope, forward.request());
+            if (submission != CoreLoop.Submission.ACCEPTED) refuse(ctx, envelope, submission);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (!closing) ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            LOG.log(Level.INFO, "closing idle connection from " + ctx.channel().remoteAddress());
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (closing) return;
+        closing = true;
+        if (cause instanceof DecoderException && cause.getCause() instanceof ProtocolException bad) {
+            LOG.log(Level.INFO, "closing connection from " + ctx.channel().remoteAddress() + ": " + bad.code() + ": " + bad.getMessage());
+            ctx.writeAndFlush(Replies.protocolError(loop.lamportTime(), bad)).addListener(ChannelFutureListener.CLOSE);
+        } else if (cause instanceof IOException) {
+            LOG.log(Level.DEBUG, "connection from " + ctx.channel().remoteAddress() + " failed: " + cause.getMessage());
+            ctx.close();
+        } else {
+            LOG.log(Level.WARNING, "closing connection from " + ctx.channel().remoteAddress() + " after an unexpected error", cause);
+            ctx.writeAndFlush(Replies.connectionError(loop.lamportTime(), ErrorCode.INTERNAL, "internal error on the server"))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void answer(ChannelHandlerContext ctx, Envelope request, Session.Answer answer) {
+        Response response = answer.response();
+        Envelope reply = Envelope.response(request.opcode(), request.requestId(), loop.lamportTime(), response);
+        if (!answer.thenClose()) {
+            ctx.write(reply);
+            return;
+        }
+        String reason = response instanceof Responses.Error error ? error.code() + ": " + error.message() : response.toString();
+        LOG.log(Level.INFO, "closing connection from " + ctx.channel().remoteAddress() + ": " + reason);
+        closing = true;
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, Envelope request, CoreLoop.Submission submission) {
+        ErrorCode code = submission == CoreLoop.Submission.OVERLOADED ? ErrorCode.OVERLOADED : ErrorCode.SHUTTING_DOWN;
+        String message = code == ErrorCode.OVERLOADED ? "the node is overloaded; retry later" : "the node is shutting down";
+        ctx.write(Replies.error(request, loop.lamportTime(), code, message));
+    }
+}

@@ -1,0 +1,88 @@
+package memdb.node;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import memdb.cluster.Membership;
+import memdb.protocol.Envelope;
+import memdb.protocol.ErrorCode;
+import memdb.protocol.Member;
+import memdb.protocol.Opcode;
+import memdb.protocol.Request;
+import memdb.protocol.Response;
+import memdb.protocol.Responses;
+import memdb.replication.Outbox;
+
+/**
+ * The core loop's {@link Outbox}: collects what one batch of inputs produced — replies grouped by
+ * connection (in order), requests to peers — and releases them together once the batch's op-log
+ * records are durable. Owned by the core thread until {@link #release} hands it to the log's callback.
+ */
+final class BatchOutbox implements Outbox {
+    /** Where a reply goes: the connection a request came on, and the request's opcode and id. */
+    record ReplyTo(Connection connection, Opcode opcode, int requestId) {}
+
+    private record Reply(ReplyTo to, Response response) {}
+
+    private record PeerSend(int nodeId, String address, long correlationId, Request request) {}
+
+    private final Membership membership;
+    private final List<Reply> replies = new ArrayList<>();
+    private final List<PeerSend> sends = new ArrayList<>();
+    private long lamport;
+
+    BatchOutbox(Membership membership) {
+        this.membership = membership;
+    }
+
+    @Override
+    public void reply(Object replyTo, Response response) {
+        replies.add(new Reply((ReplyTo) replyTo, response));
+    }
+
+    @Override
+    public void send(int nodeId, long correlationId, Request request) {
+        Member member = membership.member(nodeId);
+        if (member != null) sends.add(new PeerSend(nodeId, member.address(), correlationId, request));
+    }
+
+    @Override
+    public void sendToAddress(String address, long correlationId, Request request) {
+        sends.add(new PeerSend(0, address, correlationId, request));
+    }
+
+    /**
+     * The Lamport time to stamp on what leaves: the core's time after the batch, so that a client that
+     * saw a write's reply carries a time at or above the write's timestamp into its next request.
+     */
+    void stamp(long lamportTime) {
+        this.lamport = lamportTime;
+    }
+
+    boolean isEmpty() {
+        return replies.isEmpty() && sends.isEmpty();
+    }
+
+    /** Carries everything out: each connection gets its replies in one send; then the peer requests. */
+    void release(PeerSender peers) {
+        byConnection(null).forEach(Connection::send);
+        for (PeerSend s : sends) peers.send(s.nodeId(), s.address(), s.correlationId(), s.request(), lamport);
+    }
+
+    /** The op log could not make the batch durable: every reply becomes a STORAGE error; nothing is sent. */
+    void failReplies() {
+        byConnection(new Responses.Error(ErrorCode.STORAGE, "the write could not be made durable")).forEach(Connection::send);
+    }
+
+    /** The replies as envelopes grouped by connection, in order; each one replaced by {@code instead} when given. */
+    private Map<Connection, List<Envelope>> byConnection(Response instead) {
+        Map<Connection, List<Envelope>> grouped = new IdentityHashMap<>();
+        for (Reply r : replies) {
+            Response response = instead != null ? instead : r.response();
+            grouped.computeIfAbsent(r.to().connection(), c -> new ArrayList<>())
+                    .add(Envelope.response(r.to().opcode(), r.to().requestId(), lamport, response));
+        }
+        return grouped;
+    }
+}

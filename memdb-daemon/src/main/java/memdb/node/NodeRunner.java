@@ -1,0 +1,40 @@
+package memdb.node;
+
+/**
+ * Runs a node in the foreground for {@code memdb server}: starts it, prints one line to stderr, and waits
+ * until the process is told to stop (SIGTERM or Ctrl-C run the shutdown hook, which closes the node
+ * cleanly). The auth key is never printed.
+ */
+public final class NodeRunner {
+    /** One line per log record: time, level, logger, message (JUL's default takes two lines). */
+    private static final String LOG_FORMAT = "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n";
+    private static final String LOG_FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
+
+    private NodeRunner() {}
+
+    /** Blocks until the node has been shut down. */
+    public static void runForeground(ServerConfig config) {
+        if (System.getProperty(LOG_FORMAT_PROPERTY) == null) System.setProperty(LOG_FORMAT_PROPERTY, LOG_FORMAT);
+        Node node = Node.start(config);
+        Thread hook = new Thread(() -> {
+            node.close();
+            System.err.println("memdb node " + config.nodeId() + " stopped");
+        }, "memdb-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.err.println(startupLine(node));
+        try {
+            node.awaitClosed();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Runtime.getRuntime().removeShutdownHook(hook);
+            node.close();
+        }
+    }
+
+    /** E.g. {@code memdb node 1 listening on 127.0.0.1:10000 (data dir /home/ann/.local/share/memdb)}. */
+    static String startupLine(Node node) {
+        ServerConfig config = node.config();
+        return "memdb node " + config.nodeId() + " listening on " + config.network().bind() + ":" + node.port()
+                + " (data dir " + config.storage().dataDir().toAbsolutePath() + ")";
+    }
+}

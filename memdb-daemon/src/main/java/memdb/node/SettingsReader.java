@@ -1,0 +1,135 @@
+package memdb.node;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import memdb.protocol.Consistency;
+
+/**
+ * Turns raw settings into the config records, checking each value's range; a bad value is a
+ * {@link ConfigException} that names the setting and where it was written.
+ */
+final class SettingsReader {
+    private final Map<ConfigKey, Setting> settings;
+    private final Path dataDirDefault;
+
+    SettingsReader(Map<ConfigKey, Setting> settings, Path dataDirDefault) {
+        this.settings = settings;
+        this.dataDirDefault = dataDirDefault;
+    }
+
+    ServerConfig serverConfig() {
+        int nodeId = (int) number(ConfigKey.NODE_ID, 1, 65535, ServerConfig.NODE_ID_DEFAULT);
+        return new ServerConfig(nodeId, network(), limits(), storage(), cluster(), authKey());
+    }
+
+    private ClusterConfig cluster() {
+        int replicationFactor = (int) number(ConfigKey.REPLICATION_FACTOR, 1, 255, ClusterConfig.REPLICATION_FACTOR_DEFAULT);
+        int vnodes = (int) number(ConfigKey.VNODES, 1, 4096, ClusterConfig.VNODES_DEFAULT);
+        long gossipMs = number(ConfigKey.GOSSIP_INTERVAL_MS, 10, 60_000, ClusterConfig.GOSSIP_INTERVAL_MS_DEFAULT);
+        long downAfterMs = number(ConfigKey.DOWN_AFTER_MS, 20, 600_000, ClusterConfig.DOWN_AFTER_MS_DEFAULT);
+        if (downAfterMs <= gossipMs) {
+            throw settings.getOrDefault(ConfigKey.DOWN_AFTER_MS, new Setting(String.valueOf(downAfterMs), "the default"))
+                    .invalid(ConfigKey.DOWN_AFTER_MS, "it must be longer than gossip-interval-ms " + gossipMs);
+        }
+        long requestTimeoutMs = number(ConfigKey.REQUEST_TIMEOUT_MS, 1, 600_000, ClusterConfig.REQUEST_TIMEOUT_MS_DEFAULT);
+        return new ClusterConfig(replicationFactor, vnodes, gossipMs, downAfterMs, requestTimeoutMs,
+                consistency(ConfigKey.WRITE_CONSISTENCY, Consistency.QUORUM), consistency(ConfigKey.READ_CONSISTENCY, Consistency.ONE));
+    }
+
+    private Consistency consistency(ConfigKey key, Consistency defaultValue) {
+        Setting s = settings.get(key);
+        if (s == null) return defaultValue;
+        for (Consistency c : Consistency.values()) {
+            if (c != Consistency.DEFAULT && c.name().equalsIgnoreCase(s.value())) return c;
+        }
+        throw s.invalid(key, "expected ONE, QUORUM or ALL");
+    }
+
+    private NetworkConfig network() {
+        String bind = text(ConfigKey.BIND, NetworkConfig.BIND_DEFAULT);
+        int port = (int) number(ConfigKey.PORT, 0, 65535, NetworkConfig.PORT_DEFAULT);
+        int adminPort = (int) number(ConfigKey.ADMIN_PORT, 0, 65535, NetworkConfig.ADMIN_PORT_DEFAULT);
+        return new NetworkConfig(bind, port, adminPort, seeds());
+    }
+
+    private LimitsConfig limits() {
+        int valueBytesMax = (int) number(ConfigKey.MAX_VALUE_BYTES, 0, Integer.MAX_VALUE, LimitsConfig.VALUE_BYTES_MAX_DEFAULT);
+        int frameBytesMax = (int) number(ConfigKey.MAX_FRAME_BYTES, 1, Integer.MAX_VALUE, LimitsConfig.FRAME_BYTES_MAX_DEFAULT);
+        int connectionsMax = (int) number(ConfigKey.MAX_CONNECTIONS, 1, Integer.MAX_VALUE, LimitsConfig.CONNECTIONS_MAX_DEFAULT);
+        long idleTimeoutMs = number(ConfigKey.IDLE_TIMEOUT_MS, 0, Long.MAX_VALUE, LimitsConfig.IDLE_TIMEOUT_MS_DEFAULT);
+        if (frameBytesMax < LimitsConfig.frameBytesNeeded(valueBytesMax)) {
+            Setting frame = settings.getOrDefault(ConfigKey.MAX_FRAME_BYTES, new Setting(String.valueOf(frameBytesMax), "the default"));
+            throw frame.invalid(ConfigKey.MAX_FRAME_BYTES, "a frame must hold the largest key with a value of max-value-bytes "
+                    + valueBytesMax + ", so it must be at least " + LimitsConfig.frameBytesNeeded(valueBytesMax));
+        }
+        return new LimitsConfig(valueBytesMax, frameBytesMax, connectionsMax, idleTimeoutMs);
+    }
+
+    private StorageConfig storage() {
+        Setting dir = settings.get(ConfigKey.DATA_DIR);
+        Path dataDir = dir == null ? dataDirDefault : path(dir);
+        return new StorageConfig(dataDir, fsync());
+    }
+
+    private FsyncPolicy fsync() {
+        Setting s = settings.get(ConfigKey.FSYNC);
+        if (s == null) return StorageConfig.FSYNC_DEFAULT;
+        FsyncPolicy policy = FsyncPolicy.parseOrNull(s.value());
+        if (policy == null) throw s.invalid(ConfigKey.FSYNC, "expected always, everysec or no");
+        return policy;
+    }
+
+    private Optional<String> authKey() {
+        Setting s = settings.get(ConfigKey.AUTH_KEY);
+        if (s == null) return Optional.empty();
+        if (s.value().isEmpty()) throw s.invalid(ConfigKey.AUTH_KEY, "the key must not be empty");
+        return Optional.of(s.value());
+    }
+
+    private List<HostPort> seeds() {
+        Setting s = settings.get(ConfigKey.SEEDS);
+        List<HostPort> seeds = new ArrayList<>();
+        if (s == null) return seeds;
+        for (String part : s.value().split(",")) {
+            if (part.isBlank()) continue;
+            try {
+                seeds.add(HostPort.parse(part.strip()));
+            } catch (IllegalArgumentException e) {
+                throw s.invalid(ConfigKey.SEEDS, e.getMessage() + "; expected host:port,host:port,...");
+            }
+        }
+        return seeds;
+    }
+
+    private String text(ConfigKey key, String defaultValue) {
+        Setting s = settings.get(key);
+        if (s == null) return defaultValue;
+        if (s.value().isEmpty()) throw s.invalid(key, "it must not be empty");
+        return s.value();
+    }
+
+    private long number(ConfigKey key, long min, long max, long defaultValue) {
+        Setting s = settings.get(key);
+        if (s == null) return defaultValue;
+        long value;
+        try {
+            value = Long.parseLong(s.value());
+        } catch (NumberFormatException e) {
+            throw s.invalid(key, "expected a whole number");
+        }
+        if (value < min || value > max) throw s.invalid(key, "expected a number in " + min + ".." + max);
+        return value;
+    }
+
+    private static Path path(Setting s) {
+        if (s.value().isEmpty()) throw s.invalid(ConfigKey.DATA_DIR, "it must not be empty");
+        try {
+            return Path.of(s.value());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw s.invalid(ConfigKey.DATA_DIR, "not a valid path");
+        }
+    }
+}

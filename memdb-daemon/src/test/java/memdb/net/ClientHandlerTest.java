@@ -1,0 +1,96 @@
+package memdb.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import memdb.clock.LamportClock;
+import memdb.node.CoreLoop;
+import memdb.node.PeerSender;
+import memdb.node.SingleNode;
+import memdb.oplog.OpLog;
+import memdb.protocol.Envelope;
+import memdb.protocol.EnvelopeDecoder;
+import memdb.protocol.ErrorCode;
+import memdb.protocol.Requests;
+import memdb.protocol.Responses;
+import memdb.store.Store;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The client pipeline's inbound half on Netty's EmbeddedChannel: deterministic, no sockets or threads. */
+class ClientHandlerTest {
+    private static final String KEY = "k3y";
+
+    /** A loop that is never started: what is submitted stays queued, so its capacity can be filled. */
+    private final CoreLoop loop = new CoreLoop(SingleNode.core(new LamportClock(1, 0), new Store(), OpLog.none(), 100),
+            OpLog.none(), PeerSender.NONE, CoreLoop.monotonicMs(), 1, "unused");
+    private final EmbeddedChannel channel = new EmbeddedChannel(
+            new EnvelopeDecoder(1024), new ClientHandler(new Session(KEY, 1, "test"), loop));
+
+    @AfterEach
+    void release() {
+        channel.finishAndReleaseAll();
+    }
+
+    private void receive(int requestId, memdb.protocol.Request request) {
+        channel.writeInbound(Unpooled.wrappedBuffer(WireClient.encode(Envelope.request(requestId, 0, request))));
+    }
+
+    private Envelope reply() {
+        if (channel.isOpen()) channel.flushOutbound(); // replies that close the channel were flushed already
+        return channel.readOutbound();
+    }
+
+    private void authenticate() {
+        receive(1, new Requests.Auth(KEY.getBytes(StandardCharsets.UTF_8)));
+        assertInstanceOf(Responses.Authenticated.class, reply().message());
+    }
+
+    @Test
+    void aFullCoreQueueIsAnsweredWithOverloaded() {
+        authenticate();
+        receive(2, new Requests.Ping());
+        assertNull(reply(), "accepted: the core will answer it");
+        receive(3, new Requests.Ping());
+        Envelope refused = reply();
+        assertEquals(3, refused.requestId());
+        assertTrue(refused.isError());
+        assertEquals(ErrorCode.OVERLOADED, ((Responses.Error) refused.message()).code());
+        assertTrue(channel.isActive(), "overload does not close the connection");
+    }
+
+    @Test
+    void aFrameSplitIntoSingleBytesIsDecodedAsOne() {
+        byte[] frame = WireClient.encode(Envelope.request(1, 0, new Requests.Auth(KEY.getBytes(StandardCharsets.UTF_8))));
+        for (byte b : frame) channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {b}));
+        assertInstanceOf(Responses.Authenticated.class, reply().message());
+    }
+
+    @Test
+    void aBadFrameIsAnsweredAndClosesOnlyThisChannel() {
+        authenticate();
+        channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 16, 0x00, 1, 2, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0}));
+        Envelope error = reply();
+        assertTrue(error.isError());
+        assertEquals(ErrorCode.MALFORMED_FRAME, ((Responses.Error) error.message()).code());
+        channel.runPendingTasks();
+        assertFalse(channel.isActive());
+    }
+
+    @Test
+    void aResponseFrameFromAClientIsMalformedAndCloses() {
+        authenticate();
+        channel.writeInbound(Unpooled.wrappedBuffer(WireClient.encode(Envelope.response(memdb.protocol.Opcode.PING, 5, 0, new Responses.Ok()))));
+        Envelope error = reply();
+        assertEquals(5, error.requestId());
+        assertEquals(ErrorCode.MALFORMED_FRAME, ((Responses.Error) error.message()).code());
+        channel.runPendingTasks();
+        assertFalse(channel.isActive());
+    }
+}

@@ -1,0 +1,144 @@
+package memdb.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import memdb.clock.LamportClock;
+import memdb.protocol.Consistency;
+import memdb.protocol.Envelope;
+import memdb.protocol.ErrorCode;
+import memdb.protocol.Key;
+import memdb.protocol.Request;
+import memdb.protocol.Requests;
+import memdb.protocol.Responses;
+import memdb.store.Store;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CoreLoopTest {
+    /** A connection that records each batch of replies it is sent. */
+    static final class RecordingConnection implements Connection {
+        final BlockingQueue<List<Envelope>> batches = new LinkedBlockingQueue<>();
+
+        @Override
+        public void send(List<Envelope> replies) {
+            batches.add(replies);
+        }
+
+        List<Envelope> nextBatch() throws InterruptedException {
+            List<Envelope> batch = batches.poll(5, TimeUnit.SECONDS);
+            assertNotNull(batch, "no replies within 5 s");
+            return batch;
+        }
+    }
+
+    private RecordingOpLog opLog = new RecordingOpLog(false);
+    private CoreLoop loop;
+
+    private CoreLoop newLoop(int pendingRequestsMax) {
+        NodeCore core = SingleNode.core(new LamportClock(1, 0), new Store(), opLog, 1000);
+        loop = new CoreLoop(core, opLog, PeerSender.NONE, CoreLoop.monotonicMs(), pendingRequestsMax, "test-core");
+        return loop;
+    }
+
+    @AfterEach
+    void closeLoop() {
+        if (loop != null) loop.close();
+    }
+
+    private static CoreLoop.Submission submit(CoreLoop loop, Connection connection, int requestId, Request request) {
+        return loop.submit(connection, Envelope.request(requestId, 0, request), request);
+    }
+
+    private static Requests.Set set(String key) {
+        return new Requests.Set(Key.of(key), new byte[] {1}, Consistency.DEFAULT);
+    }
+
+    @Test
+    void aBatchIsCommittedOnceAndEachConnectionGetsItsRepliesInOrderWithOneSend() throws InterruptedException {
+        CoreLoop loop = newLoop(100);
+        RecordingConnection a = new RecordingConnection();
+        RecordingConnection b = new RecordingConnection();
+        submit(loop, a, 1, set("x"));
+        submit(loop, b, 1, set("y"));
+        submit(loop, a, 2, new Requests.Get(Key.of("x"), Consistency.ONE));
+        loop.start(); // all three are queued: they form one batch
+
+        List<Envelope> toA = a.nextBatch();
+        assertEquals(List.of(1, 2), toA.stream().map(Envelope::requestId).toList());
+        assertInstanceOf(Responses.Written.class, toA.get(0).message());
+        assertTrue(((Responses.Value) toA.get(1).message()).isPresent());
+        assertTrue(toA.get(1).isResponse());
+        assertEquals(1, b.nextBatch().size());
+        assertEquals(1, opLog.commits());
+        assertEquals(2, opLog.entries.size());
+    }
+
+    @Test
+    void repliesWaitUntilTheOpLogSaysTheBatchIsDurable() throws InterruptedException {
+        opLog = new RecordingOpLog(true);
+        CoreLoop loop = newLoop(100);
+        loop.start();
+        RecordingConnection connection = new RecordingConnection();
+        submit(loop, connection, 9, set("x"));
+        opLog.awaitCommits(1);
+        assertNull(connection.batches.poll(50, TimeUnit.MILLISECONDS), "no reply before the commit");
+        opLog.completeCommits();
+        assertEquals(9, connection.nextBatch().get(0).requestId());
+    }
+
+    @Test
+    void repliesCarryTheNodesLamportTime() throws InterruptedException {
+        CoreLoop loop = newLoop(100);
+        loop.start();
+        RecordingConnection connection = new RecordingConnection();
+        loop.submit(connection, Envelope.request(1, 500, set("x")), set("x"));
+        Envelope reply = connection.nextBatch().get(0);
+        assertEquals(501, reply.lamport());
+        assertEquals(501, loop.lamportTime());
+    }
+
+    @Test
+    void aFullQueueRefusesWithOverloaded() {
+        CoreLoop loop = newLoop(2); // not started: nothing drains the queue
+        RecordingConnection connection = new RecordingConnection();
+        assertEquals(CoreLoop.Submission.ACCEPTED, submit(loop, connection, 1, new Requests.Ping()));
+        assertEquals(CoreLoop.Submission.ACCEPTED, submit(loop, connection, 2, new Requests.Ping()));
+        assertEquals(CoreLoop.Submission.OVERLOADED, submit(loop, connection, 3, new Requests.Ping()));
+    }
+
+    @Test
+    void closeAnswersEverythingAcceptedThenRefusesWithShuttingDown() throws InterruptedException {
+        CoreLoop loop = newLoop(2000);
+        RecordingConnection connection = new RecordingConnection();
+        for (int i = 0; i < 1500; i++) submit(loop, connection, i, new Requests.Ping());
+        loop.start();
+        loop.close();
+        List<Envelope> replies = new ArrayList<>();
+        for (List<Envelope> batch; (batch = connection.batches.poll()) != null; ) replies.addAll(batch);
+        assertEquals(1500, replies.size());
+        assertTrue(replies.stream().allMatch(r -> r.message() instanceof Responses.Ok));
+        assertEquals(CoreLoop.Submission.SHUTTING_DOWN, submit(loop, connection, 1, new Requests.Ping()));
+    }
+
+    @Test
+    void aBugInTheCoreIsAnsweredAsInternalAndTheLoopGoesOn() throws InterruptedException {
+        CoreLoop loop = newLoop(100);
+        loop.start();
+        RecordingConnection connection = new RecordingConnection();
+        submit(loop, connection, 1, new Requests.Auth(new byte[] {1})); // AUTH must never reach the core
+        Envelope reply = connection.nextBatch().get(0);
+        assertTrue(reply.isError());
+        assertEquals(ErrorCode.INTERNAL, ((Responses.Error) reply.message()).code());
+        submit(loop, connection, 2, new Requests.Ping());
+        assertInstanceOf(Responses.Ok.class, connection.nextBatch().get(0).message());
+    }
+}

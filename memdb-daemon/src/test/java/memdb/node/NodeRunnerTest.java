@@ -1,0 +1,81 @@
+package memdb.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import memdb.client.AuthKeyFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeRunnerTest {
+    private static final Pattern STARTUP = Pattern.compile("memdb node (\\d+) listening on 127\\.0\\.0\\.1:(\\d+) \\(data dir (.+)\\)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theStartupLineNamesNodeAddressAndDataDirButNotTheKey() {
+        ServerConfig config = new ConfigResolver(null, dir.toString())
+                .resolve(Map.of("port", "0", "node-id", "9", "auth-key", "hush", "data-dir", dir.toString()), Map.of(), null);
+        try (Node node = Node.start(config)) {
+            String line = NodeRunner.startupLine(node);
+            assertEquals("memdb node 9 listening on 127.0.0.1:" + node.port() + " (data dir " + dir.toAbsolutePath() + ")", line);
+            assertFalse(line.contains("hush"));
+        }
+    }
+
+    /**
+     * The whole foreground run in a child JVM, as `memdb server` with no key configured: it creates the
+     * user's auth-key file, prints one line without the key, serves, and on SIGTERM stops cleanly.
+     */
+    @Test
+    void aForegroundNodeCreatesTheKeyFileServesAndStopsOnSigterm() throws IOException, InterruptedException {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
+                ForegroundMain.class.getName(), "--port=0", "--node-id=5");
+        builder.environment().keySet().removeIf(name -> name.startsWith("MEMDB_") || name.startsWith("XDG_"));
+        builder.environment().put("HOME", home.toString());
+        builder.environment().put("XDG_CONFIG_HOME", home.resolve("config").toString());
+        builder.environment().put("XDG_DATA_HOME", home.resolve("data").toString());
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            Matcher startup = STARTUP.matcher(output.readLine());
+            assertTrue(startup.matches(), startup.toString());
+            assertEquals("5", startup.group(1));
+            assertEquals(home.resolve("data").resolve("memdb").toString(), startup.group(3));
+            Path keyFile = home.resolve("config").resolve("memdb").resolve("auth-key");
+            String key = AuthKeyFile.read(keyFile).orElseThrow();
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)));
+            new Socket().connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(startup.group(2))), 2_000);
+
+            process.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+            assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the node stops within 10 s of SIGTERM");
+            List<String> rest = output.lines().toList();
+            assertTrue(rest.contains("memdb node 5 stopped"), rest.toString());
+            assertTrue(rest.stream().noneMatch(line -> line.contains(key)));
+            assertTrue(Files.isDirectory(home.resolve("data").resolve("memdb")));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
