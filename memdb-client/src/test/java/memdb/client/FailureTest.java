@@ -15,6 +15,7 @@ import memdb.protocol.AuthenticationException;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.MemDbException;
 import memdb.protocol.MemDbTimeoutException;
+import memdb.protocol.ProtocolException;
 import memdb.protocol.UnavailableException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,19 @@ class FailureTest {
         assertInstanceOf(UnavailableException.class, failure);
         assertEquals("the connection to the MemDB node at " + node.seed() + " was closed", failure.getMessage());
         node.silent = false;
+        assertEquals("v", db.get("k"));
+        assertEquals(2, node.connectionsAccepted.get());
+    }
+
+    @Test
+    void aBadFrameFailsTheConnectionWithAProtocolErrorAndTheNextRequestReconnects() {
+        MemDb db = client(to(node.seed()));
+        db.set("k", "v");
+        node.garbage = true;
+        ProtocolException bad = assertThrows(ProtocolException.class, () -> db.get("k"));
+        assertEquals("the MemDB node at " + node.seed() + " sent a bad frame: bad magic 0xAA (expected 0xDB)",
+                bad.getMessage());
+        node.garbage = false;
         assertEquals("v", db.get("k"));
         assertEquals(2, node.connectionsAccepted.get());
     }

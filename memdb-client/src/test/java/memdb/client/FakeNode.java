@@ -1,6 +1,7 @@
 package memdb.client;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -41,7 +42,8 @@ import memdb.protocol.Timestamp;
  * A fake MemDB node for client tests: Netty on 127.0.0.1 (port 0), the real protocol stages, a map for
  * storage and a Lamport clock. Switches make it misbehave: {@link #reorder} shuffles answers within
  * batches, {@link #silent} never answers (except AUTH), {@link #delayMillis} answers late,
- * {@link #failKey} answers a key with an error frame, {@link #dropConnections} closes every connection.
+ * {@link #failKey} answers a key with an error frame, {@link #garbage} answers with a frame of bad magic,
+ * {@link #dropConnections} closes every connection.
  */
 final class FakeNode implements AutoCloseable {
     private static final int REORDER_BATCH = 8;
@@ -59,6 +61,7 @@ final class FakeNode implements AutoCloseable {
     volatile boolean reorder;
     volatile boolean silent;
     volatile long delayMillis;
+    volatile boolean garbage;
     final AtomicInteger connectionsAccepted = new AtomicInteger();
     final AtomicInteger requestsReceived = new AtomicInteger();
     final ConcurrentLinkedQueue<Envelope> received = new ConcurrentLinkedQueue<>();
@@ -164,6 +167,11 @@ final class FakeNode implements AutoCloseable {
                 return;
             }
             if (silent) return;
+            if (garbage) {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 16, (byte) 0xAA, 1, 0x10, 1,
+                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+                return;
+            }
             Request request = (Request) envelope.message();
             ErrorCode failure = request instanceof Requests.Get get ? failingKeys.get(get.key()) : null;
             Response response = failure != null ? new Responses.Error(failure, "injected " + failure) : handle(request);

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import memdb.protocol.Consistency;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.InvalidArgumentException;
+import memdb.protocol.Opcode;
 import memdb.protocol.Requests;
 import memdb.protocol.ServerException;
 import memdb.protocol.WrongTypeException;
@@ -36,6 +37,13 @@ class RoundTripTest {
     void setThenGetReturnsTheValue() {
         db.set("greeting", "hello, wörld");
         assertEquals("hello, wörld", db.get("greeting"));
+    }
+
+    @Test
+    void authIsTheFirstFrameOnTheConnection() {
+        db.set("k", "v");
+        assertEquals(Opcode.AUTH, node.received.peek().opcode());
+        assertEquals(new Requests.Auth("secret".getBytes(StandardCharsets.UTF_8)), node.received.peek().message());
     }
 
     @Test
