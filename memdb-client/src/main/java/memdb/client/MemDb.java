@@ -8,7 +8,7 @@ import memdb.protocol.Consistency;
  * A connection to a MemDB cluster (or a single node): plain keys, read and written as UTF-8 strings or
  * raw bytes, blocking or asynchronous, at the node's default consistency or a chosen one.
  *
- * <p>Every variant funnels into the five abstract methods ({@link #getBytesAsync(String, Consistency)},
+ * <p>Every variant funnels into the few abstract methods ({@link #getBytesAsync(String, Consistency)},
  * {@link #setAsync(String, byte[], Consistency)}, {@link #deleteAsync(String, Consistency)},
  * {@link #containsAsync(String, Consistency)}, {@link #quorumGetBytes}); the blocking ones wait for the
  * async ones and throw the typed {@link memdb.protocol.MemDbException} (UnavailableException,

@@ -1,6 +1,7 @@
 package memdb.client;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,8 @@ import memdb.protocol.UnavailableException;
  *
  * <p>Failover: when a request could not even be handed to a coordinator (unreachable, connection lost
  * before the write, too many queued) the next coordinator the router offers is tried; a request that
- * reached a node is never resent, so a write is never applied twice by the client.
+ * reached a node is never resent, so a write is never applied twice by the client. Nodes whose last
+ * connect failed within a second are tried last, so a dead node does not cost every request a connect.
  */
 final class MemDbClient implements MemDb {
     private final ClientConfig config;
@@ -101,7 +103,7 @@ final class MemDbClient implements MemDb {
         }
         if (closed.get()) return CompletableFuture.failedFuture(Failures.clientClosed());
         Request request = requestForKey.apply(validKey);
-        return send(router.coordinatorsFor(validKey), 0, request)
+        return send(reachableFirst(router.coordinatorsFor(validKey)), 0, request)
                 .thenApply(response -> result.apply(expect(answerType, response)));
     }
 
@@ -113,6 +115,16 @@ final class MemDbClient implements MemDb {
             boolean neverSent = !call.written() && failure instanceof UnavailableException && !closed.get();
             return neverSent ? send(coordinators, index + 1, request) : CompletableFuture.failedFuture(failure);
         });
+    }
+
+    /** The router's order, except that nodes whose last connect failed moments ago go last. */
+    private List<NodeAddress> reachableFirst(List<NodeAddress> coordinators) {
+        if (coordinators.size() == 1) return coordinators;
+        List<NodeAddress> order = new ArrayList<>(coordinators.size());
+        List<NodeAddress> unreachable = new ArrayList<>();
+        for (NodeAddress node : coordinators) (connection(node).recentlyUnreachable() ? unreachable : order).add(node);
+        order.addAll(unreachable);
+        return order;
     }
 
     /** Asks every replica of the key for its version, each answer arriving on its own. */

@@ -37,6 +37,8 @@ final class NodeConnection {
 
     /** Servers answer frames they could not attribute with this id (0xFFFFFFFF); we never use it. */
     private static final int UNATTRIBUTED_REQUEST_ID = -1;
+    /** After a failed connect the node counts as unreachable this long, so failover tries others first. */
+    private static final long UNREACHABLE_HOLD_DOWN_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final NodeAddress address;
     private final EventLoop loop;
@@ -50,6 +52,8 @@ final class NodeConnection {
     private final ArrayDeque<Call> queued = new ArrayDeque<>();
     private final IntObjectMap<Call> inFlight = new IntObjectHashMap<>();
     private int nextRequestId;
+    /** Read from any thread: when the last connect failed (System.nanoTime), or 0 once one succeeds. */
+    private volatile long lastConnectFailureNanos;
 
     NodeConnection(NodeAddress address, NettyTransport transport, ClientConfig config, ClientClock clock) {
         this.address = address;
@@ -61,6 +65,12 @@ final class NodeConnection {
 
     NodeAddress address() {
         return address;
+    }
+
+    /** True when the last connect attempt failed within the hold-down period. */
+    boolean recentlyUnreachable() {
+        long failedAt = lastConnectFailureNanos;
+        return failedAt != 0 && System.nanoTime() - failedAt < UNREACHABLE_HOLD_DOWN_NANOS;
     }
 
     /** Sends the call's request (from any thread); its result completes on the event loop. */
@@ -106,8 +116,13 @@ final class NodeConnection {
         channel = connecting.channel();
         connecting.addListener(done -> {
             if (channel != connecting.channel() || state != State.CONNECTING) return;
-            if (done.isSuccess()) authenticate();
-            else disconnect(Failures.unreachable(address, done.cause()));
+            if (done.isSuccess()) {
+                lastConnectFailureNanos = 0;
+                authenticate();
+            } else {
+                lastConnectFailureNanos = System.nanoTime() | 1; // never 0, which means "no failure"
+                disconnect(Failures.unreachable(address, done.cause()));
+            }
         });
     }
 
@@ -163,7 +178,7 @@ final class NodeConnection {
     }
 
     private void onEnvelope(Envelope envelope) {
-        clock.observe(envelope.lamport());
+        observeTime(envelope);
         if (!envelope.isResponse()) {
             disconnect(Failures.protocolViolation(address, "it sent a " + envelope.opcode() + " request to a client"));
             return;
@@ -183,6 +198,13 @@ final class NodeConnection {
             call.succeed((Response) envelope.message());
         }
         writeQueued();
+    }
+
+    /** The sender's clock, and the versions it reports: everything the client has now observed. */
+    private void observeTime(Envelope envelope) {
+        clock.observe(envelope.lamport());
+        if (envelope.message() instanceof Responses.Value value) clock.observe(value.timestamp().lamport());
+        if (envelope.message() instanceof Responses.Written written) clock.observe(written.timestamp().lamport());
     }
 
     private void timeOut(Call call) {
