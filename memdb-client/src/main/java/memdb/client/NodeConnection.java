@@ -185,8 +185,11 @@ final class NodeConnection {
         }
         Call call = inFlight.remove(envelope.requestId());
         if (call == null) {
-            // A late answer to a call that timed out is dropped; an error nobody asked for ends the connection.
-            if (envelope.message() instanceof Responses.Error error) disconnect(error.toException());
+            // A late answer to a call that timed out is dropped. An error the node could not attribute to a
+            // request (it could not read our frame) ends the connection, as the node closes it too.
+            if (envelope.requestId() == UNATTRIBUTED_REQUEST_ID && envelope.message() instanceof Responses.Error error) {
+                disconnect(error.toException());
+            }
             return;
         }
         if (envelope.opcode() != call.request().opcode()) {

@@ -69,6 +69,34 @@ class FailureTest {
     }
 
     @Test
+    void aLateErrorAnswerDoesNotDisturbTheConnection() throws InterruptedException {
+        MemDb db = client(to(node.seed()).requestTimeout(Duration.ofMillis(200)));
+        db.set("k", "connected and authenticated");
+        node.failKey("failing", ErrorCode.INTERNAL);
+        node.delayMillis = 400;
+        assertThrows(MemDbTimeoutException.class, () -> db.get("failing"));
+        node.delayMillis = 0;
+        CompletableFuture<String> survivor = db.getAsync("other");
+        assertEquals(null, survivor.join());
+        Thread.sleep(300); // the late error frame arrives meanwhile
+        db.set("k", "v");
+        assertEquals("v", db.get("k"));
+        assertEquals(1, node.connectionsAccepted.get());
+    }
+
+    @Test
+    void anErrorNamingNoRequestEndsTheConnectionForEveryCaller() {
+        MemDb db = client(to(node.seed()));
+        db.set("k", "v");
+        node.unattributedErrors = true;
+        ProtocolException failure = assertThrows(ProtocolException.class, () -> db.get("k"));
+        assertEquals("could not read your frame", failure.getMessage());
+        node.unattributedErrors = false;
+        assertEquals("v", db.get("k"));
+        assertEquals(2, node.connectionsAccepted.get());
+    }
+
+    @Test
     void aWrongAuthKeyFailsEveryWaiterAndSendsNothingElse() {
         MemDb db = client(MemDbConnections.builder().authKey("wrong").seeds(List.of(node.seed())));
         List<CompletableFuture<String>> waiters = new ArrayList<>();

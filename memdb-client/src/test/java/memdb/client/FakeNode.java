@@ -62,6 +62,8 @@ final class FakeNode implements AutoCloseable {
     volatile boolean silent;
     volatile long delayMillis;
     volatile boolean garbage;
+    /** Answers requests with an error frame that names no request (id 0xFFFFFFFF), as for an unreadable frame. */
+    volatile boolean unattributedErrors;
     final AtomicInteger connectionsAccepted = new AtomicInteger();
     final AtomicInteger requestsReceived = new AtomicInteger();
     final ConcurrentLinkedQueue<Envelope> received = new ConcurrentLinkedQueue<>();
@@ -170,6 +172,11 @@ final class FakeNode implements AutoCloseable {
             if (garbage) {
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 16, (byte) 0xAA, 1, 0x10, 1,
                         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+                return;
+            }
+            if (unattributedErrors) {
+                ctx.writeAndFlush(Envelope.response(envelope.opcode(), -1, clock.get(),
+                        new Responses.Error(ErrorCode.MALFORMED_FRAME, "could not read your frame")));
                 return;
             }
             Request request = (Request) envelope.message();
