@@ -36,7 +36,10 @@ public interface MemDb extends AutoCloseable {
 
     CompletableFuture<Boolean> containsAsync(String key, Consistency consistency);
 
-    /** Asks every replica of the key directly; see {@link QuorumResponse}. */
+    /**
+     * Asks every replica of the key directly (at consistency ONE each) and returns at once; see
+     * {@link QuorumResponse} for waiting on the answers. Throws InvalidArgumentException for a bad key.
+     */
     QuorumResponse<byte[]> quorumGetBytes(String key);
 
     /** {@link #quorumGetBytes} with the values decoded as UTF-8. */
