@@ -97,6 +97,36 @@ class FailureTest {
     }
 
     @Test
+    void requestsMadeWhileAuthIsPendingWaitForIt() {
+        MemDb db = client(to(node.seed()));
+        node.delayMillis = 300;
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < 5; i++) writes.add(db.setAsync("k" + i, "v" + i));
+        writes.forEach(CompletableFuture::join);
+        node.delayMillis = 0;
+        assertEquals("v4", db.get("k4"));
+        assertEquals(6, node.requestsReceived.get());
+    }
+
+    @Test
+    void closingWhileRequestsAreInFlightCompletesEveryFuture() throws Exception {
+        MemDb db = client(to(node.seed()));
+        node.delayMillis = 50;
+        List<CompletableFuture<String>> requests = new ArrayList<>();
+        for (int i = 0; i < 200; i++) requests.add(db.getAsync("k" + i));
+        Thread.sleep(20);
+        db.close();
+        for (int i = 0; i < 200; i++) requests.add(db.getAsync("after" + i));
+        for (CompletableFuture<String> request : requests) {
+            try {
+                request.get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                assertInstanceOf(UnavailableException.class, e.getCause());
+            }
+        }
+    }
+
+    @Test
     void aWrongAuthKeyFailsEveryWaiterAndSendsNothingElse() {
         MemDb db = client(MemDbConnections.builder().authKey("wrong").seeds(List.of(node.seed())));
         List<CompletableFuture<String>> waiters = new ArrayList<>();

@@ -191,9 +191,15 @@ final class FakeNode implements AutoCloseable {
         }
 
         private void authenticate(ChannelHandlerContext ctx, Envelope envelope, Requests.Auth auth) {
-            authenticated = MessageDigest.isEqual(auth.authKey(), authKey);
-            if (authenticated) {
-                answer(ctx, envelope, new Responses.Authenticated(nodeId, "fake"));
+            if (MessageDigest.isEqual(auth.authKey(), authKey)) {
+                // Only requests that arrive after the answer is sent count as authenticated, so a client
+                // that writes before it has the answer sees AUTH_REQUIRED even when the answer is delayed.
+                Envelope accepted = Envelope.response(envelope.opcode(), envelope.requestId(), clock.get(),
+                        new Responses.Authenticated(nodeId, "fake"));
+                ctx.executor().schedule(() -> {
+                    authenticated = true;
+                    ctx.writeAndFlush(accepted);
+                }, delayMillis, TimeUnit.MILLISECONDS);
             } else {
                 ctx.writeAndFlush(Envelope.response(envelope.opcode(), envelope.requestId(), clock.get(),
                         new Responses.Error(ErrorCode.AUTH_FAILED, "wrong auth key"))).addListener(f -> ctx.close());
