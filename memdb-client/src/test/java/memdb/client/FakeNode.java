@@ -40,14 +40,12 @@ import memdb.protocol.Timestamp;
 
 /**
  * A fake MemDB node for client tests: Netty on 127.0.0.1 (port 0), the real protocol stages, a map for
- * storage and a Lamport clock. Switches make it misbehave: {@link #reorder} shuffles answers within
- * batches, {@link #silent} never answers (except AUTH), {@link #delayMillis} answers late,
+ * storage and a Lamport clock. Switches make it misbehave: {@link #reorder} shuffles the answers to the
+ * requests that arrived in one read, {@link #silent} never answers (except AUTH), {@link #delayMillis} answers late,
  * {@link #failKey} answers a key with an error frame, {@link #garbage} answers with a frame of bad magic,
  * {@link #dropConnections} closes every connection.
  */
 final class FakeNode implements AutoCloseable {
-    private static final int REORDER_BATCH = 8;
-
     final int nodeId;
     private final byte[] authKey;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -66,6 +64,8 @@ final class FakeNode implements AutoCloseable {
     volatile boolean unattributedErrors;
     final AtomicInteger connectionsAccepted = new AtomicInteger();
     final AtomicInteger requestsReceived = new AtomicInteger();
+    /** Reads whose answers went out in another order than their requests came in. */
+    final AtomicInteger answersReordered = new AtomicInteger();
     final ConcurrentLinkedQueue<Envelope> received = new ConcurrentLinkedQueue<>();
 
     FakeNode(String authKey, int nodeId) {
@@ -212,16 +212,18 @@ final class FakeNode implements AutoCloseable {
                 ctx.executor().schedule(() -> ctx.writeAndFlush(envelope), delayMillis, TimeUnit.MILLISECONDS);
             } else if (reorder && request.opcode() != memdb.protocol.Opcode.AUTH) {
                 batch.add(envelope);
-                if (batch.size() >= REORDER_BATCH) flushShuffled(ctx);
-                else if (batch.size() == 1) ctx.executor().schedule(() -> flushShuffled(ctx), 1, TimeUnit.MILLISECONDS);
             } else {
                 ctx.writeAndFlush(envelope);
             }
         }
 
-        private void flushShuffled(ChannelHandlerContext ctx) {
+        /** Answers everything that arrived in one read, shuffled. */
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
             if (batch.isEmpty()) return;
+            List<Envelope> arrival = List.copyOf(batch);
             Collections.shuffle(batch, random);
+            if (!batch.equals(arrival)) answersReordered.incrementAndGet();
             batch.forEach(ctx::write);
             batch.clear();
             ctx.flush();

@@ -1,8 +1,8 @@
 package memdb.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.util.ResourceLeakDetector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,39 +10,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Many requests in flight on one connection, answered out of order by the fake (it shuffles its answers
- * in batches): each caller must still get its own answer.
+ * Many requests in flight on one connection, answered out of order by the fake (it shuffles the answers
+ * to the requests of each read): each caller must still get its own answer.
  */
+@ExtendWith(SampledLeakDetection.class)
 class PipeliningTest {
     private static final int THREADS = 16;
     private static final int OPERATIONS_PER_THREAD = 1000;
 
-    private static ResourceLeakDetector.Level previousLeakDetection;
-
     private final FakeNode node = new FakeNode("secret", 1);
     private final MemDb db = MemDbConnections.single("127.0.0.1", node.port(), "secret");
-
-    /**
-     * The build runs every test under Netty's paranoid leak detector, which records a stack trace at each
-     * buffer access: over 36,000 frames that alone takes most of the suite's time budget. Sampling
-     * (SIMPLE) still reports a leak here; every code path is also covered under paranoid by the others.
-     */
-    @BeforeAll
-    static void sampleLeaks() {
-        previousLeakDetection = ResourceLeakDetector.getLevel();
-        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
-    }
-
-    @AfterAll
-    static void restoreLeakDetection() {
-        ResourceLeakDetector.setLevel(previousLeakDetection);
-    }
 
     @AfterEach
     void tearDown() {
@@ -72,6 +54,7 @@ class PipeliningTest {
         }
         assertEquals(THREADS * OPERATIONS_PER_THREAD, node.requestsReceived.get());
         assertEquals(1, node.connectionsAccepted.get(), "all requests share one connection");
+        assertTrue(node.answersReordered.get() > 0, "the fake answered out of order");
     }
 
     @Test
@@ -86,6 +69,7 @@ class PipeliningTest {
             List<CompletableFuture<String>> reads = new ArrayList<>();
             for (int i = 0; i < requests; i++) reads.add(bounded.getAsync("burst-" + i));
             for (int i = 0; i < requests; i++) assertEquals("value-" + i, reads.get(i).join());
+            assertTrue(node.answersReordered.get() > 0, "the fake answered out of order");
         }
     }
 }
