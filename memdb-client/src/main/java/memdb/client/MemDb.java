@@ -13,7 +13,9 @@ import memdb.protocol.Consistency;
  * {@link #containsAsync(String, Consistency)}, {@link #quorumGetBytes}); the blocking ones wait for the
  * async ones and throw the typed {@link memdb.protocol.MemDbException} (UnavailableException,
  * MemDbTimeoutException, AuthenticationException, InvalidArgumentException, ...), never an
- * ExecutionException. Keys are 1..1024 bytes of UTF-8; values may be empty.
+ * ExecutionException. A blocking call waits at most about the request timeout (which counts from the
+ * call, connecting and queueing included), so it is not interruptible. Keys are 1..1024 bytes of UTF-8;
+ * values may be empty.
  *
  * <p>Thread-safe. Futures complete on the client's I/O thread: keep callbacks short and non-blocking,
  * or pass your own executor to {@code thenApplyAsync} and friends; a blocking MemDb call inside such a
