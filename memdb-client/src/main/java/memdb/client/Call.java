@@ -1,0 +1,72 @@
+package memdb.client;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import memdb.protocol.MemDbException;
+import memdb.protocol.Request;
+import memdb.protocol.Response;
+
+/**
+ * One request on its way through a {@link NodeConnection}: the request, the future its answer
+ * completes, and the bookkeeping the connection keeps for it.
+ *
+ * <p>Invariants: the result is completed at most once, always on the connection's event loop, and the
+ * timeout timer is cancelled when it is. {@link #written()} turns true before the request reaches the
+ * socket and never turns back; a caller that sees a failed result with {@code written() == false} knows
+ * that the node never received the request, so sending it elsewhere cannot apply it twice.
+ */
+final class Call {
+    private final Request request;
+    private final CompletableFuture<Response> result = new CompletableFuture<>();
+    private volatile boolean written;
+    // Owned by the connection's event loop.
+    private int requestId;
+    private ScheduledFuture<?> timer;
+
+    Call(Request request) {
+        this.request = request;
+    }
+
+    Request request() {
+        return request;
+    }
+
+    CompletableFuture<Response> result() {
+        return result;
+    }
+
+    boolean written() {
+        return written;
+    }
+
+    boolean isDone() {
+        return result.isDone();
+    }
+
+    int requestId() {
+        return requestId;
+    }
+
+    void markWritten(int requestId) {
+        this.requestId = requestId;
+        this.written = true;
+    }
+
+    void timer(ScheduledFuture<?> timer) {
+        this.timer = timer;
+    }
+
+    void succeed(Response response) {
+        cancelTimer();
+        result.complete(response);
+    }
+
+    void fail(MemDbException failure) {
+        cancelTimer();
+        result.completeExceptionally(failure);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) timer.cancel(false);
+    }
+}

@@ -1,0 +1,68 @@
+package memdb.client;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+import memdb.protocol.ErrorCode;
+import memdb.protocol.MemDbException;
+import memdb.protocol.ProtocolException;
+
+/**
+ * The client's own operating errors, each a typed {@link MemDbException} with one sentence a user can act
+ * on ("no MemDB node reachable at 127.0.0.1:10000: connection refused"). Socket-level causes are
+ * translated here and nowhere else, so no Netty or java.net exception reaches a caller.
+ */
+final class Failures {
+    private Failures() {}
+
+    static MemDbException unreachable(NodeAddress node, Throwable cause) {
+        return ErrorCode.UNAVAILABLE.exception("no MemDB node reachable at " + node + ": " + reason(cause));
+    }
+
+    static MemDbException connectionLost(NodeAddress node) {
+        return ErrorCode.UNAVAILABLE.exception("the connection to the MemDB node at " + node + " was closed");
+    }
+
+    static MemDbException connectionFailed(NodeAddress node, Throwable cause) {
+        if (cause instanceof DecoderException && cause.getCause() instanceof ProtocolException protocol) {
+            return ErrorCode.MALFORMED_FRAME.exception(
+                    "the MemDB node at " + node + " sent a bad frame: " + protocol.getMessage());
+        }
+        return ErrorCode.UNAVAILABLE.exception("the connection to the MemDB node at " + node + " failed: " + reason(cause));
+    }
+
+    static MemDbException protocolViolation(NodeAddress node, String what) {
+        return ErrorCode.MALFORMED_FRAME.exception("the MemDB node at " + node + " broke the protocol: " + what);
+    }
+
+    static MemDbException timedOut(NodeAddress node, Duration timeout) {
+        return ErrorCode.TIMEOUT.exception(
+                "no answer from the MemDB node at " + node + " within " + timeout.toMillis() + " ms");
+    }
+
+    static MemDbException overloaded(NodeAddress node, int queued) {
+        return ErrorCode.OVERLOADED.exception(
+                queued + " requests are already waiting for the MemDB node at " + node + "; slow down");
+    }
+
+    static MemDbException clientClosed() {
+        return ErrorCode.SHUTTING_DOWN.exception("this MemDB client is closed");
+    }
+
+    /** A short lower-case reason for a socket failure. */
+    static String reason(Throwable cause) {
+        if (cause instanceof ConnectTimeoutException) return "connection timed out";
+        if (cause instanceof UnknownHostException) return "unknown host";
+        if (cause instanceof NoRouteToHostException) return "no route to host";
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (cause instanceof ConnectException && lower.contains("refused")) return "connection refused";
+        if (lower.contains("connection reset")) return "connection reset";
+        int colon = lower.indexOf(": /");
+        return colon > 0 ? lower.substring(0, colon) : lower;
+    }
+}

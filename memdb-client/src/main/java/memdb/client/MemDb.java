@@ -1,0 +1,145 @@
+package memdb.client;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import memdb.protocol.Consistency;
+
+/**
+ * A connection to a MemDB cluster (or a single node): plain keys, read and written as UTF-8 strings or
+ * raw bytes, blocking or asynchronous, at the node's default consistency or a chosen one.
+ *
+ * <p>Every variant funnels into the few abstract methods ({@link #getBytesAsync(String, Consistency)},
+ * {@link #setAsync(String, byte[], Consistency)}, {@link #deleteAsync(String, Consistency)},
+ * {@link #containsAsync(String, Consistency)}, {@link #quorumGetBytes}); the blocking ones wait for the
+ * async ones and throw the typed {@link memdb.protocol.MemDbException} (UnavailableException,
+ * MemDbTimeoutException, AuthenticationException, InvalidArgumentException, ...), never an
+ * ExecutionException. A blocking call waits at most about the request timeout (which counts from the
+ * call, connecting and queueing included), so it is not interruptible. Keys are 1..1024 bytes of UTF-8;
+ * values may be empty.
+ *
+ * <p>Thread-safe. Futures complete on the client's I/O thread: keep callbacks short and non-blocking,
+ * or pass your own executor to {@code thenApplyAsync} and friends; a blocking MemDb call inside such a
+ * callback throws IllegalStateException rather than deadlock.
+ *
+ * <p>Every request carries the highest Lamport time the client has seen ({@link #lamportTime()}), so a
+ * write is ordered after everything this client read or wrote before it.
+ */
+public interface MemDb extends AutoCloseable {
+
+    // ---- the primitives an implementation provides ----
+
+    /** The value's bytes, or null when the key holds no live value. */
+    CompletableFuture<byte[]> getBytesAsync(String key, Consistency consistency);
+
+    CompletableFuture<Void> setAsync(String key, byte[] value, Consistency consistency);
+
+    /** True when the key held a live value that this delete removed. */
+    CompletableFuture<Boolean> deleteAsync(String key, Consistency consistency);
+
+    CompletableFuture<Boolean> containsAsync(String key, Consistency consistency);
+
+    /**
+     * Asks every replica of the key directly (at consistency ONE each) and returns at once; see
+     * {@link QuorumResponse} for waiting on the answers. Throws InvalidArgumentException for a bad key.
+     */
+    QuorumResponse<byte[]> quorumGetBytes(String key);
+
+    /** {@link #quorumGetBytes} with the values decoded as UTF-8. */
+    QuorumResponse<String> quorumGet(String key);
+
+    /** The highest Lamport time seen in any response. */
+    long lamportTime();
+
+    /** Closes every connection; pending requests fail with UnavailableException. Idempotent. */
+    @Override
+    void close();
+
+    // ---- asynchronous variants ----
+
+    default CompletableFuture<String> getAsync(String key, Consistency consistency) {
+        return getBytesAsync(key, consistency).thenApply(MemDb::utf8OrNull);
+    }
+
+    default CompletableFuture<String> getAsync(String key) {
+        return getAsync(key, Consistency.DEFAULT);
+    }
+
+    default CompletableFuture<byte[]> getBytesAsync(String key) {
+        return getBytesAsync(key, Consistency.DEFAULT);
+    }
+
+    default CompletableFuture<Void> setAsync(String key, String value, Consistency consistency) {
+        return setAsync(key, value.getBytes(StandardCharsets.UTF_8), consistency);
+    }
+
+    default CompletableFuture<Void> setAsync(String key, String value) {
+        return setAsync(key, value, Consistency.DEFAULT);
+    }
+
+    default CompletableFuture<Void> setAsync(String key, byte[] value) {
+        return setAsync(key, value, Consistency.DEFAULT);
+    }
+
+    default CompletableFuture<Boolean> deleteAsync(String key) {
+        return deleteAsync(key, Consistency.DEFAULT);
+    }
+
+    default CompletableFuture<Boolean> containsAsync(String key) {
+        return containsAsync(key, Consistency.DEFAULT);
+    }
+
+    // ---- blocking variants ----
+
+    /** The value as UTF-8, or null when the key holds no live value. */
+    default String get(String key, Consistency consistency) {
+        return Futures.join(getAsync(key, consistency));
+    }
+
+    default String get(String key) {
+        return get(key, Consistency.DEFAULT);
+    }
+
+    default byte[] getBytes(String key, Consistency consistency) {
+        return Futures.join(getBytesAsync(key, consistency));
+    }
+
+    default byte[] getBytes(String key) {
+        return getBytes(key, Consistency.DEFAULT);
+    }
+
+    default void set(String key, String value, Consistency consistency) {
+        Futures.join(setAsync(key, value, consistency));
+    }
+
+    default void set(String key, String value) {
+        set(key, value, Consistency.DEFAULT);
+    }
+
+    default void set(String key, byte[] value, Consistency consistency) {
+        Futures.join(setAsync(key, value, consistency));
+    }
+
+    default void set(String key, byte[] value) {
+        set(key, value, Consistency.DEFAULT);
+    }
+
+    default boolean delete(String key, Consistency consistency) {
+        return Futures.join(deleteAsync(key, consistency));
+    }
+
+    default boolean delete(String key) {
+        return delete(key, Consistency.DEFAULT);
+    }
+
+    default boolean contains(String key, Consistency consistency) {
+        return Futures.join(containsAsync(key, consistency));
+    }
+
+    default boolean contains(String key) {
+        return contains(key, Consistency.DEFAULT);
+    }
+
+    private static String utf8OrNull(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,251 @@
+package memdb.client;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import memdb.protocol.Envelope;
+import memdb.protocol.MemDbException;
+import memdb.protocol.Requests;
+import memdb.protocol.Response;
+import memdb.protocol.Responses;
+
+/**
+ * The client's one pipelined connection to one node. Requests from any thread are handed to the
+ * connection's event loop, which owns all of its state (no locks): it connects lazily, sends AUTH before
+ * anything else, writes up to {@code inFlightRequestsMax} requests without waiting for answers, and
+ * matches answers to requests by request id, in whatever order they arrive.
+ *
+ * <p>States: IDLE -> CONNECTING -> AUTHENTICATING -> READY, back to IDLE when the connection fails or
+ * drops (the next request reconnects), CLOSED for good after {@link #close()}.
+ *
+ * <p>Invariants: every call submitted is completed exactly once, by its answer, an error frame, its
+ * timeout, or the failure of the connection; {@code inFlight} holds only written, unanswered calls and
+ * never more than {@code inFlightRequestsMax}; {@code queued} never holds more than
+ * {@code queuedRequestsMax}; nothing but AUTH is written before the node has accepted AUTH.
+ */
+final class NodeConnection {
+    private enum State { IDLE, CONNECTING, AUTHENTICATING, READY, CLOSED }
+
+    /** Servers answer frames they could not attribute with this id (0xFFFFFFFF); we never use it. */
+    private static final int UNATTRIBUTED_REQUEST_ID = -1;
+    /** After a failed connect the node counts as unreachable this long, so failover tries others first. */
+    private static final long UNREACHABLE_HOLD_DOWN_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final NodeAddress address;
+    private final EventLoop loop;
+    private final NettyTransport transport;
+    private final ClientConfig config;
+    private final ClientClock clock;
+
+    // Owned by the event loop.
+    private State state = State.IDLE;
+    private Channel channel;
+    private final ArrayDeque<Call> queued = new ArrayDeque<>();
+    private final IntObjectMap<Call> inFlight = new IntObjectHashMap<>();
+    private int nextRequestId;
+    /** Read from any thread: when the last connect failed (System.nanoTime), or 0 once one succeeds. */
+    private volatile long lastConnectFailureNanos;
+
+    NodeConnection(NodeAddress address, NettyTransport transport, ClientConfig config, ClientClock clock) {
+        this.address = address;
+        this.loop = transport.nextLoop();
+        this.transport = transport;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    NodeAddress address() {
+        return address;
+    }
+
+    /** True when the last connect attempt failed within the hold-down period. */
+    boolean recentlyUnreachable() {
+        long failedAt = lastConnectFailureNanos;
+        return failedAt != 0 && System.nanoTime() - failedAt < UNREACHABLE_HOLD_DOWN_NANOS;
+    }
+
+    /** Sends the call's request (from any thread); its result completes on the event loop. */
+    void submit(Call call) {
+        try {
+            loop.execute(() -> enqueue(call));
+        } catch (RejectedExecutionException e) {
+            call.fail(Failures.clientClosed());
+        }
+    }
+
+    /** Fails every pending call and closes the socket; later submissions fail at once. */
+    void close() {
+        try {
+            loop.execute(() -> {
+                state = State.CLOSED;
+                disconnect(Failures.clientClosed());
+            });
+        } catch (RejectedExecutionException e) {
+            // The event loop is already gone, and with it every call: nothing left to fail.
+        }
+    }
+
+    private void enqueue(Call call) {
+        if (state == State.CLOSED) {
+            call.fail(Failures.clientClosed());
+            return;
+        }
+        if (queued.size() >= config.queuedRequestsMax()) {
+            call.fail(Failures.overloaded(address, queued.size()));
+            return;
+        }
+        call.timer(loop.schedule(() -> timeOut(call), config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        queued.add(call);
+        if (state == State.IDLE) connect();
+        else writeQueued();
+    }
+
+    private void connect() {
+        state = State.CONNECTING;
+        ResponseHandler handler = new ResponseHandler();
+        ChannelFuture connecting = transport.connect(address, loop, config.connectTimeout(), handler);
+        channel = connecting.channel();
+        connecting.addListener(done -> {
+            if (channel != connecting.channel() || state != State.CONNECTING) return;
+            if (done.isSuccess()) {
+                lastConnectFailureNanos = 0;
+                authenticate();
+            } else {
+                lastConnectFailureNanos = System.nanoTime() | 1; // never 0, which means "no failure"
+                disconnect(Failures.unreachable(address, done.cause()));
+            }
+        });
+    }
+
+    private void authenticate() {
+        state = State.AUTHENTICATING;
+        Call auth = new Call(new Requests.Auth(config.authKey()));
+        auth.timer(loop.schedule(() -> timeOut(auth), config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        Channel authenticating = channel;
+        auth.result().whenComplete((response, failure) -> {
+            if (channel != authenticating) return;
+            if (failure == null && response instanceof Responses.Authenticated) {
+                state = State.READY;
+                writeQueued();
+            } else {
+                disconnect(failure instanceof MemDbException e ? e
+                        : Failures.protocolViolation(address, "AUTH was answered with " + response));
+            }
+        });
+        write(auth);
+        channel.flush();
+    }
+
+    /** Writes queued calls while in-flight slots are free; skips calls that already timed out. */
+    private void writeQueued() {
+        if (state != State.READY) return;
+        boolean wrote = false;
+        while (inFlight.size() < config.inFlightRequestsMax() && !queued.isEmpty()) {
+            Call call = queued.poll();
+            if (call.isDone()) continue;
+            write(call);
+            wrote = true;
+        }
+        if (wrote) channel.flush();
+    }
+
+    private void write(Call call) {
+        int requestId = allocateRequestId();
+        inFlight.put(requestId, call);
+        call.markWritten(requestId);
+        channel.write(Envelope.request(requestId, clock.highestSeen(), call.request())).addListener(written -> {
+            if (!written.isSuccess() && inFlight.remove(requestId, call)) {
+                call.fail(Failures.connectionFailed(address, written.cause()));
+            }
+        });
+    }
+
+    private int allocateRequestId() {
+        int id;
+        do {
+            id = nextRequestId++;
+        } while (id == UNATTRIBUTED_REQUEST_ID || inFlight.containsKey(id));
+        return id;
+    }
+
+    private void onEnvelope(Envelope envelope) {
+        observeTime(envelope);
+        if (!envelope.isResponse()) {
+            disconnect(Failures.protocolViolation(address, "it sent a " + envelope.opcode() + " request to a client"));
+            return;
+        }
+        Call call = inFlight.remove(envelope.requestId());
+        if (call == null) {
+            // A late answer to a call that timed out is dropped. An error the node could not attribute to a
+            // request (it could not read our frame) ends the connection, as the node closes it too.
+            if (envelope.requestId() == UNATTRIBUTED_REQUEST_ID && envelope.message() instanceof Responses.Error error) {
+                disconnect(error.toException());
+            }
+            return;
+        }
+        if (envelope.opcode() != call.request().opcode()) {
+            call.fail(Failures.protocolViolation(address,
+                    "it answered a " + call.request().opcode() + " request with " + envelope.opcode()));
+        } else if (envelope.message() instanceof Responses.Error error) {
+            call.fail(error.toException());
+        } else {
+            call.succeed((Response) envelope.message());
+        }
+        writeQueued();
+    }
+
+    /** The sender's clock, and the versions it reports: everything the client has now observed. */
+    private void observeTime(Envelope envelope) {
+        clock.observe(envelope.lamport());
+        if (envelope.message() instanceof Responses.Value value) clock.observe(value.timestamp().lamport());
+        if (envelope.message() instanceof Responses.Written written) clock.observe(written.timestamp().lamport());
+    }
+
+    private void timeOut(Call call) {
+        if (call.isDone()) return;
+        if (call.written()) inFlight.remove(call.requestId(), call);
+        call.fail(Failures.timedOut(address, config.requestTimeout()));
+        writeQueued();
+    }
+
+    /** Drops the connection, failing every queued and in-flight call with {@code failure}. */
+    private void disconnect(MemDbException failure) {
+        if (state != State.CLOSED) state = State.IDLE;
+        Channel dropped = channel;
+        channel = null;
+        List<Call> pending = new ArrayList<>(queued);
+        pending.addAll(inFlight.values());
+        queued.clear();
+        inFlight.clear();
+        for (Call call : pending) call.fail(failure);
+        if (dropped != null) dropped.close();
+    }
+
+    /** The end of one channel's pipeline; events from a channel that is no longer current are ignored. */
+    private final class ResponseHandler extends SimpleChannelInboundHandler<Envelope> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Envelope envelope) {
+            if (ctx.channel() == channel) onEnvelope(envelope);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (ctx.channel() == channel) disconnect(Failures.connectionLost(address));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (ctx.channel() == channel) disconnect(Failures.connectionFailed(address, cause));
+            else ctx.close();
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package memdb.client;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import memdb.protocol.Envelope;
+import memdb.protocol.EnvelopeDecoder;
+import memdb.protocol.EnvelopeEncoder;
+import memdb.protocol.ErrorCode;
+import memdb.protocol.FrameCodec;
+import memdb.protocol.Key;
+import memdb.protocol.Request;
+import memdb.protocol.Requests;
+import memdb.protocol.Response;
+import memdb.protocol.Responses;
+import memdb.protocol.Timestamp;
+
+/**
+ * A fake MemDB node for client tests: Netty on 127.0.0.1 (port 0), the real protocol stages, a map for
+ * storage and a Lamport clock. Switches make it misbehave: {@link #reorder} shuffles the answers to the
+ * requests that arrived in one read, {@link #silent} never answers (except AUTH), {@link #delayMillis} answers late,
+ * {@link #failKey} answers a key with an error frame, {@link #garbage} answers with a frame of bad magic,
+ * {@link #dropConnections} closes every connection.
+ */
+final class FakeNode implements AutoCloseable {
+    final int nodeId;
+    private final byte[] authKey;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final Channel server;
+    private final Map<Key, Responses.Value> store = new ConcurrentHashMap<>();
+    private final Map<Key, ErrorCode> failingKeys = new ConcurrentHashMap<>();
+    private final AtomicLong clock = new AtomicLong();
+    private final Random random = new Random(42);
+
+    volatile boolean reorder;
+    volatile boolean silent;
+    volatile long delayMillis;
+    volatile boolean garbage;
+    /** Answers requests with an error frame that names no request (id 0xFFFFFFFF), as for an unreadable frame. */
+    volatile boolean unattributedErrors;
+    final AtomicInteger connectionsAccepted = new AtomicInteger();
+    final AtomicInteger requestsReceived = new AtomicInteger();
+    /** Reads whose answers went out in another order than their requests came in. */
+    final AtomicInteger answersReordered = new AtomicInteger();
+    final ConcurrentLinkedQueue<Envelope> received = new ConcurrentLinkedQueue<>();
+
+    FakeNode(String authKey, int nodeId) {
+        this.authKey = authKey.getBytes(StandardCharsets.UTF_8);
+        this.nodeId = nodeId;
+        this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        connectionsAccepted.incrementAndGet();
+                        channels.add(channel);
+                        channel.pipeline().addLast(new EnvelopeDecoder(FrameCodec.FRAME_BYTES_MAX_DEFAULT),
+                                new EnvelopeEncoder(), new Session());
+                    }
+                })
+                .bind("127.0.0.1", 0).syncUninterruptibly().channel();
+    }
+
+    int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    String seed() {
+        return "127.0.0.1:" + port();
+    }
+
+    void put(String key, String value, long lamport) {
+        store.put(Key.of(key), Responses.Value.present(new Timestamp(lamport, nodeId), value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    void putTombstone(String key, long lamport) {
+        store.put(Key.of(key), Responses.Value.tombstone(new Timestamp(lamport, nodeId)));
+    }
+
+    Responses.Value stored(String key) {
+        return stored(Key.of(key));
+    }
+
+    void failKey(String key, ErrorCode code) {
+        failingKeys.put(Key.of(key), code);
+    }
+
+    void advanceClock(long lamport) {
+        clock.accumulateAndGet(lamport, Math::max);
+    }
+
+    /** Requests other than AUTH received so far. */
+    List<Envelope> dataRequests() {
+        return received.stream().filter(e -> e.opcode() != memdb.protocol.Opcode.AUTH).toList();
+    }
+
+    void dropConnections() {
+        channels.close().syncUninterruptibly();
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        dropConnections();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private Response handle(Request request) {
+        if (request instanceof Requests.Get get) return stored(get.key());
+        if (request instanceof Requests.Set set) return write(set.key(), Responses.Value.present(tick(), set.value()));
+        if (request instanceof Requests.Delete delete) return write(delete.key(), Responses.Value.tombstone(tick()));
+        if (request instanceof Requests.Contains contains) return new Responses.Bool(stored(contains.key()).isPresent());
+        if (request instanceof Requests.Ping) return new Responses.Ok();
+        throw new IllegalStateException("unexpected request " + request);
+    }
+
+    private Responses.Value stored(Key key) {
+        return store.getOrDefault(key, Responses.Value.ABSENT);
+    }
+
+    private Responses.Written write(Key key, Responses.Value version) {
+        Responses.Value before = store.put(key, version);
+        return new Responses.Written(version.timestamp(), before != null && before.isPresent(), false);
+    }
+
+    private Timestamp tick() {
+        return new Timestamp(clock.incrementAndGet(), nodeId);
+    }
+
+    /** One client connection: AUTH first, then requests, answered per the misbehaviour switches. */
+    private final class Session extends SimpleChannelInboundHandler<Envelope> {
+        private boolean authenticated;
+        private final List<Envelope> batch = new ArrayList<>();
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Envelope envelope) {
+            received.add(envelope);
+            clock.accumulateAndGet(envelope.lamport(), (mine, theirs) -> Math.max(mine, theirs) + 1);
+            if (envelope.message() instanceof Requests.Auth auth) {
+                authenticate(ctx, envelope, auth);
+                return;
+            }
+            requestsReceived.incrementAndGet();
+            if (!authenticated) {
+                answer(ctx, envelope, new Responses.Error(ErrorCode.AUTH_REQUIRED, "authenticate first"));
+                return;
+            }
+            if (silent) return;
+            if (garbage) {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 16, (byte) 0xAA, 1, 0x10, 1,
+                        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+                return;
+            }
+            if (unattributedErrors) {
+                ctx.writeAndFlush(Envelope.response(envelope.opcode(), -1, clock.get(),
+                        new Responses.Error(ErrorCode.MALFORMED_FRAME, "could not read your frame")));
+                return;
+            }
+            Request request = (Request) envelope.message();
+            ErrorCode failure = request instanceof Requests.Get get ? failingKeys.get(get.key()) : null;
+            Response response = failure != null ? new Responses.Error(failure, "injected " + failure) : handle(request);
+            answer(ctx, envelope, response);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close(); // a client that goes away resets the connection; that is not a test failure
+        }
+
+        private void authenticate(ChannelHandlerContext ctx, Envelope envelope, Requests.Auth auth) {
+            if (MessageDigest.isEqual(auth.authKey(), authKey)) {
+                // Only requests that arrive after the answer is sent count as authenticated, so a client
+                // that writes before it has the answer sees AUTH_REQUIRED even when the answer is delayed.
+                Envelope accepted = Envelope.response(envelope.opcode(), envelope.requestId(), clock.get(),
+                        new Responses.Authenticated(nodeId, "fake"));
+                ctx.executor().schedule(() -> {
+                    authenticated = true;
+                    ctx.writeAndFlush(accepted);
+                }, delayMillis, TimeUnit.MILLISECONDS);
+            } else {
+                ctx.writeAndFlush(Envelope.response(envelope.opcode(), envelope.requestId(), clock.get(),
+                        new Responses.Error(ErrorCode.AUTH_FAILED, "wrong auth key"))).addListener(f -> ctx.close());
+            }
+        }
+
+        private void answer(ChannelHandlerContext ctx, Envelope request, Response response) {
+            Envelope envelope = Envelope.response(request.opcode(), request.requestId(), clock.get(), response);
+            if (delayMillis > 0) {
+                ctx.executor().schedule(() -> ctx.writeAndFlush(envelope), delayMillis, TimeUnit.MILLISECONDS);
+            } else if (reorder && request.opcode() != memdb.protocol.Opcode.AUTH) {
+                batch.add(envelope);
+            } else {
+                ctx.writeAndFlush(envelope);
+            }
+        }
+
+        /** Answers everything that arrived in one read, shuffled. */
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (batch.isEmpty()) return;
+            List<Envelope> arrival = List.copyOf(batch);
+            Collections.shuffle(batch, random);
+            if (!batch.equals(arrival)) answersReordered.incrementAndGet();
+            batch.forEach(ctx::write);
+            batch.clear();
+            ctx.flush();
+        }
+    }
+}
