@@ -1,0 +1,75 @@
+package memdb.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import memdb.protocol.ErrorCode;
+
+/**
+ * The CLI's side of the HTTP admin API (docs/admin-api.md): one request, JSON back, HTTP errors turned
+ * into the same exceptions (and so exit codes) as the binary protocol's.
+ */
+final class AdminClient {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final String baseUrl;
+    private final String authKey;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    AdminClient(String hostPort, String authKey, Duration timeout) {
+        this.baseUrl = "http://" + hostPort;
+        this.authKey = authKey;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+    }
+
+    JsonNode post(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private JsonNode send(HttpRequest.Builder request) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.timeout(timeout).header("Authorization", "Bearer " + authKey).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw ErrorCode.TIMEOUT.exception("the admin API at " + baseUrl + " did not answer within " + timeout.toMillis() + " ms");
+        } catch (ConnectException e) {
+            throw ErrorCode.UNAVAILABLE.exception("no MemDB admin API reachable at " + baseUrl + ": connection refused");
+        } catch (IOException e) {
+            throw ErrorCode.UNAVAILABLE.exception("the admin API at " + baseUrl + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ErrorCode.UNAVAILABLE.exception("interrupted");
+        }
+        JsonNode body = parse(response.body());
+        String message = body.path("error").asText("HTTP " + response.statusCode());
+        return switch (response.statusCode()) {
+            case 200 -> body;
+            case 401, 403 -> throw ErrorCode.AUTH_FAILED.exception(message);
+            case 400, 404 -> throw ErrorCode.INVALID_ARGUMENT.exception(message);
+            case 503 -> throw ErrorCode.UNAVAILABLE.exception(message);
+            default -> throw ErrorCode.INTERNAL.exception(message);
+        };
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return MAPPER.readTree(body.isEmpty() ? "{}" : body);
+        } catch (IOException e) {
+            return MAPPER.createObjectNode().put("error", "the admin API answered something that is not JSON");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package memdb.cli;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import memdb.client.AuthKeyFile;
+import memdb.client.MemDb;
+import memdb.client.MemDbConnections;
+import picocli.CommandLine.Option;
+
+/**
+ * Options shared by every data command: where the cluster is, the auth key, the output format.
+ * Precedence: flags, then MEMDB_* environment variables, then the local key file, then defaults.
+ */
+public final class ClientOptions {
+    public static final String SEEDS_DEFAULT = "127.0.0.1:10000";
+
+    @Option(names = {"-s", "--seeds"}, paramLabel = "H:P[,H:P...]",
+            description = "Nodes to contact (env MEMDB_SEEDS; default " + SEEDS_DEFAULT + ").")
+    String seeds;
+
+    @Option(names = {"-a", "--auth-key"}, paramLabel = "KEY",
+            description = "The cluster's auth key (env MEMDB_AUTH_KEY; default: the key file a local server wrote).")
+    String authKey;
+
+    @Option(names = "--json", description = "Print one JSON object instead of plain text.")
+    boolean json;
+
+    @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "5000",
+            description = "Give up on a request after this many milliseconds (default ${DEFAULT-VALUE}).")
+    long timeoutMs;
+
+    List<String> seedList(Io io) {
+        String value = seeds != null ? seeds : io.env("MEMDB_SEEDS");
+        if (value == null) value = SEEDS_DEFAULT;
+        List<String> list = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (list.isEmpty()) throw new UserError(ExitCode.USAGE, "--seeds names no node");
+        return list;
+    }
+
+    String resolveAuthKey(Io io) {
+        return resolveAuthKey(authKey, io);
+    }
+
+    /** The key from the flag, else MEMDB_AUTH_KEY, else the key file a local server wrote. */
+    static String resolveAuthKey(String authKey, Io io) {
+        if (authKey != null) return authKey;
+        String fromEnv = io.env("MEMDB_AUTH_KEY");
+        if (fromEnv != null) return fromEnv;
+        return AuthKeyFile.read(AuthKeyFile.defaultPath()).orElseThrow(() -> new UserError(ExitCode.USAGE,
+                "no auth key: pass --auth-key, set MEMDB_AUTH_KEY, or run a local server first (it writes "
+                        + AuthKeyFile.defaultPath() + ")"));
+    }
+
+    MemDb connect(Io io) {
+        if (timeoutMs <= 0) throw new UserError(ExitCode.USAGE, "--timeout-ms must be positive");
+        return MemDbConnections.builder()
+                .authKey(resolveAuthKey(io))
+                .seeds(seedList(io))
+                .connectTimeout(Duration.ofMillis(Math.min(timeoutMs, 2000)))
+                .requestTimeout(Duration.ofMillis(timeoutMs))
+                .build();
+    }
+}

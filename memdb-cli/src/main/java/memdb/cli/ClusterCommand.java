@@ -1,0 +1,114 @@
+package memdb.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code memdb cluster status|kill}: the cluster through a node's HTTP admin API. */
+@Command(name = "cluster", description = "Show or change the cluster through a node's admin API.",
+        subcommands = {ClusterCommand.Status.class, ClusterCommand.Kill.class})
+final class ClusterCommand implements Runnable {
+    @ParentCommand
+    MemdbCommand root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "a subcommand is needed: status or kill");
+    }
+
+    /** Where the admin API is and how to talk to it. */
+    static final class AdminOptions {
+        static final String ADMIN_DEFAULT = "127.0.0.1:10080";
+
+        @Option(names = "--admin", paramLabel = "H:P",
+                description = "A node's admin address (env MEMDB_ADMIN; default " + ADMIN_DEFAULT + ").")
+        String admin;
+
+        @Option(names = {"-a", "--auth-key"}, paramLabel = "KEY",
+                description = "The cluster's auth key (env MEMDB_AUTH_KEY; default: the key file a local server wrote).")
+        String authKey;
+
+        @Option(names = "--json", description = "Print the admin API's JSON.")
+        boolean json;
+
+        @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "5000",
+                description = "Give up after this many milliseconds (default ${DEFAULT-VALUE}).")
+        long timeoutMs;
+
+        AdminClient connect(Io io) {
+            String address = admin != null ? admin : io.env("MEMDB_ADMIN") != null ? io.env("MEMDB_ADMIN") : ADMIN_DEFAULT;
+            if (timeoutMs <= 0) throw new UserError(ExitCode.USAGE, "--timeout-ms must be positive");
+            return new AdminClient(address, ClientOptions.resolveAuthKey(authKey, io), Duration.ofMillis(timeoutMs));
+        }
+    }
+
+    @Command(name = "status", description = "List the nodes: state, address, keys, ring ownership, Lamport time.")
+    static final class Status implements Callable<Integer> {
+        @ParentCommand
+        ClusterCommand cluster;
+
+        @Mixin
+        AdminOptions options;
+
+        @Override
+        public Integer call() {
+            Io io = cluster.root.io();
+            JsonNode view = options.connect(io).get("/v1/cluster");
+            if (options.json) {
+                DataCommand.printLine(io, view.toString());
+            } else {
+                printTable(io, view);
+            }
+            return ExitCode.OK;
+        }
+
+        private static void printTable(Io io, JsonNode view) {
+            String format = "%-3s %-6s %-22s %-9s %-8s %-10s %s%n";
+            io.out().printf(Locale.ROOT, "Cluster of %d nodes, replication factor %d (asked node %s)%n",
+                    view.path("nodes").size(), view.path("replicationFactor").asInt(), view.path("nodeId").asText());
+            io.out().printf(Locale.ROOT, "State: U=up D=down / N=normal L=left J=joining%n");
+            io.out().printf(Locale.ROOT, format, "--", "Node", "Address", "Keys", "Owns", "Lamport", "Note");
+            for (JsonNode node : view.path("nodes")) {
+                boolean up = "UP".equals(node.path("state").asText());
+                String status = node.path("status").asText("NORMAL").substring(0, 1);
+                io.out().printf(Locale.ROOT, format, (up ? "U" : "D") + status, node.path("id").asText(),
+                        node.path("address").asText(), node.path("keys").asText("?"),
+                        String.format(Locale.ROOT, "%.1f%%", 100 * node.path("ownership").asDouble()),
+                        node.path("lamport").asText("?"), node.path("note").asText(""));
+            }
+            io.out().flush();
+        }
+    }
+
+    @Command(name = "kill", description = "Stop NODE at once (the ring keeps it; it shows as down).")
+    static final class Kill implements Callable<Integer> {
+        @ParentCommand
+        ClusterCommand cluster;
+
+        @Mixin
+        AdminOptions options;
+
+        @Parameters(paramLabel = "NODE", description = "The node id to stop.")
+        int nodeId;
+
+        @Override
+        public Integer call() {
+            Io io = cluster.root.io();
+            JsonNode result = options.connect(io).post("/v1/nodes/" + nodeId + "/kill");
+            DataCommand.printLine(io, options.json ? result.toString() : "node " + nodeId + " killed");
+            return ExitCode.OK;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package memdb.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import memdb.client.MemDb;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "set", description = "Set KEY to VALUE; with '-' or no VALUE, the value is read from standard input.")
+final class SetCommand extends DataCommand {
+    @Parameters(index = "0", paramLabel = "KEY", description = "The key.")
+    String key;
+
+    @Parameters(index = "1", paramLabel = "VALUE", arity = "0..1",
+            description = "The value; '-' or nothing reads it from standard input (byte for byte).")
+    String value;
+
+    @Override
+    protected int run(MemDb db, Io io) {
+        byte[] bytes = value == null || value.equals("-") ? readStdin(io) : value.getBytes(StandardCharsets.UTF_8);
+        db.set(key, bytes, consistency);
+        if (json()) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("key", key);
+            fields.put("ok", true);
+            fields.put("bytes", bytes.length);
+            printJson(io, fields);
+        } else {
+            printLine(io, "OK");
+        }
+        return ExitCode.OK;
+    }
+
+    private static byte[] readStdin(Io io) {
+        try {
+            return io.in().readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the value from standard input", e);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package memdb.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * End-to-end test support: runs the real {@code memdb.jar} (path from the {@code memdb.jar} system
+ * property that the build sets) as servers and as one-shot CLI commands, on free loopback ports, each
+ * with its own HOME/XDG directories so that nothing touches the user's files. Servers are stopped by
+ * PID in {@link #close()}; every wait is bounded.
+ */
+final class MemdbProcesses implements AutoCloseable {
+    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A finished command: its exit code and what it wrote. */
+    record Result(int exitCode, byte[] stdoutBytes, String stderr) {
+        String stdout() {
+            return new String(stdoutBytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A running server process. */
+    record Server(Process process, int port, Path home, StringBuffer stderr) {
+        String address() {
+            return "127.0.0.1:" + port;
+        }
+    }
+
+    private final Path root;
+    private final List<Server> servers = new ArrayList<>();
+
+    MemdbProcesses(Path root) {
+        this.root = root;
+    }
+
+    static Path jar() {
+        String jar = System.getProperty("memdb.jar");
+        if (jar == null) throw new IllegalStateException("system property memdb.jar is not set (run through mvn verify)");
+        return Path.of(jar);
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An environment whose HOME and XDG directories live under {@code home}. */
+    static Map<String, String> environment(Path home) {
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", home.toString());
+        env.put("XDG_CONFIG_HOME", home.resolve("config").toString());
+        env.put("XDG_DATA_HOME", home.resolve("data").toString());
+        env.put("XDG_STATE_HOME", home.resolve("state").toString());
+        return env;
+    }
+
+    Path newHome(String name) throws IOException {
+        return Files.createDirectories(root.resolve(name));
+    }
+
+    /** Starts {@code memdb server} with the given extra arguments on a free port and waits until it listens. */
+    Server startServer(Path home, String... extraArgs) throws IOException, InterruptedException {
+        int port = freePort();
+        List<String> command = javaCommand();
+        command.addAll(List.of("server", "--port", Integer.toString(port), "--admin-port", Integer.toString(freePort())));
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(environment(home));
+        Process process = builder.start();
+        StringBuffer stderr = new StringBuffer();
+        drain(process.getErrorStream(), stderr);
+        Server server = new Server(process, port, home, stderr);
+        servers.add(server);
+        awaitListening(server);
+        return server;
+    }
+
+    private static void awaitListening(Server server) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!server.process().isAlive()) {
+                throw new IllegalStateException("server exited with " + server.process().exitValue() + ": " + server.stderr());
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("server did not listen on " + server.port() + " within " + START_TIMEOUT);
+    }
+
+    /** Runs one {@code memdb} command with the given environment and standard input. */
+    Result run(Map<String, String> env, byte[] stdin, String... args) throws IOException, InterruptedException {
+        List<String> command = javaCommand();
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(name -> name.startsWith("MEMDB_"));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread outThread = drain(process.getInputStream(), out);
+        StringBuffer err = new StringBuffer();
+        Thread errThread = drain(process.getErrorStream(), err);
+        try (var in = process.getOutputStream()) {
+            in.write(stdin);
+        }
+        if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("memdb " + String.join(" ", args) + " did not finish in " + COMMAND_TIMEOUT);
+        }
+        outThread.join(COMMAND_TIMEOUT.toMillis());
+        errThread.join(COMMAND_TIMEOUT.toMillis());
+        return new Result(process.exitValue(), out.toByteArray(), err.toString());
+    }
+
+    private static List<String> javaCommand() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar().toString()));
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            in.transferTo(bytes);
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Thread drain(InputStream in, StringBuffer sink) {
+        return daemon(() -> sink.append(new String(readAll(in), StandardCharsets.UTF_8)));
+    }
+
+    private static Thread drain(InputStream in, ByteArrayOutputStream sink) {
+        return daemon(() -> sink.writeBytes(readAll(in)));
+    }
+
+    private static Thread daemon(Runnable task) {
+        Thread thread = new Thread(task, "drain");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** Sends SIGTERM and waits (bounded) for the process to exit; returns its exit code. */
+    static int terminate(Server server) throws InterruptedException {
+        server.process().destroy();
+        if (!server.process().waitFor(15, TimeUnit.SECONDS)) {
+            server.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            throw new IllegalStateException("server did not stop within 15 s of SIGTERM");
+        }
+        return server.process().exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Server server : servers) {
+            if (server.process().isAlive()) {
+                server.process().destroy();
+                if (!server.process().waitFor(10, TimeUnit.SECONDS)) server.process().destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
