@@ -10,12 +10,12 @@ import java.util.function.Function;
  * Each opcode knows how to read its request and its (success) response payloads.
  */
 public enum Opcode {
-    AUTH(0x01, Requests.Auth::decode, Responses.Authenticated::decode),
-    PING(0x02, Requests.Ping::decode, Responses.Ok::decode),
-    GET(0x10, Requests.Get::decode, Responses.Value::decode),
-    SET(0x11, Requests.Set::decode, Responses.Written::decode),
-    DELETE(0x12, Requests.Delete::decode, Responses.Written::decode),
-    CONTAINS(0x13, Requests.Contains::decode, Responses.Bool::decode);
+    AUTH(0x01, Requests.Auth::decode, Responses.Authenticated.class, Responses.Authenticated::decode),
+    PING(0x02, Requests.Ping::decode, Responses.Ok.class, Responses.Ok::decode),
+    GET(0x10, Requests.Get::decode, Responses.Value.class, Responses.Value::decode),
+    SET(0x11, Requests.Set::decode, Responses.Written.class, Responses.Written::decode),
+    DELETE(0x12, Requests.Delete::decode, Responses.Written.class, Responses.Written::decode),
+    CONTAINS(0x13, Requests.Contains::decode, Responses.Bool.class, Responses.Bool::decode);
 
     private static final Opcode[] BY_CODE = new Opcode[256];
 
@@ -25,12 +25,14 @@ public enum Opcode {
 
     private final int code;
     private final Function<ByteBuf, ? extends Request> requestDecoder;
+    private final Class<? extends Response> responseType;
     private final Function<ByteBuf, ? extends Response> responseDecoder;
 
-    Opcode(int code, Function<ByteBuf, ? extends Request> requestDecoder,
+    Opcode(int code, Function<ByteBuf, ? extends Request> requestDecoder, Class<? extends Response> responseType,
            Function<ByteBuf, ? extends Response> responseDecoder) {
         this.code = code;
         this.requestDecoder = requestDecoder;
+        this.responseType = responseType;
         this.responseDecoder = responseDecoder;
     }
 
@@ -41,6 +43,11 @@ public enum Opcode {
     /** The opcode for a wire byte, or null when it is not one of ours. */
     public static Opcode fromWire(int code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+
+    /** The record a success response to this opcode carries (an error is always {@link Responses.Error}). */
+    public Class<? extends Response> responseType() {
+        return responseType;
     }
 
     Request decodeRequest(ByteBuf payload) {
