@@ -1,5 +1,6 @@
 package memdb.protocol;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
@@ -13,7 +14,9 @@ import memdb.protocol.DecoderHarness.Outcome;
  *   <li>Netty's decoder agrees with the plain {@link DecoderHarness#reference reference} decoder;</li>
  *   <li>the outcome does not depend on how the bytes are split into reads;</li>
  *   <li>the same holds under a tiny frame limit (FRAME_TOO_LARGE paths);</li>
- *   <li>every envelope that decodes re-encodes to a frame that decodes to the same envelope.</li>
+ *   <li>every envelope that decodes re-encodes to a frame that decodes to an envelope with the same encoding
+ *       (not always an equal envelope: invalid UTF-8 in a string field reads as U+FFFD, which re-encodes
+ *       longer and may then be cut at the u16 limit, docs/protocol.md §3).</li>
  * </ol>
  */
 final class DecoderProperties {
@@ -34,7 +37,8 @@ final class DecoderProperties {
         assertEquals(DecoderHarness.reference(stream, SMALL_LIMIT), small, "small limit: Netty vs reference");
         assertEquals(small, DecoderHarness.randomChunks(stream, SMALL_LIMIT, random), "small limit: random chunks");
         for (Envelope e : whole.envelopes()) {
-            assertEquals(e, Samples.decodeFrame(Samples.encode(e)), "re-encoding " + e);
+            byte[] frame = Samples.encode(e);
+            assertArrayEquals(frame, Samples.encode(Samples.decodeFrame(frame)), () -> "re-encoding " + e);
         }
         return whole;
     }

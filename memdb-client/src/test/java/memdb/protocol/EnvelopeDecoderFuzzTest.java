@@ -19,7 +19,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <p>Under plain {@code mvn test} this replays the saved inputs in
  * {@code src/test/resources/memdb/protocol/EnvelopeDecoderFuzzTestInputs/decoder/} (seeds and every crash
- * ever found) as regression tests. To fuzz (docs/protocol.md §10):
+ * ever found) as regression tests. To fuzz (docs/protocol.md §11):
  * <pre>JAZZER_FUZZ=1 mvn -o -pl memdb-client test -Dtest=EnvelopeDecoderFuzzTest#decoder</pre>
  * A crashing input is written to that directory; fix the bug and commit the input.
  */

@@ -164,6 +164,22 @@ class EnvelopeDecoderTest {
     }
 
     @Test
+    void encoderFailsAKeyTheWireCannotCarryWithoutLeakingOrWritingAnything() {
+        EmbeddedChannel out = new EmbeddedChannel(new EnvelopeEncoder());
+        Key tooLong = Key.wrap(Samples.repeat((byte) 'k', Wire.U16_MAX + 1));
+        var e = assertThrows(io.netty.handler.codec.EncoderException.class,
+                () -> out.writeOutbound(Envelope.request(1, 1, new Requests.Get(tooLong, Consistency.ONE))));
+        assertEquals(ErrorCode.KEY_TOO_LONG, ((InvalidArgumentException) e.getCause()).code());
+        assertNull(out.readOutbound());
+        out.writeOutbound(Envelope.request(2, 1, new Requests.Ping()));
+        ByteBuf next = out.readOutbound();
+        assertEquals(List.of(Envelope.request(2, 1, new Requests.Ping())),
+                DecoderHarness.whole(ByteBufUtil.getBytes(next), MAX).envelopes(), "the connection's stream is intact");
+        next.release();
+        assertTrue(!out.finishAndReleaseAll());
+    }
+
+    @Test
     void limitBelowTheHeaderIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new EnvelopeDecoder(FrameCodec.HEADER_BYTES - 1));
     }

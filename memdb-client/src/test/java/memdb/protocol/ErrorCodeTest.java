@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The error-code table (docs/protocol.md §8) and its two-way mapping to exceptions. */
+/** The error-code table (docs/protocol.md §6) and its two-way mapping to exceptions. */
 class ErrorCodeTest {
     /** The wire values are a contract: pinned here so that a renumbering fails loudly. */
     static final Map<ErrorCode, Integer> TABLE = new LinkedHashMap<>();

@@ -68,7 +68,7 @@ class FrameCodecTest {
 
     @Test
     void setRequestEncodesAsInTheSpecExample() {
-        // docs/protocol.md §9: SET "user:1" = "hi", QUORUM, request id 7, lamport 42.
+        // docs/protocol.md §10: SET "user:1" = "hi", QUORUM, request id 7, lamport 42.
         byte[] frame = Samples.encode(Envelope.request(7, 42,
                 new Requests.Set(Key.of("user:1"), "hi".getBytes(StandardCharsets.UTF_8), Consistency.QUORUM)));
         assertEquals("0000001f" + "db011100" + "00000007" + "000000000000002a"
@@ -77,6 +77,10 @@ class FrameCodecTest {
                 new Responses.Written(new Timestamp(43, 1), false, false)));
         assertEquals("0000001b" + "db011101" + "00000007" + "000000000000002b"
                 + "000000000000002b" + "0001" + "00", hex(response));
+        byte[] error = Samples.encode(Envelope.response(Opcode.SET, 7, 43,
+                new Responses.Error(ErrorCode.AUTH_REQUIRED, "authenticate first")));
+        assertEquals("00000026" + "db011103" + "00000007" + "000000000000002b"
+                + "000a" + "0012" + "61757468656e7469636174652066697273" + "74", hex(error));
     }
 
     @Test
@@ -102,6 +106,19 @@ class FrameCodecTest {
         var decoded = (Responses.Error) Samples.decodeFrame(Samples.encode(error)).message();
         assertEquals("a" + "é".repeat(32_767), decoded.message(), "65,535 bytes would split an é: one byte less");
         assertFalse(decoded.message().contains("\uFFFD"));
+    }
+
+    @Test
+    void invalidUtf8InStringsReadsAsReplacementCharactersAndReencodesStably() {
+        byte[] version = Samples.repeat((byte) 0xFF, 30_000);
+        ByteBuf body = Unpooled.buffer();
+        body.writeByte(0xDB).writeByte(1).writeByte(Opcode.AUTH.code()).writeByte(Envelope.FLAG_RESPONSE)
+                .writeInt(1).writeLong(1).writeShort(9).writeShort(version.length).writeBytes(version);
+        Envelope decoded = FrameCodec.decode(body);
+        assertEquals("\uFFFD".repeat(30_000), ((Responses.Authenticated) decoded.message()).serverVersion());
+        byte[] once = Samples.encode(decoded);
+        assertEquals(4 + 16 + 2 + 2 + 65_535, once.length, "90,000 bytes of U+FFFD cut to 21,845 characters");
+        assertArrayEquals(once, Samples.encode(Samples.decodeFrame(once)));
     }
 
     @Test
