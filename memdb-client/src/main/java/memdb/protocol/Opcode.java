@@ -6,7 +6,8 @@ import java.util.function.Function;
 /**
  * The opcode space (docs/protocol.md §4). Ranges are reserved so that later message families have
  * room: 0x01-0x0F connection, 0x10-0x1F plain keys, 0x20-0x2F counters, 0x30-0x3F CAS and Paxos,
- * 0x40-0x5F cluster (gossip, replication, streaming), 0x60-0x6F administration.
+ * 0x40-0x5F cluster (gossip, replication, streaming), 0x60-0x6F administration; 0x00 is never
+ * assigned and 0x70-0xFF are left to later versions. An assigned code never changes meaning.
  * Each opcode knows how to read its request and its (success) response payloads.
  */
 public enum Opcode {
