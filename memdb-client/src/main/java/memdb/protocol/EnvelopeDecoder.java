@@ -8,8 +8,13 @@ import java.util.List;
 /**
  * Netty inbound stage: bytes in, {@link Envelope}s out, however the bytes are split across reads.
  * A length outside [{@link FrameCodec#HEADER_BYTES}, frameBytesMax] or an undecodable frame raises a
- * {@link ProtocolException} (wrapped in Netty's DecoderException) and every later byte on the
- * connection is discarded: the handler after it answers with the error and closes the channel.
+ * {@link ProtocolException} (wrapped in Netty's DecoderException; envelopes decoded before it are
+ * delivered first) and every later byte on the connection is discarded: the handler after it answers
+ * with {@link Envelope#protocolError} and closes the channel (docs/protocol.md §2.3).
+ *
+ * <p>An oversized length is rejected as soon as its four bytes arrive, without buffering the body, so a
+ * peer cannot make the node hold more than {@code frameBytesMax} bytes for it. The outcome never depends
+ * on how the bytes are split into reads.
  */
 public final class EnvelopeDecoder extends ByteToMessageDecoder {
     private final int frameBytesMax;

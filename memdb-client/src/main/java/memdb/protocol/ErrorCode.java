@@ -33,7 +33,26 @@ public enum ErrorCode {
     STORAGE(51, Kind.SERVER);
 
     /** The exception family a code belongs to; one subclass of {@link MemDbException} per kind. */
-    public enum Kind { PROTOCOL, AUTHENTICATION, INVALID_ARGUMENT, WRONG_TYPE, UNAVAILABLE, TIMEOUT, SERVER }
+    public enum Kind {
+        PROTOCOL(ProtocolException.class),
+        AUTHENTICATION(AuthenticationException.class),
+        INVALID_ARGUMENT(InvalidArgumentException.class),
+        WRONG_TYPE(WrongTypeException.class),
+        UNAVAILABLE(UnavailableException.class),
+        TIMEOUT(MemDbTimeoutException.class),
+        SERVER(ServerException.class);
+
+        private final Class<? extends MemDbException> exceptionType;
+
+        Kind(Class<? extends MemDbException> exceptionType) {
+            this.exceptionType = exceptionType;
+        }
+
+        /** The exception class every code of this kind is thrown as. */
+        public Class<? extends MemDbException> exceptionType() {
+            return exceptionType;
+        }
+    }
 
     private static final ErrorCode[] BY_CODE = new ErrorCode[64];
 

@@ -9,7 +9,9 @@ import io.netty.buffer.ByteBuf;
  * </pre>
  * {@code length} counts the bytes after itself (header + payload), so it is at least {@link #HEADER_BYTES}.
  * Decoding is strict: a payload must be consumed exactly, and any defect is a {@link ProtocolException}
- * (carrying the request id once the header has been read); nothing else escapes.
+ * (carrying the request id once the whole header has been read and its magic matched: a frame that
+ * does not start with 0xDB is not a MemDB frame, so its other bytes mean nothing); nothing else escapes.
+ * Checks run in this order: header length, magic, version, opcode, flags, lamport, payload, trailing bytes.
  */
 public final class FrameCodec {
     public static final int MAGIC = 0xDB;
@@ -22,17 +24,25 @@ public final class FrameCodec {
 
     private FrameCodec() {}
 
-    /** Writes the whole frame, length prefix included. */
+    /**
+     * Writes the whole frame, length prefix included. If the message cannot be encoded (a key longer
+     * than the u16 length field can say) nothing is left in {@code out} and the exception propagates.
+     */
     public static void encode(Envelope envelope, ByteBuf out) {
         int lengthIndex = out.writerIndex();
-        out.writeInt(0);
-        out.writeByte(MAGIC);
-        out.writeByte(VERSION);
-        out.writeByte(envelope.opcode().code());
-        out.writeByte(envelope.flags());
-        out.writeInt(envelope.requestId());
-        out.writeLong(envelope.lamport());
-        envelope.message().encode(out);
+        try {
+            out.writeInt(0);
+            out.writeByte(MAGIC);
+            out.writeByte(VERSION);
+            out.writeByte(envelope.opcode().code());
+            out.writeByte(envelope.flags());
+            out.writeInt(envelope.requestId());
+            out.writeLong(envelope.lamport());
+            envelope.message().encode(out);
+        } catch (RuntimeException e) {
+            out.writerIndex(lengthIndex);
+            throw e;
+        }
         out.setInt(lengthIndex, out.writerIndex() - lengthIndex - LENGTH_FIELD_BYTES);
     }
 
@@ -46,7 +56,8 @@ public final class FrameCodec {
         int version = frame.readUnsignedByte();
         int opcodeByte = frame.readUnsignedByte();
         int flags = frame.readUnsignedByte();
-        int requestId = frame.readInt();
+        int requestIdBits = frame.readInt();
+        long requestId = Integer.toUnsignedLong(requestIdBits);
         long lamport = frame.readLong();
         if (version != VERSION) {
             throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION,
@@ -63,7 +74,7 @@ public final class FrameCodec {
             if (frame.isReadable()) {
                 throw Wire.malformed(frame.readableBytes() + " unexpected bytes after the " + opcode + " payload");
             }
-            return new Envelope(opcode, flags, requestId, lamport, message);
+            return new Envelope(opcode, flags, requestIdBits, lamport, message);
         } catch (ProtocolException e) {
             throw new ProtocolException(e.code(), e.getMessage(), requestId);
         }

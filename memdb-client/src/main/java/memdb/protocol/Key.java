@@ -1,5 +1,7 @@
 package memdb.protocol;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -27,11 +29,19 @@ public final class Key implements Comparable<Key> {
         return new Key(key.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Throws {@link MemDbException} (KEY_TOO_LONG / INVALID_ARGUMENT) if the key breaks the limits. */
+    /**
+     * Throws {@link MemDbException} (KEY_TOO_LONG / INVALID_ARGUMENT) if the key breaks the limits:
+     * 1..{@link #BYTES_MAX} bytes of well-formed UTF-8 (DESIGN §3).
+     */
     public Key validate() {
         if (bytes.length == 0) throw ErrorCode.INVALID_ARGUMENT.exception("key must not be empty");
         if (bytes.length > BYTES_MAX) {
             throw ErrorCode.KEY_TOO_LONG.exception("key is " + bytes.length + " bytes; the limit is " + BYTES_MAX);
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+        } catch (CharacterCodingException e) {
+            throw ErrorCode.INVALID_ARGUMENT.exception("key is not valid UTF-8");
         }
         return this;
     }

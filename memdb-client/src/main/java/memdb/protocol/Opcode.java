@@ -6,20 +6,23 @@ import java.util.function.Function;
 /**
  * The opcode space (docs/protocol.md §4). Ranges are reserved so that later message families have
  * room: 0x01-0x0F connection, 0x10-0x1F plain keys, 0x20-0x2F counters, 0x30-0x3F CAS and Paxos,
- * 0x40-0x5F cluster (gossip, replication, streaming), 0x60-0x6F administration.
+ * 0x40-0x5F cluster (gossip, replication, streaming), 0x60-0x6F administration; 0x00 is never
+ * assigned and 0x70-0xFF are left to later versions. An assigned code never changes meaning.
  * Each opcode knows how to read its request and its (success) response payloads.
  */
 public enum Opcode {
-    AUTH(0x01, Requests.Auth::decode, Responses.Authenticated::decode),
-    PING(0x02, Requests.Ping::decode, Responses.Ok::decode),
-    GET(0x10, Requests.Get::decode, Responses.Value::decode),
-    SET(0x11, Requests.Set::decode, Responses.Written::decode),
-    DELETE(0x12, Requests.Delete::decode, Responses.Written::decode),
-    CONTAINS(0x13, Requests.Contains::decode, Responses.Bool::decode),
-    GOSSIP(0x40, ClusterRequests.Gossip::decode, ClusterResponses.GossipAck::decode),
-    REPLICA_WRITE(0x41, ClusterRequests.ReplicaWrite::decode, ClusterResponses.ReplicaAck::decode),
-    REPLICA_READ(0x42, ClusterRequests.ReplicaRead::decode, Responses.Value::decode),
-    CLUSTER_INFO(0x50, ClusterRequests.ClusterInfo::decode, ClusterResponses.ClusterView::decode);
+    AUTH(0x01, Requests.Auth::decode, Responses.Authenticated.class, Responses.Authenticated::decode),
+    PING(0x02, Requests.Ping::decode, Responses.Ok.class, Responses.Ok::decode),
+    GET(0x10, Requests.Get::decode, Responses.Value.class, Responses.Value::decode),
+    SET(0x11, Requests.Set::decode, Responses.Written.class, Responses.Written::decode),
+    DELETE(0x12, Requests.Delete::decode, Responses.Written.class, Responses.Written::decode),
+    CONTAINS(0x13, Requests.Contains::decode, Responses.Bool.class, Responses.Bool::decode),
+    GOSSIP(0x40, ClusterRequests.Gossip::decode, ClusterResponses.GossipAck.class, ClusterResponses.GossipAck::decode),
+    REPLICA_WRITE(0x41, ClusterRequests.ReplicaWrite::decode, ClusterResponses.ReplicaAck.class,
+            ClusterResponses.ReplicaAck::decode),
+    REPLICA_READ(0x42, ClusterRequests.ReplicaRead::decode, Responses.Value.class, Responses.Value::decode),
+    CLUSTER_INFO(0x50, ClusterRequests.ClusterInfo::decode, ClusterResponses.ClusterView.class,
+            ClusterResponses.ClusterView::decode);
 
     private static final Opcode[] BY_CODE = new Opcode[256];
 
@@ -29,12 +32,14 @@ public enum Opcode {
 
     private final int code;
     private final Function<ByteBuf, ? extends Request> requestDecoder;
+    private final Class<? extends Response> responseType;
     private final Function<ByteBuf, ? extends Response> responseDecoder;
 
-    Opcode(int code, Function<ByteBuf, ? extends Request> requestDecoder,
+    Opcode(int code, Function<ByteBuf, ? extends Request> requestDecoder, Class<? extends Response> responseType,
            Function<ByteBuf, ? extends Response> responseDecoder) {
         this.code = code;
         this.requestDecoder = requestDecoder;
+        this.responseType = responseType;
         this.responseDecoder = responseDecoder;
     }
 
@@ -45,6 +50,11 @@ public enum Opcode {
     /** The opcode for a wire byte, or null when it is not one of ours. */
     public static Opcode fromWire(int code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+
+    /** The record a success response to this opcode carries (an error is always {@link Responses.Error}). */
+    public Class<? extends Response> responseType() {
+        return responseType;
     }
 
     Request decodeRequest(ByteBuf payload) {

@@ -2,6 +2,7 @@ package memdb.protocol;
 
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
+import java.util.Objects;
 
 /** The request records of protocol v1 (docs/protocol.md §5). */
 public final class Requests {
@@ -9,6 +10,10 @@ public final class Requests {
 
     /** Authenticates the connection with the cluster's key; nothing else is served before it. */
     public record Auth(byte[] authKey) implements Request {
+        public Auth {
+            Objects.requireNonNull(authKey, "authKey");
+        }
+
         public Opcode opcode() { return Opcode.AUTH; }
 
         public void encode(ByteBuf out) { Wire.writeBlob(out, authKey); }
@@ -32,6 +37,11 @@ public final class Requests {
     }
 
     public record Get(Key key, Consistency consistency) implements Request {
+        public Get {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(consistency, "consistency");
+        }
+
         public Opcode opcode() { return Opcode.GET; }
 
         public void encode(ByteBuf out) {
@@ -46,6 +56,12 @@ public final class Requests {
     }
 
     public record Set(Key key, byte[] value, Consistency consistency) implements Request {
+        public Set {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+            Objects.requireNonNull(consistency, "consistency");
+        }
+
         public Opcode opcode() { return Opcode.SET; }
 
         public void encode(ByteBuf out) {
@@ -71,6 +87,11 @@ public final class Requests {
     }
 
     public record Delete(Key key, Consistency consistency) implements Request {
+        public Delete {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(consistency, "consistency");
+        }
+
         public Opcode opcode() { return Opcode.DELETE; }
 
         public void encode(ByteBuf out) {
@@ -85,6 +106,11 @@ public final class Requests {
     }
 
     public record Contains(Key key, Consistency consistency) implements Request {
+        public Contains {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(consistency, "consistency");
+        }
+
         public Opcode opcode() { return Opcode.CONTAINS; }
 
         public void encode(ByteBuf out) {

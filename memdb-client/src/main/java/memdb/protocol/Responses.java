@@ -2,6 +2,7 @@ package memdb.protocol;
 
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
+import java.util.Objects;
 
 /** The response records of protocol v1 (docs/protocol.md §5). */
 public final class Responses {
@@ -16,6 +17,11 @@ public final class Responses {
 
     /** AUTH accepted: the node's id and its software version. */
     public record Authenticated(int nodeId, String serverVersion) implements Response {
+        public Authenticated {
+            if (nodeId < 0 || nodeId > Timestamp.NODE_ID_MAX) throw new IllegalArgumentException("nodeId out of range: " + nodeId);
+            Objects.requireNonNull(serverVersion, "serverVersion");
+        }
+
         public void encode(ByteBuf out) {
             out.writeShort(nodeId);
             Wire.writeString(out, serverVersion);
@@ -44,6 +50,19 @@ public final class Responses {
     public record Value(ValueState state, Timestamp timestamp, byte[] value) implements Response {
         private static final byte[] EMPTY = new byte[0];
         public static final Value ABSENT = new Value(ValueState.ABSENT, Timestamp.ZERO, EMPTY);
+
+        /** Only what the wire can carry: ABSENT has no timestamp and no value, a tombstone no value. */
+        public Value {
+            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(timestamp, "timestamp");
+            Objects.requireNonNull(value, "value");
+            if (state == ValueState.ABSENT && !timestamp.equals(Timestamp.ZERO)) {
+                throw new IllegalArgumentException("an absent value has no timestamp");
+            }
+            if (state != ValueState.PRESENT && value.length != 0) {
+                throw new IllegalArgumentException(state + " carries no value bytes");
+            }
+        }
 
         public static Value present(Timestamp ts, byte[] value) { return new Value(ValueState.PRESENT, ts, value); }
 
@@ -83,6 +102,10 @@ public final class Responses {
      * and whether a replica already held a newer version (a detected concurrent write, which wins).
      */
     public record Written(Timestamp timestamp, boolean existed, boolean superseded) implements Response {
+        public Written {
+            Objects.requireNonNull(timestamp, "timestamp");
+        }
+
         public void encode(ByteBuf out) {
             Wire.writeTimestamp(out, timestamp);
             out.writeByte((existed ? 1 : 0) | (superseded ? 2 : 0));
@@ -105,6 +128,10 @@ public final class Responses {
 
     /** A failed request: an error code and one sentence for a human. Sent with the ERROR flag. */
     public record Error(ErrorCode code, String message) implements Response {
+        public Error {
+            Objects.requireNonNull(code, "code");
+        }
+
         public static Error of(MemDbException e) { return new Error(e.code(), e.getMessage()); }
 
         public MemDbException toException() { return code.exception(message); }

@@ -11,7 +11,18 @@ import java.nio.charset.StandardCharsets;
 public final class Wire {
     private Wire() {}
 
+    /** The most bytes a u16 length field can announce (keys, strings). */
+    public static final int U16_MAX = 0xFFFF;
+
+    /**
+     * Writes a key as u16 length + bytes. Keys longer than {@link Key#BYTES_MAX} are still written (so that
+     * a node can be asked, and answer KEY_TOO_LONG), but a key the u16 cannot describe would corrupt the
+     * frame, so it is refused with KEY_TOO_LONG before anything is written.
+     */
     public static void writeKey(ByteBuf out, Key key) {
+        if (key.length() > U16_MAX) {
+            throw ErrorCode.KEY_TOO_LONG.exception("key is " + key.length() + " bytes; the wire limit is " + U16_MAX);
+        }
         out.writeShort(key.length());
         out.writeBytes(key.bytes());
     }
@@ -31,9 +42,12 @@ public final class Wire {
         return readBytes(in, length);
     }
 
+    /** Writes u16 length + UTF-8; text over 65535 bytes is cut at a character boundary (never mid-character). */
     public static void writeString(ByteBuf out, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        int length = Math.min(bytes.length, 0xFFFF);
+        int length = Math.min(bytes.length, U16_MAX);
+        // A cut inside a multi-byte sequence would leave invalid UTF-8: back off over continuation bytes.
+        while (length < bytes.length && length > 0 && (bytes[length] & 0xC0) == 0x80) length--;
         out.writeShort(length);
         out.writeBytes(bytes, 0, length);
     }

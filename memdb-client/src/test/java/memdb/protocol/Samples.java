@@ -1,0 +1,225 @@
+package memdb.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Envelopes of every message type with the interesting field values, and helpers to turn them into bytes. */
+final class Samples {
+    static final Timestamp TS = new Timestamp(42, 7);
+    static final Timestamp TS_MAX = new Timestamp(Long.MAX_VALUE, Timestamp.NODE_ID_MAX);
+    static final byte[] EMPTY = new byte[0];
+    static final byte[] ALL_BYTE_VALUES = allByteValues();
+    static final Key UNICODE_KEY = Key.of("ключ/鍵/🔑/é");
+    static final Key MAX_KEY = Key.wrap(repeat((byte) 'k', Key.BYTES_MAX));
+
+    private Samples() {}
+
+    /** Small frames (none over a few KiB): every request and response type, including an error per code. */
+    static List<Envelope> all() {
+        List<Envelope> all = new ArrayList<>(requests());
+        all.addAll(responses());
+        return all;
+    }
+
+    static List<Envelope> requests() {
+        List<Envelope> list = new ArrayList<>();
+        list.add(Envelope.request(1, 0, new Requests.Auth("secret-key".getBytes(StandardCharsets.UTF_8))));
+        list.add(Envelope.request(2, 1, new Requests.Auth(EMPTY)));
+        list.add(Envelope.request(3, 5, new Requests.Ping()));
+        for (Consistency c : Consistency.values()) {
+            list.add(Envelope.request(10 + c.ordinal(), 9, new Requests.Get(Key.of("user:1"), c)));
+        }
+        list.add(Envelope.request(20, 10, new Requests.Set(Key.of("k"), EMPTY, Consistency.DEFAULT)));
+        list.add(Envelope.request(21, 11, new Requests.Set(Key.of("bin"), ALL_BYTE_VALUES, Consistency.ALL)));
+        list.add(Envelope.request(22, 12, new Requests.Set(UNICODE_KEY, "värde".getBytes(StandardCharsets.UTF_8), Consistency.QUORUM)));
+        list.add(Envelope.request(23, 13, new Requests.Set(MAX_KEY, new byte[] {0}, Consistency.ONE)));
+        list.add(Envelope.request(24, 14, new Requests.Get(MAX_KEY, Consistency.DEFAULT)));
+        list.add(Envelope.request(25, 15, new Requests.Delete(UNICODE_KEY, Consistency.QUORUM)));
+        list.add(Envelope.request(26, 16, new Requests.Contains(Key.of("c"), Consistency.ONE)));
+        // Request-id and lamport extremes: the id is a u32, the lamport a u64 below 2^63.
+        list.add(Envelope.request(0, 0, new Requests.Ping()));
+        list.add(Envelope.request(Integer.MAX_VALUE, Long.MAX_VALUE, new Requests.Ping()));
+        list.add(Envelope.request(0xFFFF_FFFF, Long.MAX_VALUE, new Requests.Delete(Key.of("x"), Consistency.ALL)));
+        list.add(Envelope.request(0x8000_0000, 1L << 62, new Requests.Contains(Key.of("y"), Consistency.DEFAULT)));
+        Member member = new Member(3, "10.0.0.3", 10000, 1_700_000_000_000L, 17, Member.Status.NORMAL, true);
+        Member left = new Member(Timestamp.NODE_ID_MAX, "[::1]", 65535, 0, 0, Member.Status.LEFT, false);
+        list.add(Envelope.request(30, 20, new ClusterRequests.Gossip(List.of(member, left))));
+        list.add(Envelope.request(31, 21, new ClusterRequests.Gossip(List.of())));
+        list.add(Envelope.request(32, 22, new ClusterRequests.ReplicaWrite(UNICODE_KEY, false, TS, ALL_BYTE_VALUES)));
+        list.add(Envelope.request(33, 23, new ClusterRequests.ReplicaWrite(Key.of("gone"), true, TS_MAX, EMPTY)));
+        list.add(Envelope.request(34, 24, new ClusterRequests.ReplicaRead(MAX_KEY)));
+        list.add(Envelope.request(35, 25, new ClusterRequests.ClusterInfo()));
+        return list;
+    }
+
+    static List<Envelope> responses() {
+        List<Envelope> list = new ArrayList<>();
+        list.add(Envelope.response(Opcode.AUTH, 1, 100, new Responses.Authenticated(1, "0.1.0")));
+        list.add(Envelope.response(Opcode.AUTH, 1, 100, new Responses.Authenticated(Timestamp.NODE_ID_MAX, "")));
+        list.add(Envelope.response(Opcode.AUTH, 1, 100, new Responses.Authenticated(0, "βeta-🚀")));
+        list.add(Envelope.response(Opcode.PING, 3, 101, new Responses.Ok()));
+        list.add(Envelope.response(Opcode.GET, 10, 102, Responses.Value.ABSENT));
+        list.add(Envelope.response(Opcode.GET, 11, 103, Responses.Value.present(TS, EMPTY)));
+        list.add(Envelope.response(Opcode.GET, 12, 104, Responses.Value.present(TS_MAX, ALL_BYTE_VALUES)));
+        list.add(Envelope.response(Opcode.GET, 13, 105, Responses.Value.tombstone(TS)));
+        list.add(Envelope.response(Opcode.GET, 13, 105, Responses.Value.tombstone(Timestamp.ZERO)));
+        for (int bits = 0; bits < 4; bits++) {
+            Opcode op = bits % 2 == 0 ? Opcode.SET : Opcode.DELETE;
+            list.add(Envelope.response(op, 20 + bits, 106, new Responses.Written(TS, (bits & 1) != 0, (bits & 2) != 0)));
+        }
+        list.add(Envelope.response(Opcode.CONTAINS, 26, 107, new Responses.Bool(true)));
+        list.add(Envelope.response(Opcode.CONTAINS, 26, 107, new Responses.Bool(false)));
+        Member member = new Member(2, "127.0.0.1", 10001, 5, 9, Member.Status.NORMAL, false);
+        list.add(Envelope.response(Opcode.GOSSIP, 30, 108, new ClusterResponses.GossipAck(List.of(member))));
+        list.add(Envelope.response(Opcode.REPLICA_WRITE, 32, 109, new ClusterResponses.ReplicaAck(true, false, TS)));
+        list.add(Envelope.response(Opcode.REPLICA_WRITE, 33, 109, new ClusterResponses.ReplicaAck(false, true, TS_MAX)));
+        list.add(Envelope.response(Opcode.REPLICA_READ, 34, 110, Responses.Value.tombstone(TS)));
+        list.add(Envelope.response(Opcode.CLUSTER_INFO, 35, 111, new ClusterResponses.ClusterView(3, 128, 4, List.of(member))));
+        Opcode[] opcodes = Opcode.values();
+        for (ErrorCode code : ErrorCode.values()) {
+            Opcode op = opcodes[code.ordinal() % opcodes.length];
+            list.add(Envelope.response(op, 1000 + code.code(), 108, new Responses.Error(code, "the " + code + " sentence")));
+        }
+        list.add(Envelope.response(Opcode.GET, 2000, 109, new Responses.Error(ErrorCode.INTERNAL, "")));
+        list.add(Envelope.response(Opcode.SET, 2001, 110, new Responses.Error(ErrorCode.STORAGE, "disque plein — ディスク")));
+        list.add(Envelope.response(Opcode.GET, 0xFFFF_FFFF, Long.MAX_VALUE, Responses.Value.ABSENT));
+        return list;
+    }
+
+    static byte[] encode(Envelope envelope) {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            FrameCodec.encode(envelope, buf);
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    static byte[] encodeAll(List<Envelope> envelopes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Envelope e : envelopes) out.writeBytes(encode(e));
+        return out.toByteArray();
+    }
+
+    /** Decodes a whole frame (length prefix included) without Netty's pipeline; the prefix must match. */
+    static Envelope decodeFrame(byte[] frame) {
+        ByteBuf buf = Unpooled.wrappedBuffer(frame);
+        long length = buf.readUnsignedInt();
+        if (length != buf.readableBytes()) throw new AssertionError("length prefix " + length + " != " + buf.readableBytes());
+        return FrameCodec.decode(buf);
+    }
+
+    /** Decodes a frame body (the bytes after the length prefix). */
+    static Envelope decodeBody(byte[] body) {
+        return FrameCodec.decode(Unpooled.wrappedBuffer(body));
+    }
+
+    static byte[] body(byte[] frame) {
+        byte[] body = new byte[frame.length - FrameCodec.LENGTH_FIELD_BYTES];
+        System.arraycopy(frame, FrameCodec.LENGTH_FIELD_BYTES, body, 0, body.length);
+        return body;
+    }
+
+    static byte[] repeat(byte b, int count) {
+        byte[] bytes = new byte[count];
+        java.util.Arrays.fill(bytes, b);
+        return bytes;
+    }
+
+    private static byte[] allByteValues() {
+        byte[] bytes = new byte[256];
+        for (int i = 0; i < 256; i++) bytes[i] = (byte) i;
+        return bytes;
+    }
+
+    /** A random valid envelope of any type; everything derives from {@code random}. */
+    static Envelope random(Random random) {
+        int requestId = random.nextInt();
+        long lamport = random.nextBoolean() ? random.nextInt(1000) : random.nextLong() & Long.MAX_VALUE;
+        Opcode opcode = Opcode.values()[random.nextInt(Opcode.values().length)];
+        return switch (random.nextInt(3)) {
+            case 0 -> Envelope.request(requestId, lamport, randomRequest(random, opcode));
+            case 1 -> Envelope.response(opcode, requestId, lamport, randomResponse(random, opcode));
+            default -> Envelope.response(opcode, requestId, lamport, new Responses.Error(
+                    ErrorCode.values()[random.nextInt(ErrorCode.values().length)], randomText(random)));
+        };
+    }
+
+    private static Request randomRequest(Random random, Opcode opcode) {
+        Consistency c = Consistency.values()[random.nextInt(Consistency.values().length)];
+        return switch (opcode) {
+            case AUTH -> new Requests.Auth(randomBytes(random, 40));
+            case PING -> new Requests.Ping();
+            case GET -> new Requests.Get(randomKey(random), c);
+            case SET -> new Requests.Set(randomKey(random), randomBytes(random, 300), c);
+            case DELETE -> new Requests.Delete(randomKey(random), c);
+            case CONTAINS -> new Requests.Contains(randomKey(random), c);
+            case GOSSIP -> new ClusterRequests.Gossip(randomMembers(random));
+            case REPLICA_WRITE -> random.nextBoolean()
+                    ? new ClusterRequests.ReplicaWrite(randomKey(random), true, randomTimestamp(random), EMPTY)
+                    : new ClusterRequests.ReplicaWrite(randomKey(random), false, randomTimestamp(random), randomBytes(random, 300));
+            case REPLICA_READ -> new ClusterRequests.ReplicaRead(randomKey(random));
+            case CLUSTER_INFO -> new ClusterRequests.ClusterInfo();
+        };
+    }
+
+    private static Response randomResponse(Random random, Opcode opcode) {
+        Timestamp ts = new Timestamp(random.nextInt(1 << 20), random.nextInt(Timestamp.NODE_ID_MAX + 1));
+        return switch (opcode) {
+            case AUTH -> new Responses.Authenticated(random.nextInt(Timestamp.NODE_ID_MAX + 1), randomText(random));
+            case PING -> new Responses.Ok();
+            case GET -> switch (random.nextInt(3)) {
+                case 0 -> Responses.Value.ABSENT;
+                case 1 -> Responses.Value.tombstone(ts);
+                default -> Responses.Value.present(ts, randomBytes(random, 300));
+            };
+            case SET, DELETE -> new Responses.Written(ts, random.nextBoolean(), random.nextBoolean());
+            case CONTAINS -> new Responses.Bool(random.nextBoolean());
+            case GOSSIP -> new ClusterResponses.GossipAck(randomMembers(random));
+            case REPLICA_WRITE -> new ClusterResponses.ReplicaAck(random.nextBoolean(), random.nextBoolean(), ts);
+            case REPLICA_READ -> random.nextBoolean() ? Responses.Value.tombstone(ts) : Responses.Value.present(ts, randomBytes(random, 300));
+            case CLUSTER_INFO -> new ClusterResponses.ClusterView(1 + random.nextInt(255), 1 + random.nextInt(512),
+                    random.nextLong() & Long.MAX_VALUE, randomMembers(random));
+        };
+    }
+
+    static Timestamp randomTimestamp(Random random) {
+        return new Timestamp(random.nextInt(1 << 20), random.nextInt(Timestamp.NODE_ID_MAX + 1));
+    }
+
+    static List<Member> randomMembers(Random random) {
+        List<Member> members = new ArrayList<>();
+        int count = random.nextInt(6);
+        for (int i = 0; i < count; i++) {
+            members.add(new Member(1 + random.nextInt(Timestamp.NODE_ID_MAX), randomText(random), random.nextInt(65536),
+                    random.nextLong() & Long.MAX_VALUE, random.nextLong() & Long.MAX_VALUE,
+                    Member.Status.values()[random.nextInt(Member.Status.values().length)], random.nextBoolean()));
+        }
+        return members;
+    }
+
+    static Key randomKey(Random random) {
+        return random.nextInt(10) == 0 ? UNICODE_KEY : Key.of(randomText(random) + random.nextInt(1000));
+    }
+
+    static byte[] randomBytes(Random random, int lengthMax) {
+        byte[] bytes = new byte[random.nextInt(4) == 0 ? 0 : random.nextInt(lengthMax + 1)];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    static String randomText(Random random) {
+        String[] parts = {"", "a", "key", "ü", "鍵", "🔑", ":", " ", "\n", "\0"};
+        StringBuilder text = new StringBuilder();
+        int count = random.nextInt(6);
+        for (int i = 0; i < count; i++) text.append(parts[random.nextInt(parts.length)]);
+        return text.toString();
+    }
+}
