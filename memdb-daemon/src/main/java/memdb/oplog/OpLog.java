@@ -27,6 +27,14 @@ public interface OpLog extends AutoCloseable {
         public int code() {
             return code;
         }
+
+        /** The op for a stable on-disk code, or null when the code is unknown (a newer format or damage). */
+        public static Op fromCode(int code) {
+            for (Op op : values()) {
+                if (op.code == code) return op;
+            }
+            return null;
+        }
     }
 
     /** Appends one record (buffered) and returns its per-node sequence number. */
