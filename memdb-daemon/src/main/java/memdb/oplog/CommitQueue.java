@@ -19,6 +19,7 @@ import memdb.protocol.Timestamp;
  */
 final class CommitQueue {
     static final int PENDING_COMMITS_MAX = 1 << 16;
+    private static final byte[] NO_VALUE = new byte[0];
 
     private final int pendingBytesMax;
     private RecordBuffer pending = new RecordBuffer();
@@ -37,10 +38,11 @@ final class CommitQueue {
     /** What the writer takes: frames to write, then callbacks to run once they are durable. */
     record Batch(RecordBuffer records, List<Runnable> callbacks, boolean closing) {}
 
+    /** Queues one record; a DELETE's value may be null or empty. Blocks while the pending bytes are at their limit. */
     synchronized long append(Op op, Key key, Timestamp timestamp, byte[] value, long wallMillis) {
         awaitRoom(() -> pending.size() > 0 && pending.size() >= pendingBytesMax);
         long next = sequence + 1;
-        pending.add(new LogRecord(next, op, timestamp, wallMillis, key, value));
+        pending.add(new LogRecord(next, op, timestamp, wallMillis, key, value == null ? NO_VALUE : value));
         sequence = next;
         notifyAll();
         return next;

@@ -16,6 +16,7 @@ final class RecordBuffer {
     private long lamportHigh;
 
     void add(LogRecord record) {
+        RecordCodec.checkLimits(record);
         int frame = RecordCodec.frameBytes(record);
         if (bytes.length - size < frame) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + frame));
         size += RecordCodec.encode(record, bytes, size);

@@ -60,7 +60,7 @@ public final class FrameScanner {
     /** A cut-short frame, a bad last frame, or zero fill (a file extended but never written) can be a torn write. */
     private static boolean looksTorn(RecordCodec.Decoded decoded, ByteBuffer buf, int pos, int end) {
         if (decoded instanceof RecordCodec.Incomplete) return true;
-        if (((RecordCodec.Damaged) decoded).endsAtLimit()) return true;
+        if (((RecordCodec.Damaged) decoded).mayBeTorn()) return true;
         for (int i = pos; i < end; i++) {
             if (buf.get(i) != 0) return false;
         }

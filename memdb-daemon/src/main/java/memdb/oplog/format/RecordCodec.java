@@ -40,11 +40,16 @@ public final class RecordCodec {
         return frameBytes(record.key().length(), record.value().length);
     }
 
+    /** Throws IllegalArgumentException when the record breaks the format's limits (a caller's bug: limits are checked upstream). */
+    public static void checkLimits(LogRecord r) {
+        if (r.key().length() > KEY_BYTES_MAX) throw new IllegalArgumentException("key longer than " + KEY_BYTES_MAX + " bytes");
+        if (r.value().length > VALUE_BYTES_MAX) throw new IllegalArgumentException("value longer than " + VALUE_BYTES_MAX + " bytes");
+    }
+
     /** Writes the frame at {@code offset} of {@code target} (which must have room) and returns its length. */
     public static int encode(LogRecord r, byte[] target, int offset) {
+        checkLimits(r);
         byte[] key = r.key().bytes();
-        if (key.length > KEY_BYTES_MAX) throw new IllegalArgumentException("key longer than " + KEY_BYTES_MAX);
-        if (r.value().length > VALUE_BYTES_MAX) throw new IllegalArgumentException("value longer than " + VALUE_BYTES_MAX);
         int frame = frameBytes(key.length, r.value().length);
         ByteBuffer b = ByteBuffer.wrap(target, offset, frame).slice();
         b.putInt(frame - FRAME_PREFIX_BYTES).putInt(0);
@@ -72,8 +77,12 @@ public final class RecordCodec {
     /** The frame would extend past {@code end}: what a write cut short by a crash looks like. */
     public record Incomplete(String reason) implements Decoded {}
 
-    /** A complete frame that is not a valid record; {@code endsAtLimit} when it reaches exactly {@code end}. */
-    public record Damaged(String reason, boolean endsAtLimit) implements Decoded {}
+    /**
+     * A complete frame that is not a valid record. {@code mayBeTorn}: its CRC fails and it reaches exactly
+     * {@code end}, as a last write cut short inside the file's allocated size can. A frame whose CRC
+     * matches but whose fields are wrong (unknown op, ...) was written that way: never torn.
+     */
+    public record Damaged(String reason, boolean mayBeTorn) implements Decoded {}
 
     /** Decodes the frame at absolute position {@code pos} of {@code buf}, reading no byte at or after {@code end}. */
     public static Decoded decode(ByteBuffer buf, int pos, int end) {
@@ -87,7 +96,7 @@ public final class RecordCodec {
         boolean atLimit = frameEnd == end;
         int body = pos + FRAME_PREFIX_BYTES;
         if (crc(buf, pos, (int) bodyLength) != buf.getInt(pos + 4)) return new Damaged("CRC32C mismatch", atLimit);
-        return decodeBody(buf, body, (int) bodyLength, atLimit);
+        return decodeBody(buf, body, (int) bodyLength);
     }
 
     private static int crc(ByteBuffer buf, int pos, int bodyLength) {
@@ -97,19 +106,19 @@ public final class RecordCodec {
         return (int) crc.getValue();
     }
 
-    private static Decoded decodeBody(ByteBuffer buf, int body, int bodyLength, boolean atLimit) {
+    private static Decoded decodeBody(ByteBuffer buf, int body, int bodyLength) {
         long sequence = buf.getLong(body);
         Op op = Op.fromCode(buf.get(body + 8) & 0xFF);
         long lamport = buf.getLong(body + 9);
         int nodeId = buf.getShort(body + 17) & 0xFFFF;
         long wallMillis = buf.getLong(body + 19);
         int keyLength = buf.getShort(body + 27) & 0xFFFF;
-        if (op == null) return new Damaged("unknown op code " + (buf.get(body + 8) & 0xFF), atLimit);
-        if (lamport < 0) return new Damaged("negative lamport time", atLimit);
-        if (29 + keyLength + 4 > bodyLength) return new Damaged("key length exceeds record", atLimit);
+        if (op == null) return new Damaged("unknown op code " + (buf.get(body + 8) & 0xFF), false);
+        if (lamport < 0) return new Damaged("negative lamport time", false);
+        if (29 + keyLength + 4 > bodyLength) return new Damaged("key length exceeds record", false);
         long valueLength = Integer.toUnsignedLong(buf.getInt(body + 29 + keyLength));
-        if (BODY_FIXED_BYTES + keyLength + valueLength != bodyLength) return new Damaged("field lengths disagree", atLimit);
-        if (op == Op.DELETE && valueLength != 0) return new Damaged("DELETE record with a value", atLimit);
+        if (BODY_FIXED_BYTES + keyLength + valueLength != bodyLength) return new Damaged("field lengths disagree", false);
+        if (op == Op.DELETE && valueLength != 0) return new Damaged("DELETE record with a value", false);
         byte[] key = new byte[keyLength];
         buf.get(body + 29, key);
         byte[] value = new byte[(int) valueLength];

@@ -104,4 +104,21 @@ class RecordCodecTest {
             if (result.tornTail() != null) assertEquals(boundary, result.tornTail().offset());
         }
     }
+
+    /** A frame from a newer format (unknown op, CRC fine) at the very end is refused, never cut as torn. */
+    @Test
+    void aValidCrcWithAnUnknownOpIsDamageEvenAtTheEnd() {
+        byte[] first = RecordCodec.encode(set(1, "a", 3));
+        byte[] second = RecordCodec.encode(set(2, "b", 3));
+        second[16] = 9; // op code
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(second, 0, 4);
+        crc.update(second, 8, second.length - 8);
+        ByteBuffer.wrap(second).putInt(4, (int) crc.getValue());
+        ByteBuffer run = ByteBuffer.allocate(first.length + second.length).put(first).put(second);
+        CorruptDataException e = assertThrows(CorruptDataException.class,
+                () -> FrameScanner.scan(run, 0, run.capacity(), true, false, r -> {}));
+        assertEquals(first.length, e.offset());
+        assertTrue(e.reason().contains("unknown op code 9"), e.reason());
+    }
 }
