@@ -24,26 +24,26 @@ public final class Compaction {
         return offline(dir, outputOrNull, compress, dryRun, TOMBSTONE_GRACE_DEFAULT, System::currentTimeMillis);
     }
 
+    @SuppressWarnings("try") // the locks are held for the body's duration, never referenced
     public static CompactionReport offline(Path dir, Path outputOrNull, boolean compress, boolean dryRun,
                                            Duration tombstoneGrace, LongSupplier nowMillis) throws IOException {
         if (!Files.isDirectory(dir)) throw new IOException("not a data directory: " + dir);
         try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
             LogDirectory.Layout layout = LogDirectory.scan(dir);
-            boolean inPlace = outputOrNull == null || outputOrNull.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize());
-            Path target = inPlace ? dir : outputOrNull;
             CompactionJob.Settings settings = new CompactionJob.Settings(compress, tombstoneGrace.toMillis(),
                     nowMillis.getAsLong(), false, dryRun);
-            if (inPlace) {
-                if (!dryRun) LogDirectory.deleteDurably(dir, layout.obsolete());
-                return CompactionJob.run(layout, layout.highestGeneration(), dir, settings);
+            boolean inPlace = outputOrNull == null
+                    || outputOrNull.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize());
+            if (inPlace || dryRun) {
+                if (inPlace && !dryRun) LogDirectory.deleteDurably(dir, layout.obsolete());
+                return CompactionJob.run(layout, layout.highestGeneration(), inPlace ? dir : outputOrNull, settings);
             }
-            if (!dryRun) Files.createDirectories(target);
-            if (Files.isDirectory(target) && !LogDirectory.scan(target).replayOrder().isEmpty()) {
-                throw new IOException("output directory " + target + " already holds a log");
-            }
-            if (dryRun) return CompactionJob.run(layout, layout.highestGeneration(), target, settings);
-            try (DirectoryLock outputLock = DirectoryLock.acquire(target)) {
-                return CompactionJob.run(layout, layout.highestGeneration(), target, settings);
+            Files.createDirectories(outputOrNull);
+            try (DirectoryLock outputLock = DirectoryLock.acquire(outputOrNull)) {
+                if (!LogDirectory.scan(outputOrNull).replayOrder().isEmpty()) {
+                    throw new IOException("output directory " + outputOrNull + " already holds a log");
+                }
+                return CompactionJob.run(layout, layout.highestGeneration(), outputOrNull, settings);
             }
         }
     }

@@ -40,10 +40,9 @@ public final class FrameScanner {
                 continue;
             }
             String reason = reason(decoded);
-            int next = resync(buf, pos + 1, end);
-            if (next < 0 && tailMayBeTorn && looksTorn(decoded, buf, pos, end)) {
-                return new Result(new Dropped(pos, end - pos, reason), dropped, records);
-            }
+            boolean torn = tailMayBeTorn && looksTorn(decoded, buf, pos, end);
+            int next = torn || forceRecover ? resync(buf, pos + 1, end) : -1;
+            if (torn && next < 0) return new Result(new Dropped(pos, end - pos, reason), dropped, records);
             if (!forceRecover) throw new CorruptDataException(pos, reason);
             int resume = next < 0 ? end : next;
             dropped.add(new Dropped(pos, resume - pos, reason));

@@ -84,7 +84,10 @@ public final class RecordCodec {
      */
     public record Damaged(String reason, boolean mayBeTorn) implements Decoded {}
 
-    /** Decodes the frame at absolute position {@code pos} of {@code buf}, reading no byte at or after {@code end}. */
+    /**
+     * Decodes the frame at absolute position {@code pos} of {@code buf}, reading no byte at or after {@code end}.
+     * The cheap length checks come before the CRC, so scanning garbage for the next frame stays fast.
+     */
     public static Decoded decode(ByteBuffer buf, int pos, int end) {
         if (end - pos < FRAME_PREFIX_BYTES) return new Incomplete("frame prefix cut short");
         long bodyLength = Integer.toUnsignedLong(buf.getInt(pos));
@@ -95,8 +98,12 @@ public final class RecordCodec {
         if (frameEnd > end) return new Incomplete("record of " + bodyLength + " bytes cut short");
         boolean atLimit = frameEnd == end;
         int body = pos + FRAME_PREFIX_BYTES;
+        int keyLength = buf.getShort(body + 27) & 0xFFFF;
+        if (BODY_FIXED_BYTES + keyLength > bodyLength) return new Damaged("key length exceeds record", atLimit);
+        long valueLength = Integer.toUnsignedLong(buf.getInt(body + 29 + keyLength));
+        if (BODY_FIXED_BYTES + keyLength + valueLength != bodyLength) return new Damaged("field lengths disagree", atLimit);
         if (crc(buf, pos, (int) bodyLength) != buf.getInt(pos + 4)) return new Damaged("CRC32C mismatch", atLimit);
-        return decodeBody(buf, body, (int) bodyLength);
+        return decodeBody(buf, body, keyLength, (int) valueLength);
     }
 
     private static int crc(ByteBuffer buf, int pos, int bodyLength) {
@@ -106,24 +113,22 @@ public final class RecordCodec {
         return (int) crc.getValue();
     }
 
-    private static Decoded decodeBody(ByteBuffer buf, int body, int bodyLength) {
+    /** The CRC matched: any fault left was written that way (a newer format, a bug), never torn. */
+    private static Decoded decodeBody(ByteBuffer buf, int body, int keyLength, int valueLength) {
         long sequence = buf.getLong(body);
-        Op op = Op.fromCode(buf.get(body + 8) & 0xFF);
+        int opCode = buf.get(body + 8) & 0xFF;
+        Op op = Op.fromCode(opCode);
         long lamport = buf.getLong(body + 9);
         int nodeId = buf.getShort(body + 17) & 0xFFFF;
         long wallMillis = buf.getLong(body + 19);
-        int keyLength = buf.getShort(body + 27) & 0xFFFF;
-        if (op == null) return new Damaged("unknown op code " + (buf.get(body + 8) & 0xFF), false);
+        if (op == null) return new Damaged("unknown op code " + opCode, false);
         if (lamport < 0) return new Damaged("negative lamport time", false);
-        if (29 + keyLength + 4 > bodyLength) return new Damaged("key length exceeds record", false);
-        long valueLength = Integer.toUnsignedLong(buf.getInt(body + 29 + keyLength));
-        if (BODY_FIXED_BYTES + keyLength + valueLength != bodyLength) return new Damaged("field lengths disagree", false);
         if (op == Op.DELETE && valueLength != 0) return new Damaged("DELETE record with a value", false);
         byte[] key = new byte[keyLength];
         buf.get(body + 29, key);
-        byte[] value = new byte[(int) valueLength];
+        byte[] value = new byte[valueLength];
         buf.get(body + 33 + keyLength, value);
         LogRecord record = new LogRecord(sequence, op, new Timestamp(lamport, nodeId), wallMillis, Key.wrap(key), value);
-        return new Valid(record, body + bodyLength);
+        return new Valid(record, body + 33 + keyLength + valueLength);
     }
 }
