@@ -28,6 +28,7 @@ final class CommitQueue {
     private long sequence;
     private boolean closed;
     private boolean wakeRequested;
+    private boolean writerWaiting;
     private Throwable failure;
 
     CommitQueue(long lastSequence, int pendingBytesMax) {
@@ -44,7 +45,7 @@ final class CommitQueue {
         long next = sequence + 1;
         pending.add(new LogRecord(next, op, timestamp, wallMillis, key, value == null ? NO_VALUE : value));
         sequence = next;
-        notifyAll();
+        if (writerWaiting && pending.size() >= pendingBytesMax / 2) notifyAll(); // drain early; a commit wakes it anyway
         return next;
     }
 
@@ -52,7 +53,7 @@ final class CommitQueue {
         if (afterDurable == null) throw new NullPointerException("afterDurable");
         awaitRoom(() -> callbacks.size() >= PENDING_COMMITS_MAX);
         callbacks.add(afterDurable);
-        notifyAll();
+        if (writerWaiting) notifyAll(); // a busy writer takes it on its next turn, with everything queued meanwhile
     }
 
     private interface Condition {
@@ -83,7 +84,12 @@ final class CommitQueue {
         while (pending.size() == 0 && callbacks.isEmpty() && !closed && !wakeRequested) {
             long left = timeoutMillis == 0 ? 0 : deadline - System.currentTimeMillis();
             if (timeoutMillis != 0 && left <= 0) break;
-            wait(left);
+            writerWaiting = true;
+            try {
+                wait(left);
+            } finally {
+                writerWaiting = false;
+            }
         }
         wakeRequested = false;
         Batch batch = new Batch(pending, callbacks, closed);
