@@ -71,7 +71,7 @@ final class LogDirectory {
             for (Path file : (Iterable<Path>) files.sorted()::iterator) {
                 String name = file.getFileName().toString();
                 Matcher m = SEGMENT.matcher(name);
-                if (m.matches()) {
+                if (m.matches() && m.group(2).compareTo("09223372036854775807") <= 0) {
                     boolean snapshot = m.group(1).equals("snapshot");
                     (snapshot ? snapshots : logs).add(new Segment(file, Long.parseLong(m.group(2)), snapshot));
                 } else if (name.endsWith(".tmp")) {

@@ -73,7 +73,7 @@ final class LogWriter implements Runnable {
             }
             sync(); // a clean close leaves everything on disk, whatever the policy
             channel.close();
-        } catch (IOException | RuntimeException | InterruptedException e) {
+        } catch (Exception | Error e) { // whatever it is, the core thread must learn that nothing is durable any more
             LOG.log(System.Logger.Level.ERROR, "op-log writer failed; no further write will be acknowledged", e);
             queue.fail(e);
             closeQuietly();

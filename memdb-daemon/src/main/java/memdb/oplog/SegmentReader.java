@@ -35,9 +35,7 @@ final class SegmentReader {
     static FileResult read(Path file, boolean tailMayBeTorn, boolean forceRecover, Consumer<LogRecord> sink) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
-            ByteBuffer headerBytes = ByteBuffer.allocate(SegmentHeader.BYTES);
-            channel.read(headerBytes, 0);
-            SegmentHeader header = SegmentHeader.decode(headerBytes.flip(), 0);
+            SegmentHeader header = SegmentHeader.decode(readAt(channel, 0, (int) Math.min(size, SegmentHeader.BYTES)), 0);
             if (header.blocks()) return readBlocks(file, channel, size, header, forceRecover, sink);
             if (size > LOG_SEGMENT_BYTES_MAX) throw new IOException(file + ": log segment larger than " + LOG_SEGMENT_BYTES_MAX);
             MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
