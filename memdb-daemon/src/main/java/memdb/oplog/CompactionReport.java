@@ -1,6 +1,7 @@
 package memdb.oplog;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,9 +22,14 @@ public record CompactionReport(long recordsBefore, long bytesBefore, long record
         return bytesBefore == 0 ? 1.0 : (double) bytesAfter / bytesBefore;
     }
 
+    /** One summary line, then a line per torn tail or dropped range found in the input. */
     public List<String> lines() {
         String verb = dryRun ? "would write" : "wrote";
-        return List.of(String.format("compaction %s %s: records %d -> %d, bytes %d -> %d (ratio %.3f), replacing %d files",
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format("compaction %s %s: records %d -> %d, bytes %d -> %d (ratio %.3f), replacing %d files",
                 verb, snapshot, recordsBefore, recordsAfter, bytesBefore, bytesAfter, ratio(), replaced.size()));
+        List<String> input = replay.lines();
+        lines.addAll(input.subList(1, input.size()));
+        return lines;
     }
 }

@@ -19,6 +19,8 @@ public record OpLogOptions(FsyncPolicy fsync, boolean forceRecover, long compact
                            boolean compress, int pendingBytesMax, Duration fsyncInterval, LongSupplier wallClockMillis) {
     public static final long COMPACTION_THRESHOLD_DEFAULT = 64L << 20;
     public static final int PENDING_BYTES_MAX_DEFAULT = 16 << 20;
+    /** Keeps a live segment (sealed past {@link #SEGMENT_BYTES_MAX} after a batch) well under 2 GiB, the mapping limit. */
+    public static final int PENDING_BYTES_MAX_LIMIT = 256 << 20;
     /** The live segment is sealed (and a new one started) past this size, compaction or not. */
     public static final long SEGMENT_BYTES_MAX = 1L << 30;
 
@@ -28,7 +30,9 @@ public record OpLogOptions(FsyncPolicy fsync, boolean forceRecover, long compact
         }
         if (compactionThresholdBytes < 0) throw new IllegalArgumentException("compaction threshold must be >= 0");
         if (tombstoneGrace.isNegative()) throw new IllegalArgumentException("tombstone grace must be >= 0");
-        if (pendingBytesMax < 1024) throw new IllegalArgumentException("pendingBytesMax must be >= 1024");
+        if (pendingBytesMax < 1024 || pendingBytesMax > PENDING_BYTES_MAX_LIMIT) {
+            throw new IllegalArgumentException("pendingBytesMax must be 1 KiB..256 MiB: " + pendingBytesMax);
+        }
         if (fsyncInterval.isNegative() || fsyncInterval.isZero()) throw new IllegalArgumentException("fsync interval must be > 0");
     }
 
