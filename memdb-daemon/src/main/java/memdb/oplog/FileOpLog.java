@@ -23,6 +23,8 @@ import memdb.store.Store;
  * releases the lock. Invariants: one instance per directory (the lock); sequence numbers continue above
  * every one ever issued; {@code append}/{@code commit} come from one core thread; once the writer fails,
  * they throw and no callback runs again — the node must stop, never acknowledge a write it may not have.
+ * Callbacks run on the writer thread: they must hand their work to the core thread (enqueue an input)
+ * and never call back into the log, which could block the writer on itself.
  */
 public final class FileOpLog implements OpLog {
     private final Path dir;
