@@ -29,6 +29,7 @@ final class CommitQueue {
     private boolean closed;
     private boolean wakeRequested;
     private boolean writerWaiting;
+    private boolean fsyncRequired;
     private Throwable failure;
 
     CommitQueue(long lastSequence, int pendingBytesMax) {
@@ -37,7 +38,7 @@ final class CommitQueue {
     }
 
     /** What the writer takes: frames to write, then callbacks to run once they are durable. */
-    record Batch(RecordBuffer records, List<Runnable> callbacks, boolean closing) {}
+    record Batch(RecordBuffer records, List<Runnable> callbacks, boolean fsyncRequired, boolean closing) {}
 
     /** Queues one record; a DELETE's value may be null or empty. Blocks while the pending bytes are at their limit. */
     synchronized long append(Op op, Key key, Timestamp timestamp, byte[] value, long wallMillis) {
@@ -49,10 +50,12 @@ final class CommitQueue {
         return next;
     }
 
-    synchronized void commit(Runnable afterDurable) {
+    /** Queues a callback for the next batch; {@code fsync}: that batch is fsynced whatever the policy. */
+    synchronized void commit(Runnable afterDurable, boolean fsync) {
         if (afterDurable == null) throw new NullPointerException("afterDurable");
         awaitRoom(() -> callbacks.size() >= PENDING_COMMITS_MAX);
         callbacks.add(afterDurable);
+        fsyncRequired |= fsync;
         if (writerWaiting) notifyAll(); // a busy writer takes it on its next turn, with everything queued meanwhile
     }
 
@@ -92,7 +95,8 @@ final class CommitQueue {
             }
         }
         wakeRequested = false;
-        Batch batch = new Batch(pending, callbacks, closed);
+        Batch batch = new Batch(pending, callbacks, fsyncRequired, closed);
+        fsyncRequired = false;
         pending = spare != null ? spare : new RecordBuffer();
         spare = null;
         callbacks = new ArrayList<>();

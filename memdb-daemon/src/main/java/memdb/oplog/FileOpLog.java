@@ -99,7 +99,12 @@ public final class FileOpLog implements OpLog {
 
     @Override
     public void commit(Runnable afterDurable) {
-        queue.commit(afterDurable);
+        queue.commit(afterDurable, false);
+    }
+
+    @Override
+    public void commitFsynced(Runnable afterFsynced) {
+        queue.commit(afterFsynced, true);
     }
 
     /** What replay found at open: records, where the clock and the numbering continue, torn tail, drops. */

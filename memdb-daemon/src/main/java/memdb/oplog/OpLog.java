@@ -43,6 +43,15 @@ public interface OpLog extends AutoCloseable {
     /** Runs {@code afterDurable} once everything appended so far is durable under the fsync policy. */
     void commit(Runnable afterDurable);
 
+    /**
+     * Like {@link #commit}, but waits for an fsync whatever the policy: for records that must be on disk
+     * before they are answered, such as Paxos promises and accepts (DESIGN §4). A log that persists
+     * nothing runs it at once.
+     */
+    default void commitFsynced(Runnable afterFsynced) {
+        commit(afterFsynced);
+    }
+
     @Override
     void close();
 

@@ -154,4 +154,23 @@ class GroupCommitTest {
         }
         assertEquals(1001, Logs.replay(dir, Logs.options()).report().recordsReplayed());
     }
+
+    /** Paxos promises and accepts: fsynced before answered even when the policy would not fsync. */
+    @Test
+    void commitFsyncedWaitsForAnFsyncUnderEveryPolicy() throws Exception {
+        HeldSyncer syncer = new HeldSyncer();
+        AtomicInteger done = new AtomicInteger();
+        try (FileOpLog log = FileOpLog.open(dir, Logs.options().withFsync(FsyncPolicy.NO), r -> {}, syncer)) {
+            append(log, 0);
+            log.commitFsynced(done::incrementAndGet);
+            assertTrue(syncer.entered.await(10, TimeUnit.SECONDS), "fsync=no, yet this commit fsyncs");
+            Thread.sleep(50);
+            assertEquals(0, done.get(), "not answered before the fsync completes");
+            syncer.release.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (done.get() == 0 && System.nanoTime() < deadline) Thread.sleep(2);
+            assertEquals(1, done.get());
+            assertEquals(1, syncer.syncs.get());
+        }
+    }
 }

@@ -49,6 +49,16 @@ abstract class OpLogContractTest {
     }
 
     @Test
+    void commitFsyncedCompletes() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        try (OpLog log = open()) {
+            log.append(Op.SET, Key.of("promise"), new Timestamp(1, 1), new byte[] {1});
+            log.commitFsynced(done::countDown);
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void aCommitWithNothingAppendedStillCompletes() throws Exception {
         CountDownLatch done = new CountDownLatch(1);
         try (OpLog log = open()) {
