@@ -27,6 +27,14 @@ public interface OpLog extends AutoCloseable {
         public int code() {
             return code;
         }
+
+        /** The op for a stable on-disk code, or null when the code is unknown (a newer format or damage). */
+        public static Op fromCode(int code) {
+            for (Op op : values()) {
+                if (op.code == code) return op;
+            }
+            return null;
+        }
     }
 
     /** Appends one record (buffered) and returns its per-node sequence number. */
@@ -34,6 +42,15 @@ public interface OpLog extends AutoCloseable {
 
     /** Runs {@code afterDurable} once everything appended so far is durable under the fsync policy. */
     void commit(Runnable afterDurable);
+
+    /**
+     * Like {@link #commit}, but waits for an fsync whatever the policy: for records that must be on disk
+     * before they are answered, such as Paxos promises and accepts (DESIGN §4). A log that persists
+     * nothing runs it at once.
+     */
+    default void commitFsynced(Runnable afterFsynced) {
+        commit(afterFsynced);
+    }
 
     @Override
     void close();

@@ -1,0 +1,139 @@
+package memdb.oplog;
+
+import java.util.ArrayList;
+import java.util.List;
+import memdb.oplog.OpLog.Op;
+import memdb.oplog.format.LogRecord;
+import memdb.protocol.Key;
+import memdb.protocol.Timestamp;
+
+/**
+ * The hand-off between the core thread (append, commit) and the writer thread (take): double-buffered
+ * frames plus the commit callbacks waiting for them. This is where group commit happens: one
+ * {@link #take} collects every record and every callback queued since the previous one.
+ *
+ * <p>Invariants: sequence numbers are issued here, strictly increasing, in append order, which is also
+ * file order; a callback is taken together with (or after) every record appended before its commit, so
+ * once the writer has made a batch durable it may run the batch's callbacks; the buffered bytes and
+ * waiting callbacks are bounded: the core thread blocks (backpressure) rather than grow them.
+ */
+final class CommitQueue {
+    static final int PENDING_COMMITS_MAX = 1 << 16;
+    private static final byte[] NO_VALUE = new byte[0];
+
+    private final int pendingBytesMax;
+    private RecordBuffer pending = new RecordBuffer();
+    private RecordBuffer spare = new RecordBuffer();
+    private List<Runnable> callbacks = new ArrayList<>();
+    private long sequence;
+    private boolean closed;
+    private boolean wakeRequested;
+    private boolean writerWaiting;
+    private boolean fsyncRequired;
+    private Throwable failure;
+
+    CommitQueue(long lastSequence, int pendingBytesMax) {
+        this.sequence = lastSequence;
+        this.pendingBytesMax = pendingBytesMax;
+    }
+
+    /** What the writer takes: frames to write, then callbacks to run once they are durable. */
+    record Batch(RecordBuffer records, List<Runnable> callbacks, boolean fsyncRequired, boolean closing) {}
+
+    /** Queues one record; a DELETE's value may be null or empty. Blocks while the pending bytes are at their limit. */
+    synchronized long append(Op op, Key key, Timestamp timestamp, byte[] value, long wallMillis) {
+        awaitRoom(() -> pending.size() > 0 && pending.size() >= pendingBytesMax);
+        long next = sequence + 1;
+        pending.add(new LogRecord(next, op, timestamp, wallMillis, key, value == null ? NO_VALUE : value));
+        sequence = next;
+        if (writerWaiting && pending.size() >= pendingBytesMax / 2) notifyAll(); // drain early; a commit wakes it anyway
+        return next;
+    }
+
+    /** Queues a callback for the next batch; {@code fsync}: that batch is fsynced whatever the policy. */
+    synchronized void commit(Runnable afterDurable, boolean fsync) {
+        if (afterDurable == null) throw new NullPointerException("afterDurable");
+        awaitRoom(() -> callbacks.size() >= PENDING_COMMITS_MAX);
+        callbacks.add(afterDurable);
+        fsyncRequired |= fsync;
+        if (writerWaiting) notifyAll(); // a busy writer takes it on its next turn, with everything queued meanwhile
+    }
+
+    private interface Condition {
+        boolean holds();
+    }
+
+    private void awaitRoom(Condition full) {
+        checkUsable();
+        while (full.holds()) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for room in the op log", e);
+            }
+            checkUsable();
+        }
+    }
+
+    private void checkUsable() {
+        if (failure != null) throw new IllegalStateException("op log failed; the node must stop: " + failure, failure);
+        if (closed) throw new IllegalStateException("op log closed");
+    }
+
+    /** Waits up to {@code timeoutMillis} (0 = forever) for work, then takes all of it (possibly nothing). */
+    synchronized Batch take(long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (pending.size() == 0 && callbacks.isEmpty() && !closed && !wakeRequested) {
+            long left = timeoutMillis == 0 ? 0 : deadline - System.currentTimeMillis();
+            if (timeoutMillis != 0 && left <= 0) break;
+            writerWaiting = true;
+            try {
+                wait(left);
+            } finally {
+                writerWaiting = false;
+            }
+        }
+        wakeRequested = false;
+        Batch batch = new Batch(pending, callbacks, fsyncRequired, closed);
+        fsyncRequired = false;
+        pending = spare != null ? spare : new RecordBuffer();
+        spare = null;
+        callbacks = new ArrayList<>();
+        notifyAll();
+        return batch;
+    }
+
+    /** Gives a written buffer back for reuse. */
+    synchronized void recycle(RecordBuffer buffer) {
+        buffer.clear();
+        spare = buffer;
+    }
+
+    /** Makes the writer's {@link #take} return now, e.g. to start a requested compaction. */
+    synchronized void wake() {
+        wakeRequested = true;
+        notifyAll();
+    }
+
+    synchronized void close() {
+        closed = true;
+        notifyAll();
+    }
+
+    /** The writer failed: no callback will run again, every later call throws. */
+    synchronized void fail(Throwable cause) {
+        failure = cause;
+        closed = true;
+        callbacks.clear();
+        notifyAll();
+    }
+
+    synchronized Throwable failure() {
+        return failure;
+    }
+
+    synchronized long lastSequence() {
+        return sequence;
+    }
+}

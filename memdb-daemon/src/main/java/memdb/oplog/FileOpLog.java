@@ -1,0 +1,156 @@
+package memdb.oplog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import memdb.oplog.format.LogRecord;
+import memdb.oplog.format.SegmentHeader;
+import memdb.protocol.Key;
+import memdb.protocol.Timestamp;
+import memdb.store.Store;
+
+/**
+ * The op log on disk: a directory of segment files (docs/oplog.md), written by one writer thread with
+ * group commit, compacted in the background.
+ *
+ * <p>Lifecycle: {@link #open} locks the directory, deletes leftovers of crashed compactions, replays the
+ * log into a sink (cutting a torn tail; rewriting the log if force-recover dropped damage), starts a fresh
+ * live segment and the writer thread. {@link #close} drains, fsyncs, waits for a running compaction and
+ * releases the lock. Invariants: one instance per directory (the lock); sequence numbers continue above
+ * every one ever issued; {@code append}/{@code commit} come from one core thread; once the writer fails,
+ * they throw and no callback runs again — the node must stop, never acknowledge a write it may not have.
+ * Callbacks run on the writer thread: they must hand their work to the core thread (enqueue an input)
+ * and never call back into the log, which could block the writer on itself.
+ */
+public final class FileOpLog implements OpLog {
+    private final Path dir;
+    private final OpLogOptions options;
+    private final DirectoryLock lock;
+    private final ReplayReport replayReport;
+    private final CommitQueue queue;
+    private final OnlineCompactor compactor;
+    private final LogWriter writer;
+    private final Thread writerThread;
+    private boolean closed;
+
+    private FileOpLog(Path dir, OpLogOptions options, DirectoryLock lock, ReplayReport replayReport, OnlineCompactor compactor,
+                      LogWriter.Syncer syncer, FileChannel live, SegmentHeader liveHeader) throws IOException {
+        this.dir = dir;
+        this.options = options;
+        this.lock = lock;
+        this.replayReport = replayReport;
+        this.queue = new CommitQueue(replayReport.sequenceHigh(), options.pendingBytesMax());
+        this.compactor = compactor;
+        this.writer = new LogWriter(dir, queue, options, syncer, compactor, live, liveHeader);
+        this.writerThread = new Thread(writer, "memdb-oplog-writer " + dir.getFileName());
+        writerThread.setDaemon(true);
+        writerThread.start();
+    }
+
+    /** Opens the log of {@code dataDir} (created if missing) and replays it into {@code store}. */
+    public static FileOpLog open(Path dataDir, OpLogOptions options, Store store) throws IOException {
+        return open(dataDir, options, new StoreReplay(store));
+    }
+
+    /** Opens the log and replays every record, in log order, into {@code sink} (for stores beyond {@link Store}). */
+    public static FileOpLog open(Path dataDir, OpLogOptions options, Consumer<LogRecord> sink) throws IOException {
+        return open(dataDir, options, sink, LogWriter.Syncer.FORCE);
+    }
+
+    static FileOpLog open(Path dataDir, OpLogOptions options, Consumer<LogRecord> sink, LogWriter.Syncer syncer) throws IOException {
+        Files.createDirectories(dataDir);
+        DirectoryLock lock = DirectoryLock.acquire(dataDir);
+        try {
+            LogDirectory.Layout layout = LogDirectory.scan(dataDir);
+            LogDirectory.deleteDurably(dataDir, layout.obsolete());
+            ReplayReport report = Replayer.replay(layout.replayOrder(), true, options.forceRecover(), true, sink);
+            long bytesSinceSnapshot = 0;
+            if (!report.dropped().isEmpty()) {
+                rewriteWithoutDamage(dataDir, options, layout.highestGeneration());
+            } else {
+                for (LogDirectory.Segment s : layout.logs()) bytesSinceSnapshot += Files.size(s.path()) - SegmentHeader.BYTES;
+            }
+            SegmentHeader header = new SegmentHeader(0, layout.highestGeneration() + 1, options.wallClockMillis().getAsLong(),
+                    report.sequenceHigh(), report.lamportHigh());
+            FileChannel live = LogDirectory.createLogSegment(dataDir, header);
+            OnlineCompactor compactor = new OnlineCompactor(dataDir, options, bytesSinceSnapshot);
+            return new FileOpLog(dataDir, options, lock, report, compactor, syncer, live, header);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** After a force-recover replay: a snapshot of the good records replaces the damaged files. */
+    private static void rewriteWithoutDamage(Path dir, OpLogOptions options, long upTo) throws IOException {
+        CompactionJob.Settings settings = new CompactionJob.Settings(options.compress(), -1,
+                options.wallClockMillis().getAsLong(), true, false);
+        CompactionJob.run(LogDirectory.scan(dir), upTo, dir, settings);
+    }
+
+    @Override
+    public long append(Op op, Key key, Timestamp timestamp, byte[] value) {
+        return queue.append(op, key, timestamp, value, options.wallClockMillis().getAsLong());
+    }
+
+    @Override
+    public void commit(Runnable afterDurable) {
+        queue.commit(afterDurable, false);
+    }
+
+    @Override
+    public void commitFsynced(Runnable afterFsynced) {
+        queue.commit(afterFsynced, true);
+    }
+
+    /** What replay found at open: records, where the clock and the numbering continue, torn tail, drops. */
+    public ReplayReport replayReport() {
+        return replayReport;
+    }
+
+    /** The sequence number of the last record appended. */
+    public long lastSequence() {
+        return queue.lastSequence();
+    }
+
+    /** fsyncs done by the writer so far (group commit makes this far smaller than the commits). */
+    public long fsyncCount() {
+        return writer.fsyncCount();
+    }
+
+    /** Seals the live segment and compacts everything before it in the background, now. */
+    public CompletableFuture<CompactionReport> compactNow() {
+        CompletableFuture<CompactionReport> done = compactor.request();
+        queue.wake();
+        return done;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** Writes and fsyncs everything appended, runs the waiting callbacks, waits for compaction, unlocks. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        queue.close();
+        try {
+            writerThread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        compactor.close();
+        try {
+            lock.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Throwable failure = queue.failure();
+        if (failure != null) throw new IllegalStateException("op log failed before close", failure);
+    }
+}

@@ -1,0 +1,137 @@
+package memdb.oplog;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import memdb.oplog.format.SegmentHeader;
+
+/**
+ * The writer thread of a {@link FileOpLog}: takes batches from the {@link CommitQueue}, writes them to the
+ * live segment, fsyncs as the {@link FsyncPolicy} says, then runs the batch's commit callbacks. Also
+ * seals the live segment (fsync, then a fresh segment) when it is full or a compaction is due.
+ *
+ * <p>Invariants: callbacks of a batch run only after the batch is written (and, under ALWAYS or when a
+ * callback came from {@code commitFsynced}, fsynced — together with everything written before it):
+ * one fsync serves the whole batch (group commit); a sealed segment is fsynced before its successor
+ * exists, so only the newest segment can ever end torn; an I/O error stops the log for good (no retry of
+ * a failed fsync, whose outcome is unknown) and no callback runs after it.
+ */
+final class LogWriter implements Runnable {
+    private static final System.Logger LOG = System.getLogger(LogWriter.class.getName());
+
+    /** How a channel is made durable; replaced in tests to count or delay fsyncs. */
+    interface Syncer {
+        Syncer FORCE = channel -> channel.force(false);
+
+        void sync(FileChannel channel) throws IOException;
+    }
+
+    private final Path dir;
+    private final CommitQueue queue;
+    private final OpLogOptions options;
+    private final Syncer syncer;
+    private final OnlineCompactor compactor;
+    private final AtomicLong fsyncs = new AtomicLong();
+    private FileChannel channel;
+    private long generation;
+    private long segmentBytes;
+    private long sequenceWritten;
+    private long lamportWritten;
+    private boolean dirty;
+    private long lastSyncNanos = System.nanoTime();
+
+    LogWriter(Path dir, CommitQueue queue, OpLogOptions options, Syncer syncer, OnlineCompactor compactor,
+              FileChannel channel, SegmentHeader header) throws IOException {
+        this.dir = dir;
+        this.queue = queue;
+        this.options = options;
+        this.syncer = syncer;
+        this.compactor = compactor;
+        this.channel = channel;
+        this.generation = header.generation();
+        this.segmentBytes = channel.size();
+        this.sequenceWritten = header.sequenceFloor();
+        this.lamportWritten = header.lamportFloor();
+    }
+
+    long fsyncCount() {
+        return fsyncs.get();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                CommitQueue.Batch batch = queue.take(options.fsync() == FsyncPolicy.EVERYSEC ? options.fsyncInterval().toMillis() : 0);
+                write(batch.records());
+                if (batch.fsyncRequired() || options.fsync() == FsyncPolicy.ALWAYS
+                        || (options.fsync() == FsyncPolicy.EVERYSEC && intervalPassed())) {
+                    sync();
+                }
+                queue.recycle(batch.records());
+                batch.callbacks().forEach(LogWriter::runCallback);
+                if (batch.closing()) break;
+                if (segmentBytes >= OpLogOptions.SEGMENT_BYTES_MAX) seal();
+                if (compactor.wanted()) compactor.start(seal(), compactor.bytesSinceSnapshot());
+            }
+            sync(); // a clean close leaves everything on disk, whatever the policy
+            channel.close();
+        } catch (Exception | Error e) { // whatever it is, the core thread must learn that nothing is durable any more
+            LOG.log(System.Logger.Level.ERROR, "op-log writer failed; no further write will be acknowledged", e);
+            queue.fail(e);
+            closeQuietly();
+        }
+    }
+
+    private void write(RecordBuffer records) throws IOException {
+        if (records.size() == 0) return;
+        LogDirectory.writeFully(channel, records.view());
+        segmentBytes += records.size();
+        compactor.wrote(records.size());
+        sequenceWritten = Math.max(sequenceWritten, records.sequenceHigh());
+        lamportWritten = Math.max(lamportWritten, records.lamportHigh());
+        dirty = true;
+    }
+
+    private boolean intervalPassed() {
+        return System.nanoTime() - lastSyncNanos >= options.fsyncInterval().toNanos();
+    }
+
+    private void sync() throws IOException {
+        lastSyncNanos = System.nanoTime();
+        if (!dirty) return;
+        syncer.sync(channel);
+        fsyncs.incrementAndGet();
+        dirty = false;
+    }
+
+    /** Fsyncs and closes the live segment, starts the next one; returns the sealed generation. */
+    private long seal() throws IOException {
+        dirty = true; // a sealed segment is always fsynced, under every policy
+        sync();
+        channel.close();
+        long sealed = generation;
+        generation++;
+        SegmentHeader header = new SegmentHeader(0, generation, options.wallClockMillis().getAsLong(), sequenceWritten, lamportWritten);
+        channel = LogDirectory.createLogSegment(dir, header);
+        segmentBytes = channel.size();
+        return sealed;
+    }
+
+    private static void runCallback(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "op-log commit callback threw", e);
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // already failing; the first error is the one reported
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package memdb.oplog;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs compactions of sealed segments in the background while the writer appends to a fresh segment.
+ * The writer thread decides when ({@link #wanted}) and seals the live segment; this class does the rest
+ * on its own thread.
+ *
+ * <p>Invariants: at most one compaction at a time; a compaction only reads files at or below the sealed
+ * generation, which nobody writes any more; a failed compaction changes no live file (see
+ * {@link CompactionJob}) and is retried only after the log grows by another threshold.
+ */
+final class OnlineCompactor implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(OnlineCompactor.class.getName());
+
+    private final Path dir;
+    private final OpLogOptions options;
+    private final ExecutorService executor;
+    private final AtomicLong bytesSinceSnapshot;
+    private final List<CompletableFuture<CompactionReport>> waiters = new ArrayList<>();
+    private boolean running;
+    private boolean requested;
+    private long nextAtBytes;
+
+    OnlineCompactor(Path dir, OpLogOptions options, long bytesSinceSnapshot) {
+        this.dir = dir;
+        this.options = options;
+        this.bytesSinceSnapshot = new AtomicLong(bytesSinceSnapshot);
+        this.nextAtBytes = options.compactionThresholdBytes();
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "memdb-oplog-compactor");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The writer wrote {@code bytes} more to the live segment. */
+    void wrote(long bytes) {
+        bytesSinceSnapshot.addAndGet(bytes);
+    }
+
+    long bytesSinceSnapshot() {
+        return bytesSinceSnapshot.get();
+    }
+
+    /** Asks for a compaction at the writer's next turn; the future completes when it is done. */
+    synchronized CompletableFuture<CompactionReport> request() {
+        CompletableFuture<CompactionReport> future = new CompletableFuture<>();
+        waiters.add(future);
+        requested = true;
+        return future;
+    }
+
+    /** Whether the writer should seal its segment and start a compaction now. */
+    synchronized boolean wanted() {
+        if (running) return false;
+        long threshold = options.compactionThresholdBytes();
+        return requested || (threshold > 0 && bytesSinceSnapshot.get() >= nextAtBytes);
+    }
+
+    /** Starts compacting everything up to {@code sealedGeneration}, which held {@code sealedBytes} of log. */
+    synchronized void start(long sealedGeneration, long sealedBytes) {
+        running = true;
+        requested = false;
+        List<CompletableFuture<CompactionReport>> mine = new ArrayList<>(waiters);
+        waiters.clear();
+        executor.execute(() -> compact(sealedGeneration, sealedBytes, mine));
+    }
+
+    private void compact(long upTo, long sealedBytes, List<CompletableFuture<CompactionReport>> mine) {
+        try {
+            long now = options.wallClockMillis().getAsLong();
+            CompactionJob.Settings settings = new CompactionJob.Settings(options.compress(),
+                    options.tombstoneGrace().toMillis(), now, false, false);
+            CompactionReport report = CompactionJob.run(LogDirectory.scan(dir), upTo, dir, settings);
+            bytesSinceSnapshot.addAndGet(-sealedBytes);
+            finish(options.compactionThresholdBytes());
+            report.lines().forEach(line -> LOG.log(System.Logger.Level.INFO, line));
+            mine.forEach(f -> f.complete(report));
+        } catch (Exception | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "op-log compaction failed; the log is unchanged and stays valid", e);
+            finish(bytesSinceSnapshot.get() + Math.max(options.compactionThresholdBytes(), 1));
+            mine.forEach(f -> f.completeExceptionally(e));
+        }
+    }
+
+    private synchronized void finish(long nextAt) {
+        running = false;
+        nextAtBytes = nextAt;
+    }
+
+    /** Waits for a running compaction to end. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.MINUTES)) LOG.log(System.Logger.Level.WARNING, "compaction still running at close");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            waiters.forEach(f -> f.completeExceptionally(new IllegalStateException("op log closed")));
+            waiters.clear();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package memdb.oplog;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import memdb.store.Store;
+import memdb.store.Versioned;
+
+/** Small helpers for op-log tests: quiet options, replay into a fresh store, directory listings. */
+final class Logs {
+    private Logs() {}
+
+    static OpLogOptions options() {
+        return OpLogOptions.defaults().withFsync(FsyncPolicy.NO).withCompactionThresholdBytes(0).withWallClock(() -> 5_000_000_000L);
+    }
+
+    static OpLogOptions keepTombstones() {
+        return options().withTombstoneGrace(Duration.ofDays(100_000));
+    }
+
+    /** Writes a history into {@code dir} through a FileOpLog and closes it. */
+    static void write(Path dir, History history, OpLogOptions options) throws IOException {
+        try (FileOpLog log = FileOpLog.open(dir, options, new Store())) {
+            history.writeTo(log);
+        }
+    }
+
+    record Replayed(Map<String, Versioned> state, ReplayReport report) {}
+
+    static Replayed replay(Path dir, OpLogOptions options) throws IOException {
+        Store store = new Store();
+        try (FileOpLog log = FileOpLog.open(dir, options, store)) {
+            return new Replayed(History.contents(store), log.replayReport());
+        }
+    }
+
+    static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    static Path onlyLog(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> logs = files.filter(p -> p.getFileName().toString().startsWith("log-")).sorted().toList();
+            return logs.get(0);
+        }
+    }
+
+    static void copyDir(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, to.resolve(f.getFileName()));
+        }
+    }
+}

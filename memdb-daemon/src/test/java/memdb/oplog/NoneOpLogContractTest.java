@@ -1,0 +1,8 @@
+package memdb.oplog;
+
+class NoneOpLogContractTest extends OpLogContractTest {
+    @Override
+    OpLog open() {
+        return OpLog.none();
+    }
+}
