@@ -1,0 +1,90 @@
+package memdb.sim;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The fault injector (Jepsen's name for it): while active, crashes a random node now and then and
+ * restarts it after a random downtime, and cuts links for a while — a clean split into two sides, one
+ * isolated node, or random one-way links — then heals them. Message-level faults (drop, duplicate,
+ * delay) belong to {@link SimNetwork}. All choices come from the run's random source.
+ *
+ * <p>Invariants: at most one partition at a time; a crashed node is restarted by its own timer or by
+ * the final heal, whichever comes first; after {@link #stop} nothing new is broken.
+ */
+final class Nemesis {
+    private final SimConfig config;
+    private final EventQueue events;
+    private final Random random;
+    private final SimNetwork network;
+    private final List<SimNode> nodes;
+    private final Trace trace;
+    private boolean active;
+
+    Nemesis(SimConfig config, EventQueue events, Random random, SimNetwork network, List<SimNode> nodes, Trace trace) {
+        this.config = config;
+        this.events = events;
+        this.random = random;
+        this.network = network;
+        this.nodes = nodes;
+        this.trace = trace;
+    }
+
+    void start() {
+        active = true;
+        if (config.crashIntervalMs() > 0) scheduleCrash();
+        if (config.partitionIntervalMs() > 0) schedulePartition();
+    }
+
+    void stop() {
+        active = false;
+    }
+
+    private void scheduleCrash() {
+        events.after(1 + random.nextInt((int) config.crashIntervalMs()), () -> {
+            if (!active) return;
+            SimNode victim = nodes.get(random.nextInt(nodes.size()));
+            if (victim.isUp()) {
+                victim.crash();
+                events.after(1 + random.nextInt((int) config.downtimeMsMax()), () -> {
+                    if (!victim.isUp()) victim.start();
+                });
+            }
+            scheduleCrash();
+        });
+    }
+
+    private void schedulePartition() {
+        events.after(1 + random.nextInt((int) config.partitionIntervalMs()), () -> {
+            if (!active) return;
+            partition();
+            events.after(1 + random.nextInt((int) config.partitionMsMax()), () -> {
+                network.healAll();
+                trace.record(events.nowMs(), "heal partition");
+                schedulePartition();
+            });
+        });
+    }
+
+    /** Cuts links in one of three shapes: two sides, one isolated node, or random one-way links. */
+    private void partition() {
+        int shape = random.nextInt(3);
+        int isolated = nodes.get(random.nextInt(nodes.size())).id();
+        long side = random.nextLong(); // bit i set: node i is on the second side
+        StringBuilder cuts = new StringBuilder();
+        for (SimNode a : nodes) {
+            for (SimNode b : nodes) {
+                if (a == b) continue;
+                boolean cut = switch (shape) {
+                    case 0 -> ((side >> a.id()) & 1) != ((side >> b.id()) & 1);
+                    case 1 -> a.id() == isolated || b.id() == isolated;
+                    default -> random.nextInt(4) == 0;
+                };
+                if (!cut) continue;
+                network.cut(a.id(), b.id());
+                cuts.append(' ').append(a.id()).append('>').append(b.id());
+            }
+        }
+        trace.record(events.nowMs(), "partition" + cuts);
+    }
+}

@@ -1,0 +1,192 @@
+package memdb.sim;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import memdb.clock.LamportClock;
+import memdb.node.NodeCore;
+import memdb.oplog.OpLog;
+import memdb.protocol.Member;
+import memdb.protocol.Request;
+import memdb.protocol.Response;
+import memdb.replication.Outbox;
+import memdb.store.Store;
+import memdb.store.Versioned;
+
+/**
+ * One simulated node process: the real {@link NodeCore} driven by simulated time, fed by the
+ * {@link SimNetwork}, with a {@link SimOpLog} as its disk. It plays the part of the production event
+ * loop: every input is one step whose outbox is collected and released only after the step's log
+ * records are durable (the core's ordering rule), and a tick every {@link SimConfig#TICK_MS}.
+ *
+ * <p>Crash drops the core and its store (memory) and the log's non-durable tail; restart is a new
+ * incarnation: the store rebuilt by replaying the durable records, the Lamport clock started at the
+ * highest timestamp in them, a Member generation one higher, a new core that knows only its seeds.
+ *
+ * <p>Invariant checked here: a client request gets at most one reply (a second one is a violation);
+ * one left unanswered at a crash becomes a failed connection.
+ */
+final class SimNode {
+    private final int id;
+    private final EventQueue events;
+    private final Random random;
+    private final SimNetwork network;
+    private final Trace trace;
+    private final NodeCore.Settings settings;
+    private final SimOpLog opLog;
+    private final Consumer<String> violations;
+    private final LinkedHashSet<SimNetwork.ClientHandle> unansweredClients = new LinkedHashSet<>();
+    private NodeCore core;
+    private int incarnation;
+
+    SimNode(int id, EventQueue events, Random random, SimNetwork network, Trace trace, NodeCore.Settings settings,
+            long fsyncMsMax, Consumer<String> violations) {
+        this.id = id;
+        this.events = events;
+        this.random = random;
+        this.network = network;
+        this.trace = trace;
+        this.settings = settings;
+        this.opLog = new SimOpLog(events, random, fsyncMsMax);
+        this.violations = violations;
+    }
+
+    static String address(int id) {
+        return "node" + id + ":" + (7000 + id);
+    }
+
+    int id() {
+        return id;
+    }
+
+    String address() {
+        return address(id);
+    }
+
+    int incarnation() {
+        return incarnation;
+    }
+
+    boolean isUp() {
+        return core != null;
+    }
+
+    NodeCore core() {
+        return core;
+    }
+
+    // ---- lifecycle ------------------------------------------------------------------------------
+
+    void start() {
+        if (isUp()) throw new IllegalStateException("n" + id + " is already up");
+        incarnation++;
+        Store store = new Store();
+        long highestLamport = 0;
+        for (SimOpLog.Entry entry : opLog.durableEntries()) {
+            Versioned version = entry.op() == OpLog.Op.DELETE ? Versioned.tombstone(entry.timestamp())
+                    : Versioned.value(entry.timestamp(), entry.value());
+            store.apply(entry.key(), version);
+            highestLamport = Math.max(highestLamport, entry.timestamp().lamport());
+        }
+        Member self = new Member(id, "node" + id, 7000 + id, incarnation, 0, Member.Status.NORMAL, true);
+        core = new NodeCore(self, new LamportClock(id, highestLamport), store, opLog, settings,
+                new SplittableRandom(random.nextLong()), events.nowMs());
+        trace.record(events.nowMs(), "start n" + id + " incarnation " + incarnation + " lamport " + highestLamport
+                + " keys " + store.entries());
+        int started = incarnation;
+        events.after(random.nextInt((int) SimConfig.TICK_MS) + 1, () -> tick(started));
+    }
+
+    void crash() {
+        if (!isUp()) return;
+        trace.record(events.nowMs(), "crash n" + id);
+        core = null;
+        opLog.crash();
+        for (SimNetwork.ClientHandle handle : unansweredClients) network.failClientConnection(handle, id);
+        unansweredClients.clear();
+    }
+
+    private void tick(int started) {
+        if (!isUp() || incarnation != started) return;
+        step(out -> core.tick(events.nowMs(), out));
+        events.after(SimConfig.TICK_MS, () -> tick(started));
+    }
+
+    // ---- inputs from the network ----------------------------------------------------------------
+
+    void onRequest(Object replyTo, Request request, long lamport) {
+        if (replyTo instanceof SimNetwork.ClientHandle client) {
+            trace.record(events.nowMs(), "c" + client.client() + "->n" + id + " op" + client.operation() + " "
+                    + Describe.message(request));
+            unansweredClients.add(client);
+        }
+        step(out -> core.onRequest(replyTo, request, lamport, events.nowMs(), out));
+    }
+
+    void onPeerResponse(int from, long correlationId, long lamport, Response response) {
+        step(out -> core.onPeerResponse(from, correlationId, lamport, response, events.nowMs(), out));
+    }
+
+    void onPeerFailure(int peer, long correlationId) {
+        step(out -> core.onPeerFailure(peer, correlationId, events.nowMs(), out));
+    }
+
+    /** One step of the core; its effects leave once its records are durable, if this incarnation lives. */
+    private void step(Consumer<Outbox> input) {
+        Batch batch = new Batch();
+        input.accept(batch);
+        if (batch.effects.isEmpty()) return;
+        int stepIncarnation = incarnation;
+        opLog.commit(() -> {
+            if (isUp() && incarnation == stepIncarnation) batch.release();
+        });
+    }
+
+    /** The effects of one step, held until they may leave. */
+    private final class Batch implements Outbox {
+        private final List<Runnable> effects = new ArrayList<>();
+
+        @Override
+        public void reply(Object replyTo, Response response) {
+            effects.add(() -> {
+                if (replyTo instanceof SimNetwork.PeerHandle peer) {
+                    network.sendReply(id, peer, response, core.lamportTime());
+                } else if (replyTo instanceof SimNetwork.ClientHandle client) {
+                    replyToClient(client, response);
+                } else {
+                    violations.accept("n" + id + " replied to a handle it was never given: " + replyTo);
+                }
+            });
+        }
+
+        @Override
+        public void send(int nodeId, long correlationId, Request request) {
+            effects.add(() -> network.sendRequest(new SimNetwork.PeerHandle(id, incarnation, correlationId), nodeId,
+                    request, core.lamportTime()));
+        }
+
+        @Override
+        public void sendToAddress(String address, long correlationId, Request request) {
+            effects.add(() -> network.sendRequestToAddress(new SimNetwork.PeerHandle(id, incarnation, correlationId),
+                    address, request, core.lamportTime()));
+        }
+
+        void release() {
+            effects.forEach(Runnable::run);
+        }
+    }
+
+    private void replyToClient(SimNetwork.ClientHandle client, Response response) {
+        trace.record(events.nowMs(), "n" + id + "->c" + client.client() + " op" + client.operation() + " "
+                + Describe.message(response));
+        if (!unansweredClients.remove(client)) {
+            violations.accept("n" + id + " answered client request op" + client.operation() + " of c"
+                    + client.client() + " twice (or one it never received): " + Describe.message(response));
+            return;
+        }
+        network.sendClientReply(client, response, core.lamportTime());
+    }
+}

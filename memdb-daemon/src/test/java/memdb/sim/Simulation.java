@@ -1,0 +1,167 @@
+package memdb.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import memdb.cluster.Membership;
+import memdb.node.NodeCore;
+import memdb.protocol.Consistency;
+import memdb.replication.ReplicationSettings;
+
+/**
+ * One deterministic run of a simulated cluster, everything drawn from one seed:
+ *
+ * <ol>
+ *   <li>warm-up: start the nodes from their seeds until every node knows every other one and holds it up;
+ *   <li>storm: the client {@link Workload} runs while the {@link Nemesis} crashes, restarts and
+ *       partitions, and the network drops, duplicates, delays and reorders;
+ *   <li>heal: reliable network, every node restarted, old traffic drained, membership converged again;
+ *   <li>repair: one ALL read per key through the core (its read repair is Cluster I's only repair), then
+ *       the replicas are compared (checker b);
+ *   <li>read-back: one QUORUM read per key, judged with the whole history (checkers a and c).
+ * </ol>
+ * Same seed, same trace, same result: nothing here reads a clock, a hash order or a global random.
+ */
+final class Simulation {
+    static final long PHASE_MS_MAX = 120_000;
+
+    /** What a run found: its violations (empty: the run passed), the trace hash and tail, a few counts. */
+    record Result(long seed, SimConfig config, List<String> violations, long traceHash, long traceLines,
+                  String traceTail, long events, long simulatedMs, int operations) {
+        boolean passed() {
+            return violations.isEmpty();
+        }
+    }
+
+    private final long seed;
+    private final Random random;
+    private final SimConfig config;
+    private final EventQueue events = new EventQueue();
+    private final Trace trace = new Trace(40);
+    private final List<String> violations = new ArrayList<>();
+    private final History history = new History();
+    private final SimNetwork network;
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final Workload workload;
+    private final Nemesis nemesis;
+
+    Simulation(long seed) {
+        this.seed = seed;
+        this.random = new Random(seed);
+        this.config = SimConfig.draw(random);
+        this.network = new SimNetwork(events, random, trace, config);
+        List<String> seeds = new ArrayList<>();
+        for (int id = 1; id <= (config.singleSeed() ? 1 : config.nodes()); id++) seeds.add(SimNode.address(id));
+        NodeCore.Settings settings = new NodeCore.Settings(
+                new ReplicationSettings(SimConfig.REPLICATION_FACTOR, Consistency.QUORUM, Consistency.ONE,
+                        SimConfig.REQUEST_TIMEOUT_MS, 1 << 20),
+                SimConfig.GOSSIP_INTERVAL_MS, SimConfig.DOWN_AFTER_MS, SimConfig.VNODES_PER_NODE, seeds);
+        for (int id = 1; id <= config.nodes(); id++) {
+            SimNode node = new SimNode(id, events, random, network, trace, settings, config.fsyncMsMax(), this::violation);
+            nodes.add(node);
+            network.attach(node);
+        }
+        this.workload = new Workload(config, events, random, network, history, this::violation);
+        this.nemesis = new Nemesis(config, events, random, network, nodes, trace);
+    }
+
+    static Result run(long seed) {
+        return new Simulation(seed).run();
+    }
+
+    Result run() {
+        trace.record(0, "seed " + seed + " " + config);
+        try {
+            phases();
+        } catch (RuntimeException e) {
+            violation("the simulation threw " + e + stackTop(e));
+        }
+        return new Result(seed, config, List.copyOf(violations), trace.hash(), trace.lines(), trace.tail(),
+                events.executed(), events.nowMs(), history.operations().size());
+    }
+
+    private void phases() {
+        for (SimNode node : nodes) node.start();
+        if (!await(this::membershipConverged, "warm-up: membership did not converge")) return;
+
+        nemesis.start();
+        workload.start();
+        boolean finished = await(workload::finished, "storm: clients did not finish; " + workload.unfinished());
+        nemesis.stop();
+        if (!finished) return;
+
+        network.healAll();
+        network.setFaults(config.healed());
+        for (SimNode node : nodes) if (!node.isUp()) node.start();
+        trace.record(events.nowMs(), "heal: all links, all nodes");
+        events.runFor(2 * SimConfig.REQUEST_TIMEOUT_MS + config.longDelayMsMax()); // old operations expire
+        if (!await(() -> membershipConverged() && network.messagesInFlight() == 0, "heal: cluster did not settle")) return;
+
+        if (!readEveryKey(Consistency.ALL, "repair")) return;
+        events.runFor(SimConfig.REQUEST_TIMEOUT_MS); // read repairs land and become durable
+        violations.addAll(Checkers.replicasConverged(nodes, config.keys(), SimConfig.REPLICATION_FACTOR));
+
+        if (!readEveryKey(Consistency.QUORUM, "read-back")) return;
+        violations.addAll(Checkers.quorumReadsSeeAcknowledgedWrites(history));
+        violations.addAll(Checkers.noPhantomValues(history));
+    }
+
+    /** The checker's client reads every key at {@code level} through random nodes; all must succeed. */
+    private boolean readEveryKey(Consistency level, String phase) {
+        List<History.Operation> reads = new ArrayList<>();
+        for (int i = 0; i < config.keys(); i++) {
+            reads.add(workload.request(Workload.CHECKER, History.Kind.GET, Workload.key(i), level,
+                    1 + random.nextInt(config.nodes())));
+        }
+        if (!await(() -> reads.stream().allMatch(History.Operation::completed), phase + ": reads unanswered")) return false;
+        boolean allSucceeded = true;
+        for (History.Operation read : reads) {
+            if (read.succeeded()) continue;
+            violation(phase + ": a read failed on a healed cluster: " + read);
+            allSucceeded = false;
+        }
+        return allSucceeded;
+    }
+
+    private boolean await(BooleanSupplier condition, String failure) {
+        if (events.runUntil(condition, events.nowMs() + PHASE_MS_MAX)) return true;
+        violation(failure + " within " + PHASE_MS_MAX + " ms" + membershipReport());
+        return false;
+    }
+
+    /** Every node up, knowing every other node's current incarnation and holding it up. */
+    private boolean membershipConverged() {
+        for (SimNode node : nodes) {
+            if (!node.isUp()) return false;
+            Membership membership = node.core().membership();
+            for (SimNode other : nodes) {
+                var member = membership.member(other.id());
+                if (member == null || member.generation() != other.incarnation()
+                        || !membership.isUp(other.id(), events.nowMs())) return false;
+            }
+        }
+        return true;
+    }
+
+    private String membershipReport() {
+        StringBuilder s = new StringBuilder();
+        for (SimNode node : nodes) {
+            s.append("\n  n").append(node.id()).append(node.isUp()
+                    ? " knows " + node.core().membership().digest(events.nowMs()) : " is down");
+        }
+        return s.toString();
+    }
+
+    private void violation(String description) {
+        violations.add(description);
+        trace.record(events.nowMs(), "VIOLATION " + description);
+    }
+
+    private static String stackTop(Throwable e) {
+        StringBuilder s = new StringBuilder();
+        StackTraceElement[] stack = e.getStackTrace();
+        for (int i = 0; i < Math.min(8, stack.length); i++) s.append("\n    at ").append(stack[i]);
+        return s.toString();
+    }
+}
