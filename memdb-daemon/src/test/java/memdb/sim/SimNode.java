@@ -24,7 +24,10 @@ import memdb.store.Versioned;
  *
  * <p>Crash drops the core and its store (memory) and the log's non-durable tail; restart is a new
  * incarnation: the store rebuilt by replaying the durable records, the Lamport clock started at the
- * highest timestamp in them, a Member generation one higher, a new core that knows only its seeds.
+ * highest timestamp in them, a Member generation one higher, a new core that knows its seeds and, when
+ * the run models DESIGN §5's durable cluster log, the members the node knew when it crashed (merged
+ * into its membership before the first input). Without that log a restarted node knows only itself until
+ * gossip reaches it, and coordinates on that partial ring: see {@code SimulationTest}.
  *
  * <p>Invariant checked here: a client request gets at most one reply (a second one is a violation);
  * one left unanswered at a crash becomes a failed connection.
@@ -39,11 +42,13 @@ final class SimNode {
     private final SimOpLog opLog;
     private final Consumer<String> violations;
     private final LinkedHashSet<SimNetwork.ClientHandle> unansweredClients = new LinkedHashSet<>();
+    private final boolean keepsClusterLog;
+    private List<Member> clusterLog = List.of();
     private NodeCore core;
     private int incarnation;
 
     SimNode(int id, EventQueue events, Random random, SimNetwork network, Trace trace, NodeCore.Settings settings,
-            long fsyncMsMax, Consumer<String> violations) {
+            long fsyncMsMax, boolean keepsClusterLog, Consumer<String> violations) {
         this.id = id;
         this.events = events;
         this.random = random;
@@ -51,6 +56,7 @@ final class SimNode {
         this.trace = trace;
         this.settings = settings;
         this.opLog = new SimOpLog(events, random, fsyncMsMax);
+        this.keepsClusterLog = keepsClusterLog;
         this.violations = violations;
     }
 
@@ -94,8 +100,9 @@ final class SimNode {
         Member self = new Member(id, "node" + id, 7000 + id, incarnation, 0, Member.Status.NORMAL, true);
         core = new NodeCore(self, new LamportClock(id, highestLamport), store, opLog, settings,
                 new SplittableRandom(random.nextLong()), events.nowMs());
+        core.membership().merge(clusterLog, events.nowMs());
         trace.record(events.nowMs(), "start n" + id + " incarnation " + incarnation + " lamport " + highestLamport
-                + " keys " + store.entries());
+                + " keys " + store.entries() + " cluster log " + clusterLog.size() + " members");
         int started = incarnation;
         events.after(random.nextInt((int) SimConfig.TICK_MS) + 1, () -> tick(started));
     }
@@ -103,6 +110,7 @@ final class SimNode {
     void crash() {
         if (!isUp()) return;
         trace.record(events.nowMs(), "crash n" + id);
+        if (keepsClusterLog) clusterLog = core.membership().digest(events.nowMs());
         core = null;
         opLog.crash();
         for (SimNetwork.ClientHandle handle : unansweredClients) network.failClientConnection(handle, id);

@@ -26,9 +26,22 @@ import memdb.replication.ReplicationSettings;
 final class Simulation {
     static final long PHASE_MS_MAX = 120_000;
 
+    /**
+     * How to run: {@code clusterLog} models DESIGN §5's durable cluster log (a restarted node starts
+     * knowing the members it knew), which the node does not have yet; {@code keepFullTrace} keeps every
+     * trace line, to explain a failure.
+     */
+    record Options(boolean clusterLog, boolean keepFullTrace) {
+        static final Options DEFAULTS = new Options(true, false);
+
+        Options withFullTrace() {
+            return new Options(clusterLog, true);
+        }
+    }
+
     /** What a run found: its violations (empty: the run passed), the trace hash and tail, a few counts. */
     record Result(long seed, SimConfig config, List<String> violations, long traceHash, long traceLines,
-                  String traceTail, long events, long simulatedMs, int operations) {
+                  String traceTail, List<String> fullTrace, long events, long simulatedMs, int operations) {
         boolean passed() {
             return violations.isEmpty();
         }
@@ -38,16 +51,19 @@ final class Simulation {
     private final Random random;
     private final SimConfig config;
     private final EventQueue events = new EventQueue();
-    private final Trace trace = new Trace(40);
+    private final Trace trace;
     private final List<String> violations = new ArrayList<>();
     private final History history = new History();
     private final SimNetwork network;
     private final List<SimNode> nodes = new ArrayList<>();
     private final Workload workload;
     private final Nemesis nemesis;
+    private final Options options;
 
-    Simulation(long seed) {
+    Simulation(long seed, Options options) {
         this.seed = seed;
+        this.options = options;
+        this.trace = new Trace(40, options.keepFullTrace());
         this.random = new Random(seed);
         this.config = SimConfig.draw(random);
         this.network = new SimNetwork(events, random, trace, config);
@@ -58,7 +74,8 @@ final class Simulation {
                         SimConfig.REQUEST_TIMEOUT_MS, 1 << 20),
                 SimConfig.GOSSIP_INTERVAL_MS, SimConfig.DOWN_AFTER_MS, SimConfig.VNODES_PER_NODE, seeds);
         for (int id = 1; id <= config.nodes(); id++) {
-            SimNode node = new SimNode(id, events, random, network, trace, settings, config.fsyncMsMax(), this::violation);
+            SimNode node = new SimNode(id, events, random, network, trace, settings, config.fsyncMsMax(),
+                    options.clusterLog(), this::violation);
             nodes.add(node);
             network.attach(node);
         }
@@ -66,18 +83,18 @@ final class Simulation {
         this.nemesis = new Nemesis(config, events, random, network, nodes, trace);
     }
 
-    static Result run(long seed) {
-        return new Simulation(seed).run();
+    static Result run(long seed, Options options) {
+        return new Simulation(seed, options).run();
     }
 
     Result run() {
-        trace.record(0, "seed " + seed + " " + config);
+        trace.record(0, "seed " + seed + " " + config + " " + options);
         try {
             phases();
         } catch (RuntimeException e) {
             violation("the simulation threw " + e + stackTop(e));
         }
-        return new Result(seed, config, List.copyOf(violations), trace.hash(), trace.lines(), trace.tail(),
+        return new Result(seed, config, List.copyOf(violations), trace.hash(), trace.lines(), trace.tail(), trace.all(),
                 events.executed(), events.nowMs(), history.operations().size());
     }
 
