@@ -8,12 +8,13 @@ import java.util.Random;
  * from the seed (instead of fixing it) lets 500 seeds cover calm and stormy runs alike.
  *
  * <p>{@code singleSeed}: every node is started with node 1 alone as its seed (membership must spread
- * by gossip), else with every node's address. All times are simulated milliseconds. Units last in the names (STYLE, TigerBeetle).
+ * by gossip), else with every node's address. {@code clientsCarryLamport}: clients send the highest
+ * Lamport time they have heard (as the Java client), else 0 (as a one-shot CLI call). All times are simulated milliseconds. Units last in the names (STYLE, TigerBeetle).
  */
 record SimConfig(int nodes, boolean singleSeed, double dropProbability, double duplicateProbability, double peerFailureProbability,
                  long delayMsMin, long delayMsMax, double longDelayProbability, long longDelayMsMax, long fsyncMsMax,
                  long crashIntervalMs, long downtimeMsMax, long partitionIntervalMs, long partitionMsMax,
-                 int clients, int operationsPerClient, int keys, long thinkMsMax) {
+                 int clients, boolean clientsCarryLamport, int operationsPerClient, int keys, long thinkMsMax) {
     static final int REPLICATION_FACTOR = 3;
     static final long TICK_MS = 10;
     static final long GOSSIP_INTERVAL_MS = 50;
@@ -35,12 +36,12 @@ record SimConfig(int nodes, boolean singleSeed, double dropProbability, double d
                 random.nextBoolean() ? 0 : 1 + random.nextInt(5),
                 calm ? 0 : 300 + random.nextInt(3_000), 100 + random.nextInt(2_000),
                 calm ? 0 : 300 + random.nextInt(3_000), 50 + random.nextInt(1_500),
-                2 + random.nextInt(4), 20 + random.nextInt(40), 1 + random.nextInt(8), random.nextInt(50));
+                2 + random.nextInt(4), random.nextBoolean(), 20 + random.nextInt(40), 1 + random.nextInt(8), random.nextInt(50));
     }
 
     /** A fault-free network for healing and final checks: reliable, short delays. */
     SimConfig healed() {
         return new SimConfig(nodes, singleSeed, 0, 0, peerFailureProbability, 1, 5, 0, 0, fsyncMsMax, 0, 0, 0, 0,
-                clients, operationsPerClient, keys, thinkMsMax);
+                clients, clientsCarryLamport, operationsPerClient, keys, thinkMsMax);
     }
 }

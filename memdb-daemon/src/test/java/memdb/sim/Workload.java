@@ -13,7 +13,7 @@ import memdb.protocol.Response;
  * The simulated clients: each sends one request at a time (SET, DELETE, GET, CONTAINS at ONE, QUORUM or
  * ALL) to a random node, waits for its answer, thinks a little, and goes on until it has done its share.
  * Values are unique in the run ("c3-17": client 3's 17th write), so a read can be traced to the write
- * that produced it. Each client carries the highest Lamport time it has heard, as a real client does.
+ * that produced it. Clients carry the highest Lamport time they have heard, or none, as the run says.
  *
  * <p>Client 0 is the checker's own client: {@link #request} sends one request on its behalf, recorded
  * in the same history, so that the final reads are judged by the same rules as the workload's.
@@ -92,7 +92,8 @@ final class Workload implements SimNetwork.ClientSide {
             case GET -> new Requests.Get(k, level);
             case CONTAINS -> new Requests.Contains(k, level);
         };
-        network.sendClientRequest(new SimNetwork.ClientHandle(client, op.id), node, request, lamportSeen[client]);
+        network.sendClientRequest(new SimNetwork.ClientHandle(client, op.id), node, request,
+                config.clientsCarryLamport() ? lamportSeen[client] : 0);
         return op;
     }
 
