@@ -21,7 +21,8 @@ import memdb.store.Versioned;
  *       CONTAINS true needs such a set.
  *   <li>(b) convergence: after healing and read repair, the N replicas of every key hold identical versions.
  *   <li>(c) no phantom values: every value read was written to that key by a SET invoked before the read
- *       finished, always with the same timestamp (the one its acknowledgement named, if any).
+ *       finished, always with the same timestamp (the one its acknowledgement named, if any), and no
+ *       other acknowledged write was given that timestamp (a timestamp names one write: DESIGN §3).
  * </ul>
  * Exactly-once replies are checked where they happen ({@link SimNode}, {@link Workload}).
  */
@@ -57,18 +58,25 @@ final class Checkers {
     static List<String> noPhantomValues(History history) {
         List<String> violations = new ArrayList<>();
         Map<String, History.Operation> sets = new HashMap<>();
-        for (History.Operation op : history.operations()) if (op.kind == History.Kind.SET) sets.put(op.value, op);
+        Map<Timestamp, History.Operation> acknowledged = new HashMap<>();
+        for (History.Operation op : history.operations()) {
+            if (op.kind == History.Kind.SET) sets.put(op.value, op);
+            if (op.acknowledgedAt() != null) acknowledged.put(op.acknowledgedAt(), op);
+        }
         Map<String, Timestamp> seenAt = new HashMap<>();
         for (History.Operation read : history.operations()) {
             if (!(read.response instanceof Responses.Value value) || !value.isPresent()) continue;
             String text = Describe.text(value.value());
             History.Operation set = sets.get(text);
+            History.Operation owner = acknowledged.get(value.timestamp());
             String problem = set == null || !set.key.equals(read.key) || set.invokeStep > read.completeStep
                     ? "a value never written to this key"
                     : set.acknowledgedAt() != null && !set.acknowledgedAt().equals(value.timestamp())
                     ? "the timestamp differs from the one its write was acknowledged with: " + set
                     : !value.timestamp().equals(seenAt.getOrDefault(text, value.timestamp()))
-                    ? "the same value was read before at " + seenAt.get(text) : null;
+                    ? "the same value was read before at " + seenAt.get(text)
+                    : owner != null && owner != set
+                    ? "its timestamp was given to another acknowledged write (timestamp reused): " + owner : null;
             seenAt.putIfAbsent(text, value.timestamp());
             if (problem != null) violations.add("(c) " + read + ": " + problem);
         }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The fault injector (Jepsen's name for it): while active, crashes a random node now and then and
- * restarts it after a random downtime, and cuts links for a while — a clean split into two sides, one
+ * The fault injector (Jepsen's name for it): while active, crashes a random node now and then (or all
+ * of them: a power cut) and restarts each after a random downtime, and cuts links for a while — a clean split into two sides, one
  * isolated node, or random one-way links — then heals them. Message-level faults (drop, duplicate,
  * delay) belong to {@link SimNetwork}. All choices come from the run's random source.
  *
@@ -40,17 +40,25 @@ final class Nemesis {
         active = false;
     }
 
+    /** Crashes one random node, or now and then every node at once (a power cut: only fsynced data lives). */
     private void scheduleCrash() {
         events.after(1 + random.nextInt((int) config.crashIntervalMs()), () -> {
             if (!active) return;
-            SimNode victim = nodes.get(random.nextInt(nodes.size()));
-            if (victim.isUp()) {
-                victim.crash();
-                events.after(1 + random.nextInt((int) config.downtimeMsMax()), () -> {
-                    if (!victim.isUp()) victim.start();
-                });
+            if (random.nextInt(5) == 0) {
+                trace.record(events.nowMs(), "power cut");
+                for (SimNode node : nodes) crash(node);
+            } else {
+                crash(nodes.get(random.nextInt(nodes.size())));
             }
             scheduleCrash();
+        });
+    }
+
+    private void crash(SimNode victim) {
+        if (!victim.isUp()) return;
+        victim.crash();
+        events.after(1 + random.nextInt((int) config.downtimeMsMax()), () -> {
+            if (!victim.isUp()) victim.start();
         });
     }
 

@@ -33,10 +33,15 @@ record SimConfig(int nodes, boolean singleSeed, double dropProbability, double d
                 random.nextDouble(),
                 1, 2 + random.nextInt(20),
                 calm ? 0 : random.nextDouble() * 0.05, 600,
-                random.nextBoolean() ? 0 : 1 + random.nextInt(5),
+                random.nextBoolean() ? 0 : 1 + random.nextInt(20),
                 calm ? 0 : 300 + random.nextInt(3_000), 100 + random.nextInt(2_000),
                 calm ? 0 : 300 + random.nextInt(3_000), 50 + random.nextInt(1_500),
                 2 + random.nextInt(4), random.nextBoolean(), 20 + random.nextInt(40), 1 + random.nextInt(8), random.nextInt(50));
+    }
+
+    /** A fault-free run of {@code nodes} nodes and {@code keys} keys without workload clients, for scenarios. */
+    static SimConfig calm(int nodes, int keys) {
+        return new SimConfig(nodes, false, 0, 0, 1, 1, 5, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, keys, 0);
     }
 
     /** A fault-free network for healing and final checks: reliable, short delays. */

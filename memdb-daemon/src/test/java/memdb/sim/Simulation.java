@@ -7,6 +7,7 @@ import java.util.function.BooleanSupplier;
 import memdb.cluster.Membership;
 import memdb.node.NodeCore;
 import memdb.protocol.Consistency;
+import memdb.protocol.Key;
 import memdb.replication.ReplicationSettings;
 
 /**
@@ -60,12 +61,23 @@ final class Simulation {
     private final Nemesis nemesis;
     private final Options options;
 
-    Simulation(long seed, Options options) {
+    /** A run whose shape is drawn from the seed. */
+    static Simulation drawn(long seed, Options options) {
+        Random random = new Random(seed);
+        return new Simulation(seed, random, SimConfig.draw(random), options);
+    }
+
+    /** A run of a given shape, for scripted scenarios. */
+    static Simulation shaped(long seed, SimConfig config, Options options) {
+        return new Simulation(seed, new Random(seed), config, options);
+    }
+
+    private Simulation(long seed, Random random, SimConfig config, Options options) {
         this.seed = seed;
         this.options = options;
         this.trace = new Trace(40, options.keepFullTrace());
-        this.random = new Random(seed);
-        this.config = SimConfig.draw(random);
+        this.random = random;
+        this.config = config;
         this.network = new SimNetwork(events, random, trace, config);
         List<String> seeds = new ArrayList<>();
         for (int id = 1; id <= (config.singleSeed() ? 1 : config.nodes()); id++) seeds.add(SimNode.address(id));
@@ -84,7 +96,7 @@ final class Simulation {
     }
 
     static Result run(long seed, Options options) {
-        return new Simulation(seed, options).run();
+        return drawn(seed, options).run();
     }
 
     Result run() {
@@ -122,6 +134,42 @@ final class Simulation {
         if (!readEveryKey(Consistency.QUORUM, "read-back")) return;
         violations.addAll(Checkers.quorumReadsSeeAcknowledgedWrites(history));
         violations.addAll(Checkers.noPhantomValues(history));
+    }
+
+    // ---- for scripted scenarios -------------------------------------------------------------------
+
+    /** Starts every node and waits for membership to converge. */
+    boolean startCluster() {
+        trace.record(0, "scenario " + seed + " " + config + " " + options);
+        for (SimNode node : nodes) node.start();
+        return await(this::membershipConverged, "warm-up: membership did not converge");
+    }
+
+    /** One request of the checker's client through {@code node}, waited for. */
+    History.Operation call(int node, History.Kind kind, String key, Consistency level) {
+        History.Operation op = workload.request(Workload.CHECKER, kind, key, level, node);
+        await(op::completed, "scenario: " + op + " unanswered");
+        return op;
+    }
+
+    SimNode node(int id) {
+        return nodes.get(id - 1);
+    }
+
+    List<Integer> preferenceList(String key) {
+        return nodes.get(0).core().membership().ring().preferenceList(Key.of(key), SimConfig.REPLICATION_FACTOR);
+    }
+
+    /** Checkers (a) and (c) over the history so far, plus any violation seen on the way. */
+    List<String> violations() {
+        List<String> all = new ArrayList<>(violations);
+        all.addAll(Checkers.quorumReadsSeeAcknowledgedWrites(history));
+        all.addAll(Checkers.noPhantomValues(history));
+        return all;
+    }
+
+    String traceTail() {
+        return trace.tail();
     }
 
     /** The checker's client reads every key at {@code level} through random nodes; all must succeed. */
