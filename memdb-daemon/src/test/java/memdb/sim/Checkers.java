@@ -22,7 +22,7 @@ import memdb.store.Versioned;
  *   <li>(b) convergence: after healing and read repair, the N replicas of every key hold identical versions.
  *   <li>(c) no phantom values: every value read was written to that key by a SET invoked before the read
  *       finished, always with the same timestamp (the one its acknowledgement named, if any), and no
- *       other acknowledged write was given that timestamp (a timestamp names one write: DESIGN §3).
+ *       other acknowledged write to the key was given that timestamp (a timestamp names one write, DESIGN §3).
  * </ul>
  * Exactly-once replies are checked where they happen ({@link SimNode}, {@link Workload}).
  */
@@ -58,17 +58,17 @@ final class Checkers {
     static List<String> noPhantomValues(History history) {
         List<String> violations = new ArrayList<>();
         Map<String, History.Operation> sets = new HashMap<>();
-        Map<Timestamp, History.Operation> acknowledged = new HashMap<>();
+        Map<String, History.Operation> acknowledged = new HashMap<>(); // by key and timestamp
         for (History.Operation op : history.operations()) {
             if (op.kind == History.Kind.SET) sets.put(op.value, op);
-            if (op.acknowledgedAt() != null) acknowledged.put(op.acknowledgedAt(), op);
+            if (op.acknowledgedAt() != null) acknowledged.put(op.key + "@" + op.acknowledgedAt(), op);
         }
         Map<String, Timestamp> seenAt = new HashMap<>();
         for (History.Operation read : history.operations()) {
             if (!(read.response instanceof Responses.Value value) || !value.isPresent()) continue;
             String text = Describe.text(value.value());
             History.Operation set = sets.get(text);
-            History.Operation owner = acknowledged.get(value.timestamp());
+            History.Operation owner = acknowledged.get(read.key + "@" + value.timestamp());
             String problem = set == null || !set.key.equals(read.key) || set.invokeStep > read.completeStep
                     ? "a value never written to this key"
                     : set.acknowledgedAt() != null && !set.acknowledgedAt().equals(value.timestamp())

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import memdb.protocol.Request;
 import memdb.protocol.Response;
 
@@ -116,7 +117,7 @@ final class SimNetwork {
      * Carries one message with the network's faults: dropped, or delivered once or twice after a delay
      * unless its link is cut by then; {@code deliver} answers false when the receiver is gone.
      */
-    private void transmit(int from, int to, String what, java.util.function.BooleanSupplier deliver, Runnable unreachable) {
+    private void transmit(int from, int to, String what, BooleanSupplier deliver, Runnable unreachable) {
         if (random.nextDouble() < faults.dropProbability()) {
             trace.record(events.nowMs(), "drop " + what);
             return;

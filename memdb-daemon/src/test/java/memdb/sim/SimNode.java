@@ -27,7 +27,9 @@ import memdb.store.Versioned;
  * highest timestamp in them, a Member generation one higher, a new core that knows its seeds and, when
  * the run models DESIGN §5's durable cluster log, the members the node knew when it crashed (merged
  * into its membership before the first input). Without that log a restarted node knows only itself until
- * gossip reaches it, and coordinates on that partial ring: see {@code SimulationTest}.
+ * gossip reaches it, and coordinates on that partial ring: see {@code SimulationTest}. Likewise the
+ * clock starts at the highest timestamp in the log, or, when the run models a durable clock, at least
+ * where it was at the crash (else it may reissue a timestamp: see {@code ScenarioTest}).
  *
  * <p>Invariant checked here: a client request gets at most one reply (a second one is a violation);
  * one left unanswered at a crash becomes a failed connection.
@@ -42,13 +44,14 @@ final class SimNode {
     private final SimOpLog opLog;
     private final Consumer<String> violations;
     private final LinkedHashSet<SimNetwork.ClientHandle> unansweredClients = new LinkedHashSet<>();
-    private final boolean keepsClusterLog;
+    private final Simulation.Options options;
     private List<Member> clusterLog = List.of();
+    private long clockAtCrash;
     private NodeCore core;
     private int incarnation;
 
     SimNode(int id, EventQueue events, Random random, SimNetwork network, Trace trace, NodeCore.Settings settings,
-            long fsyncMsMax, boolean keepsClusterLog, Consumer<String> violations) {
+            long fsyncMsMax, Simulation.Options options, Consumer<String> violations) {
         this.id = id;
         this.events = events;
         this.random = random;
@@ -56,7 +59,7 @@ final class SimNode {
         this.trace = trace;
         this.settings = settings;
         this.opLog = new SimOpLog(events, random, fsyncMsMax);
-        this.keepsClusterLog = keepsClusterLog;
+        this.options = options;
         this.violations = violations;
     }
 
@@ -97,6 +100,7 @@ final class SimNode {
             store.apply(entry.key(), version);
             highestLamport = Math.max(highestLamport, entry.timestamp().lamport());
         }
+        highestLamport = Math.max(highestLamport, clockAtCrash);
         Member self = new Member(id, "node" + id, 7000 + id, incarnation, 0, Member.Status.NORMAL, true);
         core = new NodeCore(self, new LamportClock(id, highestLamport), store, opLog, settings,
                 new SplittableRandom(random.nextLong()), events.nowMs());
@@ -110,7 +114,8 @@ final class SimNode {
     void crash() {
         if (!isUp()) return;
         trace.record(events.nowMs(), "crash n" + id);
-        if (keepsClusterLog) clusterLog = core.membership().digest(events.nowMs());
+        if (options.clusterLog()) clusterLog = core.membership().digest(events.nowMs());
+        if (options.durableClock()) clockAtCrash = core.lamportTime();
         core = null;
         opLog.crash();
         for (SimNetwork.ClientHandle handle : unansweredClients) network.failClientConnection(handle, id);

@@ -28,15 +28,17 @@ final class Simulation {
     static final long PHASE_MS_MAX = 120_000;
 
     /**
-     * How to run: {@code clusterLog} models DESIGN §5's durable cluster log (a restarted node starts
-     * knowing the members it knew), which the node does not have yet; {@code keepFullTrace} keeps every
-     * trace line, to explain a failure.
+     * How to run. Two durable facts a restarted node needs and the node does not keep yet (both are core
+     * bugs, see SimulationTest and ScenarioTest); the simulator models them unless told not to:
+     * {@code clusterLog}, DESIGN §5's durable cluster log (a restarted node knows the members it knew);
+     * {@code durableClock}, a Lamport clock that restarts above every timestamp it issued (DESIGN §3:
+     * a timestamp names one write). {@code keepFullTrace} keeps every trace line, to explain a failure.
      */
-    record Options(boolean clusterLog, boolean keepFullTrace) {
-        static final Options DEFAULTS = new Options(true, false);
+    record Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace) {
+        static final Options DEFAULTS = new Options(true, true, false);
 
         Options withFullTrace() {
-            return new Options(clusterLog, true);
+            return new Options(clusterLog, durableClock, true);
         }
     }
 
@@ -87,7 +89,7 @@ final class Simulation {
                 SimConfig.GOSSIP_INTERVAL_MS, SimConfig.DOWN_AFTER_MS, SimConfig.VNODES_PER_NODE, seeds);
         for (int id = 1; id <= config.nodes(); id++) {
             SimNode node = new SimNode(id, events, random, network, trace, settings, config.fsyncMsMax(),
-                    options.clusterLog(), this::violation);
+                    options, this::violation);
             nodes.add(node);
             network.attach(node);
         }
