@@ -31,8 +31,9 @@ import memdb.store.Versioned;
  * clock starts at the highest timestamp in the log, or, when the run models a durable clock, at least
  * where it was at the crash (else it may reissue a timestamp: see {@code ScenarioTest}).
  *
- * <p>Invariant checked here: a client request gets at most one reply (a second one is a violation);
- * one left unanswered at a crash becomes a failed connection.
+ * <p>Invariants checked here: a client request gets exactly one reply, by the request timeout (plus a
+ * tick and an fsync); a second reply is a violation; one left unanswered at a crash becomes a failed
+ * connection.
  */
 final class SimNode {
     private final int id;
@@ -45,6 +46,8 @@ final class SimNode {
     private final Consumer<String> violations;
     private final LinkedHashSet<SimNetwork.ClientHandle> unansweredClients = new LinkedHashSet<>();
     private final Simulation.Options options;
+    /** The coordinator answers by its request timeout; allow a tick and an fsync on top. */
+    private final long answerDeadlineMs;
     private List<Member> clusterLog = List.of();
     private long clockAtCrash;
     private NodeCore core;
@@ -60,6 +63,7 @@ final class SimNode {
         this.settings = settings;
         this.opLog = new SimOpLog(events, random, fsyncMsMax);
         this.options = options;
+        this.answerDeadlineMs = settings.replication().requestTimeoutMs() + 2 * SimConfig.TICK_MS + fsyncMsMax + 1;
         this.violations = violations;
     }
 
@@ -135,6 +139,13 @@ final class SimNode {
             trace.record(events.nowMs(), "c" + client.client() + "->n" + id + " op" + client.operation() + " "
                     + Describe.message(request));
             unansweredClients.add(client);
+            int accepted = incarnation;
+            events.after(answerDeadlineMs, () -> {
+                if (incarnation == accepted && unansweredClients.contains(client)) {
+                    violations.accept("n" + id + " did not answer c" + client.client() + " op" + client.operation() + " "
+                            + Describe.message(request) + " within " + answerDeadlineMs + " ms");
+                }
+            });
         }
         step(out -> core.onRequest(replyTo, request, lamport, events.nowMs(), out));
     }

@@ -17,7 +17,8 @@ import memdb.replication.ReplicationSettings;
  *   <li>warm-up: start the nodes from their seeds until every node knows every other one and holds it up;
  *   <li>storm: the client {@link Workload} runs while the {@link Nemesis} crashes, restarts and
  *       partitions, and the network drops, duplicates, delays and reorders;
- *   <li>heal: reliable network, every node restarted, old traffic drained, membership converged again;
+ *   <li>heal: reliable network, crashed nodes restarted, old traffic drained; then every node restarted
+ *       from its log (so that what follows sees durable state only) and membership converged again;
  *   <li>repair: one ALL read per key through the core (its read repair is Cluster I's only repair), then
  *       the replicas are compared (checker b);
  *   <li>read-back: one QUORUM read per key, judged with the whole history (checkers a and c).
@@ -128,6 +129,11 @@ final class Simulation {
         trace.record(events.nowMs(), "heal: all links, all nodes");
         events.runFor(2 * SimConfig.REQUEST_TIMEOUT_MS + config.longDelayMsMax()); // old operations expire
         if (!await(() -> membershipConverged() && network.messagesInFlight() == 0, "heal: cluster did not settle")) return;
+        for (SimNode node : nodes) {
+            node.crash(); // every node restarts from its log: what follows checks durable state only
+            node.start();
+        }
+        if (!await(this::membershipConverged, "restart: membership did not converge")) return;
 
         if (!readEveryKey(Consistency.ALL, "repair")) return;
         events.runFor(SimConfig.REQUEST_TIMEOUT_MS); // read repairs land and become durable
