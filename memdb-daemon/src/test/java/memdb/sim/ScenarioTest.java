@@ -32,6 +32,25 @@ class ScenarioTest {
     }
 
     /**
+     * The ordering rule end to end: a write is acknowledged only once W replicas hold it durably, so a
+     * power cut right after the client has its acknowledgement loses nothing.
+     */
+    @Test
+    void aPowerCutRightAfterAnAcknowledgementLosesNothing() {
+        Simulation sim = Simulation.shaped(2, SimConfig.calm(3, 1), OPTIONS);
+        assertTrue(sim.startCluster());
+        for (int round = 0; round < 20; round++) {
+            History.Operation write = sim.call(1 + round % 3, History.Kind.SET, "k0", Consistency.QUORUM);
+            assertTrue(write.response instanceof Responses.Written, write::toString);
+            assertTrue(sim.restartAll());
+            History.Operation read = sim.call(1 + (round + 1) % 3, History.Kind.GET, "k0", Consistency.QUORUM);
+            assertTrue(read.response instanceof Responses.Value value && value.isPresent()
+                    && write.value.equals(Describe.text(value.value())), () -> read + " after " + write);
+        }
+        assertEquals(java.util.List.of(), sim.violations());
+    }
+
+    /**
      * Core bug: a restarted node reissues Lamport timestamps it issued before the crash. A coordinator
      * that is not a replica of the key logs nothing for its write, so after a restart its clock starts
      * below the timestamp it gave that write (the clock restarts at the highest timestamp in its own

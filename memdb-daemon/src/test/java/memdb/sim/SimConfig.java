@@ -39,9 +39,12 @@ record SimConfig(int nodes, boolean singleSeed, double dropProbability, double d
                 2 + random.nextInt(4), random.nextBoolean(), 20 + random.nextInt(40), 1 + random.nextInt(8), random.nextInt(50));
     }
 
-    /** A fault-free run of {@code nodes} nodes and {@code keys} keys without workload clients, for scenarios. */
+    /**
+     * A fault-free run of {@code nodes} nodes and {@code keys} keys without workload clients, for
+     * scenarios; fsync takes up to 20 ms, so that a crash can catch records that are not durable yet.
+     */
     static SimConfig calm(int nodes, int keys) {
-        return new SimConfig(nodes, false, 0, 0, 1, 1, 5, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, keys, 0);
+        return new SimConfig(nodes, false, 0, 0, 1, 1, 5, 0, 0, 20, 0, 0, 0, 0, 0, false, 0, keys, 0);
     }
 
     /** A fault-free network for healing and final checks: reliable, short delays. */

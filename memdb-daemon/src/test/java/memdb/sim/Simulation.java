@@ -129,11 +129,7 @@ final class Simulation {
         trace.record(events.nowMs(), "heal: all links, all nodes");
         events.runFor(2 * SimConfig.REQUEST_TIMEOUT_MS + config.longDelayMsMax()); // old operations expire
         if (!await(() -> membershipConverged() && network.messagesInFlight() == 0, "heal: cluster did not settle")) return;
-        for (SimNode node : nodes) {
-            node.crash(); // every node restarts from its log: what follows checks durable state only
-            node.start();
-        }
-        if (!await(this::membershipConverged, "restart: membership did not converge")) return;
+        if (!restartAll()) return; // what follows sees durable state only
 
         if (!readEveryKey(Consistency.ALL, "repair")) return;
         events.runFor(SimConfig.REQUEST_TIMEOUT_MS); // read repairs land and become durable
@@ -158,6 +154,14 @@ final class Simulation {
         History.Operation op = workload.request(Workload.CHECKER, kind, key, level, node);
         await(op::completed, "scenario: " + op + " unanswered");
         return op;
+    }
+
+    /** A power cut: every node crashes at once and restarts from its log; waits for membership again. */
+    boolean restartAll() {
+        trace.record(events.nowMs(), "restart all");
+        for (SimNode node : nodes) node.crash();
+        for (SimNode node : nodes) node.start();
+        return await(this::membershipConverged, "restart: membership did not converge");
     }
 
     SimNode node(int id) {
