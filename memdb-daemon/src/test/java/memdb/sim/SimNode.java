@@ -1,7 +1,7 @@
 package memdb.sim;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
@@ -44,7 +44,8 @@ final class SimNode {
     private final NodeCore.Settings settings;
     private final SimOpLog opLog;
     private final Consumer<String> violations;
-    private final LinkedHashSet<SimNetwork.ClientHandle> unansweredClients = new LinkedHashSet<>();
+    /** Client requests this incarnation took and has not answered, with what they asked. */
+    private final LinkedHashMap<SimNetwork.ClientHandle, Request> unansweredClients = new LinkedHashMap<>();
     private final Simulation.Options options;
     /** The coordinator answers by its request timeout; allow a tick and an fsync on top. */
     private final long answerDeadlineMs;
@@ -122,7 +123,7 @@ final class SimNode {
         if (options.durableClock()) clockAtCrash = core.lamportTime();
         core = null;
         opLog.crash();
-        for (SimNetwork.ClientHandle handle : unansweredClients) network.failClientConnection(handle, id);
+        for (SimNetwork.ClientHandle handle : unansweredClients.keySet()) network.failClientConnection(handle, id);
         unansweredClients.clear();
     }
 
@@ -138,10 +139,10 @@ final class SimNode {
         if (replyTo instanceof SimNetwork.ClientHandle client) {
             trace.record(events.nowMs(), "c" + client.client() + "->n" + id + " op" + client.operation() + " "
                     + Describe.message(request));
-            unansweredClients.add(client);
+            unansweredClients.put(client, request);
             int accepted = incarnation;
             events.after(answerDeadlineMs, () -> {
-                if (incarnation == accepted && unansweredClients.contains(client)) {
+                if (incarnation == accepted && unansweredClients.containsKey(client)) {
                     violations.accept("n" + id + " did not answer c" + client.client() + " op" + client.operation() + " "
                             + Describe.message(request) + " within " + answerDeadlineMs + " ms");
                 }
@@ -204,9 +205,10 @@ final class SimNode {
     }
 
     private void replyToClient(SimNetwork.ClientHandle client, Response response) {
+        Request request = unansweredClients.remove(client);
         trace.record(events.nowMs(), "n" + id + "->c" + client.client() + " op" + client.operation() + " "
-                + Describe.message(response));
-        if (!unansweredClients.remove(client)) {
+                + (request == null ? "?" : Describe.message(request)) + " -> " + Describe.message(response));
+        if (request == null) {
             violations.accept("n" + id + " answered client request op" + client.operation() + " of c"
                     + client.client() + " twice (or one it never received): " + Describe.message(response));
             return;

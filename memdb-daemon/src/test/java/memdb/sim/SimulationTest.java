@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -80,17 +83,38 @@ class SimulationTest {
         if (!result.passed()) fail(report(result, options) + "\n" + writeFullTrace(seed, options));
     }
 
-    /** Replays the seed keeping every line and writes them next to the surefire reports. */
+    /**
+     * Replays the seed keeping every line, writes them next to the surefire reports, and quotes the lines
+     * that tell the story of the first violation: the faults, and everything that names its key, up to
+     * the moment the violating operation completed.
+     */
     private static String writeFullTrace(long seed, Simulation.Options options) {
         Simulation.Result replay = Simulation.run(seed, options.withFullTrace());
         Path file = Path.of("target", "sim-seed-" + seed + ".trace");
+        String story = story(replay.fullTrace(), replay.violations().get(0));
         try {
             Files.createDirectories(file.getParent());
             Files.write(file, replay.fullTrace());
-            return "full trace (" + replay.fullTrace().size() + " lines): " + file.toAbsolutePath();
+            return story + "\nfull trace (" + replay.fullTrace().size() + " lines): " + file.toAbsolutePath();
         } catch (IOException e) {
-            return "could not write the full trace: " + e;
+            return story + "\ncould not write the full trace: " + e;
         }
+    }
+
+    private static final Pattern OPERATION = Pattern.compile("(?:GET|CONTAINS|SET|DELETE) (k\\d+).*?\\.\\.(\\d+)ms\\]");
+    private static final Pattern FAULT = Pattern.compile("^\\d+ms (crash|start|partition|heal|power|restart)");
+
+    private static String story(List<String> trace, String violation) {
+        Matcher operation = OPERATION.matcher(violation);
+        if (!operation.find()) return "";
+        Pattern key = Pattern.compile("\\b" + operation.group(1) + "\\b");
+        long untilMs = Long.parseLong(operation.group(2));
+        List<String> lines = trace.stream()
+                .takeWhile(line -> Long.parseLong(line.substring(0, line.indexOf("ms"))) <= untilMs)
+                .filter(line -> FAULT.matcher(line).find() || key.matcher(line).find())
+                .toList();
+        return "the story of " + operation.group(1) + " (faults and its messages, last 60 lines up to " + untilMs + " ms):\n  "
+                + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
     static String report(Simulation.Result result, Simulation.Options options) {
