@@ -68,8 +68,17 @@ final class SimNode {
         this.violations = violations;
     }
 
+    /** Where node {@code id} listens: what seeds name and sendToAddress resolves. */
     static String address(int id) {
-        return "node" + id + ":" + (7000 + id);
+        return host(id) + ":" + port(id);
+    }
+
+    private static String host(int id) {
+        return "node" + id;
+    }
+
+    private static int port(int id) {
+        return 7000 + id;
     }
 
     int id() {
@@ -106,7 +115,7 @@ final class SimNode {
             highestLamport = Math.max(highestLamport, entry.timestamp().lamport());
         }
         highestLamport = Math.max(highestLamport, clockAtCrash);
-        Member self = new Member(id, "node" + id, 7000 + id, incarnation, 0, Member.Status.NORMAL, true);
+        Member self = new Member(id, host(id), port(id), incarnation, 0, Member.Status.NORMAL, true);
         core = new NodeCore(self, new LamportClock(id, highestLamport), store, opLog, settings,
                 new SplittableRandom(random.nextLong()), events.nowMs());
         core.membership().merge(clusterLog, events.nowMs());
