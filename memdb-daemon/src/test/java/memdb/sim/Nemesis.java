@@ -54,6 +54,16 @@ final class Nemesis {
         });
     }
 
+    /**
+     * Now and then cuts the power the moment a client has its acknowledgement: whatever the write needed
+     * must already be durable on W replicas (the ordering rule), and this is when a broken rule shows.
+     */
+    void onAcknowledgedWrite(History.Operation write) {
+        if (!active || config.crashIntervalMs() == 0 || random.nextInt(15) != 0) return;
+        trace.record(events.nowMs(), "power cut after op" + write.id);
+        for (SimNode node : nodes) crash(node);
+    }
+
     private void crash(SimNode victim) {
         if (!victim.isUp()) return;
         victim.crash();

@@ -57,8 +57,9 @@ class ScenarioTest {
      * log); the next write it coordinates gets the same timestamp; replicas take it for a duplicate of
      * the first ("equal timestamp: the same write delivered twice") and keep the old value, yet the
      * write is acknowledged, not even flagged superseded. Two writes, one timestamp (DESIGN §3 says
-     * never). Random runs find it too: seed 80 with {@code -Dmemdb.sim.durableClock=false} (a QUORUM
-     * read returns c3-5@5@2 while the acknowledged SET c3-6 was also given 5@2). Enable once the clock
+     * never). Random runs find it too: seed 658 with {@code -Dmemdb.sim.durableClock=false} (n3 gave
+     * 6@3 to SET k0=c2-3 and, after a restart, gave 6@3 again to a DELETE of k0 that it acknowledged at
+     * QUORUM). Enable once the clock
      * survives restarts (e.g. a durable high-water mark).
      */
     @Test

@@ -96,6 +96,7 @@ final class Simulation {
         }
         this.workload = new Workload(config, events, random, network, history, this::violation);
         this.nemesis = new Nemesis(config, events, random, network, nodes, trace);
+        workload.onAcknowledgedWrite(nemesis::onAcknowledgedWrite);
     }
 
     static Result run(long seed, Options options) {

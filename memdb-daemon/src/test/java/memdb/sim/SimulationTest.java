@@ -63,19 +63,20 @@ class SimulationTest {
     }
 
     /**
-     * Core bug, found by seed 5 (and about one seed in three without the log): a node restarted without
+     * Core bug, found by seed 2 (and about one seed in three without the log): a node restarted without
      * a cluster log knows only itself (or the few nodes gossip has reached so far), so its ring is
      * partial and the preference list is capped to it: QUORUM of a one-node ring is that node alone, and
      * it acknowledges a QUORUM write that no later QUORUM read can see, or answers an ALL read alone.
-     * Seed 5: n1 restarts at 730 ms knowing only itself and answers an ALL read of k1 with ABSENT at
-     * 744 ms from its own empty store, although a SET of k1 was acknowledged at QUORUM at 727 ms
-     * ({@code -Dmemdb.sim.clusterLog=false -Dmemdb.sim.seed=5}). Enable once the node keeps a
-     * durable cluster log (DESIGN §5) or refuses to coordinate until it has learned the cluster.
+     * Seed 2: n2 restarts at 1772 ms knowing only itself and acknowledges SET k0=c1-9 at QUORUM at
+     * 1799 ms without sending it to any replica; n3 restarts at 1822 ms and answers an ALL read of k0 at
+     * 1853 ms alone, with the older c3-9 ({@code -Dmemdb.sim.clusterLog=false -Dmemdb.sim.seed=2}).
+     * Enable once the node keeps a durable cluster log (DESIGN §5) or refuses to coordinate until it
+     * has learned the cluster.
      */
     @Test
     @Disabled("core bug: a restarted node coordinates on a partial ring; see the Javadoc")
     void restartWithoutAClusterLog() {
-        for (long seed : new long[] {2, 3, 4, 5, 8}) check(seed, new Simulation.Options(false, true, false));
+        for (long seed : new long[] {2, 5, 6, 8}) check(seed, new Simulation.Options(false, true, false));
     }
 
     private static void check(long seed, Simulation.Options options) {

@@ -31,6 +31,7 @@ final class Workload implements SimNetwork.ClientSide {
     private final int[] operationsDone;
     private final int[] writes;
     private int clientsFinished;
+    private Consumer<History.Operation> onAcknowledgedWrite = op -> {};
 
     Workload(SimConfig config, EventQueue events, Random random, SimNetwork network, History history,
              Consumer<String> violations) {
@@ -44,6 +45,11 @@ final class Workload implements SimNetwork.ClientSide {
         this.operationsDone = new int[config.clients() + 1];
         this.writes = new int[config.clients() + 1];
         network.attach(this);
+    }
+
+    /** Who wants to hear of each acknowledged write as the client gets it (the nemesis, to strike then). */
+    void onAcknowledgedWrite(Consumer<History.Operation> listener) {
+        this.onAcknowledgedWrite = listener;
     }
 
     static String key(int index) {
@@ -115,6 +121,7 @@ final class Workload implements SimNetwork.ClientSide {
             return;
         }
         history.complete(op, response, failure, events.nowMs());
+        if (op.acknowledgedAt() != null) onAcknowledgedWrite.accept(op);
         if (handle.client() == CHECKER) return;
         operationsDone[handle.client()]++;
         events.after(random.nextInt((int) config.thinkMsMax() + 1), () -> next(handle.client()));
