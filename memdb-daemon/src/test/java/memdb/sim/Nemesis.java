@@ -5,9 +5,10 @@ import java.util.Random;
 
 /**
  * The fault injector (Jepsen's name for it): while active, crashes a random node now and then (or all
- * of them: a power cut) and restarts each after a random downtime, and cuts links for a while — a clean split into two sides, one
- * isolated node, or random one-way links — then heals them. Message-level faults (drop, duplicate,
- * delay) belong to {@link SimNetwork}. All choices come from the run's random source.
+ * of them: a power cut, sometimes the very moment a write is acknowledged) and restarts each after a
+ * random downtime, and cuts links for a while — a clean split into two sides, one isolated node, or
+ * random one-way links — then heals them. Message-level faults (drop, duplicate, delay) belong to
+ * {@link SimNetwork}. All choices come from the run's random source.
  *
  * <p>Invariants: at most one partition at a time; a crashed node is restarted by its own timer or by
  * the final heal, whichever comes first; after {@link #stop} nothing new is broken.

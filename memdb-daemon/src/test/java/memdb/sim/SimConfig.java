@@ -9,10 +9,12 @@ import java.util.Random;
  *
  * <p>{@code singleSeed}: every node is started with node 1 alone as its seed (membership must spread
  * by gossip), else with every node's address. {@code clientsCarryLamport}: clients send the highest
- * Lamport time they have heard (as the Java client), else 0 (as a one-shot CLI call). All times are simulated milliseconds. Units last in the names (STYLE, TigerBeetle).
+ * Lamport time they have heard (as the Java client), else 0 (as a one-shot CLI call). All times are
+ * simulated milliseconds; units last in the names (STYLE, TigerBeetle).
  */
-record SimConfig(int nodes, boolean singleSeed, double dropProbability, double duplicateProbability, double peerFailureProbability,
-                 long delayMsMin, long delayMsMax, double longDelayProbability, long longDelayMsMax, long fsyncMsMax,
+record SimConfig(int nodes, boolean singleSeed, double dropProbability, double duplicateProbability,
+                 double peerFailureProbability, long delayMsMin, long delayMsMax, double longDelayProbability,
+                 long longDelayMsMax, long fsyncMsMax,
                  long crashIntervalMs, long downtimeMsMax, long partitionIntervalMs, long partitionMsMax,
                  int clients, boolean clientsCarryLamport, int operationsPerClient, int keys, long thinkMsMax) {
     static final int REPLICATION_FACTOR = 3;
@@ -21,7 +23,6 @@ record SimConfig(int nodes, boolean singleSeed, double dropProbability, double d
     static final long DOWN_AFTER_MS = 400;
     static final long REQUEST_TIMEOUT_MS = 500;
     static final int VNODES_PER_NODE = 16;
-    static final long FAULT_WINDOW_MS = 20_000;
 
     /** A run's shape from its seed; the same random source then drives the run itself. */
     static SimConfig draw(Random random) {
@@ -36,7 +37,8 @@ record SimConfig(int nodes, boolean singleSeed, double dropProbability, double d
                 random.nextBoolean() ? 0 : 1 + random.nextInt(20),
                 calm ? 0 : 300 + random.nextInt(3_000), 100 + random.nextInt(2_000),
                 calm ? 0 : 300 + random.nextInt(3_000), 50 + random.nextInt(1_500),
-                2 + random.nextInt(4), random.nextBoolean(), 20 + random.nextInt(40), 1 + random.nextInt(8), random.nextInt(50));
+                2 + random.nextInt(4), random.nextBoolean(), 20 + random.nextInt(40), 1 + random.nextInt(8),
+                random.nextInt(50));
     }
 
     /**

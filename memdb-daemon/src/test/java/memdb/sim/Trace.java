@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The record of what happened in one run: a running 64-bit hash of every line (two runs of the same
  * seed must end with the same hash: that is the determinism check) and the last lines kept verbatim for
- * the failure message; a replay may keep every line. Lines are what the network carried, what clients did, and the faults injected.
+ * the failure message; a replay may keep every line. Lines are what the network carried, what clients
+ * did, and the faults injected.
  */
 final class Trace {
     private final int tailLines;
