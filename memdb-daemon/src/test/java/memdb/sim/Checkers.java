@@ -1,0 +1,111 @@
+package memdb.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import memdb.protocol.Key;
+import memdb.protocol.Responses;
+import memdb.protocol.Timestamp;
+import memdb.store.Versioned;
+
+/**
+ * The properties a run must have, judged from the {@link History} and the replicas' stores:
+ *
+ * <ul>
+ *   <li>(a) read-your-quorum-writes: a QUORUM or ALL read that starts after a write was acknowledged at
+ *       QUORUM or ALL returns that write or a newer one (W + R > N on a fixed preference list, whatever
+ *       the faults). A value must carry a timestamp at least the write's; "absent" needs a delete that
+ *       could be that newer write (acknowledged at or after it, or of unknown outcome), and likewise
+ *       CONTAINS true needs such a set.
+ *   <li>(b) convergence: after healing and read repair, the N replicas of every key hold identical versions.
+ *   <li>(c) no phantom values: every value read was written to that key by a SET invoked before the read
+ *       finished, always with the same timestamp (the one its acknowledgement named, if any), and no
+ *       other acknowledged write to the key was given that timestamp (a timestamp names one write, DESIGN §3).
+ * </ul>
+ * Exactly-once replies are checked where they happen ({@link SimNode}, {@link Workload}).
+ */
+final class Checkers {
+    private Checkers() {}
+
+    static List<String> quorumReadsSeeAcknowledgedWrites(History history) {
+        List<String> violations = new ArrayList<>();
+        Map<String, List<History.Operation>> byKey = byKey(history);
+        for (History.Operation read : history.operations()) {
+            if (read.isWrite() || !read.atLeastQuorum() || !read.succeeded()) continue;
+            List<History.Operation> ops = byKey.get(read.key);
+            History.Operation floor = null;
+            for (History.Operation w : ops) {
+                if (w.isWrite() && w.atLeastQuorum() && w.acknowledgedAt() != null && w.completeStep < read.invokeStep
+                        && (floor == null || w.acknowledgedAt().isAfter(floor.acknowledgedAt()))) floor = w;
+            }
+            if (floor == null) continue;
+            Timestamp at = floor.acknowledgedAt();
+            if (read.response instanceof Responses.Value value && value.isPresent()) {
+                if (at.isAfter(value.timestamp())) violations.add("(a) stale quorum read: " + read + "\n    missed " + floor);
+                continue;
+            }
+            boolean present = read.response instanceof Responses.Bool bool && bool.value();
+            History.Kind needed = present ? History.Kind.SET : History.Kind.DELETE;
+            boolean explained = ops.stream().anyMatch(w -> w.kind == needed && w.invokeStep < read.completeStep
+                    && (w.acknowledgedAt() == null || !at.isAfter(w.acknowledgedAt())));
+            if (!explained) violations.add("(a) stale quorum read: " + read + "\n    missed " + floor);
+        }
+        return violations;
+    }
+
+    static List<String> noPhantomValues(History history) {
+        List<String> violations = new ArrayList<>();
+        Map<String, History.Operation> sets = new HashMap<>();
+        Map<String, History.Operation> acknowledged = new HashMap<>(); // by key and timestamp
+        for (History.Operation op : history.operations()) {
+            if (op.kind == History.Kind.SET) sets.put(op.value, op);
+            if (op.acknowledgedAt() != null) acknowledged.put(op.key + "@" + op.acknowledgedAt(), op);
+        }
+        Map<String, Timestamp> seenAt = new HashMap<>();
+        for (History.Operation read : history.operations()) {
+            if (!(read.response instanceof Responses.Value value) || !value.isPresent()) continue;
+            String text = Describe.text(value.value());
+            History.Operation set = sets.get(text);
+            History.Operation owner = acknowledged.get(read.key + "@" + value.timestamp());
+            String problem = set == null || !set.key.equals(read.key) || set.invokeStep > read.completeStep
+                    ? "a value never written to this key"
+                    : set.acknowledgedAt() != null && !set.acknowledgedAt().equals(value.timestamp())
+                    ? "the timestamp differs from the one its write was acknowledged with: " + set
+                    : !value.timestamp().equals(seenAt.getOrDefault(text, value.timestamp()))
+                    ? "the same value was read before at " + seenAt.get(text)
+                    : owner != null && owner != set
+                    ? "its timestamp was given to another acknowledged write (timestamp reused): " + owner : null;
+            seenAt.putIfAbsent(text, value.timestamp());
+            if (problem != null) violations.add("(c) " + read + ": " + problem);
+        }
+        return violations;
+    }
+
+    /** (b): every live node agrees on each key's preference list, and those replicas hold the same version. */
+    static List<String> replicasConverged(List<SimNode> nodes, int keys, int replicationFactor) {
+        List<String> violations = new ArrayList<>();
+        for (int i = 0; i < keys; i++) {
+            Key key = Key.of(Workload.key(i));
+            List<Integer> preference = nodes.get(0).core().membership().ring().preferenceList(key, replicationFactor);
+            Map<Integer, Versioned> versions = new TreeMap<>();
+            for (SimNode node : nodes) {
+                List<Integer> own = node.core().membership().ring().preferenceList(key, replicationFactor);
+                if (!own.equals(preference)) violations.add("(b) n" + node.id() + " has preference list " + own
+                        + " for " + key + ", n" + nodes.get(0).id() + " has " + preference);
+            }
+            for (int replica : preference) versions.put(replica, nodes.get(replica - 1).core().store().get(key));
+            if (versions.values().stream().distinct().count() > 1) {
+                violations.add("(b) replicas of " + key + " diverge after repair: " + versions);
+            }
+        }
+        return violations;
+    }
+
+    private static Map<String, List<History.Operation>> byKey(History history) {
+        Map<String, List<History.Operation>> byKey = new HashMap<>();
+        for (History.Operation op : history.operations()) byKey.computeIfAbsent(op.key, k -> new ArrayList<>()).add(op);
+        return byKey;
+    }
+}

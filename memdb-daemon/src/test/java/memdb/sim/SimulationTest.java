@@ -1,0 +1,130 @@
+package memdb.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The seeded simulation suite (DESIGN §2, STYLE §11). By default seeds 1..500. Knobs (system
+ * properties, passed through by surefire):
+ * <ul>
+ *   <li>{@code -Dmemdb.sim.seed=123} replays one seed (a failure prints exactly that command);
+ *   <li>{@code -Dmemdb.sim.seeds=5000} runs more seeds, {@code -Dmemdb.sim.firstSeed=100000} moves the range;
+ *   <li>{@code -Dmemdb.sim.clusterLog=false} restarts nodes without the durable cluster log of DESIGN §5,
+ *       as the node does today (see {@link #restartWithoutAClusterLog});
+ *   <li>{@code -Dmemdb.sim.durableClock=false} restarts a node's Lamport clock at the highest timestamp
+ *       in its log, as the node would today (see {@code ScenarioTest#aRestartedCoordinatorNeverReusesATimestamp}).
+ * </ul>
+ * A failure replays its seed keeping every trace line, and writes them to {@code target/sim-seed-N.trace}.
+ */
+class SimulationTest {
+    private static final String REPLAY = "mvn -B -o -q -pl memdb-client,memdb-daemon test -Dtest='memdb.sim.**'"
+            + " -Dsurefire.failIfNoSpecifiedTests=false";
+
+    static LongStream seeds() {
+        String one = System.getProperty("memdb.sim.seed");
+        if (one != null && !one.isBlank()) return LongStream.of(Long.parseLong(one.trim()));
+        long first = Long.getLong("memdb.sim.firstSeed", 1);
+        return LongStream.range(first, first + Long.getLong("memdb.sim.seeds", 500));
+    }
+
+    private static Simulation.Options options() {
+        return new Simulation.Options(!"false".equals(System.getProperty("memdb.sim.clusterLog")),
+                !"false".equals(System.getProperty("memdb.sim.durableClock")), false);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void seededRunKeepsTheInvariants(long seed) {
+        check(seed, options());
+    }
+
+    @Test
+    void aSeedReplaysToTheSameTrace() {
+        for (long seed : new long[] {1, 7, 42}) {
+            Simulation.Result first = Simulation.run(seed, options());
+            Simulation.Result second = Simulation.run(seed, options());
+            assertEquals(first.traceLines(), second.traceLines(), "seed " + seed + ": trace length differs");
+            assertEquals(first.traceHash(), second.traceHash(), "seed " + seed + ": trace differs");
+            assertTrue(first.traceLines() > 100, "seed " + seed + " did almost nothing: " + first.traceLines());
+        }
+    }
+
+    /**
+     * Core bug, found by seed 2 (and about one seed in three without the log): a node restarted without
+     * a cluster log knows only itself (or the few nodes gossip has reached so far), so its ring is
+     * partial and the preference list is capped to it: QUORUM of a one-node ring is that node alone, and
+     * it acknowledges a QUORUM write that no later QUORUM read can see, or answers an ALL read alone.
+     * Seed 2: n2 restarts at 1772 ms knowing only itself and acknowledges SET k0=c1-9 at QUORUM at
+     * 1799 ms without sending it to any replica; n3 restarts at 1822 ms and answers an ALL read of k0 at
+     * 1853 ms alone, with the older c3-9 ({@code -Dmemdb.sim.clusterLog=false -Dmemdb.sim.seed=2}).
+     * Enable once the node keeps a durable cluster log (DESIGN §5) or refuses to coordinate until it
+     * has learned the cluster.
+     */
+    @Test
+    @Disabled("core bug: a restarted node coordinates on a partial ring; see the Javadoc")
+    void restartWithoutAClusterLog() {
+        for (long seed : new long[] {2, 5, 6, 8}) check(seed, new Simulation.Options(false, true, false));
+    }
+
+    private static void check(long seed, Simulation.Options options) {
+        Simulation.Result result = Simulation.run(seed, options);
+        if (!result.passed()) fail(report(result, options) + "\n" + writeFullTrace(seed, options));
+    }
+
+    /**
+     * Replays the seed keeping every line, writes them next to the surefire reports, and quotes the lines
+     * that tell the story of the first violation: the faults, and everything that names its key, up to
+     * the moment the violating operation completed.
+     */
+    private static String writeFullTrace(long seed, Simulation.Options options) {
+        Simulation.Result replay = Simulation.run(seed, options.withFullTrace());
+        Path file = Path.of("target", "sim-seed-" + seed + ".trace");
+        String story = story(replay.fullTrace(), replay.violations().get(0));
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, replay.fullTrace());
+            return story + "\nfull trace (" + replay.fullTrace().size() + " lines): " + file.toAbsolutePath();
+        } catch (IOException e) {
+            return story + "\ncould not write the full trace: " + e;
+        }
+    }
+
+    private static final Pattern OPERATION = Pattern.compile("(?:GET|CONTAINS|SET|DELETE) (k\\d+).*?\\.\\.(\\d+)ms\\]");
+    private static final Pattern FAULT = Pattern.compile("^\\d+ms (crash|start|partition|heal|power|restart)");
+
+    private static String story(List<String> trace, String violation) {
+        Matcher operation = OPERATION.matcher(violation);
+        if (!operation.find()) return "";
+        Pattern key = Pattern.compile("\\b" + operation.group(1) + "\\b");
+        long untilMs = Long.parseLong(operation.group(2));
+        List<String> lines = trace.stream()
+                .takeWhile(line -> Long.parseLong(line.substring(0, line.indexOf("ms"))) <= untilMs)
+                .filter(line -> FAULT.matcher(line).find() || key.matcher(line).find())
+                .toList();
+        return "the story of " + operation.group(1) + " (faults and its messages, last 60 lines up to " + untilMs + " ms):\n  "
+                + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    }
+
+    static String report(Simulation.Result result, Simulation.Options options) {
+        return "seed " + result.seed() + " failed; replay with: " + REPLAY + " -Dmemdb.sim.seed=" + result.seed()
+                + (options.clusterLog() ? "" : " -Dmemdb.sim.clusterLog=false")
+                + (options.durableClock() ? "" : " -Dmemdb.sim.durableClock=false")
+                + "\n" + result.config()
+                + "\nviolations (" + result.violations().size() + "):\n  "
+                + String.join("\n  ", result.violations().subList(0, Math.min(10, result.violations().size())))
+                + "\nlast events:\n  " + result.traceTail();
+    }
+}

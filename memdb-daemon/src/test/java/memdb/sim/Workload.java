@@ -1,0 +1,129 @@
+package memdb.sim;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.function.Consumer;
+import memdb.protocol.Consistency;
+import memdb.protocol.Key;
+import memdb.protocol.Request;
+import memdb.protocol.Requests;
+import memdb.protocol.Response;
+
+/**
+ * The simulated clients: each sends one request at a time (SET, DELETE, GET, CONTAINS at ONE, QUORUM or
+ * ALL) to a random node, waits for its answer, thinks a little, and goes on until it has done its share.
+ * Values are unique in the run ("c3-17": client 3's 17th write), so a read can be traced to the write
+ * that produced it. Clients carry the highest Lamport time they have heard, or none, as the run says.
+ *
+ * <p>Client 0 is the checker's own client: {@link #request} sends one request on its behalf, recorded
+ * in the same history, so that the final reads are judged by the same rules as the workload's.
+ */
+final class Workload implements SimNetwork.ClientSide {
+    static final int CHECKER = 0;
+
+    private final SimConfig config;
+    private final EventQueue events;
+    private final Random random;
+    private final SimNetwork network;
+    private final History history;
+    private final Consumer<String> violations;
+    private final long[] lamportSeen;
+    private final int[] operationsDone;
+    private final int[] writes;
+    private int clientsFinished;
+    private Consumer<History.Operation> onAcknowledgedWrite = op -> {};
+
+    Workload(SimConfig config, EventQueue events, Random random, SimNetwork network, History history,
+             Consumer<String> violations) {
+        this.config = config;
+        this.events = events;
+        this.random = random;
+        this.network = network;
+        this.history = history;
+        this.violations = violations;
+        this.lamportSeen = new long[config.clients() + 1];
+        this.operationsDone = new int[config.clients() + 1];
+        this.writes = new int[config.clients() + 1];
+        network.attach(this);
+    }
+
+    /** Who wants to hear of each acknowledged write as the client gets it (the nemesis, to strike then). */
+    void onAcknowledgedWrite(Consumer<History.Operation> listener) {
+        this.onAcknowledgedWrite = listener;
+    }
+
+    static String key(int index) {
+        return "k" + index;
+    }
+
+    void start() {
+        for (int client = 1; client <= config.clients(); client++) {
+            int c = client;
+            events.after(random.nextInt((int) config.thinkMsMax() + 1), () -> next(c));
+        }
+    }
+
+    boolean finished() {
+        return clientsFinished == config.clients();
+    }
+
+    /** The clients that still have requests to make or answers to wait for. */
+    String unfinished() {
+        StringBuilder s = new StringBuilder();
+        for (History.Operation op : history.operations()) if (!op.completed()) s.append("\n  unanswered: ").append(op);
+        return s.toString();
+    }
+
+    private void next(int client) {
+        if (operationsDone[client] == config.operationsPerClient()) {
+            clientsFinished++;
+            return;
+        }
+        int roll = random.nextInt(100);
+        History.Kind kind = roll < 35 ? History.Kind.SET : roll < 45 ? History.Kind.DELETE
+                : roll < 85 ? History.Kind.GET : History.Kind.CONTAINS;
+        int levelRoll = random.nextInt(10);
+        Consistency level = levelRoll < 2 ? Consistency.ONE : levelRoll < 8 ? Consistency.QUORUM : Consistency.ALL;
+        request(client, kind, key(random.nextInt(config.keys())), level, 1 + random.nextInt(config.nodes()));
+    }
+
+    /** Sends one request for {@code client} and records its invocation. */
+    History.Operation request(int client, History.Kind kind, String key, Consistency level, int node) {
+        String value = kind == History.Kind.SET ? "c" + client + "-" + ++writes[client] : null;
+        History.Operation op = history.invoke(client, kind, key, value, level, node, events.nowMs());
+        Key k = Key.of(key);
+        Request request = switch (kind) {
+            case SET -> new Requests.Set(k, value.getBytes(StandardCharsets.UTF_8), level);
+            case DELETE -> new Requests.Delete(k, level);
+            case GET -> new Requests.Get(k, level);
+            case CONTAINS -> new Requests.Contains(k, level);
+        };
+        network.sendClientRequest(new SimNetwork.ClientHandle(client, op.id), node, request,
+                config.clientsCarryLamport() ? lamportSeen[client] : 0);
+        return op;
+    }
+
+    @Override
+    public void onReply(SimNetwork.ClientHandle handle, Response response, long lamport) {
+        lamportSeen[handle.client()] = Math.max(lamportSeen[handle.client()], lamport);
+        complete(handle, response, null);
+    }
+
+    @Override
+    public void onConnectionFailure(SimNetwork.ClientHandle handle, String reason) {
+        complete(handle, null, reason);
+    }
+
+    private void complete(SimNetwork.ClientHandle handle, Response response, String failure) {
+        History.Operation op = history.operation(handle.operation());
+        if (op.completed()) {
+            violations.accept("second answer to " + op + ": " + (response != null ? Describe.message(response) : failure));
+            return;
+        }
+        history.complete(op, response, failure, events.nowMs());
+        if (op.acknowledgedAt() != null) onAcknowledgedWrite.accept(op);
+        if (handle.client() == CHECKER) return;
+        operationsDone[handle.client()]++;
+        events.after(random.nextInt((int) config.thinkMsMax() + 1), () -> next(handle.client()));
+    }
+}

@@ -1,0 +1,25 @@
+/**
+ * The deterministic simulator (DESIGN §2, STYLE §11; issue 4 item 6): the real {@code NodeCore} of 3 to 5
+ * nodes, wired to a simulated network, disk and clock, driven by one seed.
+ *
+ * <p>Parts: {@link memdb.sim.EventQueue} (simulated time: events by time, then scheduling order);
+ * {@link memdb.sim.SimNetwork} (delay, reorder, drop, duplicate, one-way link cuts, peer failures);
+ * {@link memdb.sim.SimNode} (one process: steps of the core whose outbox leaves only after its records
+ * are durable, ticks, crash and restart from the log) over {@link memdb.sim.SimOpLog} (group commit with
+ * a slow fsync; a crash loses the non-durable tail); {@link memdb.sim.Workload} (clients, one request at a
+ * time, unique values) recording a {@link memdb.sim.History}; {@link memdb.sim.Nemesis} (crashes, power
+ * cuts, partitions); {@link memdb.sim.Checkers}; {@link memdb.sim.Simulation} (the phases of a run);
+ * {@link memdb.sim.Trace} (hash and tail of everything that happened).
+ *
+ * <p>Determinism: one {@code java.util.Random(seed)} feeds the run's shape ({@link memdb.sim.SimConfig}),
+ * the network, the nemesis, the clients and each node's own random source; maps that are iterated are
+ * ordered; nothing reads the wall clock. {@code SimulationTest.aSeedReplaysToTheSameTrace} checks it.
+ *
+ * <p>Replay a seed: {@code mvn -B -o -q -pl memdb-client,memdb-daemon test -Dtest='memdb.sim.**'
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dmemdb.sim.seed=123}; a failing seed also writes its full
+ * trace to {@code memdb-daemon/target/sim-seed-123.trace}. More seeds: {@code -Dmemdb.sim.seeds=5000}
+ * (and {@code -Dmemdb.sim.firstSeed=...}). {@code -Dmemdb.sim.clusterLog=false} and
+ * {@code -Dmemdb.sim.durableClock=false} run nodes as they restart today, without the two durable facts
+ * the simulator otherwise models (see {@code Simulation.Options}).
+ */
+package memdb.sim;
