@@ -42,6 +42,9 @@ public final class Main {
         } else if (e instanceof ConfigException) {
             exitCode = ExitCode.USAGE;
             message = e.getMessage();
+        } else if (e instanceof java.io.IOException) {
+            exitCode = ExitCode.SERVER_ERROR;
+            message = e.getMessage();
         } else if (e instanceof UncheckedIOException) {
             exitCode = ExitCode.SERVER_ERROR;
             message = e.getMessage() + ": " + e.getCause().getMessage();

@@ -22,11 +22,14 @@ import picocli.CommandLine.Spec;
         },
         subcommands = {
             ServerCommand.class,
+            JoinCommand.class,
             GetCommand.class,
             SetCommand.class,
             DeleteCommand.class,
             ContainsCommand.class,
             ClusterCommand.class,
+            LogCompactCommand.class,
+            LogDumpCommand.class,
             HelpCommand.class,
         })
 final class MemdbCommand implements Runnable {

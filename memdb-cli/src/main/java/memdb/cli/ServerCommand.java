@@ -1,75 +1,21 @@
 package memdb.cli;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import memdb.node.NodeRunner;
-import memdb.node.ServerConfig;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
-/**
- * {@code memdb server}: runs a node in the foreground until SIGTERM or Ctrl-C. Each flag given here
- * overrides the same key from MEMDB_* environment variables and the config file.
- */
+/** {@code memdb server}: runs a node in the foreground until SIGTERM or Ctrl-C. */
 @Command(name = "server", description = "Run a MemDB node in the foreground (stops cleanly on SIGTERM or Ctrl-C).")
 final class ServerCommand implements Callable<Integer> {
     @ParentCommand
     MemdbCommand root;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Config file (default: /etc/memdb/memdb.conf when present).")
-    Path config;
-
-    @Option(names = "--node-id", paramLabel = "ID", description = "This node's id, 1..65535 (default 1).")
-    String nodeId;
-
-    @Option(names = "--bind", paramLabel = "HOST", description = "Address to listen on (default 127.0.0.1).")
-    String bind;
-
-    @Option(names = "--port", paramLabel = "PORT", description = "Client and node port (default 10000).")
-    String port;
-
-    @Option(names = "--admin-port", paramLabel = "PORT", description = "HTTP admin port (default 10080).")
-    String adminPort;
-
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Where the op log lives (default: $XDG_DATA_HOME/memdb or ~/.local/share/memdb).")
-    String dataDir;
-
-    @Option(names = "--seeds", paramLabel = "H:P[,H:P...]", description = "Nodes of the cluster to join.")
-    String seeds;
-
-    @Option(names = "--auth-key", paramLabel = "KEY",
-            description = "The cluster's auth key (default: generated once into the user's config directory).")
-    String authKey;
-
-    @Option(names = "--fsync", paramLabel = "POLICY", description = "always, everysec or no (default everysec).")
-    String fsync;
-
-    @Option(names = "--max-value-bytes", paramLabel = "BYTES", description = "Largest value accepted (default 1 MiB).")
-    String maxValueBytes;
+    @Mixin
+    ServerOptions options;
 
     @Override
     public Integer call() {
-        Map<String, String> flags = new LinkedHashMap<>();
-        put(flags, "node-id", nodeId);
-        put(flags, "bind", bind);
-        put(flags, "port", port);
-        put(flags, "admin-port", adminPort);
-        put(flags, "data-dir", dataDir);
-        put(flags, "seeds", seeds);
-        put(flags, "auth-key", authKey);
-        put(flags, "fsync", fsync);
-        put(flags, "max-value-bytes", maxValueBytes);
-        ServerConfig cfg = ServerConfig.resolve(flags, root.io().env(), config);
-        NodeRunner.runForeground(cfg);
-        return ExitCode.OK;
-    }
-
-    private static void put(Map<String, String> flags, String key, String value) {
-        if (value != null) flags.put(key, value);
+        return options.run(root.io(), null);
     }
 }

@@ -78,12 +78,18 @@ final class MemdbProcesses implements AutoCloseable {
 
     /** Starts {@code memdb server} with the given extra arguments on a free port and waits until it listens. */
     Server startServer(Path home, String... extraArgs) throws IOException, InterruptedException {
-        int port = freePort();
+        return startServer(home, freePort(), Map.of(), extraArgs);
+    }
+
+    /** Starts {@code memdb server} on {@code port} with extra environment variables and arguments. */
+    Server startServer(Path home, int port, Map<String, String> extraEnv, String... extraArgs)
+            throws IOException, InterruptedException {
         List<String> command = javaCommand();
         command.addAll(List.of("server", "--port", Integer.toString(port), "--admin-port", Integer.toString(freePort())));
         command.addAll(List.of(extraArgs));
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().putAll(environment(home));
+        builder.environment().putAll(extraEnv);
         Process process = builder.start();
         StringBuffer stderr = new StringBuffer();
         drain(process.getErrorStream(), stderr);

@@ -14,7 +14,6 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Coverage-guided fuzzing of {@link EnvelopeDecoder} with Jazzer: any byte string goes through the decoder in
@@ -80,14 +79,12 @@ class EnvelopeDecoderFuzzTest {
     }
 
     /**
-     * Regenerates the seed inputs:
-     * {@code mvn ... test -Dtest=EnvelopeDecoderFuzzTest#writeSeeds -Dmemdb.writeSeeds=<abs path>/EnvelopeDecoderFuzzTestInputs}.
+     * Regenerates the seed inputs (a tool, not a test): run this class's main with the inputs directory,
+     * {@code <abs path>/EnvelopeDecoderFuzzTestInputs}, as its argument, on the test class path.
      */
-    @Test
-    @EnabledIfSystemProperty(named = "memdb.writeSeeds", matches = ".+")
-    void writeSeeds() throws IOException {
-        Path dir = Path.of(System.getProperty("memdb.writeSeeds"), "decoder");
-        Path bodies = Path.of(System.getProperty("memdb.writeSeeds"), "frameBody");
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of(args[0], "decoder");
+        Path bodies = Path.of(args[0], "frameBody");
         Files.createDirectories(dir);
         Files.createDirectories(bodies);
         int index = 0;

@@ -60,6 +60,19 @@ public final class CoreLoop implements AutoCloseable {
     private volatile boolean accepting = true;
     private volatile long lamportPublished;
     private long nextTickMs;
+    private RingListener ringListener = (version, members) -> {};
+    private long ringVersionSeen;
+
+    /** Told, on the loop thread, each time the ring changes: the node records its members durably. */
+    public interface RingListener {
+        void ringChanged(long ringVersion, List<memdb.protocol.Member> members);
+    }
+
+    /** Sets the ring listener; call before {@link #start()}. */
+    public void onRingChange(RingListener listener) {
+        this.ringListener = listener;
+        this.ringVersionSeen = core.membership().ringVersion();
+    }
 
     public CoreLoop(NodeCore core, OpLog opLog, PeerSender peers, LongSupplier nowMs, int pendingRequestsMax, String threadName) {
         this.core = core;
@@ -162,6 +175,10 @@ public final class CoreLoop implements AutoCloseable {
         if (now >= nextTickMs) {
             nextTickMs = now + TICK_MS;
             core.tick(now, outbox);
+        }
+        if (core.membership().ringVersion() != ringVersionSeen) {
+            ringVersionSeen = core.membership().ringVersion();
+            ringListener.ringChanged(ringVersionSeen, core.membership().digest(now));
         }
         lamportPublished = core.lamportTime();
         outbox.stamp(lamportPublished);

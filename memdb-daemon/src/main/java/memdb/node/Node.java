@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -13,8 +14,11 @@ import java.util.function.LongSupplier;
 import memdb.client.AuthKeyFile;
 import memdb.clock.LamportClock;
 import memdb.net.ClientServer;
+import memdb.net.PeerTransport;
 import memdb.net.Session;
+import memdb.oplog.FileOpLog;
 import memdb.oplog.OpLog;
+import memdb.oplog.ReplayReport;
 import memdb.protocol.Member;
 import memdb.replication.ReplicationSettings;
 import memdb.store.Store;
@@ -29,49 +33,84 @@ public final class Node implements AutoCloseable {
     public static final int PENDING_REQUESTS_MAX = 16_384;
     /** The software version reported on AUTH: the jar's Implementation-Version, or "dev" outside a jar. */
     public static final String VERSION = versionOrDev();
+    /** How long a connect to a peer may take before the peer counts as unreachable for that request. */
+    private static final Duration PEER_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    private static final System.Logger LOG = System.getLogger(Node.class.getName());
 
     private final ServerConfig config;
     private final CoreLoop loop;
     private final OpLog opLog;
     private final ClientServer server;
+    private final PeerTransport peers;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
-    private Node(ServerConfig config, CoreLoop loop, OpLog opLog, ClientServer server) {
+    private Node(ServerConfig config, CoreLoop loop, OpLog opLog, ClientServer server, PeerTransport peers) {
+        this.peers = peers;
         this.config = config;
         this.loop = loop;
         this.opLog = opLog;
         this.server = server;
     }
 
-    /** Starts a node without persistence (the file op log plugs in through {@link #start(ServerConfig, OpLog)}). */
+    /**
+     * Starts a node on its data directory: takes the directory's lock, replays the op log into the store
+     * (reporting a torn tail or what force-recover dropped), restarts the Lamport clock above every
+     * timestamp in the log, and serves.
+     *
+     * @throws UncheckedIOException when the directory is locked by another process, the log is damaged
+     *     (with the file and offset), or the key file or the port cannot be set up
+     */
     public static Node start(ServerConfig config) {
-        return start(config, OpLog.none());
+        Path dataDir = config.storage().dataDir();
+        createDataDir(dataDir);
+        Store store = new Store();
+        FileOpLog log;
+        try {
+            log = FileOpLog.open(dataDir, config.storage().logOptions(), store);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        ReplayReport report = log.replayReport();
+        if (report.recordsReplayed() > 0 || report.tornTail() != null || !report.dropped().isEmpty()) {
+            for (String line : report.lines()) LOG.log(System.Logger.Level.INFO, line);
+        }
+        return start(config, log, store, report.lamportHigh());
     }
 
-    /**
-     * Creates the data directory if missing, takes the auth key from the config or else from the user's
-     * auth-key file (created on first start), and binds the client port. The node owns {@code opLog} from
-     * here on and closes it on {@link #close()}, before closing the connections: a log that runs commit
-     * callbacks on its own thread must run the pending ones in {@code close()} for their replies to go out.
-     *
-     * @throws UncheckedIOException when the data directory, the key file or the port cannot be set up
-     */
+    /** Starts a node on an op log of the caller's (tests; {@link OpLog#none()} for no persistence). */
     public static Node start(ServerConfig config, OpLog opLog) {
         createDataDir(config.storage().dataDir());
-        String authKey = config.authKey().orElseGet(() -> AuthKeyFile.readOrCreate(AuthKeyFile.defaultPath()));
+        return start(config, opLog, new Store(), 0);
+    }
+
+    private static Node start(ServerConfig config, OpLog opLog, Store store, long lamportHigh) {
+        String authKey;
+        try {
+            authKey = config.authKey().orElseGet(() -> AuthKeyFile.readOrCreate(AuthKeyFile.defaultPath()));
+        } catch (RuntimeException e) {
+            opLog.close();
+            throw e;
+        }
         int nodeId = config.nodeId();
         LongSupplier clock = CoreLoop.monotonicMs();
-        NodeCore core = newCore(config, new LamportClock(nodeId, 0), new Store(), opLog, clock.getAsLong());
-        CoreLoop loop = new CoreLoop(core, opLog, PeerSender.NONE, clock, PENDING_REQUESTS_MAX, "memdb-core-" + nodeId);
+        NodeCore core = newCore(config, new LamportClock(nodeId, lamportHigh), store, opLog, clock.getAsLong());
+        Duration requestTimeout = Duration.ofMillis(config.cluster().requestTimeoutMs());
+        PeerTransport peers = new PeerTransport(authKey, PEER_CONNECT_TIMEOUT, requestTimeout);
+        Path dataDir = config.storage().dataDir();
+        core.restoreMembers(ClusterStateFile.read(dataDir), clock.getAsLong());
+        CoreLoop loop = new CoreLoop(core, opLog, peers, clock, PENDING_REQUESTS_MAX, "memdb-core-" + nodeId);
+        loop.onRingChange((version, members) -> ClusterStateFile.write(dataDir, version, members));
+        peers.deliverTo(loop);
         loop.start();
         try {
             NetworkConfig network = config.network();
             ClientServer server = ClientServer.bind(network.bind(), network.port(), config.limits(),
                     () -> new Session(authKey, nodeId, VERSION), loop);
-            return new Node(config, loop, opLog, server);
+            return new Node(config, loop, opLog, server, peers);
         } catch (RuntimeException e) {
             loop.close();
+            peers.close();
             opLog.close();
             throw e;
         }
@@ -116,6 +155,7 @@ public final class Node implements AutoCloseable {
         try {
             server.stopAccepting();
             loop.close();
+            peers.close();
             opLog.close();
             server.close();
         } finally {

@@ -8,12 +8,14 @@ import memdb.oplog.OpLog;
 import memdb.protocol.ClusterRequests;
 import memdb.protocol.ClusterResponses;
 import memdb.protocol.ErrorCode;
+import memdb.protocol.Key;
 import memdb.protocol.Member;
 import memdb.protocol.MemDbException;
 import memdb.protocol.Request;
 import memdb.protocol.Requests;
 import memdb.protocol.Response;
 import memdb.protocol.Responses;
+import memdb.protocol.Timestamp;
 import memdb.replication.Coordinator;
 import memdb.replication.Outbox;
 import memdb.replication.Replica;
@@ -48,6 +50,10 @@ public final class NodeCore {
     }
 
     private static final long NO_CORRELATION = 0;
+    /** How far ahead of the clock each CLOCK record reserves Lamport time. */
+    static final long CLOCK_RESERVATION_STEP = 100_000;
+    private static final Key CLOCK_KEY = Key.wrap(new byte[] {0});
+    private static final byte[] EMPTY = new byte[0];
 
     private final LamportClock clock;
     private final Store store;
@@ -56,7 +62,10 @@ public final class NodeCore {
     private final Coordinator coordinator;
     private final Settings settings;
     private final RandomGenerator random;
+    private final OpLog opLog;
     private long nextGossipMs;
+    /** No timestamp above this is handed out before a CLOCK record reserving it is in the op log. */
+    private long clockReservedUntil;
 
     public NodeCore(Member self, LamportClock clock, Store store, OpLog opLog, Settings settings,
                     RandomGenerator random, long nowMs) {
@@ -65,6 +74,8 @@ public final class NodeCore {
         this.store = store;
         this.settings = settings;
         this.random = random;
+        this.opLog = opLog;
+        this.clockReservedUntil = clock.time();
         this.membership = new Membership(self, settings.downAfterMs(), settings.vnodesPerNode(), random, nowMs);
         this.replica = new Replica(store, opLog);
         this.coordinator = new Coordinator(clock, membership, replica, settings.replication());
@@ -79,6 +90,7 @@ public final class NodeCore {
         } catch (MemDbException e) {
             out.reply(replyTo, Responses.Error.of(e));
         }
+        reserveClock();
     }
 
     private void dispatch(Object replyTo, Request request, long nowMs, Outbox out) {
@@ -117,11 +129,13 @@ public final class NodeCore {
         } else {
             coordinator.onPeerResponse(nodeId, correlationId, response, out);
         }
+        reserveClock();
     }
 
     /** A request this node sent could not be delivered or answered (connection refused or lost). */
     public void onPeerFailure(int nodeId, long correlationId, long nowMs, Outbox out) {
         coordinator.onPeerFailure(nodeId, correlationId, out);
+        reserveClock();
     }
 
     /** The passing of time: request deadlines, and a gossip round every gossip interval. */
@@ -131,6 +145,18 @@ public final class NodeCore {
             nextGossipMs = nowMs + settings.gossipIntervalMs();
             gossip(nowMs, out);
         }
+        reserveClock();
+    }
+
+    /**
+     * Keeps the clock's durable reservation ahead of it: when the clock passed the reserved time, a CLOCK
+     * record reserves the next stretch. It is appended in the same step as the timestamps it covers, so
+     * it is durable before any of them leaves the node (a restart begins above it and never reissues one).
+     */
+    private void reserveClock() {
+        if (clock.time() <= clockReservedUntil) return;
+        clockReservedUntil = clock.time() + CLOCK_RESERVATION_STEP;
+        opLog.append(OpLog.Op.CLOCK, CLOCK_KEY, new Timestamp(clockReservedUntil, clock.nodeId()), EMPTY);
     }
 
     /**
@@ -151,6 +177,11 @@ public final class NodeCore {
     private ClusterResponses.ClusterView clusterView(long nowMs) {
         return new ClusterResponses.ClusterView(settings.replication().replicationFactor(), settings.vnodesPerNode(),
                 membership.ringVersion(), membership.digest(nowMs));
+    }
+
+    /** Members known before a restart (the cluster state file): the ring is whole from the first request. */
+    public void restoreMembers(List<Member> known, long nowMs) {
+        membership.merge(known, nowMs);
     }
 
     public long lamportTime() {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import memdb.oplog.FsyncPolicy;
 import memdb.protocol.Consistency;
 
 /**
@@ -71,15 +72,31 @@ final class SettingsReader {
     private StorageConfig storage() {
         Setting dir = settings.get(ConfigKey.DATA_DIR);
         Path dataDir = dir == null ? dataDirDefault : path(dir);
-        return new StorageConfig(dataDir, fsync());
+        long threshold = number(ConfigKey.COMPACTION_THRESHOLD_BYTES, 0, Long.MAX_VALUE,
+                StorageConfig.COMPACTION_THRESHOLD_BYTES_DEFAULT);
+        long grace = number(ConfigKey.TOMBSTONE_GRACE_SECONDS, 0, Long.MAX_VALUE / 1000,
+                StorageConfig.TOMBSTONE_GRACE_SECONDS_DEFAULT);
+        return new StorageConfig(dataDir, fsync(), bool(ConfigKey.FORCE_RECOVER), threshold, grace);
+    }
+
+    private boolean bool(ConfigKey key) {
+        Setting s = settings.get(key);
+        if (s == null) return false;
+        return switch (s.value().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw s.invalid(key, "expected true or false");
+        };
     }
 
     private FsyncPolicy fsync() {
         Setting s = settings.get(ConfigKey.FSYNC);
         if (s == null) return StorageConfig.FSYNC_DEFAULT;
-        FsyncPolicy policy = FsyncPolicy.parseOrNull(s.value());
-        if (policy == null) throw s.invalid(ConfigKey.FSYNC, "expected always, everysec or no");
-        return policy;
+        try {
+            return FsyncPolicy.parse(s.value());
+        } catch (IllegalArgumentException e) {
+            throw s.invalid(ConfigKey.FSYNC, "expected always, everysec or no");
+        }
     }
 
     private Optional<String> authKey() {

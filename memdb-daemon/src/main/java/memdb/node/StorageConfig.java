@@ -1,8 +1,31 @@
 package memdb.node;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import memdb.oplog.FsyncPolicy;
+import memdb.oplog.OpLogOptions;
 
-/** Where the node keeps its op log, and how often the log is fsynced. */
-public record StorageConfig(Path dataDir, FsyncPolicy fsync) {
+/**
+ * Where the node keeps its op log and how: the fsync policy, whether to boot past mid-file damage
+ * ({@code force-recover}), the live-log size that starts a background compaction, and how long a
+ * tombstone is kept before compaction may purge it.
+ */
+public record StorageConfig(Path dataDir, FsyncPolicy fsync, boolean forceRecover, long compactionThresholdBytes,
+                            long tombstoneGraceSeconds) {
     public static final FsyncPolicy FSYNC_DEFAULT = FsyncPolicy.EVERYSEC;
+    public static final long COMPACTION_THRESHOLD_BYTES_DEFAULT = OpLogOptions.COMPACTION_THRESHOLD_DEFAULT;
+    public static final long TOMBSTONE_GRACE_SECONDS_DEFAULT = 86_400;
+
+    public StorageConfig(Path dataDir, FsyncPolicy fsync) {
+        this(dataDir, fsync, false, COMPACTION_THRESHOLD_BYTES_DEFAULT, TOMBSTONE_GRACE_SECONDS_DEFAULT);
+    }
+
+    /** The op log's options for these settings. */
+    public OpLogOptions logOptions() {
+        return OpLogOptions.defaults()
+                .withFsync(fsync)
+                .withForceRecover(forceRecover)
+                .withCompactionThresholdBytes(compactionThresholdBytes)
+                .withTombstoneGrace(Duration.ofSeconds(tombstoneGraceSeconds));
+    }
 }

@@ -14,9 +14,13 @@ import memdb.protocol.Timestamp;
  * {@code afterDurable} may run on another thread.
  */
 public interface OpLog extends AutoCloseable {
-    /** The operation a record stands for. Codes are stable on disk; 3.. are reserved for counters and Paxos. */
+    /**
+     * The operation a record stands for. Codes are stable on disk. CLOCK records reserve Lamport time:
+     * the node restarts its clock above every reservation, so it never reissues a timestamp it may have
+     * handed out, even for writes it coordinated but does not hold. 4.. are reserved for counters and Paxos.
+     */
     enum Op {
-        SET(1), DELETE(2);
+        SET(1), DELETE(2), CLOCK(3);
 
         private final int code;
 

@@ -22,6 +22,7 @@ public final class StoreReplay implements Consumer<LogRecord> {
         switch (r.op()) {
             case SET -> store.apply(r.key(), Versioned.value(r.timestamp(), r.value()));
             case DELETE -> store.apply(r.key(), Versioned.tombstone(r.timestamp()));
+            case CLOCK -> { } // only raises the replayed lamport high-water mark
         }
     }
 }

@@ -73,7 +73,7 @@ class NodeLifecycleTest {
         try (Node first = NodeServerTest.startNode(dir, Map.of())) {
             String port = String.valueOf(first.port());
             java.io.UncheckedIOException refused = assertThrows(java.io.UncheckedIOException.class,
-                    () -> NodeServerTest.startNode(dir, Map.of("port", port)));
+                    () -> NodeServerTest.startNode(dir.resolve("second"), Map.of("port", port)));
             assertTrue(refused.getMessage().startsWith("cannot listen on 127.0.0.1:" + port), refused.getMessage());
         }
     }

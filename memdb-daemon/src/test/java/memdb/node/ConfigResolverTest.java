@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import memdb.oplog.FsyncPolicy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

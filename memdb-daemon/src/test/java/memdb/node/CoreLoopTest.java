@@ -12,6 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import memdb.clock.LamportClock;
+import memdb.oplog.OpLog;
 import memdb.protocol.Consistency;
 import memdb.protocol.Envelope;
 import memdb.protocol.ErrorCode;
@@ -80,6 +81,7 @@ class CoreLoopTest {
         assertEquals(1, b.nextBatch().size());
         assertEquals(1, opLog.commits());
         assertEquals(2, opLog.entries.size());
+        assertEquals(1, opLog.clockReservations);
     }
 
     @Test

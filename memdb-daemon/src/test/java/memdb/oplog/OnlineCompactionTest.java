@@ -49,6 +49,10 @@ class OnlineCompactionTest {
             now.addAndGet(120_000);
             log.append(Op.DELETE, Key.of("new-delete"), new Timestamp(3, 1), new byte[0]);
             log.append(Op.SET, Key.of("a"), new Timestamp(4, 1), "2".getBytes());
+            // compactNow takes what has reached the log's files: wait until the four records are written
+            java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+            log.commit(written::countDown);
+            assertTrue(written.await(10, TimeUnit.SECONDS));
             CompactionReport report = log.compactNow().get(10, TimeUnit.SECONDS);
             assertEquals(4, report.recordsBefore());
             assertEquals(2, report.recordsAfter(), "newest 'a' and the young tombstone");

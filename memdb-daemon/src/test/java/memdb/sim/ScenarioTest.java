@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import memdb.protocol.Consistency;
 import memdb.protocol.Responses;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,7 +62,6 @@ class ScenarioTest {
      * survives restarts (e.g. a durable high-water mark).
      */
     @Test
-    @Disabled("core bug: a restarted coordinator reuses a timestamp; see the Javadoc")
     void aRestartedCoordinatorNeverReusesATimestamp() {
         Simulation sim = Simulation.shaped(1, SimConfig.calm(4, 1), CLOCK_FROM_LOG);
         assertTrue(sim.startCluster());

@@ -109,6 +109,8 @@ final class SimNode {
         Store store = new Store();
         long highestLamport = 0;
         for (SimOpLog.Entry entry : opLog.durableEntries()) {
+            highestLamport = Math.max(highestLamport, entry.timestamp().lamport());
+            if (entry.op() == OpLog.Op.CLOCK) continue;
             Versioned version = entry.op() == OpLog.Op.DELETE ? Versioned.tombstone(entry.timestamp())
                     : Versioned.value(entry.timestamp(), entry.value());
             store.apply(entry.key(), version);

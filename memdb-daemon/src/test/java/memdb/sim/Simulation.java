@@ -36,7 +36,7 @@ final class Simulation {
      * a timestamp names one write). {@code keepFullTrace} keeps every trace line, to explain a failure.
      */
     record Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace) {
-        static final Options DEFAULTS = new Options(true, true, false);
+        static final Options DEFAULTS = new Options(true, false, false);
 
         Options withFullTrace() {
             return new Options(clusterLog, durableClock, true);

@@ -27,6 +27,7 @@ public final class Compactor {
         recordsIn++;
         sequenceFloor = Math.max(sequenceFloor, record.sequence());
         lamportFloor = Math.max(lamportFloor, record.timestamp().lamport());
+        if (record.op() == memdb.oplog.OpLog.Op.CLOCK) return; // the lamport floor keeps what it reserved
         newest.merge(record.key(), record, (held, incoming) -> incoming.timestamp().isAfter(held.timestamp()) ? incoming : held);
     }
 

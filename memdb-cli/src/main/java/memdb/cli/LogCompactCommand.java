@@ -1,0 +1,49 @@
+package memdb.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import memdb.oplog.Compaction;
+import memdb.oplog.CompactionReport;
+import memdb.oplog.LogLockedException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code memdb log-compact DIR}: rewrites a stopped node's op log keeping the newest record per key
+ * (and live tombstones), LZ4-compressed unless {@code --no-compress}. Refuses (exit 3) while a server
+ * holds the directory's lock.
+ */
+@Command(name = "log-compact", description = "Compact a stopped node's op log offline (refuses a log in use).")
+final class LogCompactCommand implements Callable<Integer> {
+    @ParentCommand
+    MemdbCommand root;
+
+    @Parameters(paramLabel = "DIR", description = "The node's data directory.")
+    Path dir;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "Write the compacted log here instead of in place.")
+    Path output;
+
+    @Option(names = "--no-compress", description = "Write the snapshot without LZ4 compression.")
+    boolean noCompress;
+
+    @Option(names = "--dry-run", description = "Print what would be done; change nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Files.isDirectory(dir)) throw new UserError(ExitCode.USAGE, dir + " is not a directory");
+        CompactionReport report;
+        try {
+            report = Compaction.offline(dir, output, !noCompress, dryRun);
+        } catch (LogLockedException e) {
+            throw new UserError(ExitCode.UNAVAILABLE, dir + " is in use by a running node (its LOCK is held); stop the node first");
+        }
+        for (String line : report.lines()) DataCommand.printLine(root.io(), line);
+        return ExitCode.OK;
+    }
+}

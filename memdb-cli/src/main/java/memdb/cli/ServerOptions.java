@@ -1,0 +1,77 @@
+package memdb.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import memdb.node.NodeRunner;
+import memdb.node.ServerConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of a node ({@code memdb server} and {@code memdb join}). Each flag given overrides the
+ * same key from MEMDB_* environment variables and the config file; flags not given stay unset.
+ */
+final class ServerOptions {
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Config file (default: /etc/memdb/memdb.conf when present).")
+    Path config;
+
+    @Option(names = "--node-id", paramLabel = "ID", description = "This node's id, 1..65535 (default 1).")
+    String nodeId;
+
+    @Option(names = "--bind", paramLabel = "HOST", description = "Address to listen on (default 127.0.0.1).")
+    String bind;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Client and node port (default 10000).")
+    String port;
+
+    @Option(names = "--admin-port", paramLabel = "PORT", description = "HTTP admin port (default 10080).")
+    String adminPort;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where the op log lives (default: $XDG_DATA_HOME/memdb or ~/.local/share/memdb).")
+    String dataDir;
+
+    @Option(names = "--seeds", paramLabel = "H:P[,H:P...]", description = "Nodes of the cluster to join.")
+    String seeds;
+
+    @Option(names = "--auth-key", paramLabel = "KEY",
+            description = "The cluster's auth key (default: generated once into the user's config directory).")
+    String authKey;
+
+    @Option(names = "--fsync", paramLabel = "POLICY", description = "always, everysec or no (default everysec).")
+    String fsync;
+
+    @Option(names = "--force-recover",
+            description = "Boot past a damaged op log, keeping every good record and reporting what was dropped.")
+    boolean forceRecover;
+
+    @Option(names = "--replication-factor", paramLabel = "N", description = "Replicas per key (default 3).")
+    String replicationFactor;
+
+    @Option(names = "--max-value-bytes", paramLabel = "BYTES", description = "Largest value accepted (default 1 MiB).")
+    String maxValueBytes;
+
+    /** Resolves the configuration (flags, environment, config file, defaults) and runs the node until stopped. */
+    int run(Io io, String seedsOverride) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        put(flags, "node-id", nodeId);
+        put(flags, "bind", bind);
+        put(flags, "port", port);
+        put(flags, "admin-port", adminPort);
+        put(flags, "data-dir", dataDir);
+        put(flags, "seeds", seedsOverride != null ? seedsOverride : seeds);
+        put(flags, "auth-key", authKey);
+        put(flags, "fsync", fsync);
+        put(flags, "max-value-bytes", maxValueBytes);
+        put(flags, "replication-factor", replicationFactor);
+        if (forceRecover) flags.put("force-recover", "true");
+        ServerConfig cfg = ServerConfig.resolve(flags, io.env(), config);
+        NodeRunner.runForeground(cfg);
+        return ExitCode.OK;
+    }
+
+    private static void put(Map<String, String> flags, String key, String value) {
+        if (value != null) flags.put(key, value);
+    }
+}

@@ -1,0 +1,106 @@
+package memdb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import memdb.client.MemDb;
+import memdb.client.MemDbConnections;
+import memdb.client.PeerClient;
+import memdb.protocol.ClusterRequests;
+import memdb.protocol.ClusterResponses;
+import memdb.protocol.Consistency;
+import memdb.protocol.Key;
+import memdb.protocol.Member;
+import memdb.protocol.Responses;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three real nodes on loopback (issue 4): they find each other from seeds; QUORUM writes keep
+ * succeeding with one node killed and a QUORUM read then sees the latest value; when the node returns,
+ * a QUORUM read repairs its stale copy (seen through the node's own replica read).
+ */
+class ClusterIT {
+    private static final String KEY = "cluster-it-key";
+    private static final Map<String, String> FAST_GOSSIP = Map.of("MEMDB_GOSSIP_INTERVAL_MS", "100", "MEMDB_DOWN_AFTER_MS", "1000");
+
+    @TempDir
+    Path root;
+
+    @Test
+    void quorumWritesSurviveAKilledNodeAndAQuorumReadRepairsItWhenItReturns() throws Exception {
+        try (MemdbProcesses processes = new MemdbProcesses(root);
+             PeerClient probe = new PeerClient(KEY, Duration.ofSeconds(1), Duration.ofSeconds(2))) {
+            int[] ports = {MemdbProcesses.freePort(), MemdbProcesses.freePort(), MemdbProcesses.freePort()};
+            String seeds = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
+            List<MemdbProcesses.Server> nodes = new ArrayList<>();
+            for (int i = 0; i < 3; i++) nodes.add(startNode(processes, i + 1, ports[i], seeds));
+            awaitTrue(() -> everyNodeSees(probe, nodes, 3), "the three nodes learn each other by gossip");
+
+            try (MemDb db = MemDbConnections.cluster(KEY, List.of(seeds.split(",")))) {
+                for (int i = 0; i < 100; i++) db.set("key" + i, "v1-" + i, Consistency.QUORUM);
+
+                nodes.get(2).process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                List<MemdbProcesses.Server> alive = nodes.subList(0, 2);
+                awaitTrue(() -> everyNodeSees(probe, alive, 2), "the others hold node 3 down");
+                for (int i = 0; i < 100; i++) db.set("key" + i, "v2-" + i, Consistency.QUORUM);
+                for (int i = 0; i < 100; i++) assertEquals("v2-" + i, db.get("key" + i, Consistency.QUORUM));
+
+                nodes.set(2, startNode(processes, 3, ports[2], seeds));
+                awaitTrue(() -> everyNodeSees(probe, nodes, 3), "node 3 is back up everywhere");
+                String node3 = nodes.get(2).address();
+                assertEquals("v1-7", replicaValue(probe, node3, "key7"), "node 3 missed the second round");
+                assertEquals("v2-7", db.get("key7", Consistency.ALL));
+                awaitTrue(() -> "v2-7".equals(replicaValue(probe, node3, "key7")), "read repair brought node 3 up to date");
+            }
+        }
+    }
+
+    private static MemdbProcesses.Server startNode(MemdbProcesses processes, int nodeId, int port, String seeds)
+            throws Exception {
+        Path home = processes.newHome("node" + nodeId);
+        return processes.startServer(home, port, FAST_GOSSIP, "--node-id", Integer.toString(nodeId),
+                "--auth-key", KEY, "--data-dir", home.resolve("db").toString(), "--seeds", seeds, "--fsync", "no");
+    }
+
+    /** Whether each of {@code nodes} holds exactly {@code upCount} members up. */
+    private static boolean everyNodeSees(PeerClient probe, List<MemdbProcesses.Server> nodes, int upCount) {
+        for (MemdbProcesses.Server node : nodes) {
+            try {
+                var view = (ClusterResponses.ClusterView) probe.call(node.address(), new ClusterRequests.ClusterInfo(), 0)
+                        .get(2, TimeUnit.SECONDS);
+                if (view.members().stream().filter(Member::up).count() != upCount) return false;
+            } catch (Exception notYet) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The value a node holds itself for a key (a replica read, no coordination), or null. */
+    private static String replicaValue(PeerClient probe, String address, String key) {
+        try {
+            var value = (Responses.Value) probe.call(address, new ClusterRequests.ReplicaRead(Key.of(key)), 0)
+                    .get(2, TimeUnit.SECONDS);
+            return value.isPresent() ? new String(value.value(), java.nio.charset.StandardCharsets.UTF_8) : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) return;
+            Thread.sleep(100);
+        }
+        assertTrue(condition.getAsBoolean(), "timed out waiting until " + what);
+    }
+}

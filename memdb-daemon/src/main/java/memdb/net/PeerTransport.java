@@ -1,0 +1,42 @@
+package memdb.net;
+
+import java.time.Duration;
+import memdb.client.PeerClient;
+import memdb.node.CoreLoop;
+import memdb.node.PeerSender;
+import memdb.protocol.Request;
+
+/**
+ * The node's connections to its peers: carries the core's requests to other nodes over the binary
+ * protocol (authenticated with the cluster key, pipelined, reconnecting) and hands every answer or
+ * failure back to the core loop as an input. The only place node-to-node sockets live.
+ */
+public final class PeerTransport implements PeerSender, AutoCloseable {
+    private final PeerClient client;
+    private CoreLoop loop;
+
+    public PeerTransport(String authKey, Duration connectTimeout, Duration requestTimeout) {
+        this.client = new PeerClient(authKey, connectTimeout, requestTimeout);
+    }
+
+    /** Connects the transport to the loop that receives the answers (the loop is built after the transport). */
+    public void deliverTo(CoreLoop coreLoop) {
+        this.loop = coreLoop;
+    }
+
+    @Override
+    public void send(int nodeId, String address, long correlationId, Request request, long lamport) {
+        client.call(address, request, lamport).whenComplete((response, failure) -> {
+            if (failure == null) {
+                loop.submitPeerResponse(nodeId, correlationId, client.lamportTime(), response);
+            } else {
+                loop.submitPeerFailure(nodeId, correlationId);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
