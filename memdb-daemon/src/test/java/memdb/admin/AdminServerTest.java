@@ -102,6 +102,25 @@ class AdminServerTest {
         assertTrue(down.get("lamport").isNull() && down.get("keys").isNull());
     }
 
+    static java.util.List<String> fields(JsonNode node) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    void jsonShapesAreExactlyTheDocumentedOnes() throws Exception {
+        JsonNode cluster = json(get("/v1/cluster"));
+        assertEquals(java.util.List.of("nodeId", "replicationFactor", "ringVersion", "nodes"), fields(cluster));
+        assertEquals(java.util.List.of("id", "address", "state", "status", "ownership", "lamport", "keys", "note"),
+                fields(cluster.get("nodes").get(0)));
+        JsonNode key = json(get("/v1/keys/k?versions=true"));
+        assertEquals(java.util.List.of("key", "position", "preferenceList", "replicas"), fields(key));
+        assertEquals(java.util.List.of("nodeId", "state", "timestamp", "valueBytes"), fields(key.get("replicas").get(0)));
+        assertEquals(java.util.List.of("lamport", "nodeId"), fields(key.get("replicas").get(0).get("timestamp")));
+        assertEquals(java.util.List.of("status", "nodeId", "uptimeMs", "version"), fields(json(get("/v1/health"))));
+    }
+
     @Test
     void nodeShowsOneMemberOr404() throws Exception {
         JsonNode node = json(get("/v1/nodes/2"));
