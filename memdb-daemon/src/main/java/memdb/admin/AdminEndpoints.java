@@ -3,25 +3,32 @@ package memdb.admin;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What each endpoint does, given its parsed {@link AdminRoute}: asks the {@link AdminBackend} and
  * shapes the answer. No HTTP plumbing here (that is {@link AdminHandler}); a backend that throws instead
- * of failing its future is treated the same as a failed future.
+ * of failing its future is treated the same as a failed future, and one that does not answer within
+ * the backend timeout as unavailable.
  */
 final class AdminEndpoints {
     private final AdminBackend backend;
+    private final long backendTimeoutMs;
 
-    AdminEndpoints(AdminBackend backend) {
+    AdminEndpoints(AdminBackend backend, long backendTimeoutMs) {
         this.backend = backend;
+        this.backendTimeoutMs = backendTimeoutMs;
     }
 
+    /** The reply to {@code route}; never fails: failures and timeouts become error replies. */
     CompletableFuture<Reply> serve(AdminRoute route) {
+        CompletableFuture<Reply> reply;
         try {
-            return dispatch(route);
+            reply = dispatch(route).orTimeout(backendTimeoutMs, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            reply = CompletableFuture.failedFuture(e);
         }
+        return reply.exceptionally(Reply::failure);
     }
 
     private CompletableFuture<Reply> dispatch(AdminRoute route) {

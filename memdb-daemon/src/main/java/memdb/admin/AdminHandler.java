@@ -19,7 +19,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One admin connection: authenticates each request, parses its route, asks {@link AdminEndpoints},
@@ -64,9 +63,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         Pending next = waiting.poll();
         serving = next != null;
         if (next == null) return;
-        reply(next).orTimeout(AdminServer.BACKEND_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                .exceptionally(Reply::failure)
-                .thenAccept(reply -> runOnChannel(ctx, () -> write(ctx, next, reply)));
+        reply(next).thenAccept(reply -> runOnChannel(ctx, () -> write(ctx, next, reply)));
     }
 
     private CompletableFuture<Reply> reply(Pending request) {

@@ -86,7 +86,12 @@ sealed interface AdminRoute {
     }
 
     private static boolean versions(QueryStringDecoder params) {
-        List<String> values = params.parameters().get("versions");
+        List<String> values;
+        try {
+            values = params.parameters().get("versions");
+        } catch (IllegalArgumentException e) {
+            throw AdminException.badRequest("malformed query string");
+        }
         if (values == null || values.isEmpty()) return false;
         String value = values.get(values.size() - 1);
         if (value.equals("true") || value.isEmpty()) return true;

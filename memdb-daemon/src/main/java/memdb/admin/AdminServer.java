@@ -59,8 +59,13 @@ public final class AdminServer implements AutoCloseable {
      * @throws UncheckedIOException when the address cannot be bound
      */
     public static AdminServer bind(String host, int port, String authKey, AdminBackend backend) {
+        return bind(host, port, authKey, backend, BACKEND_TIMEOUT_MS);
+    }
+
+    /** As {@link #bind(String, int, String, AdminBackend)}, with another backend timeout (for tests). */
+    static AdminServer bind(String host, int port, String authKey, AdminBackend backend, long backendTimeoutMs) {
         BearerAuth auth = new BearerAuth(authKey);
-        AdminEndpoints endpoints = new AdminEndpoints(backend);
+        AdminEndpoints endpoints = new AdminEndpoints(backend, backendTimeoutMs);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

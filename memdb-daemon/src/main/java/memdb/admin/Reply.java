@@ -58,7 +58,7 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, String 
             return e.allowedMethod() == null ? reply : new Reply(reply.status, reply.contentType, reply.body, e.allowedMethod(), NOTHING);
         }
         if (t instanceof TimeoutException) {
-            return error(HttpResponseStatus.SERVICE_UNAVAILABLE, "the node did not answer within " + AdminServer.BACKEND_TIMEOUT_MS + " ms");
+            return error(HttpResponseStatus.SERVICE_UNAVAILABLE, "the node did not answer in time");
         }
         if (t instanceof MemDbException e) {
             ErrorCode.Kind kind = e.code().kind();

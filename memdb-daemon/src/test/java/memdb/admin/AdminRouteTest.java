@@ -44,7 +44,7 @@ class AdminRouteTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/v1/nodes/abc", "/v1/nodes/0", "/v1/nodes/65536", "/v1/nodes/-1", "/v1/nodes/123456",
-            "/v1/keys/%zz", "/v1/keys/%C3", "/v1/keys/a%", "/v1/keys/k?versions=maybe"})
+            "/v1/keys/%zz", "/v1/keys/%C3", "/v1/keys/a%", "/v1/keys/k?versions=maybe", "/v1/keys/k?versions=%zz"})
     void badInputIsABadRequest(String uri) {
         assertEquals(AdminException.Kind.BAD_REQUEST, failure(HttpMethod.GET, uri));
     }

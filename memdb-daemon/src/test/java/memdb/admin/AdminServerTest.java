@@ -195,4 +195,14 @@ class AdminServerTest {
         assertFalse(broken.body().contains("secret internals"));
         assertEquals(200, get("/v1/health").statusCode(), "the connection survives failures");
     }
+
+    @Test
+    void aBackendThatNeverAnswersGets503AfterTheTimeout() throws Exception {
+        try (AdminServer impatient = AdminServer.bind("127.0.0.1", 0, KEY, backend, 200)) {
+            backend.cluster = CompletableFuture::new;
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + impatient.port() + "/v1/cluster"))
+                    .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+            assertError(503, response);
+        }
+    }
 }
