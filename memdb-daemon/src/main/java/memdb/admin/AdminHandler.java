@@ -33,8 +33,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final int WAITING_MAX = 16;
     private static final System.Logger LOG = System.getLogger(AdminHandler.class.getName());
 
-    /** What is kept of a request once its Netty buffers are released. */
-    private record Pending(HttpVersion version, HttpMethod method, String uri, String authorization,
+    /**
+     * What is kept of a request once its Netty buffers are released. The Authorization header is
+     * checked on arrival and only the verdict kept ({@code refusal}: null when authorized), so that the
+     * key never sits in a queue or in a toString.
+     */
+    private record Pending(HttpVersion version, HttpMethod method, String uri, String refusal,
                            boolean keepAlive, boolean malformed) {}
 
     private final BearerAuth auth;
@@ -54,7 +58,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         waiting.add(new Pending(request.protocolVersion(), request.method(), request.uri(),
-                request.headers().get(HttpHeaderNames.AUTHORIZATION), HttpUtil.isKeepAlive(request),
+                auth.refusal(request.headers().get(HttpHeaderNames.AUTHORIZATION)), HttpUtil.isKeepAlive(request),
                 request.decoderResult().isFailure()));
         if (!serving) serveNext(ctx);
     }
@@ -70,8 +74,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (request.malformed()) {
             return CompletableFuture.completedFuture(Reply.error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request"));
         }
-        String refusal = auth.refusal(request.authorization());
-        if (refusal != null) return CompletableFuture.completedFuture(Reply.error(HttpResponseStatus.UNAUTHORIZED, refusal));
+        if (request.refusal() != null) {
+            return CompletableFuture.completedFuture(Reply.error(HttpResponseStatus.UNAUTHORIZED, request.refusal()));
+        }
         try {
             return endpoints.serve(AdminRoute.parse(request.method(), request.uri()));
         } catch (AdminException e) {
