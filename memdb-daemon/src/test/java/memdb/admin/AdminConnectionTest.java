@@ -107,6 +107,22 @@ class AdminConnectionTest {
     }
 
     @Test
+    void aClientThatPipelinesWithoutLimitIsDisconnected() throws Exception {
+        CompletableFuture<ClusterSnapshot> never = new CompletableFuture<>();
+        backend.cluster = () -> never;
+        try (Socket socket = connect()) {
+            String flood = get("/v1/cluster", "").repeat(AdminHandler.WAITING_MAX + 5);
+            socket.getOutputStream().write(flood.getBytes(StandardCharsets.US_ASCII));
+            assertEquals(-1, socket.getInputStream().read(), "closed without a reply");
+        }
+        backend.cluster = () -> CompletableFuture.completedFuture(FakeBackend.CLUSTER);
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(get("/v1/cluster", "").getBytes(StandardCharsets.US_ASCII));
+            assertEquals(200, read(socket.getInputStream()).status());
+        }
+    }
+
+    @Test
     void connectionCloseIsHonoured() throws Exception {
         try (Socket socket = connect()) {
             socket.getOutputStream().write(get("/v1/health", "Connection: close\r\n").getBytes(StandardCharsets.US_ASCII));
