@@ -13,8 +13,8 @@ import org.HdrHistogram.Recorder;
  * Thread-safe and cheap on the hot path: {@link #record} is two LongAdder increments and a wait-free
  * HdrHistogram {@link Recorder} write, callable from any thread at any rate.
  *
- * <p>Limits: at most {@link #OPERATIONS_MAX} distinct operation names (later ones count as
- * {@link #OTHER}); latencies are kept in microseconds, 2 significant digits (1% error), from 1 µs to
+ * <p>Limits: about {@link #OPERATIONS_MAX} distinct operation names (later ones count as
+ * {@link #OTHER}; threads racing on new names may add a few more, never unboundedly many); latencies are kept in microseconds, 2 significant digits (1% error), from 1 µs to
  * {@link #LATENCY_US_MAX} (longer ones count as that). Quantiles cover the whole life of the node:
  * each {@link #snapshot} folds what was recorded since the previous one into a running total.
  */
