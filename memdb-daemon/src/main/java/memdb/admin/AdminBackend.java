@@ -1,0 +1,48 @@
+package memdb.admin;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The port between the HTTP admin API and the node: everything {@link AdminServer} needs, nothing
+ * about HTTP. The node implements it (usually by running {@link ClusterSnapshot#of}, {@link KeyReport#of}
+ * and {@link NodeMetrics#of} inside {@code CoreLoop.query}); tests implement it with canned data.
+ *
+ * <p>Contract: methods are called from the admin server's I/O threads and must not block; whatever
+ * touches the core or other nodes answers through a future, which may complete on any thread. A
+ * future that fails with {@link AdminException} maps to that exception's status (e.g. an unknown node
+ * is 404); a {@code MemDbException} of kind UNAVAILABLE or TIMEOUT maps to 503; anything else to 500.
+ * The server gives every future {@link AdminServer#BACKEND_TIMEOUT_MS} before answering 503.
+ */
+public interface AdminBackend {
+    /** This node's view of the cluster. */
+    CompletableFuture<ClusterSnapshot> cluster();
+
+    /**
+     * Where {@code key} lives: its ring position and preference list, and with {@code versions} each
+     * replica's answer (UNREACHABLE for a replica that did not answer). The key is already validated
+     * (UTF-8, 1..1024 bytes).
+     */
+    CompletableFuture<KeyReport> key(String key, boolean versions);
+
+    /**
+     * Kills node {@code nodeId}: completes once the kill is under way (for another node: once it was
+     * forwarded). Fails with {@link AdminException#unknownNode} for a node not in the cluster. Killing
+     * this node itself must not happen here but in {@link #afterKillReplied}, so that the reply leaves.
+     */
+    CompletableFuture<Void> kill(int nodeId);
+
+    /**
+     * Called once the reply to a successful kill of {@code nodeId} has been written (or failed to be),
+     * on an I/O thread. The place for this node to halt at once when it is the one killed.
+     */
+    default void afterKillReplied(int nodeId) {}
+
+    /** Cheap liveness: never touches the core, so it answers even when the core is stuck. */
+    HealthReport health();
+
+    /** Counters and gauges of the node's core, for /metrics. */
+    CompletableFuture<NodeMetrics> nodeMetrics();
+
+    /** The per-operation request counters the node records into; rendered by /metrics. */
+    RequestMetrics requestMetrics();
+}

@@ -1,0 +1,131 @@
+package memdb.admin;
+
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import memdb.protocol.Key;
+
+/**
+ * The endpoints of the admin API, and the parsing of a request line into one of them. Pure: no I/O,
+ * so every path, method and bad-input case is a unit test.
+ *
+ * <p>Rules: the path is matched on its raw form, then each variable part is percent-decoded as UTF-8
+ * ({@code +} stays a plus: this is a path, not a form); a key may contain {@code /}. Failures are
+ * {@link AdminException}s: unknown path NOT_FOUND, known path with another method METHOD_NOT_ALLOWED,
+ * malformed node id, key or query BAD_REQUEST.
+ */
+sealed interface AdminRoute {
+    record Cluster() implements AdminRoute {}
+
+    record Node(int nodeId) implements AdminRoute {}
+
+    record KeyInfo(String key, boolean versions) implements AdminRoute {}
+
+    record Kill(int nodeId) implements AdminRoute {}
+
+    record Health() implements AdminRoute {}
+
+    record Metrics() implements AdminRoute {}
+
+    String KEYS = "/v1/keys/";
+    String NODES = "/v1/nodes/";
+
+    static AdminRoute parse(HttpMethod method, String uri) {
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        QueryStringDecoder params = new QueryStringDecoder(uri);
+        if (path.equals("/v1/cluster")) return get(method, new Cluster());
+        if (path.equals("/v1/health")) return get(method, new Health());
+        if (path.equals("/metrics")) return get(method, new Metrics());
+        if (path.startsWith(KEYS) && path.length() > KEYS.length()) {
+            return get(method, new KeyInfo(key(path.substring(KEYS.length())), versions(params)));
+        }
+        if (path.startsWith(NODES)) {
+            String rest = path.substring(NODES.length());
+            if (rest.endsWith("/kill") && rest.indexOf('/') == rest.length() - "/kill".length()) {
+                return post(method, new Kill(nodeId(rest.substring(0, rest.length() - "/kill".length()))));
+            }
+            if (!rest.isEmpty() && rest.indexOf('/') < 0) return get(method, new Node(nodeId(rest)));
+        }
+        throw new AdminException(AdminException.Kind.NOT_FOUND, "no such endpoint: " + shorten(path));
+    }
+
+    private static AdminRoute get(HttpMethod method, AdminRoute route) {
+        return require(HttpMethod.GET, method, route);
+    }
+
+    private static AdminRoute post(HttpMethod method, AdminRoute route) {
+        return require(HttpMethod.POST, method, route);
+    }
+
+    private static AdminRoute require(HttpMethod wanted, HttpMethod method, AdminRoute route) {
+        if (!wanted.equals(method)) throw AdminException.methodNotAllowed(wanted.name(), method + " is not allowed here");
+        return route;
+    }
+
+    private static int nodeId(String raw) {
+        String text = decode(raw);
+        if (!text.matches("[0-9]{1,5}")) throw AdminException.badRequest("node id must be a number 1..65535: " + shorten(text));
+        int id = Integer.parseInt(text);
+        if (id < 1 || id > 65535) throw AdminException.badRequest("node id must be a number 1..65535: " + id);
+        return id;
+    }
+
+    private static String key(String raw) {
+        String key = decode(raw);
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > Key.BYTES_MAX) {
+            throw AdminException.badRequest("key is " + bytes + " bytes; the limit is " + Key.BYTES_MAX);
+        }
+        return key;
+    }
+
+    private static boolean versions(QueryStringDecoder params) {
+        List<String> values;
+        try {
+            values = params.parameters().get("versions");
+        } catch (IllegalArgumentException e) {
+            throw AdminException.badRequest("malformed query string");
+        }
+        if (values == null || values.isEmpty()) return false;
+        String value = values.get(values.size() - 1);
+        if (value.equals("true") || value.isEmpty()) return true;
+        if (value.equals("false")) return false;
+        throw AdminException.badRequest("versions must be true or false");
+    }
+
+    /** Percent-decodes a path segment as strict UTF-8. */
+    private static String decode(String raw) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != '%') {
+                byte[] plain = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                bytes.write(plain, 0, plain.length);
+                continue;
+            }
+            if (i + 2 >= raw.length()) throw AdminException.badRequest("malformed percent-encoding in the path");
+            int high = Character.digit(raw.charAt(i + 1), 16);
+            int low = Character.digit(raw.charAt(i + 2), 16);
+            if (high < 0 || low < 0) throw AdminException.badRequest("malformed percent-encoding in the path");
+            bytes.write(high * 16 + low);
+            i += 2;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw AdminException.badRequest("the path is not valid UTF-8");
+        }
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "...";
+    }
+}

@@ -1,0 +1,62 @@
+package memdb.admin;
+
+import java.util.List;
+
+/**
+ * The body of {@code GET /metrics}: request metrics from {@link RequestMetrics}, the core's counters
+ * and gauges from {@link NodeMetrics}, and the uptime from {@link HealthReport}. Metric names are
+ * documented in docs/admin-api.md; renaming one breaks dashboards.
+ */
+final class MetricsPage {
+    private MetricsPage() {}
+
+    static String render(List<RequestMetrics.OperationStats> requests, NodeMetrics node, HealthReport health) {
+        PrometheusText text = new PrometheusText();
+        requests(text, requests);
+        replication(text, node);
+        text.single("memdb_keys", "gauge", "Keys holding a live value on this node.", node.keys());
+        text.single("memdb_entries", "gauge", "Entries on this node, tombstones included.", node.entries());
+        text.single("memdb_lamport_time", "gauge", "This node's Lamport clock.", node.lamportTime());
+        text.single("memdb_pending_operations", "gauge", "Operations this node coordinates that wait for replicas.",
+                node.pendingOperations());
+        text.single("memdb_ring_version", "gauge", "Version of this node's ring; grows at every change.", node.ringVersion());
+        text.family("memdb_cluster_nodes", "gauge", "Ring members by this node's failure-detector verdict.")
+                .sample("memdb_cluster_nodes", node.nodesUp(), "state", "up")
+                .sample("memdb_cluster_nodes", node.nodesDown(), "state", "down");
+        text.single("memdb_uptime_seconds", "gauge", "Seconds since this node started.", health.uptimeMs() / 1000.0);
+        return text.text();
+    }
+
+    private static void requests(PrometheusText text, List<RequestMetrics.OperationStats> requests) {
+        text.family("memdb_requests_total", "counter", "Client requests answered, by operation and outcome.");
+        for (RequestMetrics.OperationStats s : requests) {
+            text.sample("memdb_requests_total", s.ok(), "op", s.op(), "outcome", "ok");
+            text.sample("memdb_requests_total", s.errors(), "op", s.op(), "outcome", "error");
+        }
+        String latency = "memdb_request_latency_seconds";
+        text.family(latency, "summary", "Request latency by operation, quantiles since the node started.");
+        for (RequestMetrics.OperationStats s : requests) {
+            text.sample(latency, s.p50Seconds(), "op", s.op(), "quantile", "0.5");
+            text.sample(latency, s.p99Seconds(), "op", s.op(), "quantile", "0.99");
+            text.sample(latency, s.p999Seconds(), "op", s.op(), "quantile", "0.999");
+            text.sample(latency + "_sum", s.latencySumSeconds(), "op", s.op());
+            text.sample(latency + "_count", s.latencyCount(), "op", s.op());
+        }
+    }
+
+    private static void replication(PrometheusText text, NodeMetrics node) {
+        text.single("memdb_replication_messages_total", "counter", "Requests sent to replicas by this coordinator.",
+                node.replicationMessages());
+        text.single("memdb_read_repairs_total", "counter", "Stale replicas repaired by quorum reads.", node.readRepairs());
+        text.family("memdb_coordinated_writes_total", "counter", "Writes this node coordinated, by outcome.")
+                .sample("memdb_coordinated_writes_total", node.writesSucceeded(), "outcome", "ok")
+                .sample("memdb_coordinated_writes_total", node.writesFailed(), "outcome", "error");
+        text.family("memdb_coordinated_reads_total", "counter", "Reads this node coordinated, by outcome.")
+                .sample("memdb_coordinated_reads_total", node.readsSucceeded(), "outcome", "ok")
+                .sample("memdb_coordinated_reads_total", node.readsFailed(), "outcome", "error");
+        text.single("memdb_replication_timeouts_total", "counter", "Coordinated operations that timed out waiting for replicas.",
+                node.replicationTimeouts());
+        text.single("memdb_concurrent_writes_total", "counter", "Writes superseded by a newer version (detected concurrent writes).",
+                node.concurrentWrites());
+    }
+}

@@ -1,0 +1,71 @@
+package memdb.admin;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import memdb.protocol.Member;
+import memdb.protocol.Timestamp;
+
+/**
+ * Test support: an {@link AdminBackend} with canned answers (a 3-node cluster, node 3 down) that
+ * records the kills it is asked for. {@link #cluster} can be replaced to make the backend fail.
+ */
+final class FakeBackend implements AdminBackend {
+    static final ClusterSnapshot CLUSTER = new ClusterSnapshot(1, 3, 4, List.of(
+            new ClusterSnapshot.NodeView(1, "127.0.0.1:10000", ClusterSnapshot.State.UP, Member.Status.NORMAL, 1.0, 123L, 42L, "this node"),
+            new ClusterSnapshot.NodeView(2, "127.0.0.1:10001", ClusterSnapshot.State.UP, Member.Status.NORMAL, 1.0, null, null, ""),
+            new ClusterSnapshot.NodeView(3, "127.0.0.1:10002", ClusterSnapshot.State.DOWN, Member.Status.NORMAL, 1.0, null, null,
+                    "no heartbeat within the failure-detector timeout")));
+    static final NodeMetrics METRICS = new NodeMetrics(123, 42, 50, 0, 10, 1, 20, 2, 1, 90, 3, 1, 2, 1, 4);
+
+    final RequestMetrics requests = new RequestMetrics();
+    final List<Integer> killed = new CopyOnWriteArrayList<>();
+    final Set<Integer> killReplied = ConcurrentHashMap.newKeySet();
+    final List<String> keysAsked = new CopyOnWriteArrayList<>();
+    volatile Supplier<CompletableFuture<ClusterSnapshot>> cluster = () -> CompletableFuture.completedFuture(CLUSTER);
+
+    @Override
+    public CompletableFuture<ClusterSnapshot> cluster() {
+        return cluster.get();
+    }
+
+    @Override
+    public CompletableFuture<KeyReport> key(String key, boolean versions) {
+        keysAsked.add(key);
+        List<ReplicaVersion> replicas = !versions ? List.of() : List.of(
+                new ReplicaVersion(1, ReplicaVersion.State.PRESENT, new Timestamp(17, 1), 5),
+                new ReplicaVersion(2, ReplicaVersion.State.TOMBSTONE, new Timestamp(9, 2), 0),
+                ReplicaVersion.unreachable(3));
+        return CompletableFuture.completedFuture(new KeyReport(key, -42, List.of(1, 2, 3), replicas));
+    }
+
+    @Override
+    public CompletableFuture<Void> kill(int nodeId) {
+        if (CLUSTER.node(nodeId).isEmpty()) return CompletableFuture.failedFuture(AdminException.unknownNode(nodeId));
+        killed.add(nodeId);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void afterKillReplied(int nodeId) {
+        killReplied.add(nodeId);
+    }
+
+    @Override
+    public HealthReport health() {
+        return HealthReport.up(1, 61_000, "test");
+    }
+
+    @Override
+    public CompletableFuture<NodeMetrics> nodeMetrics() {
+        return CompletableFuture.completedFuture(METRICS);
+    }
+
+    @Override
+    public RequestMetrics requestMetrics() {
+        return requests;
+    }
+}
