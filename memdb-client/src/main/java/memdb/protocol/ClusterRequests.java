@@ -78,6 +78,15 @@ public final class ClusterRequests {
         static ClusterInfo decode(ByteBuf in) { return new ClusterInfo(); }
     }
 
+    /** Tells a node to stop at once (the admin API's kill of another node); answered with Ok, then the node halts. */
+    public record Kill() implements Request {
+        public Opcode opcode() { return Opcode.KILL; }
+
+        public void encode(ByteBuf out) {}
+
+        static Kill decode(ByteBuf in) { return new Kill(); }
+    }
+
     static void writeMembers(ByteBuf out, List<Member> members) {
         out.writeShort(members.size());
         for (Member m : members) m.encode(out);

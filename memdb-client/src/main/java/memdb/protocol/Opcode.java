@@ -22,7 +22,8 @@ public enum Opcode {
             ClusterResponses.ReplicaAck::decode),
     REPLICA_READ(0x42, ClusterRequests.ReplicaRead::decode, Responses.Value.class, Responses.Value::decode),
     CLUSTER_INFO(0x50, ClusterRequests.ClusterInfo::decode, ClusterResponses.ClusterView.class,
-            ClusterResponses.ClusterView::decode);
+            ClusterResponses.ClusterView::decode),
+    KILL(0x60, ClusterRequests.Kill::decode, Responses.Ok.class, Responses.Ok::decode);
 
     private static final Opcode[] BY_CODE = new Opcode[256];
 

@@ -55,6 +55,7 @@ final class Samples {
         list.add(Envelope.request(33, 23, new ClusterRequests.ReplicaWrite(Key.of("gone"), true, TS_MAX, EMPTY)));
         list.add(Envelope.request(34, 24, new ClusterRequests.ReplicaRead(MAX_KEY)));
         list.add(Envelope.request(35, 25, new ClusterRequests.ClusterInfo()));
+        list.add(Envelope.request(36, 26, new ClusterRequests.Kill()));
         return list;
     }
 
@@ -167,6 +168,7 @@ final class Samples {
                     : new ClusterRequests.ReplicaWrite(randomKey(random), false, randomTimestamp(random), randomBytes(random, 300));
             case REPLICA_READ -> new ClusterRequests.ReplicaRead(randomKey(random));
             case CLUSTER_INFO -> new ClusterRequests.ClusterInfo();
+            case KILL -> new ClusterRequests.Kill();
         };
     }
 
@@ -187,6 +189,7 @@ final class Samples {
             case REPLICA_READ -> random.nextBoolean() ? Responses.Value.tombstone(ts) : Responses.Value.present(ts, randomBytes(random, 300));
             case CLUSTER_INFO -> new ClusterResponses.ClusterView(1 + random.nextInt(255), 1 + random.nextInt(512),
                     random.nextLong() & Long.MAX_VALUE, randomMembers(random));
+            case KILL -> new Responses.Ok();
         };
     }
 

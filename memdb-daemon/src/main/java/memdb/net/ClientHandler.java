@@ -8,6 +8,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import memdb.node.CoreLoop;
+import memdb.protocol.ClusterRequests;
 import memdb.protocol.Envelope;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.ProtocolException;
@@ -27,11 +28,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private final Session session;
     private final CoreLoop loop;
+    /** Stops the process at once (the admin API's kill); tests pass something milder. */
+    private final Runnable killSwitch;
     private ChannelConnection connection;
     /** Set once the channel is being closed: whatever else was read in the same burst is dropped. */
     private boolean closing;
 
-    ClientHandler(Session session, CoreLoop loop) {
+    ClientHandler(Session session, CoreLoop loop, Runnable killSwitch) {
+        this.killSwitch = killSwitch;
         this.session = session;
         this.loop = loop;
     }
@@ -48,6 +52,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         Session.Admission admission = session.admit(envelope.message());
         if (admission instanceof Session.Answer answer) {
             answer(ctx, envelope, answer);
+        } else if (admission instanceof Session.Forward forward && forward.request() instanceof ClusterRequests.Kill) {
+            LOG.log(System.Logger.Level.WARNING, "killed by a KILL request from " + ctx.channel().remoteAddress());
+            ctx.writeAndFlush(Envelope.response(envelope.opcode(), envelope.requestId(), loop.lamportTime(), new Responses.Ok()))
+                    .addListener(done -> killSwitch.run());
         } else if (admission instanceof Session.Forward forward) {
             CoreLoop.Submission submission = loop.submit(connection, envelope, forward.request());
             if (submission != CoreLoop.Submission.ACCEPTED) refuse(ctx, envelope, submission);

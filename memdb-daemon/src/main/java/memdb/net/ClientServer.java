@@ -51,7 +51,8 @@ public final class ClientServer implements AutoCloseable {
      *
      * @throws UncheckedIOException when the address cannot be bound
      */
-    public static ClientServer bind(String bind, int port, LimitsConfig limits, Supplier<Session> sessions, CoreLoop loop) {
+    public static ClientServer bind(String bind, int port, LimitsConfig limits, Supplier<Session> sessions, CoreLoop loop,
+                                    Runnable killSwitch) {
         IoTransport transport = IoTransport.detect();
         EventLoopGroup acceptors = transport.newGroup(1, "memdb-accept");
         EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors(), "memdb-io");
@@ -61,7 +62,7 @@ public final class ClientServer implements AutoCloseable {
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(initializer(limits, tracker, sessions, loop));
+                .childHandler(initializer(limits, tracker, sessions, loop, killSwitch));
         ChannelFuture bound = bootstrap.bind(new InetSocketAddress(bind, port)).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             shutdown(acceptors, workers);
@@ -73,7 +74,7 @@ public final class ClientServer implements AutoCloseable {
     }
 
     private static ChannelInitializer<Channel> initializer(LimitsConfig limits, ConnectionTracker tracker,
-                                                           Supplier<Session> sessions, CoreLoop loop) {
+                                                           Supplier<Session> sessions, CoreLoop loop, Runnable killSwitch) {
         EnvelopeEncoder encoder = new EnvelopeEncoder();
         return new ChannelInitializer<>() {
             @Override
@@ -85,7 +86,7 @@ public final class ClientServer implements AutoCloseable {
                     pipeline.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeoutMs(), TimeUnit.MILLISECONDS));
                 }
                 pipeline.addLast("decoder", new EnvelopeDecoder(limits.frameBytesMax()));
-                pipeline.addLast("handler", new ClientHandler(sessions.get(), loop));
+                pipeline.addLast("handler", new ClientHandler(sessions.get(), loop, killSwitch));
             }
         };
     }

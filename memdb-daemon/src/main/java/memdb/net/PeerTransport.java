@@ -4,7 +4,9 @@ import java.time.Duration;
 import memdb.client.PeerClient;
 import memdb.node.CoreLoop;
 import memdb.node.PeerSender;
+import java.util.concurrent.CompletableFuture;
 import memdb.protocol.Request;
+import memdb.protocol.Response;
 
 /**
  * The node's connections to its peers: carries the core's requests to other nodes over the binary
@@ -33,6 +35,11 @@ public final class PeerTransport implements PeerSender, AutoCloseable {
                 loop.submitPeerFailure(nodeId, correlationId);
             }
         });
+    }
+
+    /** A request to a node outside the core's flow (admin views); the future completes on an I/O thread. */
+    public CompletableFuture<Response> call(String address, Request request, long lamport) {
+        return client.call(address, request, lamport);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import memdb.admin.RequestMetrics;
 import memdb.cluster.Membership;
 import memdb.protocol.Envelope;
 import memdb.protocol.ErrorCode;
@@ -21,19 +22,22 @@ import memdb.replication.Outbox;
  */
 final class BatchOutbox implements Outbox {
     /** Where a reply goes: the connection a request came on, and the request's opcode and id. */
-    record ReplyTo(Connection connection, Opcode opcode, int requestId) {}
+    record ReplyTo(Connection connection, Opcode opcode, int requestId, long arrivedNanos) {}
 
     private record Reply(ReplyTo to, Response response) {}
 
     private record PeerSend(int nodeId, String address, long correlationId, Request request) {}
 
     private final Membership membership;
+    /** Where each reply's operation, outcome and latency are counted; null for none. */
+    private final RequestMetrics metrics;
     private final List<Reply> replies = new ArrayList<>();
     private final List<PeerSend> sends = new ArrayList<>();
     private long lamport;
 
-    BatchOutbox(Membership membership) {
+    BatchOutbox(Membership membership, RequestMetrics metrics) {
         this.membership = membership;
+        this.metrics = metrics;
     }
 
     @Override
@@ -67,6 +71,13 @@ final class BatchOutbox implements Outbox {
     /** Carries everything out: each connection gets its replies in one send; then the peer requests. */
     void release(PeerSender peers) {
         byConnection(null).forEach(Connection::send);
+        if (metrics != null) {
+            long now = System.nanoTime();
+            for (Reply r : replies) {
+                metrics.record(r.to().opcode().name().toLowerCase(java.util.Locale.ROOT),
+                        r.response() instanceof Responses.Error, now - r.to().arrivedNanos());
+            }
+        }
         for (PeerSend s : sends) peers.send(s.nodeId(), s.address(), s.correlationId(), s.request(), lamport);
     }
 

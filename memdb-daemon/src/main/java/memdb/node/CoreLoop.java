@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import memdb.admin.RequestMetrics;
 import memdb.oplog.OpLog;
 import memdb.protocol.Envelope;
 import memdb.protocol.ErrorCode;
@@ -40,7 +41,7 @@ public final class CoreLoop implements AutoCloseable {
 
     private sealed interface Input permits ClientRequest, PeerResponse, PeerFailure, Query, Stop {}
 
-    private record ClientRequest(Connection connection, Envelope envelope, Request request) implements Input {}
+    private record ClientRequest(Connection connection, Envelope envelope, Request request, long arrivedNanos) implements Input {}
 
     private record PeerResponse(int nodeId, long correlationId, long lamport, Response response) implements Input {}
 
@@ -62,10 +63,16 @@ public final class CoreLoop implements AutoCloseable {
     private long nextTickMs;
     private RingListener ringListener = (version, members) -> {};
     private long ringVersionSeen;
+    private RequestMetrics requestMetrics;
 
     /** Told, on the loop thread, each time the ring changes: the node records its members durably. */
     public interface RingListener {
         void ringChanged(long ringVersion, List<memdb.protocol.Member> members);
+    }
+
+    /** Records every reply's operation, outcome and latency; call before {@link #start()}. */
+    public void recordRequestsInto(RequestMetrics metrics) {
+        this.requestMetrics = metrics;
     }
 
     /** Sets the ring listener; call before {@link #start()}. */
@@ -98,7 +105,8 @@ public final class CoreLoop implements AutoCloseable {
     public Submission submit(Connection connection, Envelope envelope, Request request) {
         if (!accepting) return Submission.SHUTTING_DOWN;
         if (queue.size() >= pendingRequestsMax) return Submission.OVERLOADED;
-        return queue.offer(new ClientRequest(connection, envelope, request)) ? Submission.ACCEPTED : Submission.OVERLOADED;
+        return queue.offer(new ClientRequest(connection, envelope, request, System.nanoTime()))
+                ? Submission.ACCEPTED : Submission.OVERLOADED;
     }
 
     /** A peer answered a request the core sent. */
@@ -170,7 +178,7 @@ public final class CoreLoop implements AutoCloseable {
 
     private void runBatch(List<Input> batch) {
         long now = nowMs.getAsLong();
-        BatchOutbox outbox = new BatchOutbox(core.membership());
+        BatchOutbox outbox = new BatchOutbox(core.membership(), requestMetrics);
         for (Input input : batch) handle(input, now, outbox);
         if (now >= nextTickMs) {
             nextTickMs = now + TICK_MS;
@@ -195,7 +203,7 @@ public final class CoreLoop implements AutoCloseable {
         try {
             if (input instanceof ClientRequest r) {
                 Envelope e = r.envelope();
-                core.onRequest(new BatchOutbox.ReplyTo(r.connection(), e.opcode(), e.requestId()), r.request(), e.lamport(), now, outbox);
+                core.onRequest(replyTo(r), r.request(), e.lamport(), now, outbox);
             } else if (input instanceof PeerResponse r) {
                 core.onPeerResponse(r.nodeId(), r.correlationId(), r.lamport(), r.response(), now, outbox);
             } else if (input instanceof PeerFailure f) {
@@ -206,10 +214,13 @@ public final class CoreLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "internal error in the core handling " + input.getClass().getSimpleName(), e);
             if (input instanceof ClientRequest r) {
-                outbox.reply(new BatchOutbox.ReplyTo(r.connection(), r.envelope().opcode(), r.envelope().requestId()),
-                        new Responses.Error(ErrorCode.INTERNAL, "internal error on the server; see its log"));
+                outbox.reply(replyTo(r), new Responses.Error(ErrorCode.INTERNAL, "internal error on the server; see its log"));
             }
         }
+    }
+
+    private static BatchOutbox.ReplyTo replyTo(ClientRequest r) {
+        return new BatchOutbox.ReplyTo(r.connection(), r.envelope().opcode(), r.envelope().requestId(), r.arrivedNanos());
     }
 
     /** Answers requests that slipped in while the loop was stopping. */

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import memdb.client.AuthKeyFile;
 import memdb.clock.LamportClock;
+import memdb.admin.AdminServer;
+import memdb.admin.RequestMetrics;
 import memdb.net.ClientServer;
 import memdb.net.PeerTransport;
 import memdb.net.Session;
@@ -42,11 +44,14 @@ public final class Node implements AutoCloseable {
     private final OpLog opLog;
     private final ClientServer server;
     private final PeerTransport peers;
+    private final AdminServer admin;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
-    private Node(ServerConfig config, CoreLoop loop, OpLog opLog, ClientServer server, PeerTransport peers) {
+    private Node(ServerConfig config, CoreLoop loop, OpLog opLog, ClientServer server, PeerTransport peers,
+                 AdminServer admin) {
         this.peers = peers;
+        this.admin = admin;
         this.config = config;
         this.loop = loop;
         this.opLog = opLog;
@@ -101,14 +106,20 @@ public final class Node implements AutoCloseable {
         core.restoreMembers(ClusterStateFile.read(dataDir), clock.getAsLong());
         CoreLoop loop = new CoreLoop(core, opLog, peers, clock, PENDING_REQUESTS_MAX, "memdb-core-" + nodeId);
         loop.onRingChange((version, members) -> ClusterStateFile.write(dataDir, version, members));
+        RequestMetrics requestMetrics = new RequestMetrics();
+        loop.recordRequestsInto(requestMetrics);
         peers.deliverTo(loop);
         loop.start();
+        ClientServer server = null;
         try {
             NetworkConfig network = config.network();
-            ClientServer server = ClientServer.bind(network.bind(), network.port(), config.limits(),
-                    () -> new Session(authKey, nodeId, VERSION), loop);
-            return new Node(config, loop, opLog, server, peers);
+            server = ClientServer.bind(network.bind(), network.port(), config.limits(),
+                    () -> new Session(authKey, nodeId, VERSION), loop, Node::halt);
+            AdminServer admin = AdminServer.bind(network.bind(), network.adminPort(), authKey,
+                    new NodeAdminBackend(loop, peers, nodeId, clock, requestMetrics, Node::halt));
+            return new Node(config, loop, opLog, server, peers, admin);
         } catch (RuntimeException e) {
+            if (server != null) server.close();
             loop.close();
             peers.close();
             opLog.close();
@@ -154,6 +165,7 @@ public final class Node implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) return;
         try {
             server.stopAccepting();
+            admin.close();
             loop.close();
             peers.close();
             opLog.close();
@@ -161,6 +173,16 @@ public final class Node implements AutoCloseable {
         } finally {
             terminated.countDown();
         }
+    }
+
+    /** The admin API's port (the real one when the config asked for port 0). */
+    public int adminPort() {
+        return admin.port();
+    }
+
+    /** Stops the process at once, as a SIGKILL would: the admin API's kill ("stop now, ring unchanged"). */
+    private static void halt() {
+        Runtime.getRuntime().halt(137);
     }
 
     /** Blocks until {@link #close()} has finished. */

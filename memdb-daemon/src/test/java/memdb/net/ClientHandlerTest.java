@@ -31,7 +31,7 @@ class ClientHandlerTest {
     private final CoreLoop loop = new CoreLoop(SingleNode.core(new LamportClock(1, 0), new Store(), OpLog.none(), 100),
             OpLog.none(), PeerSender.NONE, CoreLoop.monotonicMs(), 1, "unused");
     private final EmbeddedChannel channel = new EmbeddedChannel(
-            new EnvelopeDecoder(1024), new ClientHandler(new Session(KEY, 1, "test"), loop));
+            new EnvelopeDecoder(1024), new ClientHandler(new Session(KEY, 1, "test"), loop, () -> {}));
 
     @AfterEach
     void release() {

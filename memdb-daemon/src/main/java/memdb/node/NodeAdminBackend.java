@@ -1,0 +1,112 @@
+package memdb.node;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+import memdb.admin.AdminBackend;
+import memdb.admin.AdminException;
+import memdb.admin.ClusterSnapshot;
+import memdb.admin.HealthReport;
+import memdb.admin.KeyReport;
+import memdb.admin.NodeMetrics;
+import memdb.admin.ReplicaVersion;
+import memdb.admin.RequestMetrics;
+import memdb.net.PeerTransport;
+import memdb.protocol.ClusterRequests;
+import memdb.protocol.Key;
+import memdb.protocol.Member;
+import memdb.protocol.Responses;
+
+/**
+ * The admin API's view of a running node: core views are computed on the core thread through
+ * {@link CoreLoop#query}; other replicas' versions and kills of other nodes go over the peer transport.
+ * Nothing here blocks.
+ */
+final class NodeAdminBackend implements AdminBackend {
+    private final CoreLoop loop;
+    private final PeerTransport peers;
+    private final int nodeId;
+    private final LongSupplier nowMs;
+    private final long startedMs;
+    private final RequestMetrics requestMetrics;
+    private final Runnable halt;
+
+    NodeAdminBackend(CoreLoop loop, PeerTransport peers, int nodeId, LongSupplier nowMs, RequestMetrics requestMetrics,
+                     Runnable halt) {
+        this.loop = loop;
+        this.peers = peers;
+        this.nodeId = nodeId;
+        this.nowMs = nowMs;
+        this.startedMs = nowMs.getAsLong();
+        this.requestMetrics = requestMetrics;
+        this.halt = halt;
+    }
+
+    @Override
+    public CompletableFuture<ClusterSnapshot> cluster() {
+        return loop.query(core -> ClusterSnapshot.of(core, nowMs.getAsLong()));
+    }
+
+    /** What the core knows of a key, and where its replicas are. */
+    private record KeyPlan(KeyReport report, ReplicaVersion local, Map<Integer, String> addresses) {}
+
+    @Override
+    public CompletableFuture<KeyReport> key(String key, boolean versions) {
+        return loop.query(core -> {
+            KeyReport report = KeyReport.of(core, key, nowMs.getAsLong());
+            Map<Integer, String> addresses = new HashMap<>();
+            for (int id : report.preferenceList()) {
+                Member member = core.membership().member(id);
+                if (member != null) addresses.put(id, member.address());
+            }
+            return new KeyPlan(report, KeyReport.localVersion(core, key), addresses);
+        }).thenCompose(plan -> versions ? withVersions(plan, key) : CompletableFuture.completedFuture(plan.report()));
+    }
+
+    private CompletableFuture<KeyReport> withVersions(KeyPlan plan, String key) {
+        List<CompletableFuture<ReplicaVersion>> answers = new ArrayList<>();
+        for (int id : plan.report().preferenceList()) {
+            if (id == nodeId) {
+                answers.add(CompletableFuture.completedFuture(plan.local()));
+            } else {
+                answers.add(peers.call(plan.addresses().get(id), new ClusterRequests.ReplicaRead(Key.of(key)), loop.lamportTime())
+                        .handle((response, failure) -> response instanceof Responses.Value value
+                                ? ReplicaVersion.of(id, value) : ReplicaVersion.unreachable(id)));
+            }
+        }
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .thenApply(done -> plan.report().withReplicas(answers.stream().map(CompletableFuture::join).toList()));
+    }
+
+    @Override
+    public CompletableFuture<Void> kill(int target) {
+        return loop.query(core -> core.membership().member(target)).thenCompose(member -> {
+            if (member == null) return CompletableFuture.failedFuture(AdminException.unknownNode(target));
+            if (target == nodeId) return CompletableFuture.completedFuture(null);
+            return peers.call(member.address(), new ClusterRequests.Kill(), loop.lamportTime()).thenApply(ok -> null);
+        });
+    }
+
+    @Override
+    public void afterKillReplied(int target) {
+        if (target == nodeId) halt.run();
+    }
+
+    @Override
+    public HealthReport health() {
+        return HealthReport.up(nodeId, nowMs.getAsLong() - startedMs, Node.VERSION);
+    }
+
+    @Override
+    public CompletableFuture<NodeMetrics> nodeMetrics() {
+        return loop.query(core -> NodeMetrics.of(core, nowMs.getAsLong()));
+    }
+
+    @Override
+    public RequestMetrics requestMetrics() {
+        return requestMetrics;
+    }
+}
