@@ -1,0 +1,191 @@
+package memdb.client;
+
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import memdb.protocol.AuthenticationException;
+import memdb.protocol.ClusterRequests;
+import memdb.protocol.ClusterResponses.ClusterView;
+import memdb.protocol.Key;
+import memdb.protocol.MemDbException;
+import memdb.protocol.Response;
+
+/**
+ * The cluster-aware router (DESIGN §5, §7): learns the cluster by asking CLUSTER_INFO, builds the ring the
+ * nodes compute ({@link RoutingTable}), and routes each key to its preference list, replicas believed up
+ * and recently reachable first.
+ *
+ * <p>Learning and refresh: the first request asks the seeds in turn, the first answer wins; requests
+ * made meanwhile wait for that one attempt. Afterwards the view is refreshed every
+ * {@code clusterRefreshInterval} and at once (at most one per {@link #FAILURE_REFRESH_GAP_NANOS}) when the
+ * client fails to reach a node, asking the known members (up ones first) and then the seeds. A refresh
+ * that gets no answer keeps the old view: a stale ring still routes, and a request that never reached a
+ * node falls through to the key's next replica. Without any view every request fails with
+ * UnavailableException ("cannot learn the MemDB cluster: no seed answered (...)"); an auth failure
+ * ends the attempt at once with AuthenticationException (every node shares the key).
+ *
+ * <p>Threading: {@link #table} is read from any thread; everything else is owned by the pool's event
+ * loop (no locks, no extra threads); at most one refresh is in flight.
+ */
+final class RingRouter implements Router {
+    /** Node failures closer together than this cause one refresh, not one each. */
+    static final long FAILURE_REFRESH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final ConnectionPool pool;
+    private final List<NodeAddress> seeds;
+    private final Duration refreshInterval;
+    private final EventLoop loop;
+    private volatile RoutingTable table;
+    private volatile boolean closed;
+    // Owned by the event loop.
+    private CompletableFuture<RoutingTable> refreshing;
+    private ScheduledFuture<?> periodicRefresh;
+    private long lastFailureRefreshNanos;
+
+    RingRouter(ConnectionPool pool, List<NodeAddress> seeds, Duration refreshInterval) {
+        if (seeds.isEmpty()) throw new IllegalArgumentException("a ring router needs at least one seed");
+        this.pool = pool;
+        this.seeds = List.copyOf(seeds);
+        this.refreshInterval = refreshInterval;
+        this.loop = pool.loop();
+    }
+
+    @Override
+    public CompletableFuture<Route> route(Key key) {
+        RoutingTable current = table;
+        if (current != null) return CompletableFuture.completedFuture(current.route(key, pool::recentlyUnreachable));
+        CompletableFuture<RoutingTable> learned = new CompletableFuture<>();
+        try {
+            loop.execute(() -> refresh().whenComplete((view, failure) -> {
+                if (failure == null) learned.complete(view);
+                else learned.completeExceptionally(failure);
+            }));
+        } catch (RejectedExecutionException e) {
+            learned.completeExceptionally(Failures.clientClosed());
+        }
+        return learned.thenApply(view -> view.route(key, pool::recentlyUnreachable));
+    }
+
+    @Override
+    public void nodeFailed(NodeAddress node) {
+        runOnLoop(() -> {
+            long now = System.nanoTime();
+            if (closed || refreshing != null || now - lastFailureRefreshNanos < FAILURE_REFRESH_GAP_NANOS) return;
+            lastFailureRefreshNanos = now;
+            refresh();
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        runOnLoop(() -> {
+            if (periodicRefresh != null) periodicRefresh.cancel(false);
+        });
+    }
+
+    /** The current view's ring version, or -1 before the first view (for tests and diagnostics). */
+    long ringVersion() {
+        RoutingTable current = table;
+        return current == null ? -1 : current.ringVersion();
+    }
+
+    /** On the loop: the refresh in flight, or a new one. Completes with the (possibly unchanged) table. */
+    private CompletableFuture<RoutingTable> refresh() {
+        if (refreshing != null) return refreshing;
+        CompletableFuture<RoutingTable> result = new CompletableFuture<>();
+        refreshing = result;
+        ask(candidates(), 0, new ArrayList<>(), result);
+        return result;
+    }
+
+    /** Known members (up and reachable first), then the seeds; each once. */
+    private List<NodeAddress> candidates() {
+        RoutingTable current = table;
+        if (current == null) return seeds;
+        Set<NodeAddress> order = new LinkedHashSet<>();
+        List<NodeAddress> unreachable = new ArrayList<>();
+        for (NodeAddress member : current.membersUpFirst()) {
+            if (pool.recentlyUnreachable(member)) unreachable.add(member);
+            else order.add(member);
+        }
+        order.addAll(seeds);
+        order.addAll(unreachable);
+        return List.copyOf(order);
+    }
+
+    /** Asks candidates[index] for its view; on failure the next, until one answers or none is left. */
+    private void ask(List<NodeAddress> candidates, int index, List<MemDbException> failures,
+                     CompletableFuture<RoutingTable> result) {
+        if (closed || pool.isClosed()) {
+            finish(result, Failures.clientClosed());
+            return;
+        }
+        if (index == candidates.size()) {
+            finish(result, Failures.noClusterView(failures));
+            return;
+        }
+        NodeAddress node = candidates.get(index);
+        pool.send(node, new ClusterRequests.ClusterInfo()).result().whenComplete((response, failure) -> runOnLoop(() -> {
+            MemDbException problem = failure != null ? Futures.toMemDbException(failure) : adopt(node, response);
+            if (problem == null) finish(result, null);
+            else if (problem instanceof AuthenticationException) finish(result, problem);
+            else {
+                failures.add(problem);
+                ask(candidates, index + 1, failures, result);
+            }
+        }));
+    }
+
+    /** Takes the node's view as the routing table (if newer); null on success, else why it is unusable. */
+    private MemDbException adopt(NodeAddress node, Response response) {
+        if (!(response instanceof ClusterView view)) {
+            return Failures.protocolViolation(node, "CLUSTER_INFO was answered with " + response);
+        }
+        try {
+            RoutingTable current = table;
+            table = current == null ? RoutingTable.of(view) : current.next(view);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return Failures.unusableClusterView(node, e.getMessage());
+        }
+    }
+
+    /** Ends a refresh: a failed one still succeeds with the old table when there is one. */
+    private void finish(CompletableFuture<RoutingTable> result, MemDbException failure) {
+        refreshing = null;
+        RoutingTable current = table;
+        if (current != null) {
+            result.complete(current);
+            schedulePeriodicRefresh();
+        } else {
+            result.completeExceptionally(failure);
+        }
+    }
+
+    private void schedulePeriodicRefresh() {
+        if (periodicRefresh != null || closed) return;
+        long intervalNanos = refreshInterval.toNanos();
+        periodicRefresh = loop.scheduleWithFixedDelay(this::refresh, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs the task on the loop: at once when already there; dropped once the loop is gone (client closed). */
+    private void runOnLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            // The client is closed; close() failed every pending call already.
+        }
+    }
+}
