@@ -2,6 +2,7 @@ package memdb.client;
 
 import io.netty.channel.EventLoop;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,7 +46,8 @@ final class RingRouter implements Router {
     private volatile RoutingTable table;
     private volatile boolean closed;
     // Owned by the event loop.
-    private CompletableFuture<RoutingTable> refreshing;
+    private boolean refreshing;
+    private final ArrayDeque<CompletableFuture<RoutingTable>> waiters = new ArrayDeque<>();
     private ScheduledFuture<?> periodicRefresh;
     private long lastFailureRefreshNanos;
 
@@ -63,10 +65,7 @@ final class RingRouter implements Router {
         if (current != null) return CompletableFuture.completedFuture(current.route(key, pool::recentlyUnreachable));
         CompletableFuture<RoutingTable> learned = new CompletableFuture<>();
         try {
-            loop.execute(() -> refresh().whenComplete((view, failure) -> {
-                if (failure == null) learned.complete(view);
-                else learned.completeExceptionally(failure);
-            }));
+            loop.execute(() -> awaitFirstView(learned));
         } catch (RejectedExecutionException e) {
             learned.completeExceptionally(Failures.clientClosed());
         }
@@ -77,7 +76,7 @@ final class RingRouter implements Router {
     public void nodeFailed(NodeAddress node) {
         runOnLoop(() -> {
             long now = System.nanoTime();
-            if (closed || refreshing != null || now - lastFailureRefreshNanos < FAILURE_REFRESH_GAP_NANOS) return;
+            if (closed || refreshing || now - lastFailureRefreshNanos < FAILURE_REFRESH_GAP_NANOS) return;
             lastFailureRefreshNanos = now;
             refresh();
         });
@@ -97,13 +96,21 @@ final class RingRouter implements Router {
         return current == null ? -1 : current.ringVersion();
     }
 
-    /** On the loop: the refresh in flight, or a new one. Completes with the (possibly unchanged) table. */
-    private CompletableFuture<RoutingTable> refresh() {
-        if (refreshing != null) return refreshing;
-        CompletableFuture<RoutingTable> result = new CompletableFuture<>();
-        refreshing = result;
-        ask(candidates(), 0, new ArrayList<>(), result);
-        return result;
+    /** On the loop: a request that found no view waits, in arrival order, for the refresh in flight. */
+    private void awaitFirstView(CompletableFuture<RoutingTable> waiter) {
+        if (table != null) {
+            waiter.complete(table);
+            return;
+        }
+        waiters.add(waiter);
+        refresh();
+    }
+
+    /** On the loop: starts a refresh unless one is in flight. */
+    private void refresh() {
+        if (refreshing) return;
+        refreshing = true;
+        ask(candidates(), 0, new ArrayList<>());
     }
 
     /** Known members (up and reachable first), then the seeds; each once. */
@@ -122,52 +129,56 @@ final class RingRouter implements Router {
     }
 
     /** Asks candidates[index] for its view; on failure the next, until one answers or none is left. */
-    private void ask(List<NodeAddress> candidates, int index, List<MemDbException> failures,
-                     CompletableFuture<RoutingTable> result) {
+    private void ask(List<NodeAddress> candidates, int index, List<MemDbException> failures) {
         if (closed || pool.isClosed()) {
-            finish(result, Failures.clientClosed());
+            finish(null, Failures.clientClosed());
             return;
         }
         if (index == candidates.size()) {
-            finish(result, Failures.noClusterView(failures));
+            finish(null, Failures.noClusterView(failures));
             return;
         }
         NodeAddress node = candidates.get(index);
         pool.send(node, new ClusterRequests.ClusterInfo()).result().whenComplete((response, failure) -> runOnLoop(() -> {
-            MemDbException problem = failure != null ? Futures.toMemDbException(failure) : adopt(node, response);
-            if (problem == null) finish(result, null);
-            else if (problem instanceof AuthenticationException) finish(result, problem);
-            else {
-                failures.add(problem);
-                ask(candidates, index + 1, failures, result);
+            try {
+                if (failure != null) throw Futures.toMemDbException(failure);
+                finish(nextTable(node, response), null);
+            } catch (AuthenticationException e) {
+                finish(null, e);
+            } catch (MemDbException e) {
+                failures.add(e);
+                ask(candidates, index + 1, failures);
             }
         }));
     }
 
-    /** Takes the node's view as the routing table (if newer); null on success, else why it is unusable. */
-    private MemDbException adopt(NodeAddress node, Response response) {
+    /** The routing table after the node's answer (the current one when the answer is older). */
+    private RoutingTable nextTable(NodeAddress node, Response response) {
         if (!(response instanceof ClusterView view)) {
-            return Failures.protocolViolation(node, "CLUSTER_INFO was answered with " + response);
+            throw Failures.protocolViolation(node, "CLUSTER_INFO was answered with " + response);
         }
         try {
             RoutingTable current = table;
-            table = current == null ? RoutingTable.of(view) : current.next(view);
-            return null;
+            return current == null ? RoutingTable.of(view) : current.next(view);
         } catch (IllegalArgumentException e) {
-            return Failures.unusableClusterView(node, e.getMessage());
+            throw Failures.unusableClusterView(node, e.getMessage());
         }
     }
 
-    /** Ends a refresh: a failed one still succeeds with the old table when there is one. */
-    private void finish(CompletableFuture<RoutingTable> result, MemDbException failure) {
-        refreshing = null;
-        RoutingTable current = table;
-        if (current != null) {
-            result.complete(current);
-            schedulePeriodicRefresh();
-        } else {
-            result.completeExceptionally(failure);
+    /**
+     * Ends a refresh: the waiting requests get the new table (or the old one when this refresh failed, or
+     * the failure when there is none), in arrival order, and only then is the table published, so that no
+     * later request can overtake one that waited.
+     */
+    private void finish(RoutingTable next, MemDbException failure) {
+        refreshing = false;
+        RoutingTable usable = next != null ? next : table;
+        for (CompletableFuture<RoutingTable> waiter = waiters.poll(); waiter != null; waiter = waiters.poll()) {
+            if (usable != null) waiter.complete(usable);
+            else waiter.completeExceptionally(failure);
         }
+        table = usable;
+        if (usable != null) schedulePeriodicRefresh();
     }
 
     private void schedulePeriodicRefresh() {
