@@ -74,6 +74,8 @@ final class FakeNode implements AutoCloseable {
     /** Reads whose answers went out in another order than their requests came in. */
     final AtomicInteger answersReordered = new AtomicInteger();
     final ConcurrentLinkedQueue<Envelope> received = new ConcurrentLinkedQueue<>();
+    /** When set, CLUSTER_INFO is answered with this error (a node that cannot tell the cluster yet). */
+    volatile ErrorCode clusterInfoError;
     /** CLUSTER_INFO requests received (not counted in {@link #requestsReceived}). */
     final AtomicInteger clusterInfoReceived = new AtomicInteger();
     volatile Supplier<ClusterResponses.ClusterView> clusterView = () -> new ClusterResponses.ClusterView(
@@ -211,7 +213,8 @@ final class FakeNode implements AutoCloseable {
                 return;
             }
             Request request = (Request) envelope.message();
-            ErrorCode failure = request instanceof Requests.Get get ? failingKeys.get(get.key()) : null;
+            ErrorCode failure = request instanceof Requests.Get get ? failingKeys.get(get.key())
+                    : request instanceof ClusterRequests.ClusterInfo ? clusterInfoError : null;
             Response response = failure != null ? new Responses.Error(failure, "injected " + failure) : handle(request);
             answer(ctx, envelope, response);
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import memdb.protocol.AuthenticationException;
 import memdb.protocol.Consistency;
+import memdb.protocol.ErrorCode;
 import memdb.protocol.Opcode;
 import memdb.protocol.Requests;
 import memdb.protocol.UnavailableException;
@@ -116,6 +117,35 @@ class RoutingTest {
             db.set(key, "v");
             return newcomer.keysOf(Opcode.SET).contains(key);
         });
+    }
+
+    @Test
+    void aNodeTheRefreshedViewCallsDownIsAvoidedFromThenOn() {
+        FakeCluster cluster = cluster(3, 3);
+        MemDb db = client(cluster.client().clusterRefreshInterval(Duration.ofMillis(50)));
+        String key = firstKeyOwnedBy(cluster, 1);
+        db.set(key, "before");
+        assertEquals(List.of(key), cluster.node(1).keysOf(Opcode.SET));
+        int infoBefore = cluster.nodes().stream().mapToInt(n -> n.clusterInfoReceived.get()).sum();
+        cluster.markDown(1);
+        Eventually.holds("two more refreshes", () ->
+                cluster.nodes().stream().mapToInt(n -> n.clusterInfoReceived.get()).sum() >= infoBefore + 2);
+        db.set(key, "after");
+        assertEquals(List.of(key), cluster.node(1).keysOf(Opcode.SET), "node 1 got no second write");
+        assertEquals(List.of(key), cluster.node(cluster.preferenceList(key).get(1)).keysOf(Opcode.SET));
+    }
+
+    @Test
+    void aClusterThatCouldNotBeLearnedIsAskedAgainByTheNextRequest() {
+        FakeCluster cluster = cluster(2, 2);
+        cluster.nodes().forEach(n -> n.clusterInfoError = ErrorCode.UNAVAILABLE);
+        MemDb db = client(cluster.client());
+        UnavailableException failure = assertThrows(UnavailableException.class, () -> db.get("k"));
+        assertTrue(failure.getMessage().startsWith("cannot learn the MemDB cluster: no seed answered (injected UNAVAILABLE;"),
+                failure.getMessage());
+        cluster.nodes().forEach(n -> n.clusterInfoError = null);
+        db.set("k", "v");
+        assertEquals("v", db.get("k"));
     }
 
     @Test
