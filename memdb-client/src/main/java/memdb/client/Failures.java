@@ -57,6 +57,11 @@ final class Failures {
         return ErrorCode.UNAVAILABLE.exception("cannot learn the MemDB cluster: no seed answered (" + reasons + ")");
     }
 
+    static MemDbException tooManyWaitingForClusterView(int waiting) {
+        return ErrorCode.OVERLOADED.exception(
+                waiting + " requests are already waiting for this client to learn the MemDB cluster; slow down");
+    }
+
     static MemDbException unusableClusterView(NodeAddress node, String reason) {
         return ErrorCode.UNAVAILABLE.exception("the MemDB node at " + node + " cannot route this client: " + reason);
     }

@@ -32,8 +32,14 @@ import memdb.protocol.Response;
  * UnavailableException ("cannot learn the MemDB cluster: no seed answered (...)"); an auth failure
  * ends the attempt at once with AuthenticationException (every node shares the key).
  *
+ * <p>Invariants: at most one refresh is in flight; an answer with an older ring version than the table's
+ * never replaces it (a lagging node must not roll the ring back); requests that waited for the first
+ * view are released in arrival order before the table is published, so that no later request overtakes
+ * them (a burst of async writes to one key stays in order); at most {@code queuedRequestsMax} requests
+ * wait for a view, more fail at once with OVERLOADED.
+ *
  * <p>Threading: {@link #table} is read from any thread; everything else is owned by the pool's event
- * loop (no locks, no extra threads); at most one refresh is in flight.
+ * loop (no locks, no extra threads: the refresh timer is scheduled on that loop).
  */
 final class RingRouter implements Router {
     /** Node failures closer together than this cause one refresh, not one each. */
@@ -90,16 +96,14 @@ final class RingRouter implements Router {
         });
     }
 
-    /** The current view's ring version, or -1 before the first view (for tests and diagnostics). */
-    long ringVersion() {
-        RoutingTable current = table;
-        return current == null ? -1 : current.ringVersion();
-    }
-
     /** On the loop: a request that found no view waits, in arrival order, for the refresh in flight. */
     private void awaitFirstView(CompletableFuture<RoutingTable> waiter) {
         if (table != null) {
             waiter.complete(table);
+            return;
+        }
+        if (waiters.size() >= pool.config().queuedRequestsMax()) {
+            waiter.completeExceptionally(Failures.tooManyWaitingForClusterView(waiters.size()));
             return;
         }
         waiters.add(waiter);
