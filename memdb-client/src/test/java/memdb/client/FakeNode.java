@@ -62,6 +62,7 @@ final class FakeNode implements AutoCloseable {
     private final Map<Key, ErrorCode> failingKeys = new ConcurrentHashMap<>();
     private final AtomicLong clock = new AtomicLong();
     private final Random random = new Random(42);
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     volatile boolean reorder;
     volatile boolean silent;
@@ -152,8 +153,10 @@ final class FakeNode implements AutoCloseable {
         channels.close().syncUninterruptibly();
     }
 
+    /** Idempotent, so a test may kill a node that its FakeCluster closes again later. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         server.close().syncUninterruptibly();
         dropConnections();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

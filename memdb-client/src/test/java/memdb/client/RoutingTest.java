@@ -107,6 +107,27 @@ class RoutingTest {
     }
 
     @Test
+    void aKilledNodeThatTheViewStillCallsUpIsRoutedAround() {
+        FakeCluster cluster = cluster(3, 2);
+        MemDb db = client(cluster.client().clusterRefreshInterval(NO_PERIODIC_REFRESH));
+        String key = firstKeyOwnedBy(cluster, 3);
+        db.set(key, "before the kill");
+        int infoBefore = cluster.nodes().stream().mapToInt(n -> n.clusterInfoReceived.get()).sum();
+        cluster.node(3).close(); // the ring stays; the view has not noticed yet
+        FakeNode next = cluster.node(cluster.preferenceList(key).get(1));
+        Eventually.holds("the write reaches the next replica", () -> {
+            try {
+                db.set(key, "after the kill");
+            } catch (UnavailableException lostWithTheConnection) {
+                return false; // a write that was on the wire when the node died is not resent
+            }
+            return next.keysOf(Opcode.SET).contains(key);
+        });
+        assertTrue(cluster.nodes().stream().mapToInt(n -> n.clusterInfoReceived.get()).sum() > infoBefore,
+                "losing the node triggered a refresh");
+    }
+
+    @Test
     void aNodeAddedToTheViewIsPickedUpByThePeriodicRefresh() {
         FakeCluster cluster = cluster(2, 1);
         MemDb db = client(cluster.client().clusterRefreshInterval(Duration.ofMillis(50)));
