@@ -35,6 +35,10 @@ class UnitTest {
                 () -> MemDbConnections.builder().authKey("k").seeds(List.of("h:1")).requestTimeout(Duration.ZERO).build());
         assertThrows(IllegalArgumentException.class,
                 () -> MemDbConnections.builder().authKey("k").seeds(List.of("h:1")).inFlightRequestsMax(0).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> MemDbConnections.builder().authKey("k").seeds(List.of("h:1")).node("h", 2).build());
+        assertThrows(IllegalArgumentException.class, () -> MemDbConnections.builder().authKey("k").seeds(List.of("h:1"))
+                .clusterRefreshInterval(Duration.ZERO).build());
     }
 
     @Test
