@@ -14,13 +14,16 @@ import java.util.Objects;
  * @param inFlightRequestsMax  requests written to one connection and not yet answered; more wait in a queue
  * @param queuedRequestsMax    requests waiting per connection (for AUTH or an in-flight slot); more are
  *                             refused at once with OVERLOADED, so a runaway producer cannot exhaust memory
+ * @param clusterRefreshInterval how often a cluster client re-asks CLUSTER_INFO (it also does at once
+ *                             when it fails to reach a node)
  */
 record ClientConfig(byte[] authKey, List<NodeAddress> seeds, Duration connectTimeout, Duration requestTimeout,
-                    int inFlightRequestsMax, int queuedRequestsMax) {
+                    int inFlightRequestsMax, int queuedRequestsMax, Duration clusterRefreshInterval) {
     static final Duration CONNECT_TIMEOUT_DEFAULT = Duration.ofSeconds(2);
     static final Duration REQUEST_TIMEOUT_DEFAULT = Duration.ofSeconds(5);
     static final int IN_FLIGHT_REQUESTS_MAX_DEFAULT = 1024;
     static final int QUEUED_REQUESTS_MAX_DEFAULT = 65_536;
+    static final Duration CLUSTER_REFRESH_INTERVAL_DEFAULT = Duration.ofSeconds(5);
 
     ClientConfig {
         Objects.requireNonNull(authKey, "authKey");
@@ -28,6 +31,7 @@ record ClientConfig(byte[] authKey, List<NodeAddress> seeds, Duration connectTim
         if (seeds.isEmpty()) throw new IllegalArgumentException("at least one seed node is required");
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(requestTimeout, "requestTimeout");
+        requirePositive(clusterRefreshInterval, "clusterRefreshInterval");
         if (inFlightRequestsMax < 1) throw new IllegalArgumentException("inFlightRequestsMax must be >= 1");
         if (queuedRequestsMax < 1) throw new IllegalArgumentException("queuedRequestsMax must be >= 1");
     }

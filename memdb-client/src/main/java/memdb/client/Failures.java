@@ -6,7 +6,9 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.MemDbException;
 import memdb.protocol.ProtocolException;
@@ -47,6 +49,21 @@ final class Failures {
     static MemDbException overloaded(NodeAddress node, int queued) {
         return ErrorCode.OVERLOADED.exception(
                 queued + " requests are already waiting for the MemDB node at " + node + "; slow down");
+    }
+
+    /** No seed answered CLUSTER_INFO, so the client cannot tell where any key lives. */
+    static MemDbException noClusterView(List<MemDbException> failures) {
+        String reasons = failures.stream().map(MemDbException::getMessage).collect(Collectors.joining("; "));
+        return ErrorCode.UNAVAILABLE.exception("cannot learn the MemDB cluster: no seed answered (" + reasons + ")");
+    }
+
+    static MemDbException tooManyWaitingForClusterView(int waiting) {
+        return ErrorCode.OVERLOADED.exception(
+                waiting + " requests are already waiting for this client to learn the MemDB cluster; slow down");
+    }
+
+    static MemDbException unusableClusterView(NodeAddress node, String reason) {
+        return ErrorCode.UNAVAILABLE.exception("the MemDB node at " + node + " cannot route this client: " + reason);
     }
 
     static MemDbException clientClosed() {

@@ -1,14 +1,11 @@
 package memdb.client;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import memdb.protocol.Consistency;
 import memdb.protocol.ErrorCode;
@@ -21,26 +18,21 @@ import memdb.protocol.Responses;
 import memdb.protocol.UnavailableException;
 
 /**
- * The {@link MemDb} implementation: turns each operation into one protocol request, lets the
- * {@link Router} pick the node(s), and sends it over that node's {@link NodeConnection} (one per node,
- * created on first use). Every operation goes through {@link #execute}; quorum reads through
- * {@link #quorumRead}.
+ * The {@link MemDb} implementation: turns each operation into one protocol request, asks the
+ * {@link Router} where it goes, and sends it over the {@link ConnectionPool}. Every operation goes
+ * through {@link #execute}; quorum reads through {@link #quorumRead}.
  *
  * <p>Failover: when a request could not even be handed to a coordinator (unreachable, connection lost
- * before the write, too many queued) the next coordinator the router offers is tried; a request that
- * reached a node is never resent, so a write is never applied twice by the client. Nodes whose last
- * connect failed within a second are tried last, so a dead node does not cost every request a connect.
+ * before the write, too many queued) the next coordinator of the route is tried; a request that reached a
+ * node is never resent, so a write is never applied twice by the client. Every connection-level failure
+ * is reported to the router ({@link Router#nodeFailed}), which may refresh its view of the cluster.
  */
 final class MemDbClient implements MemDb {
-    private final ClientConfig config;
+    private final ConnectionPool pool;
     private final Router router;
-    private final NettyTransport transport = new NettyTransport();
-    private final ClientClock clock = new ClientClock();
-    private final Map<NodeAddress, NodeConnection> connections = new ConcurrentHashMap<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
-    MemDbClient(ClientConfig config, Router router) {
-        this.config = config;
+    MemDbClient(ConnectionPool pool, Router router) {
+        this.pool = pool;
         this.router = router;
     }
 
@@ -82,14 +74,13 @@ final class MemDbClient implements MemDb {
 
     @Override
     public long lamportTime() {
-        return clock.highestSeen();
+        return pool.lamportTime();
     }
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) return;
-        connections.values().forEach(NodeConnection::close);
-        transport.close();
+        router.close();
+        pool.close();
     }
 
     /** The one path of every single-coordinator operation. */
@@ -101,40 +92,36 @@ final class MemDbClient implements MemDb {
         } catch (MemDbException e) {
             return CompletableFuture.failedFuture(e);
         }
-        if (closed.get()) return CompletableFuture.failedFuture(Failures.clientClosed());
+        if (pool.isClosed()) return CompletableFuture.failedFuture(Failures.clientClosed());
         Request request = requestForKey.apply(validKey);
-        return send(reachableFirst(router.coordinatorsFor(validKey)), 0, request)
+        return router.route(validKey)
+                .thenCompose(route -> send(route.coordinators(), 0, request))
                 .thenApply(response -> result.apply(expect(answerType, response)));
     }
 
     private CompletableFuture<Response> send(List<NodeAddress> coordinators, int index, Request request) {
-        Call call = new Call(request);
-        connection(coordinators.get(index)).submit(call);
-        if (index + 1 == coordinators.size()) return call.result();
+        NodeAddress node = coordinators.get(index);
+        Call call = pool.send(node, request);
         return call.result().exceptionallyCompose(failure -> {
-            boolean neverSent = !call.written() && failure instanceof UnavailableException && !closed.get();
+            if (!(failure instanceof UnavailableException unavailable) || pool.isClosed()) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            if (unavailable.code() == ErrorCode.UNAVAILABLE) router.nodeFailed(node); // not OVERLOADED
+            boolean neverSent = !call.written() && index + 1 < coordinators.size();
             return neverSent ? send(coordinators, index + 1, request) : CompletableFuture.failedFuture(failure);
         });
     }
 
-    /** The router's order, except that nodes whose last connect failed moments ago go last. */
-    private List<NodeAddress> reachableFirst(List<NodeAddress> coordinators) {
-        if (coordinators.size() == 1) return coordinators;
-        List<NodeAddress> order = new ArrayList<>(coordinators.size());
-        List<NodeAddress> unreachable = new ArrayList<>();
-        for (NodeAddress node : coordinators) (connection(node).recentlyUnreachable() ? unreachable : order).add(node);
-        order.addAll(unreachable);
-        return order;
-    }
-
-    /** Asks every replica of the key for its version, each answer arriving on its own. */
+    /**
+     * Asks every replica of the key for its version (GET at ONE, which a replica answers from its own
+     * store), each answer arriving on its own. Waits for the route only before the first view is known.
+     */
     private <T> QuorumResponse<T> quorumRead(String key, Function<byte[], T> decode) {
         Key validKey = validKey(key);
+        Router.Route route = Futures.join(router.route(validKey));
         Map<NodeAddress, CompletableFuture<ReplicaResponse<T>>> answers = new LinkedHashMap<>();
-        for (NodeAddress replica : router.replicasFor(validKey)) {
-            Call call = new Call(new Requests.Get(validKey, Consistency.ONE));
-            if (closed.get()) call.fail(Failures.clientClosed());
-            else connection(replica).submit(call);
+        for (NodeAddress replica : route.replicas()) {
+            Call call = pool.send(replica, new Requests.Get(validKey, Consistency.ONE));
             answers.put(replica, call.result().thenApply(response -> {
                 Responses.Value value = expect(Responses.Value.class, response);
                 T decoded = value.isPresent() ? decode.apply(value.value()) : null;
@@ -142,10 +129,6 @@ final class MemDbClient implements MemDb {
             }));
         }
         return new QuorumResponse<>(answers);
-    }
-
-    private NodeConnection connection(NodeAddress node) {
-        return connections.computeIfAbsent(node, address -> new NodeConnection(address, transport, config, clock));
     }
 
     private static Key validKey(String key) {

@@ -9,6 +9,13 @@ import java.util.Objects;
  * Opens {@link MemDb} clients. Opening connects nothing: each node is connected (and authenticated) on
  * the first request that needs it, so building a client never fails for network reasons.
  *
+ * <p>Two kinds of client. A <em>cluster</em> client ({@link #cluster}, {@link Builder#seeds}) learns the
+ * ring from its seeds (CLUSTER_INFO) on its first request, sends each key to one of its replicas, routes
+ * around nodes that are down and keeps its view fresh ({@link RingRouter}). A <em>single-node</em> client
+ * ({@link #single}, {@link Builder#node}) talks to that one node only and never asks for the ring: the
+ * node coordinates every request, and a quorum read asks that node alone. Use it for tools pointed at
+ * one node, or when only that node is reachable (behind a proxy or a tunnel).
+ *
  * <pre>{@code
  * try (MemDb db = MemDbConnections.single("127.0.0.1", 10000, authKey)) {
  *     db.set("greeting", "hello");
@@ -21,12 +28,12 @@ import java.util.Objects;
 public final class MemDbConnections {
     private MemDbConnections() {}
 
-    /** A client of the one node at host:port. */
+    /** A client of the one node at host:port, with no routing (see the class comment). */
     public static MemDb single(String host, int port, String authKey) {
-        return builder().authKey(authKey).nodes(List.of(new NodeAddress(host, port))).build();
+        return builder().authKey(authKey).node(host, port).build();
     }
 
-    /** A client of the cluster reached through {@code seeds} ("host:port" strings). */
+    /** A cluster client that learns the ring through {@code seeds} ("host:port" strings) and routes by key. */
     public static MemDb cluster(String authKey, List<String> seeds) {
         return builder().authKey(authKey).seeds(seeds).build();
     }
@@ -39,10 +46,12 @@ public final class MemDbConnections {
     public static final class Builder {
         private byte[] authKey;
         private List<NodeAddress> seeds;
+        private NodeAddress singleNode;
         private Duration connectTimeout = ClientConfig.CONNECT_TIMEOUT_DEFAULT;
         private Duration requestTimeout = ClientConfig.REQUEST_TIMEOUT_DEFAULT;
         private int inFlightRequestsMax = ClientConfig.IN_FLIGHT_REQUESTS_MAX_DEFAULT;
         private int queuedRequestsMax = ClientConfig.QUEUED_REQUESTS_MAX_DEFAULT;
+        private Duration clusterRefreshInterval = ClientConfig.CLUSTER_REFRESH_INTERVAL_DEFAULT;
 
         private Builder() {}
 
@@ -53,14 +62,21 @@ public final class MemDbConnections {
             return this;
         }
 
-        /** "host:port" strings; the client learns the rest of the cluster from them. */
+        /** "host:port" strings of a cluster's nodes; the client learns the rest of the cluster from them. */
         public Builder seeds(List<String> seeds) {
             Objects.requireNonNull(seeds, "seeds");
             return nodes(seeds.stream().map(NodeAddress::parse).toList());
         }
 
+        /** {@link #seeds} as addresses. */
         public Builder nodes(List<NodeAddress> nodes) {
             this.seeds = List.copyOf(nodes);
+            return this;
+        }
+
+        /** Talk to this one node only, with no routing (instead of seeds). */
+        public Builder node(String host, int port) {
+            this.singleNode = new NodeAddress(host, port);
             return this;
         }
 
@@ -88,14 +104,26 @@ public final class MemDbConnections {
             return this;
         }
 
+        /** How often a cluster client re-asks the cluster for its view (default 5 s). */
+        public Builder clusterRefreshInterval(Duration clusterRefreshInterval) {
+            this.clusterRefreshInterval = clusterRefreshInterval;
+            return this;
+        }
+
         /** Validates the settings (IllegalArgumentException with the reason) and opens the client. */
         public MemDb build() {
             if (authKey == null) throw new IllegalArgumentException("an auth key is required");
-            if (seeds == null) throw new IllegalArgumentException("at least one seed node is required");
-            List<NodeAddress> nodes = seeds.stream().distinct().toList();
+            if (seeds != null && singleNode != null) {
+                throw new IllegalArgumentException("give either seeds (a cluster client) or one node, not both");
+            }
+            if (seeds == null && singleNode == null) throw new IllegalArgumentException("at least one seed node is required");
+            List<NodeAddress> nodes = singleNode != null ? List.of(singleNode) : seeds.stream().distinct().toList();
             ClientConfig config = new ClientConfig(authKey, nodes, connectTimeout, requestTimeout,
-                    inFlightRequestsMax, queuedRequestsMax);
-            return new MemDbClient(config, new AllNodesRouter(config.seeds()));
+                    inFlightRequestsMax, queuedRequestsMax, clusterRefreshInterval);
+            ConnectionPool pool = new ConnectionPool(config);
+            Router router = singleNode != null ? new SingleNodeRouter(singleNode)
+                    : new RingRouter(pool, config.seeds(), config.clusterRefreshInterval());
+            return new MemDbClient(pool, router);
         }
     }
 }

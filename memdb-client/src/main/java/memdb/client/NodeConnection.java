@@ -73,8 +73,17 @@ final class NodeConnection {
         return failedAt != 0 && System.nanoTime() - failedAt < UNREACHABLE_HOLD_DOWN_NANOS;
     }
 
-    /** Sends the call's request (from any thread); its result completes on the event loop. */
+    /**
+     * Sends the call's request (from any thread); its result completes on the event loop. On the loop
+     * itself the call is queued at once rather than behind tasks already waiting there, so a request
+     * released by a callback (one that waited for the cluster view, or a failover) keeps its place ahead
+     * of requests the application made after it.
+     */
     void submit(Call call) {
+        if (loop.inEventLoop()) {
+            enqueue(call);
+            return;
+        }
         try {
             loop.execute(() -> enqueue(call));
         } catch (RejectedExecutionException e) {

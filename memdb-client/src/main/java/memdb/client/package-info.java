@@ -9,8 +9,12 @@
  * <ul>
  *   <li>{@code MemDbClient} turns every operation into one protocol request (one code path for sync,
  *       async, String and byte[] variants) and asks the {@code Router} which nodes to send it to;</li>
- *   <li>{@code Router} is the routing seam: {@code AllNodesRouter} treats every known node as a replica
- *       of every key; a ring-aware router (issue 4) replaces it without touching anything else;</li>
+ *   <li>{@code Router} is the routing seam: {@code RingRouter} learns the cluster (CLUSTER_INFO),
+ *       keeps it fresh and routes each key to its replicas using {@code RoutingTable}, the pure
+ *       decision (the nodes' own {@link memdb.ring.Ring}); {@code SingleNodeRouter} sends everything to
+ *       one node;</li>
+ *   <li>{@code ConnectionPool} holds one {@code NodeConnection} per node address, shared by the data
+ *       path and the router;</li>
  *   <li>{@code NodeConnection} is one pipelined, lazily connected, authenticated connection per node,
  *       owned by the event loop: request ids, in-flight and queue limits, timeouts, reconnects;</li>
  *   <li>{@code NettyTransport} owns the single-threaded event loop group (epoll or NIO) and the

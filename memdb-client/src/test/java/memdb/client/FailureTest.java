@@ -37,8 +37,14 @@ class FailureTest {
         return db;
     }
 
+    /** A cluster client: learns the ring from these seeds (a lone fake node is a cluster of one). */
     private MemDbConnections.Builder to(String... seeds) {
         return MemDbConnections.builder().authKey("secret").seeds(List.of(seeds));
+    }
+
+    /** A single-node client: no CLUSTER_INFO, so the node sees only the requests under test. */
+    private static MemDbConnections.Builder direct(int port) {
+        return MemDbConnections.builder().authKey("secret").node("127.0.0.1", port);
     }
 
     private static MemDbException failureOf(CompletableFuture<?> future) {
@@ -48,7 +54,7 @@ class FailureTest {
 
     @Test
     void aRequestWithoutAnAnswerTimesOut() {
-        MemDb db = client(to(node.seed()).requestTimeout(Duration.ofMillis(200)));
+        MemDb db = client(direct(node.port()).requestTimeout(Duration.ofMillis(200)));
         node.silent = true;
         long start = System.nanoTime();
         MemDbTimeoutException timeout = assertThrows(MemDbTimeoutException.class, () -> db.get("k"));
@@ -58,7 +64,7 @@ class FailureTest {
 
     @Test
     void aLateAnswerIsDroppedAndLaterRequestsGetTheirOwn() {
-        MemDb db = client(to(node.seed()).requestTimeout(Duration.ofMillis(200)));
+        MemDb db = client(direct(node.port()).requestTimeout(Duration.ofMillis(200)));
         db.set("old", "stale");
         node.delayMillis = 500;
         assertThrows(MemDbTimeoutException.class, () -> db.get("old"));
@@ -70,7 +76,7 @@ class FailureTest {
 
     @Test
     void aLateErrorAnswerDoesNotDisturbTheConnection() throws InterruptedException {
-        MemDb db = client(to(node.seed()).requestTimeout(Duration.ofMillis(200)));
+        MemDb db = client(direct(node.port()).requestTimeout(Duration.ofMillis(200)));
         db.set("k", "connected and authenticated");
         node.failKey("failing", ErrorCode.INTERNAL);
         node.delayMillis = 400;
@@ -86,7 +92,7 @@ class FailureTest {
 
     @Test
     void anErrorNamingNoRequestEndsTheConnectionForEveryCaller() {
-        MemDb db = client(to(node.seed()));
+        MemDb db = client(direct(node.port()));
         db.set("k", "v");
         node.unattributedErrors = true;
         ProtocolException failure = assertThrows(ProtocolException.class, () -> db.get("k"));
@@ -98,7 +104,7 @@ class FailureTest {
 
     @Test
     void requestsMadeWhileAuthIsPendingWaitForIt() {
-        MemDb db = client(to(node.seed()));
+        MemDb db = client(direct(node.port()));
         node.delayMillis = 300;
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (int i = 0; i < 5; i++) writes.add(db.setAsync("k" + i, "v" + i));
@@ -110,7 +116,7 @@ class FailureTest {
 
     @Test
     void closingWhileRequestsAreInFlightCompletesEveryFuture() throws Exception {
-        MemDb db = client(to(node.seed()));
+        MemDb db = client(direct(node.port()));
         node.delayMillis = 50;
         List<CompletableFuture<String>> requests = new ArrayList<>();
         for (int i = 0; i < 200; i++) requests.add(db.getAsync("k" + i));
@@ -128,7 +134,7 @@ class FailureTest {
 
     @Test
     void aWrongAuthKeyFailsEveryWaiterAndSendsNothingElse() {
-        MemDb db = client(MemDbConnections.builder().authKey("wrong").seeds(List.of(node.seed())));
+        MemDb db = client(MemDbConnections.builder().authKey("wrong").node("127.0.0.1", node.port()));
         List<CompletableFuture<String>> waiters = new ArrayList<>();
         for (int i = 0; i < 5; i++) waiters.add(db.getAsync("k" + i));
         for (CompletableFuture<String> waiter : waiters) {
@@ -143,14 +149,14 @@ class FailureTest {
     @Test
     void nobodyListeningIsUnavailableInOneSentence() {
         int port = Eventually.unusedPort();
-        MemDb db = client(to("127.0.0.1:" + port));
+        MemDb db = client(direct(port));
         UnavailableException failure = assertThrows(UnavailableException.class, () -> db.get("k"));
         assertEquals("no MemDB node reachable at 127.0.0.1:" + port + ": connection refused", failure.getMessage());
     }
 
     @Test
     void aDroppedConnectionFailsItsRequestsAndTheNextRequestReconnects() {
-        MemDb db = client(to(node.seed()));
+        MemDb db = client(direct(node.port()));
         db.set("k", "v");
         node.silent = true;
         CompletableFuture<String> pending = db.getAsync("k");
@@ -166,7 +172,7 @@ class FailureTest {
 
     @Test
     void aBadFrameFailsTheConnectionWithAProtocolErrorAndTheNextRequestReconnects() {
-        MemDb db = client(to(node.seed()));
+        MemDb db = client(direct(node.port()));
         db.set("k", "v");
         node.garbage = true;
         ProtocolException bad = assertThrows(ProtocolException.class, () -> db.get("k"));
@@ -179,7 +185,7 @@ class FailureTest {
 
     @Test
     void noMoreThanTheInFlightLimitIsWrittenBeforeAnswersCome() throws Exception {
-        MemDb db = client(to(node.seed()).inFlightRequestsMax(2).requestTimeout(Duration.ofMillis(500)));
+        MemDb db = client(direct(node.port()).inFlightRequestsMax(2).requestTimeout(Duration.ofMillis(500)));
         node.silent = true;
         List<CompletableFuture<String>> requests = new ArrayList<>();
         for (int i = 0; i < 5; i++) requests.add(db.getAsync("k" + i));
@@ -191,7 +197,7 @@ class FailureTest {
 
     @Test
     void aFullQueueRefusesAtOnceWithOverloaded() {
-        MemDb db = client(to(node.seed()).inFlightRequestsMax(1).queuedRequestsMax(1));
+        MemDb db = client(direct(node.port()).inFlightRequestsMax(1).queuedRequestsMax(1));
         node.silent = true;
         db.getAsync("in-flight");
         Eventually.holds("one request in flight", () -> node.requestsReceived.get() == 1);
@@ -203,7 +209,7 @@ class FailureTest {
 
     @Test
     void closeFailsPendingRequestsAndRefusesNewOnes() {
-        MemDb db = client(to(node.seed()));
+        MemDb db = client(direct(node.port()));
         node.silent = true;
         CompletableFuture<String> pending = db.getAsync("k");
         Eventually.holds("the node received the GET", () -> node.requestsReceived.get() == 1);

@@ -26,24 +26,31 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import memdb.protocol.ClusterRequests;
+import memdb.protocol.ClusterResponses;
 import memdb.protocol.Envelope;
 import memdb.protocol.EnvelopeDecoder;
 import memdb.protocol.EnvelopeEncoder;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.FrameCodec;
 import memdb.protocol.Key;
+import memdb.protocol.Member;
+import memdb.protocol.Opcode;
 import memdb.protocol.Request;
 import memdb.protocol.Requests;
 import memdb.protocol.Response;
 import memdb.protocol.Responses;
 import memdb.protocol.Timestamp;
+import memdb.ring.Ring;
 
 /**
  * A fake MemDB node for client tests: Netty on 127.0.0.1 (port 0), the real protocol stages, a map for
  * storage and a Lamport clock. Switches make it misbehave: {@link #reorder} shuffles the answers to the
  * requests that arrived in one read, {@link #silent} never answers (except AUTH), {@link #delayMillis} answers late,
  * {@link #failKey} answers a key with an error frame, {@link #garbage} answers with a frame of bad magic,
- * {@link #dropConnections} closes every connection.
+ * {@link #dropConnections} closes every connection. CLUSTER_INFO is answered with {@link #clusterView}: a
+ * cluster of this node alone unless a {@link FakeCluster} shares its view.
  */
 final class FakeNode implements AutoCloseable {
     final int nodeId;
@@ -55,6 +62,7 @@ final class FakeNode implements AutoCloseable {
     private final Map<Key, ErrorCode> failingKeys = new ConcurrentHashMap<>();
     private final AtomicLong clock = new AtomicLong();
     private final Random random = new Random(42);
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     volatile boolean reorder;
     volatile boolean silent;
@@ -67,6 +75,12 @@ final class FakeNode implements AutoCloseable {
     /** Reads whose answers went out in another order than their requests came in. */
     final AtomicInteger answersReordered = new AtomicInteger();
     final ConcurrentLinkedQueue<Envelope> received = new ConcurrentLinkedQueue<>();
+    /** When set, CLUSTER_INFO is answered with this error (a node that cannot tell the cluster yet). */
+    volatile ErrorCode clusterInfoError;
+    /** CLUSTER_INFO requests received (not counted in {@link #requestsReceived}). */
+    final AtomicInteger clusterInfoReceived = new AtomicInteger();
+    volatile Supplier<ClusterResponses.ClusterView> clusterView = () -> new ClusterResponses.ClusterView(
+            3, Ring.VNODES_DEFAULT, 1, List.of(member(true)));
 
     FakeNode(String authKey, int nodeId) {
         this.authKey = authKey.getBytes(StandardCharsets.UTF_8);
@@ -92,6 +106,11 @@ final class FakeNode implements AutoCloseable {
         return "127.0.0.1:" + port();
     }
 
+    /** This node as a member of a cluster view. */
+    Member member(boolean up) {
+        return new Member(nodeId, "127.0.0.1", port(), 1, 1, Member.Status.NORMAL, up);
+    }
+
     void put(String key, String value, long lamport) {
         store.put(Key.of(key), Responses.Value.present(new Timestamp(lamport, nodeId), value.getBytes(StandardCharsets.UTF_8)));
     }
@@ -112,17 +131,32 @@ final class FakeNode implements AutoCloseable {
         clock.accumulateAndGet(lamport, Math::max);
     }
 
-    /** Requests other than AUTH received so far. */
+    /** Requests other than AUTH and CLUSTER_INFO received so far. */
     List<Envelope> dataRequests() {
-        return received.stream().filter(e -> e.opcode() != memdb.protocol.Opcode.AUTH).toList();
+        return received.stream().filter(e -> e.opcode() != Opcode.AUTH && e.opcode() != Opcode.CLUSTER_INFO).toList();
+    }
+
+    /** The keys of the data requests of one kind received so far, in arrival order. */
+    List<String> keysOf(Opcode opcode) {
+        return dataRequests().stream().filter(e -> e.opcode() == opcode).map(e -> keyOf((Request) e.message())).toList();
+    }
+
+    private static String keyOf(Request request) {
+        if (request instanceof Requests.Get get) return get.key().toString();
+        if (request instanceof Requests.Set set) return set.key().toString();
+        if (request instanceof Requests.Delete delete) return delete.key().toString();
+        if (request instanceof Requests.Contains contains) return contains.key().toString();
+        throw new IllegalStateException("no key in " + request);
     }
 
     void dropConnections() {
         channels.close().syncUninterruptibly();
     }
 
+    /** Idempotent, so a test may kill a node that its FakeCluster closes again later. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         server.close().syncUninterruptibly();
         dropConnections();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -134,6 +168,7 @@ final class FakeNode implements AutoCloseable {
         if (request instanceof Requests.Delete delete) return write(delete.key(), Responses.Value.tombstone(tick()));
         if (request instanceof Requests.Contains contains) return new Responses.Bool(stored(contains.key()).isPresent());
         if (request instanceof Requests.Ping) return new Responses.Ok();
+        if (request instanceof ClusterRequests.ClusterInfo) return clusterView.get();
         throw new IllegalStateException("unexpected request " + request);
     }
 
@@ -163,7 +198,8 @@ final class FakeNode implements AutoCloseable {
                 authenticate(ctx, envelope, auth);
                 return;
             }
-            requestsReceived.incrementAndGet();
+            if (envelope.opcode() == Opcode.CLUSTER_INFO) clusterInfoReceived.incrementAndGet();
+            else requestsReceived.incrementAndGet();
             if (!authenticated) {
                 answer(ctx, envelope, new Responses.Error(ErrorCode.AUTH_REQUIRED, "authenticate first"));
                 return;
@@ -180,7 +216,8 @@ final class FakeNode implements AutoCloseable {
                 return;
             }
             Request request = (Request) envelope.message();
-            ErrorCode failure = request instanceof Requests.Get get ? failingKeys.get(get.key()) : null;
+            ErrorCode failure = request instanceof Requests.Get get ? failingKeys.get(get.key())
+                    : request instanceof ClusterRequests.ClusterInfo ? clusterInfoError : null;
             Response response = failure != null ? new Responses.Error(failure, "injected " + failure) : handle(request);
             answer(ctx, envelope, response);
         }
@@ -210,7 +247,7 @@ final class FakeNode implements AutoCloseable {
             Envelope envelope = Envelope.response(request.opcode(), request.requestId(), clock.get(), response);
             if (delayMillis > 0) {
                 ctx.executor().schedule(() -> ctx.writeAndFlush(envelope), delayMillis, TimeUnit.MILLISECONDS);
-            } else if (reorder && request.opcode() != memdb.protocol.Opcode.AUTH) {
+            } else if (reorder && request.opcode() != Opcode.AUTH) {
                 batch.add(envelope);
             } else {
                 ctx.writeAndFlush(envelope);

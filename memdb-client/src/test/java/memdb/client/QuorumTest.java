@@ -20,17 +20,17 @@ import memdb.protocol.UnavailableException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Quorum reads against two fake nodes that hold different versions of a key. */
+/** Quorum reads against the two replicas of a two-node cluster (N = 2), which hold different versions of a key. */
 class QuorumTest {
-    private final FakeNode older = new FakeNode("secret", 1);
-    private final FakeNode newer = new FakeNode("secret", 2);
-    private final MemDb db = MemDbConnections.cluster("secret", List.of(older.seed(), newer.seed()));
+    private final FakeCluster cluster = new FakeCluster(2, 2, 16);
+    private final FakeNode older = cluster.node(1);
+    private final FakeNode newer = cluster.node(2);
+    private final MemDb db = MemDbConnections.cluster(FakeCluster.AUTH_KEY, cluster.seeds());
 
     @AfterEach
     void tearDown() {
         db.close();
-        older.close();
-        newer.close();
+        cluster.close();
     }
 
     @Test
@@ -85,14 +85,16 @@ class QuorumTest {
 
     @Test
     void aReplicaThatIsDownEndsTheWaitEarlyAndSaysWhy() {
-        older.put("k", "v", 1);
-        String down = "127.0.0.1:" + Eventually.unusedPort();
-        try (MemDb partial = MemDbConnections.cluster("secret", List.of(older.seed(), down))) {
+        try (FakeCluster partly = new FakeCluster(1, 2, 16);
+             MemDb partial = MemDbConnections.cluster(FakeCluster.AUTH_KEY, partly.seeds())) {
+            partly.node(1).put("k", "v", 1);
+            NodeAddress down = partly.addUnreachableMember(9);
             QuorumResponse<String> response = partial.quorumGet("k");
+            assertEquals(2, response.replicaCount());
             long start = System.nanoTime();
             assertFalse(response.awaitAll(10, TimeUnit.SECONDS).isPresent());
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "no need to wait out the timeout");
-            assertTrue(response.failures().get(NodeAddress.parse(down)) instanceof UnavailableException);
+            assertTrue(response.failures().get(down) instanceof UnavailableException);
             assertEquals("v", response.await(1, 1, TimeUnit.SECONDS).orElseThrow().mostUptoDateResponse());
         }
     }

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import memdb.protocol.Key;
 import memdb.protocol.Responses.ValueState;
 import memdb.protocol.Timestamp;
 import org.junit.jupiter.api.Test;
 
-/** The small pure parts: addresses, configuration, routing, picking the most up-to-date answer. */
+/** The small pure parts: addresses, configuration, picking the most up-to-date answer (routing: RoutingTableTest). */
 class UnitTest {
     private static final NodeAddress A = new NodeAddress("a", 1);
     private static final NodeAddress B = new NodeAddress("b", 2);
@@ -38,21 +35,10 @@ class UnitTest {
                 () -> MemDbConnections.builder().authKey("k").seeds(List.of("h:1")).requestTimeout(Duration.ZERO).build());
         assertThrows(IllegalArgumentException.class,
                 () -> MemDbConnections.builder().authKey("k").seeds(List.of("h:1")).inFlightRequestsMax(0).build());
-    }
-
-    @Test
-    void theAllNodesRouterSpreadsCoordinatorsAndListsEveryReplica() {
-        Router router = new AllNodesRouter(List.of(A, B, C));
-        Key key = Key.of("k");
-        Set<NodeAddress> firsts = new HashSet<>();
-        for (int i = 0; i < 3; i++) {
-            List<NodeAddress> order = router.coordinatorsFor(key);
-            assertEquals(Set.of(A, B, C), Set.copyOf(order));
-            firsts.add(order.get(0));
-        }
-        assertEquals(Set.of(A, B, C), firsts);
-        assertEquals(List.of(A, B, C), router.replicasFor(key));
-        assertEquals(List.of(A), new AllNodesRouter(List.of(A)).coordinatorsFor(key));
+        assertThrows(IllegalArgumentException.class,
+                () -> MemDbConnections.builder().authKey("k").seeds(List.of("h:1")).node("h", 2).build());
+        assertThrows(IllegalArgumentException.class, () -> MemDbConnections.builder().authKey("k").seeds(List.of("h:1"))
+                .clusterRefreshInterval(Duration.ZERO).build());
     }
 
     @Test

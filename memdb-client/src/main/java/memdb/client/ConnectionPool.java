@@ -1,0 +1,68 @@
+package memdb.client;
+
+import io.netty.channel.EventLoop;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import memdb.protocol.Request;
+
+/**
+ * The client's connections: one {@link NodeConnection} per node address, created (not connected) on
+ * first use, all served by one {@link NettyTransport} event loop and stamped by one {@link ClientClock}.
+ * Shared by the data path ({@link MemDbClient}) and the router, which sends CLUSTER_INFO over the same
+ * connections and schedules its refresh timer on {@link #loop()}.
+ *
+ * <p>Invariants: at most one connection per address; once closed, every send fails at once with
+ * SHUTTING_DOWN and no connection is created.
+ */
+final class ConnectionPool implements AutoCloseable {
+    private final ClientConfig config;
+    private final NettyTransport transport = new NettyTransport();
+    private final ClientClock clock = new ClientClock();
+    private final EventLoop loop = transport.nextLoop();
+    private final Map<NodeAddress, NodeConnection> connections = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    ConnectionPool(ClientConfig config) {
+        this.config = config;
+    }
+
+    ClientConfig config() {
+        return config;
+    }
+
+    /** Sends {@code request} to {@code node} (from any thread); the call's result completes on the event loop. */
+    Call send(NodeAddress node, Request request) {
+        Call call = new Call(request);
+        if (closed.get()) call.fail(Failures.clientClosed());
+        else connections.computeIfAbsent(node, address -> new NodeConnection(address, transport, config, clock)).submit(call);
+        return call;
+    }
+
+    /** True when the client's last connect to {@code node} failed moments ago (see NodeConnection). */
+    boolean recentlyUnreachable(NodeAddress node) {
+        NodeConnection connection = connections.get(node);
+        return connection != null && connection.recentlyUnreachable();
+    }
+
+    /** The event loop for timers; tasks on it never block. */
+    EventLoop loop() {
+        return loop;
+    }
+
+    long lamportTime() {
+        return clock.highestSeen();
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Fails every pending request and stops the event loop. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        connections.values().forEach(NodeConnection::close);
+        transport.close();
+    }
+}
