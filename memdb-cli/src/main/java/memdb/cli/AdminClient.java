@@ -56,12 +56,12 @@ final class AdminClient {
         }
         JsonNode body = parse(response.body());
         String message = body.path("error").asText("HTTP " + response.statusCode());
-        return switch (response.statusCode()) {
-            case 200 -> body;
-            case 401, 403 -> throw ErrorCode.AUTH_FAILED.exception(message);
-            case 400, 404 -> throw ErrorCode.INVALID_ARGUMENT.exception(message);
-            case 503 -> throw ErrorCode.UNAVAILABLE.exception(message);
-            default -> throw ErrorCode.INTERNAL.exception(message);
+        if (response.statusCode() / 100 == 2) return body;
+        throw switch (response.statusCode()) {
+            case 401, 403 -> ErrorCode.AUTH_FAILED.exception(message);
+            case 400, 404 -> ErrorCode.INVALID_ARGUMENT.exception(message);
+            case 503 -> ErrorCode.UNAVAILABLE.exception(message);
+            default -> ErrorCode.INTERNAL.exception(message);
         };
     }
 

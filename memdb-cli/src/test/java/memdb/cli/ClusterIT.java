@@ -52,6 +52,17 @@ class ClusterIT {
                 awaitTrue(() -> everyNodeSees(probe, alive, 2), "the others hold node 3 down");
                 for (int i = 0; i < 100; i++) db.set("key" + i, "v2-" + i, Consistency.QUORUM);
                 for (int i = 0; i < 100; i++) assertEquals("v2-" + i, db.get("key" + i, Consistency.QUORUM));
+                Map<String, String> env = new java.util.HashMap<>(MemdbProcesses.environment(root));
+                env.put("MEMDB_AUTH_KEY", KEY);
+                MemdbProcesses.Result status = processes.run(env, new byte[0],
+                        "cluster", "status", "--json", "--admin", nodes.get(0).adminAddress());
+                assertEquals(0, status.exitCode(), status.stderr());
+                com.fasterxml.jackson.databind.JsonNode view = new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.stdout());
+                for (com.fasterxml.jackson.databind.JsonNode node : view.path("nodes")) {
+                    assertEquals(node.path("id").asInt() == 3 ? "DOWN" : "UP", node.path("state").asText(), status.stdout());
+                }
+                MemdbProcesses.Result table = processes.run(env, new byte[0], "cluster", "status", "--admin", nodes.get(0).adminAddress());
+                assertTrue(table.stdout().lines().anyMatch(line -> line.startsWith("DN") && line.contains(" 3 ")), table.stdout());
 
                 nodes.set(2, startNode(processes, 3, ports[2], seeds));
                 awaitTrue(() -> everyNodeSees(probe, nodes, 3), "node 3 is back up everywhere");
@@ -59,6 +70,11 @@ class ClusterIT {
                 assertEquals("v1-7", replicaValue(probe, node3, "key7"), "node 3 missed the second round");
                 assertEquals("v2-7", db.get("key7", Consistency.ALL));
                 awaitTrue(() -> "v2-7".equals(replicaValue(probe, node3, "key7")), "read repair brought node 3 up to date");
+                awaitTrue(() -> sameVersionEverywhere(nodes.get(0), "key7"), "the admin API shows one version on all replicas");
+
+                MemdbProcesses.Result kill = processes.run(env, new byte[0], "cluster", "kill", "2", "--admin", nodes.get(0).adminAddress());
+                assertEquals(0, kill.exitCode(), kill.stderr());
+                assertTrue(nodes.get(1).process().waitFor(10, TimeUnit.SECONDS), "cluster kill stopped node 2");
             }
         }
     }
@@ -92,6 +108,27 @@ class ClusterIT {
             return value.isPresent() ? new String(value.value(), java.nio.charset.StandardCharsets.UTF_8) : null;
         } catch (Exception e) {
             return null;
+        }
+    }
+
+    /** GET /v1/keys/{key}?versions=true: every replica answered with the same timestamp. */
+    private static boolean sameVersionEverywhere(MemdbProcesses.Server admin, String key) {
+        try {
+            var http = java.net.http.HttpClient.newHttpClient();
+            var request = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://" + admin.adminAddress() + "/v1/keys/" + key + "?versions=true"))
+                    .header("Authorization", "Bearer " + KEY).build();
+            var body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            var replicas = body.path("replicas");
+            if (replicas.size() != 3) return false;
+            String first = replicas.get(0).path("timestamp").toString();
+            for (var replica : replicas) {
+                if (!"PRESENT".equals(replica.path("state").asText()) || !first.equals(replica.path("timestamp").toString())) return false;
+            }
+            return true;
+        } catch (Exception e) {
+            return false;
         }
     }
 

@@ -35,9 +35,13 @@ final class MemdbProcesses implements AutoCloseable {
     }
 
     /** A running server process. */
-    record Server(Process process, int port, Path home, StringBuffer stderr) {
+    record Server(Process process, int port, int adminPort, Path home, StringBuffer stderr) {
         String address() {
             return "127.0.0.1:" + port;
+        }
+
+        String adminAddress() {
+            return "127.0.0.1:" + adminPort;
         }
     }
 
@@ -85,7 +89,8 @@ final class MemdbProcesses implements AutoCloseable {
     Server startServer(Path home, int port, Map<String, String> extraEnv, String... extraArgs)
             throws IOException, InterruptedException {
         List<String> command = javaCommand();
-        command.addAll(List.of("server", "--port", Integer.toString(port), "--admin-port", Integer.toString(freePort())));
+        int adminPort = freePort();
+        command.addAll(List.of("server", "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort)));
         command.addAll(List.of(extraArgs));
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().putAll(environment(home));
@@ -93,7 +98,7 @@ final class MemdbProcesses implements AutoCloseable {
         Process process = builder.start();
         StringBuffer stderr = new StringBuffer();
         drain(process.getErrorStream(), stderr);
-        Server server = new Server(process, port, home, stderr);
+        Server server = new Server(process, port, adminPort, home, stderr);
         servers.add(server);
         awaitListening(server);
         return server;

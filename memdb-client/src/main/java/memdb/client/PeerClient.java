@@ -30,7 +30,7 @@ public final class PeerClient implements AutoCloseable {
     public PeerClient(String authKey, Duration connectTimeout, Duration requestTimeout) {
         // The seed list is unused here (no routing); ClientConfig wants one, so the connections' own addresses serve.
         this.config = new ClientConfig(authKey.getBytes(StandardCharsets.UTF_8), List.of(NodeAddress.parse("127.0.0.1:1")),
-                connectTimeout, requestTimeout, IN_FLIGHT_MAX, QUEUED_MAX);
+                connectTimeout, requestTimeout, IN_FLIGHT_MAX, QUEUED_MAX, Duration.ofSeconds(5));
     }
 
     /** Sends {@code request} to the node at {@code address} ("host:port"); fails with a MemDbException. */
