@@ -102,6 +102,17 @@ class CliIT {
     }
 
     @Test
+    void getWithQuorumAsksTheReplicasDirectly() throws Exception {
+        assertEquals(0, memdb("set", "q", "quorum-value").exitCode());
+        MemdbProcesses.Result get = memdb("get", "q", "--quorum", "1");
+        assertEquals(0, get.exitCode(), get.stderr());
+        assertEquals("quorum-value\n", get.stdout());
+        MemdbProcesses.Result tooMany = memdb("get", "q", "--quorum", "2");
+        assertEquals(2, tooMany.exitCode(), "a single node is one replica: " + tooMany.stderr());
+        assertOneSentence(tooMany.stderr());
+    }
+
+    @Test
     void jsonOutputIsOneObject() throws Exception {
         assertEquals(0, memdb("set", "j", "värde").exitCode());
         ObjectMapper mapper = new ObjectMapper();

@@ -61,6 +61,11 @@ class ClusterIT {
                 for (com.fasterxml.jackson.databind.JsonNode node : view.path("nodes")) {
                     assertEquals(node.path("id").asInt() == 3 ? "DOWN" : "UP", node.path("state").asText(), status.stdout());
                 }
+                Map<String, String> clientEnv = new java.util.HashMap<>(env);
+                clientEnv.put("MEMDB_SEEDS", nodes.get(0).address());
+                MemdbProcesses.Result quorumGet = processes.run(clientEnv, new byte[0], "get", "key5", "--quorum", "2");
+                assertEquals(0, quorumGet.exitCode(), quorumGet.stderr());
+                assertEquals("v2-5\n", quorumGet.stdout(), "the two live replicas agree on the newest value");
                 MemdbProcesses.Result table = processes.run(env, new byte[0], "cluster", "status", "--admin", nodes.get(0).adminAddress());
                 assertTrue(table.stdout().lines().anyMatch(line -> line.startsWith("DN") && line.contains(" 3 ")), table.stdout());
 
