@@ -44,7 +44,8 @@ class ClusterIT {
             for (int i = 0; i < 3; i++) nodes.add(startNode(processes, i + 1, ports[i], seeds));
             awaitTrue(() -> everyNodeSees(probe, nodes, 3), "the three nodes learn each other by gossip");
 
-            try (MemDb db = MemDbConnections.cluster(KEY, List.of(seeds.split(",")))) {
+            try (MemDb db = MemDbConnections.builder().authKey(KEY).seeds(List.of(seeds.split(",")))
+                    .requestTimeout(Duration.ofSeconds(30)).build()) {
                 for (int i = 0; i < 100; i++) db.set("key" + i, "v1-" + i, Consistency.QUORUM);
 
                 nodes.get(2).process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
