@@ -12,7 +12,12 @@ public sealed interface CheckResult {
     long steps();
 
     /** A witness: every operation of the history in a legal sequential order (unknown ones included). */
-    record Linearizable(List<Operation> linearization, long steps) implements CheckResult {}
+    record Linearizable(List<Operation> linearization, long steps) implements CheckResult {
+        @Override
+        public String toString() {
+            return "LINEARIZABLE (" + linearization.size() + " operations, " + steps + " steps)";
+        }
+    }
 
     /**
      * No linearization exists. {@code blocked} is the operation whose completion no partial
@@ -23,8 +28,19 @@ public sealed interface CheckResult {
      * linearization found.
      */
     record Violation(History history, Operation blocked, Set<RegisterState> statesPossible,
-            List<Operation> longestPrefix, long steps) implements CheckResult {}
+            List<Operation> longestPrefix, long steps) implements CheckResult {
+        @Override
+        public String toString() {
+            return "NOT LINEARIZABLE: no linearization gets past the completion of " + blocked
+                    + "; states possible there: " + statesPossible + " (" + steps + " steps)";
+        }
+    }
 
     /** The step or time budget ran out before the search finished. */
-    record Timeout(long steps, Duration elapsed) implements CheckResult {}
+    record Timeout(long steps, Duration elapsed) implements CheckResult {
+        @Override
+        public String toString() {
+            return "TIMEOUT after " + steps + " steps, " + elapsed.toMillis() + " ms: linearizability unknown";
+        }
+    }
 }

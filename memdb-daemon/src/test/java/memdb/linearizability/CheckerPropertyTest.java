@@ -49,7 +49,7 @@ class CheckerPropertyTest {
             History history = RegisterSimulation.generate(random, settings);
             CheckResult result = Checks.check(history);
             if (!(result instanceof CheckResult.Linearizable linearizable)) {
-                throw new AssertionError("seed " + seed + ": " + result + "\n" + history);
+                throw new AssertionError("seed " + seed + ": " + Checks.describe(result));
             }
             assertTrue(BruteForceChecker.isLegal(linearizable.linearization()), "seed " + seed + ": illegal witness");
         }

@@ -1,10 +1,8 @@
 package memdb.linearizability;
 
-import java.time.Duration;
-
 /** Test support: a checker on the system clock with a generous budget, and short-hand constructors. */
 final class Checks {
-    static final Budget BUDGET = new Budget(20_000_000, Duration.ofSeconds(20));
+    static final Budget BUDGET = Budget.DEFAULT;
 
     private Checks() {}
 
@@ -14,6 +12,14 @@ final class Checks {
 
     static CheckResult check(History history) {
         return checker().check(history);
+    }
+
+    /** For failure messages: the minimized report of a violation, or the verdict itself. */
+    static String describe(CheckResult result) {
+        if (result instanceof CheckResult.Violation violation) {
+            return new ViolationReport(checker(), 2_000).explain(violation);
+        }
+        return result.toString();
     }
 
     static Input read() {
