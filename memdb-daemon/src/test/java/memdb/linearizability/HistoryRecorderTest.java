@@ -38,6 +38,22 @@ class HistoryRecorderTest {
         assertInstanceOf(CheckResult.Linearizable.class, result, () -> Checks.describe(result));
     }
 
+    @Test
+    void keysAreCheckedSeparately() {
+        KeyedHistories histories = new KeyedHistories(new java.util.concurrent.atomic.AtomicLong()::incrementAndGet, 4, 100);
+        HistoryRecorder lock = histories.recorder("lock");
+        HistoryRecorder counter = histories.recorder("counter");
+        lock.invoke(1, Input.cas(null, "held"));
+        counter.invoke(2, Input.write("1"));
+        lock.ok(1, Output.swapped(true));
+        counter.ok(2, Output.written());
+        lock.invoke(2, Input.cas(null, "held"));
+        lock.ok(2, Output.swapped(true)); // a second winner: the lock is broken, the counter is fine
+        var results = histories.check(Checks.checker());
+        assertInstanceOf(CheckResult.Violation.class, results.get("lock"));
+        assertInstanceOf(CheckResult.Linearizable.class, results.get("counter"));
+    }
+
     /**
      * {@link AtomicReference#compareAndSet} compares references, not strings; the first version of
      * this test used it directly and the checker duly reported a cas that answered false while the

@@ -71,7 +71,7 @@ class KnownHistoriesTest {
     void unknownWriteMustBeAssumedApplied() {
         assertLinearizable(History.builder()
                 .invoke(1, write("x")).unknown(1)
-                .complete(2, read(), value(null))   // not yet applied...
+                .complete(1, read(), value(null))   // not yet applied (p1 moves on after its timeout)...
                 .complete(2, read(), value("x"))    // ...applied later, long after the timeout
                 .build());
     }
