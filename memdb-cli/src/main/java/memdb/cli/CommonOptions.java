@@ -11,8 +11,8 @@ class CommonOptions {
     @Option(names = "--json", description = "Print one JSON object instead of plain text.")
     boolean json;
 
-    @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "5000",
-            description = "Give up after this many milliseconds (default ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "${env:MEMDB_TIMEOUT_MS:-5000}",
+            description = "Give up after this many milliseconds (env MEMDB_TIMEOUT_MS; default 5000).")
     long timeoutMs;
 
     long timeoutMs() {

@@ -40,6 +40,7 @@ class CliIT {
         env = new HashMap<>(MemdbProcesses.environment(processes.newHome("client")));
         env.put("MEMDB_SEEDS", server.address());
         env.put("MEMDB_AUTH_KEY", KEY);
+        env.put("MEMDB_TIMEOUT_MS", "30000"); // a loaded CI machine can be slow; refusals still come at once
     }
 
     @AfterAll

@@ -55,6 +55,7 @@ class ClusterIT {
                 for (int i = 0; i < 100; i++) assertEquals("v2-" + i, db.get("key" + i, Consistency.QUORUM));
                 Map<String, String> env = new java.util.HashMap<>(MemdbProcesses.environment(root));
                 env.put("MEMDB_AUTH_KEY", KEY);
+                env.put("MEMDB_TIMEOUT_MS", "30000");
                 MemdbProcesses.Result status = processes.run(env, new byte[0],
                         "cluster", "status", "--json", "--admin", nodes.get(0).adminAddress());
                 assertEquals(0, status.exitCode(), status.stderr());
