@@ -57,6 +57,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Seed of the key generators (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
+            description = "Requests of each test sent first and not measured (default ${DEFAULT-VALUE}).")
+    long warmupRequests;
+
     @Option(names = "--consistency", paramLabel = "LEVEL",
             description = "ONE, QUORUM or ALL (default: the node's; writes QUORUM, reads ONE). quorum-get always waits for a majority.")
     Consistency consistency = Consistency.DEFAULT;
@@ -77,7 +81,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         try {
             return new BenchPlan(BenchTest.parseList(tests), requests, clients, pipeline, valueBytes, keyspace,
-                    consistency, seed, Duration.ofSeconds(timeLimitS), Duration.ofMillis(client.timeoutMs));
+                    consistency, seed, warmupRequests, Duration.ofSeconds(timeLimitS), Duration.ofMillis(client.timeoutMs));
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCode.USAGE, e.getMessage());
         }

@@ -45,6 +45,7 @@ class BenchCommandTest {
         assertEquals(3, plan.valueBytes());
         assertEquals(0, plan.keyspace());
         assertEquals(Consistency.DEFAULT, plan.consistency());
+        assertEquals(0, plan.warmupRequests());
         assertEquals(Duration.ofSeconds(300), plan.timeLimit());
         assertEquals(Duration.ofMillis(5000), plan.requestTimeout());
     }
@@ -52,10 +53,10 @@ class BenchCommandTest {
     @Test
     void everyOptionReachesThePlan() {
         BenchPlan plan = parse("bench", "-t", "get, SET,quorum-get", "-n", "2000", "-c", "4", "-d", "100", "-P", "16",
-                "-r", "1000", "--seed", "7", "--consistency", "quorum", "--time-limit-s", "10", "--timeout-ms", "250",
+                "-r", "1000", "--seed", "7", "--warmup", "500", "--consistency", "quorum", "--time-limit-s", "10", "--timeout-ms", "250",
                 "-s", "127.0.0.1:1", "-a", "k").plan();
         assertEquals(List.of(BenchTest.GET, BenchTest.SET, BenchTest.QUORUM_GET), plan.tests());
-        assertEquals(new BenchPlan(plan.tests(), 2000, 4, 16, 100, 1000, Consistency.QUORUM, 7,
+        assertEquals(new BenchPlan(plan.tests(), 2000, 4, 16, 100, 1000, Consistency.QUORUM, 7, 500,
                 Duration.ofSeconds(10), Duration.ofMillis(250)), plan);
     }
 
@@ -73,6 +74,7 @@ class BenchCommandTest {
         "-d -1            | -d must be between 0 and",
         "-d 2000000       | -d must be between 0 and",
         "-r -5            | -r must be positive",
+        "--warmup -1      | --warmup must be between 0 and",
         "--time-limit-s 0 | --time-limit-s must be between 1 and",
         "--timeout-ms 0   | --timeout-ms must be positive",
         "--csv --json     | --csv and --json cannot be combined",

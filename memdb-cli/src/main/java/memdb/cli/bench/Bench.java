@@ -54,6 +54,10 @@ public final class Bench {
                 if (System.nanoTime() - deadlineNanos >= 0) break;
                 BenchOperation operation = BenchOperation.of(test, db, plan.valueBytes(), plan.consistency(),
                         plan.requestTimeout(), quorumWaiters);
+                if (plan.warmupRequests() > 0) {
+                    new BenchRunner(operation, plan.withRequests(plan.warmupRequests()), deadlineNanos).run(test.label());
+                    if (System.nanoTime() - deadlineNanos >= 0) break;
+                }
                 BenchRunner runner = new BenchRunner(operation, plan, deadlineNanos);
                 var ticker = printer == null ? null : printer.scheduleAtFixedRate(progressLine(test, runner),
                         PROGRESS_INTERVAL_MS, PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);

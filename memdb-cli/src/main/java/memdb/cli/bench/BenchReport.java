@@ -51,6 +51,7 @@ public final class BenchReport {
         config.put("keyspace", plan.keyspace());
         config.put("consistency", plan.consistency().name());
         config.put("seed", plan.seed());
+        config.put("warmup", plan.warmupRequests());
         config.put("time_limit_s", plan.timeLimit().toSeconds());
         config.put("seeds", seeds);
         List<Map<String, Object>> tests = new ArrayList<>();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The shapes of the bench report: text table, CSV and JSON. */
 class BenchReportTest {
     private static final BenchPlan PLAN = new BenchPlan(List.of(BenchTest.SET, BenchTest.GET), 2000, 4, 2, 16, 0,
-            Consistency.QUORUM, 1, Duration.ofSeconds(30), Duration.ofSeconds(5));
+            Consistency.QUORUM, 1, 0, Duration.ofSeconds(30), Duration.ofSeconds(5));
     private static final List<String> SEEDS = List.of("127.0.0.1:10000", "127.0.0.1:10001");
     private static final TestResult SET = new TestResult("set", 2000, 0, 0.5, 0.1234, 1.5, 2.25, 9.8765, true);
     private static final TestResult GET = new TestResult("get", 1500, 3, 0.25, 0.1, 0.2, 0.3, 0.4, false);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The closed loop of {@link BenchRunner} against fake operations: counts, concurrency bound, keys, limits. */
 class BenchRunnerTest {
     private static BenchPlan plan(long requests, int clients, int pipeline, long keyspace, Duration timeLimit) {
-        return new BenchPlan(List.of(BenchTest.GET), requests, clients, pipeline, 3, keyspace, Consistency.ONE, 1,
+        return new BenchPlan(List.of(BenchTest.GET), requests, clients, pipeline, 3, keyspace, Consistency.ONE, 1, 0,
                 timeLimit, Duration.ofSeconds(2));
     }
 
@@ -102,7 +102,7 @@ class BenchRunnerTest {
     }
 
     private static Set<String> keysOf(long seed) throws Exception {
-        BenchPlan plan = new BenchPlan(List.of(BenchTest.GET), 50, 1, 1, 3, 1_000_000, Consistency.ONE, seed,
+        BenchPlan plan = new BenchPlan(List.of(BenchTest.GET), 50, 1, 1, 3, 1_000_000, Consistency.ONE, seed, 0,
                 Duration.ofSeconds(10), Duration.ofSeconds(1));
         List<String> keys = new ArrayList<>();
         new BenchRunner(key -> {
