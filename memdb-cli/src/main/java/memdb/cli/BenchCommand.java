@@ -50,7 +50,7 @@ final class BenchCommand implements Callable<Integer> {
     int pipeline;
 
     @Option(names = "-r", paramLabel = "KEYS", defaultValue = "0",
-            description = "Random keys key:%012d among this many (default 0: the single key key:000000000000).")
+            description = "Random keys key:%%012d among this many (default 0: the single key key:000000000000).")
     long keyspace;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
