@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The issue-4 figure: cost of QUORUM writes and reads on 3 real nodes (replication factor 3) against a
+# single node, with the same client load. Starts a 1-node and a 3-node cluster on free loopback ports,
+# runs `memdb bench` against each in turn (interleaved, ROUNDS rounds), stops every node by PID, and
+# prints the median ops/s of each figure and the ratios 3-node / 1-node.
+#
+# Usage: bench/quorum-cost.sh [ROUNDS] [OUT_DIR]      (jar: memdb-cli/target/memdb.jar, or $MEMDB_JAR)
+set -euo pipefail
+ROUNDS=${1:-3}
+OUT=${2:-$(mktemp -d /tmp/memdb-quorum-cost.XXXXXX)}
+JAR=${MEMDB_JAR:-$(cd "$(dirname "$0")/.." && pwd)/memdb-cli/target/memdb.jar}
+KEY=bench-key
+LOAD=(-n 100000 -c 50 -r 100000 --warmup 20000)
+mkdir -p "$OUT"
+PIDS=()
+stop_nodes() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+               for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done; }
+trap stop_nodes EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# start_node NAME NODE_ID PORT SEEDS
+start_node() {
+  local dir="$OUT/$1" admin; admin=$(free_port); mkdir -p "$dir"
+  HOME="$dir" java -jar "$JAR" server --node-id "$2" --port "$3" --admin-port "$admin" --data-dir "$dir/db" \
+      --auth-key "$KEY" --fsync no ${4:+--seeds "$4"} >"$dir/stdout" 2>"$dir/stderr" &
+  PIDS+=($!)
+  echo "$admin" >"$dir/admin-port"
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$3") 2>/dev/null && return 0; sleep 0.2; done
+  echo "node $1 did not listen on $3" >&2; exit 1
+}
+
+SINGLE_PORT=$(free_port)
+start_node single 1 "$SINGLE_PORT" ""
+C1=$(free_port); C2=$(free_port); C3=$(free_port)
+CLUSTER="127.0.0.1:$C1,127.0.0.1:$C2,127.0.0.1:$C3"
+start_node c1 1 "$C1" "$CLUSTER"; start_node c2 2 "$C2" "$CLUSTER"; start_node c3 3 "$C3" "$CLUSTER"
+for _ in $(seq 100); do
+  up=$(java -jar "$JAR" cluster status --json --admin "127.0.0.1:$(cat "$OUT/c1/admin-port")" -a "$KEY" 2>/dev/null \
+       | python3 -c 'import json,sys; print(sum(n["state"]=="UP" for n in json.load(sys.stdin)["nodes"]))' || echo 0)
+  [ "$up" = 3 ] && break; sleep 0.5
+done
+[ "$up" = 3 ] || { echo "the 3-node cluster did not come up" >&2; exit 1; }
+
+bench() { java -jar "$JAR" bench -a "$KEY" "${LOAD[@]}" --json "$@"; }
+for round in $(seq "$ROUNDS"); do
+  for target in single cluster; do
+    if [ $target = single ]; then seeds="127.0.0.1:$SINGLE_PORT"; else seeds="$CLUSTER"; fi
+    echo "round $round: $target" >&2
+    bench -s "$seeds" -t set,get --consistency QUORUM >"$OUT/$target-quorum-$round.json"
+    bench -s "$seeds" -t get --consistency ONE >"$OUT/$target-one-$round.json"
+  done
+done
+
+python3 - "$OUT" "$ROUNDS" <<'PY'
+import json, statistics, sys
+out, rounds = sys.argv[1], int(sys.argv[2])
+def runs(target, kind, test):
+    values = []
+    for r in range(1, rounds + 1):
+        report = json.load(open(f"{out}/{target}-{kind}-{r}.json"))
+        t = next(t for t in report["tests"] if t["test"] == test)
+        assert t["errors"] == 0 and t["complete"], t
+        values.append(t)
+    return values
+print(f"{'figure':<16} {'target':<8} {'ops/s per round':<36} {'median':>9} {'p50 ms':>7} {'p99 ms':>7}")
+medians = {}
+for figure, kind, test in [("QUORUM set", "quorum", "set"), ("QUORUM get", "quorum", "get"), ("ONE get", "one", "get")]:
+    for target in ("single", "cluster"):
+        v = runs(target, kind, test)
+        ops = [t["ops_per_sec"] for t in v]
+        m = statistics.median(ops); medians[(figure, target)] = m
+        print(f"{figure:<16} {target:<8} {' '.join(f'{x:.0f}' for x in ops):<36} {m:>9.0f} "
+              f"{statistics.median(t['p50_ms'] for t in v):>7.2f} {statistics.median(t['p99_ms'] for t in v):>7.2f}")
+for figure in ("QUORUM set", "QUORUM get", "ONE get"):
+    print(f"ratio 3-node/1-node, {figure}: {medians[(figure, 'cluster')] / medians[(figure, 'single')]:.2f}")
+PY
+echo "raw reports in $OUT" >&2

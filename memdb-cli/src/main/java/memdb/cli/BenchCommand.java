@@ -1,0 +1,120 @@
+package memdb.cli;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import memdb.cli.bench.Bench;
+import memdb.cli.bench.BenchPlan;
+import memdb.cli.bench.BenchReport;
+import memdb.cli.bench.BenchTest;
+import memdb.cli.bench.TestResult;
+import memdb.client.MemDb;
+import memdb.protocol.Consistency;
+import memdb.protocol.MemDbException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code memdb bench}: a load generator in the manner of redis-benchmark. All clients share one
+ * pipelined, ring-aware MemDb client (one connection per node): a client is a logical stream that keeps
+ * {@code -P} requests in flight and sends its next request when one is answered, so the {@code -c}
+ * clients are concurrent without a thread each.
+ */
+@Command(name = "bench", sortOptions = false,
+        description = {"Measure throughput and latency of a node or cluster, like redis-benchmark.",
+            "All clients share one pipelined connection per node; each keeps -P requests in flight.",
+            "Without -r every request uses the one key key:000000000000 (as redis-benchmark does)."})
+final class BenchCommand implements Callable<Integer> {
+    @ParentCommand
+    MemdbCommand root;
+
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "-t", paramLabel = "TESTS", defaultValue = "set,get,contains,quorum-get,delete",
+            description = "Comma list of tests: set, get, contains, quorum-get, delete (default ${DEFAULT-VALUE}).")
+    String tests;
+
+    @Option(names = "-n", paramLabel = "N", defaultValue = "100000", description = "Requests per test (default ${DEFAULT-VALUE}).")
+    long requests;
+
+    @Option(names = "-c", paramLabel = "N", defaultValue = "50", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "-d", paramLabel = "BYTES", defaultValue = "3", description = "Value size of set (default ${DEFAULT-VALUE}).")
+    int valueBytes;
+
+    @Option(names = "-P", paramLabel = "N", defaultValue = "1", description = "Requests in flight per client (default ${DEFAULT-VALUE}).")
+    int pipeline;
+
+    @Option(names = "-r", paramLabel = "KEYS", defaultValue = "0",
+            description = "Random keys key:%%012d among this many (default 0: the single key key:000000000000).")
+    long keyspace;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "Seed of the key generators (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
+            description = "Requests of each test sent first and not measured (default ${DEFAULT-VALUE}).")
+    long warmupRequests;
+
+    @Option(names = "--consistency", paramLabel = "LEVEL",
+            description = "ONE, QUORUM or ALL (default: the node's; writes QUORUM, reads ONE). quorum-get always waits for a majority.")
+    Consistency consistency = Consistency.DEFAULT;
+
+    @Option(names = "--time-limit-s", paramLabel = "S", defaultValue = "300",
+            description = "Stop the whole run after this many seconds and report what was done (default ${DEFAULT-VALUE}).")
+    long timeLimitS;
+
+    @Option(names = "--csv", description = "Print CSV: a header line, then one line per test.")
+    boolean csv;
+
+    /** The validated plan, or a usage error naming the bad option. */
+    BenchPlan plan() {
+        if (csv && client.json) throw new UserError(ExitCode.USAGE, "--csv and --json cannot be combined");
+        if (client.timeoutMs <= 0) throw new UserError(ExitCode.USAGE, "--timeout-ms must be positive");
+        if (timeLimitS <= 0 || timeLimitS > BenchPlan.TIME_LIMIT_S_MAX) {
+            throw new UserError(ExitCode.USAGE, "--time-limit-s must be between 1 and " + BenchPlan.TIME_LIMIT_S_MAX);
+        }
+        try {
+            return new BenchPlan(BenchTest.parseList(tests), requests, clients, pipeline, valueBytes, keyspace,
+                    consistency, seed, warmupRequests, Duration.ofSeconds(timeLimitS), Duration.ofMillis(client.timeoutMs));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCode.USAGE, e.getMessage());
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Io io = root.io();
+        BenchPlan plan = plan();
+        List<String> seeds = client.seedList(io);
+        try (MemDb db = client.connect(io)) {
+            // One request first, so that an unreachable node or a refused key is the usual one-sentence error.
+            db.contains("key:000000000000", plan.consistency());
+            if (csv) DataCommand.printLine(io, BenchReport.CSV_HEADER);
+            else if (!client.json) DataCommand.printLine(io, BenchReport.textHeader(plan, seeds));
+            boolean terminal = System.console() != null;
+            List<TestResult> results = new Bench(db, plan, terminal ? io.err() : null).run((result, firstError) -> {
+                if (csv) DataCommand.printLine(io, BenchReport.csvRow(result));
+                else if (!client.json) DataCommand.printLine(io, BenchReport.textRow(result));
+                if (firstError != null) io.err().println("memdb: " + result.test() + ": " + result.errors()
+                        + " requests failed; the first: " + describe(firstError));
+            });
+            if (client.json) DataCommand.printLine(io, BenchReport.json(plan, seeds, results));
+            if (results.size() < plan.tests().size() || !results.get(results.size() - 1).complete()) {
+                io.err().println("memdb: bench stopped by --time-limit-s " + timeLimitS + " before every request was sent");
+            }
+            return ExitCode.OK;
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure;
+        while (!(cause instanceof MemDbException) && cause.getCause() != null) cause = cause.getCause();
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    }
+}

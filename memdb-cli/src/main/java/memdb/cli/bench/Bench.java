@@ -1,0 +1,100 @@
+package memdb.cli.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import memdb.client.MemDb;
+
+/**
+ * Runs the tests of a plan one after another on one shared client, under one deadline for the whole
+ * run ({@code --time-limit-s}): a test that reaches it stops sending, waits for its answers, and is
+ * reported as incomplete; the tests after it are not run.
+ *
+ * <p>Threads it owns, both bounded and stopped before {@link #run} returns: the quorum-get waiters
+ * (at most {@link #QUORUM_WAITERS_MAX}, only when quorum-get is asked for) and one progress printer
+ * (only when a progress stream is given).
+ */
+public final class Bench {
+    static final int QUORUM_WAITERS_MAX = 256;
+    private static final long PROGRESS_INTERVAL_MS = 250;
+
+    private final MemDb db;
+    private final BenchPlan plan;
+    private final PrintStream progress;
+
+    /** @param progress where to draw a progress line (a terminal), or null for none */
+    public Bench(MemDb db, BenchPlan plan, PrintStream progress) {
+        this.db = db;
+        this.plan = plan;
+        this.progress = progress;
+    }
+
+    /**
+     * Runs every test, handing each result and its first error (null if none) over as it finishes;
+     * returns the results (fewer than the tests when the time limit stopped the run).
+     */
+    public List<TestResult> run(BiConsumer<TestResult, Throwable> onResult) throws InterruptedException {
+        long deadlineNanos = System.nanoTime() + plan.timeLimit().toNanos();
+        ExecutorService quorumWaiters = plan.tests().contains(BenchTest.QUORUM_GET)
+                ? Executors.newFixedThreadPool(Math.min(plan.inFlightMax(), QUORUM_WAITERS_MAX), daemon("memdb-bench-quorum"))
+                : null;
+        ScheduledExecutorService printer = progress != null
+                ? Executors.newSingleThreadScheduledExecutor(daemon("memdb-bench-progress")) : null;
+        try {
+            List<TestResult> results = new ArrayList<>();
+            for (BenchTest test : plan.tests()) {
+                if (System.nanoTime() - deadlineNanos >= 0) break;
+                BenchOperation operation = BenchOperation.of(test, db, plan.valueBytes(), plan.consistency(),
+                        plan.requestTimeout(), quorumWaiters);
+                if (plan.warmupRequests() > 0) {
+                    new BenchRunner(operation, plan.withRequests(plan.warmupRequests()), deadlineNanos).run(test.label());
+                    if (System.nanoTime() - deadlineNanos >= 0) break;
+                }
+                BenchRunner runner = new BenchRunner(operation, plan, deadlineNanos);
+                var ticker = printer == null ? null : printer.scheduleAtFixedRate(progressLine(test, runner),
+                        PROGRESS_INTERVAL_MS, PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
+                TestResult result = runner.run(test.label());
+                if (ticker != null) {
+                    ticker.cancel(false);
+                    progress.print("\r" + " ".repeat(72) + "\r");
+                    progress.flush();
+                }
+                results.add(result);
+                onResult.accept(result, runner.firstError());
+                if (!result.complete()) break;
+            }
+            return results;
+        } finally {
+            if (quorumWaiters != null) quorumWaiters.shutdownNow();
+            if (printer != null) printer.shutdownNow();
+        }
+    }
+
+    private Runnable progressLine(BenchTest test, BenchRunner runner) {
+        long startNanos = System.nanoTime();
+        return () -> {
+            long answered = runner.answered();
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            progress.printf(Locale.ROOT, "\r%s: %d/%d requests, %.0f ops/s   ", test.label(), answered,
+                    plan.requests(), seconds > 0 ? answered / seconds : 0.0);
+            progress.flush();
+        };
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

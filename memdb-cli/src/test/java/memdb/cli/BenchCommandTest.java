@@ -1,0 +1,122 @@
+package memdb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import memdb.cli.bench.BenchPlan;
+import memdb.cli.bench.BenchTest;
+import memdb.protocol.Consistency;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** {@code memdb bench} options: defaults, parsing, and the usage errors that come before any connection. */
+class BenchCommandTest {
+    private static BenchCommand parse(String... args) {
+        MemdbCommand rootCommand = new MemdbCommand(io(new ByteArrayOutputStream(), new ByteArrayOutputStream()));
+        CommandLine commandLine = new CommandLine(rootCommand);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine.ParseResult result = commandLine.parseArgs(args);
+        return (BenchCommand) result.subcommand().commandSpec().userObject();
+    }
+
+    private static Io io(ByteArrayOutputStream out, ByteArrayOutputStream err) {
+        return new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+    }
+
+    @Test
+    void defaultsAreRedisBenchmarksOnASingleKey() {
+        BenchPlan plan = parse("bench").plan();
+        assertEquals(List.of(BenchTest.SET, BenchTest.GET, BenchTest.CONTAINS, BenchTest.QUORUM_GET, BenchTest.DELETE),
+                plan.tests());
+        assertEquals(100_000, plan.requests());
+        assertEquals(50, plan.clients());
+        assertEquals(1, plan.pipeline());
+        assertEquals(3, plan.valueBytes());
+        assertEquals(0, plan.keyspace());
+        assertEquals(Consistency.DEFAULT, plan.consistency());
+        assertEquals(0, plan.warmupRequests());
+        assertEquals(Duration.ofSeconds(300), plan.timeLimit());
+        assertEquals(Duration.ofMillis(5000), plan.requestTimeout());
+    }
+
+    @Test
+    void everyOptionReachesThePlan() {
+        BenchPlan plan = parse("bench", "-t", "get, SET,quorum-get", "-n", "2000", "-c", "4", "-d", "100", "-P", "16",
+                "-r", "1000", "--seed", "7", "--warmup", "500", "--consistency", "quorum", "--time-limit-s", "10", "--timeout-ms", "250",
+                "-s", "127.0.0.1:1", "-a", "k").plan();
+        assertEquals(List.of(BenchTest.GET, BenchTest.SET, BenchTest.QUORUM_GET), plan.tests());
+        assertEquals(new BenchPlan(plan.tests(), 2000, 4, 16, 100, 1000, Consistency.QUORUM, 7, 500,
+                Duration.ofSeconds(10), Duration.ofMillis(250)), plan);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "-t incr          | incr is not implemented in the server yet",
+        "-t set,cas       | cas is not implemented in the server yet",
+        "-t ping          | unknown test 'ping'",
+        "-t set,,get      | empty test name",
+        "-t get,get       | names get twice",
+        "-n 0             | -n must be between 1 and",
+        "-c 0             | -c must be between 1 and",
+        "-P 0             | -P must be between 1 and",
+        "-c 1000 -P 1000  | -c times -P must be at most",
+        "-d -1            | -d must be between 0 and",
+        "-d 2000000       | -d must be between 0 and",
+        "-r -5            | -r must be positive",
+        "--warmup -1      | --warmup must be between 0 and",
+        "--time-limit-s 0 | --time-limit-s must be between 1 and",
+        "--timeout-ms 0   | --timeout-ms must be positive",
+        "--csv --json     | --csv and --json cannot be combined",
+    })
+    void badOptionsAreOneSentenceUsageErrorsBeforeAnyConnection(String options, String expected) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> args = new java.util.ArrayList<>(List.of("bench", "-s", "127.0.0.1:1", "-a", "k"));
+        args.addAll(List.of(options.trim().split(" +")));
+        int exitCode = Main.run(io(out, err), args.toArray(String[]::new));
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertEquals(ExitCode.USAGE, exitCode, stderr);
+        assertTrue(stderr.startsWith("memdb: ") && stderr.contains(expected), stderr);
+        assertEquals(1, stderr.strip().lines().count(), stderr);
+        assertEquals(0, out.size());
+    }
+
+    @Test
+    void theIncrRefusalSaysWhy() {
+        UserError error = assertThrows(UserError.class, () -> parse("bench", "-t", "incr").plan());
+        assertEquals(ExitCode.USAGE, error.exitCode());
+        assertEquals("-t incr: incr is not implemented in the server yet; choose from set,get,contains,quorum-get,delete",
+                error.getMessage());
+    }
+
+    @Test
+    void noNodeReachableIsExitCodeThree() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int port = freePort();
+        int exitCode = Main.run(io(out, err), "bench", "-s", "127.0.0.1:" + port, "-a", "k", "-n", "10",
+                "--timeout-ms", "1000");
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertEquals(ExitCode.UNAVAILABLE, exitCode, stderr);
+        assertEquals(1, stderr.strip().lines().count(), stderr);
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package memdb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code memdb bench} as a user runs it: the real jar against a real node on loopback. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BenchIT {
+    private static final String KEY = "bench-it-key";
+    private static final byte[] NONE = new byte[0];
+
+    @TempDir
+    static Path root;
+
+    private MemdbProcesses processes;
+    private MemdbProcesses.Server server;
+    private Map<String, String> env;
+
+    @BeforeAll
+    void startServer() throws Exception {
+        processes = new MemdbProcesses(root);
+        Path home = processes.newHome("server");
+        server = processes.startServer(home, "--auth-key", KEY, "--data-dir", home.resolve("db").toString(),
+                "--fsync", "no");
+        env = new HashMap<>(MemdbProcesses.environment(processes.newHome("client")));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        processes.close();
+    }
+
+    @Test
+    void setAndGetReportThroughputAndNoErrorsAsJson() throws Exception {
+        MemdbProcesses.Result result = processes.run(env, NONE, "bench", "-s", server.address(), "-a", KEY,
+                "-t", "set,get", "-n", "2000", "-c", "4", "--json");
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("", result.stderr());
+        JsonNode report = new ObjectMapper().readTree(result.stdout());
+        assertEquals(4, report.path("config").path("clients").asInt());
+        JsonNode tests = report.path("tests");
+        assertEquals(2, tests.size(), result.stdout());
+        for (int i = 0; i < 2; i++) {
+            JsonNode test = tests.get(i);
+            assertEquals(List.of("set", "get").get(i), test.path("test").asText());
+            assertEquals(2000, test.path("requests").asLong());
+            assertEquals(0, test.path("errors").asLong(), result.stdout());
+            assertTrue(test.path("ops_per_sec").asDouble() > 0, result.stdout());
+            assertTrue(test.path("p50_ms").asDouble() <= test.path("max_ms").asDouble(), result.stdout());
+            assertTrue(test.path("complete").asBoolean());
+        }
+    }
+
+    @Test
+    void csvOfEveryTestOnRandomKeys() throws Exception {
+        MemdbProcesses.Result result = processes.run(env, NONE, "bench", "-s", server.address(), "-a", KEY,
+                "-n", "500", "-c", "3", "-P", "4", "-r", "100", "-d", "64", "--csv");
+        assertEquals(0, result.exitCode(), result.stderr());
+        List<String> lines = result.stdout().lines().toList();
+        assertEquals(6, lines.size(), result.stdout());
+        assertEquals("test,requests,errors,seconds,ops_per_sec,p50_ms,p99_ms,p999_ms,max_ms,complete", lines.get(0));
+        List<String> names = lines.stream().skip(1).map(line -> line.split(",")[0]).toList();
+        assertEquals(List.of("set", "get", "contains", "quorum-get", "delete"), names);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] fields = line.split(",");
+            assertEquals("500", fields[1], line);
+            assertEquals("0", fields[2], line);
+            assertEquals("true", fields[9], line);
+        }
+    }
+
+    @Test
+    void aWrongAuthKeyIsExitCodeFourInOneSentence() throws Exception {
+        MemdbProcesses.Result result = processes.run(env, NONE, "bench", "-s", server.address(), "-a", "not-the-key",
+                "-t", "get", "-n", "10");
+        assertEquals(ExitCode.AUTH_REFUSED, result.exitCode(), result.stderr());
+        assertEquals(1, result.stderr().strip().lines().count(), result.stderr());
+        assertEquals("", result.stdout());
+    }
+}
