@@ -53,7 +53,7 @@ public final class OpLogBenchmark {
         byte[] value = new byte[100];
         for (int i = 0; i < records; i++) {
             random.nextBytes(value);
-            Key key = Key.of(String.format("key-%012d", i % keys));
+            Key key = Key.of(String.format("key:%012d", i % keys));
             log.append(Op.SET, key, new Timestamp(i + 1, 1), value.clone());
             log.commit(() -> {});
         }

@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# Issue-3 figures, MemDB and Redis side by side in one run (docs/oplog-benchmark.md).
+#
+#   bench/oplog-vs-redis.sh [RECORDS [ROUNDS]]      defaults: 1000000 records, 3 rounds
+#   env: BOOT_ROUNDS=N (boot rounds, default ROUNDS), SKIP_BUILD=1 (jar and test classes already built), KEEP=1 (keep the work directory),
+#        WRITE_N=20000 (records per write-throughput run through the node), SKIP_OPLOGBENCH=1
+#
+# 1. Loads RECORDS SETs (key:%012d = 16 bytes, 100-byte values, identical bytes for both systems) into a
+#    real MemDB node (--fsync everysec, pipelined client) and into redis-server (appendonly yes,
+#    appendfsync everysec, redis-cli --pipe).
+# 2. ROUNDS interleaved rounds of boot-to-ready: MemDB on its raw log and on the log compacted offline
+#    (memdb log-compact: LZ4 snapshot), Redis on its raw AOF (SET commands) and after BGREWRITEAOF
+#    (RDB preamble). `uptime` before each round.
+# 3. Write throughput through the node per --fsync policy (64 concurrent writers, and 1 pipelined writer),
+#    redis-benchmark per appendfsync for reference, and OpLogBenchmark (in-process) per round.
+# Everything listens on 127.0.0.1 on free ports; every process started here is stopped by its PID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RECORDS=${1:-1000000}
+ROUNDS=${2:-3}
+BOOT_ROUNDS=${BOOT_ROUNDS:-$ROUNDS}
+WRITE_N=${WRITE_N:-20000}
+J=memdb-cli/target/memdb.jar
+AUTH=bench-key
+
+log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
+
+if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null || ! command -v redis-benchmark >/dev/null; then
+    log "installing redis-server and redis-tools from Debian"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server redis-tools >/dev/null
+    service redis-server stop >/dev/null 2>&1 || true   # no system instance: we start our own
+fi
+if [[ -z ${SKIP_BUILD:-} ]]; then
+    log "building"
+    mvn -B -o -q -DskipTests package
+    mvn -B -o -q -pl memdb-daemon -am test-compile
+fi
+LZ4=$(ls ~/.m2/repository/at/yawk/lz4/lz4-java/*/lz4-java-*.jar | head -1)
+CP=memdb-client/target/classes:memdb-daemon/target/classes:memdb-daemon/target/test-classes:$LZ4
+
+WORK=$(mktemp -d /tmp/oplog-vs-redis.XXXXXX)
+OUT=${OUT:-$(mktemp -d /tmp/oplog-vs-redis-results.XXXXXX)}   # results survive the cleanup
+RESULTS=$OUT/results.tsv
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; fi
+    done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    if [[ -z ${KEEP:-} ]]; then rm -rf "$WORK"; else log "work directory kept: $WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+now_ms() { local t=$EPOCHREALTIME; echo $(( ${t%.*} * 1000 + 10#${t#*.} / 1000 )); }
+stop_pid() { # stop one process we started, by PID, and wait for it (SIGKILL after 60 s)
+    local pid=$1 i
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 600; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
+}
+record() { printf '%s\n' "$*" | tr ' ' '\t' >>"$RESULTS"; }   # round system variant value unit
+
+# start_memdb DIR FSYNC -> sets MPID MPORT BOOT_MS (process start to the "listening" line with the port
+# accepting connections). Compaction threshold 0: the node never compacts by itself here.
+start_memdb() {
+    local dir=$1 fsync=$2 t0 deadline
+    MPORT=$(free_port); local aport; aport=$(free_port)
+    t0=$(now_ms); deadline=$((t0 + 300000))
+    MEMDB_COMPACTION_THRESHOLD_BYTES=0 java -jar $J server --port "$MPORT" --admin-port "$aport" --bind 127.0.0.1 \
+        --data-dir "$dir" --auth-key $AUTH --fsync "$fsync" 2>"$dir.stderr" &
+    MPID=$!; PIDS+=("$MPID")
+    until grep -q "listening" "$dir.stderr" 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/"$MPORT") 2>/dev/null; do
+        kill -0 "$MPID" 2>/dev/null || { cat "$dir.stderr" >&2; echo "memdb node died" >&2; exit 1; }
+        (($(now_ms) < deadline)) || { echo "memdb node not ready in 300 s" >&2; exit 1; }
+        sleep 0.01
+    done
+    BOOT_MS=$(($(now_ms) - t0))
+}
+
+# start_redis DIR [extra args] -> sets RPID RPORT BOOT_MS (process start to PING answering PONG and
+# INFO persistence saying loading:0).
+start_redis() {
+    local dir=$1; shift
+    local t0 deadline
+    RPORT=$(free_port)
+    t0=$(now_ms); deadline=$((t0 + 300000))
+    redis-server --port "$RPORT" --bind 127.0.0.1 --dir "$dir" --appendonly yes --appendfsync everysec --save '' \
+        --daemonize no --logfile "$dir/redis.log" "$@" &
+    RPID=$!; PIDS+=("$RPID")
+    until [[ $(redis-cli -p "$RPORT" ping 2>/dev/null) == PONG ]] \
+        && redis-cli -p "$RPORT" info persistence 2>/dev/null | grep -q '^loading:0'; do
+        kill -0 "$RPID" 2>/dev/null || { cat "$dir/redis.log" >&2; echo "redis died" >&2; exit 1; }
+        (($(now_ms) < deadline)) || { echo "redis not ready in 300 s" >&2; exit 1; }
+        sleep 0.01
+    done
+    BOOT_MS=$(($(now_ms) - t0))
+}
+
+log "machine: nproc $(nproc); $(java -version 2>&1 | head -1); $(redis-server --version | cut -d' ' -f1-3); $(uptime)"
+log "work directory $WORK, results in $OUT; $RECORDS records, $ROUNDS rounds"
+
+javac -cp $J -d "$WORK/loader" bench/MemDbLoad.java
+
+# ---- 1. load the same data into both --------------------------------------------------------------
+mkdir -p "$WORK/memdb-raw" "$WORK/redis-raw"
+log "load: memdb node, fsync everysec, 1 writer x 1000 in flight; uptime: $(uptime)"
+start_memdb "$WORK/memdb-raw" everysec
+java -cp $J:$WORK/loader MemDbLoad load 127.0.0.1 "$MPORT" $AUTH "$RECORDS" 1 1000 | tee "$WORK/memdb-load.txt" >&2
+MEMDB_LAST=$(java -jar $J get "key:$(printf %012d $((RECORDS - 1)))" -s 127.0.0.1:"$MPORT" -a $AUTH)
+stop_pid "$MPID"
+record 0 memdb load "$(awk '{print $(NF-1)}' "$WORK/memdb-load.txt")" records/s
+
+log "load: redis, appendfsync everysec, redis-cli --pipe"
+java -cp $J:$WORK/loader MemDbLoad resp "$RECORDS" >"$WORK/set.resp"
+start_redis "$WORK/redis-raw"
+t0=$(now_ms)
+redis-cli -p "$RPORT" --pipe <"$WORK/set.resp" >&2
+t1=$(now_ms)
+record 0 redis load "$((RECORDS * 1000 / (t1 - t0)))" records/s
+REDIS_LAST=$(redis-cli -p "$RPORT" get "key:$(printf %012d $((RECORDS - 1)))")
+[[ $(redis-cli -p "$RPORT" dbsize) == "$RECORDS" ]] || { echo "redis dbsize wrong" >&2; exit 1; }
+[[ $MEMDB_LAST == "$REDIS_LAST" ]] || { echo "last value differs: memdb '$MEMDB_LAST' redis '$REDIS_LAST'" >&2; exit 1; }
+log "both hold $RECORDS keys; last value identical: $REDIS_LAST"
+stop_pid "$RPID"   # SIGTERM: redis fsyncs the AOF and exits
+
+cp -r "$WORK/memdb-raw" "$WORK/memdb-compacted"
+rm -f "$WORK/memdb-compacted/LOCK"
+java -jar $J log-compact "$WORK/memdb-compacted" >&2
+cp -r "$WORK/redis-raw" "$WORK/redis-rewritten"
+start_redis "$WORK/redis-rewritten"
+redis-cli -p "$RPORT" bgrewriteaof >/dev/null
+until redis-cli -p "$RPORT" info persistence | grep -q '^aof_rewrite_in_progress:0' \
+    && ! redis-cli -p "$RPORT" info persistence | grep -q '^aof_rewrite_scheduled:1'; do sleep 0.1; done
+sleep 0.5
+stop_pid "$RPID"
+{
+    echo "on-disk sizes (bytes):"
+    for d in memdb-raw memdb-compacted redis-raw redis-rewritten; do
+        printf '  %-16s %s\n' "$d" "$(find "$WORK/$d" -type f \( -name '*.seg' -o -path '*appendonlydir*' \) -printf '%s\n' | awk '{s+=$1} END {print s}')"
+    done
+    ls -l "$WORK"/memdb-raw "$WORK"/memdb-compacted "$WORK"/redis-raw/appendonlydir "$WORK"/redis-rewritten/appendonlydir
+} >&2
+
+# ---- 2. boot to ready, interleaved rounds ----------------------------------------------------------
+boot_memdb() { # round variant
+    start_memdb "$WORK/memdb-$2" everysec
+    local n i   # data check (the CLI gives up after 5 s: retry, a loaded machine can be that slow)
+    for ((i = 0; i < 3; i++)); do
+        n=$(java -jar $J get "key:$(printf %012d $((RECORDS - 1)))" -s 127.0.0.1:"$MPORT" -a $AUTH 2>&1) && break
+    done
+    [[ $n == "$MEMDB_LAST" ]] || log "WARNING memdb-$2: last key not checked or different: $n"
+    stop_pid "$MPID"
+    log "round $1 memdb $2: boot to ready $BOOT_MS ms ($(grep -i -m1 'replay' "$WORK/memdb-$2.stderr" || true))"
+    record "$1" memdb "boot-$2" "$BOOT_MS" ms
+}
+boot_redis() {
+    start_redis "$WORK/redis-$2"
+    [[ $(redis-cli -p "$RPORT" dbsize) == "$RECORDS" ]] || { echo "redis-$2 lost data" >&2; exit 1; }
+    stop_pid "$RPID"
+    local own; own=$(grep -o 'DB loaded from append only file: [0-9.]* seconds' "$WORK/redis-$2/redis.log" | tail -1 | grep -o '[0-9.]*' | head -1 || true)
+    log "round $1 redis $2: boot to ready $BOOT_MS ms (redis log: loaded in $own s)"
+    record "$1" redis "boot-$2" "$BOOT_MS" ms
+    record "$1" redis "own-load-$2" "$(awk -v s="$own" 'BEGIN {print int(s * 1000 + 0.5)}')" ms
+}
+for ((r = 1; r <= BOOT_ROUNDS; r++)); do
+    up=$(uptime); log "round $r uptime: $up"; echo "boot round $r: $up" >>"$OUT/uptime.txt"
+    if ((r % 2)); then
+        boot_memdb $r raw; boot_redis $r raw; boot_memdb $r compacted; boot_redis $r rewritten
+    else
+        boot_redis $r raw; boot_memdb $r raw; boot_redis $r rewritten; boot_memdb $r compacted
+    fi
+done
+
+# ---- 3. write throughput per fsync policy -----------------------------------------------------------
+for ((r = 1; r <= ROUNDS; r++)); do
+    up=$(uptime); log "write round $r uptime: $up"; echo "write round $r: $up" >>"$OUT/uptime.txt"
+    for f in no everysec always; do
+        d=$WORK/write-$f-$r; mkdir -p "$d"
+        start_memdb "$d" $f
+        out=$(java -cp $J:$WORK/loader MemDbLoad load 127.0.0.1 "$MPORT" $AUTH "$WRITE_N" 64 1)
+        log "round $r memdb fsync=$f: $out"
+        record "$r" memdb "write64-$f" "$(awk '{print $(NF-1)}' <<<"$out")" records/s
+        out=$(java -cp $J:$WORK/loader MemDbLoad load 127.0.0.1 "$MPORT" $AUTH "$WRITE_N" 1 1000)
+        log "round $r memdb fsync=$f: $out"
+        record "$r" memdb "write-pipelined-$f" "$(awk '{print $(NF-1)}' <<<"$out")" records/s
+        stop_pid "$MPID"; rm -rf "$d"
+        mkdir -p "$d"
+        start_redis "$d" --appendfsync $f
+        out=$(redis-benchmark -p "$RPORT" -q -t set -c 64 -n $((WRITE_N * 5)) -d 100 -r 1000000 2>/dev/null | tr '\r' '\n' | grep 'requests per second' | tail -1)
+        log "round $r redis appendfsync=$f, redis-benchmark -c 64: $out"
+        record "$r" redis "write64-$f" "$(grep -o '^SET: [0-9.]*' <<<"$out" | grep -o '[0-9.]*')" records/s
+        stop_pid "$RPID"; rm -rf "$d"
+    done
+done
+
+# ---- 4. OpLogBenchmark (in-process: fsync policies, pure replay, compaction) -------------------------
+if [[ -z ${SKIP_OPLOGBENCH:-} ]]; then
+    for ((r = 1; r <= ROUNDS; r++)); do
+        up=$(uptime); log "OpLogBenchmark round $r uptime: $up"; echo "OpLogBenchmark round $r: $up" >>"$OUT/uptime.txt"
+        java -Xmx2g -cp "$CP" memdb.oplog.OpLogBenchmark "$WORK/oplogbench" "$RECORDS" | tee "$WORK/oplogbench-$r.txt" >&2
+        awk -v r="$r" '
+            /^write fsync=/ { split($2, a, "="); for (i = 1; i <= NF; i++) if ($i == "records/s,") v = $(i-1); gsub(",", "", v); print r "\toplogbench\twrite-" a[2] "\t" v "\trecords/s" }
+            /^replay/ { for (i = 1; i <= NF; i++) if ($i == "records/s") v = $(i-1); gsub(",", "", v); print r "\toplogbench\treplay\t" v "\trecords/s";
+                        for (i = 1; i <= NF; i++) if ($i == "s:") s = $(i-1); print r "\toplogbench\treplay-time\t" s * 1000 "\tms" }
+            /^compaction in/ { print r "\toplogbench\tcompaction-time\t" $3 * 1000 "\tms" }
+        ' "$WORK/oplogbench-$r.txt" >>"$RESULTS"
+        rm -rf "$WORK/oplogbench"
+    done
+fi
+
+# ---- summary: medians ---------------------------------------------------------------------------------
+echo "== uptime before each round"
+cat "$OUT/uptime.txt"
+echo "== raw results (round, system, measure, value, unit)"
+cat "$RESULTS"
+echo "== medians over rounds"
+awk -F'\t' '{ k = $2 " " $3 " (" $5 ")"; v[k] = v[k] " " $4 }
+    END { for (k in v) { n = split(substr(v[k], 2), a, " "); 
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+            m = (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2; printf "%-42s %12s   (rounds: %s)\n", k, m, substr(v[k], 2) } }' "$RESULTS" | sort
