@@ -61,7 +61,9 @@ class ClusterIT {
                 assertEquals(0, status.exitCode(), status.stderr());
                 com.fasterxml.jackson.databind.JsonNode view = new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.stdout());
                 for (com.fasterxml.jackson.databind.JsonNode node : view.path("nodes")) {
-                    assertEquals(node.path("id").asInt() == 3 ? "DOWN" : "UP", node.path("state").asText(), status.stdout());
+                    boolean down = node.path("id").asInt() == 3;
+                    assertEquals(down ? "DOWN" : "UP", node.path("state").asText(), status.stdout());
+                    if (!down) assertEquals(100, node.path("keys").asLong(), "each live node reports its own key count");
                 }
                 Map<String, String> clientEnv = new java.util.HashMap<>(env);
                 clientEnv.put("MEMDB_SEEDS", nodes.get(0).address());

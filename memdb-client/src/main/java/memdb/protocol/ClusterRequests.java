@@ -78,6 +78,15 @@ public final class ClusterRequests {
         static ClusterInfo decode(ByteBuf in) { return new ClusterInfo(); }
     }
 
+    /** Asks a node for its own figures (Lamport time, live keys), for the admin API's cluster view. */
+    public record NodeStats() implements Request {
+        public Opcode opcode() { return Opcode.NODE_STATS; }
+
+        public void encode(ByteBuf out) {}
+
+        static NodeStats decode(ByteBuf in) { return new NodeStats(); }
+    }
+
     /** Tells a node to stop at once (the admin API's kill of another node); answered with Ok, then the node halts. */
     public record Kill() implements Request {
         public Opcode opcode() { return Opcode.KILL; }

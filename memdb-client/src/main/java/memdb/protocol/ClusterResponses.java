@@ -36,6 +36,21 @@ public final class ClusterResponses {
         }
     }
 
+    /** The answer to NODE_STATS: the node's Lamport time and how many keys hold a live value there. */
+    public record Stats(long lamport, long keys) implements Response {
+        public void encode(ByteBuf out) {
+            out.writeLong(lamport);
+            out.writeLong(keys);
+        }
+
+        static Stats decode(ByteBuf in) {
+            long lamport = Wire.readLong(in);
+            long keys = Wire.readLong(in);
+            if (lamport < 0 || keys < 0) throw Wire.malformed("negative node stats");
+            return new Stats(lamport, keys);
+        }
+    }
+
     /** The answer to CLUSTER_INFO: enough for a client to compute the ring and route each key. */
     public record ClusterView(int replicationFactor, int vnodesPerNode, long ringVersion, List<Member> members)
             implements Response {

@@ -23,6 +23,7 @@ public enum Opcode {
     REPLICA_READ(0x42, ClusterRequests.ReplicaRead::decode, Responses.Value.class, Responses.Value::decode),
     CLUSTER_INFO(0x50, ClusterRequests.ClusterInfo::decode, ClusterResponses.ClusterView.class,
             ClusterResponses.ClusterView::decode),
+    NODE_STATS(0x51, ClusterRequests.NodeStats::decode, ClusterResponses.Stats.class, ClusterResponses.Stats::decode),
     KILL(0x60, ClusterRequests.Kill::decode, Responses.Ok.class, Responses.Ok::decode);
 
     private static final Opcode[] BY_CODE = new Opcode[256];

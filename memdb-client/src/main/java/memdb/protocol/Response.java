@@ -3,5 +3,6 @@ package memdb.protocol;
 /** A response; it travels with the opcode of the request it answers and the RESPONSE flag. */
 public sealed interface Response extends Message
         permits Responses.Ok, Responses.Authenticated, Responses.Value, Responses.Written, Responses.Bool,
-                Responses.Error, ClusterResponses.GossipAck, ClusterResponses.ReplicaAck, ClusterResponses.ClusterView {
+                Responses.Error, ClusterResponses.GossipAck, ClusterResponses.ReplicaAck, ClusterResponses.ClusterView,
+                ClusterResponses.Stats {
 }

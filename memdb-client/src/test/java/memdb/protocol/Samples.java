@@ -56,6 +56,7 @@ final class Samples {
         list.add(Envelope.request(34, 24, new ClusterRequests.ReplicaRead(MAX_KEY)));
         list.add(Envelope.request(35, 25, new ClusterRequests.ClusterInfo()));
         list.add(Envelope.request(36, 26, new ClusterRequests.Kill()));
+        list.add(Envelope.request(37, 27, new ClusterRequests.NodeStats()));
         return list;
     }
 
@@ -81,6 +82,7 @@ final class Samples {
         list.add(Envelope.response(Opcode.REPLICA_WRITE, 32, 109, new ClusterResponses.ReplicaAck(true, false, TS)));
         list.add(Envelope.response(Opcode.REPLICA_WRITE, 33, 109, new ClusterResponses.ReplicaAck(false, true, TS_MAX)));
         list.add(Envelope.response(Opcode.REPLICA_READ, 34, 110, Responses.Value.tombstone(TS)));
+        list.add(Envelope.response(Opcode.NODE_STATS, 37, 112, new ClusterResponses.Stats(123, 45)));
         list.add(Envelope.response(Opcode.CLUSTER_INFO, 35, 111, new ClusterResponses.ClusterView(3, 128, 4, List.of(member))));
         Opcode[] opcodes = Opcode.values();
         for (ErrorCode code : ErrorCode.values()) {
@@ -168,6 +170,7 @@ final class Samples {
                     : new ClusterRequests.ReplicaWrite(randomKey(random), false, randomTimestamp(random), randomBytes(random, 300));
             case REPLICA_READ -> new ClusterRequests.ReplicaRead(randomKey(random));
             case CLUSTER_INFO -> new ClusterRequests.ClusterInfo();
+            case NODE_STATS -> new ClusterRequests.NodeStats();
             case KILL -> new ClusterRequests.Kill();
         };
     }
@@ -189,6 +192,7 @@ final class Samples {
             case REPLICA_READ -> random.nextBoolean() ? Responses.Value.tombstone(ts) : Responses.Value.present(ts, randomBytes(random, 300));
             case CLUSTER_INFO -> new ClusterResponses.ClusterView(1 + random.nextInt(255), 1 + random.nextInt(512),
                     random.nextLong() & Long.MAX_VALUE, randomMembers(random));
+            case NODE_STATS -> new ClusterResponses.Stats(random.nextLong() & Long.MAX_VALUE, random.nextInt(1 << 30));
             case KILL -> new Responses.Ok();
         };
     }

@@ -16,6 +16,7 @@ import memdb.admin.ReplicaVersion;
 import memdb.admin.RequestMetrics;
 import memdb.net.PeerTransport;
 import memdb.protocol.ClusterRequests;
+import memdb.protocol.ClusterResponses;
 import memdb.protocol.Key;
 import memdb.protocol.Member;
 import memdb.protocol.Responses;
@@ -45,9 +46,26 @@ final class NodeAdminBackend implements AdminBackend {
         this.halt = halt;
     }
 
+    /** This node's snapshot, with every up peer's own Lamport time and key count asked by NODE_STATS. */
     @Override
     public CompletableFuture<ClusterSnapshot> cluster() {
-        return loop.query(core -> ClusterSnapshot.of(core, nowMs.getAsLong()));
+        return loop.query(core -> ClusterSnapshot.of(core, nowMs.getAsLong())).thenCompose(snapshot -> {
+            List<CompletableFuture<ClusterSnapshot.NodeView>> views = new ArrayList<>();
+            for (ClusterSnapshot.NodeView view : snapshot.nodes()) {
+                if (view.id() == nodeId || view.state() != ClusterSnapshot.State.UP) {
+                    views.add(CompletableFuture.completedFuture(view));
+                } else {
+                    views.add(peers.call(view.address(), new ClusterRequests.NodeStats(), loop.lamportTime())
+                            .handle((response, failure) -> response instanceof ClusterResponses.Stats stats
+                                    ? new ClusterSnapshot.NodeView(view.id(), view.address(), view.state(), view.status(),
+                                            view.ownership(), stats.lamport(), stats.keys(), view.note())
+                                    : view));
+                }
+            }
+            return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> new ClusterSnapshot(
+                    snapshot.nodeId(), snapshot.replicationFactor(), snapshot.ringVersion(),
+                    views.stream().map(CompletableFuture::join).toList()));
+        });
     }
 
     /** What the core knows of a key, and where its replicas are. */

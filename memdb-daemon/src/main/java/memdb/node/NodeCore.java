@@ -111,6 +111,8 @@ public final class NodeCore {
         } else if (request instanceof ClusterRequests.Gossip gossip) {
             membership.merge(gossip.members(), nowMs);
             out.reply(replyTo, new ClusterResponses.GossipAck(membership.digest(nowMs)));
+        } else if (request instanceof ClusterRequests.NodeStats) {
+            out.reply(replyTo, new ClusterResponses.Stats(clock.time(), store.liveKeys()));
         } else if (request instanceof ClusterRequests.ClusterInfo) {
             out.reply(replyTo, clusterView(nowMs));
         } else if (request instanceof Requests.Ping) {
