@@ -12,23 +12,12 @@ import picocli.CommandLine.Option;
  * Options shared by every data command: where the cluster is, the auth key, the output format.
  * Precedence: flags, then MEMDB_* environment variables, then the local key file, then defaults.
  */
-public final class ClientOptions {
+public final class ClientOptions extends CommonOptions {
     public static final String SEEDS_DEFAULT = "127.0.0.1:10000";
 
     @Option(names = {"-s", "--seeds"}, paramLabel = "H:P[,H:P...]",
             description = "Nodes to contact (env MEMDB_SEEDS; default " + SEEDS_DEFAULT + ").")
     String seeds;
-
-    @Option(names = {"-a", "--auth-key"}, paramLabel = "KEY",
-            description = "The cluster's auth key (env MEMDB_AUTH_KEY; default: the key file a local server wrote).")
-    String authKey;
-
-    @Option(names = "--json", description = "Print one JSON object instead of plain text.")
-    boolean json;
-
-    @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "5000",
-            description = "Give up on a request after this many milliseconds (default ${DEFAULT-VALUE}).")
-    long timeoutMs;
 
     List<String> seedList(Io io) {
         String value = seeds != null ? seeds : io.env("MEMDB_SEEDS");
@@ -53,7 +42,7 @@ public final class ClientOptions {
     }
 
     MemDb connect(Io io) {
-        if (timeoutMs <= 0) throw new UserError(ExitCode.USAGE, "--timeout-ms must be positive");
+        long timeoutMs = timeoutMs();
         return MemDbConnections.builder()
                 .authKey(resolveAuthKey(io))
                 .seeds(seedList(io))

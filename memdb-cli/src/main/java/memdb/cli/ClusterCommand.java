@@ -29,28 +29,16 @@ final class ClusterCommand implements Runnable {
     }
 
     /** Where the admin API is and how to talk to it. */
-    static final class AdminOptions {
+    static final class AdminOptions extends CommonOptions {
         static final String ADMIN_DEFAULT = "127.0.0.1:10080";
 
         @Option(names = "--admin", paramLabel = "H:P",
                 description = "A node's admin address (env MEMDB_ADMIN; default " + ADMIN_DEFAULT + ").")
         String admin;
 
-        @Option(names = {"-a", "--auth-key"}, paramLabel = "KEY",
-                description = "The cluster's auth key (env MEMDB_AUTH_KEY; default: the key file a local server wrote).")
-        String authKey;
-
-        @Option(names = "--json", description = "Print the admin API's JSON.")
-        boolean json;
-
-        @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "5000",
-                description = "Give up after this many milliseconds (default ${DEFAULT-VALUE}).")
-        long timeoutMs;
-
         AdminClient connect(Io io) {
             String address = admin != null ? admin : io.env("MEMDB_ADMIN") != null ? io.env("MEMDB_ADMIN") : ADMIN_DEFAULT;
-            if (timeoutMs <= 0) throw new UserError(ExitCode.USAGE, "--timeout-ms must be positive");
-            return new AdminClient(address, ClientOptions.resolveAuthKey(authKey, io), Duration.ofMillis(timeoutMs));
+            return new AdminClient(address, ClientOptions.resolveAuthKey(authKey, io), Duration.ofMillis(timeoutMs()));
         }
     }
 

@@ -1,6 +1,5 @@
 package memdb.cli;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import memdb.client.MemDb;
 import picocli.CommandLine.Command;
@@ -15,8 +14,7 @@ final class ContainsCommand extends DataCommand {
     protected int run(MemDb db, Io io) {
         boolean present = db.contains(key, consistency);
         if (json()) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("key", key);
+            Map<String, Object> fields = jsonFor(key);
             fields.put("contains", present);
             printJson(io, fields);
         } else {

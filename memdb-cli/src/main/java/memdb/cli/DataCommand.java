@@ -44,6 +44,13 @@ abstract class DataCommand implements Callable<Integer> {
         io.out().flush();
     }
 
+    /** The start of a command's JSON object: the key it was about. */
+    protected static Map<String, Object> jsonFor(String key) {
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("key", key);
+        return fields;
+    }
+
     protected static void printJson(Io io, Map<String, Object> fields) {
         printLine(io, Json.write(fields));
     }

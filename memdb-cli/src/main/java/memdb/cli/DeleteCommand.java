@@ -1,6 +1,5 @@
 package memdb.cli;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import memdb.client.MemDb;
 import picocli.CommandLine.Command;
@@ -15,8 +14,7 @@ final class DeleteCommand extends DataCommand {
     protected int run(MemDb db, Io io) {
         boolean existed = db.delete(key, consistency);
         if (json()) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("key", key);
+            Map<String, Object> fields = jsonFor(key);
             fields.put("deleted", existed);
             printJson(io, fields);
         } else if (existed) {

@@ -1,9 +1,14 @@
 package memdb.cli;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import memdb.client.MemDb;
+import memdb.client.QuorumResponse;
+import memdb.client.QuorumResult;
+import memdb.protocol.ErrorCode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "get", description = "Print the value of KEY and a newline (exit 1 when absent).")
@@ -11,12 +16,15 @@ final class GetCommand extends DataCommand {
     @Parameters(paramLabel = "KEY", description = "The key.")
     String key;
 
+    @Option(names = "--quorum", paramLabel = "N",
+            description = "Ask the key's replicas directly and answer the newest of the first N answers.")
+    Integer quorum;
+
     @Override
     protected int run(MemDb db, Io io) {
-        byte[] value = db.getBytes(key, consistency);
+        byte[] value = quorum == null ? db.getBytes(key, consistency) : quorumRead(db);
         if (json()) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("key", key);
+            Map<String, Object> fields = jsonFor(key);
             fields.put("found", value != null);
             if (value != null) Json.putValue(fields, value);
             printJson(io, fields);
@@ -27,5 +35,15 @@ final class GetCommand extends DataCommand {
             io.err().println("memdb: key '" + key + "' not found");
         }
         return value != null ? ExitCode.OK : ExitCode.NOT_FOUND;
+    }
+
+    private byte[] quorumRead(MemDb db) {
+        QuorumResponse<byte[]> response = db.quorumGetBytes(key);
+        if (quorum < 1 || quorum > response.replicaCount()) {
+            throw new UserError(ExitCode.USAGE, "--quorum must be 1.." + response.replicaCount() + " (the key's replicas)");
+        }
+        Optional<QuorumResult<byte[]>> result = response.await(quorum, client.timeoutMs, TimeUnit.MILLISECONDS);
+        return result.orElseThrow(() -> ErrorCode.UNAVAILABLE.exception("fewer than " + quorum + " of the key's "
+                + response.replicaCount() + " replicas answered within " + client.timeoutMs + " ms")).mostUptoDateResponse();
     }
 }

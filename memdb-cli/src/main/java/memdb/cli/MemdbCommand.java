@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 
 /** The root of the command tree: {@code memdb <command>}. The same tree serves the shell and the REPL. */
 @Command(name = "memdb",
+        scope = picocli.CommandLine.ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "MemDB: an in-memory, distributed, leaderless key-value store.",

@@ -3,7 +3,6 @@ package memdb.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import memdb.client.MemDb;
 import picocli.CommandLine.Command;
@@ -23,8 +22,7 @@ final class SetCommand extends DataCommand {
         byte[] bytes = value == null || value.equals("-") ? readStdin(io) : value.getBytes(StandardCharsets.UTF_8);
         db.set(key, bytes, consistency);
         if (json()) {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            fields.put("key", key);
+            Map<String, Object> fields = jsonFor(key);
             fields.put("ok", true);
             fields.put("bytes", bytes.length);
             printJson(io, fields);

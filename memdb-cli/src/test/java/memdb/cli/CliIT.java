@@ -40,6 +40,7 @@ class CliIT {
         env = new HashMap<>(MemdbProcesses.environment(processes.newHome("client")));
         env.put("MEMDB_SEEDS", server.address());
         env.put("MEMDB_AUTH_KEY", KEY);
+        env.put("MEMDB_TIMEOUT_MS", "30000"); // a loaded CI machine can be slow; refusals still come at once
     }
 
     @AfterAll
@@ -99,6 +100,17 @@ class CliIT {
         assertEquals(1, contains.exitCode());
         assertEquals("false\n", contains.stdout());
         assertEquals(1, memdb("delete", "doomed").exitCode());
+    }
+
+    @Test
+    void getWithQuorumAsksTheReplicasDirectly() throws Exception {
+        assertEquals(0, memdb("set", "q", "quorum-value").exitCode());
+        MemdbProcesses.Result get = memdb("get", "q", "--quorum", "1");
+        assertEquals(0, get.exitCode(), get.stderr());
+        assertEquals("quorum-value\n", get.stdout());
+        MemdbProcesses.Result tooMany = memdb("get", "q", "--quorum", "2");
+        assertEquals(2, tooMany.exitCode(), "a single node is one replica: " + tooMany.stderr());
+        assertOneSentence(tooMany.stderr());
     }
 
     @Test

@@ -51,7 +51,7 @@ class ClientIT {
     void pipelinedConcurrentRequestsFromManyThreadsAreEachAnsweredCorrectly() throws Exception {
         int threads = 8;
         int keysPerThread = 500;
-        try (MemDb db = MemDbConnections.single("127.0.0.1", server.port(), KEY)) {
+        try (MemDb db = MemdbProcesses.client(server.port(), KEY)) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 List<Future<?>> done = new ArrayList<>();

@@ -44,7 +44,8 @@ class ClusterIT {
             for (int i = 0; i < 3; i++) nodes.add(startNode(processes, i + 1, ports[i], seeds));
             awaitTrue(() -> everyNodeSees(probe, nodes, 3), "the three nodes learn each other by gossip");
 
-            try (MemDb db = MemDbConnections.cluster(KEY, List.of(seeds.split(",")))) {
+            try (MemDb db = MemDbConnections.builder().authKey(KEY).seeds(List.of(seeds.split(",")))
+                    .requestTimeout(Duration.ofSeconds(30)).build()) {
                 for (int i = 0; i < 100; i++) db.set("key" + i, "v1-" + i, Consistency.QUORUM);
 
                 nodes.get(2).process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -54,6 +55,7 @@ class ClusterIT {
                 for (int i = 0; i < 100; i++) assertEquals("v2-" + i, db.get("key" + i, Consistency.QUORUM));
                 Map<String, String> env = new java.util.HashMap<>(MemdbProcesses.environment(root));
                 env.put("MEMDB_AUTH_KEY", KEY);
+                env.put("MEMDB_TIMEOUT_MS", "30000");
                 MemdbProcesses.Result status = processes.run(env, new byte[0],
                         "cluster", "status", "--json", "--admin", nodes.get(0).adminAddress());
                 assertEquals(0, status.exitCode(), status.stderr());
@@ -61,6 +63,11 @@ class ClusterIT {
                 for (com.fasterxml.jackson.databind.JsonNode node : view.path("nodes")) {
                     assertEquals(node.path("id").asInt() == 3 ? "DOWN" : "UP", node.path("state").asText(), status.stdout());
                 }
+                Map<String, String> clientEnv = new java.util.HashMap<>(env);
+                clientEnv.put("MEMDB_SEEDS", nodes.get(0).address());
+                MemdbProcesses.Result quorumGet = processes.run(clientEnv, new byte[0], "get", "key5", "--quorum", "2");
+                assertEquals(0, quorumGet.exitCode(), quorumGet.stderr());
+                assertEquals("v2-5\n", quorumGet.stdout(), "the two live replicas agree on the newest value");
                 MemdbProcesses.Result table = processes.run(env, new byte[0], "cluster", "status", "--admin", nodes.get(0).adminAddress());
                 assertTrue(table.stdout().lines().anyMatch(line -> line.startsWith("DN") && line.contains(" 3 ")), table.stdout());
 

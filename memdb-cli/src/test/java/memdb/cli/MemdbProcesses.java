@@ -52,6 +52,12 @@ final class MemdbProcesses implements AutoCloseable {
         this.root = root;
     }
 
+    /** A client of one node with a request timeout generous enough for a loaded CI machine. */
+    static memdb.client.MemDb client(int port, String authKey) {
+        return memdb.client.MemDbConnections.builder().node("127.0.0.1", port).authKey(authKey)
+                .requestTimeout(Duration.ofSeconds(30)).build();
+    }
+
     static Path jar() {
         String jar = System.getProperty("memdb.jar");
         if (jar == null) throw new IllegalStateException("system property memdb.jar is not set (run through mvn verify)");

@@ -15,7 +15,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import memdb.client.MemDb;
-import memdb.client.MemDbConnections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,7 +74,7 @@ class PersistenceIT {
     /** Pipelined writes (64 in flight) until the node is killed with SIGKILL about 400 ms in. */
     private static void writeUntilKilled(MemdbProcesses.Server server, String prefix, Map<String, String> acknowledged,
                                          Map<String, String> attempted) throws Exception {
-        try (MemDb db = MemDbConnections.single("127.0.0.1", server.port(), KEY)) {
+        try (MemDb db = MemdbProcesses.client(server.port(), KEY)) {
             Semaphore inFlight = new Semaphore(64);
             List<CompletableFuture<Void>> writes = new ArrayList<>();
             long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
@@ -99,7 +98,7 @@ class PersistenceIT {
     }
 
     private static void overwriteEveryKey(MemdbProcesses.Server server, Map<String, String> acknowledged) {
-        try (MemDb db = MemDbConnections.single("127.0.0.1", server.port(), KEY)) {
+        try (MemDb db = MemdbProcesses.client(server.port(), KEY)) {
             for (int round = 0; round < 3; round++) {
                 List<CompletableFuture<Void>> writes = new ArrayList<>();
                 for (Map.Entry<String, String> e : acknowledged.entrySet()) {
@@ -114,7 +113,7 @@ class PersistenceIT {
     /** Every acknowledged key holds its value; every key attempted but not acknowledged holds nothing or its value. */
     private static void verify(MemdbProcesses.Server server, Map<String, String> acknowledged, Map<String, String> attempted,
                                String when) {
-        try (MemDb db = MemDbConnections.single("127.0.0.1", server.port(), KEY)) {
+        try (MemDb db = MemdbProcesses.client(server.port(), KEY)) {
             for (Map.Entry<String, String> e : acknowledged.entrySet()) {
                 assertEquals(e.getValue(), db.get(e.getKey()), when + ": acknowledged " + e.getKey());
             }

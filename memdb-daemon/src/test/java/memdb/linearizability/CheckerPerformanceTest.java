@@ -1,0 +1,72 @@
+package memdb.linearizability;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A 300-operation history from 5 to 10 concurrent clients, with a few failures and unknown outcomes,
+ * checks within a few seconds. The bound is generous (shared CI cores); the real time is printed.
+ */
+class CheckerPerformanceTest {
+    private static final int OPERATIONS = 300;
+    private static final Duration BOUND = Duration.ofSeconds(10);
+
+    @Test
+    void threeHundredOperationsCheckQuickly() {
+        for (int clients = 5; clients <= 10; clients += 5) {
+            for (long seed = 1; seed <= 3; seed++) {
+                SplittableRandom random = new SplittableRandom(seed);
+                History history = RegisterSimulation.generate(random,
+                        new RegisterSimulation.Settings(clients, OPERATIONS, 3, 0.03, 0.03));
+                long start = System.nanoTime();
+                CheckResult result = new LinearizabilityChecker(new Budget(5_000_000, BOUND), System::nanoTime).check(history);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                long unknown = history.operations().stream().filter(Operation::unknown).count();
+                System.out.printf("linearizability: %d operations (%d unknown), %d clients, seed %d: %s in %d steps, %d ms%n",
+                        history.operations().size(), unknown, clients, seed,
+                        result.getClass().getSimpleName(), result.steps(), took.toMillis());
+                assertInstanceOf(CheckResult.Linearizable.class, result, "seed " + seed + ": " + result);
+                assertTrue(took.compareTo(BOUND) < 0, "seed " + seed + " took " + took);
+            }
+        }
+    }
+
+    /** Unknown outcomes stay open forever, so each one widens the search: ten percent of them. */
+    @Test
+    void threeHundredOperationsWithManyUnknownOutcomesCheckQuickly() {
+        for (long seed = 1; seed <= 3; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            History history = RegisterSimulation.generate(random, new RegisterSimulation.Settings(10, OPERATIONS, 3, 0.05, 0.10));
+            long start = System.nanoTime();
+            CheckResult result = new LinearizabilityChecker(new Budget(5_000_000, BOUND), System::nanoTime).check(history);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            long unknown = history.operations().stream().filter(Operation::unknown).count();
+            System.out.printf("linearizability: %d operations (%d unknown), 10 clients, seed %d: %s, %d ms%n",
+                    history.operations().size(), unknown, seed, result, took.toMillis());
+            assertInstanceOf(CheckResult.Linearizable.class, result, "seed " + seed + ": " + result);
+        }
+    }
+
+    /** The same size with one corrupted result: finding (or ruling out) the violation is bounded too. */
+    @Test
+    void threeHundredOperationsWithACorruptionCheckQuickly() {
+        int violations = 0;
+        for (long seed = 1; seed <= 6; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            History history = RegisterSimulation.corrupt(random, RegisterSimulation.generate(random,
+                    new RegisterSimulation.Settings(5 + random.nextInt(6), OPERATIONS, 3, 0.03, 0.03)), 3);
+            long start = System.nanoTime();
+            CheckResult result = new LinearizabilityChecker(new Budget(5_000_000, BOUND), System::nanoTime).check(history);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            System.out.printf("linearizability: corrupted %d operations, seed %d: %s in %d steps, %d ms%n",
+                    history.operations().size(), seed, result.getClass().getSimpleName(), result.steps(), took.toMillis());
+            assertTrue(!(result instanceof CheckResult.Timeout), "seed " + seed + ": " + result);
+            violations += result instanceof CheckResult.Violation ? 1 : 0;
+        }
+        assertTrue(violations > 0, "no corruption was caught");
+    }
+}
