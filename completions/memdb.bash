@@ -236,7 +236,7 @@ function _picocli_memdb_server() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force-recover'"
+  local flag_opts="'--force-recover' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--node-id' '--bind' '--port' '--admin-port' '--data-dir' '--seeds' '--auth-key' '--fsync' '--replication-factor' '--max-value-bytes'"
 
   type compopt &>/dev/null && compopt +o default
@@ -296,7 +296,7 @@ function _picocli_memdb_join() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force-recover'"
+  local flag_opts="'--force-recover' '-h' '--help' '-V' '--version'"
   local arg_opts="'--config' '--node-id' '--bind' '--port' '--admin-port' '--data-dir' '--seeds' '--auth-key' '--fsync' '--replication-factor' '--max-value-bytes'"
 
   type compopt &>/dev/null && compopt +o default
@@ -356,26 +356,29 @@ function _picocli_memdb_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json'"
-  local arg_opts="'-s' '--seeds' '-a' '--auth-key' '--timeout-ms' '--consistency'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency' '--quorum'"
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '-s'|'--seeds')
-      return
-      ;;
     '-a'|'--auth-key')
       return
       ;;
     '--timeout-ms')
       return
       ;;
+    '-s'|'--seeds')
+      return
+      ;;
     '--consistency')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${LEVEL_option_args[@]}" ) )
       return $?
+      ;;
+    '--quorum')
+      return
       ;;
   esac
 
@@ -395,20 +398,20 @@ function _picocli_memdb_set() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json'"
-  local arg_opts="'-s' '--seeds' '-a' '--auth-key' '--timeout-ms' '--consistency'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '-s'|'--seeds')
-      return
-      ;;
     '-a'|'--auth-key')
       return
       ;;
     '--timeout-ms')
+      return
+      ;;
+    '-s'|'--seeds')
       return
       ;;
     '--consistency')
@@ -434,20 +437,20 @@ function _picocli_memdb_delete() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json'"
-  local arg_opts="'-s' '--seeds' '-a' '--auth-key' '--timeout-ms' '--consistency'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '-s'|'--seeds')
-      return
-      ;;
     '-a'|'--auth-key')
       return
       ;;
     '--timeout-ms')
+      return
+      ;;
+    '-s'|'--seeds')
       return
       ;;
     '--consistency')
@@ -473,20 +476,20 @@ function _picocli_memdb_del() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json'"
-  local arg_opts="'-s' '--seeds' '-a' '--auth-key' '--timeout-ms' '--consistency'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '-s'|'--seeds')
-      return
-      ;;
     '-a'|'--auth-key')
       return
       ;;
     '--timeout-ms')
+      return
+      ;;
+    '-s'|'--seeds')
       return
       ;;
     '--consistency')
@@ -512,20 +515,20 @@ function _picocli_memdb_contains() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json'"
-  local arg_opts="'-s' '--seeds' '-a' '--auth-key' '--timeout-ms' '--consistency'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '-s'|'--seeds')
-      return
-      ;;
     '-a'|'--auth-key')
       return
       ;;
     '--timeout-ms')
+      return
+      ;;
+    '-s'|'--seeds')
       return
       ;;
     '--consistency')
@@ -551,20 +554,20 @@ function _picocli_memdb_exists() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json'"
-  local arg_opts="'-s' '--seeds' '-a' '--auth-key' '--timeout-ms' '--consistency'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '-s'|'--seeds')
-      return
-      ;;
     '-a'|'--auth-key')
       return
       ;;
     '--timeout-ms')
+      return
+      ;;
+    '-s'|'--seeds')
       return
       ;;
     '--consistency')
@@ -589,7 +592,7 @@ function _picocli_memdb_cluster() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands="status kill"
-  local flag_opts=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -608,7 +611,7 @@ function _picocli_memdb_logcompact() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-compress' '--dry-run'"
+  local flag_opts="'--no-compress' '--dry-run' '-h' '--help' '-V' '--version'"
   local arg_opts="'--output'"
 
   type compopt &>/dev/null && compopt +o default
@@ -644,7 +647,7 @@ function _picocli_memdb_logdump() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
   local commands=""
-  local flag_opts="'--force-recover'"
+  local flag_opts="'--force-recover' '-h' '--help' '-V' '--version'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
@@ -688,19 +691,19 @@ function _picocli_memdb_cluster_status() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json'"
-  local arg_opts="'--admin' '-a' '--auth-key' '--timeout-ms'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '--admin'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--admin')
-      return
-      ;;
     '-a'|'--auth-key')
       return
       ;;
     '--timeout-ms')
+      return
+      ;;
+    '--admin')
       return
       ;;
   esac
@@ -721,19 +724,19 @@ function _picocli_memdb_cluster_kill() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json'"
-  local arg_opts="'--admin' '-a' '--auth-key' '--timeout-ms'"
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '--admin'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--admin')
-      return
-      ;;
     '-a'|'--auth-key')
       return
       ;;
     '--timeout-ms')
+      return
+      ;;
+    '--admin')
       return
       ;;
   esac

@@ -35,7 +35,6 @@ public final class Main {
     static CommandLine commandLine(Io io) {
         CommandLine commandLine = new CommandLine(new MemdbCommand(io));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-        MemdbCommand.listExitCodesOnEveryCommand(commandLine.getCommandSpec());
         return commandLine;
     }
 

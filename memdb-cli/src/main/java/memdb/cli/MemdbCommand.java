@@ -1,10 +1,8 @@
 package memdb.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -47,21 +45,6 @@ final class MemdbCommand implements Runnable {
 
     Io io() {
         return io;
-    }
-
-    /**
-     * Every command exits with the same codes (DESIGN §8), so each one's {@code --help} and man page lists
-     * the root's table unless it declares its own.
-     */
-    static void listExitCodesOnEveryCommand(CommandSpec root) {
-        for (CommandLine sub : root.subcommands().values()) {
-            UsageMessageSpec usage = sub.getCommandSpec().usageMessage();
-            if (usage.exitCodeList().isEmpty()) {
-                usage.exitCodeListHeading(root.usageMessage().exitCodeListHeading());
-                usage.exitCodeList(root.usageMessage().exitCodeList());
-            }
-            listExitCodesOnEveryCommand(sub.getCommandSpec());
-        }
     }
 
     @Override

@@ -29,6 +29,7 @@ public final class DocsGenerator {
 
     static final String MAN_SOURCES = "man/asciidoc";
     static final String COMPLETION_SCRIPT = "completions/memdb.bash";
+    private static final int SYNOPSIS_WIDTH = 1000;
 
     private DocsGenerator() {}
 
@@ -47,7 +48,11 @@ public final class DocsGenerator {
     /** The command tree, built as the shell builds it, with no environment so nothing local leaks in. */
     static CommandLine commandTree() {
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
-        return Main.commandLine(new Io(InputStream.nullInputStream(), discard, discard, Map.of()));
+        CommandLine tree = Main.commandLine(new Io(InputStream.nullInputStream(), discard, discard, Map.of()));
+        // One synopsis line per page: picocli wraps at 80 columns, even inside a label like H:P[,H:P...],
+        // and AsciiDoc then reads the broken label as markup. man wraps the line itself.
+        tree.setUsageHelpWidth(SYNOPSIS_WIDTH);
+        return tree;
     }
 
     /** File name (memdb.adoc, memdb-get.adoc, ...) to AsciiDoc text, one page per non-hidden command. */
@@ -60,7 +65,7 @@ public final class DocsGenerator {
             Map<String, String> pages = new TreeMap<>();
             try (Stream<Path> files = Files.list(scratch)) {
                 for (Path file : files.toList()) {
-                    pages.put(file.getFileName().toString(), normalize(Files.readString(file)));
+                    pages.put(file.getFileName().toString(), escapeBrackets(normalize(Files.readString(file))));
                 }
             }
             return pages;
@@ -87,6 +92,14 @@ public final class DocsGenerator {
             return script.substring(0, endOfShebang) + header + script.substring(endOfShebang);
         }
         return header + script;
+    }
+
+    /**
+     * Wraps an emphasized parameter label that holds brackets (_H:P[,H:P...]_) in an AsciiDoc passthrough:
+     * unescaped, Asciidoctor reads {@code H:P[...]} as an inline macro and swallows the synopsis around it.
+     */
+    static String escapeBrackets(String asciiDoc) {
+        return asciiDoc.replaceAll("_([^_\\s+]*\\[[^_\\s+]*)_", "_++$1++_");
     }
 
     static String normalize(String text) {
