@@ -21,12 +21,21 @@ public final class Main {
 
     /** Runs one command line against the given streams and returns its exit code. */
     public static int run(Io io, String... args) {
-        CommandLine commandLine = new CommandLine(new MemdbCommand(io));
-        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine commandLine = commandLine(io);
         commandLine.setOut(new PrintWriter(io.out(), true));
         commandLine.setErr(new PrintWriter(io.err(), true));
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> report(io, e));
         return commandLine.execute(args);
+    }
+
+    /**
+     * The command tree as the shell runs it. The man pages and the completion script are generated from
+     * this same tree (DocsGenerator in the tests), so what is documented is what parses.
+     */
+    static CommandLine commandLine(Io io) {
+        CommandLine commandLine = new CommandLine(new MemdbCommand(io));
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine;
     }
 
     private static int report(Io io, Exception thrown) {

@@ -130,6 +130,11 @@ final class MemdbProcesses implements AutoCloseable {
     Result run(Map<String, String> env, byte[] stdin, String... args) throws IOException, InterruptedException {
         List<String> command = javaCommand();
         command.addAll(List.of(args));
+        return runCommand(command, env, stdin);
+    }
+
+    /** Runs any command line (bin/memdb, say) with the given environment and standard input. */
+    Result runCommand(List<String> command, Map<String, String> env, byte[] stdin) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("MEMDB_"));
         builder.environment().putAll(env);
@@ -143,7 +148,7 @@ final class MemdbProcesses implements AutoCloseable {
         }
         if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
-            throw new IllegalStateException("memdb " + String.join(" ", args) + " did not finish in " + COMMAND_TIMEOUT);
+            throw new IllegalStateException(String.join(" ", command) + " did not finish in " + COMMAND_TIMEOUT);
         }
         outThread.join(COMMAND_TIMEOUT.toMillis());
         errThread.join(COMMAND_TIMEOUT.toMillis());
