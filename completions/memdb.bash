@@ -170,6 +170,7 @@ function _complete_memdb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} contains" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} exists" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster" ];    then _picocli_memdb; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} log-compact" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} log-dump" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_memdb; return $?; fi
@@ -186,17 +187,19 @@ function _complete_memdb() {
   local cmds6=(contains)
   local cmds7=(exists)
   local cmds8=(cluster)
-  local cmds9=(log-compact)
-  local cmds10=(log-dump)
-  local cmds11=(help)
-  local cmds12=(cluster status)
-  local cmds13=(cluster kill)
+  local cmds9=(bench)
+  local cmds10=(log-compact)
+  local cmds11=(log-dump)
+  local cmds12=(help)
+  local cmds13=(cluster status)
+  local cmds14=(cluster kill)
 
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_cluster_status; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_memdb_help; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_memdb_logdump; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_memdb_logcompact; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_cluster_status; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_help; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_memdb_logdump; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_memdb_logcompact; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_memdb_bench; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_memdb_cluster; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_memdb_exists; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_memdb_contains; return $?; fi
@@ -216,7 +219,7 @@ function _picocli_memdb() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete del contains exists cluster log-compact log-dump help"
+  local commands="server join get set delete del contains exists cluster bench log-compact log-dump help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -604,6 +607,72 @@ function _picocli_memdb_cluster() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `bench` subcommand.
+function _picocli_memdb_bench() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '--csv' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '-t' '-n' '-c' '-d' '-P' '-r' '--seed' '--warmup' '--consistency' '--time-limit-s'"
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '-s'|'--seeds')
+      return
+      ;;
+    '-t')
+      return
+      ;;
+    '-n')
+      return
+      ;;
+    '-c')
+      return
+      ;;
+    '-d')
+      return
+      ;;
+    '-P')
+      return
+      ;;
+    '-r')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '--warmup')
+      return
+      ;;
+    '--consistency')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${LEVEL_option_args[@]}" ) )
+      return $?
+      ;;
+    '--time-limit-s')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `log-compact` subcommand.
 function _picocli_memdb_logcompact() {
   # Get completion data
@@ -671,7 +740,7 @@ function _picocli_memdb_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete contains cluster log-compact log-dump"
+  local commands="server join get set delete contains cluster bench log-compact log-dump"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 
