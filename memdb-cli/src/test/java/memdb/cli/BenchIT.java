@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -31,10 +30,8 @@ class BenchIT {
     @BeforeAll
     void startServer() throws Exception {
         processes = new MemdbProcesses(root);
-        Path home = processes.newHome("server");
-        server = processes.startServer(home, "--auth-key", KEY, "--data-dir", home.resolve("db").toString(),
-                "--fsync", "no");
-        env = new HashMap<>(MemdbProcesses.environment(processes.newHome("client")));
+        server = processes.startSingleNode(KEY, "--fsync", "no");
+        env = processes.clientEnvironment(server, KEY);
     }
 
     @AfterAll

@@ -35,12 +35,8 @@ class CliIT {
     @BeforeAll
     void startServer() throws Exception {
         processes = new MemdbProcesses(root);
-        Path home = processes.newHome("server");
-        server = processes.startServer(home, "--auth-key", KEY, "--data-dir", home.resolve("db").toString());
-        env = new HashMap<>(MemdbProcesses.environment(processes.newHome("client")));
-        env.put("MEMDB_SEEDS", server.address());
-        env.put("MEMDB_AUTH_KEY", KEY);
-        env.put("MEMDB_TIMEOUT_MS", "30000"); // a loaded CI machine can be slow; refusals still come at once
+        server = processes.startSingleNode(KEY);
+        env = processes.clientEnvironment(server, KEY);
     }
 
     @AfterAll

@@ -38,8 +38,7 @@ class ClientIT {
     @BeforeAll
     void startServer() throws Exception {
         processes = new MemdbProcesses(root);
-        Path home = processes.newHome("server");
-        server = processes.startServer(home, "--auth-key", KEY, "--data-dir", home.resolve("db").toString());
+        server = processes.startSingleNode(KEY);
     }
 
     @AfterAll

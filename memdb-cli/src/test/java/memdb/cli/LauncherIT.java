@@ -36,11 +36,8 @@ class LauncherIT {
     void startServer() throws Exception {
         assumeTrue(Files.isExecutable(SH), "no /bin/sh here");
         processes = new MemdbProcesses(root);
-        Path home = processes.newHome("server");
-        server = processes.startServer(home, "--auth-key", KEY, "--data-dir", home.resolve("db").toString());
-        env = new HashMap<>(MemdbProcesses.environment(processes.newHome("client")));
-        env.put("MEMDB_SEEDS", server.address());
-        env.put("MEMDB_AUTH_KEY", KEY);
+        server = processes.startSingleNode(KEY);
+        env = processes.clientEnvironment(server, KEY);
         env.put("JAVA_HOME", System.getProperty("java.home")); // the JDK that built the AppCDS archive
         env.put("MEMDB_JAR", MemdbProcesses.jar().toString());
     }

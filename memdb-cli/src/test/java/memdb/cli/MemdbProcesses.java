@@ -86,6 +86,26 @@ final class MemdbProcesses implements AutoCloseable {
         return Files.createDirectories(root.resolve(name));
     }
 
+    /** One node (home "server", data in its "db") with this auth key, for tests that need a single node. */
+    Server startSingleNode(String authKey, String... extraArgs) throws IOException, InterruptedException {
+        Path home = newHome("server");
+        List<String> args = new ArrayList<>(List.of("--auth-key", authKey, "--data-dir", home.resolve("db").toString()));
+        args.addAll(List.of(extraArgs));
+        return startServer(home, args.toArray(String[]::new));
+    }
+
+    /**
+     * A client's environment for {@code server}: its own home, MEMDB_SEEDS and MEMDB_AUTH_KEY set, and a
+     * generous MEMDB_TIMEOUT_MS (a loaded CI machine can be slow; refusals still come at once). Mutable.
+     */
+    Map<String, String> clientEnvironment(Server server, String authKey) throws IOException {
+        Map<String, String> env = new HashMap<>(environment(newHome("client")));
+        env.put("MEMDB_SEEDS", server.address());
+        env.put("MEMDB_AUTH_KEY", authKey);
+        env.put("MEMDB_TIMEOUT_MS", "30000");
+        return env;
+    }
+
     /** Starts {@code memdb server} with the given extra arguments on a free port and waits until it listens. */
     Server startServer(Path home, String... extraArgs) throws IOException, InterruptedException {
         return startServer(home, freePort(), Map.of(), extraArgs);
