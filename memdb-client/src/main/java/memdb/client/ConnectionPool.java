@@ -54,6 +54,11 @@ final class ConnectionPool implements AutoCloseable {
         return clock.highestSeen();
     }
 
+    /** Raises the time stamped on every later request to at least {@code lamport} (a node's own clock). */
+    void observe(long lamport) {
+        clock.observe(lamport);
+    }
+
     boolean isClosed() {
         return closed.get();
     }

@@ -3,9 +3,7 @@ package memdb.client;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import memdb.protocol.Request;
 import memdb.protocol.Response;
 
@@ -21,36 +19,29 @@ import memdb.protocol.Response;
 public final class PeerClient implements AutoCloseable {
     private static final int IN_FLIGHT_MAX = 4096;
     private static final int QUEUED_MAX = 65_536;
+    /** ClientConfig wants a seed; a peer client never routes, so this one is never contacted. */
+    private static final List<NodeAddress> NO_ROUTING = List.of(NodeAddress.parse("127.0.0.1:1"));
 
-    private final NettyTransport transport = new NettyTransport();
-    private final ClientClock clock = new ClientClock();
-    private final ClientConfig config;
-    private final Map<String, NodeConnection> connections = new ConcurrentHashMap<>();
+    private final ConnectionPool pool;
 
     public PeerClient(String authKey, Duration connectTimeout, Duration requestTimeout) {
-        // The seed list is unused here (no routing); ClientConfig wants one, so the connections' own addresses serve.
-        this.config = new ClientConfig(authKey.getBytes(StandardCharsets.UTF_8), List.of(NodeAddress.parse("127.0.0.1:1")),
-                connectTimeout, requestTimeout, IN_FLIGHT_MAX, QUEUED_MAX, Duration.ofSeconds(5));
+        this.pool = new ConnectionPool(new ClientConfig(authKey.getBytes(StandardCharsets.UTF_8), NO_ROUTING,
+                connectTimeout, requestTimeout, IN_FLIGHT_MAX, QUEUED_MAX, Duration.ofSeconds(5)));
     }
 
     /** Sends {@code request} to the node at {@code address} ("host:port"); fails with a MemDbException. */
     public CompletableFuture<Response> call(String address, Request request, long lamport) {
-        clock.observe(lamport);
-        NodeConnection connection = connections.computeIfAbsent(address,
-                a -> new NodeConnection(NodeAddress.parse(a), transport, config, clock));
-        Call call = new Call(request);
-        connection.submit(call);
-        return call.result();
+        pool.observe(lamport);
+        return pool.send(NodeAddress.parse(address), request).result();
     }
 
     /** The highest Lamport time seen in any answer. */
     public long lamportTime() {
-        return clock.highestSeen();
+        return pool.lamportTime();
     }
 
     @Override
     public void close() {
-        connections.values().forEach(NodeConnection::close);
-        transport.close();
+        pool.close();
     }
 }

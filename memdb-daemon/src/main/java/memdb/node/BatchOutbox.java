@@ -26,6 +26,10 @@ final class BatchOutbox implements Outbox {
 
     private record Reply(ReplyTo to, Response response) {}
 
+    /** Metric names of the opcodes, made once rather than for every reply. */
+    private static final String[] OPERATION_NAMES = java.util.Arrays.stream(Opcode.values())
+            .map(op -> op.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
+
     private record PeerSend(int nodeId, String address, long correlationId, Request request) {}
 
     private final Membership membership;
@@ -74,7 +78,7 @@ final class BatchOutbox implements Outbox {
         if (metrics != null) {
             long now = System.nanoTime();
             for (Reply r : replies) {
-                metrics.record(r.to().opcode().name().toLowerCase(java.util.Locale.ROOT),
+                metrics.record(OPERATION_NAMES[r.to().opcode().ordinal()],
                         r.response() instanceof Responses.Error, now - r.to().arrivedNanos());
             }
         }
