@@ -8,7 +8,7 @@ import memdb.replication.ReplicationMetrics;
  * Counters and gauges of a node's core at one instant, copied on the core thread so that /metrics can
  * render them on an I/O thread. Pure data; {@link #of} builds it from a core.
  */
-public record NodeMetrics(long lamportTime, long keys, long entries, long pendingOperations,
+public record NodeMetrics(long lamportTime, long keys, long entries, long storeBytes, long pendingOperations,
                           long writesSucceeded, long writesFailed, long readsSucceeded, long readsFailed,
                           long replicationTimeouts, long replicationMessages, long readRepairs,
                           long concurrentWrites, long nodesUp, long nodesDown, long ringVersion) {
@@ -23,7 +23,8 @@ public record NodeMetrics(long lamportTime, long keys, long entries, long pendin
             if (m.up()) up++; else down++;
         }
         return new NodeMetrics(core.lamportTime(), core.store().liveKeys(), core.store().entries(),
-                core.pendingOperations(), r.writesSucceeded(), r.writesFailed(), r.readsSucceeded(), r.readsFailed(),
+                core.store().heapBytes(), core.pendingOperations(), r.writesSucceeded(), r.writesFailed(), r.readsSucceeded(),
+                r.readsFailed(),
                 r.timeouts(), r.replicaMessagesSent(), r.readRepairs(), r.concurrentWritesDetected(), up, down,
                 core.membership().ringVersion());
     }

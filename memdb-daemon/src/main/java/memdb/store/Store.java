@@ -1,20 +1,34 @@
 package memdb.store;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.BiConsumer;
 import memdb.protocol.Key;
 
 /**
  * The in-memory data of one node: the newest version of each key, last-writer-wins by timestamp.
  *
- * <p>Invariants: keys are compared by their full bytes; a key's stored timestamp never decreases; a
- * delete is a tombstone (kept until purged after the tombstone grace period), so that an older write
- * replayed or delivered late cannot resurrect the key. Not thread-safe: owned by the node's core thread.
+ * <p>Layout (issue 8, bytes per key): an open-addressing hash table with linear probing over two
+ * parallel arrays — the entries, each one flat {@code byte[]} ({@link EntryLayout}: kind, timestamp,
+ * key, value), and their key hashes, so that a probe compares ints and touches an entry only on a hash
+ * match. A key therefore costs one heap object and about eight bytes of table, instead of a map node,
+ * a key wrapper, a version and a timestamp; replay and GC have a sixth of the objects to handle.
+ * Reads hand out copies ({@link Versioned} records), so the flat entries are never shared.
+ *
+ * <p>Invariants: keys are compared by their full bytes (the hash only narrows the search); a key's
+ * stored timestamp never decreases; a delete is a tombstone (kept until purged after the tombstone
+ * grace period), so that an older write replayed or delivered late cannot resurrect the key; the
+ * table is at most three-quarters full, and a removal shifts the following run back (no tombstone
+ * slots). Not thread-safe: owned by the node's core thread.
  */
 public final class Store {
-    private final Map<Key, Versioned> entries = new HashMap<>();
+    private static final int CAPACITY_MIN = 16;
+    private static final int CAPACITY_MAX = 1 << 30;
+
+    private byte[][] entries;
+    private int[] hashes;
+    private int mask;
+    private int size;
     private int liveKeys;
+    private long entryHeapBytes;
 
     /** The outcome of {@link #apply}: whether the incoming version won, and what was there before. */
     public record Applied(boolean applied, Versioned previous) {
@@ -28,15 +42,27 @@ public final class Store {
         }
     }
 
+    public Store() {
+        this(0);
+    }
+
+    /** A store sized for about {@code expectedEntries} without growing (replay knows roughly how many). */
+    public Store(int expectedEntries) {
+        allocate(capacityFor(Math.max(0, expectedEntries)));
+    }
+
     /** The stored version (value or tombstone), or null when the key was never written. */
     public Versioned get(Key key) {
-        return entries.get(key);
+        int slot = find(key);
+        return slot < 0 ? null : EntryLayout.version(entries[slot]);
     }
 
     /** The live value, or null when absent or deleted. */
     public byte[] getValue(Key key) {
-        Versioned v = entries.get(key);
-        return v == null || v.isTombstone() ? null : v.value();
+        int slot = find(key);
+        if (slot < 0) return null;
+        byte[] entry = entries[slot];
+        return EntryLayout.kind(entry) == Versioned.Kind.TOMBSTONE ? null : EntryLayout.value(entry);
     }
 
     /**
@@ -44,20 +70,38 @@ public final class Store {
      * is the same write delivered twice and is not applied again.
      */
     public Applied apply(Key key, Versioned incoming) {
-        Versioned previous = entries.get(key);
-        if (previous != null && !incoming.timestamp().isAfter(previous.timestamp())) {
-            return new Applied(false, previous);
+        int hash = spread(key.hashCode());
+        int slot = hash & mask;
+        byte[] keyBytes = key.bytes();
+        for (byte[] entry; (entry = entries[slot]) != null; slot = (slot + 1) & mask) {
+            if (hashes[slot] == hash && EntryLayout.hasKey(entry, keyBytes)) {
+                Versioned previous = EntryLayout.version(entry);
+                if (!EntryLayout.isOlderThan(entry, incoming.timestamp())) return new Applied(false, previous);
+                replace(slot, EntryLayout.encode(key, incoming));
+                liveKeys += live(incoming) - live(previous);
+                return new Applied(true, previous);
+            }
         }
-        entries.put(key, incoming);
-        liveKeys += (incoming.isTombstone() ? 0 : 1) - (previous == null || previous.isTombstone() ? 0 : 1);
-        return new Applied(true, previous);
+        byte[] created = EntryLayout.encode(key, incoming);
+        entries[slot] = created;
+        hashes[slot] = hash;
+        entryHeapBytes += EntryLayout.heapBytes(created);
+        liveKeys += live(incoming);
+        if (++size > threshold()) grow();
+        return new Applied(true, null);
     }
 
     /** Removes a tombstone for good (after the grace period); a live value is never purged. */
     public boolean purgeTombstone(Key key, Versioned tombstone) {
-        Versioned current = entries.get(key);
-        if (current == null || !current.isTombstone() || !current.equals(tombstone)) return false;
-        entries.remove(key);
+        int slot = find(key);
+        if (slot < 0) return false;
+        byte[] entry = entries[slot];
+        if (EntryLayout.kind(entry) != Versioned.Kind.TOMBSTONE || !EntryLayout.version(entry).equals(tombstone)) {
+            return false;
+        }
+        entryHeapBytes -= EntryLayout.heapBytes(entry);
+        removeAt(slot);
+        size--;
         return true;
     }
 
@@ -68,10 +112,90 @@ public final class Store {
 
     /** Entries including tombstones. */
     public int entries() {
-        return entries.size();
+        return size;
     }
 
+    /** Heap bytes the store holds: its entries' arrays and its table (what /metrics reports per key). */
+    public long heapBytes() {
+        return entryHeapBytes + 2L * (16 + 4L * entries.length);
+    }
+
+    /** Visits every entry (tombstones included) with a copy of its key and version. */
     public void forEach(BiConsumer<Key, Versioned> action) {
-        entries.forEach(action);
+        byte[][] table = entries;
+        for (byte[] entry : table) {
+            if (entry != null) action.accept(EntryLayout.key(entry), EntryLayout.version(entry));
+        }
+    }
+
+    private int find(Key key) {
+        int hash = spread(key.hashCode());
+        byte[] keyBytes = key.bytes();
+        for (int slot = hash & mask; entries[slot] != null; slot = (slot + 1) & mask) {
+            if (hashes[slot] == hash && EntryLayout.hasKey(entries[slot], keyBytes)) return slot;
+        }
+        return -1;
+    }
+
+    private void replace(int slot, byte[] entry) {
+        entryHeapBytes += EntryLayout.heapBytes(entry) - EntryLayout.heapBytes(entries[slot]);
+        entries[slot] = entry;
+    }
+
+    /** Linear-probing deletion: pulls back every later entry of the run that may sit at or before the hole. */
+    private void removeAt(int hole) {
+        int slot = hole;
+        while (true) {
+            slot = (slot + 1) & mask;
+            if (entries[slot] == null) break;
+            int home = hashes[slot] & mask;
+            boolean movable = hole <= slot ? home <= hole || home > slot : home <= hole && home > slot;
+            if (movable) {
+                entries[hole] = entries[slot];
+                hashes[hole] = hashes[slot];
+                hole = slot;
+            }
+        }
+        entries[hole] = null;
+        hashes[hole] = 0;
+    }
+
+    private void grow() {
+        if (entries.length == CAPACITY_MAX) throw new IllegalStateException("store is full: " + size + " entries");
+        byte[][] oldEntries = entries;
+        int[] oldHashes = hashes;
+        allocate(entries.length * 2);
+        for (int i = 0; i < oldEntries.length; i++) {
+            if (oldEntries[i] == null) continue;
+            int slot = oldHashes[i] & mask;
+            while (entries[slot] != null) slot = (slot + 1) & mask;
+            entries[slot] = oldEntries[i];
+            hashes[slot] = oldHashes[i];
+        }
+    }
+
+    private void allocate(int capacity) {
+        entries = new byte[capacity][];
+        hashes = new int[capacity];
+        mask = capacity - 1;
+    }
+
+    private int threshold() {
+        return entries.length == CAPACITY_MAX ? CAPACITY_MAX - 1 : entries.length / 4 * 3;
+    }
+
+    private static int capacityFor(int expected) {
+        long needed = Math.max(CAPACITY_MIN, (long) Math.ceil(expected / 0.75) + 1);
+        return needed >= CAPACITY_MAX ? CAPACITY_MAX : Integer.highestOneBit((int) needed - 1) << 1;
+    }
+
+    /** Spreads Key's array hash (weak in its low bits for similar keys) over the whole int. */
+    private static int spread(int h) {
+        h *= 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    private static int live(Versioned version) {
+        return version == null || version.isTombstone() ? 0 : 1;
     }
 }

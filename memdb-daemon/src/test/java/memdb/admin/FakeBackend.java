@@ -19,7 +19,7 @@ final class FakeBackend implements AdminBackend {
             new ClusterSnapshot.NodeView(2, "127.0.0.1:10001", ClusterSnapshot.State.UP, Member.Status.NORMAL, 1.0, null, null, ""),
             new ClusterSnapshot.NodeView(3, "127.0.0.1:10002", ClusterSnapshot.State.DOWN, Member.Status.NORMAL, 1.0, null, null,
                     "no heartbeat within the failure-detector timeout")));
-    static final NodeMetrics METRICS = new NodeMetrics(123, 42, 50, 0, 10, 1, 20, 2, 1, 90, 3, 1, 2, 1, 4);
+    static final NodeMetrics METRICS = new NodeMetrics(123, 42, 50, 9000, 0, 10, 1, 20, 2, 1, 90, 3, 1, 2, 1, 4);
 
     final RequestMetrics requests = new RequestMetrics();
     final List<Integer> killed = new CopyOnWriteArrayList<>();

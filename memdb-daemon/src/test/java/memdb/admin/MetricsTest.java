@@ -117,6 +117,7 @@ class MetricsTest {
             assertEquals(90.0, samples.get("memdb_replication_messages_total"));
             assertEquals(3.0, samples.get("memdb_read_repairs_total"));
             assertEquals(42.0, samples.get("memdb_keys"));
+            assertEquals(9000.0, samples.get("memdb_store_bytes"));
             assertEquals(123.0, samples.get("memdb_lamport_time"));
             assertEquals(2.0, samples.get("memdb_cluster_nodes{state=\"up\"}"));
             assertEquals(1.0, samples.get("memdb_cluster_nodes{state=\"down\"}"));

@@ -1,0 +1,136 @@
+package memdb.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.LongStream;
+import memdb.protocol.Key;
+import memdb.protocol.Timestamp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The flat store against a reference model (a HashMap of Versioned records with the same
+ * last-writer-wins rule), over seeded random histories of writes, deletes, replays and purges on few
+ * keys (many overwrites, probe runs that wrap, removals inside runs). Every failure names its seed;
+ * {@code -Dmemdb.seed=N} moves the base seed.
+ */
+class StoreTest {
+    private static final long BASE_SEED = Long.getLong("memdb.seed", 7070L);
+
+    static LongStream seeds() {
+        return LongStream.range(BASE_SEED, BASE_SEED + 200);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void behavesLikeTheReferenceModel(long seed) {
+        Random random = new Random(seed);
+        int keyCount = 1 + random.nextInt(random.nextBoolean() ? 12 : 400);
+        Store store = new Store(random.nextInt(3) == 0 ? keyCount : 0);
+        Map<Key, Versioned> model = new HashMap<>();
+        for (int step = 0; step < 3000; step++) {
+            Key key = key(random.nextInt(keyCount));
+            Timestamp ts = new Timestamp(random.nextInt(500), 1 + random.nextInt(3));
+            int action = random.nextInt(10);
+            if (action < 6) {
+                Versioned v = action < 4 ? Versioned.value(ts, value(random)) : Versioned.tombstone(ts);
+                Store.Applied applied = store.apply(key, v);
+                Versioned before = model.get(key);
+                boolean wins = before == null || ts.isAfter(before.timestamp());
+                assertEquals(wins, applied.applied(), "seed " + seed + " step " + step);
+                assertEquals(before, applied.previous(), "seed " + seed + " step " + step);
+                if (wins) model.put(key, v);
+            } else if (action < 7) {
+                Versioned held = model.get(key);
+                if (held != null && held.isTombstone()) {
+                    assertTrue(store.purgeTombstone(key, held), "seed " + seed);
+                    model.remove(key);
+                } else {
+                    assertFalse(store.purgeTombstone(key, Versioned.tombstone(ts)), "seed " + seed);
+                }
+            } else {
+                Versioned held = model.get(key);
+                assertEquals(held, store.get(key), "seed " + seed + " step " + step);
+                byte[] live = held == null || held.isTombstone() ? null : held.value();
+                assertArrayEquals(live, store.getValue(key), "seed " + seed);
+            }
+        }
+        Map<Key, Versioned> visited = new HashMap<>();
+        store.forEach(visited::put);
+        assertEquals(model, visited, "seed " + seed);
+        assertEquals(model.size(), store.entries(), "seed " + seed);
+        assertEquals(model.values().stream().filter(v -> !v.isTombstone()).count(), store.liveKeys(), "seed " + seed);
+    }
+
+    @Test
+    void keysWithEqualHashCodesStayApart() {
+        // "Aa" and "BB" share String/array hash codes: stored by full bytes, neither overwrites the other.
+        Key a = Key.of("Aa");
+        Key b = Key.of("BB");
+        assertEquals(a.hashCode(), b.hashCode());
+        Store store = new Store();
+        store.apply(a, Versioned.value(new Timestamp(1, 1), bytes("a")));
+        store.apply(b, Versioned.value(new Timestamp(1, 1), bytes("b")));
+        assertArrayEquals(bytes("a"), store.getValue(a));
+        assertArrayEquals(bytes("b"), store.getValue(b));
+        assertEquals(2, store.liveKeys());
+    }
+
+    @Test
+    void aDeleteIsNotUndoneByAnOlderWriteAndEqualTimestampsAreOneWrite() {
+        Store store = new Store();
+        Key k = Key.of("k");
+        store.apply(k, Versioned.value(new Timestamp(5, 1), bytes("v")));
+        assertTrue(store.apply(k, Versioned.tombstone(new Timestamp(6, 1))).applied());
+        assertFalse(store.apply(k, Versioned.value(new Timestamp(5, 2), bytes("old"))).applied());
+        assertNull(store.getValue(k));
+        assertFalse(store.apply(k, Versioned.value(new Timestamp(6, 1), bytes("dup"))).applied());
+        assertEquals(0, store.liveKeys());
+        assertEquals(1, store.entries());
+    }
+
+    @Test
+    void readsAreCopiesThatCannotChangeTheStore() {
+        Store store = new Store();
+        Key k = Key.of("k");
+        store.apply(k, Versioned.value(new Timestamp(1, 1), bytes("abc")));
+        store.getValue(k)[0] = 'X';
+        store.get(k).value()[1] = 'Y';
+        assertArrayEquals(bytes("abc"), store.getValue(k));
+    }
+
+    @Test
+    void growsFarPastItsInitialSizeAndCountsItsBytes() {
+        Store store = new Store();
+        int n = 100_000;
+        for (int i = 0; i < n; i++) store.apply(key(i), Versioned.value(new Timestamp(i + 1, 1), new byte[100]));
+        assertEquals(n, store.liveKeys());
+        for (int i = 0; i < n; i += 997) assertEquals(100, store.getValue(key(i)).length);
+        // 13 header + 11 key + 100 value + 16 array header -> 144 bytes, plus 8 bytes of table per slot.
+        long perKey = store.heapBytes() / n;
+        assertTrue(perKey >= 144 && perKey <= 144 + 8 * 4, "bytes per key " + perKey);
+    }
+
+    private static Key key(int i) {
+        return Key.of(String.format("key:%07d", i));
+    }
+
+    private static byte[] value(Random random) {
+        byte[] v = new byte[random.nextInt(40)];
+        random.nextBytes(v);
+        return v;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
