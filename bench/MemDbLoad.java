@@ -26,8 +26,11 @@ public final class MemDbLoad {
     private static final byte[] ALPHABET =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(StandardCharsets.US_ASCII);
 
+    /** Keys are key:%012d (16 bytes) unless KEY_FORMAT says otherwise (memory-vs-redis.sh: key:%07d). */
+    private static final String KEY_FORMAT = System.getenv().getOrDefault("KEY_FORMAT", "key:%012d");
+
     static String key(long i) {
-        return String.format("key:%012d", i);
+        return String.format(KEY_FORMAT, i);
     }
 
     static byte[] value(long i) {
@@ -48,12 +51,14 @@ public final class MemDbLoad {
 
     private static void resp(long records) throws Exception {
         OutputStream out = new BufferedOutputStream(System.out, 1 << 20);
-        byte[] head = "*3\r\n$3\r\nSET\r\n$16\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] head = "*3\r\n$3\r\nSET\r\n$".getBytes(StandardCharsets.US_ASCII);
         byte[] mid = "\r\n$100\r\n".getBytes(StandardCharsets.US_ASCII);
         byte[] crlf = "\r\n".getBytes(StandardCharsets.US_ASCII);
         for (long i = 0; i < records; i++) {
+            byte[] key = key(i).getBytes(StandardCharsets.US_ASCII);
             out.write(head);
-            out.write(key(i).getBytes(StandardCharsets.US_ASCII));
+            out.write((key.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(key);
             out.write(mid);
             out.write(value(i));
             out.write(crlf);
