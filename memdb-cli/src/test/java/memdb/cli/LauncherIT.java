@@ -79,7 +79,7 @@ class LauncherIT {
     }
 
     @Test
-    void oneShotCommandsStartFastAndServersKeepTheJvmDefaults() throws Exception {
+    void oneShotCommandsStartFastAndServersKeepG1ButGiveMemoryBack() throws Exception {
         Map<String, String> dryRun = new HashMap<>(env);
         dryRun.put("MEMDB_LAUNCHER_DRY_RUN", "1");
         String get = launcher(dryRun, new byte[0], "get", "k").stdout();
@@ -89,6 +89,7 @@ class LauncherIT {
             String line = launcher(dryRun, new byte[0], longRunning, "--port", "1").stdout();
             assertFalse(line.contains("TieredStopAtLevel"), line);
             assertFalse(line.contains("UseSerialGC"), line);
+            assertTrue(line.contains("-XX:MaxHeapFreeRatio=20"), line);
         }
         Path archive = MemdbProcesses.jar().resolveSibling("memdb.jsa");
         if (Files.exists(archive)) assertTrue(get.contains("-XX:SharedArchiveFile=" + archive), get);
