@@ -240,7 +240,7 @@ function _picocli_memdb_server() {
 
   local commands=""
   local flag_opts="'--force-recover' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--node-id' '--bind' '--port' '--admin-port' '--data-dir' '--seeds' '--auth-key' '--fsync' '--replication-factor' '--max-value-bytes'"
+  local arg_opts="'--config' '--node-id' '--bind' '--port' '--admin-port' '--resp-port' '--data-dir' '--seeds' '--auth-key' '--fsync' '--replication-factor' '--max-value-bytes'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -261,6 +261,9 @@ function _picocli_memdb_server() {
       return
       ;;
     '--admin-port')
+      return
+      ;;
+    '--resp-port')
       return
       ;;
     '--data-dir')
@@ -300,7 +303,7 @@ function _picocli_memdb_join() {
 
   local commands=""
   local flag_opts="'--force-recover' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--node-id' '--bind' '--port' '--admin-port' '--data-dir' '--seeds' '--auth-key' '--fsync' '--replication-factor' '--max-value-bytes'"
+  local arg_opts="'--config' '--node-id' '--bind' '--port' '--admin-port' '--resp-port' '--data-dir' '--seeds' '--auth-key' '--fsync' '--replication-factor' '--max-value-bytes'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -321,6 +324,9 @@ function _picocli_memdb_join() {
       return
       ;;
     '--admin-port')
+      return
+      ;;
+    '--resp-port')
       return
       ;;
     '--data-dir')

@@ -28,6 +28,10 @@ final class ServerOptions {
     @Option(names = "--admin-port", paramLabel = "PORT", description = "HTTP admin port (default 10080).")
     String adminPort;
 
+    @Option(names = "--resp-port", paramLabel = "PORT",
+            description = "Also serve the Redis protocol (RESP2) on this port, for redis-cli and Redis clients (default 0: off).")
+    String respPort;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where the op log lives (default: $XDG_DATA_HOME/memdb or ~/.local/share/memdb).")
     String dataDir;
@@ -59,6 +63,7 @@ final class ServerOptions {
         put(flags, "bind", bind);
         put(flags, "port", port);
         put(flags, "admin-port", adminPort);
+        put(flags, "resp-port", respPort);
         put(flags, "data-dir", dataDir);
         put(flags, "seeds", seedsOverride != null ? seedsOverride : seeds);
         put(flags, "auth-key", authKey);

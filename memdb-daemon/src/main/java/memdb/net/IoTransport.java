@@ -13,14 +13,14 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.function.Supplier;
 
 /** Netty's native epoll transport where it is available (Linux), else the portable NIO one. */
-record IoTransport(String name, Supplier<IoHandlerFactory> ioHandlerFactory, Class<? extends ServerChannel> serverChannelClass) {
-    static IoTransport detect() {
+public record IoTransport(String name, Supplier<IoHandlerFactory> ioHandlerFactory, Class<? extends ServerChannel> serverChannelClass) {
+    public static IoTransport detect() {
         return Epoll.isAvailable()
                 ? new IoTransport("epoll", EpollIoHandler::newFactory, EpollServerSocketChannel.class)
                 : new IoTransport("nio", NioIoHandler::newFactory, NioServerSocketChannel.class);
     }
 
-    EventLoopGroup newGroup(int threads, String threadPrefix) {
+    public EventLoopGroup newGroup(int threads, String threadPrefix) {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix),
                 ioHandlerFactory.get());
     }

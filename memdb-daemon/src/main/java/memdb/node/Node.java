@@ -23,6 +23,8 @@ import memdb.oplog.OpLog;
 import memdb.oplog.ReplayReport;
 import memdb.protocol.Member;
 import memdb.replication.ReplicationSettings;
+import memdb.resp.RespServer;
+import memdb.resp.ServerFacts;
 import memdb.store.Store;
 
 /**
@@ -45,11 +47,14 @@ public final class Node implements AutoCloseable {
     private final ClientServer server;
     private final PeerTransport peers;
     private final AdminServer admin;
+    /** The Redis-protocol listener, or null when resp-port is 0. */
+    private final RespServer resp;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
     private Node(ServerConfig config, CoreLoop loop, OpLog opLog, ClientServer server, PeerTransport peers,
-                 AdminServer admin) {
+                 AdminServer admin, RespServer resp) {
+        this.resp = resp;
         this.peers = peers;
         this.admin = admin;
         this.config = config;
@@ -111,20 +116,32 @@ public final class Node implements AutoCloseable {
         peers.deliverTo(loop);
         loop.start();
         ClientServer server = null;
+        RespServer resp = null;
         try {
             NetworkConfig network = config.network();
             server = ClientServer.bind(network.bind(), network.port(), config.limits(),
                     () -> new Session(authKey, nodeId, VERSION), loop, Node::halt);
             AdminServer admin = AdminServer.bind(network.bind(), network.adminPort(), authKey,
                     new NodeAdminBackend(loop, peers, nodeId, clock, requestMetrics, Node::halt));
-            return new Node(config, loop, opLog, server, peers, admin);
+            resp = startResp(config, authKey, loop);
+            return new Node(config, loop, opLog, server, peers, admin, resp);
         } catch (RuntimeException e) {
+            if (resp != null) resp.close();
             if (server != null) server.close();
             loop.close();
             peers.close();
             opLog.close();
             throw e;
         }
+    }
+
+    /** The RESP2 listener on resp-port, or null when it is 0 (off). */
+    private static RespServer startResp(ServerConfig config, String authKey, CoreLoop loop) {
+        NetworkConfig network = config.network();
+        if (network.respPort() == 0) return null;
+        ServerFacts facts = new ServerFacts(VERSION, config.nodeId(), network.respPort(), config.storage().fsync().configName(),
+                config.limits().connectionsMax(), System.currentTimeMillis());
+        return RespServer.bind(network.bind(), network.respPort(), config.limits(), authKey, facts, loop);
     }
 
     /** The node's core: this node as a ring member, and the cluster settings from the config. */
@@ -154,6 +171,11 @@ public final class Node implements AutoCloseable {
         return address().getPort();
     }
 
+    /** The RESP listener's port, or 0 when it is off. */
+    public int respPort() {
+        return resp == null ? 0 : resp.localAddress().getPort();
+    }
+
     /** Client connections open right now. */
     public int openConnections() {
         return server.openConnections();
@@ -165,11 +187,13 @@ public final class Node implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) return;
         try {
             server.stopAccepting();
+            if (resp != null) resp.stopAccepting();
             admin.close();
             loop.close();
             peers.close();
             opLog.close();
             server.close();
+            if (resp != null) resp.close();
         } finally {
             terminated.countDown();
         }

@@ -53,7 +53,8 @@ final class SettingsReader {
         String bind = text(ConfigKey.BIND, NetworkConfig.BIND_DEFAULT);
         int port = (int) number(ConfigKey.PORT, 0, 65535, NetworkConfig.PORT_DEFAULT);
         int adminPort = (int) number(ConfigKey.ADMIN_PORT, 0, 65535, NetworkConfig.ADMIN_PORT_DEFAULT);
-        return new NetworkConfig(bind, port, adminPort, seeds());
+        int respPort = (int) number(ConfigKey.RESP_PORT, 0, 65535, 0);
+        return new NetworkConfig(bind, port, adminPort, seeds(), respPort);
     }
 
     private LimitsConfig limits() {

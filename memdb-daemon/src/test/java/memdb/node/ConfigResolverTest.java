@@ -178,6 +178,17 @@ class ConfigResolverTest {
     }
 
     @Test
+    void theRespPortIsOffByDefaultAndSetLikeAnyPort() throws IOException {
+        ConfigResolver resolver = resolverWithoutSystemFile();
+        assertEquals(0, resolver.resolve(Map.of(), Map.of(), null).network().respPort());
+        assertEquals(6380, resolver.resolve(Map.of("resp-port", "6380"), Map.of(), null).network().respPort());
+        assertEquals(6381, resolver.resolve(Map.of(), Map.of("MEMDB_RESP_PORT", "6381"), null).network().respPort());
+        assertEquals(6382, resolver.resolve(Map.of(), Map.of(), file("resp.conf", "resp-port = 6382")).network().respPort());
+        String message = messageOf(() -> resolver.resolve(Map.of("resp-port", "70000"), Map.of(), null));
+        assertTrue(message.contains("resp-port") && message.contains("0..65535"), message);
+    }
+
+    @Test
     void environmentVariableNamesFollowTheKeys() {
         assertEquals("MEMDB_NODE_ID", ConfigKey.NODE_ID.environmentVariable());
         assertEquals("MEMDB_IDLE_TIMEOUT_MS", ConfigKey.IDLE_TIMEOUT_MS.environmentVariable());

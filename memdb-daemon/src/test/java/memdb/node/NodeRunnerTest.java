@@ -39,6 +39,20 @@ class NodeRunnerTest {
         }
     }
 
+    @Test
+    void theStartupLineNamesTheRespPortWhenItIsOn() throws IOException {
+        int respPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            respPort = socket.getLocalPort();
+        }
+        ServerConfig config = new ConfigResolver(null, dir.toString()).resolve(Map.of("port", "0", "admin-port", "0", "node-id", "9",
+                "auth-key", "hush", "data-dir", dir.toString(), "resp-port", Integer.toString(respPort)), Map.of(), null);
+        try (Node node = Node.start(config)) {
+            assertEquals("memdb node 9 listening on 127.0.0.1:" + node.port() + ", RESP on 127.0.0.1:" + respPort
+                    + " (data dir " + dir.toAbsolutePath() + ")", NodeRunner.startupLine(node));
+        }
+    }
+
     /**
      * The whole foreground run in a child JVM, as `memdb server` with no key configured: it creates the
      * user's auth-key file, prints one line without the key, serves, and on SIGTERM stops cleanly.

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Issue-8 side-by-side: the same redis-benchmark against Redis and against a MemDB node's RESP port
+# (docs/performance.md, "MemDB against Redis through redis-benchmark").
+#
+#   bench/compare-redis.sh [ROUNDS]                 default 3 rounds (medians need >= 3)
+#   env: N=200000 (requests per test), CLIENTS=50, SIZE=16 (value bytes), PIPELINE=16,
+#        MODES="aof none", SKIP_BUILD=1 (memdb.jar already built), KEEP=1 (keep the work directory),
+#        MEMDB_JAVA_OPTS="..." (extra JVM options for the node, e.g. a JFR recording)
+#
+# Durability modes, each with both servers running side by side on free loopback ports:
+#   aof : Redis appendonly yes, appendfsync everysec  vs  MemDB --fsync everysec
+#   none: Redis appendonly no, save ""                vs  MemDB --fsync no (MemDB has no switch to turn its op
+#         log off: it still writes every record to the OS, it just never fsyncs; Redis writes nothing)
+# Per mode: one warm-up pass (unpipelined and pipelined) against each (not counted: the JVM compiles its hot paths), then ROUNDS rounds;
+# in each round every test runs against Redis and against MemDB in turn, the order alternating by round:
+#   redis-benchmark -t set,get -n N -c CLIENTS -d SIZE [-P PIPELINE]   and   -t ping -n N -c CLIENTS
+# Both servers need the same auth (requirepass = MemDB's auth key). Every process started here is stopped by
+# its PID on exit. Output: a table of medians (ops/s, p50, p99 in ms) and the ratios MemDB / Redis, and the
+# raw rows in $OUT/results.tsv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-3}
+N=${N:-200000}
+CLIENTS=${CLIENTS:-50}
+SIZE=${SIZE:-16}
+PIPELINE=${PIPELINE:-16}
+MODES=${MODES:-aof none}
+J=memdb-cli/target/memdb.jar
+AUTH=bench-key
+
+log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
+
+if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null || ! command -v redis-benchmark >/dev/null; then
+    log "installing redis-server and redis-tools from Debian"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server redis-tools >/dev/null
+    service redis-server stop >/dev/null 2>&1 || true   # no system instance: we start our own
+fi
+if [[ -z ${SKIP_BUILD:-} ]]; then
+    log "building memdb.jar"
+    mvn -B -o -q -pl memdb-cli -am package -DskipTests -Dmemdb.cds.skip
+fi
+
+WORK=$(mktemp -d /tmp/compare-redis.XXXXXX)
+OUT=${OUT:-$(mktemp -d /tmp/compare-redis-results.XXXXXX)}   # results survive the cleanup
+RESULTS=$OUT/results.tsv
+printf 'mode\tround\ttest\tpipeline\tsystem\trps\tp50_ms\tp99_ms\n' >"$RESULTS"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; fi
+    done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    if [[ -z ${KEEP:-} ]]; then rm -rf "$WORK"; else log "work directory kept: $WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+stop_pid() { # stop one process we started, by PID, and wait for it (SIGKILL after 60 s)
+    local pid=$1 i
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 600; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
+}
+await_pong() { # await_pong PORT PID NAME LOGFILE: until PING with the auth key answers PONG (120 s at most)
+    local port=$1 pid=$2 name=$3 logfile=$4 i
+    for ((i = 0; i < 1200; i++)); do
+        [[ $(redis-cli -p "$port" --no-auth-warning -a $AUTH ping 2>/dev/null) == PONG ]] && return 0
+        kill -0 "$pid" 2>/dev/null || { cat "$logfile" >&2; echo "$name died" >&2; exit 1; }
+        sleep 0.1
+    done
+    echo "$name not answering PING in 120 s" >&2; exit 1
+}
+
+# start_redis MODE -> RPID RPORT
+start_redis() {
+    local dir=$WORK/redis-$1 persistence
+    mkdir -p "$dir"
+    if [[ $1 == aof ]]; then persistence=(--appendonly yes --appendfsync everysec); else persistence=(--appendonly no); fi
+    RPORT=$(free_port)
+    redis-server --port "$RPORT" --bind 127.0.0.1 --dir "$dir" --save '' "${persistence[@]}" --requirepass $AUTH \
+        --daemonize no --logfile "$dir/redis.log" &
+    RPID=$!; PIDS+=("$RPID")
+    await_pong "$RPORT" "$RPID" redis "$dir/redis.log"
+}
+
+# start_memdb MODE -> MPID MPORT (the RESP port)
+start_memdb() {
+    local dir=$WORK/memdb-$1 fsync
+    mkdir -p "$dir"
+    if [[ $1 == aof ]]; then fsync=everysec; else fsync=no; fi
+    MPORT=$(free_port)
+    # shellcheck disable=SC2086
+    java ${MEMDB_JAVA_OPTS:-} -jar $J server --bind 127.0.0.1 --port "$(free_port)" --admin-port "$(free_port)" \
+        --resp-port "$MPORT" --data-dir "$dir/db" --auth-key $AUTH --fsync $fsync 2>"$dir/stderr" &
+    MPID=$!; PIDS+=("$MPID")
+    await_pong "$MPORT" "$MPID" "memdb node" "$dir/stderr"
+}
+
+# bench MODE ROUND SYSTEM PORT TEST_ARGS... : one redis-benchmark run, its CSV rows appended to the results
+bench() {
+    local mode=$1 round=$2 system=$3 port=$4; shift 4
+    local pipeline=1 args=("$@") i
+    for ((i = 0; i < ${#args[@]}; i++)); do [[ ${args[i]} == -P ]] && pipeline=${args[i + 1]}; done
+    redis-benchmark -h 127.0.0.1 -p "$port" -a $AUTH -c "$CLIENTS" -n "$N" --csv "${args[@]}" 2>"$WORK/bench.err" \
+        | tail -n +2 | tr -d '"' \
+        | while IFS=, read -r test rps _avg _min p50 _p95 p99 _max; do
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$round" "$test" "$pipeline" "$system" "$rps" "$p50" "$p99" >>"$RESULTS"
+            log "  $mode round $round $system $test -P $pipeline: $rps ops/s, p50 $p50 ms, p99 $p99 ms"
+        done
+    if [[ -s $WORK/bench.err ]]; then cat "$WORK/bench.err" >&2; fi
+}
+
+TESTS=("-t set,get -d $SIZE" "-t set,get -d $SIZE -P $PIPELINE" "-t ping")
+
+log "machine: nproc $(nproc); $(java -version 2>&1 | head -1); $(redis-server --version | cut -d' ' -f1-3); $(uptime)"
+log "work directory $WORK, results in $OUT; $ROUNDS rounds of: ${TESTS[*]} (-n $N -c $CLIENTS)"
+for mode in $MODES; do
+    start_redis "$mode"
+    start_memdb "$mode"
+    log "mode $mode: redis pid $RPID port $RPORT, memdb pid $MPID RESP port $MPORT; warming up"
+    for system in redis memdb; do
+        port=$RPORT; [[ $system == memdb ]] && port=$MPORT
+        for pipeline in 1 "$PIPELINE"; do
+            redis-benchmark -h 127.0.0.1 -p "$port" -a $AUTH -c "$CLIENTS" -n "$N" --csv -t set,get,ping -P "$pipeline" >/dev/null 2>&1
+        done
+    done
+    for ((round = 1; round <= ROUNDS; round++)); do
+        log "mode $mode round $round; uptime: $(uptime)"
+        order=(redis memdb); ((round % 2 == 0)) && order=(memdb redis)
+        for test in "${TESTS[@]}"; do
+            for system in "${order[@]}"; do
+                port=$RPORT; [[ $system == memdb ]] && port=$MPORT
+                # shellcheck disable=SC2086
+                bench "$mode" "$round" "$system" "$port" $test
+            done
+        done
+    done
+    kill -0 "$MPID" 2>/dev/null || { cat "$WORK/memdb-$mode/stderr" >&2; echo "memdb node died" >&2; exit 1; }
+    stop_pid "$MPID"
+    stop_pid "$RPID"
+done
+
+# ---- the table: medians per (mode, test, pipeline, system) and the ratios MemDB / Redis ------------------
+python3 - "$RESULTS" <<'EOF'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter='\t'))
+groups = {}
+for r in rows:
+    groups.setdefault((r['mode'], r['test'], r['pipeline']), {}).setdefault(r['system'], []).append(r)
+def med(rs, field):
+    return statistics.median(float(r[field]) for r in rs)
+print("| durability | test | -P | Redis ops/s | MemDB ops/s | ops/s ratio | Redis p50/p99 ms | MemDB p50/p99 ms | p99 ratio | runs |")
+print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+for (mode, test, pipeline), by in groups.items():
+    redis, memdb = by.get('redis', []), by.get('memdb', [])
+    if not redis or not memdb:
+        continue
+    r_rps, m_rps = med(redis, 'rps'), med(memdb, 'rps')
+    r50, r99, m50, m99 = med(redis, 'p50_ms'), med(redis, 'p99_ms'), med(memdb, 'p50_ms'), med(memdb, 'p99_ms')
+    print(f"| {mode} | {test} | {pipeline} | {r_rps:,.0f} | {m_rps:,.0f} | {m_rps / r_rps:.2f}x | {r50:.3f} / {r99:.3f} "
+          f"| {m50:.3f} / {m99:.3f} | {m99 / r99 if r99 else float('inf'):.2f}x | {len(memdb)} |")
+EOF
+log "raw results: $RESULTS"

@@ -1,0 +1,85 @@
+package memdb.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.util.concurrent.TimeUnit;
+import memdb.protocol.Consistency;
+import memdb.protocol.Envelope;
+import memdb.protocol.FrameCodec;
+import memdb.protocol.Key;
+import memdb.protocol.Requests;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The native protocol's frame codec (memdb.protocol.FrameCodec): encoding and decoding one SET frame (16-byte
+ * key, 100-byte value) and one GET frame, into and out of a pooled buffer as the Netty pipeline does.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class CodecBenchmark {
+    private final Envelope set = Envelope.request(7, 42, new Requests.Set(Key.of("key:000000000001"), new byte[100], Consistency.DEFAULT));
+    private final Envelope get = Envelope.request(8, 42, new Requests.Get(Key.of("key:000000000001"), Consistency.DEFAULT));
+    private ByteBuf out;
+    private ByteBuf setFrame;
+    private ByteBuf getFrame;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        out = PooledByteBufAllocator.DEFAULT.buffer(256);
+        setFrame = frameBody(set);
+        getFrame = frameBody(get);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        out.release();
+        setFrame.release();
+        getFrame.release();
+    }
+
+    private static ByteBuf frameBody(Envelope envelope) {
+        ByteBuf frame = PooledByteBufAllocator.DEFAULT.buffer(256);
+        FrameCodec.encode(envelope, frame);
+        frame.skipBytes(FrameCodec.LENGTH_FIELD_BYTES);
+        return frame;
+    }
+
+    @Benchmark
+    public int encodeSet() {
+        out.clear();
+        FrameCodec.encode(set, out);
+        return out.writerIndex();
+    }
+
+    @Benchmark
+    public int encodeGet() {
+        out.clear();
+        FrameCodec.encode(get, out);
+        return out.writerIndex();
+    }
+
+    @Benchmark
+    public Envelope decodeSet() {
+        return FrameCodec.decode(setFrame.duplicate());
+    }
+
+    @Benchmark
+    public Envelope decodeGet() {
+        return FrameCodec.decode(getFrame.duplicate());
+    }
+}

@@ -1,0 +1,150 @@
+package memdb.resp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A strict RESP2 request parser: turns bytes into {@link RespCommand}s. Accepts what Redis accepts from
+ * clients — a multibulk array of bulk strings ({@code *2\r\n$3\r\nGET\r\n$1\r\nk\r\n}), or an inline
+ * command line ({@code PING\r\n}, split on spaces, as typed into telnet) — in any split over reads.
+ *
+ * <p>Invariants: the parse state between reads is the arguments of the current command read so far and
+ * the length of the bulk whose header was read; nothing is allocated for a bulk before all its bytes
+ * are here; every length is checked against a limit before it is trusted (arguments per command,
+ * bytes per command, bytes per inline line). Anything else is a {@link RespProtocolException} (with
+ * Redis's wording), after which the decoder drops all further input: the handler answers and closes.
+ */
+final class RespDecoder extends ByteToMessageDecoder {
+    /** Arguments in one command, as Redis allows an unauthenticated client. */
+    static final int ARGUMENTS_MAX = 1024 * 1024;
+    /** An inline command line, as Redis's PROTO_INLINE_MAX_SIZE. */
+    static final int INLINE_BYTES_MAX = 64 * 1024;
+    /** '*' or '$', a sign, 19 digits, CR LF. */
+    private static final int HEADER_LINE_BYTES_MAX = 1 + 1 + 19 + 2;
+
+    private final long commandBytesMax;
+    private List<byte[]> args;
+    private long argumentsLeft;
+    private long commandBytes;
+    private long bulkLength = -1;
+    private boolean failed;
+
+    /** @param commandBytesMax the most bytes one command may take on the wire, headers included */
+    RespDecoder(long commandBytesMax) {
+        this.commandBytesMax = commandBytesMax;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            RespCommand command = args != null ? readArguments(in) : readCommandStart(in);
+            if (command != null) out.add(command);
+        } catch (RespProtocolException e) {
+            failed = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    /** At a command boundary: a multibulk header or an inline line. Null when more bytes are needed. */
+    private RespCommand readCommandStart(ByteBuf in) {
+        if (in.getByte(in.readerIndex()) != '*') return readInline(in);
+        int start = in.readerIndex();
+        long count = readHeaderNumber(in, "invalid multibulk length");
+        if (count == Long.MIN_VALUE) return null;
+        if (count > ARGUMENTS_MAX) throw new RespProtocolException("invalid multibulk length");
+        if (count <= 0) return null; // "*0" and "*-1" are empty: Redis ignores them, and so do we
+        args = new ArrayList<>((int) Math.min(count, 16));
+        argumentsLeft = count;
+        commandBytes = in.readerIndex() - start;
+        return readArguments(in);
+    }
+
+    private RespCommand readArguments(ByteBuf in) {
+        while (argumentsLeft > 0) {
+            if (bulkLength < 0 && !readBulkHeader(in)) return null;
+            if (in.readableBytes() < bulkLength + 2) return null;
+            byte[] bytes = new byte[(int) bulkLength];
+            in.readBytes(bytes);
+            if (in.readByte() != '\r' || in.readByte() != '\n') throw new RespProtocolException("expected CRLF after a bulk string");
+            args.add(bytes);
+            argumentsLeft--;
+            bulkLength = -1;
+        }
+        RespCommand command = new RespCommand(args);
+        args = null;
+        return command;
+    }
+
+    private boolean readBulkHeader(ByteBuf in) {
+        if (!in.isReadable()) return false;
+        byte type = in.getByte(in.readerIndex());
+        if (type != '$') throw new RespProtocolException("expected '$', got '" + printable(type) + "'");
+        int start = in.readerIndex();
+        long length = readHeaderNumber(in, "invalid bulk length");
+        if (length == Long.MIN_VALUE) return false;
+        if (length < 0) throw new RespProtocolException("invalid bulk length");
+        commandBytes += in.readerIndex() - start + length + 2;
+        if (commandBytes > commandBytesMax) {
+            throw new RespProtocolException("command of more than " + commandBytesMax + " bytes (max-frame-bytes)");
+        }
+        bulkLength = length;
+        return true;
+    }
+
+    /**
+     * Reads {@code <type><integer>\r\n} and returns the integer, or Long.MIN_VALUE (reading nothing) when
+     * the line is not complete yet. Strict: an optional '-' and 1..19 digits, nothing else.
+     */
+    private static long readHeaderNumber(ByteBuf in, String complaint) {
+        int start = in.readerIndex();
+        int lineEnd = in.indexOf(start, start + Math.min(in.readableBytes(), HEADER_LINE_BYTES_MAX), (byte) '\r');
+        if (lineEnd < 0) {
+            if (in.readableBytes() >= HEADER_LINE_BYTES_MAX) throw new RespProtocolException(complaint);
+            return Long.MIN_VALUE;
+        }
+        if (lineEnd + 1 >= in.writerIndex()) return Long.MIN_VALUE;
+        if (in.getByte(lineEnd + 1) != '\n') throw new RespProtocolException(complaint);
+        int i = start + 1;
+        boolean negative = i < lineEnd && in.getByte(i) == '-';
+        if (negative) i++;
+        if (i == lineEnd || lineEnd - i > 18) throw new RespProtocolException(complaint);
+        long value = 0;
+        for (; i < lineEnd; i++) {
+            byte b = in.getByte(i);
+            if (b < '0' || b > '9') throw new RespProtocolException(complaint);
+            value = value * 10 + (b - '0');
+        }
+        in.readerIndex(lineEnd + 2);
+        return negative ? -value : value;
+    }
+
+    /** A line of words separated by spaces or tabs, ended by LF (a CR before it is dropped). Blank lines are skipped. */
+    private static RespCommand readInline(ByteBuf in) {
+        int start = in.readerIndex();
+        int lineEnd = in.indexOf(start, start + Math.min(in.readableBytes(), INLINE_BYTES_MAX), (byte) '\n');
+        if (lineEnd < 0) {
+            if (in.readableBytes() >= INLINE_BYTES_MAX) throw new RespProtocolException("too big inline request");
+            return null;
+        }
+        String line = in.toString(start, lineEnd - start, StandardCharsets.UTF_8);
+        in.readerIndex(lineEnd + 1);
+        List<byte[]> words = new ArrayList<>();
+        for (String word : line.strip().split("[ \t]+")) {
+            if (!word.isEmpty()) words.add(word.getBytes(StandardCharsets.UTF_8));
+        }
+        return words.isEmpty() ? null : new RespCommand(words);
+    }
+
+    private static String printable(byte b) {
+        return b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("\\x%02x", b & 0xff);
+    }
+}

@@ -1,0 +1,233 @@
+package memdb.resp;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+import memdb.node.Connection;
+import memdb.node.CoreLoop;
+import memdb.protocol.Envelope;
+import memdb.protocol.ErrorCode;
+import memdb.protocol.Request;
+import memdb.protocol.Response;
+import memdb.protocol.Responses;
+
+/**
+ * The last stage of a RESP channel: each decoded command goes through the connection's {@link RespSession};
+ * what it answers itself becomes a reply at once, what needs the data goes to the core as native requests
+ * (one per key, each with its own request id) and its reply is made when all their responses are back.
+ *
+ * <p>Invariants: replies leave in the order the commands came (RESP has no request ids: a pipelined client
+ * matches replies by position), so each command takes a slot in a queue and only the finished slots at its
+ * head are written; at most {@link #PIPELINE_MAX} commands wait before reading pauses (and it pauses while
+ * the client does not read its replies); after QUIT, a wrong key or a protocol error, nothing more is read,
+ * the replies owed are written, then the channel closes. Bad input never escapes as anything else.
+ * Everything but {@link Connection#send} runs on the channel's event loop; send hops onto it.
+ */
+final class RespHandler extends ChannelInboundHandlerAdapter {
+    /** Commands read but not yet answered, beyond which the handler stops reading from the client. */
+    static final int PIPELINE_MAX = 4096;
+    private static final System.Logger LOG = System.getLogger(RespHandler.class.getName());
+
+    /** One command's place in the reply order. */
+    private static final class Slot {
+        RespReply reply;
+        boolean thenClose;
+        final Response[] responses;
+        int missing;
+        final Function<List<Response>, RespReply> combine;
+
+        Slot(RespReply reply, boolean thenClose) {
+            this.reply = reply;
+            this.thenClose = thenClose;
+            this.responses = null;
+            this.combine = null;
+        }
+
+        Slot(int parts, Function<List<Response>, RespReply> combine) {
+            this.responses = new Response[parts];
+            this.missing = parts;
+            this.combine = combine;
+        }
+
+        void fill(int index, Response response) {
+            if (responses[index] != null) return;
+            responses[index] = response;
+            if (--missing == 0) reply = combine.apply(Arrays.asList(responses));
+        }
+    }
+
+    private record Part(Slot slot, int index) {}
+
+    private final RespSession session;
+    private final RequestSink core;
+    private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+    private final Map<Integer, Part> parts = new HashMap<>();
+    private ChannelHandlerContext ctx;
+    private Connection replies;
+    private int nextRequestId = 1;
+    /** Set once the channel is to close after the replies owed: nothing more is read. */
+    private boolean closing;
+
+    RespHandler(RespSession session, RequestSink core) {
+        this.session = session;
+        this.core = core;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.replies = new CoreReplies(ctx.channel());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) return;
+        RespSession.Action action;
+        try {
+            action = session.handle((RespCommand) msg);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "internal error handling a RESP command from " + ctx.channel().remoteAddress(), e);
+            action = new RespSession.Reply(RespReply.Error.err("internal error on the server; see its log"), false);
+        }
+        if (action instanceof RespSession.Reply reply) {
+            enqueue(new Slot(reply.reply(), reply.thenClose()));
+        } else if (action instanceof RespSession.Submit submit) {
+            submit(submit);
+        }
+        writeFinished();
+        if (slots.size() >= PIPELINE_MAX) ctx.channel().config().setAutoRead(false);
+    }
+
+    private void submit(RespSession.Submit submit) {
+        List<Request> requests = submit.requests();
+        Slot slot = new Slot(requests.size(), submit.combine());
+        slots.add(slot);
+        for (int i = 0; i < requests.size(); i++) {
+            Request request = requests.get(i);
+            int requestId = nextRequestId++;
+            parts.put(requestId, new Part(slot, i));
+            CoreLoop.Submission submission = core.submit(replies, Envelope.request(requestId, core.lamportTime(), request), request);
+            if (submission != CoreLoop.Submission.ACCEPTED && parts.remove(requestId) != null) {
+                slot.fill(i, refusal(submission));
+            }
+        }
+    }
+
+    private static Response refusal(CoreLoop.Submission submission) {
+        return submission == CoreLoop.Submission.OVERLOADED
+                ? new Responses.Error(ErrorCode.OVERLOADED, "the node is overloaded; retry later")
+                : new Responses.Error(ErrorCode.SHUTTING_DOWN, "the node is shutting down");
+    }
+
+    private void enqueue(Slot slot) {
+        slots.add(slot);
+        if (slot.thenClose) stopReading();
+    }
+
+    private void stopReading() {
+        closing = true;
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    /** Writes the finished replies at the head of the queue (without flushing); closes after a closing one. */
+    private void writeFinished() {
+        while (!slots.isEmpty() && slots.peek().reply != null) {
+            Slot slot = slots.poll();
+            if (slot.thenClose) {
+                ctx.writeAndFlush(slot.reply).addListener(ChannelFutureListener.CLOSE);
+                slots.clear();
+                parts.clear();
+                return;
+            }
+            ctx.write(slot.reply);
+        }
+        Channel channel = ctx.channel();
+        if (!closing && !channel.config().isAutoRead() && slots.size() < PIPELINE_MAX / 2 && channel.isWritable()) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    /** Responses from the core, on the event loop. */
+    private void onResponses(List<Envelope> envelopes) {
+        for (Envelope envelope : envelopes) {
+            Part part = parts.remove(envelope.requestId());
+            if (part != null) part.slot().fill(part.index(), (Response) envelope.message());
+        }
+        writeFinished();
+        ctx.flush();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (!closing) ctx.channel().config().setAutoRead(ctx.channel().isWritable() && slots.size() < PIPELINE_MAX);
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            LOG.log(Level.INFO, "closing idle RESP connection from " + ctx.channel().remoteAddress());
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (closing) return;
+        if (cause instanceof DecoderException && cause.getCause() instanceof RespProtocolException bad) {
+            LOG.log(Level.INFO, "closing RESP connection from " + ctx.channel().remoteAddress() + ": protocol error: " + bad.getMessage());
+            enqueue(new Slot(RespReply.Error.err("Protocol error: " + bad.getMessage()), true));
+        } else if (cause instanceof IOException) {
+            LOG.log(Level.DEBUG, "RESP connection from " + ctx.channel().remoteAddress() + " failed: " + cause.getMessage());
+            closing = true;
+            ctx.close();
+            return;
+        } else {
+            LOG.log(Level.WARNING, "closing RESP connection from " + ctx.channel().remoteAddress() + " after an unexpected error", cause);
+            enqueue(new Slot(RespReply.Error.err("internal error on the server; see its log"), true));
+        }
+        writeFinished();
+        ctx.flush();
+    }
+
+    /** The core's way back to this channel: hops onto the channel's event loop. */
+    private final class CoreReplies implements Connection {
+        private final Channel channel;
+
+        CoreReplies(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void send(List<Envelope> envelopes) {
+            if (channel.eventLoop().inEventLoop()) {
+                onResponses(envelopes);
+                return;
+            }
+            try {
+                channel.eventLoop().execute(() -> onResponses(envelopes));
+            } catch (RejectedExecutionException e) {
+                // The event loop is shutting down, and the channel with it: nobody is left to answer.
+            }
+        }
+    }
+}
