@@ -1,6 +1,8 @@
 package memdb.crdt;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -136,6 +138,25 @@ public final class PnCounter {
             out.writeByte(slot.recentOperations().size());
             for (long operation : slot.recentOperations()) out.writeLong(operation);
         }
+    }
+
+    /** The wire form as bytes (the op log's COUNTER record value). */
+    public byte[] toBytes() {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            encode(buf);
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** Reads {@link #toBytes}; throws MALFORMED_FRAME (a ProtocolException) for bytes that are not a whole counter. */
+    public static PnCounter fromBytes(byte[] bytes) {
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        PnCounter counter = decode(buf);
+        if (buf.isReadable()) throw Wire.malformed(buf.readableBytes() + " bytes after a counter");
+        return counter;
     }
 
     /** Reads {@link #encode}'s form; throws MALFORMED_FRAME for anything else (negative sums, slots out of order...). */
