@@ -21,8 +21,9 @@ import memdb.replication.WriteQuorum;
  * Coordinates counter operations (DESIGN §6; the counter leader of Cassandra's counters):
  *
  * <ul>
- *   <li>ADD: any node takes it and hands it to one replica of the key, the <em>leader</em> (itself when it
- *       is a replica, else the first replica it holds up); the leader adds the delta to its own slot
+ *   <li>ADD: any node takes it and hands it to one replica of the key, the <em>leader</em>: the first replica
+ *       of the preference list it holds up (so that retries of an operation meet the same leader; the
+ *       client sends increments to that replica first, so usually the coordinator leads itself); the leader adds the delta to its own slot
  *       ({@link CounterReplica#lead}), merges that slot into the other replicas (COUNTER_MERGE) and answers
  *       once W replicas hold it, itself included;
  *   <li>GET: at ONE a replica answers from its own counter; else R replicas are read, their counters
@@ -143,11 +144,13 @@ public final class CounterCoordinator {
 
     private void add(Object replyTo, Key key, long operationId, long delta, Consistency level, long nowMs, Outbox out) {
         List<Integer> replicas = preferenceList(key);
-        if (replicas.contains(membership.selfId())) {
+        // The first replica up leads, not simply this node when it is a replica: a retry (same operation id)
+        // then reaches the same leader, which remembers the operation, unless that leader went down.
+        int leader = replicas.stream().filter(node -> membership.isUp(node, nowMs)).findFirst().orElse(-1);
+        if (leader == membership.selfId()) {
             lead(replyTo, key, operationId, delta, level, nowMs + settings.requestTimeoutMs(), nowMs, out);
             return;
         }
-        int leader = replicas.stream().filter(node -> membership.isUp(node, nowMs)).findFirst().orElse(-1);
         if (leader == -1) {
             out.reply(replyTo, new Responses.Error(ErrorCode.UNAVAILABLE, "none of the key's " + replicas.size()
                     + " replicas is up to lead the increment"));

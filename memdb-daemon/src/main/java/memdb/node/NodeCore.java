@@ -64,6 +64,7 @@ public final class NodeCore {
     private final Replica replica;
     private final Coordinator coordinator;
     private final CounterCoordinator counters;
+    private final CounterStore counterStore;
     private final Settings settings;
     private final RandomGenerator random;
     private final OpLog opLog;
@@ -90,6 +91,7 @@ public final class NodeCore {
         this.opLog = opLog;
         this.clockReservedUntil = clock.time();
         this.membership = new Membership(self, settings.downAfterMs(), settings.vnodesPerNode(), random, nowMs);
+        this.counterStore = counterStore;
         this.replica = new Replica(store, opLog, counterStore);
         this.coordinator = new Coordinator(clock, membership, replica, settings.replication());
         CounterReplica counterReplica = new CounterReplica(store, counterStore, opLog);
@@ -218,6 +220,11 @@ public final class NodeCore {
 
     public Store store() {
         return store;
+    }
+
+    /** The node's counters (DESIGN §6), beside {@link #store()}. */
+    public CounterStore counterStore() {
+        return counterStore;
     }
 
     public ReplicationMetrics metrics() {
