@@ -138,6 +138,12 @@ final class SimNode {
         unansweredClients.clear();
     }
 
+    /** The node crashes and its disk is replaced by an empty one (the op log is gone; the cluster log stays). */
+    void crashLosingDisk() {
+        crash();
+        opLog.wipe();
+    }
+
     private void tick(int started) {
         if (!isUp() || incarnation != started) return;
         step(out -> core.tick(events.nowMs(), out));

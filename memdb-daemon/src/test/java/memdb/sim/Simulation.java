@@ -164,6 +164,18 @@ final class Simulation {
         return op;
     }
 
+    /** One increment of the checker's client through {@code node}, waited for. */
+    History.Operation increment(int node, String key, long operationId, long delta, Consistency level) {
+        History.Operation op = workload.increment(Workload.CHECKER, key, operationId, delta, level, node);
+        await(op::completed, "scenario: " + op + " unanswered");
+        return op;
+    }
+
+    /** Lets simulated time pass (failure detection, gossip, messages in flight). */
+    void idle(long ms) {
+        events.runFor(ms);
+    }
+
     /** A power cut: every node crashes at once and restarts from its log; waits for membership again. */
     boolean restartAll() {
         trace.record(events.nowMs(), "restart all");
