@@ -169,11 +169,15 @@ function _complete_memdb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} del" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} contains" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} exists" ];    then _picocli_memdb; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} counter" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} log-compact" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} log-dump" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_memdb; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} counter incr" ];    then _picocli_memdb_counter; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} counter decr" ];    then _picocli_memdb_counter; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} counter get" ];    then _picocli_memdb_counter; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster status" ];    then _picocli_memdb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster kill" ];    then _picocli_memdb_cluster; return $?; fi
 
@@ -186,21 +190,29 @@ function _complete_memdb() {
   local cmds5=(del)
   local cmds6=(contains)
   local cmds7=(exists)
-  local cmds8=(cluster)
-  local cmds9=(bench)
-  local cmds10=(log-compact)
-  local cmds11=(log-dump)
-  local cmds12=(help)
-  local cmds13=(cluster status)
-  local cmds14=(cluster kill)
+  local cmds8=(counter)
+  local cmds9=(cluster)
+  local cmds10=(bench)
+  local cmds11=(log-compact)
+  local cmds12=(log-dump)
+  local cmds13=(help)
+  local cmds14=(counter incr)
+  local cmds15=(counter decr)
+  local cmds16=(counter get)
+  local cmds17=(cluster status)
+  local cmds18=(cluster kill)
 
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_cluster_status; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_help; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_memdb_logdump; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_memdb_logcompact; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_memdb_bench; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_memdb_cluster; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_memdb_cluster_status; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_memdb_counter_get; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_memdb_counter_decr; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_memdb_counter_incr; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_help; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_logdump; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_memdb_logcompact; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_memdb_bench; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_memdb_cluster; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_memdb_counter; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_memdb_exists; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_memdb_contains; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_memdb_del; return $?; fi
@@ -219,7 +231,7 @@ function _picocli_memdb() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete del contains exists cluster bench log-compact log-dump help"
+  local commands="server join get set delete del contains exists counter cluster bench log-compact log-dump help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -595,6 +607,24 @@ function _picocli_memdb_exists() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `counter` subcommand.
+function _picocli_memdb_counter() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="incr decr get"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `cluster` subcommand.
 function _picocli_memdb_cluster() {
   # Get completion data
@@ -746,9 +776,129 @@ function _picocli_memdb_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete contains cluster bench log-compact log-dump"
+  local commands="server join get set delete contains counter cluster bench log-compact log-dump"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `incr` subcommand.
+function _picocli_memdb_counter_incr() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '-s'|'--seeds')
+      return
+      ;;
+    '--consistency')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${LEVEL_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `decr` subcommand.
+function _picocli_memdb_counter_decr() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '-s'|'--seeds')
+      return
+      ;;
+    '--consistency')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${LEVEL_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `get` subcommand.
+function _picocli_memdb_counter_get() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency' '--quorum'"
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '-s'|'--seeds')
+      return
+      ;;
+    '--consistency')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${LEVEL_option_args[@]}" ) )
+      return $?
+      ;;
+    '--quorum')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

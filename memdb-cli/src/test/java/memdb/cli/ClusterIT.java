@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a QUORUM read repairs its stale copy (seen through the node's own replica read).
  */
 class ClusterIT {
-    private static final String KEY = "cluster-it-key";
+    static final String KEY = "cluster-it-key";
     private static final Map<String, String> FAST_GOSSIP = Map.of("MEMDB_GOSSIP_INTERVAL_MS", "100", "MEMDB_DOWN_AFTER_MS", "1000");
 
     @TempDir
@@ -88,7 +88,7 @@ class ClusterIT {
         }
     }
 
-    private static MemdbProcesses.Server startNode(MemdbProcesses processes, int nodeId, int port, String seeds)
+    static MemdbProcesses.Server startNode(MemdbProcesses processes, int nodeId, int port, String seeds)
             throws Exception {
         Path home = processes.newHome("node" + nodeId);
         return processes.startServer(home, port, FAST_GOSSIP, "--node-id", Integer.toString(nodeId),
@@ -96,7 +96,7 @@ class ClusterIT {
     }
 
     /** Whether each of {@code nodes} holds exactly {@code upCount} members up. */
-    private static boolean everyNodeSees(PeerClient probe, List<MemdbProcesses.Server> nodes, int upCount) {
+    static boolean everyNodeSees(PeerClient probe, List<MemdbProcesses.Server> nodes, int upCount) {
         for (MemdbProcesses.Server node : nodes) {
             try {
                 var view = (ClusterResponses.ClusterView) probe.call(node.address(), new ClusterRequests.ClusterInfo(), 0)
@@ -141,7 +141,7 @@ class ClusterIT {
         }
     }
 
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) return;

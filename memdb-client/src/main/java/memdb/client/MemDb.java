@@ -47,6 +47,24 @@ public interface MemDb extends AutoCloseable {
     /** {@link #quorumGetBytes} with the values decoded as UTF-8. */
     QuorumResponse<String> quorumGet(String key);
 
+    /**
+     * Adds {@code delta} (negative: subtracts) to the counter at {@code key} and completes with the counter's
+     * value as its leader saw it afterwards. Each call picks one operation id and the client's retries (on
+     * UNAVAILABLE or a timeout, up to {@code 3} attempts) reuse it, so that a retry is not counted twice
+     * (docs/client.md, "Counters"). WrongTypeException when the key holds a value; InvalidArgumentException
+     * when the counter would leave the 64-bit range.
+     */
+    CompletableFuture<Long> incrementAsync(String key, long delta, Consistency consistency);
+
+    /** The counter's value at a consistency level (ONE: one replica; QUORUM/ALL: the node merges that many). 0 when absent. */
+    CompletableFuture<Long> getCounterAsync(String key, Consistency consistency);
+
+    /**
+     * Asks every replica of the counter directly and returns at once; {@link CounterQuorumResponse#awaitQuorum}
+     * then merges the answers. Throws InvalidArgumentException for a bad key.
+     */
+    CounterQuorumResponse getQuorumCounter(String key);
+
     /** The highest Lamport time seen in any response. */
     long lamportTime();
 
@@ -137,6 +155,63 @@ public interface MemDb extends AutoCloseable {
 
     default boolean contains(String key) {
         return contains(key, Consistency.DEFAULT);
+    }
+
+    // ---- counters ----
+
+    default CompletableFuture<Long> incrementAsync(String key, long delta) {
+        return incrementAsync(key, delta, Consistency.DEFAULT);
+    }
+
+    default CompletableFuture<Long> incrementAsync(String key) {
+        return incrementAsync(key, 1);
+    }
+
+    default CompletableFuture<Long> decrementAsync(String key, long delta) {
+        if (delta == Long.MIN_VALUE) {
+            return CompletableFuture.failedFuture(memdb.protocol.ErrorCode.INVALID_ARGUMENT.exception(
+                    "cannot decrement by " + delta + ": its negation is not a 64-bit number"));
+        }
+        return incrementAsync(key, -delta);
+    }
+
+    default CompletableFuture<Long> decrementAsync(String key) {
+        return decrementAsync(key, 1);
+    }
+
+    default CompletableFuture<Long> getCounterAsync(String key) {
+        return getCounterAsync(key, Consistency.DEFAULT);
+    }
+
+    /** Adds 1; returns the value afterwards. */
+    default long increment(String key) {
+        return increment(key, 1);
+    }
+
+    default long increment(String key, long delta) {
+        return Futures.join(incrementAsync(key, delta));
+    }
+
+    default long increment(String key, long delta, Consistency consistency) {
+        return Futures.join(incrementAsync(key, delta, consistency));
+    }
+
+    /** Subtracts 1; returns the value afterwards. */
+    default long decrement(String key) {
+        return decrement(key, 1);
+    }
+
+    default long decrement(String key, long delta) {
+        return Futures.join(decrementAsync(key, delta));
+    }
+
+    /** The counter's value as one replica holds it (the node's default read level); 0 when absent. */
+    default long getCounter(String key) {
+        return Futures.join(getCounterAsync(key));
+    }
+
+    default long getCounter(String key, Consistency consistency) {
+        return Futures.join(getCounterAsync(key, consistency));
     }
 
     private static String utf8OrNull(byte[] bytes) {

@@ -7,7 +7,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.concurrent.ThreadLocalRandom;
+import memdb.crdt.PnCounter;
 import memdb.protocol.Consistency;
+import memdb.protocol.CounterMessages;
+import memdb.protocol.MemDbTimeoutException;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.Key;
 import memdb.protocol.MemDbException;
@@ -28,6 +32,9 @@ import memdb.protocol.UnavailableException;
  * is reported to the router ({@link Router#nodeFailed}), which may refresh its view of the cluster.
  */
 final class MemDbClient implements MemDb {
+    /** Attempts of one increment (the first and its retries with the same operation id). */
+    static final int COUNTER_ATTEMPTS_MAX = 3;
+
     private final ConnectionPool pool;
     private final Router router;
 
@@ -70,6 +77,59 @@ final class MemDbClient implements MemDb {
     @Override
     public QuorumResponse<String> quorumGet(String key) {
         return quorumRead(key, bytes -> new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public CompletableFuture<Long> incrementAsync(String key, long delta, Consistency consistency) {
+        Objects.requireNonNull(consistency, "consistency");
+        long operationId = ThreadLocalRandom.current().nextLong(); // one per logical increment, kept by its retries
+        Key validKey;
+        try {
+            validKey = validKey(key);
+        } catch (MemDbException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (pool.isClosed()) return CompletableFuture.failedFuture(Failures.clientClosed());
+        Request request = new CounterMessages.Add(validKey, operationId, delta, consistency);
+        return retried(validKey, request, COUNTER_ATTEMPTS_MAX)
+                .thenApply(response -> expect(CounterMessages.State.class, response).value());
+    }
+
+    @Override
+    public CompletableFuture<Long> getCounterAsync(String key, Consistency consistency) {
+        Objects.requireNonNull(consistency, "consistency");
+        return execute(key, k -> new CounterMessages.Get(k, consistency), CounterMessages.State.class,
+                CounterMessages.State::value);
+    }
+
+    @Override
+    public CounterQuorumResponse getQuorumCounter(String key) {
+        Key validKey = validKey(key);
+        Router.Route route = Futures.join(router.route(validKey));
+        Map<NodeAddress, CompletableFuture<ReplicaResponse<PnCounter>>> answers = new LinkedHashMap<>();
+        for (NodeAddress replica : route.replicas()) {
+            Call call = pool.send(replica, new CounterMessages.Get(validKey, Consistency.ONE));
+            answers.put(replica, call.result().thenApply(response -> {
+                PnCounter counter = expect(CounterMessages.State.class, response).counter();
+                return new ReplicaResponse<>(replica, Responses.ValueState.PRESENT, counter.epoch(), counter);
+            }));
+        }
+        return new CounterQuorumResponse(new QuorumResponse<>(answers));
+    }
+
+    /**
+     * An idempotent request (its operation id makes a second delivery harmless): on UNAVAILABLE or a
+     * timeout it is sent again, to the route's next coordinator, up to {@code attemptsLeft} times in all.
+     */
+    private CompletableFuture<Response> retried(Key key, Request request, int attemptsLeft) {
+        return router.route(key)
+                .thenCompose(route -> send(route.coordinators(), 0, request))
+                .exceptionallyCompose(failure -> {
+                    MemDbException cause = Futures.toMemDbException(failure);
+                    boolean retryable = cause instanceof UnavailableException || cause instanceof MemDbTimeoutException;
+                    if (!retryable || attemptsLeft <= 1 || pool.isClosed()) return CompletableFuture.failedFuture(cause);
+                    return retried(key, request, attemptsLeft - 1);
+                });
     }
 
     @Override

@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import memdb.crdt.PnCounter;
 import memdb.protocol.ClusterRequests;
+import memdb.protocol.CounterMessages;
 import memdb.protocol.ClusterResponses;
 import memdb.protocol.Envelope;
 import memdb.protocol.EnvelopeDecoder;
@@ -146,6 +148,8 @@ final class FakeNode implements AutoCloseable {
         if (request instanceof Requests.Set set) return set.key().toString();
         if (request instanceof Requests.Delete delete) return delete.key().toString();
         if (request instanceof Requests.Contains contains) return contains.key().toString();
+        if (request instanceof CounterMessages.Add add) return add.key().toString();
+        if (request instanceof CounterMessages.Get get) return get.key().toString();
         throw new IllegalStateException("no key in " + request);
     }
 
@@ -162,7 +166,31 @@ final class FakeNode implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    /** Counters by key; an increment whose operation id a slot remembers is not counted again (as the nodes do). */
+    private final Map<Key, PnCounter> counters = new ConcurrentHashMap<>();
+    /** That many COUNTER_ADDs are applied and then answered TIMEOUT (a leader that lost its replicas' answers). */
+    final AtomicInteger counterAddsToTimeOut = new AtomicInteger();
+
+    void putCounter(String key, PnCounter counter) {
+        counters.put(Key.of(key), counter);
+    }
+
+    private Response counter(Request request) {
+        if (request instanceof CounterMessages.Get get) {
+            return new CounterMessages.State(counters.getOrDefault(get.key(), PnCounter.EMPTY));
+        }
+        CounterMessages.Add add = (CounterMessages.Add) request;
+        PnCounter held = counters.getOrDefault(add.key(), PnCounter.EMPTY);
+        PnCounter after = held.hasApplied(add.operationId()) ? held : held.add(nodeId, add.operationId(), add.delta());
+        counters.put(add.key(), after);
+        if (counterAddsToTimeOut.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return new Responses.Error(ErrorCode.TIMEOUT, "injected: replicas did not answer; the outcome is unknown");
+        }
+        return new CounterMessages.State(after);
+    }
+
     private Response handle(Request request) {
+        if (request instanceof CounterMessages.Add || request instanceof CounterMessages.Get) return counter(request);
         if (request instanceof Requests.Get get) return stored(get.key());
         if (request instanceof Requests.Set set) return write(set.key(), Responses.Value.present(tick(), set.value()));
         if (request instanceof Requests.Delete delete) return write(delete.key(), Responses.Value.tombstone(tick()));

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import memdb.crdt.PnCounter;
+import memdb.crdt.PnSlot;
 
 /** Envelopes of every message type with the interesting field values, and helpers to turn them into bytes. */
 final class Samples {
@@ -17,6 +19,11 @@ final class Samples {
     static final byte[] ALL_BYTE_VALUES = allByteValues();
     static final Key UNICODE_KEY = Key.of("ключ/鍵/🔑/é");
     static final Key MAX_KEY = Key.wrap(repeat((byte) 'k', Key.BYTES_MAX));
+
+    static final PnCounter COUNTER = PnCounter.of(TS, List.of(new PnSlot(1, 3, 10, 2, List.of(5L, -6L, 7L)),
+            new PnSlot(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, List.of())));
+    static final PnCounter FULL_SLOT_COUNTER = PnCounter.of(Timestamp.ZERO,
+            List.of(new PnSlot(0, 40, 0, 7, java.util.Collections.nCopies(PnSlot.RECENT_OPERATIONS_MAX, Long.MIN_VALUE))));
 
     private Samples() {}
 
@@ -57,6 +64,14 @@ final class Samples {
         list.add(Envelope.request(35, 25, new ClusterRequests.ClusterInfo()));
         list.add(Envelope.request(36, 26, new ClusterRequests.Kill()));
         list.add(Envelope.request(37, 27, new ClusterRequests.NodeStats()));
+        list.add(Envelope.request(40, 28, new CounterMessages.Add(Key.of("hits"), 1, 1, Consistency.DEFAULT)));
+        list.add(Envelope.request(41, 28, new CounterMessages.Add(UNICODE_KEY, -1L, Long.MIN_VALUE, Consistency.ALL)));
+        list.add(Envelope.request(42, 28, new CounterMessages.Add(MAX_KEY, Long.MAX_VALUE, Long.MAX_VALUE, Consistency.ONE)));
+        list.add(Envelope.request(43, 29, new CounterMessages.Get(Key.of("hits"), Consistency.QUORUM)));
+        list.add(Envelope.request(44, 29, new CounterMessages.Lead(Key.of("hits"), 7, -3, Consistency.QUORUM)));
+        list.add(Envelope.request(45, 29, new CounterMessages.Merge(Key.of("hits"), COUNTER)));
+        list.add(Envelope.request(46, 29, new CounterMessages.Merge(UNICODE_KEY, PnCounter.EMPTY)));
+        list.add(Envelope.request(47, 29, new CounterMessages.Read(MAX_KEY)));
         return list;
     }
 
@@ -84,6 +99,11 @@ final class Samples {
         list.add(Envelope.response(Opcode.REPLICA_READ, 34, 110, Responses.Value.tombstone(TS)));
         list.add(Envelope.response(Opcode.NODE_STATS, 37, 112, new ClusterResponses.Stats(123, 45)));
         list.add(Envelope.response(Opcode.CLUSTER_INFO, 35, 111, new ClusterResponses.ClusterView(3, 128, 4, List.of(member))));
+        list.add(Envelope.response(Opcode.COUNTER_ADD, 40, 113, new CounterMessages.State(COUNTER)));
+        list.add(Envelope.response(Opcode.COUNTER_GET, 43, 113, new CounterMessages.State(PnCounter.EMPTY)));
+        list.add(Envelope.response(Opcode.COUNTER_LEAD, 44, 113, new CounterMessages.State(FULL_SLOT_COUNTER)));
+        list.add(Envelope.response(Opcode.COUNTER_MERGE, 45, 113, new CounterMessages.State(COUNTER)));
+        list.add(Envelope.response(Opcode.COUNTER_READ, 47, 113, new CounterMessages.State(PnCounter.empty(TS_MAX))));
         Opcode[] opcodes = Opcode.values();
         for (ErrorCode code : ErrorCode.values()) {
             Opcode op = opcodes[code.ordinal() % opcodes.length];
@@ -172,6 +192,11 @@ final class Samples {
             case CLUSTER_INFO -> new ClusterRequests.ClusterInfo();
             case NODE_STATS -> new ClusterRequests.NodeStats();
             case KILL -> new ClusterRequests.Kill();
+            case COUNTER_ADD -> new CounterMessages.Add(randomKey(random), random.nextLong(), random.nextLong(), c);
+            case COUNTER_GET -> new CounterMessages.Get(randomKey(random), c);
+            case COUNTER_LEAD -> new CounterMessages.Lead(randomKey(random), random.nextLong(), random.nextLong(), c);
+            case COUNTER_MERGE -> new CounterMessages.Merge(randomKey(random), randomCounter(random));
+            case COUNTER_READ -> new CounterMessages.Read(randomKey(random));
         };
     }
 
@@ -194,7 +219,21 @@ final class Samples {
                     random.nextLong() & Long.MAX_VALUE, randomMembers(random));
             case NODE_STATS -> new ClusterResponses.Stats(random.nextLong() & Long.MAX_VALUE, random.nextInt(1 << 30));
             case KILL -> new Responses.Ok();
+            case COUNTER_ADD, COUNTER_GET, COUNTER_LEAD, COUNTER_MERGE, COUNTER_READ -> new CounterMessages.State(randomCounter(random));
         };
+    }
+
+    static PnCounter randomCounter(Random random) {
+        List<PnSlot> slots = new ArrayList<>();
+        int count = random.nextInt(5);
+        for (int i = 0; i < count; i++) {
+            List<Long> operations = new ArrayList<>();
+            int operationCount = random.nextInt(PnSlot.RECENT_OPERATIONS_MAX + 1);
+            for (int j = 0; j < operationCount; j++) operations.add(random.nextLong());
+            slots.add(new PnSlot(random.nextLong(), random.nextLong() & Long.MAX_VALUE, random.nextLong() & Long.MAX_VALUE,
+                    random.nextLong() & Long.MAX_VALUE, operations));
+        }
+        return PnCounter.of(random.nextBoolean() ? Timestamp.ZERO : randomTimestamp(random), slots);
     }
 
     static Timestamp randomTimestamp(Random random) {

@@ -18,7 +18,9 @@ import memdb.admin.RequestMetrics;
 import memdb.net.ClientServer;
 import memdb.net.PeerTransport;
 import memdb.net.Session;
+import memdb.counter.CounterStore;
 import memdb.oplog.FileOpLog;
+import memdb.oplog.StoreReplay;
 import memdb.oplog.OpLog;
 import memdb.oplog.ReplayReport;
 import memdb.protocol.Member;
@@ -75,9 +77,10 @@ public final class Node implements AutoCloseable {
         Path dataDir = config.storage().dataDir();
         createDataDir(dataDir);
         Store store = new Store();
+        CounterStore counters = new CounterStore();
         FileOpLog log;
         try {
-            log = FileOpLog.open(dataDir, config.storage().logOptions(), store);
+            log = FileOpLog.open(dataDir, config.storage().logOptions(), new StoreReplay(store, counters));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -85,16 +88,16 @@ public final class Node implements AutoCloseable {
         if (report.recordsReplayed() > 0 || report.tornTail() != null || !report.dropped().isEmpty()) {
             for (String line : report.lines()) LOG.log(System.Logger.Level.INFO, line);
         }
-        return start(config, log, store, report.lamportHigh());
+        return start(config, log, store, counters, report.lamportHigh());
     }
 
     /** Starts a node on an op log of the caller's (tests; {@link OpLog#none()} for no persistence). */
     public static Node start(ServerConfig config, OpLog opLog) {
         createDataDir(config.storage().dataDir());
-        return start(config, opLog, new Store(), 0);
+        return start(config, opLog, new Store(), new CounterStore(), 0);
     }
 
-    private static Node start(ServerConfig config, OpLog opLog, Store store, long lamportHigh) {
+    private static Node start(ServerConfig config, OpLog opLog, Store store, CounterStore counters, long lamportHigh) {
         String authKey;
         try {
             authKey = config.authKey().orElseGet(() -> AuthKeyFile.readOrCreate(AuthKeyFile.defaultPath()));
@@ -104,7 +107,7 @@ public final class Node implements AutoCloseable {
         }
         int nodeId = config.nodeId();
         LongSupplier clock = CoreLoop.monotonicMs();
-        NodeCore core = newCore(config, new LamportClock(nodeId, lamportHigh), store, opLog, clock.getAsLong());
+        NodeCore core = newCore(config, new LamportClock(nodeId, lamportHigh), store, counters, opLog, clock.getAsLong());
         Duration requestTimeout = Duration.ofMillis(config.cluster().requestTimeoutMs());
         PeerTransport peers = new PeerTransport(authKey, PEER_CONNECT_TIMEOUT, requestTimeout);
         Path dataDir = config.storage().dataDir();
@@ -145,7 +148,8 @@ public final class Node implements AutoCloseable {
     }
 
     /** The node's core: this node as a ring member, and the cluster settings from the config. */
-    static NodeCore newCore(ServerConfig config, LamportClock clock, Store store, OpLog opLog, long nowMs) {
+    static NodeCore newCore(ServerConfig config, LamportClock clock, Store store, CounterStore counters, OpLog opLog,
+                            long nowMs) {
         NetworkConfig network = config.network();
         ClusterConfig cluster = config.cluster();
         Member self = new Member(config.nodeId(), network.bind(), network.port(), System.currentTimeMillis(), 0,
@@ -155,7 +159,7 @@ public final class Node implements AutoCloseable {
         List<String> seeds = network.seeds().stream().map(HostPort::toString).toList();
         NodeCore.Settings settings = new NodeCore.Settings(replication, cluster.gossipIntervalMs(), cluster.downAfterMs(),
                 cluster.vnodesPerNode(), seeds);
-        return new NodeCore(self, clock, store, opLog, settings, new SplittableRandom(), nowMs);
+        return new NodeCore(self, clock, store, counters, opLog, settings, new SplittableRandom(), nowMs);
     }
 
     public ServerConfig config() {

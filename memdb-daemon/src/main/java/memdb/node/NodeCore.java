@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import memdb.clock.LamportClock;
 import memdb.cluster.Membership;
+import memdb.counter.CounterCoordinator;
+import memdb.counter.CounterReplica;
+import memdb.counter.CounterStore;
 import memdb.oplog.OpLog;
 import memdb.protocol.ClusterRequests;
 import memdb.protocol.ClusterResponses;
@@ -60,6 +63,8 @@ public final class NodeCore {
     private final Membership membership;
     private final Replica replica;
     private final Coordinator coordinator;
+    private final CounterCoordinator counters;
+    private final CounterStore counterStore;
     private final Settings settings;
     private final RandomGenerator random;
     private final OpLog opLog;
@@ -69,6 +74,15 @@ public final class NodeCore {
 
     public NodeCore(Member self, LamportClock clock, Store store, OpLog opLog, Settings settings,
                     RandomGenerator random, long nowMs) {
+        this(self, clock, store, new CounterStore(), opLog, settings, random, nowMs);
+    }
+
+    /**
+     * A core over the data replay rebuilt: the store of values and the counters (with this data
+     * directory's counter slot id, or none yet: then one is drawn and logged now).
+     */
+    public NodeCore(Member self, LamportClock clock, Store store, CounterStore counterStore, OpLog opLog, Settings settings,
+                    RandomGenerator random, long nowMs) {
         if (self.nodeId() != clock.nodeId()) throw new IllegalArgumentException("clock and member disagree on the node id");
         this.clock = clock;
         this.store = store;
@@ -77,8 +91,12 @@ public final class NodeCore {
         this.opLog = opLog;
         this.clockReservedUntil = clock.time();
         this.membership = new Membership(self, settings.downAfterMs(), settings.vnodesPerNode(), random, nowMs);
-        this.replica = new Replica(store, opLog);
+        this.counterStore = counterStore;
+        this.replica = new Replica(store, opLog, counterStore);
         this.coordinator = new Coordinator(clock, membership, replica, settings.replication());
+        CounterReplica counterReplica = new CounterReplica(store, counterStore, opLog);
+        counterReplica.ensureSlotId(self.nodeId(), random.nextLong());
+        this.counters = new CounterCoordinator(membership, counterReplica, settings.replication());
         this.nextGossipMs = nowMs;
     }
 
@@ -108,6 +126,8 @@ public final class NodeCore {
             out.reply(replyTo, replica.apply(write.key().validate(), version));
         } else if (request instanceof ClusterRequests.ReplicaRead read) {
             out.reply(replyTo, replica.read(read.key()));
+        } else if (CounterCoordinator.handles(request)) {
+            counters.dispatch(replyTo, request, nowMs, out);
         } else if (request instanceof ClusterRequests.Gossip gossip) {
             membership.merge(gossip.members(), nowMs);
             out.reply(replyTo, new ClusterResponses.GossipAck(membership.digest(nowMs)));
@@ -128,6 +148,8 @@ public final class NodeCore {
         clock.observe(lamport);
         if (response instanceof ClusterResponses.GossipAck ack) {
             membership.merge(ack.members(), nowMs);
+        } else if (CounterCoordinator.owns(correlationId)) {
+            counters.onPeerResponse(nodeId, correlationId, response, out);
         } else {
             coordinator.onPeerResponse(nodeId, correlationId, response, out);
         }
@@ -136,13 +158,15 @@ public final class NodeCore {
 
     /** A request this node sent could not be delivered or answered (connection refused or lost). */
     public void onPeerFailure(int nodeId, long correlationId, long nowMs, Outbox out) {
-        coordinator.onPeerFailure(nodeId, correlationId, out);
+        if (CounterCoordinator.owns(correlationId)) counters.onPeerFailure(nodeId, correlationId, out);
+        else coordinator.onPeerFailure(nodeId, correlationId, out);
         reserveClock();
     }
 
     /** The passing of time: request deadlines, and a gossip round every gossip interval. */
     public void tick(long nowMs, Outbox out) {
         coordinator.tick(nowMs, out);
+        counters.tick(nowMs, out);
         if (nowMs >= nextGossipMs) {
             nextGossipMs = nowMs + settings.gossipIntervalMs();
             gossip(nowMs, out);
@@ -198,11 +222,16 @@ public final class NodeCore {
         return store;
     }
 
+    /** The node's counters (DESIGN §6), beside {@link #store()}. */
+    public CounterStore counterStore() {
+        return counterStore;
+    }
+
     public ReplicationMetrics metrics() {
         return coordinator.metrics();
     }
 
     public int pendingOperations() {
-        return coordinator.pendingOperations();
+        return coordinator.pendingOperations() + counters.pendingOperations();
     }
 }

@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import memdb.counter.CounterStore;
+import memdb.crdt.PnCounter;
+import memdb.crdt.PnSlot;
 import memdb.oplog.LogDirectory.Segment;
 import memdb.oplog.OpLog.Op;
 import memdb.oplog.format.LogRecord;
@@ -21,13 +24,37 @@ public final class LogDump {
     private LogDump() {}
 
     /** One record, without its value bytes. */
-    public record Entry(Path file, long sequence, Op op, Key key, Timestamp timestamp, long wallMillis, int valueBytes) {
-        /** One JSON object on one line: key, op, lamport, nodeId, sequence, valueBytes, wallMillis, file. */
+    public record Entry(Path file, long sequence, Op op, Key key, Timestamp timestamp, long wallMillis, int valueBytes,
+                        String detail) {
+        public Entry(Path file, long sequence, Op op, Key key, Timestamp timestamp, long wallMillis, int valueBytes) {
+            this(file, sequence, op, key, timestamp, wallMillis, valueBytes, null);
+        }
+
+        /**
+         * One JSON object on one line: key, op, lamport, nodeId, sequence, valueBytes, wallMillis, file; a
+         * COUNTER record adds "counter" (its value and slots), a COUNTER_SLOT record "slotId".
+         */
         public String toJson() {
             return "{\"key\":" + quote(key.toString()) + ",\"op\":\"" + op + "\",\"lamport\":" + timestamp.lamport()
                     + ",\"nodeId\":" + timestamp.nodeId() + ",\"sequence\":" + sequence + ",\"valueBytes\":" + valueBytes
-                    + ",\"wallMillis\":" + wallMillis + ",\"file\":" + quote(file.getFileName().toString()) + "}";
+                    + ",\"wallMillis\":" + wallMillis + ",\"file\":" + quote(file.getFileName().toString())
+                    + (detail == null ? "" : "," + detail) + "}";
         }
+    }
+
+    /** The JSON fields that say what a counter record holds (null for other records). */
+    static String detail(LogRecord r) {
+        if (r.op() == Op.COUNTER_SLOT) return "\"slotId\":" + CounterStore.slotIdOf(r.value());
+        if (r.op() != Op.COUNTER) return null;
+        PnCounter counter = PnCounter.fromBytes(r.value());
+        StringBuilder slots = new StringBuilder();
+        for (PnSlot slot : counter.slots()) {
+            if (slots.length() > 0) slots.append(',');
+            slots.append("{\"slotId\":").append(slot.slotId()).append(",\"sequence\":").append(slot.sequence())
+                    .append(",\"increments\":").append(slot.increments()).append(",\"decrements\":").append(slot.decrements())
+                    .append(",\"operations\":").append(slot.recentOperations().size()).append('}');
+        }
+        return "\"counter\":{\"value\":" + counter.value() + ",\"slots\":[" + slots + "]}";
     }
 
     /** Hands every record to {@code sink}, file by file; returns what the read found. */
@@ -37,7 +64,7 @@ public final class LogDump {
         for (int i = 0; i < files.size(); i++) {
             Segment segment = files.get(i);
             Consumer<LogRecord> toEntry = r -> sink.accept(new Entry(segment.path(), r.sequence(), r.op(), r.key(),
-                    r.timestamp(), r.wallMillis(), r.value().length));
+                    r.timestamp(), r.wallMillis(), r.value().length, detail(r)));
             parts.add(Replayer.replay(List.of(segment), i == files.size() - 1, forceRecover, false, toEntry));
         }
         return merge(parts);

@@ -17,10 +17,12 @@ public interface OpLog extends AutoCloseable {
     /**
      * The operation a record stands for. Codes are stable on disk. CLOCK records reserve Lamport time:
      * the node restarts its clock above every reservation, so it never reissues a timestamp it may have
-     * handed out, even for writes it coordinated but does not hold. 4.. are reserved for counters and Paxos.
+     * handed out, even for writes it coordinated but does not hold. COUNTER records carry a PN-counter
+     * state (whole or some slots) that replay merges in; COUNTER_SLOT records the node's counter slot id
+     * (memdb.counter). Codes from 6 are reserved for Paxos and later use.
      */
     enum Op {
-        SET(1), DELETE(2), CLOCK(3);
+        SET(1), DELETE(2), CLOCK(3), COUNTER(4), COUNTER_SLOT(5);
 
         private final int code;
 

@@ -134,6 +134,7 @@ public final class Coordinator {
     public void read(Object replyTo, Key key, boolean containsOnly, Consistency requested, long nowMs, Outbox out) {
         try {
             key.validate();
+            replica.checkNotCounter(key);
         } catch (MemDbException e) {
             out.reply(replyTo, Responses.Error.of(e));
             return;
@@ -183,8 +184,15 @@ public final class Coordinator {
             else write.quorum.fail(node);
             settle(id, write, out);
         } else if (operation instanceof Read read) {
-            if (response instanceof Value value) read.quorum.answer(node, value);
-            else read.quorum.fail(node);
+            if (response instanceof Value value) {
+                read.quorum.answer(node, value);
+            } else {
+                read.quorum.fail(node);
+                if (response instanceof Responses.Error error && error.code() == ErrorCode.WRONG_TYPE && !read.answered) {
+                    read.answered = true; // a replica holds a counter there: say so rather than "unavailable"
+                    out.reply(read.replyTo, error);
+                }
+            }
             settleRead(id, read, out);
         }
     }

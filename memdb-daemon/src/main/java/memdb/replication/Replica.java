@@ -1,6 +1,8 @@
 package memdb.replication;
 
+import memdb.counter.CounterStore;
 import memdb.oplog.OpLog;
+import memdb.protocol.ErrorCode;
 import memdb.protocol.ClusterResponses.ReplicaAck;
 import memdb.protocol.Key;
 import memdb.protocol.Responses.Value;
@@ -18,25 +20,42 @@ import memdb.store.Versioned;
 public final class Replica {
     private final Store store;
     private final OpLog opLog;
+    private final CounterStore counters;
 
     public Replica(Store store, OpLog opLog) {
+        this(store, opLog, new CounterStore());
+    }
+
+    /** A replica whose keys may also hold counters: a plain version newer than a key's counter replaces it. */
+    public Replica(Store store, OpLog opLog, CounterStore counters) {
         this.store = store;
         this.opLog = opLog;
+        this.counters = counters;
     }
 
     public ReplicaAck apply(Key key, Versioned version) {
         Store.Applied applied = store.apply(key, version);
         if (applied.applied()) {
+            counters.onPlainVersion(key, version.timestamp());
             opLog.append(version.isTombstone() ? OpLog.Op.DELETE : OpLog.Op.SET, key, version.timestamp(), version.value());
             return new ReplicaAck(true, applied.previousWasLive(), version.timestamp());
         }
         return new ReplicaAck(false, applied.previousWasLive(), applied.previous().timestamp());
     }
 
+    /** @throws memdb.protocol.MemDbException WRONG_TYPE when the key holds a counter */
     public Value read(Key key) {
+        checkNotCounter(key);
         Versioned v = store.get(key);
         if (v == null) return Value.ABSENT;
         return v.isTombstone() ? Value.tombstone(v.timestamp()) : Value.present(v.timestamp(), v.value());
+    }
+
+    /** @throws memdb.protocol.MemDbException WRONG_TYPE when the key holds a counter (DESIGN §3) */
+    public void checkNotCounter(Key key) {
+        if (counters.isCounter(key)) {
+            throw ErrorCode.WRONG_TYPE.exception("key '" + key + "' holds a counter; use the counter commands");
+        }
     }
 
     public Store store() {

@@ -15,7 +15,7 @@ import memdb.protocol.Timestamp;
  * checkers judge only this history and, at the end, the replicas' stores.
  */
 final class History {
-    enum Kind { SET, DELETE, GET, CONTAINS }
+    enum Kind { SET, DELETE, GET, CONTAINS, INCR, COUNTER_GET }
 
     static final class Operation {
         final long id;
@@ -31,6 +31,8 @@ final class History {
         long completeMs;
         Response response; // null when the connection failed
         String failure;
+        long delta; // INCR only
+        long operationId; // INCR only: chosen once per logical increment, the same on its retries
 
         private Operation(long id, int client, Kind kind, String key, String value, Consistency level, int node,
                           long invokeStep, long invokeMs) {
@@ -53,6 +55,10 @@ final class History {
             return kind == Kind.SET || kind == Kind.DELETE;
         }
 
+        boolean isCounterOperation() {
+            return kind == Kind.INCR || kind == Kind.COUNTER_GET;
+        }
+
         /** The timestamp the cluster gave a write it acknowledged, or null (not acknowledged: outcome unknown). */
         Timestamp acknowledgedAt() {
             return response instanceof Responses.Written written ? written.timestamp() : null;
@@ -69,7 +75,8 @@ final class History {
 
         @Override
         public String toString() {
-            return "op" + id + " c" + client + " " + kind + " " + key + (value == null ? "" : "=" + value) + " " + level
+            return "op" + id + " c" + client + " " + kind + " " + key + (value == null ? "" : "=" + value)
+                    + (kind == Kind.INCR ? " by " + delta + " id " + operationId : "") + " " + level
                     + " via n" + node + " [" + invokeMs + "ms.." + (completed() ? completeMs + "ms" : "pending") + "] -> "
                     + (response != null ? Describe.message(response) : failure);
         }

@@ -8,13 +8,14 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import memdb.clock.LamportClock;
 import memdb.node.NodeCore;
-import memdb.oplog.OpLog;
+import memdb.counter.CounterStore;
+import memdb.oplog.StoreReplay;
+import memdb.oplog.format.LogRecord;
 import memdb.protocol.Member;
 import memdb.protocol.Request;
 import memdb.protocol.Response;
 import memdb.replication.Outbox;
 import memdb.store.Store;
-import memdb.store.Versioned;
 
 /**
  * One simulated node process: the real {@link NodeCore} driven by simulated time, fed by the
@@ -107,18 +108,17 @@ final class SimNode {
         if (isUp()) throw new IllegalStateException("n" + id + " is already up");
         incarnation++;
         Store store = new Store();
+        CounterStore counters = new CounterStore();
+        StoreReplay replay = new StoreReplay(store, counters); // the node's own replay rules, records as the file layer keeps them
         long highestLamport = 0;
+        long sequence = 0;
         for (SimOpLog.Entry entry : opLog.durableEntries()) {
             highestLamport = Math.max(highestLamport, entry.timestamp().lamport());
-            if (entry.op() == OpLog.Op.CLOCK) continue;
-            Versioned version = entry.op() == OpLog.Op.DELETE ? Versioned.tombstone(entry.timestamp())
-                    : Versioned.value(entry.timestamp(), entry.value());
-            store.apply(entry.key(), version);
-            highestLamport = Math.max(highestLamport, entry.timestamp().lamport());
+            replay.accept(new LogRecord(++sequence, entry.op(), entry.timestamp(), 0, entry.key(), entry.value()));
         }
         highestLamport = Math.max(highestLamport, clockAtCrash);
         Member self = new Member(id, host(id), port(id), incarnation, 0, Member.Status.NORMAL, true);
-        core = new NodeCore(self, new LamportClock(id, highestLamport), store, opLog, settings,
+        core = new NodeCore(self, new LamportClock(id, highestLamport), store, counters, opLog, settings,
                 new SplittableRandom(random.nextLong()), events.nowMs());
         core.membership().merge(clusterLog, events.nowMs());
         trace.record(events.nowMs(), "start n" + id + " incarnation " + incarnation + " lamport " + highestLamport
@@ -136,6 +136,12 @@ final class SimNode {
         opLog.crash();
         for (SimNetwork.ClientHandle handle : unansweredClients.keySet()) network.failClientConnection(handle, id);
         unansweredClients.clear();
+    }
+
+    /** The node crashes and its disk is replaced by an empty one (the op log is gone; the cluster log stays). */
+    void crashLosingDisk() {
+        crash();
+        opLog.wipe();
     }
 
     private void tick(int started) {

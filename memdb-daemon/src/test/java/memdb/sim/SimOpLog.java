@@ -73,6 +73,13 @@ final class SimOpLog implements OpLog {
         epoch++;
     }
 
+    /** The disk is lost: nothing of the log is left. */
+    void wipe() {
+        crash();
+        entries.clear();
+        durable = 0;
+    }
+
     /** The durable records, oldest first: what a restarting node replays. */
     List<Entry> durableEntries() {
         return List.copyOf(entries.subList(0, durable));

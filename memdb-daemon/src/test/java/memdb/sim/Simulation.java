@@ -19,8 +19,8 @@ import memdb.replication.ReplicationSettings;
  *       partitions, and the network drops, duplicates, delays and reorders;
  *   <li>heal: reliable network, crashed nodes restarted, old traffic drained; then every node restarted
  *       from its log (so that what follows sees durable state only) and membership converged again;
- *   <li>repair: one ALL read per key through the core (its read repair is Cluster I's only repair), then
- *       the replicas are compared (checker b);
+ *   <li>repair: one ALL read per key and per counter through the core (its read repair is Cluster I's
+ *       only repair), then the replicas are compared (checkers b and d);
  *   <li>read-back: one QUORUM read per key, judged with the whole history (checkers a and c).
  * </ol>
  * Same seed, same trace, same result: nothing here reads a clock, a hash order or a global random.
@@ -134,8 +134,10 @@ final class Simulation {
         if (!restartAll()) return; // what follows sees durable state only
 
         if (!readEveryKey(Consistency.ALL, "repair")) return;
+        if (!readEveryCounter(Consistency.ALL, "counter repair")) return;
         events.runFor(SimConfig.REQUEST_TIMEOUT_MS); // read repairs land and become durable
         violations.addAll(Checkers.replicasConverged(nodes, config.keys(), SimConfig.REPLICATION_FACTOR));
+        violations.addAll(Checkers.countersConverged(nodes, history, config.keys(), SimConfig.REPLICATION_FACTOR));
 
         readEveryKey(Consistency.QUORUM, "read-back");
     }
@@ -160,6 +162,18 @@ final class Simulation {
         History.Operation op = workload.request(Workload.CHECKER, kind, key, level, node);
         await(op::completed, "scenario: " + op + " unanswered");
         return op;
+    }
+
+    /** One increment of the checker's client through {@code node}, waited for. */
+    History.Operation increment(int node, String key, long operationId, long delta, Consistency level) {
+        History.Operation op = workload.increment(Workload.CHECKER, key, operationId, delta, level, node);
+        await(op::completed, "scenario: " + op + " unanswered");
+        return op;
+    }
+
+    /** Lets simulated time pass (failure detection, gossip, messages in flight). */
+    void idle(long ms) {
+        events.runFor(ms);
     }
 
     /** A power cut: every node crashes at once and restarts from its log; waits for membership again. */
@@ -204,6 +218,23 @@ final class Simulation {
             allSucceeded = false;
         }
         return allSucceeded;
+    }
+
+    /** The checker's client reads every counter at {@code level} (ALL: its read repair makes the replicas equal). */
+    private boolean readEveryCounter(Consistency level, String phase) {
+        List<History.Operation> reads = new ArrayList<>();
+        for (int i = 0; i < config.keys(); i++) {
+            reads.add(workload.request(Workload.CHECKER, History.Kind.COUNTER_GET, Workload.counterKey(i), level,
+                    1 + random.nextInt(config.nodes())));
+        }
+        if (!await(() -> reads.stream().allMatch(History.Operation::completed), phase + ": reads unanswered")) return false;
+        for (History.Operation read : reads) {
+            if (!read.succeeded()) {
+                violation(phase + ": a counter read failed on a healed cluster: " + read);
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean await(BooleanSupplier condition, String failure) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.function.Consumer;
 import memdb.protocol.Consistency;
+import memdb.protocol.CounterMessages;
 import memdb.protocol.Key;
 import memdb.protocol.Request;
 import memdb.protocol.Requests;
@@ -11,7 +12,7 @@ import memdb.protocol.Response;
 
 /**
  * The simulated clients: each sends one request at a time (SET, DELETE, GET, CONTAINS at ONE, QUORUM or
- * ALL) to a random node, waits for its answer, thinks a little, and goes on until it has done its share.
+ * ALL; and on the counter keys increments and counter reads) to a random node, waits for its answer, thinks a little, and goes on until it has done its share.
  * Values are unique in the run ("c3-17": client 3's 17th write), so a read can be traced to the write
  * that produced it. Clients carry the highest Lamport time they have heard, or none, as the run says.
  *
@@ -30,6 +31,7 @@ final class Workload implements SimNetwork.ClientSide {
     private final long[] lamportSeen;
     private final int[] operationsDone;
     private final int[] writes;
+    private final History.Operation[] lastFailedIncrement;
     private int clientsFinished;
     private Consumer<History.Operation> onAcknowledgedWrite = op -> {};
 
@@ -44,6 +46,7 @@ final class Workload implements SimNetwork.ClientSide {
         this.lamportSeen = new long[config.clients() + 1];
         this.operationsDone = new int[config.clients() + 1];
         this.writes = new int[config.clients() + 1];
+        this.lastFailedIncrement = new History.Operation[config.clients() + 1];
         network.attach(this);
     }
 
@@ -54,6 +57,11 @@ final class Workload implements SimNetwork.ClientSide {
 
     static String key(int index) {
         return "k" + index;
+    }
+
+    /** The counter keys are their own ("n0", "n1", ...): a key holds a value or a counter, never both. */
+    static String counterKey(int index) {
+        return "n" + index;
     }
 
     void start() {
@@ -79,12 +87,48 @@ final class Workload implements SimNetwork.ClientSide {
             clientsFinished++;
             return;
         }
+        if (random.nextInt(5) == 0) {
+            counterOperation(client);
+            return;
+        }
         int roll = random.nextInt(100);
         History.Kind kind = roll < 35 ? History.Kind.SET : roll < 45 ? History.Kind.DELETE
                 : roll < 85 ? History.Kind.GET : History.Kind.CONTAINS;
         int levelRoll = random.nextInt(10);
         Consistency level = levelRoll < 2 ? Consistency.ONE : levelRoll < 8 ? Consistency.QUORUM : Consistency.ALL;
         request(client, kind, key(random.nextInt(config.keys())), level, 1 + random.nextInt(config.nodes()));
+    }
+
+    /**
+     * A fifth of the requests are counter operations: mostly increments by a small delta of either sign,
+     * some counter reads; an increment that failed is retried with the same operation id half of the time
+     * (as the Java client does), to exercise idempotency.
+     */
+    private void counterOperation(int client) {
+        int levelRoll = random.nextInt(10);
+        Consistency level = levelRoll < 2 ? Consistency.ONE : levelRoll < 8 ? Consistency.QUORUM : Consistency.ALL;
+        int node = 1 + random.nextInt(config.nodes());
+        History.Operation failed = lastFailedIncrement[client];
+        lastFailedIncrement[client] = null;
+        if (failed != null && random.nextBoolean()) {
+            increment(client, failed.key, failed.operationId, failed.delta, level, node);
+        } else if (random.nextInt(10) < 7) {
+            long delta = random.nextInt(4) == 0 ? -1 - random.nextInt(3) : 1 + random.nextInt(5);
+            increment(client, counterKey(random.nextInt(config.keys())), random.nextLong(), delta, level, node);
+        } else {
+            request(client, History.Kind.COUNTER_GET, counterKey(random.nextInt(config.keys())), level, node);
+        }
+    }
+
+    /** Sends one increment (a new one, or the retry of {@code operationId}) and records its invocation. */
+    History.Operation increment(int client, String key, long operationId, long delta, Consistency level, int node) {
+        History.Operation op = history.invoke(client, History.Kind.INCR, key, null, level, node, events.nowMs());
+        op.delta = delta;
+        op.operationId = operationId;
+        network.sendClientRequest(new SimNetwork.ClientHandle(client, op.id), node,
+                new CounterMessages.Add(Key.of(key), operationId, delta, level),
+                config.clientsCarryLamport() ? lamportSeen[client] : 0);
+        return op;
     }
 
     /** Sends one request for {@code client} and records its invocation. */
@@ -97,6 +141,8 @@ final class Workload implements SimNetwork.ClientSide {
             case DELETE -> new Requests.Delete(k, level);
             case GET -> new Requests.Get(k, level);
             case CONTAINS -> new Requests.Contains(k, level);
+            case COUNTER_GET -> new CounterMessages.Get(k, level);
+            case INCR -> throw new IllegalArgumentException("increments go through increment()");
         };
         network.sendClientRequest(new SimNetwork.ClientHandle(client, op.id), node, request,
                 config.clientsCarryLamport() ? lamportSeen[client] : 0);
@@ -121,6 +167,7 @@ final class Workload implements SimNetwork.ClientSide {
             return;
         }
         history.complete(op, response, failure, events.nowMs());
+        if (op.kind == History.Kind.INCR && !op.succeeded() && handle.client() != CHECKER) lastFailedIncrement[handle.client()] = op;
         if (op.acknowledgedAt() != null) onAcknowledgedWrite.accept(op);
         if (handle.client() == CHECKER) return;
         operationsDone[handle.client()]++;

@@ -9,8 +9,8 @@ import memdb.client.MemDb;
 import memdb.protocol.Consistency;
 
 /**
- * One benchmarked request: starts it for a key and returns a future of its answer. The four native
- * operations are the client's async calls (no thread of ours waits). {@code quorum-get} has only a
+ * One benchmarked request: starts it for a key and returns a future of its answer. The native
+ * operations (incr on the counter {@code counter:<key>}) are the client's async calls (no thread of ours waits). {@code quorum-get} has only a
  * blocking wait in the client ({@code QuorumResponse.awaitQuorum}), so it waits on a thread of the
  * given bounded executor (never the JDK common pool); its consistency is always a majority of the
  * key's replicas, whatever {@code --consistency} says.
@@ -28,6 +28,7 @@ interface BenchOperation {
             case GET -> key -> db.getBytesAsync(key, consistency);
             case CONTAINS -> key -> db.containsAsync(key, consistency);
             case DELETE -> key -> db.deleteAsync(key, consistency);
+            case INCR -> key -> db.incrementAsync("counter:" + key, 1, consistency);
             case QUORUM_GET -> key -> CompletableFuture.supplyAsync(() -> db.quorumGetBytes(key)
                     .awaitQuorum(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     .orElseThrow(() -> new IllegalStateException("quorum not reached for " + key)), blockingExecutor);

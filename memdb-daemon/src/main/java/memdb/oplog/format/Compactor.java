@@ -5,11 +5,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import memdb.crdt.PnCounter;
 import memdb.protocol.Key;
 
 /**
  * Chooses what a compacted snapshot keeps: for each key, the record with the newest timestamp
- * (last-writer-wins, the same rule the store applies on replay), minus tombstones older than the grace.
+ * (last-writer-wins, the same rule the store applies on replay), minus tombstones older than the grace;
+ * for a counter, one COUNTER record holding the merge of all of the key's (dropped when a newer plain
+ * record replaced the counter); the newest COUNTER_SLOT record (the node's counter slot id).
  * Pure: "now" and the grace are parameters.
  *
  * <p>Invariants: replaying {@link #result} into an empty store yields the same value for every key as
@@ -19,6 +22,9 @@ import memdb.protocol.Key;
  */
 public final class Compactor {
     private final Map<Key, LogRecord> newest = new HashMap<>();
+    /** Per key, every COUNTER record merged into one (the replayed counter), carrying the last one's sequence. */
+    private final Map<Key, LogRecord> counters = new HashMap<>();
+    private LogRecord slotRecord;
     private long recordsIn;
     private long sequenceFloor;
     private long lamportFloor;
@@ -28,7 +34,22 @@ public final class Compactor {
         sequenceFloor = Math.max(sequenceFloor, record.sequence());
         lamportFloor = Math.max(lamportFloor, record.timestamp().lamport());
         if (record.op() == memdb.oplog.OpLog.Op.CLOCK) return; // the lamport floor keeps what it reserved
+        if (record.op() == memdb.oplog.OpLog.Op.COUNTER_SLOT) {
+            if (slotRecord == null || record.sequence() > slotRecord.sequence()) slotRecord = record;
+            return;
+        }
+        if (record.op() == memdb.oplog.OpLog.Op.COUNTER) {
+            counters.merge(record.key(), record, Compactor::mergeCounters);
+            return;
+        }
         newest.merge(record.key(), record, (held, incoming) -> incoming.timestamp().isAfter(held.timestamp()) ? incoming : held);
+    }
+
+    /** The PN-counter join of two COUNTER records of a key, as replay would merge them; the later sequence. */
+    private static LogRecord mergeCounters(LogRecord held, LogRecord incoming) {
+        PnCounter merged = PnCounter.fromBytes(held.value()).merge(PnCounter.fromBytes(incoming.value()));
+        LogRecord last = incoming.sequence() > held.sequence() ? incoming : held;
+        return new LogRecord(last.sequence(), last.op(), merged.epoch(), last.wallMillis(), last.key(), merged.toBytes());
     }
 
     /** Raises the floors to those of an input segment header. */
@@ -59,6 +80,11 @@ public final class Compactor {
             boolean expired = r.isTombstone() && tombstoneGraceMillis >= 0 && nowMillis - r.wallMillis() > tombstoneGraceMillis;
             if (!expired) kept.add(r);
         }
+        counters.forEach((key, counter) -> {
+            LogRecord plain = newest.get(key);
+            if (plain == null || !plain.timestamp().isAfter(counter.timestamp())) kept.add(counter); // else replaced
+        });
+        if (slotRecord != null) kept.add(slotRecord);
         kept.sort(Comparator.comparingLong(LogRecord::sequence));
         return kept;
     }

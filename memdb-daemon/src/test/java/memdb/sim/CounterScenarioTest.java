@@ -1,0 +1,121 @@
+package memdb.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import memdb.protocol.Consistency;
+import memdb.protocol.CounterMessages;
+import memdb.protocol.ErrorCode;
+import memdb.protocol.Responses;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scripted counter scenarios on the simulated cluster (DESIGN §6): retries by operation id, a leader
+ * that goes down after its slot spread, a node that lost its disk, delete, and WRONG_TYPE.
+ */
+class CounterScenarioTest {
+    private static final Simulation.Options OPTIONS = Simulation.Options.DEFAULTS;
+
+    private static long value(History.Operation op) {
+        assertTrue(op.response instanceof CounterMessages.State, op::toString);
+        return ((CounterMessages.State) op.response).value();
+    }
+
+    private static long quorumValue(Simulation sim, int node, String key) {
+        return value(sim.call(node, History.Kind.COUNTER_GET, key, Consistency.QUORUM));
+    }
+
+    @Test
+    void aRetryThroughAnyCoordinatorIsCountedOnce() {
+        Simulation sim = Simulation.shaped(11, SimConfig.calm(4, 1), OPTIONS);
+        assertTrue(sim.startCluster());
+        assertEquals(5, value(sim.increment(1, "n0", 77, 5, Consistency.QUORUM)));
+        for (int node = 1; node <= 4; node++) {
+            assertEquals(5, value(sim.increment(node, "n0", 77, 5, Consistency.QUORUM)), "retry through n" + node);
+        }
+        assertEquals(2, value(sim.increment(2, "n0", 78, -3, Consistency.ALL)));
+        for (int node = 1; node <= 4; node++) assertEquals(2, quorumValue(sim, node, "n0"));
+        assertEquals(List.of(), sim.violations());
+    }
+
+    /** The leader counted the increment and its slot reached W replicas; it dies; the next leader knows the id. */
+    @Test
+    void aRetryReachingAnotherLeaderAfterTheSlotSpreadIsCountedOnce() {
+        Simulation sim = Simulation.shaped(12, SimConfig.calm(4, 1), OPTIONS);
+        assertTrue(sim.startCluster());
+        List<Integer> replicas = sim.preferenceList("n0");
+        assertEquals(3, value(sim.increment(replicas.get(0), "n0", 5, 3, Consistency.ALL)));
+        sim.node(replicas.get(0)).crash();
+        sim.idle(SimConfig.DOWN_AFTER_MS + 2 * SimConfig.GOSSIP_INTERVAL_MS); // the others hold it down
+        History.Operation retry = sim.increment(replicas.get(1), "n0", 5, 3, Consistency.QUORUM);
+        assertEquals(3, value(retry), "the second replica leads now and recognises the operation");
+        assertEquals(3, quorumValue(sim, replicas.get(2), "n0"));
+    }
+
+    /**
+     * Without a fresh slot, a node whose disk was replaced would start its slot again at 0, below the
+     * copies its peers hold, and the merge would swallow its next increments.
+     */
+    @Test
+    void aNodeThatLostItsDiskCountsInAFreshSlot() {
+        Simulation sim = Simulation.shaped(13, SimConfig.calm(3, 1), OPTIONS);
+        assertTrue(sim.startCluster());
+        int leader = sim.preferenceList("n0").get(0);
+        for (long op = 1; op <= 5; op++) sim.increment(leader, "n0", op, 1, Consistency.ALL);
+        long slotBefore = sim.node(leader).core().counterStore().slotId();
+        sim.node(leader).crashLosingDisk();
+        sim.node(leader).start();
+        sim.idle(SimConfig.DOWN_AFTER_MS);
+        assertTrue(slotBefore != sim.node(leader).core().counterStore().slotId(), "a fresh slot id");
+        assertEquals(1, value(sim.increment(leader, "n0", 6, 1, Consistency.QUORUM)), "it knows only its new slot yet");
+        assertEquals(6, value(sim.call(leader, History.Kind.COUNTER_GET, "n0", Consistency.ALL)));
+        for (int node = 1; node <= 3; node++) assertEquals(6, quorumValue(sim, node, "n0"));
+    }
+
+    @Test
+    void aSlotSurvivesARestartFromTheLog() {
+        Simulation sim = Simulation.shaped(14, SimConfig.calm(3, 1), OPTIONS);
+        assertTrue(sim.startCluster());
+        int leader = sim.preferenceList("n0").get(0);
+        sim.increment(leader, "n0", 1, 10, Consistency.QUORUM);
+        assertTrue(sim.restartAll());
+        assertEquals(11, value(sim.increment(leader, "n0", 2, 1, Consistency.QUORUM)));
+        assertEquals(11, quorumValue(sim, 1, "n0"));
+    }
+
+    @Test
+    void deleteRemovesACounterAndAFreshOneStartsAtZero() {
+        Simulation sim = Simulation.shaped(15, SimConfig.calm(3, 1), OPTIONS);
+        assertTrue(sim.startCluster());
+        sim.increment(1, "n0", 1, 42, Consistency.ALL);
+        History.Operation delete = sim.call(2, History.Kind.DELETE, "n0", Consistency.ALL);
+        assertTrue(delete.response instanceof Responses.Written, delete::toString);
+        assertEquals(0, quorumValue(sim, 3, "n0"));
+        assertEquals(1, value(sim.increment(3, "n0", 2, 1, Consistency.QUORUM)));
+        assertTrue(sim.restartAll());
+        for (int node = 1; node <= 3; node++) assertEquals(1, quorumValue(sim, node, "n0"));
+    }
+
+    @Test
+    void valuesAndCountersDoNotMix() {
+        Simulation sim = Simulation.shaped(16, SimConfig.calm(3, 1), OPTIONS);
+        assertTrue(sim.startCluster());
+        sim.call(1, History.Kind.SET, "k0", Consistency.ALL);
+        sim.increment(1, "n0", 1, 1, Consistency.ALL);
+        for (int node = 1; node <= 3; node++) {
+            assertWrongType(sim.increment(node, "k0", 2, 1, Consistency.QUORUM));
+            assertWrongType(sim.call(node, History.Kind.COUNTER_GET, "k0", Consistency.QUORUM));
+            assertWrongType(sim.call(node, History.Kind.GET, "n0", Consistency.ONE));
+            assertWrongType(sim.call(node, History.Kind.GET, "n0", Consistency.QUORUM));
+            assertWrongType(sim.call(node, History.Kind.CONTAINS, "n0", Consistency.ALL));
+        }
+        History.Operation set = sim.call(2, History.Kind.SET, "n0", Consistency.ALL); // SET replaces any key (as Redis)
+        assertTrue(set.response instanceof Responses.Written, set::toString);
+        assertWrongType(sim.increment(3, "n0", 3, 1, Consistency.QUORUM));
+    }
+
+    private static void assertWrongType(History.Operation op) {
+        assertTrue(op.response instanceof Responses.Error error && error.code() == ErrorCode.WRONG_TYPE, op::toString);
+    }
+}
