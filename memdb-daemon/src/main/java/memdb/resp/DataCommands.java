@@ -3,7 +3,9 @@ package memdb.resp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 import memdb.protocol.Consistency;
+import memdb.protocol.CounterMessages;
 import memdb.protocol.Key;
 import memdb.protocol.Request;
 import memdb.protocol.Requests;
@@ -18,7 +20,6 @@ import memdb.protocol.Responses;
  * atomic: an error on any key is the command's reply, the other keys' effects stay.
  */
 final class DataCommands {
-    static final String COUNTERS_NOT_AVAILABLE = "counters are not available on this node yet";
     private static final List<String> SET_OPTIONS = List.of("EX", "PX", "EXAT", "PXAT", "NX", "XX", "KEEPTTL", "GET");
 
     private DataCommands() {}
@@ -104,11 +105,16 @@ final class DataCommands {
     }
 
     /**
-     * Adds {@code delta} to the counter at {@code key} and answers its new value as an integer. Not wired yet:
-     * the node has no counter requests on this branch; the integrator submits the counter request here.
+     * Adds {@code delta} to the counter at {@code key} and answers its new value as an integer: a native
+     * COUNTER_ADD at the node's default consistency. RESP has no retries of its own, so each command is one
+     * logical increment with a fresh operation id (docs/counters.md).
      */
     private static RespSession.Action counterRequest(Key key, long delta) {
-        return reply(RespReply.Error.err(COUNTERS_NOT_AVAILABLE));
+        long operationId = ThreadLocalRandom.current().nextLong();
+        return submit(List.of(new CounterMessages.Add(key, operationId, delta, Consistency.DEFAULT)), r -> {
+            if (r.get(0) instanceof Responses.Error e) return RespErrors.of(e);
+            return new RespReply.Integer(((CounterMessages.State) r.get(0)).counter().value());
+        });
     }
 
     private static Key key(RespCommand c, int i) {

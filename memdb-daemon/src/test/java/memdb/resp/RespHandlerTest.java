@@ -243,9 +243,17 @@ class RespHandlerTest {
         assertEquals("$-1\r\n", exchange(command("GET", "k")), "a refused SET writes nothing");
         assertTrue(exchange(command("HELLO", "3")).startsWith("-NOPROTO unsupported protocol version 3"));
         assertEquals("-ERR DB index is out of range (MemDB has database 0 only)\r\n+OK\r\n", exchange(command("SELECT", "1") + command("SELECT", "0")));
-        assertEquals("-ERR counters are not available on this node yet\r\n".repeat(4),
-                exchange(command("INCR", "c") + command("INCRBY", "c", "5") + command("DECR", "c") + command("DECRBY", "c", "2")));
         assertEquals("-ERR value is not an integer or out of range\r\n", exchange(command("INCRBY", "c", "x")));
+    }
+
+    @Test
+    void incrAndDecrAreCountersOfTheNativeProtocol() {
+        exchange(AUTH);
+        assertEquals(":1\r\n:6\r\n:5\r\n:3\r\n",
+                exchange(command("INCR", "c") + command("INCRBY", "c", "5") + command("DECR", "c") + command("DECRBY", "c", "2")));
+        assertTrue(exchange(command("GET", "c")).startsWith("-WRONGTYPE"), "a counter is not a plain value");
+        exchange(command("SET", "plain", "v"));
+        assertTrue(exchange(command("INCR", "plain")).startsWith("-WRONGTYPE"), "nor a plain value a counter");
     }
 
     @Test
