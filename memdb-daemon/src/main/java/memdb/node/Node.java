@@ -40,6 +40,7 @@ public final class Node implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
 
     private final ServerConfig config;
+    private final RunningConfig runningConfig;
     private final CoreLoop loop;
     private final OpLog opLog;
     private final ClientServer server;
@@ -48,8 +49,9 @@ public final class Node implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
-    private Node(ServerConfig config, CoreLoop loop, OpLog opLog, ClientServer server, PeerTransport peers,
-                 AdminServer admin) {
+    private Node(ServerConfig config, RunningConfig runningConfig, CoreLoop loop, OpLog opLog, ClientServer server,
+                 PeerTransport peers, AdminServer admin) {
+        this.runningConfig = runningConfig;
         this.peers = peers;
         this.admin = admin;
         this.config = config;
@@ -67,6 +69,19 @@ public final class Node implements AutoCloseable {
      *     (with the file and offset), or the key file or the port cannot be set up
      */
     public static Node start(ServerConfig config) {
+        return start(ResolvedConfig.embedded(config), null);
+    }
+
+    /**
+     * Starts a node on the configuration {@code loader} resolves, and keeps the loader so that
+     * {@link RunningConfig#reload} (SIGHUP) can resolve it again.
+     */
+    public static Node start(ConfigLoader loader) {
+        return start(loader.get(), loader);
+    }
+
+    private static Node start(ResolvedConfig resolved, ConfigLoader reloader) {
+        ServerConfig config = resolved.config();
         Path dataDir = config.storage().dataDir();
         createDataDir(dataDir);
         Store store = new Store();
@@ -80,16 +95,17 @@ public final class Node implements AutoCloseable {
         if (report.recordsReplayed() > 0 || report.tornTail() != null || !report.dropped().isEmpty()) {
             for (String line : report.lines()) LOG.log(System.Logger.Level.INFO, line);
         }
-        return start(config, log, store, report.lamportHigh());
+        return start(resolved, reloader, log, store, report.lamportHigh());
     }
 
     /** Starts a node on an op log of the caller's (tests; {@link OpLog#none()} for no persistence). */
     public static Node start(ServerConfig config, OpLog opLog) {
         createDataDir(config.storage().dataDir());
-        return start(config, opLog, new Store(), 0);
+        return start(ResolvedConfig.embedded(config), null, opLog, new Store(), 0);
     }
 
-    private static Node start(ServerConfig config, OpLog opLog, Store store, long lamportHigh) {
+    private static Node start(ResolvedConfig resolved, ConfigLoader reloader, OpLog opLog, Store store, long lamportHigh) {
+        ServerConfig config = resolved.config();
         String authKey;
         try {
             authKey = config.authKey().orElseGet(() -> AuthKeyFile.readOrCreate(AuthKeyFile.defaultPath()));
@@ -110,14 +126,19 @@ public final class Node implements AutoCloseable {
         loop.recordRequestsInto(requestMetrics);
         peers.deliverTo(loop);
         loop.start();
+        RunningConfig running = new RunningConfig(resolved, reloader, settings -> {
+            settings.logLevel().applyToProcess();
+            return loop.reconfigure(settings);
+        });
+        running.applyCurrent();
         ClientServer server = null;
         try {
             NetworkConfig network = config.network();
             server = ClientServer.bind(network.bind(), network.port(), config.limits(),
                     () -> new Session(authKey, nodeId, VERSION), loop, Node::halt);
             AdminServer admin = AdminServer.bind(network.bind(), network.adminPort(), authKey,
-                    new NodeAdminBackend(loop, peers, nodeId, clock, requestMetrics, Node::halt));
-            return new Node(config, loop, opLog, server, peers, admin);
+                    new NodeAdminBackend(loop, peers, nodeId, clock, requestMetrics, Node::halt, running));
+            return new Node(config, running, loop, opLog, server, peers, admin);
         } catch (RuntimeException e) {
             if (server != null) server.close();
             loop.close();
@@ -141,8 +162,14 @@ public final class Node implements AutoCloseable {
         return new NodeCore(self, clock, store, opLog, settings, new SplittableRandom(), nowMs);
     }
 
+    /** The configuration the node started with (see {@link #runningConfig()} for the one in force). */
     public ServerConfig config() {
         return config;
+    }
+
+    /** The configuration in force, and its live changes. */
+    public RunningConfig runningConfig() {
+        return runningConfig;
     }
 
     /** The address the client port is bound to (the real port when the config asked for port 0). */
