@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             DeleteCommand.class,
             ContainsCommand.class,
             ClusterCommand.class,
+            ConfigCommand.class,
             BenchCommand.class,
             LogCompactCommand.class,
             LogDumpCommand.class,

@@ -19,6 +19,7 @@ import memdb.net.ClientServer;
 import memdb.net.PeerTransport;
 import memdb.net.Session;
 import memdb.oplog.FileOpLog;
+import memdb.oplog.FsyncPolicy;
 import memdb.oplog.OpLog;
 import memdb.oplog.ReplayReport;
 import memdb.protocol.Member;
@@ -200,6 +201,11 @@ public final class Node implements AutoCloseable {
         } finally {
             terminated.countDown();
         }
+    }
+
+    /** The op log's fsync policy in force (the live {@code fsync} setting, as the log applied it); for tests. */
+    FsyncPolicy fsyncPolicy() {
+        return opLog instanceof FileOpLog file ? file.fsyncPolicy() : null;
     }
 
     /** The admin API's port (the real one when the config asked for port 0). */
