@@ -170,12 +170,15 @@ function _complete_memdb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} contains" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} exists" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster" ];    then _picocli_memdb; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} log-compact" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} log-dump" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster status" ];    then _picocli_memdb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster kill" ];    then _picocli_memdb_cluster; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config get" ];    then _picocli_memdb_config; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config set" ];    then _picocli_memdb_config; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(server)
@@ -187,19 +190,25 @@ function _complete_memdb() {
   local cmds6=(contains)
   local cmds7=(exists)
   local cmds8=(cluster)
-  local cmds9=(bench)
-  local cmds10=(log-compact)
-  local cmds11=(log-dump)
-  local cmds12=(help)
-  local cmds13=(cluster status)
-  local cmds14=(cluster kill)
+  local cmds9=(config)
+  local cmds10=(bench)
+  local cmds11=(log-compact)
+  local cmds12=(log-dump)
+  local cmds13=(help)
+  local cmds14=(cluster status)
+  local cmds15=(cluster kill)
+  local cmds16=(config get)
+  local cmds17=(config set)
 
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_cluster_status; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_help; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_memdb_logdump; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_memdb_logcompact; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_memdb_bench; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_memdb_config_set; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_memdb_config_get; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_memdb_cluster_status; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_help; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_logdump; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_memdb_logcompact; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_memdb_bench; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_memdb_config; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_memdb_cluster; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_memdb_exists; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_memdb_contains; return $?; fi
@@ -219,7 +228,7 @@ function _picocli_memdb() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete del contains exists cluster bench log-compact log-dump help"
+  local commands="server join get set delete del contains exists cluster config bench log-compact log-dump help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -607,6 +616,24 @@ function _picocli_memdb_cluster() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `config` subcommand.
+function _picocli_memdb_config() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="get set"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `bench` subcommand.
 function _picocli_memdb_bench() {
   # Get completion data
@@ -740,7 +767,7 @@ function _picocli_memdb_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete contains cluster bench log-compact log-dump"
+  local commands="server join get set delete contains cluster config bench log-compact log-dump"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 
@@ -806,6 +833,72 @@ function _picocli_memdb_cluster_kill() {
       return
       ;;
     '--admin')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `get` subcommand.
+function _picocli_memdb_config_get() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '--node' '--admin'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '--node'|'--admin')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `set` subcommand.
+function _picocli_memdb_config_set() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '--node' '--admin'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '--node'|'--admin')
       return
       ;;
   esac
