@@ -53,6 +53,11 @@ class ConfigIT {
             assertEquals(2, unknown.exitCode());
             assertTrue(unknown.stderr().contains("no configuration key \"fsynk\""), unknown.stderr());
             assertOutput(processes.run(env, "v".getBytes(), "set", "k"), "OK\n");
+            MemdbProcesses.Result several = processes.run(env, new byte[0], "config", "set", "read-consistency", "quorum",
+                    "--node", server.adminAddress(), "--node", "127.0.0.1:1");
+            assertEquals(3, several.exitCode(), "one node unreachable: exit 3 after trying all");
+            assertEquals(server.adminAddress() + ": read-consistency = QUORUM\n", several.stdout());
+            assertTrue(several.stderr().startsWith("memdb: 127.0.0.1:1: no MemDB admin API reachable"), several.stderr());
 
             Files.write(file, List.of("fsync = no", "slow-request-ms = 5", "vnodes = 64"));
             hangUp(server);

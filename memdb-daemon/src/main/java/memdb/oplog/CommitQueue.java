@@ -43,9 +43,13 @@ final class CommitQueue {
         this.fsync = java.util.Objects.requireNonNull(fsync, "fsync");
     }
 
-    /** From the next commit on, the log follows {@code policy}; wakes the writer, whose wait depends on it. */
+    /**
+     * From the next commit on, the log follows {@code policy}. Makes the writer's {@link #take} return, so
+     * that it waits again as the new policy says (e.g. EVERYSEC starts fsyncing what NO left unsynced).
+     */
     synchronized void setFsync(FsyncPolicy policy) {
         fsync = java.util.Objects.requireNonNull(policy, "policy");
+        wakeRequested = true;
         notifyAll();
     }
 

@@ -113,7 +113,7 @@ public final class FileOpLog implements OpLog {
             throw new IllegalArgumentException("compaction threshold and tombstone grace must be >= 0");
         }
         compactor.reconfigure(compactionThresholdBytes, tombstoneGrace);
-        queue.setFsync(fsync);
+        queue.setFsync(fsync); // also wakes the writer, which then checks whether a compaction is now due
     }
 
     /** The fsync policy that governs the next commit. */

@@ -76,10 +76,9 @@ class LiveReconfigureTest {
             Thread.sleep(200);
             assertEquals(0, syncs.get(), "no: never fsynced");
             log.reconfigure(FsyncPolicy.EVERYSEC, options.compactionThresholdBytes(), options.tombstoneGrace());
-            commitEach(log, 5, 1, syncs);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (syncs.get() == 0 && System.nanoTime() < deadline) Thread.sleep(5);
-            assertTrue(syncs.get() >= 1, "everysec fsyncs the unsynced data within the interval");
+            assertTrue(syncs.get() >= 1, "everysec fsyncs what no left unsynced within the interval, with no new commit");
         }
     }
 
@@ -91,10 +90,9 @@ class LiveReconfigureTest {
             commitEach(log, 0, 200, syncs);
             assertEquals(1, Logs.names(dir).stream().filter(n -> n.startsWith("log-")).count(), "threshold 0: never compacted");
             log.reconfigure(options.fsync(), 1024, options.tombstoneGrace());
-            commitEach(log, 200, 1, syncs);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (Logs.names(dir).stream().noneMatch(n -> n.startsWith("snapshot-")) && System.nanoTime() < deadline) Thread.sleep(10);
-            assertTrue(Logs.names(dir).stream().anyMatch(n -> n.startsWith("snapshot-")), "a compaction ran: " + Logs.names(dir));
+            assertTrue(Logs.names(dir).stream().anyMatch(n -> n.startsWith("snapshot-")), "a compaction ran, with no new write: " + Logs.names(dir));
         }
     }
 }
