@@ -39,6 +39,17 @@ final class AdminClient {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** PUT with a JSON body. */
+    JsonNode put(String path, JsonNode body) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
+    /** The address this client talks to, as given ({@code host:port}). */
+    String address() {
+        return baseUrl.substring("http://".length());
+    }
+
     private JsonNode send(HttpRequest.Builder request) {
         HttpResponse<String> response;
         try {
@@ -59,7 +70,7 @@ final class AdminClient {
         if (response.statusCode() / 100 == 2) return body;
         throw switch (response.statusCode()) {
             case 401, 403 -> ErrorCode.AUTH_FAILED.exception(message);
-            case 400, 404 -> ErrorCode.INVALID_ARGUMENT.exception(message);
+            case 400, 404, 409 -> ErrorCode.INVALID_ARGUMENT.exception(message);
             case 503 -> ErrorCode.UNAVAILABLE.exception(message);
             default -> ErrorCode.INTERNAL.exception(message);
         };

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             ContainsCommand.class,
             CounterCommand.class,
             ClusterCommand.class,
+            ConfigCommand.class,
             BenchCommand.class,
             LogCompactCommand.class,
             LogDumpCommand.class,

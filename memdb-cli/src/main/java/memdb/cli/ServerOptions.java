@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import memdb.node.NodeRunner;
-import memdb.node.ServerConfig;
+import memdb.node.ConfigLoader;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,7 +56,10 @@ final class ServerOptions {
     @Option(names = "--max-value-bytes", paramLabel = "BYTES", description = "Largest value accepted (default 1 MiB).")
     String maxValueBytes;
 
-    /** Resolves the configuration (flags, environment, config file, defaults) and runs the node until stopped. */
+    /**
+     * Resolves the configuration (flags, environment, config file, defaults) and runs the node until
+     * stopped; SIGHUP resolves it again (re-reading the file) and applies the settings that may change live.
+     */
     int run(Io io, String seedsOverride) {
         Map<String, String> flags = new LinkedHashMap<>();
         put(flags, "node-id", nodeId);
@@ -71,8 +74,7 @@ final class ServerOptions {
         put(flags, "max-value-bytes", maxValueBytes);
         put(flags, "replication-factor", replicationFactor);
         if (forceRecover) flags.put("force-recover", "true");
-        ServerConfig cfg = ServerConfig.resolve(flags, io.env(), config);
-        NodeRunner.runForeground(cfg);
+        NodeRunner.runForeground(ConfigLoader.system(flags, io.env(), config));
         return ExitCode.OK;
     }
 

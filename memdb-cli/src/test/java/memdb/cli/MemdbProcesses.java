@@ -190,8 +190,15 @@ final class MemdbProcesses implements AutoCloseable {
         }
     }
 
+    /** Appends as the text arrives (a running server's log can be read while it runs), line by line. */
     private static Thread drain(InputStream in, StringBuffer sink) {
-        return daemon(() -> sink.append(new String(readAll(in), StandardCharsets.UTF_8)));
+        return daemon(() -> {
+            try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) sink.append(line).append('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     private static Thread drain(InputStream in, ByteArrayOutputStream sink) {

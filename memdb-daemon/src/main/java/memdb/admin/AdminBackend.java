@@ -43,6 +43,20 @@ public interface AdminBackend {
     /** Counters and gauges of the node's core, for /metrics. */
     CompletableFuture<NodeMetrics> nodeMetrics();
 
+    /** Every configuration key of this node: value in force, source, live or restart-only. */
+    default CompletableFuture<ConfigReport> config() {
+        return CompletableFuture.failedFuture(new AdminException(AdminException.Kind.NOT_FOUND, "this node has no configuration API"));
+    }
+
+    /**
+     * Changes a live configuration key on this node until restart or SIGHUP; completes with the key's new
+     * entry once the node runs with it. Fails with NOT_FOUND for an unknown key, BAD_REQUEST for an
+     * invalid value (the message says why), CONFLICT for a key that needs a restart.
+     */
+    default CompletableFuture<ConfigReport.Entry> setConfig(String key, String value) {
+        return CompletableFuture.failedFuture(new AdminException(AdminException.Kind.NOT_FOUND, "this node has no configuration API"));
+    }
+
     /** The per-operation request counters the node records into; rendered by /metrics. */
     RequestMetrics requestMetrics();
 }

@@ -45,6 +45,14 @@ final class AdminEndpoints {
                     .then(() -> backend.afterKillReplied(id)));
         } else if (route instanceof AdminRoute.Health) {
             return CompletableFuture.completedFuture(Reply.ok(backend.health()));
+        } else if (route instanceof AdminRoute.ConfigAll) {
+            return backend.config().thenApply(Reply::ok);
+        } else if (route instanceof AdminRoute.ConfigGet get) {
+            return backend.config().thenApply(report -> Reply.ok(report.settings().stream()
+                    .filter(entry -> entry.key().equals(get.key())).findFirst()
+                    .orElseThrow(() -> AdminException.unknownConfigKey(get.key()))));
+        } else if (route instanceof AdminRoute.ConfigSet set) {
+            return backend.setConfig(set.key(), set.value()).thenApply(Reply::ok);
         } else if (route instanceof AdminRoute.Metrics) {
             return backend.nodeMetrics().thenApply(node -> Reply.text(PrometheusText.CONTENT_TYPE,
                     MetricsPage.render(backend.requestMetrics().snapshot(), node, backend.health())));

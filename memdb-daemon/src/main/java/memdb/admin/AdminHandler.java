@@ -39,7 +39,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
      * key never sits in a queue or in a toString.
      */
     private record Pending(HttpVersion version, HttpMethod method, String uri, String refusal,
-                           boolean keepAlive, boolean malformed) {}
+                           boolean keepAlive, boolean malformed, String body) {}
 
     private final BearerAuth auth;
     private final AdminEndpoints endpoints;
@@ -59,7 +59,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         waiting.add(new Pending(request.protocolVersion(), request.method(), request.uri(),
                 auth.refusal(request.headers().get(HttpHeaderNames.AUTHORIZATION)), HttpUtil.isKeepAlive(request),
-                request.decoderResult().isFailure()));
+                request.decoderResult().isFailure(), body(request)));
         if (!serving) serveNext(ctx);
     }
 
@@ -78,10 +78,16 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return CompletableFuture.completedFuture(Reply.error(HttpResponseStatus.UNAUTHORIZED, request.refusal()));
         }
         try {
-            return endpoints.serve(AdminRoute.parse(request.method(), request.uri()));
+            return endpoints.serve(AdminRoute.parse(request.method(), request.uri(), request.body()));
         } catch (AdminException e) {
             return CompletableFuture.completedFuture(Reply.failure(e));
         }
+    }
+
+    /** The body as UTF-8, kept only for a PUT (the one method whose body means something here). */
+    private static String body(FullHttpRequest request) {
+        if (!HttpMethod.PUT.equals(request.method())) return "";
+        return request.content().toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static void runOnChannel(ChannelHandlerContext ctx, Runnable task) {

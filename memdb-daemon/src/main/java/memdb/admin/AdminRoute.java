@@ -32,16 +32,35 @@ sealed interface AdminRoute {
 
     record Metrics() implements AdminRoute {}
 
+    record ConfigAll() implements AdminRoute {}
+
+    record ConfigGet(String key) implements AdminRoute {}
+
+    /** {@code PUT /v1/config/KEY} with the body {@code {"value": "..."}}. */
+    record ConfigSet(String key, String value) implements AdminRoute {}
+
     String KEYS = "/v1/keys/";
     String NODES = "/v1/nodes/";
+    String CONFIG = "/v1/config";
 
     static AdminRoute parse(HttpMethod method, String uri) {
+        return parse(method, uri, "");
+    }
+
+    /** As {@link #parse(HttpMethod, String)}, with the request's body (only a PUT reads it). */
+    static AdminRoute parse(HttpMethod method, String uri, String body) {
         int query = uri.indexOf('?');
         String path = query < 0 ? uri : uri.substring(0, query);
         QueryStringDecoder params = new QueryStringDecoder(uri);
         if (path.equals("/v1/cluster")) return get(method, new Cluster());
         if (path.equals("/v1/health")) return get(method, new Health());
         if (path.equals("/metrics")) return get(method, new Metrics());
+        if (path.equals(CONFIG)) return get(method, new ConfigAll());
+        if (path.startsWith(CONFIG + "/") && path.length() > CONFIG.length() + 1 && path.indexOf('/', CONFIG.length() + 1) < 0) {
+            String key = decode(path.substring(CONFIG.length() + 1));
+            if (HttpMethod.PUT.equals(method)) return new ConfigSet(key, AdminConfig.valueOf(body));
+            return require(HttpMethod.GET, method, new ConfigGet(key), "GET, PUT");
+        }
         if (path.startsWith(KEYS) && path.length() > KEYS.length()) {
             return get(method, new KeyInfo(key(path.substring(KEYS.length())), versions(params)));
         }
@@ -64,7 +83,11 @@ sealed interface AdminRoute {
     }
 
     private static AdminRoute require(HttpMethod wanted, HttpMethod method, AdminRoute route) {
-        if (!wanted.equals(method)) throw AdminException.methodNotAllowed(wanted.name(), method + " is not allowed here");
+        return require(wanted, method, route, wanted.name());
+    }
+
+    private static AdminRoute require(HttpMethod wanted, HttpMethod method, AdminRoute route, String allowed) {
+        if (!wanted.equals(method)) throw AdminException.methodNotAllowed(allowed, method + " is not allowed here");
         return route;
     }
 

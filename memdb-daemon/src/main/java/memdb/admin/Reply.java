@@ -77,6 +77,7 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, String 
             case NOT_FOUND -> HttpResponseStatus.NOT_FOUND;
             case METHOD_NOT_ALLOWED -> HttpResponseStatus.METHOD_NOT_ALLOWED;
             case UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case CONFLICT -> HttpResponseStatus.CONFLICT;
         };
     }
 

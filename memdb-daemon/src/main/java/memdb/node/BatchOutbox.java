@@ -22,7 +22,12 @@ import memdb.replication.Outbox;
  */
 final class BatchOutbox implements Outbox {
     /** Where a reply goes: the connection a request came on, and the request's opcode and id. */
-    record ReplyTo(Connection connection, Opcode opcode, int requestId, long arrivedNanos) {}
+    record ReplyTo(Connection connection, Opcode opcode, int requestId, long arrivedNanos, int keyBytes) {
+        /** For a request without a key (or where its length does not matter). */
+        ReplyTo(Connection connection, Opcode opcode, int requestId, long arrivedNanos) {
+            this(connection, opcode, requestId, arrivedNanos, SlowRequestLog.NO_KEY);
+        }
+    }
 
     private record Reply(ReplyTo to, Response response) {}
 
@@ -35,13 +40,20 @@ final class BatchOutbox implements Outbox {
     private final Membership membership;
     /** Where each reply's operation, outcome and latency are counted; null for none. */
     private final RequestMetrics metrics;
+    /** Replies at least this late are logged as slow; 0 = none. */
+    private final long slowRequestNanos;
     private final List<Reply> replies = new ArrayList<>();
     private final List<PeerSend> sends = new ArrayList<>();
     private long lamport;
 
     BatchOutbox(Membership membership, RequestMetrics metrics) {
+        this(membership, metrics, 0);
+    }
+
+    BatchOutbox(Membership membership, RequestMetrics metrics, long slowRequestNanos) {
         this.membership = membership;
         this.metrics = metrics;
+        this.slowRequestNanos = slowRequestNanos;
     }
 
     @Override
@@ -75,11 +87,16 @@ final class BatchOutbox implements Outbox {
     /** Carries everything out: each connection gets its replies in one send; then the peer requests. */
     void release(PeerSender peers) {
         byConnection(null).forEach(Connection::send);
-        if (metrics != null) {
+        if (metrics != null || slowRequestNanos > 0) {
             long now = System.nanoTime();
             for (Reply r : replies) {
-                metrics.record(OPERATION_NAMES[r.to().opcode().ordinal()],
-                        r.response() instanceof Responses.Error, now - r.to().arrivedNanos());
+                long latencyNanos = now - r.to().arrivedNanos();
+                if (metrics != null) {
+                    metrics.record(OPERATION_NAMES[r.to().opcode().ordinal()], r.response() instanceof Responses.Error, latencyNanos);
+                }
+                if (slowRequestNanos > 0 && latencyNanos >= slowRequestNanos) {
+                    SlowRequestLog.log(r.to().opcode(), r.to().requestId(), r.to().keyBytes(), latencyNanos, r.response());
+                }
             }
         }
         for (PeerSend s : sends) peers.send(s.nodeId(), s.address(), s.correlationId(), s.request(), lamport);

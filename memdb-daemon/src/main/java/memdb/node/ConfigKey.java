@@ -6,6 +6,10 @@ import java.util.Optional;
 /**
  * The settings a node reads, by the name they carry in a config file and as a flag ({@code node-id});
  * in the environment each is {@code MEMDB_} + the name upper-cased with '-' as '_' ({@code MEMDB_NODE_ID}).
+ *
+ * <p>This is the one place that says which settings may change on a running node ({@link Reload#LIVE}:
+ * through {@code PUT /v1/config/KEY} or SIGHUP, see {@link RunningConfig}) and which take effect only at
+ * the next start ({@link Reload#RESTART}, the default for a key that does not say).
  */
 public enum ConfigKey {
     NODE_ID("node-id"),
@@ -19,23 +23,39 @@ public enum ConfigKey {
     MAX_FRAME_BYTES("max-frame-bytes"),
     MAX_CONNECTIONS("max-connections"),
     IDLE_TIMEOUT_MS("idle-timeout-ms"),
-    FSYNC("fsync"),
+    FSYNC("fsync", Reload.LIVE),
     FORCE_RECOVER("force-recover"),
-    COMPACTION_THRESHOLD_BYTES("compaction-threshold-bytes"),
-    TOMBSTONE_GRACE_SECONDS("tombstone-grace-seconds"),
+    COMPACTION_THRESHOLD_BYTES("compaction-threshold-bytes", Reload.LIVE),
+    TOMBSTONE_GRACE_SECONDS("tombstone-grace-seconds", Reload.LIVE),
     REPLICATION_FACTOR("replication-factor"),
     VNODES("vnodes"),
     GOSSIP_INTERVAL_MS("gossip-interval-ms"),
     DOWN_AFTER_MS("down-after-ms"),
     REQUEST_TIMEOUT_MS("request-timeout-ms"),
-    WRITE_CONSISTENCY("write-consistency"),
-    READ_CONSISTENCY("read-consistency"),
+    WRITE_CONSISTENCY("write-consistency", Reload.LIVE),
+    READ_CONSISTENCY("read-consistency", Reload.LIVE),
+    LOG_LEVEL("log-level", Reload.LIVE),
+    SLOW_REQUEST_MS("slow-request-ms", Reload.LIVE),
     RESP_PORT("resp-port");
 
+    /** Whether a new value takes effect on the running node or only at its next start. */
+    public enum Reload { LIVE, RESTART }
+
     private final String key;
+    private final Reload reload;
 
     ConfigKey(String key) {
+        this(key, Reload.RESTART);
+    }
+
+    ConfigKey(String key, Reload reload) {
         this.key = key;
+        this.reload = reload;
+    }
+
+    /** True when a new value takes effect without a restart. */
+    public boolean live() {
+        return reload == Reload.LIVE;
     }
 
     /** The name in a config file and in a flags map, e.g. {@code node-id}. */

@@ -28,12 +28,25 @@ public final class ConfigResolver {
     }
 
     public ServerConfig resolve(Map<String, String> flags, Map<String, String> env, Path explicitConfigFileOrNull) {
+        return resolveWithSources(flags, env, explicitConfigFileOrNull).config();
+    }
+
+    /** As {@link #resolve}, keeping each key's raw setting and its source (for the admin API and live changes). */
+    public ResolvedConfig resolveWithSources(Map<String, String> flags, Map<String, String> env, Path explicitConfigFileOrNull) {
         Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
+        Map<ConfigKey, ConfigSource> sources = new EnumMap<>(ConfigKey.class);
         Path file = explicitConfigFileOrNull != null ? explicitConfigFileOrNull : systemFileIfPresent();
-        if (file != null) settings.putAll(ConfigFile.read(file));
-        settings.putAll(fromEnvironment(env));
-        settings.putAll(fromFlags(flags));
-        return new SettingsReader(settings, defaultDataDir(env)).serverConfig();
+        if (file != null) layer(settings, sources, ConfigFile.read(file), ConfigSource.FILE);
+        layer(settings, sources, fromEnvironment(env), ConfigSource.ENV);
+        layer(settings, sources, fromFlags(flags), ConfigSource.FLAG);
+        Path dataDirDefault = defaultDataDir(env);
+        return new ResolvedConfig(new SettingsReader(settings, dataDirDefault).serverConfig(), settings, sources, dataDirDefault);
+    }
+
+    private static void layer(Map<ConfigKey, Setting> settings, Map<ConfigKey, ConfigSource> sources,
+                              Map<ConfigKey, Setting> layer, ConfigSource source) {
+        settings.putAll(layer);
+        layer.keySet().forEach(key -> sources.put(key, source));
     }
 
     private Path systemFileIfPresent() {

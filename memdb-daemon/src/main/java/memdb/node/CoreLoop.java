@@ -64,6 +64,8 @@ public final class CoreLoop implements AutoCloseable {
     private RingListener ringListener = (version, members) -> {};
     private long ringVersionSeen;
     private RequestMetrics requestMetrics;
+    /** Replies slower than this are logged (0 = none); a live setting, read and written on the loop thread. */
+    private long slowRequestNanos;
 
     /** Told, on the loop thread, each time the ring changes: the node records its members durably. */
     public interface RingListener {
@@ -133,6 +135,21 @@ public final class CoreLoop implements AutoCloseable {
         return answer;
     }
 
+    /**
+     * Puts new live settings into effect on the loop thread, between two inputs: the default consistency
+     * of the requests that follow, the slow-request threshold, and the op log's fsync policy and
+     * compaction settings (the commit that ends the current batch already follows the new policy).
+     */
+    public CompletableFuture<Void> reconfigure(LiveSettings settings) {
+        return query(c -> {
+            c.setDefaultConsistency(settings.writeConsistency(), settings.readConsistency());
+            slowRequestNanos = TimeUnit.MILLISECONDS.toNanos(settings.slowRequestMs());
+            opLog.reconfigure(settings.fsync(), settings.compactionThresholdBytes(),
+                    java.time.Duration.ofSeconds(settings.tombstoneGraceSeconds()));
+            return null;
+        });
+    }
+
     private boolean offerInternal(Input input) {
         if (!thread.isAlive() && !accepting) return false;
         boolean offered = queue.offer(input);
@@ -178,7 +195,7 @@ public final class CoreLoop implements AutoCloseable {
 
     private void runBatch(List<Input> batch) {
         long now = nowMs.getAsLong();
-        BatchOutbox outbox = new BatchOutbox(core.membership(), requestMetrics);
+        BatchOutbox outbox = new BatchOutbox(core.membership(), requestMetrics, slowRequestNanos);
         for (Input input : batch) handle(input, now, outbox);
         if (now >= nextTickMs) {
             nextTickMs = now + TICK_MS;
@@ -220,7 +237,8 @@ public final class CoreLoop implements AutoCloseable {
     }
 
     private static BatchOutbox.ReplyTo replyTo(ClientRequest r) {
-        return new BatchOutbox.ReplyTo(r.connection(), r.envelope().opcode(), r.envelope().requestId(), r.arrivedNanos());
+        return new BatchOutbox.ReplyTo(r.connection(), r.envelope().opcode(), r.envelope().requestId(), r.arrivedNanos(),
+                SlowRequestLog.keyBytes(r.request()));
     }
 
     /** Answers requests that slipped in while the loop was stopping. */

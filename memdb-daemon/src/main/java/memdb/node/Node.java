@@ -21,6 +21,7 @@ import memdb.net.Session;
 import memdb.counter.CounterStore;
 import memdb.oplog.FileOpLog;
 import memdb.oplog.StoreReplay;
+import memdb.oplog.FsyncPolicy;
 import memdb.oplog.OpLog;
 import memdb.oplog.ReplayReport;
 import memdb.protocol.Member;
@@ -44,6 +45,7 @@ public final class Node implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
 
     private final ServerConfig config;
+    private final RunningConfig runningConfig;
     private final CoreLoop loop;
     private final OpLog opLog;
     private final ClientServer server;
@@ -54,8 +56,9 @@ public final class Node implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
-    private Node(ServerConfig config, CoreLoop loop, OpLog opLog, ClientServer server, PeerTransport peers,
-                 AdminServer admin, RespServer resp) {
+    private Node(ServerConfig config, RunningConfig runningConfig, CoreLoop loop, OpLog opLog, ClientServer server,
+                 PeerTransport peers, AdminServer admin, RespServer resp) {
+        this.runningConfig = runningConfig;
         this.resp = resp;
         this.peers = peers;
         this.admin = admin;
@@ -74,6 +77,19 @@ public final class Node implements AutoCloseable {
      *     (with the file and offset), or the key file or the port cannot be set up
      */
     public static Node start(ServerConfig config) {
+        return start(ResolvedConfig.embedded(config), null);
+    }
+
+    /**
+     * Starts a node on the configuration {@code loader} resolves, and keeps the loader so that
+     * {@link RunningConfig#reload} (SIGHUP) can resolve it again.
+     */
+    public static Node start(ConfigLoader loader) {
+        return start(loader.get(), loader);
+    }
+
+    private static Node start(ResolvedConfig resolved, ConfigLoader reloader) {
+        ServerConfig config = resolved.config();
         Path dataDir = config.storage().dataDir();
         createDataDir(dataDir);
         Store store = new Store();
@@ -88,16 +104,18 @@ public final class Node implements AutoCloseable {
         if (report.recordsReplayed() > 0 || report.tornTail() != null || !report.dropped().isEmpty()) {
             for (String line : report.lines()) LOG.log(System.Logger.Level.INFO, line);
         }
-        return start(config, log, store, counters, report.lamportHigh());
+        return start(resolved, reloader, log, store, counters, report.lamportHigh());
     }
 
     /** Starts a node on an op log of the caller's (tests; {@link OpLog#none()} for no persistence). */
     public static Node start(ServerConfig config, OpLog opLog) {
         createDataDir(config.storage().dataDir());
-        return start(config, opLog, new Store(), new CounterStore(), 0);
+        return start(ResolvedConfig.embedded(config), null, opLog, new Store(), new CounterStore(), 0);
     }
 
-    private static Node start(ServerConfig config, OpLog opLog, Store store, CounterStore counters, long lamportHigh) {
+    private static Node start(ResolvedConfig resolved, ConfigLoader reloader, OpLog opLog, Store store, CounterStore counters,
+                              long lamportHigh) {
+        ServerConfig config = resolved.config();
         String authKey;
         try {
             authKey = config.authKey().orElseGet(() -> AuthKeyFile.readOrCreate(AuthKeyFile.defaultPath()));
@@ -118,6 +136,11 @@ public final class Node implements AutoCloseable {
         loop.recordRequestsInto(requestMetrics);
         peers.deliverTo(loop);
         loop.start();
+        RunningConfig running = new RunningConfig(resolved, reloader, settings -> {
+            settings.logLevel().applyToProcess();
+            return loop.reconfigure(settings);
+        });
+        running.applyCurrent();
         ClientServer server = null;
         RespServer resp = null;
         try {
@@ -125,9 +148,9 @@ public final class Node implements AutoCloseable {
             server = ClientServer.bind(network.bind(), network.port(), config.limits(),
                     () -> new Session(authKey, nodeId, VERSION), loop, Node::halt);
             AdminServer admin = AdminServer.bind(network.bind(), network.adminPort(), authKey,
-                    new NodeAdminBackend(loop, peers, nodeId, clock, requestMetrics, Node::halt));
+                    new NodeAdminBackend(loop, peers, nodeId, clock, requestMetrics, Node::halt, running));
             resp = startResp(config, authKey, loop);
-            return new Node(config, loop, opLog, server, peers, admin, resp);
+            return new Node(config, running, loop, opLog, server, peers, admin, resp);
         } catch (RuntimeException e) {
             if (resp != null) resp.close();
             if (server != null) server.close();
@@ -162,8 +185,14 @@ public final class Node implements AutoCloseable {
         return new NodeCore(self, clock, store, counters, opLog, settings, new SplittableRandom(), nowMs);
     }
 
+    /** The configuration the node started with (see {@link #runningConfig()} for the one in force). */
     public ServerConfig config() {
         return config;
+    }
+
+    /** The configuration in force, and its live changes. */
+    public RunningConfig runningConfig() {
+        return runningConfig;
     }
 
     /** The address the client port is bound to (the real port when the config asked for port 0). */
@@ -201,6 +230,11 @@ public final class Node implements AutoCloseable {
         } finally {
             terminated.countDown();
         }
+    }
+
+    /** The op log's fsync policy in force (the live {@code fsync} setting, as the log applied it); for tests. */
+    FsyncPolicy fsyncPolicy() {
+        return opLog instanceof FileOpLog file ? file.fsyncPolicy() : null;
     }
 
     /** The admin API's port (the real one when the config asked for port 0). */

@@ -9,6 +9,7 @@ import java.util.function.LongSupplier;
 import memdb.admin.AdminBackend;
 import memdb.admin.AdminException;
 import memdb.admin.ClusterSnapshot;
+import memdb.admin.ConfigReport;
 import memdb.admin.HealthReport;
 import memdb.admin.KeyReport;
 import memdb.admin.NodeMetrics;
@@ -34,9 +35,11 @@ final class NodeAdminBackend implements AdminBackend {
     private final long startedMs;
     private final RequestMetrics requestMetrics;
     private final Runnable halt;
+    private final RunningConfig config;
 
     NodeAdminBackend(CoreLoop loop, PeerTransport peers, int nodeId, LongSupplier nowMs, RequestMetrics requestMetrics,
-                     Runnable halt) {
+                     Runnable halt, RunningConfig config) {
+        this.config = config;
         this.loop = loop;
         this.peers = peers;
         this.nodeId = nodeId;
@@ -121,6 +124,32 @@ final class NodeAdminBackend implements AdminBackend {
     @Override
     public CompletableFuture<NodeMetrics> nodeMetrics() {
         return loop.query(core -> NodeMetrics.of(core, nowMs.getAsLong()));
+    }
+
+    @Override
+    public CompletableFuture<ConfigReport> config() {
+        return CompletableFuture.completedFuture(new ConfigReport(nodeId,
+                config.entries().stream().map(NodeAdminBackend::entry).toList()));
+    }
+
+    @Override
+    public CompletableFuture<ConfigReport.Entry> setConfig(String name, String value) {
+        ConfigKey key = ConfigKey.byKey(name).orElse(null);
+        if (key == null) return CompletableFuture.failedFuture(AdminException.unknownConfigKey(name));
+        if (!key.live()) {
+            return CompletableFuture.failedFuture(AdminException.conflict(key.key() + " cannot change on a running node: "
+                    + "it needs a restart (set it in the config file, then restart the node)"));
+        }
+        try {
+            return config.set(key, value).thenApply(done -> entry(config.entry(key)));
+        } catch (ConfigException e) {
+            return CompletableFuture.failedFuture(AdminException.badRequest(e.getMessage()));
+        }
+    }
+
+    private static ConfigReport.Entry entry(RunningConfig.Entry e) {
+        return new ConfigReport.Entry(e.key().key(), e.value(), e.source().label(), e.key().live(),
+                e.key().environmentVariable(), e.restartPending());
     }
 
     @Override

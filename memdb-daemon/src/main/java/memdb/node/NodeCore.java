@@ -205,6 +205,11 @@ public final class NodeCore {
                 membership.ringVersion(), membership.digest(nowMs));
     }
 
+    /** A live config change: the consistency of requests that name none, from the next request on. */
+    public void setDefaultConsistency(memdb.protocol.Consistency write, memdb.protocol.Consistency read) {
+        coordinator.setDefaultConsistency(write, read);
+    }
+
     /** Members known before a restart (the cluster state file): the ring is whole from the first request. */
     public void restoreMembers(List<Member> known, long nowMs) {
         membership.merge(known, nowMs);

@@ -3,7 +3,8 @@ package memdb.node;
 /**
  * Runs a node in the foreground for {@code memdb server}: starts it, prints one line to stderr, and waits
  * until the process is told to stop (SIGTERM or Ctrl-C run the shutdown hook, which closes the node
- * cleanly). The auth key is never printed.
+ * cleanly). The auth key is never printed. Started from a {@link ConfigLoader}, it also re-reads the
+ * configuration on SIGHUP ({@link RunningConfig#reload}).
  */
 public final class NodeRunner {
     /** One line per log record: time, level, logger, message (JUL's default takes two lines). */
@@ -14,8 +15,24 @@ public final class NodeRunner {
 
     /** Blocks until the node has been shut down. */
     public static void runForeground(ServerConfig config) {
+        setLogFormat();
+        runForeground(Node.start(config));
+    }
+
+    /** Resolves the configuration with {@code loader}, runs the node, and reloads on SIGHUP; blocks until shut down. */
+    public static void runForeground(ConfigLoader loader) {
+        setLogFormat();
+        Node node = Node.start(loader);
+        ReloadSignal.install(node.runningConfig());
+        runForeground(node);
+    }
+
+    private static void setLogFormat() {
         if (System.getProperty(LOG_FORMAT_PROPERTY) == null) System.setProperty(LOG_FORMAT_PROPERTY, LOG_FORMAT);
-        Node node = Node.start(config);
+    }
+
+    private static void runForeground(Node node) {
+        ServerConfig config = node.config();
         Thread hook = new Thread(() -> {
             node.close();
             System.err.println("memdb node " + config.nodeId() + " stopped");

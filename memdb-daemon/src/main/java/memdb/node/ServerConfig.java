@@ -10,7 +10,8 @@ import java.util.Optional;
  * creating it on first start. {@link #toString()} never shows the key.
  */
 public record ServerConfig(int nodeId, NetworkConfig network, LimitsConfig limits, StorageConfig storage,
-                           ClusterConfig cluster, Optional<String> authKey) {
+                           ClusterConfig cluster, Optional<String> authKey,
+                           LoggingConfig logging) {
     public static final int NODE_ID_DEFAULT = 1;
 
     /**
@@ -27,6 +28,6 @@ public record ServerConfig(int nodeId, NetworkConfig network, LimitsConfig limit
     @Override
     public String toString() {
         return "ServerConfig[nodeId=" + nodeId + ", " + network + ", " + limits + ", " + storage + ", " + cluster
-                + ", authKey=" + (authKey.isPresent() ? "(configured)" : "(from the auth-key file)") + "]";
+                + ", authKey=" + (authKey.isPresent() ? "(configured)" : "(from the auth-key file)") + ", " + logging + "]";
     }
 }

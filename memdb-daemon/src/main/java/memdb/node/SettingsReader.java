@@ -23,7 +23,7 @@ final class SettingsReader {
 
     ServerConfig serverConfig() {
         int nodeId = (int) number(ConfigKey.NODE_ID, 1, 65535, ServerConfig.NODE_ID_DEFAULT);
-        return new ServerConfig(nodeId, network(), limits(), storage(), cluster(), authKey());
+        return new ServerConfig(nodeId, network(), limits(), storage(), cluster(), authKey(), logging());
     }
 
     private ClusterConfig cluster() {
@@ -47,6 +47,17 @@ final class SettingsReader {
             if (c != Consistency.DEFAULT && c.name().equalsIgnoreCase(s.value())) return c;
         }
         throw s.invalid(key, "expected ONE, QUORUM or ALL");
+    }
+
+    private LoggingConfig logging() {
+        long slowRequestMs = number(ConfigKey.SLOW_REQUEST_MS, 0, 3_600_000, LoggingConfig.SLOW_REQUEST_MS_DEFAULT);
+        Setting s = settings.get(ConfigKey.LOG_LEVEL);
+        if (s == null) return new LoggingConfig(LoggingConfig.LEVEL_DEFAULT, slowRequestMs);
+        try {
+            return new LoggingConfig(LogLevel.parse(s.value()), slowRequestMs);
+        } catch (IllegalArgumentException e) {
+            throw s.invalid(ConfigKey.LOG_LEVEL, "expected error, warn, info, debug or trace");
+        }
     }
 
     private NetworkConfig network() {

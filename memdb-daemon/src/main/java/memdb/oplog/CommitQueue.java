@@ -16,6 +16,10 @@ import memdb.protocol.Timestamp;
  * file order; a callback is taken together with (or after) every record appended before its commit, so
  * once the writer has made a batch durable it may run the batch's callbacks; the buffered bytes and
  * waiting callbacks are bounded: the core thread blocks (backpressure) rather than grow them.
+ *
+ * <p>The fsync policy lives here, so that a change of policy ({@link #setFsync}) falls on a commit
+ * boundary: every commit queued after the change is fsynced when the new policy is ALWAYS, and each
+ * batch carries the policy in force when it was taken, for the writer's EVERYSEC timing.
  */
 final class CommitQueue {
     static final int PENDING_COMMITS_MAX = 1 << 16;
@@ -30,15 +34,31 @@ final class CommitQueue {
     private boolean wakeRequested;
     private boolean writerWaiting;
     private boolean fsyncRequired;
+    private FsyncPolicy fsync;
     private Throwable failure;
 
-    CommitQueue(long lastSequence, int pendingBytesMax) {
+    CommitQueue(long lastSequence, int pendingBytesMax, FsyncPolicy fsync) {
         this.sequence = lastSequence;
         this.pendingBytesMax = pendingBytesMax;
+        this.fsync = java.util.Objects.requireNonNull(fsync, "fsync");
+    }
+
+    /**
+     * From the next commit on, the log follows {@code policy}. Makes the writer's {@link #take} return, so
+     * that it waits again as the new policy says (e.g. EVERYSEC starts fsyncing what NO left unsynced).
+     */
+    synchronized void setFsync(FsyncPolicy policy) {
+        fsync = java.util.Objects.requireNonNull(policy, "policy");
+        wakeRequested = true;
+        notifyAll();
+    }
+
+    synchronized FsyncPolicy fsync() {
+        return fsync;
     }
 
     /** What the writer takes: frames to write, then callbacks to run once they are durable. */
-    record Batch(RecordBuffer records, List<Runnable> callbacks, boolean fsyncRequired, boolean closing) {}
+    record Batch(RecordBuffer records, List<Runnable> callbacks, boolean fsyncRequired, boolean closing, FsyncPolicy fsync) {}
 
     /** Queues one record; a DELETE's value may be null or empty. Blocks while the pending bytes are at their limit. */
     synchronized long append(Op op, Key key, Timestamp timestamp, byte[] value, long wallMillis) {
@@ -55,7 +75,7 @@ final class CommitQueue {
         if (afterDurable == null) throw new NullPointerException("afterDurable");
         awaitRoom(() -> callbacks.size() >= PENDING_COMMITS_MAX);
         callbacks.add(afterDurable);
-        fsyncRequired |= fsync;
+        fsyncRequired |= fsync || this.fsync == FsyncPolicy.ALWAYS;
         if (writerWaiting) notifyAll(); // a busy writer takes it on its next turn, with everything queued meanwhile
     }
 
@@ -95,7 +115,7 @@ final class CommitQueue {
             }
         }
         wakeRequested = false;
-        Batch batch = new Batch(pending, callbacks, fsyncRequired, closed);
+        Batch batch = new Batch(pending, callbacks, fsyncRequired, closed, fsync);
         fsyncRequired = false;
         pending = spare != null ? spare : new RecordBuffer();
         spare = null;

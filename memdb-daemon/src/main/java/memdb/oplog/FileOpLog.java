@@ -43,7 +43,7 @@ public final class FileOpLog implements OpLog {
         this.options = options;
         this.lock = lock;
         this.replayReport = replayReport;
-        this.queue = new CommitQueue(replayReport.sequenceHigh(), options.pendingBytesMax());
+        this.queue = new CommitQueue(replayReport.sequenceHigh(), options.pendingBytesMax(), options.fsync());
         this.compactor = compactor;
         this.writer = new LogWriter(dir, queue, options, syncer, compactor, live, liveHeader);
         this.writerThread = new Thread(writer, "memdb-oplog-writer " + dir.getFileName());
@@ -105,6 +105,20 @@ public final class FileOpLog implements OpLog {
     @Override
     public void commitFsynced(Runnable afterFsynced) {
         queue.commit(afterFsynced, true);
+    }
+
+    @Override
+    public void reconfigure(FsyncPolicy fsync, long compactionThresholdBytes, java.time.Duration tombstoneGrace) {
+        if (compactionThresholdBytes < 0 || tombstoneGrace.isNegative()) {
+            throw new IllegalArgumentException("compaction threshold and tombstone grace must be >= 0");
+        }
+        compactor.reconfigure(compactionThresholdBytes, tombstoneGrace);
+        queue.setFsync(fsync); // also wakes the writer, which then checks whether a compaction is now due
+    }
+
+    /** The fsync policy that governs the next commit. */
+    public FsyncPolicy fsyncPolicy() {
+        return queue.fsync();
     }
 
     /** What replay found at open: records, where the clock and the numbering continue, torn tail, drops. */

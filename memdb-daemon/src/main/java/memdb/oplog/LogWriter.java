@@ -11,8 +11,8 @@ import memdb.oplog.format.SegmentHeader;
  * live segment, fsyncs as the {@link FsyncPolicy} says, then runs the batch's commit callbacks. Also
  * seals the live segment (fsync, then a fresh segment) when it is full or a compaction is due.
  *
- * <p>Invariants: callbacks of a batch run only after the batch is written (and, under ALWAYS or when a
- * callback came from {@code commitFsynced}, fsynced — together with everything written before it):
+ * <p>Invariants: callbacks of a batch run only after the batch is written (and, under ALWAYS — the policy
+ * the {@link CommitQueue} had when the callback was committed — or when a callback came from {@code commitFsynced}, fsynced — together with everything written before it):
  * one fsync serves the whole batch (group commit); a sealed segment is fsynced before its successor
  * exists, so only the newest segment can ever end torn; an I/O error stops the log for good (no retry of
  * a failed fsync, whose outcome is unknown) and no callback runs after it.
@@ -63,10 +63,10 @@ final class LogWriter implements Runnable {
     public void run() {
         try {
             while (true) {
-                CommitQueue.Batch batch = queue.take(options.fsync() == FsyncPolicy.EVERYSEC ? options.fsyncInterval().toMillis() : 0);
+                CommitQueue.Batch batch = queue.take(queue.fsync() == FsyncPolicy.EVERYSEC ? options.fsyncInterval().toMillis() : 0);
                 write(batch.records());
-                if (batch.fsyncRequired() || options.fsync() == FsyncPolicy.ALWAYS
-                        || (options.fsync() == FsyncPolicy.EVERYSEC && intervalPassed())) {
+                if (batch.fsyncRequired() || batch.fsync() == FsyncPolicy.ALWAYS
+                        || (batch.fsync() == FsyncPolicy.EVERYSEC && intervalPassed())) {
                     sync();
                 }
                 queue.recycle(batch.records());

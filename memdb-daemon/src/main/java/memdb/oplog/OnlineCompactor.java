@@ -29,12 +29,17 @@ final class OnlineCompactor implements AutoCloseable {
     private boolean running;
     private boolean requested;
     private long nextAtBytes;
+    /** Live settings ({@link #reconfigure}); guarded by this. */
+    private long thresholdBytes;
+    private java.time.Duration tombstoneGrace;
 
     OnlineCompactor(Path dir, OpLogOptions options, long bytesSinceSnapshot) {
         this.dir = dir;
         this.options = options;
         this.bytesSinceSnapshot = new AtomicLong(bytesSinceSnapshot);
-        this.nextAtBytes = options.compactionThresholdBytes();
+        this.thresholdBytes = options.compactionThresholdBytes();
+        this.tombstoneGrace = options.tombstoneGrace();
+        this.nextAtBytes = thresholdBytes;
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "memdb-oplog-compactor");
             t.setDaemon(true);
@@ -62,8 +67,22 @@ final class OnlineCompactor implements AutoCloseable {
     /** Whether the writer should seal its segment and start a compaction now. */
     synchronized boolean wanted() {
         if (running) return false;
-        long threshold = options.compactionThresholdBytes();
-        return requested || (threshold > 0 && bytesSinceSnapshot.get() >= nextAtBytes);
+        return requested || (thresholdBytes > 0 && bytesSinceSnapshot.get() >= nextAtBytes);
+    }
+
+    /** A new threshold (0 = never) counts from now on, against the log written since the last snapshot; a new grace applies from the next compaction. */
+    synchronized void reconfigure(long thresholdBytes, java.time.Duration tombstoneGrace) {
+        this.thresholdBytes = thresholdBytes;
+        this.tombstoneGrace = tombstoneGrace;
+        if (!running) nextAtBytes = thresholdBytes;
+    }
+
+    private synchronized long thresholdBytes() {
+        return thresholdBytes;
+    }
+
+    private synchronized java.time.Duration tombstoneGrace() {
+        return tombstoneGrace;
     }
 
     /** Starts compacting everything up to {@code sealedGeneration}, which held {@code sealedBytes} of log. */
@@ -79,15 +98,15 @@ final class OnlineCompactor implements AutoCloseable {
         try {
             long now = options.wallClockMillis().getAsLong();
             CompactionJob.Settings settings = new CompactionJob.Settings(options.compress(),
-                    options.tombstoneGrace().toMillis(), now, false, false);
+                    tombstoneGrace().toMillis(), now, false, false);
             CompactionReport report = CompactionJob.run(LogDirectory.scan(dir), upTo, dir, settings);
             bytesSinceSnapshot.addAndGet(-sealedBytes);
-            finish(options.compactionThresholdBytes());
+            finish(thresholdBytes());
             report.lines().forEach(line -> LOG.log(System.Logger.Level.INFO, line));
             mine.forEach(f -> f.complete(report));
         } catch (Exception | Error e) {
             LOG.log(System.Logger.Level.ERROR, "op-log compaction failed; the log is unchanged and stays valid", e);
-            finish(bytesSinceSnapshot.get() + Math.max(options.compactionThresholdBytes(), 1));
+            finish(bytesSinceSnapshot.get() + Math.max(thresholdBytes(), 1));
             mine.forEach(f -> f.completeExceptionally(e));
         }
     }

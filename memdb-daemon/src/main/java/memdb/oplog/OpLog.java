@@ -58,6 +58,14 @@ public interface OpLog extends AutoCloseable {
         commit(afterFsynced);
     }
 
+    /**
+     * Changes the settings that may change on a running log (called from the core thread, between two
+     * batches of appends): the fsync policy governs every commit made after this call — under
+     * {@code ALWAYS}, no such commit completes before an fsync covering its records — and the compaction
+     * threshold and tombstone grace apply from the next compaction. A log that persists nothing ignores it.
+     */
+    default void reconfigure(FsyncPolicy fsync, long compactionThresholdBytes, java.time.Duration tombstoneGrace) {}
+
     @Override
     void close();
 

@@ -36,7 +36,8 @@ public final class Coordinator {
     private final LamportClock clock;
     private final Membership membership;
     private final Replica replica;
-    private final ReplicationSettings settings;
+    /** Replaced only by {@link #setDefaultConsistency} (a live config change), on the core thread like every call. */
+    private ReplicationSettings settings;
     private final ReplicationMetrics metrics = new ReplicationMetrics();
     /** In creation order, so deadlines (creation + one timeout) are in order too. */
     private final Map<Long, Operation> operations = new LinkedHashMap<>();
@@ -87,6 +88,11 @@ public final class Coordinator {
 
     public ReplicationMetrics metrics() {
         return metrics;
+    }
+
+    /** The consistency of requests that name none, from the next request on; operations under way keep theirs. */
+    public void setDefaultConsistency(Consistency write, Consistency read) {
+        settings = settings.withDefaults(write, read);
     }
 
     public int pendingOperations() {

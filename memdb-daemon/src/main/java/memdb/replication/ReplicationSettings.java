@@ -20,6 +20,10 @@ public record ReplicationSettings(int replicationFactor, Consistency defaultWrit
         if (maxValueBytes < 0) throw new IllegalArgumentException("max value bytes must be >= 0");
     }
 
+    public ReplicationSettings withDefaults(Consistency write, Consistency read) {
+        return new ReplicationSettings(replicationFactor, write, read, requestTimeoutMs, maxValueBytes);
+    }
+
     public Consistency writeLevel(Consistency requested) {
         return requested == Consistency.DEFAULT ? defaultWrite : requested;
     }

@@ -29,6 +29,22 @@ class AdminRouteTest {
     }
 
     @Test
+    void parsesTheConfigEndpoints() {
+        assertEquals(new AdminRoute.ConfigAll(), get("/v1/config"));
+        assertEquals(new AdminRoute.ConfigGet("fsync"), get("/v1/config/fsync"));
+        assertEquals(new AdminRoute.ConfigSet("fsync", "always"), AdminRoute.parse(HttpMethod.PUT, "/v1/config/fsync", "{\"value\": \"always\"}"));
+        assertEquals(new AdminRoute.ConfigSet("slow-request-ms", "250"),
+                AdminRoute.parse(HttpMethod.PUT, "/v1/config/slow-request-ms", "{\"value\": 250}"));
+        for (String body : new String[] {"", "always", "[]", "{}", "{\"value\": null}", "{\"value\": [1]}", "{\"value\": \"" + "x".repeat(4097) + "\"}"}) {
+            assertEquals(AdminException.Kind.BAD_REQUEST,
+                    assertThrows(AdminException.class, () -> AdminRoute.parse(HttpMethod.PUT, "/v1/config/fsync", body)).kind(), body);
+        }
+        assertEquals(AdminException.Kind.METHOD_NOT_ALLOWED, failure(HttpMethod.PUT, "/v1/config"));
+        assertEquals(AdminException.Kind.METHOD_NOT_ALLOWED, failure(HttpMethod.DELETE, "/v1/config/fsync"));
+        assertEquals(AdminException.Kind.NOT_FOUND, failure(HttpMethod.GET, "/v1/config/fsync/more"));
+    }
+
+    @Test
     void keysArePercentDecodedUtf8AndMayHoldSlashesAndPlus() {
         assertEquals(new AdminRoute.KeyInfo("a/b é+c d", false), get("/v1/keys/a%2Fb%20%C3%A9+c%20d"));
         assertEquals(new AdminRoute.KeyInfo("a/b", false), get("/v1/keys/a/b"));

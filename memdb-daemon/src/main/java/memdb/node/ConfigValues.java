@@ -1,0 +1,52 @@
+package memdb.node;
+
+import java.util.stream.Collectors;
+
+/**
+ * Each setting of a {@link ServerConfig} written back as text, in the form the config file takes (so
+ * that writing a value and parsing it again gives the same config). The auth key is never shown:
+ * {@link #shown} masks it; only {@link #raw} carries it, for re-resolving.
+ */
+final class ConfigValues {
+    static final String HIDDEN = "(hidden)";
+    static final String FROM_KEY_FILE = "(the auth-key file)";
+
+    private ConfigValues() {}
+
+    /** The value as an operator may see it: the auth key masked. */
+    static String shown(ServerConfig config, ConfigKey key) {
+        if (key == ConfigKey.AUTH_KEY) return config.authKey().isPresent() ? HIDDEN : FROM_KEY_FILE;
+        return raw(config, key);
+    }
+
+    /** The value as the config file would write it; null for an absent auth key. */
+    static String raw(ServerConfig c, ConfigKey key) {
+        return switch (key) {
+            case NODE_ID -> String.valueOf(c.nodeId());
+            case BIND -> c.network().bind();
+            case PORT -> String.valueOf(c.network().port());
+            case ADMIN_PORT -> String.valueOf(c.network().adminPort());
+            case DATA_DIR -> c.storage().dataDir().toString();
+            case AUTH_KEY -> c.authKey().orElse(null);
+            case SEEDS -> c.network().seeds().stream().map(HostPort::toString).collect(Collectors.joining(","));
+            case MAX_VALUE_BYTES -> String.valueOf(c.limits().valueBytesMax());
+            case MAX_FRAME_BYTES -> String.valueOf(c.limits().frameBytesMax());
+            case MAX_CONNECTIONS -> String.valueOf(c.limits().connectionsMax());
+            case IDLE_TIMEOUT_MS -> String.valueOf(c.limits().idleTimeoutMs());
+            case FSYNC -> c.storage().fsync().configName();
+            case FORCE_RECOVER -> String.valueOf(c.storage().forceRecover());
+            case COMPACTION_THRESHOLD_BYTES -> String.valueOf(c.storage().compactionThresholdBytes());
+            case TOMBSTONE_GRACE_SECONDS -> String.valueOf(c.storage().tombstoneGraceSeconds());
+            case REPLICATION_FACTOR -> String.valueOf(c.cluster().replicationFactor());
+            case VNODES -> String.valueOf(c.cluster().vnodesPerNode());
+            case GOSSIP_INTERVAL_MS -> String.valueOf(c.cluster().gossipIntervalMs());
+            case DOWN_AFTER_MS -> String.valueOf(c.cluster().downAfterMs());
+            case REQUEST_TIMEOUT_MS -> String.valueOf(c.cluster().requestTimeoutMs());
+            case WRITE_CONSISTENCY -> c.cluster().writeConsistency().name();
+            case READ_CONSISTENCY -> c.cluster().readConsistency().name();
+            case LOG_LEVEL -> c.logging().level().configName();
+            case SLOW_REQUEST_MS -> String.valueOf(c.logging().slowRequestMs());
+            case RESP_PORT -> String.valueOf(c.network().respPort());
+        };
+    }
+}
