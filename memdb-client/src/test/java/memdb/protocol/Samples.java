@@ -57,6 +57,10 @@ final class Samples {
         list.add(Envelope.request(35, 25, new ClusterRequests.ClusterInfo()));
         list.add(Envelope.request(36, 26, new ClusterRequests.Kill()));
         list.add(Envelope.request(37, 27, new ClusterRequests.NodeStats()));
+        list.add(Envelope.request(38, 28, new ClusterRequests.Hints(List.of(
+                new ClusterRequests.ReplicaWrite(UNICODE_KEY, false, TS, ALL_BYTE_VALUES),
+                new ClusterRequests.ReplicaWrite(Key.of("gone"), true, TS_MAX, EMPTY)))));
+        list.add(Envelope.request(39, 29, new ClusterRequests.Hints(List.of())));
         return list;
     }
 
@@ -83,6 +87,8 @@ final class Samples {
         list.add(Envelope.response(Opcode.REPLICA_WRITE, 33, 109, new ClusterResponses.ReplicaAck(false, true, TS_MAX)));
         list.add(Envelope.response(Opcode.REPLICA_READ, 34, 110, Responses.Value.tombstone(TS)));
         list.add(Envelope.response(Opcode.NODE_STATS, 37, 112, new ClusterResponses.Stats(123, 45)));
+        list.add(Envelope.response(Opcode.HINTS, 38, 113, new ClusterResponses.HintsAck(2)));
+        list.add(Envelope.response(Opcode.HINTS, 39, 113, new ClusterResponses.HintsAck(ClusterRequests.Hints.ENTRIES_MAX)));
         list.add(Envelope.response(Opcode.CLUSTER_INFO, 35, 111, new ClusterResponses.ClusterView(3, 128, 4, List.of(member))));
         Opcode[] opcodes = Opcode.values();
         for (ErrorCode code : ErrorCode.values()) {
@@ -165,9 +171,12 @@ final class Samples {
             case DELETE -> new Requests.Delete(randomKey(random), c);
             case CONTAINS -> new Requests.Contains(randomKey(random), c);
             case GOSSIP -> new ClusterRequests.Gossip(randomMembers(random));
-            case REPLICA_WRITE -> random.nextBoolean()
-                    ? new ClusterRequests.ReplicaWrite(randomKey(random), true, randomTimestamp(random), EMPTY)
-                    : new ClusterRequests.ReplicaWrite(randomKey(random), false, randomTimestamp(random), randomBytes(random, 300));
+            case REPLICA_WRITE -> randomReplicaWrite(random);
+            case HINTS -> {
+                List<ClusterRequests.ReplicaWrite> entries = new ArrayList<>();
+                for (int i = random.nextInt(4); i > 0; i--) entries.add(randomReplicaWrite(random));
+                yield new ClusterRequests.Hints(entries);
+            }
             case REPLICA_READ -> new ClusterRequests.ReplicaRead(randomKey(random));
             case CLUSTER_INFO -> new ClusterRequests.ClusterInfo();
             case NODE_STATS -> new ClusterRequests.NodeStats();
@@ -189,12 +198,19 @@ final class Samples {
             case CONTAINS -> new Responses.Bool(random.nextBoolean());
             case GOSSIP -> new ClusterResponses.GossipAck(randomMembers(random));
             case REPLICA_WRITE -> new ClusterResponses.ReplicaAck(random.nextBoolean(), random.nextBoolean(), ts);
+            case HINTS -> new ClusterResponses.HintsAck(random.nextInt(ClusterRequests.Hints.ENTRIES_MAX + 1));
             case REPLICA_READ -> random.nextBoolean() ? Responses.Value.tombstone(ts) : Responses.Value.present(ts, randomBytes(random, 300));
             case CLUSTER_INFO -> new ClusterResponses.ClusterView(1 + random.nextInt(255), 1 + random.nextInt(512),
                     random.nextLong() & Long.MAX_VALUE, randomMembers(random));
             case NODE_STATS -> new ClusterResponses.Stats(random.nextLong() & Long.MAX_VALUE, random.nextInt(1 << 30));
             case KILL -> new Responses.Ok();
         };
+    }
+
+    private static ClusterRequests.ReplicaWrite randomReplicaWrite(Random random) {
+        return random.nextBoolean()
+                ? new ClusterRequests.ReplicaWrite(randomKey(random), true, randomTimestamp(random), EMPTY)
+                : new ClusterRequests.ReplicaWrite(randomKey(random), false, randomTimestamp(random), randomBytes(random, 300));
     }
 
     static Timestamp randomTimestamp(Random random) {
