@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -21,6 +22,9 @@ import memdb.net.Session;
 import memdb.oplog.FileOpLog;
 import memdb.oplog.OpLog;
 import memdb.oplog.ReplayReport;
+import memdb.oplog.StoreReplay;
+import memdb.oplog.format.LogRecord;
+import memdb.handoff.HandoffSettings;
 import memdb.protocol.Member;
 import memdb.replication.ReplicationSettings;
 import memdb.store.Store;
@@ -70,9 +74,14 @@ public final class Node implements AutoCloseable {
         Path dataDir = config.storage().dataDir();
         createDataDir(dataDir);
         Store store = new Store();
+        StoreReplay storeReplay = new StoreReplay(store);
+        List<LogRecord> hints = new ArrayList<>();
         FileOpLog log;
         try {
-            log = FileOpLog.open(dataDir, config.storage().logOptions(), store);
+            log = FileOpLog.open(dataDir, config.storage().logOptions(), (LogRecord r) -> {
+                storeReplay.accept(r);
+                if (r.op() == OpLog.Op.HINT) hints.add(r);
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -80,16 +89,16 @@ public final class Node implements AutoCloseable {
         if (report.recordsReplayed() > 0 || report.tornTail() != null || !report.dropped().isEmpty()) {
             for (String line : report.lines()) LOG.log(System.Logger.Level.INFO, line);
         }
-        return start(config, log, store, report.lamportHigh());
+        return start(config, log, store, report.lamportHigh(), hints);
     }
 
     /** Starts a node on an op log of the caller's (tests; {@link OpLog#none()} for no persistence). */
     public static Node start(ServerConfig config, OpLog opLog) {
         createDataDir(config.storage().dataDir());
-        return start(config, opLog, new Store(), 0);
+        return start(config, opLog, new Store(), 0, List.of());
     }
 
-    private static Node start(ServerConfig config, OpLog opLog, Store store, long lamportHigh) {
+    private static Node start(ServerConfig config, OpLog opLog, Store store, long lamportHigh, List<LogRecord> hints) {
         String authKey;
         try {
             authKey = config.authKey().orElseGet(() -> AuthKeyFile.readOrCreate(AuthKeyFile.defaultPath()));
@@ -104,6 +113,7 @@ public final class Node implements AutoCloseable {
         PeerTransport peers = new PeerTransport(authKey, PEER_CONNECT_TIMEOUT, requestTimeout);
         Path dataDir = config.storage().dataDir();
         core.restoreMembers(ClusterStateFile.read(dataDir), clock.getAsLong());
+        for (LogRecord hint : hints) core.restoreHint(hint.key(), hint.timestamp(), hint.value());
         CoreLoop loop = new CoreLoop(core, opLog, peers, clock, PENDING_REQUESTS_MAX, "memdb-core-" + nodeId);
         loop.onRingChange((version, members) -> ClusterStateFile.write(dataDir, version, members));
         RequestMetrics requestMetrics = new RequestMetrics();
@@ -136,8 +146,11 @@ public final class Node implements AutoCloseable {
         ReplicationSettings replication = new ReplicationSettings(cluster.replicationFactor(), cluster.writeConsistency(),
                 cluster.readConsistency(), cluster.requestTimeoutMs(), config.limits().valueBytesMax());
         List<String> seeds = network.seeds().stream().map(HostPort::toString).toList();
+        HandoffSettings handoff = HandoffSettings.DEFAULTS.withMaxHintsPerPeer(cluster.maxHintsPerPeer())
+                .withHintMaxAgeMs(Math.multiplyExact(config.storage().tombstoneGraceSeconds(), 1000))
+                .withReplayTimeoutMs(cluster.requestTimeoutMs());
         NodeCore.Settings settings = new NodeCore.Settings(replication, cluster.gossipIntervalMs(), cluster.downAfterMs(),
-                cluster.vnodesPerNode(), seeds);
+                cluster.vnodesPerNode(), seeds, handoff);
         return new NodeCore(self, clock, store, opLog, settings, new SplittableRandom(), nowMs);
     }
 

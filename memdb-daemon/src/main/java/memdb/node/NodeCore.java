@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import memdb.clock.LamportClock;
 import memdb.cluster.Membership;
+import memdb.handoff.HandoffMetrics;
+import memdb.handoff.HandoffSettings;
+import memdb.handoff.HintedHandoff;
 import memdb.oplog.OpLog;
 import memdb.protocol.ClusterRequests;
 import memdb.protocol.ClusterResponses;
@@ -38,14 +41,20 @@ import memdb.store.Versioned;
  * pattern switch; each method is one input kind.)
  */
 public final class NodeCore {
-    /** Cluster behaviour: replication, gossip period, failure-detector timeout, vnodes, seed addresses. */
+    /** Cluster behaviour: replication, gossip period, failure-detector timeout, vnodes, seed addresses, hinted handoff. */
     public record Settings(ReplicationSettings replication, long gossipIntervalMs, long downAfterMs, int vnodesPerNode,
-                           List<String> seeds) {
+                           List<String> seeds, HandoffSettings handoff) {
         public Settings {
             seeds = List.copyOf(seeds);
             if (gossipIntervalMs < 1 || downAfterMs <= gossipIntervalMs) {
                 throw new IllegalArgumentException("need 0 < gossip interval < down-after");
             }
+        }
+
+        /** With hinted handoff's defaults. */
+        public Settings(ReplicationSettings replication, long gossipIntervalMs, long downAfterMs, int vnodesPerNode,
+                        List<String> seeds) {
+            this(replication, gossipIntervalMs, downAfterMs, vnodesPerNode, seeds, HandoffSettings.DEFAULTS);
         }
     }
 
@@ -60,6 +69,7 @@ public final class NodeCore {
     private final Membership membership;
     private final Replica replica;
     private final Coordinator coordinator;
+    private final HintedHandoff handoff;
     private final Settings settings;
     private final RandomGenerator random;
     private final OpLog opLog;
@@ -78,7 +88,9 @@ public final class NodeCore {
         this.clockReservedUntil = clock.time();
         this.membership = new Membership(self, settings.downAfterMs(), settings.vnodesPerNode(), random, nowMs);
         this.replica = new Replica(store, opLog);
-        this.coordinator = new Coordinator(clock, membership, replica, settings.replication());
+        this.handoff = new HintedHandoff(settings.handoff(), opLog, membership,
+                settings.replication().replicationFactor(), nowMs);
+        this.coordinator = new Coordinator(clock, membership, replica, settings.replication(), handoff);
         this.nextGossipMs = nowMs;
     }
 
@@ -106,6 +118,8 @@ public final class NodeCore {
             Versioned version = write.tombstone() ? Versioned.tombstone(write.timestamp())
                     : Versioned.value(write.timestamp(), write.value());
             out.reply(replyTo, replica.apply(write.key().validate(), version));
+        } else if (request instanceof ClusterRequests.Hints hints) {
+            out.reply(replyTo, handoff.receive(hints, replica));
         } else if (request instanceof ClusterRequests.ReplicaRead read) {
             out.reply(replyTo, replica.read(read.key()));
         } else if (request instanceof ClusterRequests.Gossip gossip) {
@@ -128,6 +142,8 @@ public final class NodeCore {
         clock.observe(lamport);
         if (response instanceof ClusterResponses.GossipAck ack) {
             membership.merge(ack.members(), nowMs);
+        } else if (HintedHandoff.owns(correlationId)) {
+            handoff.onResponse(nodeId, correlationId, response);
         } else {
             coordinator.onPeerResponse(nodeId, correlationId, response, out);
         }
@@ -136,13 +152,15 @@ public final class NodeCore {
 
     /** A request this node sent could not be delivered or answered (connection refused or lost). */
     public void onPeerFailure(int nodeId, long correlationId, long nowMs, Outbox out) {
-        coordinator.onPeerFailure(nodeId, correlationId, out);
+        if (HintedHandoff.owns(correlationId)) handoff.onFailure(nodeId, correlationId);
+        else coordinator.onPeerFailure(nodeId, correlationId, out);
         reserveClock();
     }
 
-    /** The passing of time: request deadlines, and a gossip round every gossip interval. */
+    /** The passing of time: request deadlines, hint replay to peers that are up, a gossip round every gossip interval. */
     public void tick(long nowMs, Outbox out) {
         coordinator.tick(nowMs, out);
+        handoff.tick(nowMs, out);
         if (nowMs >= nextGossipMs) {
             nextGossipMs = nowMs + settings.gossipIntervalMs();
             gossip(nowMs, out);
@@ -184,6 +202,23 @@ public final class NodeCore {
     /** Members known before a restart (the cluster state file): the ring is whole from the first request. */
     public void restoreMembers(List<Member> known, long nowMs) {
         membership.merge(known, nowMs);
+    }
+
+    /**
+     * A HINT record of this node's op log, replayed at boot in log order after {@link #restoreMembers} and
+     * before the first input: hinted handoff takes back the hints it still owes its peers.
+     */
+    public void restoreHint(Key key, Timestamp timestamp, byte[] payload) {
+        handoff.restore(key, timestamp, payload);
+    }
+
+    public HandoffMetrics handoffMetrics() {
+        return handoff.metrics();
+    }
+
+    /** Hints this node holds for its peers, right now. */
+    public int pendingHints() {
+        return handoff.pendingHints();
     }
 
     public long lamportTime() {

@@ -17,10 +17,12 @@ public interface OpLog extends AutoCloseable {
     /**
      * The operation a record stands for. Codes are stable on disk. CLOCK records reserve Lamport time:
      * the node restarts its clock above every reservation, so it never reissues a timestamp it may have
-     * handed out, even for writes it coordinated but does not hold. 4.. are reserved for counters and Paxos.
+     * handed out, even for writes it coordinated but does not hold. HINT records are hinted handoff: a
+     * version a replica missed, kept by its coordinator until the replica has it (the value is a
+     * {@link memdb.oplog.format.HintPayload}; docs/oplog.md). 4.. are reserved for counters and Paxos.
      */
     enum Op {
-        SET(1), DELETE(2), CLOCK(3);
+        SET(1), DELETE(2), CLOCK(3), HINT(9);
 
         private final int code;
 
