@@ -110,7 +110,7 @@ final class SimNode {
         long highestLamport = 0;
         for (SimOpLog.Entry entry : opLog.durableEntries()) {
             highestLamport = Math.max(highestLamport, entry.timestamp().lamport());
-            if (entry.op() == OpLog.Op.CLOCK) continue;
+            if (entry.op() == OpLog.Op.CLOCK || entry.op() == OpLog.Op.HINT) continue;
             Versioned version = entry.op() == OpLog.Op.DELETE ? Versioned.tombstone(entry.timestamp())
                     : Versioned.value(entry.timestamp(), entry.value());
             store.apply(entry.key(), version);
@@ -121,6 +121,9 @@ final class SimNode {
         core = new NodeCore(self, new LamportClock(id, highestLamport), store, opLog, settings,
                 new SplittableRandom(random.nextLong()), events.nowMs());
         core.membership().merge(clusterLog, events.nowMs());
+        for (SimOpLog.Entry entry : opLog.durableEntries()) {
+            if (entry.op() == OpLog.Op.HINT) core.restoreHint(entry.key(), entry.timestamp(), entry.value());
+        }
         trace.record(events.nowMs(), "start n" + id + " incarnation " + incarnation + " lamport " + highestLamport
                 + " keys " + store.entries() + " cluster log " + clusterLog.size() + " members");
         int started = incarnation;
