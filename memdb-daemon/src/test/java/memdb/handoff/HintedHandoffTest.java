@@ -119,8 +119,8 @@ class HintedHandoffTest {
         assertEquals(4, handoff.pendingHints(2), "an error leaves them too");
         handoff.tick(50, out);
         handoff.tick(50 + SETTINGS.replayTimeoutMs(), out);
-        assertEquals(4, out.batches.size(), "an unanswered batch is sent again after the replay timeout");
-        handoff.onResponse(2, out.to.get(2)[1], new ClusterResponses.HintsAck(3));
+        assertEquals(5, out.batches.size(), "an unanswered batch is sent again after the replay timeout");
+        handoff.onResponse(2, out.to.get(3)[1], new ClusterResponses.HintsAck(3));
         assertEquals(4, handoff.pendingHints(2), "a late answer to a batch given up on changes nothing");
         handoff.onResponse(2, out.lastCorrelation(), new ClusterResponses.HintsAck(3));
         for (long now = 600; handoff.pendingHints() > 0 && now < 1_000; now += 10) {
