@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * no read repair).
  */
 class CatchUpIT {
-    private static final String KEY = "catch-up-it-key";
+    private static final String KEY = ClusterIT.KEY; // the key startNode gives the servers
     private static final int KEYS_BEFORE = 5_000;
     private static final int KEYS_MISSED = 1_000;
     /** Writes in flight when node 3 died may be hinted too; each is at most one extra record. */
@@ -77,6 +77,8 @@ class CatchUpIT {
                 assertTrue(received >= KEYS_MISSED && received <= KEYS_MISSED + IN_FLIGHT_SLACK,
                         "node 3 received about the writes it missed, not all " + (KEYS_BEFORE + KEYS_MISSED) + ": " + received);
                 double replayed = metric(nodes.get(0), "memdb_hints_replayed_total") + metric(nodes.get(1), "memdb_hints_replayed_total");
+                System.out.println("catch-up: node 3 missed " + KEYS_MISSED + " writes, received " + received
+                        + " records in catch-up; nodes 1 and 2 replayed " + replayed + " hints");
                 assertEquals(received, replayed, "what the coordinators replayed is what node 3 received");
                 assertEquals(KEYS_BEFORE + KEYS_MISSED, keysOn(probe, node3), "node 3 holds every key");
                 for (int i = 0; i < KEYS_MISSED; i++) {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * off here, so that only read repair can have brought the node up to date ({@link CatchUpIT} shows hints).
  */
 class ClusterIT {
-    private static final String KEY = "cluster-it-key";
+    static final String KEY = "cluster-it-key";
     /** Hinted handoff off: here read repair alone must bring the returning node up to date (CatchUpIT shows hints). */
     private static final Map<String, String> WITHOUT_HINTS = Map.of("MEMDB_GOSSIP_INTERVAL_MS", "100",
             "MEMDB_DOWN_AFTER_MS", "1000", "MEMDB_MAX_HINTS_PER_PEER", "0");
