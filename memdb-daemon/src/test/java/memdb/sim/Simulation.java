@@ -18,8 +18,9 @@ import memdb.replication.ReplicationSettings;
  *   <li>warm-up: start the nodes from their seeds until every node knows every other one and holds it up;
  *   <li>storm: the client {@link Workload} runs while the {@link Nemesis} crashes, restarts and
  *       partitions, and the network drops, duplicates, delays and reorders;
- *   <li>heal: reliable network, crashed nodes restarted, old traffic drained; then every node restarted
- *       from its log (so that what follows sees durable state only) and membership converged again;
+ *   <li>heal: reliable network, crashed nodes restarted, old traffic drained, every hint replayed (hinted
+ *       handoff drains); then every node restarted from its log (so that what follows sees durable state
+ *       only) and membership converged again;
  *   <li>repair: one ALL read per key through the core (its read repair is Cluster I's only repair), then
  *       the replicas are compared (checker b);
  *   <li>read-back: one QUORUM read per key, judged with the whole history (checkers a and c).
