@@ -113,8 +113,9 @@ public final class HintedHandoff implements MissedWrites {
     public void tick(long nowMs, Outbox out) {
         this.nowMs = nowMs;
         if (hints.size() == 0) return;
-        for (Hint hint : hints.storedAtOrBefore(nowMs - settings.hintMaxAgeMs() - 1)) {
-            drop(hint, HandoffMetrics.DropReason.EXPIRED);
+        long expiredAtOrBeforeMs = nowMs - settings.hintMaxAgeMs() - 1;
+        if (expiredAtOrBeforeMs < nowMs) { // else the age limit is beyond the clock's range (overflow): nothing expires
+            for (Hint hint : hints.storedAtOrBefore(expiredAtOrBeforeMs)) drop(hint, HandoffMetrics.DropReason.EXPIRED);
         }
         for (int peer : List.copyOf(hints.peers())) {
             Member member = membership.member(peer);
