@@ -25,11 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three real nodes on loopback (issue 4): they find each other from seeds; QUORUM writes keep
  * succeeding with one node killed and a QUORUM read then sees the latest value; when the node returns,
- * a QUORUM read repairs its stale copy (seen through the node's own replica read).
+ * a QUORUM read repairs its stale copy (seen through the node's own replica read). Hinted handoff is
+ * off here, so that only read repair can have brought the node up to date ({@link CatchUpIT} shows hints).
  */
 class ClusterIT {
     static final String KEY = "cluster-it-key";
-    private static final Map<String, String> FAST_GOSSIP = Map.of("MEMDB_GOSSIP_INTERVAL_MS", "100", "MEMDB_DOWN_AFTER_MS", "1000");
+    static final Map<String, String> FAST_GOSSIP = Map.of("MEMDB_GOSSIP_INTERVAL_MS", "100", "MEMDB_DOWN_AFTER_MS", "1000");
+    /** Hinted handoff off: here read repair alone must bring the returning node up to date (CatchUpIT shows hints). */
+    private static final Map<String, String> WITHOUT_HINTS = Map.of("MEMDB_GOSSIP_INTERVAL_MS", "100",
+            "MEMDB_DOWN_AFTER_MS", "1000", "MEMDB_MAX_HINTS_PER_PEER", "0");
 
     @TempDir
     Path root;
@@ -41,7 +45,7 @@ class ClusterIT {
             int[] ports = {MemdbProcesses.freePort(), MemdbProcesses.freePort(), MemdbProcesses.freePort()};
             String seeds = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
             List<MemdbProcesses.Server> nodes = new ArrayList<>();
-            for (int i = 0; i < 3; i++) nodes.add(startNode(processes, i + 1, ports[i], seeds));
+            for (int i = 0; i < 3; i++) nodes.add(startNode(processes, i + 1, ports[i], seeds, WITHOUT_HINTS));
             awaitTrue(() -> everyNodeSees(probe, nodes, 3), "the three nodes learn each other by gossip");
 
             try (MemDb db = MemDbConnections.builder().authKey(KEY).seeds(List.of(seeds.split(",")))
@@ -73,7 +77,7 @@ class ClusterIT {
                 MemdbProcesses.Result table = processes.run(env, new byte[0], "cluster", "status", "--admin", nodes.get(0).adminAddress());
                 assertTrue(table.stdout().lines().anyMatch(line -> line.startsWith("DN") && line.contains(" 3 ")), table.stdout());
 
-                nodes.set(2, startNode(processes, 3, ports[2], seeds));
+                nodes.set(2, startNode(processes, 3, ports[2], seeds, WITHOUT_HINTS));
                 awaitTrue(() -> everyNodeSees(probe, nodes, 3), "node 3 is back up everywhere");
                 String node3 = nodes.get(2).address();
                 assertEquals("v1-7", replicaValue(probe, node3, "key7"), "node 3 missed the second round");
@@ -90,8 +94,13 @@ class ClusterIT {
 
     static MemdbProcesses.Server startNode(MemdbProcesses processes, int nodeId, int port, String seeds)
             throws Exception {
+        return startNode(processes, nodeId, port, seeds, FAST_GOSSIP);
+    }
+
+    static MemdbProcesses.Server startNode(MemdbProcesses processes, int nodeId, int port, String seeds,
+                                           Map<String, String> env) throws Exception {
         Path home = processes.newHome("node" + nodeId);
-        return processes.startServer(home, port, FAST_GOSSIP, "--node-id", Integer.toString(nodeId),
+        return processes.startServer(home, port, env, "--node-id", Integer.toString(nodeId),
                 "--auth-key", KEY, "--data-dir", home.resolve("db").toString(), "--seeds", seeds, "--fsync", "no");
     }
 
@@ -110,7 +119,7 @@ class ClusterIT {
     }
 
     /** The value a node holds itself for a key (a replica read, no coordination), or null. */
-    private static String replicaValue(PeerClient probe, String address, String key) {
+    static String replicaValue(PeerClient probe, String address, String key) {
         try {
             var value = (Responses.Value) probe.call(address, new ClusterRequests.ReplicaRead(Key.of(key)), 0)
                     .get(2, TimeUnit.SECONDS);
@@ -142,7 +151,11 @@ class ClusterIT {
     }
 
     static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        awaitTrue(condition, what, Duration.ofSeconds(20));
+    }
+
+    static void awaitTrue(BooleanSupplier condition, String what, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) return;
             Thread.sleep(100);

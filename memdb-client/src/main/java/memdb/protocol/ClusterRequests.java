@@ -60,6 +60,34 @@ public final class ClusterRequests {
         }
     }
 
+    /**
+     * Hinted handoff (docs/cluster.md, "Catch-up"): a batch of versions a replica missed while it was down
+     * or cut off, replayed by the coordinator that kept them. Each is applied like a REPLICA_WRITE; the
+     * receiver counts them as records received in catch-up. At most {@link #ENTRIES_MAX} entries.
+     */
+    public record Hints(List<ReplicaWrite> entries) implements Request {
+        public static final int ENTRIES_MAX = 0xFFFF;
+
+        public Hints {
+            entries = List.copyOf(entries);
+            if (entries.size() > ENTRIES_MAX) throw new IllegalArgumentException("at most " + ENTRIES_MAX + " hints a batch");
+        }
+
+        public Opcode opcode() { return Opcode.HINTS; }
+
+        public void encode(ByteBuf out) {
+            out.writeShort(entries.size());
+            for (ReplicaWrite entry : entries) entry.encode(out);
+        }
+
+        static Hints decode(ByteBuf in) {
+            int count = Wire.readUnsignedShort(in);
+            List<ReplicaWrite> entries = new ArrayList<>(Math.min(count, 1024));
+            for (int i = 0; i < count; i++) entries.add(ReplicaWrite.decode(in));
+            return new Hints(entries);
+        }
+    }
+
     /** A coordinator asks a replica for its local version of a key (answered with a Value). */
     public record ReplicaRead(Key key) implements Request {
         public Opcode opcode() { return Opcode.REPLICA_READ; }

@@ -36,6 +36,20 @@ public final class ClusterResponses {
         }
     }
 
+    /**
+     * The answer to HINTS: how many of the batch's entries the receiver applied (the others it already
+     * held, or held newer). Sent only once every entry is in the receiver's op log.
+     */
+    public record HintsAck(int applied) implements Response {
+        public HintsAck {
+            if (applied < 0 || applied > ClusterRequests.Hints.ENTRIES_MAX) throw new IllegalArgumentException("applied " + applied);
+        }
+
+        public void encode(ByteBuf out) { out.writeShort(applied); }
+
+        static HintsAck decode(ByteBuf in) { return new HintsAck(Wire.readUnsignedShort(in)); }
+    }
+
     /** The answer to NODE_STATS: the node's Lamport time and how many keys hold a live value there. */
     public record Stats(long lamport, long keys) implements Response {
         public void encode(ByteBuf out) {

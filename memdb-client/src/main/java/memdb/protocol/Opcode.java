@@ -26,6 +26,7 @@ public enum Opcode {
     REPLICA_WRITE(0x41, ClusterRequests.ReplicaWrite::decode, ClusterResponses.ReplicaAck.class,
             ClusterResponses.ReplicaAck::decode),
     REPLICA_READ(0x42, ClusterRequests.ReplicaRead::decode, Responses.Value.class, Responses.Value::decode),
+    HINTS(0x43, ClusterRequests.Hints::decode, ClusterResponses.HintsAck.class, ClusterResponses.HintsAck::decode),
     CLUSTER_INFO(0x50, ClusterRequests.ClusterInfo::decode, ClusterResponses.ClusterView.class,
             ClusterResponses.ClusterView::decode),
     NODE_STATS(0x51, ClusterRequests.NodeStats::decode, ClusterResponses.Stats.class, ClusterResponses.Stats::decode),

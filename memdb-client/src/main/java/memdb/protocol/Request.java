@@ -6,6 +6,6 @@ public sealed interface Request extends Message
                 ClusterRequests.Gossip, ClusterRequests.ReplicaWrite, ClusterRequests.ReplicaRead,
                 ClusterRequests.ClusterInfo, ClusterRequests.NodeStats, ClusterRequests.Kill,
                 CounterMessages.Add, CounterMessages.Get, CounterMessages.Lead, CounterMessages.Merge,
-                CounterMessages.Read {
+                CounterMessages.Read, ClusterRequests.Hints {
     Opcode opcode();
 }

@@ -72,6 +72,10 @@ final class Samples {
         list.add(Envelope.request(45, 29, new CounterMessages.Merge(Key.of("hits"), COUNTER)));
         list.add(Envelope.request(46, 29, new CounterMessages.Merge(UNICODE_KEY, PnCounter.EMPTY)));
         list.add(Envelope.request(47, 29, new CounterMessages.Read(MAX_KEY)));
+        list.add(Envelope.request(48, 28, new ClusterRequests.Hints(List.of(
+                new ClusterRequests.ReplicaWrite(UNICODE_KEY, false, TS, ALL_BYTE_VALUES),
+                new ClusterRequests.ReplicaWrite(Key.of("gone"), true, TS_MAX, EMPTY)))));
+        list.add(Envelope.request(49, 29, new ClusterRequests.Hints(List.of())));
         return list;
     }
 
@@ -98,6 +102,8 @@ final class Samples {
         list.add(Envelope.response(Opcode.REPLICA_WRITE, 33, 109, new ClusterResponses.ReplicaAck(false, true, TS_MAX)));
         list.add(Envelope.response(Opcode.REPLICA_READ, 34, 110, Responses.Value.tombstone(TS)));
         list.add(Envelope.response(Opcode.NODE_STATS, 37, 112, new ClusterResponses.Stats(123, 45)));
+        list.add(Envelope.response(Opcode.HINTS, 38, 113, new ClusterResponses.HintsAck(2)));
+        list.add(Envelope.response(Opcode.HINTS, 39, 113, new ClusterResponses.HintsAck(ClusterRequests.Hints.ENTRIES_MAX)));
         list.add(Envelope.response(Opcode.CLUSTER_INFO, 35, 111, new ClusterResponses.ClusterView(3, 128, 4, List.of(member))));
         list.add(Envelope.response(Opcode.COUNTER_ADD, 40, 113, new CounterMessages.State(COUNTER)));
         list.add(Envelope.response(Opcode.COUNTER_GET, 43, 113, new CounterMessages.State(PnCounter.EMPTY)));
@@ -185,9 +191,12 @@ final class Samples {
             case DELETE -> new Requests.Delete(randomKey(random), c);
             case CONTAINS -> new Requests.Contains(randomKey(random), c);
             case GOSSIP -> new ClusterRequests.Gossip(randomMembers(random));
-            case REPLICA_WRITE -> random.nextBoolean()
-                    ? new ClusterRequests.ReplicaWrite(randomKey(random), true, randomTimestamp(random), EMPTY)
-                    : new ClusterRequests.ReplicaWrite(randomKey(random), false, randomTimestamp(random), randomBytes(random, 300));
+            case REPLICA_WRITE -> randomReplicaWrite(random);
+            case HINTS -> {
+                List<ClusterRequests.ReplicaWrite> entries = new ArrayList<>();
+                for (int i = random.nextInt(4); i > 0; i--) entries.add(randomReplicaWrite(random));
+                yield new ClusterRequests.Hints(entries);
+            }
             case REPLICA_READ -> new ClusterRequests.ReplicaRead(randomKey(random));
             case CLUSTER_INFO -> new ClusterRequests.ClusterInfo();
             case NODE_STATS -> new ClusterRequests.NodeStats();
@@ -214,6 +223,7 @@ final class Samples {
             case CONTAINS -> new Responses.Bool(random.nextBoolean());
             case GOSSIP -> new ClusterResponses.GossipAck(randomMembers(random));
             case REPLICA_WRITE -> new ClusterResponses.ReplicaAck(random.nextBoolean(), random.nextBoolean(), ts);
+            case HINTS -> new ClusterResponses.HintsAck(random.nextInt(ClusterRequests.Hints.ENTRIES_MAX + 1));
             case REPLICA_READ -> random.nextBoolean() ? Responses.Value.tombstone(ts) : Responses.Value.present(ts, randomBytes(random, 300));
             case CLUSTER_INFO -> new ClusterResponses.ClusterView(1 + random.nextInt(255), 1 + random.nextInt(512),
                     random.nextLong() & Long.MAX_VALUE, randomMembers(random));
@@ -234,6 +244,12 @@ final class Samples {
                     random.nextLong() & Long.MAX_VALUE, operations));
         }
         return PnCounter.of(random.nextBoolean() ? Timestamp.ZERO : randomTimestamp(random), slots);
+    }
+
+    private static ClusterRequests.ReplicaWrite randomReplicaWrite(Random random) {
+        return random.nextBoolean()
+                ? new ClusterRequests.ReplicaWrite(randomKey(random), true, randomTimestamp(random), EMPTY)
+                : new ClusterRequests.ReplicaWrite(randomKey(random), false, randomTimestamp(random), randomBytes(random, 300));
     }
 
     static Timestamp randomTimestamp(Random random) {

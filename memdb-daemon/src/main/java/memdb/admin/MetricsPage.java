@@ -1,6 +1,7 @@
 package memdb.admin;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The body of {@code GET /metrics}: request metrics from {@link RequestMetrics}, the core's counters
@@ -14,6 +15,7 @@ final class MetricsPage {
         PrometheusText text = new PrometheusText();
         requests(text, requests);
         replication(text, node);
+        handoff(text, node.handoff());
         text.single("memdb_keys", "gauge", "Keys holding a live value on this node.", node.keys());
         text.single("memdb_entries", "gauge", "Entries on this node, tombstones included.", node.entries());
         text.single("memdb_store_bytes", "gauge",
@@ -44,6 +46,25 @@ final class MetricsPage {
             text.sample(latency + "_sum", s.latencySumSeconds(), "op", s.op());
             text.sample(latency + "_count", s.latencyCount(), "op", s.op());
         }
+    }
+
+    private static void handoff(PrometheusText text, NodeMetrics.Handoff h) {
+        text.single("memdb_hints_pending", "gauge", "Hints this node holds: writes its peers missed, not yet replayed.",
+                h.hintsPending());
+        text.single("memdb_hints_stored_total", "counter", "Hints stored for peers that missed a write.", h.hintsStored());
+        text.single("memdb_hints_replayed_total", "counter", "Hints replayed to and acknowledged by their peer.",
+                h.hintsReplayed());
+        text.family("memdb_hints_dropped_total", "counter", "Hints given up (anti-entropy repairs them), by reason.");
+        for (Map.Entry<String, Long> dropped : h.hintsDropped().entrySet()) {
+            text.sample("memdb_hints_dropped_total", dropped.getValue(), "reason", dropped.getKey());
+        }
+        text.single("memdb_hint_batches_failed_total", "counter", "HINTS batches not acknowledged (retried later).",
+                h.replayBatchesFailed());
+        text.single("memdb_catchup_records_received_total", "counter",
+                "Records received in catch-up: versions this node missed, replayed to it by peers' hinted handoff.",
+                h.catchupRecordsReceived());
+        text.single("memdb_catchup_records_applied_total", "counter",
+                "Records received in catch-up that were newer than what this node held.", h.catchupRecordsApplied());
     }
 
     private static void replication(PrometheusText text, NodeMetrics node) {

@@ -1,5 +1,9 @@
 package memdb.admin;
 
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import memdb.handoff.HandoffMetrics;
 import memdb.node.NodeCore;
 import memdb.protocol.Member;
 import memdb.replication.ReplicationMetrics;
@@ -11,7 +15,36 @@ import memdb.replication.ReplicationMetrics;
 public record NodeMetrics(long lamportTime, long keys, long entries, long storeBytes, long pendingOperations,
                           long writesSucceeded, long writesFailed, long readsSucceeded, long readsFailed,
                           long replicationTimeouts, long replicationMessages, long readRepairs,
-                          long concurrentWrites, long nodesUp, long nodesDown, long ringVersion) {
+                          long concurrentWrites, long nodesUp, long nodesDown, long ringVersion, Handoff handoff) {
+    /** Hinted handoff: as a coordinator (hints) and as a returning replica (catch-up). */
+    public record Handoff(long hintsPending, long hintsStored, long hintsReplayed, Map<String, Long> hintsDropped,
+                          long replayBatchesFailed, long catchupRecordsReceived, long catchupRecordsApplied) {
+        public static final Handoff NONE = new Handoff(0, 0, 0, Map.of(), 0, 0, 0);
+
+        public Handoff {
+            hintsDropped = Map.copyOf(hintsDropped);
+        }
+
+        static Handoff of(NodeCore core) {
+            HandoffMetrics h = core.handoffMetrics();
+            Map<String, Long> dropped = new TreeMap<>();
+            for (HandoffMetrics.DropReason reason : HandoffMetrics.DropReason.values()) {
+                dropped.put(reason.name().toLowerCase(Locale.ROOT), h.hintsDropped(reason));
+            }
+            return new Handoff(core.pendingHints(), h.hintsStored(), h.hintsReplayed(), dropped, h.replayBatchesFailed(),
+                    h.catchupRecordsReceived(), h.catchupRecordsApplied());
+        }
+    }
+
+    /** Without hinted-handoff figures (all zero). */
+    public NodeMetrics(long lamportTime, long keys, long entries, long pendingOperations, long writesSucceeded,
+                       long writesFailed, long readsSucceeded, long readsFailed, long replicationTimeouts,
+                       long replicationMessages, long readRepairs, long concurrentWrites, long nodesUp, long nodesDown,
+                       long ringVersion) {
+        this(lamportTime, keys, entries, pendingOperations, writesSucceeded, writesFailed, readsSucceeded, readsFailed,
+                replicationTimeouts, replicationMessages, readRepairs, concurrentWrites, nodesUp, nodesDown, ringVersion,
+                Handoff.NONE);
+    }
 
     /** The metrics of {@code core} at {@code nowMs}. Core thread only (inside CoreLoop.query). */
     public static NodeMetrics of(NodeCore core, long nowMs) {
@@ -26,6 +59,6 @@ public record NodeMetrics(long lamportTime, long keys, long entries, long storeB
                 core.store().heapBytes(), core.pendingOperations(), r.writesSucceeded(), r.writesFailed(), r.readsSucceeded(),
                 r.readsFailed(),
                 r.timeouts(), r.replicaMessagesSent(), r.readRepairs(), r.concurrentWritesDetected(), up, down,
-                core.membership().ringVersion());
+                core.membership().ringVersion(), Handoff.of(core));
     }
 }

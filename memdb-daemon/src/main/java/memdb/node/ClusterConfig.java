@@ -5,10 +5,19 @@ import memdb.protocol.Consistency;
 /**
  * How the node takes part in the cluster: replication factor N, vnodes per node, the gossip period,
  * how long without a heartbeat before a peer is held down, how long a request may wait for replicas,
- * and the consistency of requests that name none.
+ * the consistency of requests that name none, and how many hints (writes a peer missed) it keeps per peer.
  */
 public record ClusterConfig(int replicationFactor, int vnodesPerNode, long gossipIntervalMs, long downAfterMs,
-                            long requestTimeoutMs, Consistency writeConsistency, Consistency readConsistency) {
+                            long requestTimeoutMs, Consistency writeConsistency, Consistency readConsistency,
+                            int maxHintsPerPeer) {
+    public static final int MAX_HINTS_PER_PEER_DEFAULT = memdb.handoff.HandoffSettings.MAX_HINTS_PER_PEER_DEFAULT;
+
+    public ClusterConfig(int replicationFactor, int vnodesPerNode, long gossipIntervalMs, long downAfterMs,
+                         long requestTimeoutMs, Consistency writeConsistency, Consistency readConsistency) {
+        this(replicationFactor, vnodesPerNode, gossipIntervalMs, downAfterMs, requestTimeoutMs, writeConsistency,
+                readConsistency, MAX_HINTS_PER_PEER_DEFAULT);
+    }
+
     public static final int REPLICATION_FACTOR_DEFAULT = 3;
     public static final int VNODES_DEFAULT = 128;
     public static final long GOSSIP_INTERVAL_MS_DEFAULT = 500;

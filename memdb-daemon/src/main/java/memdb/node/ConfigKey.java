@@ -36,7 +36,8 @@ public enum ConfigKey {
     READ_CONSISTENCY("read-consistency", Reload.LIVE),
     LOG_LEVEL("log-level", Reload.LIVE),
     SLOW_REQUEST_MS("slow-request-ms", Reload.LIVE),
-    RESP_PORT("resp-port");
+    RESP_PORT("resp-port"),
+    MAX_HINTS_PER_PEER("max-hints-per-peer");
 
     /** Whether a new value takes effect on the running node or only at its next start. */
     public enum Reload { LIVE, RESTART }

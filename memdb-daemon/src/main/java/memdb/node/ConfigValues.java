@@ -47,6 +47,7 @@ final class ConfigValues {
             case LOG_LEVEL -> c.logging().level().configName();
             case SLOW_REQUEST_MS -> String.valueOf(c.logging().slowRequestMs());
             case RESP_PORT -> String.valueOf(c.network().respPort());
+            case MAX_HINTS_PER_PEER -> String.valueOf(c.cluster().maxHintsPerPeer());
         };
     }
 }

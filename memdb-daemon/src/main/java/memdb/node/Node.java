@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -24,6 +25,9 @@ import memdb.oplog.StoreReplay;
 import memdb.oplog.FsyncPolicy;
 import memdb.oplog.OpLog;
 import memdb.oplog.ReplayReport;
+import memdb.oplog.StoreReplay;
+import memdb.oplog.format.LogRecord;
+import memdb.handoff.HandoffSettings;
 import memdb.protocol.Member;
 import memdb.replication.ReplicationSettings;
 import memdb.resp.RespServer;
@@ -94,9 +98,14 @@ public final class Node implements AutoCloseable {
         createDataDir(dataDir);
         Store store = new Store();
         CounterStore counters = new CounterStore();
+        StoreReplay storeReplay = new StoreReplay(store, counters);
+        List<LogRecord> hints = new ArrayList<>();
         FileOpLog log;
         try {
-            log = FileOpLog.open(dataDir, config.storage().logOptions(), new StoreReplay(store, counters));
+            log = FileOpLog.open(dataDir, config.storage().logOptions(), (LogRecord r) -> {
+                storeReplay.accept(r);
+                if (r.op() == OpLog.Op.HINT) hints.add(r);
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -104,17 +113,17 @@ public final class Node implements AutoCloseable {
         if (report.recordsReplayed() > 0 || report.tornTail() != null || !report.dropped().isEmpty()) {
             for (String line : report.lines()) LOG.log(System.Logger.Level.INFO, line);
         }
-        return start(resolved, reloader, log, store, counters, report.lamportHigh());
+        return start(resolved, reloader, log, store, counters, report.lamportHigh(), hints);
     }
 
     /** Starts a node on an op log of the caller's (tests; {@link OpLog#none()} for no persistence). */
     public static Node start(ServerConfig config, OpLog opLog) {
         createDataDir(config.storage().dataDir());
-        return start(ResolvedConfig.embedded(config), null, opLog, new Store(), new CounterStore(), 0);
+        return start(ResolvedConfig.embedded(config), null, opLog, new Store(), new CounterStore(), 0, List.of());
     }
 
     private static Node start(ResolvedConfig resolved, ConfigLoader reloader, OpLog opLog, Store store, CounterStore counters,
-                              long lamportHigh) {
+                              long lamportHigh, List<LogRecord> hints) {
         ServerConfig config = resolved.config();
         String authKey;
         try {
@@ -130,6 +139,7 @@ public final class Node implements AutoCloseable {
         PeerTransport peers = new PeerTransport(authKey, PEER_CONNECT_TIMEOUT, requestTimeout);
         Path dataDir = config.storage().dataDir();
         core.restoreMembers(ClusterStateFile.read(dataDir), clock.getAsLong());
+        for (LogRecord hint : hints) core.restoreHint(hint.key(), hint.timestamp(), hint.value());
         CoreLoop loop = new CoreLoop(core, opLog, peers, clock, PENDING_REQUESTS_MAX, "memdb-core-" + nodeId);
         loop.onRingChange((version, members) -> ClusterStateFile.write(dataDir, version, members));
         RequestMetrics requestMetrics = new RequestMetrics();
@@ -180,8 +190,11 @@ public final class Node implements AutoCloseable {
         ReplicationSettings replication = new ReplicationSettings(cluster.replicationFactor(), cluster.writeConsistency(),
                 cluster.readConsistency(), cluster.requestTimeoutMs(), config.limits().valueBytesMax());
         List<String> seeds = network.seeds().stream().map(HostPort::toString).toList();
+        HandoffSettings handoff = HandoffSettings.DEFAULTS.withMaxHintsPerPeer(cluster.maxHintsPerPeer())
+                .withHintMaxAgeMs(Math.multiplyExact(config.storage().tombstoneGraceSeconds(), 1000))
+                .withReplayTimeoutMs(cluster.requestTimeoutMs());
         NodeCore.Settings settings = new NodeCore.Settings(replication, cluster.gossipIntervalMs(), cluster.downAfterMs(),
-                cluster.vnodesPerNode(), seeds);
+                cluster.vnodesPerNode(), seeds, handoff);
         return new NodeCore(self, clock, store, counters, opLog, settings, new SplittableRandom(), nowMs);
     }
 

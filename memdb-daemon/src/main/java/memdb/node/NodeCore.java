@@ -7,6 +7,9 @@ import memdb.cluster.Membership;
 import memdb.counter.CounterCoordinator;
 import memdb.counter.CounterReplica;
 import memdb.counter.CounterStore;
+import memdb.handoff.HandoffMetrics;
+import memdb.handoff.HandoffSettings;
+import memdb.handoff.HintedHandoff;
 import memdb.oplog.OpLog;
 import memdb.protocol.ClusterRequests;
 import memdb.protocol.ClusterResponses;
@@ -41,14 +44,20 @@ import memdb.store.Versioned;
  * pattern switch; each method is one input kind.)
  */
 public final class NodeCore {
-    /** Cluster behaviour: replication, gossip period, failure-detector timeout, vnodes, seed addresses. */
+    /** Cluster behaviour: replication, gossip period, failure-detector timeout, vnodes, seed addresses, hinted handoff. */
     public record Settings(ReplicationSettings replication, long gossipIntervalMs, long downAfterMs, int vnodesPerNode,
-                           List<String> seeds) {
+                           List<String> seeds, HandoffSettings handoff) {
         public Settings {
             seeds = List.copyOf(seeds);
             if (gossipIntervalMs < 1 || downAfterMs <= gossipIntervalMs) {
                 throw new IllegalArgumentException("need 0 < gossip interval < down-after");
             }
+        }
+
+        /** With hinted handoff's defaults. */
+        public Settings(ReplicationSettings replication, long gossipIntervalMs, long downAfterMs, int vnodesPerNode,
+                        List<String> seeds) {
+            this(replication, gossipIntervalMs, downAfterMs, vnodesPerNode, seeds, HandoffSettings.DEFAULTS);
         }
     }
 
@@ -65,6 +74,7 @@ public final class NodeCore {
     private final Coordinator coordinator;
     private final CounterCoordinator counters;
     private final CounterStore counterStore;
+    private final HintedHandoff handoff;
     private final Settings settings;
     private final RandomGenerator random;
     private final OpLog opLog;
@@ -93,7 +103,9 @@ public final class NodeCore {
         this.membership = new Membership(self, settings.downAfterMs(), settings.vnodesPerNode(), random, nowMs);
         this.counterStore = counterStore;
         this.replica = new Replica(store, opLog, counterStore);
-        this.coordinator = new Coordinator(clock, membership, replica, settings.replication());
+        this.handoff = new HintedHandoff(settings.handoff(), opLog, membership,
+                settings.replication().replicationFactor(), nowMs);
+        this.coordinator = new Coordinator(clock, membership, replica, settings.replication(), handoff);
         CounterReplica counterReplica = new CounterReplica(store, counterStore, opLog);
         counterReplica.ensureSlotId(self.nodeId(), random.nextLong());
         this.counters = new CounterCoordinator(membership, counterReplica, settings.replication());
@@ -124,6 +136,8 @@ public final class NodeCore {
             Versioned version = write.tombstone() ? Versioned.tombstone(write.timestamp())
                     : Versioned.value(write.timestamp(), write.value());
             out.reply(replyTo, replica.apply(write.key().validate(), version));
+        } else if (request instanceof ClusterRequests.Hints hints) {
+            out.reply(replyTo, handoff.receive(hints, replica));
         } else if (request instanceof ClusterRequests.ReplicaRead read) {
             out.reply(replyTo, replica.read(read.key()));
         } else if (CounterCoordinator.handles(request)) {
@@ -150,6 +164,8 @@ public final class NodeCore {
             membership.merge(ack.members(), nowMs);
         } else if (CounterCoordinator.owns(correlationId)) {
             counters.onPeerResponse(nodeId, correlationId, response, out);
+        } else if (HintedHandoff.owns(correlationId)) {
+            handoff.onResponse(nodeId, correlationId, response);
         } else {
             coordinator.onPeerResponse(nodeId, correlationId, response, out);
         }
@@ -159,14 +175,16 @@ public final class NodeCore {
     /** A request this node sent could not be delivered or answered (connection refused or lost). */
     public void onPeerFailure(int nodeId, long correlationId, long nowMs, Outbox out) {
         if (CounterCoordinator.owns(correlationId)) counters.onPeerFailure(nodeId, correlationId, out);
+        else if (HintedHandoff.owns(correlationId)) handoff.onFailure(nodeId, correlationId);
         else coordinator.onPeerFailure(nodeId, correlationId, out);
         reserveClock();
     }
 
-    /** The passing of time: request deadlines, and a gossip round every gossip interval. */
+    /** The passing of time: request deadlines, hint replay to peers that are up, a gossip round every gossip interval. */
     public void tick(long nowMs, Outbox out) {
         coordinator.tick(nowMs, out);
         counters.tick(nowMs, out);
+        handoff.tick(nowMs, out);
         if (nowMs >= nextGossipMs) {
             nextGossipMs = nowMs + settings.gossipIntervalMs();
             gossip(nowMs, out);
@@ -213,6 +231,23 @@ public final class NodeCore {
     /** Members known before a restart (the cluster state file): the ring is whole from the first request. */
     public void restoreMembers(List<Member> known, long nowMs) {
         membership.merge(known, nowMs);
+    }
+
+    /**
+     * A HINT record of this node's op log, replayed at boot in log order after {@link #restoreMembers} and
+     * before the first input: hinted handoff takes back the hints it still owes its peers.
+     */
+    public void restoreHint(Key key, Timestamp timestamp, byte[] payload) {
+        handoff.restore(key, timestamp, payload);
+    }
+
+    public HandoffMetrics handoffMetrics() {
+        return handoff.metrics();
+    }
+
+    /** Hints this node holds for its peers, right now. */
+    public int pendingHints() {
+        return handoff.pendingHints();
     }
 
     public long lamportTime() {

@@ -36,8 +36,10 @@ final class SettingsReader {
                     .invalid(ConfigKey.DOWN_AFTER_MS, "it must be longer than gossip-interval-ms " + gossipMs);
         }
         long requestTimeoutMs = number(ConfigKey.REQUEST_TIMEOUT_MS, 1, 600_000, ClusterConfig.REQUEST_TIMEOUT_MS_DEFAULT);
+        int maxHintsPerPeer = (int) number(ConfigKey.MAX_HINTS_PER_PEER, 0, 100_000_000, ClusterConfig.MAX_HINTS_PER_PEER_DEFAULT);
         return new ClusterConfig(replicationFactor, vnodes, gossipMs, downAfterMs, requestTimeoutMs,
-                consistency(ConfigKey.WRITE_CONSISTENCY, Consistency.QUORUM), consistency(ConfigKey.READ_CONSISTENCY, Consistency.ONE));
+                consistency(ConfigKey.WRITE_CONSISTENCY, Consistency.QUORUM), consistency(ConfigKey.READ_CONSISTENCY, Consistency.ONE),
+                maxHintsPerPeer);
     }
 
     private Consistency consistency(ConfigKey key, Consistency defaultValue) {

@@ -19,10 +19,12 @@ public interface OpLog extends AutoCloseable {
      * the node restarts its clock above every reservation, so it never reissues a timestamp it may have
      * handed out, even for writes it coordinated but does not hold. COUNTER records carry a PN-counter
      * state (whole or some slots) that replay merges in; COUNTER_SLOT records the node's counter slot id
-     * (memdb.counter). Codes from 6 are reserved for Paxos and later use.
+     * (memdb.counter). HINT records are hinted handoff: a version a replica missed, kept by its coordinator
+     * until the replica has it (the value is a {@link memdb.oplog.format.HintPayload}; docs/oplog.md).
+     * Codes 6-8 are reserved for Paxos, 10 for the cluster log.
      */
     enum Op {
-        SET(1), DELETE(2), CLOCK(3), COUNTER(4), COUNTER_SLOT(5);
+        SET(1), DELETE(2), CLOCK(3), COUNTER(4), COUNTER_SLOT(5), HINT(9);
 
         private final int code;
 

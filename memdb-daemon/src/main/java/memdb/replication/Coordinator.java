@@ -29,6 +29,10 @@ import memdb.store.Versioned;
  * TIMEOUT at the deadline: the write may or may not have been applied); answers that come after an
  * operation is done or forgotten are ignored; a down replica is not waited for. Pure: time comes in
  * {@code nowMs}, messages leave through the {@link Outbox}.
+ *
+ * <p>A write stays tracked after its answer until every replica has answered or its deadline passed, so
+ * that each replica that did not take it (down, failed, silent) is reported once to {@link MissedWrites}
+ * (hinted handoff, Dynamo §4.6).
  */
 public final class Coordinator {
     private static final int NODE_BITS = 16;
@@ -38,6 +42,7 @@ public final class Coordinator {
     private final Replica replica;
     /** Replaced only by {@link #setDefaultConsistency} (a live config change), on the core thread like every call. */
     private ReplicationSettings settings;
+    private final MissedWrites missedWrites;
     private final ReplicationMetrics metrics = new ReplicationMetrics();
     /** In creation order, so deadlines (creation + one timeout) are in order too. */
     private final Map<Long, Operation> operations = new LinkedHashMap<>();
@@ -56,13 +61,17 @@ public final class Coordinator {
 
     private static final class Write extends Operation {
         final WriteQuorum quorum;
+        final Key key;
+        final Versioned version;
         final Timestamp timestamp;
         boolean existed;
 
-        Write(Object replyTo, long deadlineMs, WriteQuorum quorum, Timestamp timestamp) {
+        Write(Object replyTo, long deadlineMs, WriteQuorum quorum, Key key, Versioned version) {
             super(replyTo, deadlineMs);
             this.quorum = quorum;
-            this.timestamp = timestamp;
+            this.key = key;
+            this.version = version;
+            this.timestamp = version.timestamp();
         }
     }
 
@@ -80,10 +89,16 @@ public final class Coordinator {
     }
 
     public Coordinator(LamportClock clock, Membership membership, Replica replica, ReplicationSettings settings) {
+        this(clock, membership, replica, settings, MissedWrites.NONE);
+    }
+
+    public Coordinator(LamportClock clock, Membership membership, Replica replica, ReplicationSettings settings,
+                       MissedWrites missedWrites) {
         this.clock = clock;
         this.membership = membership;
         this.replica = replica;
         this.settings = settings;
+        this.missedWrites = missedWrites;
     }
 
     public ReplicationMetrics metrics() {
@@ -120,7 +135,7 @@ public final class Coordinator {
         int required = level.required(replicas.size());
         if (!enoughUp(replyTo, replicas, required, level, nowMs, out)) return;
         long id = nextOperationId++;
-        Write write = new Write(replyTo, nowMs + settings.requestTimeoutMs(), new WriteQuorum(replicas, required), ts);
+        Write write = new Write(replyTo, nowMs + settings.requestTimeoutMs(), new WriteQuorum(replicas, required), key, version);
         operations.put(id, write);
         ReplicaWrite message = new ReplicaWrite(key, version.isTombstone(), ts, version.value());
         for (int node : replicas) {
@@ -130,7 +145,7 @@ public final class Coordinator {
                 metrics.replicaMessagesSent++;
                 out.send(node, correlation(id, node), message);
             } else {
-                write.quorum.fail(node);
+                missed(write, node);
             }
         }
         settle(id, write, out);
@@ -187,7 +202,7 @@ public final class Coordinator {
         if (operation == null) return;
         if (operation instanceof Write write) {
             if (response instanceof ReplicaAck ack) onWriteAck(write, node, ack);
-            else write.quorum.fail(node);
+            else missed(write, node);
             settle(id, write, out);
         } else if (operation instanceof Read read) {
             if (response instanceof Value value) {
@@ -207,7 +222,7 @@ public final class Coordinator {
         long id = correlationId >>> NODE_BITS;
         Operation operation = operations.get(id);
         if (operation instanceof Write write) {
-            write.quorum.fail(node);
+            missed(write, node);
             settle(id, write, out);
         } else if (operation instanceof Read read) {
             read.quorum.fail(node);
@@ -222,11 +237,18 @@ public final class Coordinator {
         write.quorum.ack(node, heldNewer);
     }
 
+    /** A replica did not take the write: it fails for the quorum and, the first time, goes to hinted handoff. */
+    private void missed(Write write, int node) {
+        if (!write.quorum.waitingFor(node)) return;
+        write.quorum.fail(node);
+        missedWrites.missed(node, write.key, write.version);
+    }
+
     private void settle(long id, Write write, Outbox out) {
+        if (write.quorum.complete()) operations.remove(id);
         WriteQuorum.Outcome outcome = write.quorum.outcome();
         if (write.answered || outcome == WriteQuorum.Outcome.PENDING) return;
         write.answered = true;
-        operations.remove(id);
         if (outcome == WriteQuorum.Outcome.SUCCEEDED) {
             metrics.writesSucceeded++;
             out.reply(write.replyTo, new Responses.Written(write.timestamp, write.existed, write.quorum.superseded()));
@@ -278,7 +300,10 @@ public final class Coordinator {
 
     // ---- time -------------------------------------------------------------------------------------
 
-    /** Answers TIMEOUT to every operation past its deadline, and repairs what finished reads learned. */
+    /**
+     * Answers TIMEOUT to every operation past its deadline, repairs what finished reads learned, and reports
+     * the replicas that never answered a write as having missed it.
+     */
     public void tick(long nowMs, Outbox out) {
         List<Long> expired = new ArrayList<>();
         for (Map.Entry<Long, Operation> entry : operations.entrySet()) {
@@ -287,13 +312,17 @@ public final class Coordinator {
         }
         for (long id : expired) {
             Operation operation = operations.remove(id);
-            if (!operation.answered) {
+            boolean answeredInTime = operation.answered;
+            if (!answeredInTime) {
                 operation.answered = true;
                 metrics.timeouts++;
                 out.reply(operation.replyTo, new Responses.Error(ErrorCode.TIMEOUT,
                         "replicas did not answer within " + settings.requestTimeoutMs() + " ms; the outcome is unknown"));
-            } else if (operation instanceof Read read) {
+            }
+            if (operation instanceof Read read && answeredInTime) {
                 repair(read, out);
+            } else if (operation instanceof Write write) {
+                for (int node : write.quorum.waiting()) missed(write, node);
             }
         }
     }

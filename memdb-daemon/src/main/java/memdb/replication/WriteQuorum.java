@@ -50,6 +50,21 @@ public final class WriteQuorum {
         return outcome;
     }
 
+    /** Whether {@code replica} is one of this write's and has neither acknowledged nor failed yet. */
+    public boolean waitingFor(int replica) {
+        return replicas.contains(replica) && !acked.contains(replica) && !failed.contains(replica);
+    }
+
+    /** The replicas that have neither acknowledged nor failed, in ascending order. */
+    public List<Integer> waiting() {
+        return replicas.stream().filter(this::waitingFor).sorted().toList();
+    }
+
+    /** Whether every replica has answered (acknowledged or failed). */
+    public boolean complete() {
+        return acked.size() + failed.size() == replicas.size();
+    }
+
     public Outcome outcome() {
         return outcome;
     }

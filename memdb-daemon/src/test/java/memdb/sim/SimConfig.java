@@ -23,6 +23,8 @@ record SimConfig(int nodes, boolean singleSeed, double dropProbability, double d
     static final long DOWN_AFTER_MS = 400;
     static final long REQUEST_TIMEOUT_MS = 500;
     static final int VNODES_PER_NODE = 16;
+    /** Small, so that a catch-up takes several HINTS batches. */
+    static final int HINTS_PER_BATCH = 16;
 
     /** A run's shape from its seed; the same random source then drives the run itself. */
     static SimConfig draw(Random random) {

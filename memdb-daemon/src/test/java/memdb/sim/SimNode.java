@@ -121,6 +121,9 @@ final class SimNode {
         core = new NodeCore(self, new LamportClock(id, highestLamport), store, counters, opLog, settings,
                 new SplittableRandom(random.nextLong()), events.nowMs());
         core.membership().merge(clusterLog, events.nowMs());
+        for (SimOpLog.Entry entry : opLog.durableEntries()) {
+            if (entry.op() == OpLog.Op.HINT) core.restoreHint(entry.key(), entry.timestamp(), entry.value());
+        }
         trace.record(events.nowMs(), "start n" + id + " incarnation " + incarnation + " lamport " + highestLamport
                 + " keys " + store.entries() + " cluster log " + clusterLog.size() + " members");
         int started = incarnation;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import memdb.cluster.Membership;
+import memdb.handoff.HandoffSettings;
 import memdb.node.NodeCore;
 import memdb.protocol.Consistency;
 import memdb.protocol.Key;
@@ -17,8 +18,9 @@ import memdb.replication.ReplicationSettings;
  *   <li>warm-up: start the nodes from their seeds until every node knows every other one and holds it up;
  *   <li>storm: the client {@link Workload} runs while the {@link Nemesis} crashes, restarts and
  *       partitions, and the network drops, duplicates, delays and reorders;
- *   <li>heal: reliable network, crashed nodes restarted, old traffic drained; then every node restarted
- *       from its log (so that what follows sees durable state only) and membership converged again;
+ *   <li>heal: reliable network, crashed nodes restarted, old traffic drained, every hint replayed (hinted
+ *       handoff drains); then every node restarted from its log (so that what follows sees durable state
+ *       only) and membership converged again;
  *   <li>repair: one ALL read per key and per counter through the core (its read repair is Cluster I's
  *       only repair), then the replicas are compared (checkers b and d);
  *   <li>read-back: one QUORUM read per key, judged with the whole history (checkers a and c).
@@ -35,11 +37,26 @@ final class Simulation {
      * {@code durableClock}, a Lamport clock that restarts above every timestamp it issued (DESIGN §3:
      * a timestamp names one write). {@code keepFullTrace} keeps every trace line, to explain a failure.
      */
-    record Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace) {
+    record Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace, boolean hintedHandoff) {
         static final Options DEFAULTS = new Options(true, false, false);
 
+        Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace) {
+            this(clusterLog, durableClock, keepFullTrace, true);
+        }
+
         Options withFullTrace() {
-            return new Options(clusterLog, durableClock, true);
+            return new Options(clusterLog, durableClock, true, hintedHandoff);
+        }
+
+        /** The nodes without hinted handoff (no hint is kept), to show what it does. */
+        Options withoutHintedHandoff() {
+            return new Options(clusterLog, durableClock, keepFullTrace, false);
+        }
+
+        NodeCore.Settings handoff(NodeCore.Settings settings) {
+            if (hintedHandoff) return settings;
+            return new NodeCore.Settings(settings.replication(), settings.gossipIntervalMs(), settings.downAfterMs(),
+                    settings.vnodesPerNode(), settings.seeds(), settings.handoff().withMaxHintsPerPeer(0));
         }
     }
 
@@ -87,9 +104,11 @@ final class Simulation {
         NodeCore.Settings settings = new NodeCore.Settings(
                 new ReplicationSettings(SimConfig.REPLICATION_FACTOR, Consistency.QUORUM, Consistency.ONE,
                         SimConfig.REQUEST_TIMEOUT_MS, 1 << 20),
-                SimConfig.GOSSIP_INTERVAL_MS, SimConfig.DOWN_AFTER_MS, SimConfig.VNODES_PER_NODE, seeds);
+                SimConfig.GOSSIP_INTERVAL_MS, SimConfig.DOWN_AFTER_MS, SimConfig.VNODES_PER_NODE, seeds,
+                new HandoffSettings(HandoffSettings.MAX_HINTS_PER_PEER_DEFAULT, HandoffSettings.DEFAULTS.hintMaxAgeMs(),
+                        SimConfig.HINTS_PER_BATCH, HandoffSettings.BATCH_BYTES_MAX_DEFAULT, SimConfig.REQUEST_TIMEOUT_MS));
         for (int id = 1; id <= config.nodes(); id++) {
-            SimNode node = new SimNode(id, events, random, network, trace, settings, config.fsyncMsMax(),
+            SimNode node = new SimNode(id, events, random, network, trace, options.handoff(settings), config.fsyncMsMax(),
                     options, this::violation);
             nodes.add(node);
             network.attach(node);
@@ -131,6 +150,7 @@ final class Simulation {
         trace.record(events.nowMs(), "heal: all links, all nodes");
         events.runFor(2 * SimConfig.REQUEST_TIMEOUT_MS + config.longDelayMsMax()); // old operations expire
         if (!await(() -> membershipConverged() && network.messagesInFlight() == 0, "heal: cluster did not settle")) return;
+        if (!await(this::hintsDrained, "heal: hinted handoff did not replay its hints")) return;
         if (!restartAll()) return; // what follows sees durable state only
 
         if (!readEveryKey(Consistency.ALL, "repair")) return;
@@ -186,6 +206,45 @@ final class Simulation {
 
     SimNode node(int id) {
         return nodes.get(id - 1);
+    }
+
+    /** Cuts every link to and from {@code node}, both ways; it stays up. */
+    void isolate(int node) {
+        for (SimNode other : nodes) {
+            if (other.id() == node) continue;
+            network.cut(node, other.id());
+            network.cut(other.id(), node);
+        }
+        trace.record(events.nowMs(), "partition: n" + node + " isolated");
+    }
+
+    void healNetwork() {
+        network.healAll();
+        trace.record(events.nowMs(), "heal partition");
+    }
+
+    /** Waits until every node is up and holds every other one up in its current incarnation. */
+    boolean awaitMembership() {
+        return await(this::membershipConverged, "membership did not converge");
+    }
+
+    /** Waits until no node holds a hint any more (every missed write was replayed, or dropped). */
+    boolean awaitHintsDrained() {
+        return await(this::hintsDrained, "hinted handoff did not replay its hints");
+    }
+
+    void runFor(long ms) {
+        events.runFor(ms);
+    }
+
+    /** Checker (b) now, on the replicas as they are: no read, so no read repair, has touched them. */
+    List<String> replicasConverged() {
+        return Checkers.replicasConverged(nodes, config.keys(), SimConfig.REPLICATION_FACTOR);
+    }
+
+    private boolean hintsDrained() {
+        for (SimNode node : nodes) if (node.isUp() && node.core().pendingHints() > 0) return false;
+        return true;
     }
 
     List<Integer> preferenceList(String key) {

@@ -17,14 +17,19 @@ import memdb.protocol.Key;
  *
  * <p>Invariants: replaying {@link #result} into an empty store yields the same value for every key as
  * replaying every record {@link #add}ed (a tombstone is dropped only when it is the key's newest record,
- * so no older write can come back); the floors are the highest sequence and lamport ever seen, including
+ * so no older write can come back); HINT records never mix with the store's records: per (peer, key) the
+ * newest one is kept while it still owes the peer a version; the floors are the highest sequence and lamport ever seen, including
  * those of records that were dropped, so numbering and the clock never go backwards.
  */
 public final class Compactor {
+    /** A hint is per peer and key: the newest record of each decides (a DONE removes it). */
+    private record HintSlot(int peer, Key key) {}
+
     private final Map<Key, LogRecord> newest = new HashMap<>();
     /** Per key, every COUNTER record merged into one (the replayed counter), carrying the last one's sequence. */
     private final Map<Key, LogRecord> counters = new HashMap<>();
     private LogRecord slotRecord;
+    private final Map<HintSlot, LogRecord> newestHints = new HashMap<>();
     private long recordsIn;
     private long sequenceFloor;
     private long lamportFloor;
@@ -40,6 +45,11 @@ public final class Compactor {
         }
         if (record.op() == memdb.oplog.OpLog.Op.COUNTER) {
             counters.merge(record.key(), record, Compactor::mergeCounters);
+            return;
+        }
+        if (record.op() == memdb.oplog.OpLog.Op.HINT) {
+            HintSlot slot = new HintSlot(HintPayload.decode(record.value()).peer(), record.key());
+            newestHints.merge(slot, record, (held, incoming) -> incoming.sequence() > held.sequence() ? incoming : held);
             return;
         }
         newest.merge(record.key(), record, (held, incoming) -> incoming.timestamp().isAfter(held.timestamp()) ? incoming : held);
@@ -70,15 +80,23 @@ public final class Compactor {
         return lamportFloor;
     }
 
+    private static boolean expired(LogRecord r, long nowMillis, long graceMillis) {
+        return graceMillis >= 0 && nowMillis - r.wallMillis() > graceMillis;
+    }
+
     /**
-     * The kept records in sequence order. A tombstone is purged when {@code nowMillis - wallMillis >
+     * The kept records in sequence order; hints still owed (not DONE, younger than the grace: an older hint
+     * could bring back a value whose newer tombstone was purged). A tombstone is purged when {@code nowMillis - wallMillis >
      * tombstoneGraceMillis}; a negative grace keeps every tombstone.
      */
     public List<LogRecord> result(long nowMillis, long tombstoneGraceMillis) {
         List<LogRecord> kept = new ArrayList<>(newest.size());
         for (LogRecord r : newest.values()) {
-            boolean expired = r.isTombstone() && tombstoneGraceMillis >= 0 && nowMillis - r.wallMillis() > tombstoneGraceMillis;
-            if (!expired) kept.add(r);
+            if (!(r.isTombstone() && expired(r, nowMillis, tombstoneGraceMillis))) kept.add(r);
+        }
+        for (LogRecord r : newestHints.values()) {
+            boolean done = HintPayload.decode(r.value()).kind() == HintPayload.Kind.DONE;
+            if (!done && !expired(r, nowMillis, tombstoneGraceMillis)) kept.add(r);
         }
         counters.forEach((key, counter) -> {
             LogRecord plain = newest.get(key);

@@ -128,6 +128,7 @@ public final class RecordCodec {
         buf.get(body + 29, key);
         byte[] value = new byte[valueLength];
         buf.get(body + 33 + keyLength, value);
+        if (op == Op.HINT && HintPayload.defect(value) != null) return new Damaged(HintPayload.defect(value), false);
         LogRecord record = new LogRecord(sequence, op, new Timestamp(lamport, nodeId), wallMillis, Key.wrap(key), value);
         return new Valid(record, body + 33 + keyLength + valueLength);
     }

@@ -110,7 +110,7 @@ class RecordCodecTest {
     void aValidCrcWithAnUnknownOpIsDamageEvenAtTheEnd() {
         byte[] first = RecordCodec.encode(set(1, "a", 3));
         byte[] second = RecordCodec.encode(set(2, "b", 3));
-        second[16] = 9; // op code
+        second[16] = (byte) 200; // op code (unassigned)
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(second, 0, 4);
         crc.update(second, 8, second.length - 8);
@@ -119,6 +119,6 @@ class RecordCodecTest {
         CorruptDataException e = assertThrows(CorruptDataException.class,
                 () -> FrameScanner.scan(run, 0, run.capacity(), true, false, r -> {}));
         assertEquals(first.length, e.offset());
-        assertTrue(e.reason().contains("unknown op code 9"), e.reason());
+        assertTrue(e.reason().contains("unknown op code 200"), e.reason());
     }
 }
