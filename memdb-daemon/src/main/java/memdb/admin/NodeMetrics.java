@@ -37,11 +37,11 @@ public record NodeMetrics(long lamportTime, long keys, long entries, long storeB
     }
 
     /** Without hinted-handoff figures (all zero). */
-    public NodeMetrics(long lamportTime, long keys, long entries, long pendingOperations, long writesSucceeded,
-                       long writesFailed, long readsSucceeded, long readsFailed, long replicationTimeouts,
-                       long replicationMessages, long readRepairs, long concurrentWrites, long nodesUp, long nodesDown,
-                       long ringVersion) {
-        this(lamportTime, keys, entries, pendingOperations, writesSucceeded, writesFailed, readsSucceeded, readsFailed,
+    public NodeMetrics(long lamportTime, long keys, long entries, long storeBytes, long pendingOperations,
+                       long writesSucceeded, long writesFailed, long readsSucceeded, long readsFailed,
+                       long replicationTimeouts, long replicationMessages, long readRepairs, long concurrentWrites,
+                       long nodesUp, long nodesDown, long ringVersion) {
+        this(lamportTime, keys, entries, storeBytes, pendingOperations, writesSucceeded, writesFailed, readsSucceeded, readsFailed,
                 replicationTimeouts, replicationMessages, readRepairs, concurrentWrites, nodesUp, nodesDown, ringVersion,
                 Handoff.NONE);
     }
@@ -57,8 +57,7 @@ public record NodeMetrics(long lamportTime, long keys, long entries, long storeB
         }
         return new NodeMetrics(core.lamportTime(), core.store().liveKeys(), core.store().entries(),
                 core.store().heapBytes(), core.pendingOperations(), r.writesSucceeded(), r.writesFailed(), r.readsSucceeded(),
-                r.readsFailed(),
-                r.timeouts(), r.replicaMessagesSent(), r.readRepairs(), r.concurrentWritesDetected(), up, down,
+                r.readsFailed(), r.timeouts(), r.replicaMessagesSent(), r.readRepairs(), r.concurrentWritesDetected(), up, down,
                 core.membership().ringVersion(), Handoff.of(core));
     }
 }

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import memdb.clock.LamportClock;
 import memdb.node.NodeCore;
 import memdb.counter.CounterStore;
+import memdb.oplog.OpLog;
 import memdb.oplog.StoreReplay;
 import memdb.oplog.format.LogRecord;
 import memdb.protocol.Member;
