@@ -66,6 +66,7 @@ final class ServerOptions {
         put(flags, "max-value-bytes", maxValueBytes);
         put(flags, "replication-factor", replicationFactor);
         if (forceRecover) flags.put("force-recover", "true");
+        if (seedsOverride != null) flags.put("join", "true"); // memdb join: take ranges' data before serving them
         ServerConfig cfg = ServerConfig.resolve(flags, io.env(), config);
         NodeRunner.runForeground(cfg);
         return ExitCode.OK;

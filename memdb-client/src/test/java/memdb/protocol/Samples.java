@@ -57,6 +57,13 @@ final class Samples {
         list.add(Envelope.request(35, 25, new ClusterRequests.ClusterInfo()));
         list.add(Envelope.request(36, 26, new ClusterRequests.Kill()));
         list.add(Envelope.request(37, 27, new ClusterRequests.NodeStats()));
+        list.add(Envelope.request(38, 28, new StreamMessages.StreamPull(Long.MIN_VALUE, Long.MAX_VALUE, Key.wrap(EMPTY), 1)));
+        list.add(Envelope.request(39, 29, new StreamMessages.StreamPull(5, -5, UNICODE_KEY, Integer.MAX_VALUE)));
+        list.add(Envelope.request(40, 30, new StreamMessages.StreamPush(List.of(
+                new ClusterRequests.ReplicaWrite(UNICODE_KEY, false, TS, ALL_BYTE_VALUES),
+                new ClusterRequests.ReplicaWrite(Key.of("gone"), true, TS_MAX, EMPTY)))));
+        list.add(Envelope.request(41, 31, new StreamMessages.StreamPush(List.of())));
+        list.add(Envelope.request(42, 32, new StreamMessages.Leave()));
         return list;
     }
 
@@ -83,6 +90,12 @@ final class Samples {
         list.add(Envelope.response(Opcode.REPLICA_WRITE, 33, 109, new ClusterResponses.ReplicaAck(false, true, TS_MAX)));
         list.add(Envelope.response(Opcode.REPLICA_READ, 34, 110, Responses.Value.tombstone(TS)));
         list.add(Envelope.response(Opcode.NODE_STATS, 37, 112, new ClusterResponses.Stats(123, 45)));
+        list.add(Envelope.response(Opcode.STREAM_PULL, 38, 113, new StreamMessages.StreamChunk(List.of(
+                new ClusterRequests.ReplicaWrite(UNICODE_KEY, false, TS, ALL_BYTE_VALUES),
+                new ClusterRequests.ReplicaWrite(Key.of("gone"), true, TS_MAX, EMPTY)), true)));
+        list.add(Envelope.response(Opcode.STREAM_PULL, 39, 114, new StreamMessages.StreamChunk(List.of(), false)));
+        list.add(Envelope.response(Opcode.STREAM_PUSH, 40, 115, new StreamMessages.StreamAck(0)));
+        list.add(Envelope.response(Opcode.LEAVE, 41, 116, new Responses.Ok()));
         list.add(Envelope.response(Opcode.CLUSTER_INFO, 35, 111, new ClusterResponses.ClusterView(3, 128, 4, List.of(member))));
         Opcode[] opcodes = Opcode.values();
         for (ErrorCode code : ErrorCode.values()) {
@@ -172,6 +185,10 @@ final class Samples {
             case CLUSTER_INFO -> new ClusterRequests.ClusterInfo();
             case NODE_STATS -> new ClusterRequests.NodeStats();
             case KILL -> new ClusterRequests.Kill();
+            case STREAM_PULL -> new StreamMessages.StreamPull(random.nextLong(), random.nextLong(),
+                    random.nextBoolean() ? Key.wrap(EMPTY) : randomKey(random), 1 + random.nextInt(1 << 20));
+            case STREAM_PUSH -> new StreamMessages.StreamPush(randomEntries(random));
+            case LEAVE -> new StreamMessages.Leave();
         };
     }
 
@@ -193,8 +210,21 @@ final class Samples {
             case CLUSTER_INFO -> new ClusterResponses.ClusterView(1 + random.nextInt(255), 1 + random.nextInt(512),
                     random.nextLong() & Long.MAX_VALUE, randomMembers(random));
             case NODE_STATS -> new ClusterResponses.Stats(random.nextLong() & Long.MAX_VALUE, random.nextInt(1 << 30));
-            case KILL -> new Responses.Ok();
+            case KILL, LEAVE -> new Responses.Ok();
+            case STREAM_PULL -> new StreamMessages.StreamChunk(randomEntries(random), random.nextBoolean());
+            case STREAM_PUSH -> new StreamMessages.StreamAck(random.nextInt(5000));
         };
+    }
+
+    static List<ClusterRequests.ReplicaWrite> randomEntries(Random random) {
+        List<ClusterRequests.ReplicaWrite> entries = new ArrayList<>();
+        int count = random.nextInt(5);
+        for (int i = 0; i < count; i++) {
+            entries.add(random.nextBoolean()
+                    ? new ClusterRequests.ReplicaWrite(randomKey(random), true, randomTimestamp(random), EMPTY)
+                    : new ClusterRequests.ReplicaWrite(randomKey(random), false, randomTimestamp(random), randomBytes(random, 100)));
+        }
+        return entries;
     }
 
     static Timestamp randomTimestamp(Random random) {

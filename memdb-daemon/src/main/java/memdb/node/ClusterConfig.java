@@ -5,10 +5,14 @@ import memdb.protocol.Consistency;
 /**
  * How the node takes part in the cluster: replication factor N, vnodes per node, the gossip period,
  * how long without a heartbeat before a peer is held down, how long a request may wait for replicas,
- * and the consistency of requests that name none.
+ * the consistency of requests that name none, whether the node joins an existing cluster (taking its
+ * ranges' data before serving them) and how fast it streams data when nodes join or leave.
  */
 public record ClusterConfig(int replicationFactor, int vnodesPerNode, long gossipIntervalMs, long downAfterMs,
-                            long requestTimeoutMs, Consistency writeConsistency, Consistency readConsistency) {
+                            long requestTimeoutMs, Consistency writeConsistency, Consistency readConsistency,
+                            boolean join, long streamBytesPerSec) {
+    public static final long STREAM_BYTES_PER_SEC_DEFAULT = 32L << 20;
+
     public static final int REPLICATION_FACTOR_DEFAULT = 3;
     public static final int VNODES_DEFAULT = 128;
     public static final long GOSSIP_INTERVAL_MS_DEFAULT = 500;
@@ -18,5 +22,12 @@ public record ClusterConfig(int replicationFactor, int vnodesPerNode, long gossi
     public static ClusterConfig defaults() {
         return new ClusterConfig(REPLICATION_FACTOR_DEFAULT, VNODES_DEFAULT, GOSSIP_INTERVAL_MS_DEFAULT,
                 DOWN_AFTER_MS_DEFAULT, REQUEST_TIMEOUT_MS_DEFAULT, Consistency.QUORUM, Consistency.ONE);
+    }
+
+    /** A node of the cluster from the start (not joining), streaming at the default rate. */
+    public ClusterConfig(int replicationFactor, int vnodesPerNode, long gossipIntervalMs, long downAfterMs,
+                         long requestTimeoutMs, Consistency writeConsistency, Consistency readConsistency) {
+        this(replicationFactor, vnodesPerNode, gossipIntervalMs, downAfterMs, requestTimeoutMs, writeConsistency,
+                readConsistency, false, STREAM_BYTES_PER_SEC_DEFAULT);
     }
 }

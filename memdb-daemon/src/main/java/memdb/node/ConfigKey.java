@@ -29,7 +29,9 @@ public enum ConfigKey {
     DOWN_AFTER_MS("down-after-ms"),
     REQUEST_TIMEOUT_MS("request-timeout-ms"),
     WRITE_CONSISTENCY("write-consistency"),
-    READ_CONSISTENCY("read-consistency");
+    READ_CONSISTENCY("read-consistency"),
+    JOIN("join"),
+    STREAM_BYTES_PER_SEC("stream-bytes-per-sec");
 
     private final String key;
 

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import memdb.client.AuthKeyFile;
 import memdb.clock.LamportClock;
+import memdb.cluster.ClusterLog;
 import memdb.admin.AdminServer;
 import memdb.admin.RequestMetrics;
 import memdb.net.ClientServer;
@@ -21,6 +22,7 @@ import memdb.net.Session;
 import memdb.oplog.FileOpLog;
 import memdb.oplog.OpLog;
 import memdb.oplog.ReplayReport;
+import memdb.oplog.StoreReplay;
 import memdb.protocol.Member;
 import memdb.replication.ReplicationSettings;
 import memdb.store.Store;
@@ -70,9 +72,14 @@ public final class Node implements AutoCloseable {
         Path dataDir = config.storage().dataDir();
         createDataDir(dataDir);
         Store store = new Store();
+        ClusterLog.Restored clusterLog = new ClusterLog.Restored();
+        StoreReplay storeReplay = new StoreReplay(store);
         FileOpLog log;
         try {
-            log = FileOpLog.open(dataDir, config.storage().logOptions(), store);
+            log = FileOpLog.open(dataDir, config.storage().logOptions(), record -> {
+                if (record.op() == OpLog.Op.CLUSTER) clusterLog.add(record.key(), record.timestamp().lamport(), record.value());
+                else storeReplay.accept(record);
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -80,16 +87,17 @@ public final class Node implements AutoCloseable {
         if (report.recordsReplayed() > 0 || report.tornTail() != null || !report.dropped().isEmpty()) {
             for (String line : report.lines()) LOG.log(System.Logger.Level.INFO, line);
         }
-        return start(config, log, store, report.lamportHigh());
+        return start(config, log, store, report.lamportHigh(), clusterLog);
     }
 
     /** Starts a node on an op log of the caller's (tests; {@link OpLog#none()} for no persistence). */
     public static Node start(ServerConfig config, OpLog opLog) {
         createDataDir(config.storage().dataDir());
-        return start(config, opLog, new Store(), 0);
+        return start(config, opLog, new Store(), 0, new ClusterLog.Restored());
     }
 
-    private static Node start(ServerConfig config, OpLog opLog, Store store, long lamportHigh) {
+    private static Node start(ServerConfig config, OpLog opLog, Store store, long lamportHigh,
+                              ClusterLog.Restored clusterLog) {
         String authKey;
         try {
             authKey = config.authKey().orElseGet(() -> AuthKeyFile.readOrCreate(AuthKeyFile.defaultPath()));
@@ -102,10 +110,8 @@ public final class Node implements AutoCloseable {
         NodeCore core = newCore(config, new LamportClock(nodeId, lamportHigh), store, opLog, clock.getAsLong());
         Duration requestTimeout = Duration.ofMillis(config.cluster().requestTimeoutMs());
         PeerTransport peers = new PeerTransport(authKey, PEER_CONNECT_TIMEOUT, requestTimeout);
-        Path dataDir = config.storage().dataDir();
-        core.restoreMembers(ClusterStateFile.read(dataDir), clock.getAsLong());
+        core.restore(clusterLog, clock.getAsLong());
         CoreLoop loop = new CoreLoop(core, opLog, peers, clock, PENDING_REQUESTS_MAX, "memdb-core-" + nodeId);
-        loop.onRingChange((version, members) -> ClusterStateFile.write(dataDir, version, members));
         RequestMetrics requestMetrics = new RequestMetrics();
         loop.recordRequestsInto(requestMetrics);
         peers.deliverTo(loop);
@@ -132,7 +138,7 @@ public final class Node implements AutoCloseable {
         NetworkConfig network = config.network();
         ClusterConfig cluster = config.cluster();
         Member self = new Member(config.nodeId(), network.bind(), network.port(), System.currentTimeMillis(), 0,
-                Member.Status.NORMAL, true);
+                cluster.join() ? Member.Status.JOINING : Member.Status.NORMAL, true);
         ReplicationSettings replication = new ReplicationSettings(cluster.replicationFactor(), cluster.writeConsistency(),
                 cluster.readConsistency(), cluster.requestTimeoutMs(), config.limits().valueBytesMax());
         List<String> seeds = network.seeds().stream().map(HostPort::toString).toList();

@@ -3,6 +3,7 @@ package memdb.node;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import memdb.clock.LamportClock;
+import memdb.cluster.ClusterLog;
 import memdb.cluster.Membership;
 import memdb.oplog.OpLog;
 import memdb.protocol.ClusterRequests;
@@ -15,6 +16,7 @@ import memdb.protocol.Request;
 import memdb.protocol.Requests;
 import memdb.protocol.Response;
 import memdb.protocol.Responses;
+import memdb.protocol.StreamMessages;
 import memdb.protocol.Timestamp;
 import memdb.replication.Coordinator;
 import memdb.replication.Outbox;
@@ -23,6 +25,7 @@ import memdb.replication.ReplicationMetrics;
 import memdb.replication.ReplicationSettings;
 import memdb.store.Store;
 import memdb.store.Versioned;
+import memdb.streaming.Mover;
 
 /**
  * The whole logic of one node as a deterministic state machine (STYLE §2): requests from clients and
@@ -38,14 +41,25 @@ import memdb.store.Versioned;
  * pattern switch; each method is one input kind.)
  */
 public final class NodeCore {
-    /** Cluster behaviour: replication, gossip period, failure-detector timeout, vnodes, seed addresses. */
+    /**
+     * Cluster behaviour: replication, gossip period, failure-detector timeout, vnodes, seed addresses, and
+     * how fast joins and leaves stream data.
+     */
     public record Settings(ReplicationSettings replication, long gossipIntervalMs, long downAfterMs, int vnodesPerNode,
-                           List<String> seeds) {
+                           List<String> seeds, long streamBytesPerSec) {
+        public static final long STREAM_BYTES_PER_SEC_DEFAULT = 32L << 20;
+
         public Settings {
             seeds = List.copyOf(seeds);
             if (gossipIntervalMs < 1 || downAfterMs <= gossipIntervalMs) {
                 throw new IllegalArgumentException("need 0 < gossip interval < down-after");
             }
+            if (streamBytesPerSec < 1) throw new IllegalArgumentException("stream rate must be >= 1 byte/s");
+        }
+
+        public Settings(ReplicationSettings replication, long gossipIntervalMs, long downAfterMs, int vnodesPerNode,
+                        List<String> seeds) {
+            this(replication, gossipIntervalMs, downAfterMs, vnodesPerNode, seeds, STREAM_BYTES_PER_SEC_DEFAULT);
         }
     }
 
@@ -63,7 +77,9 @@ public final class NodeCore {
     private final Settings settings;
     private final RandomGenerator random;
     private final OpLog opLog;
+    private final Mover mover;
     private long nextGossipMs;
+    private long clusterLogVersion;
     /** No timestamp above this is handed out before a CLOCK record reserving it is in the op log. */
     private long clockReservedUntil;
 
@@ -79,6 +95,8 @@ public final class NodeCore {
         this.membership = new Membership(self, settings.downAfterMs(), settings.vnodesPerNode(), random, nowMs);
         this.replica = new Replica(store, opLog);
         this.coordinator = new Coordinator(clock, membership, replica, settings.replication());
+        this.mover = new Mover(membership, replica, settings.replication().replicationFactor(), settings.streamBytesPerSec(),
+                settings.replication().requestTimeoutMs());
         this.nextGossipMs = nowMs;
     }
 
@@ -90,7 +108,7 @@ public final class NodeCore {
         } catch (MemDbException e) {
             out.reply(replyTo, Responses.Error.of(e));
         }
-        reserveClock();
+        afterStep();
     }
 
     private void dispatch(Object replyTo, Request request, long nowMs, Outbox out) {
@@ -108,6 +126,13 @@ public final class NodeCore {
             out.reply(replyTo, replica.apply(write.key().validate(), version));
         } else if (request instanceof ClusterRequests.ReplicaRead read) {
             out.reply(replyTo, replica.read(read.key()));
+        } else if (request instanceof StreamMessages.StreamPull pull) {
+            out.reply(replyTo, mover.serve(pull));
+        } else if (request instanceof StreamMessages.StreamPush push) {
+            out.reply(replyTo, mover.accept(push));
+        } else if (request instanceof StreamMessages.Leave) {
+            mover.startLeave();
+            out.reply(replyTo, new Responses.Ok());
         } else if (request instanceof ClusterRequests.Gossip gossip) {
             membership.merge(gossip.members(), nowMs);
             out.reply(replyTo, new ClusterResponses.GossipAck(membership.digest(nowMs)));
@@ -127,17 +152,17 @@ public final class NodeCore {
     public void onPeerResponse(int nodeId, long correlationId, long lamport, Response response, long nowMs, Outbox out) {
         clock.observe(lamport);
         if (response instanceof ClusterResponses.GossipAck ack) {
-            membership.merge(ack.members(), nowMs);
-        } else {
+            membership.mergeFrom(nodeId, ack.members(), nowMs);
+        } else if (!mover.onResponse(correlationId, response, this::logRangeDone)) {
             coordinator.onPeerResponse(nodeId, correlationId, response, out);
         }
-        reserveClock();
+        afterStep();
     }
 
     /** A request this node sent could not be delivered or answered (connection refused or lost). */
     public void onPeerFailure(int nodeId, long correlationId, long nowMs, Outbox out) {
-        coordinator.onPeerFailure(nodeId, correlationId, out);
-        reserveClock();
+        if (!mover.onFailure(correlationId)) coordinator.onPeerFailure(nodeId, correlationId, out);
+        afterStep();
     }
 
     /** The passing of time: request deadlines, and a gossip round every gossip interval. */
@@ -147,7 +172,66 @@ public final class NodeCore {
             nextGossipMs = nowMs + settings.gossipIntervalMs();
             gossip(nowMs, out);
         }
+        mover.tick(nowMs, out, this::logRangeDone);
+        afterStep();
+    }
+
+    /**
+     * After every input: the membership changes it caused go to the durable cluster log (in the same step,
+     * so before anything that depends on them leaves the node), then the clock reservation.
+     */
+    private void afterStep() {
+        for (Member change : membership.drainChanges()) {
+            opLog.append(OpLog.Op.CLUSTER, ClusterLog.memberKey(change.nodeId()), nextClusterLogVersion(),
+                    ClusterLog.member(change));
+        }
         reserveClock();
+    }
+
+    /** A join finished streaming a range: durable, so that a restart does not stream it again. */
+    private void logRangeDone(long endToken) {
+        opLog.append(OpLog.Op.CLUSTER, ClusterLog.rangeKey(endToken), nextClusterLogVersion(), ClusterLog.rangeDone(endToken));
+    }
+
+    /**
+     * The version of the next cluster-log record: above the previous one and at least the clock's time,
+     * without ticking the clock (membership is not a write). A restart's clock begins above it (replay
+     * raises the clock to every record's time), so versions grow across restarts too.
+     */
+    private Timestamp nextClusterLogVersion() {
+        clusterLogVersion = Math.max(clusterLogVersion + 1, clock.time());
+        return new Timestamp(clusterLogVersion, clock.nodeId());
+    }
+
+    /** The highest cluster-log version this node wrote or replayed. */
+    public long clusterLogVersion() {
+        return clusterLogVersion;
+    }
+
+    /** The admin API's leave of this node: it streams its ranges to their new owners, then goes LEFT. */
+    public void leave(long nowMs) {
+        mover.startLeave();
+        afterStep();
+    }
+
+    /** The admin API's kill of another node: DOWN in the cluster log, the ring unchanged. */
+    public void markDown(int nodeId, long nowMs) {
+        membership.markDown(nodeId);
+        afterStep();
+    }
+
+    /** Whether this node has left the cluster and every member knows: its process should stop now. */
+    public boolean stopRequested(long nowMs) {
+        return mover.stopRequested(nowMs);
+    }
+
+    /** This node's join or leave progress in percent, or -1 when it is not moving. */
+    public int moveProgressPercent() {
+        return mover.progressPercent();
+    }
+
+    public Mover mover() {
+        return mover;
     }
 
     /**
@@ -181,9 +265,22 @@ public final class NodeCore {
                 membership.ringVersion(), membership.digest(nowMs));
     }
 
-    /** Members known before a restart (the cluster state file): the ring is whole from the first request. */
+    /**
+     * What the durable cluster log held at boot: the members known before the restart (so the ring is
+     * whole from the first request), this node's own status (a join or leave resumes) and a join's ranges
+     * already streamed.
+     */
+    public void restore(ClusterLog.Restored log, long nowMs) {
+        clusterLogVersion = Math.max(clusterLogVersion, log.version());
+        membership.restore(log.members(), nowMs);
+        mover.restoreRangesDone(log.rangesDone());
+        afterStep();
+    }
+
+    /** Members known from elsewhere (tests): merged as gossip would be. */
     public void restoreMembers(List<Member> known, long nowMs) {
         membership.merge(known, nowMs);
+        afterStep();
     }
 
     public long lamportTime() {

@@ -37,7 +37,9 @@ final class SettingsReader {
         }
         long requestTimeoutMs = number(ConfigKey.REQUEST_TIMEOUT_MS, 1, 600_000, ClusterConfig.REQUEST_TIMEOUT_MS_DEFAULT);
         return new ClusterConfig(replicationFactor, vnodes, gossipMs, downAfterMs, requestTimeoutMs,
-                consistency(ConfigKey.WRITE_CONSISTENCY, Consistency.QUORUM), consistency(ConfigKey.READ_CONSISTENCY, Consistency.ONE));
+                consistency(ConfigKey.WRITE_CONSISTENCY, Consistency.QUORUM), consistency(ConfigKey.READ_CONSISTENCY, Consistency.ONE),
+                bool(ConfigKey.JOIN), number(ConfigKey.STREAM_BYTES_PER_SEC, 1024, Long.MAX_VALUE,
+                        ClusterConfig.STREAM_BYTES_PER_SEC_DEFAULT));
     }
 
     private Consistency consistency(ConfigKey key, Consistency defaultValue) {

@@ -18,9 +18,11 @@ public interface OpLog extends AutoCloseable {
      * The operation a record stands for. Codes are stable on disk. CLOCK records reserve Lamport time:
      * the node restarts its clock above every reservation, so it never reissues a timestamp it may have
      * handed out, even for writes it coordinated but does not hold. 4.. are reserved for counters and Paxos.
+     * CLUSTER records are the durable cluster log (memdb.cluster.ClusterLog): membership changes and the
+     * progress of a join; the store ignores them.
      */
     enum Op {
-        SET(1), DELETE(2), CLOCK(3);
+        SET(1), DELETE(2), CLOCK(3), CLUSTER(10);
 
         private final int code;
 

@@ -23,6 +23,7 @@ public final class StoreReplay implements Consumer<LogRecord> {
             case SET -> store.apply(r.key(), Versioned.value(r.timestamp(), r.value()));
             case DELETE -> store.apply(r.key(), Versioned.tombstone(r.timestamp()));
             case CLOCK -> { } // only raises the replayed lamport high-water mark
+            case CLUSTER -> { } // the cluster log: memdb.cluster.ClusterLog.Restored reads these
         }
     }
 }

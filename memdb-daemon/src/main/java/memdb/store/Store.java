@@ -61,6 +61,15 @@ public final class Store {
         return true;
     }
 
+    /**
+     * Forgets a key this node no longer replicates (its range moved to other nodes, which hold it):
+     * unlike a delete, nothing is written, and the key's other replicas keep their versions.
+     */
+    public void drop(Key key) {
+        Versioned previous = entries.remove(key);
+        if (previous != null && !previous.isTombstone()) liveKeys--;
+    }
+
     /** Keys holding a live value. */
     public int liveKeys() {
         return liveKeys;

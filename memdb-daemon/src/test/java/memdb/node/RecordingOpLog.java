@@ -19,6 +19,7 @@ final class RecordingOpLog implements OpLog {
     private int commits;
     private boolean closed;
     int clockReservations;
+    final List<Entry> clusterRecords = new ArrayList<>();
 
     RecordingOpLog(boolean holdCommits) {
         this.holdCommits = holdCommits;
@@ -28,6 +29,10 @@ final class RecordingOpLog implements OpLog {
     public synchronized long append(Op op, Key key, Timestamp timestamp, byte[] value) {
         if (op == Op.CLOCK) {
             clockReservations++; // kept apart: tests count data records
+            return 0;
+        }
+        if (op == Op.CLUSTER) {
+            clusterRecords.add(new Entry(op, key, timestamp, value)); // the cluster log, apart too
             return 0;
         }
         entries.add(new Entry(op, key, timestamp, value));

@@ -29,11 +29,11 @@ final class Simulation {
     static final long PHASE_MS_MAX = 120_000;
 
     /**
-     * How to run. Two durable facts a restarted node needs and the node does not keep yet (both are core
-     * bugs, see SimulationTest and ScenarioTest); the simulator models them unless told not to:
-     * {@code clusterLog}, DESIGN §5's durable cluster log (a restarted node knows the members it knew);
-     * {@code durableClock}, a Lamport clock that restarts above every timestamp it issued (DESIGN §3:
-     * a timestamp names one write). {@code keepFullTrace} keeps every trace line, to explain a failure.
+     * How to run. {@code clusterLog}: a restarted node replays the CLUSTER records of its op log (the
+     * node's durable cluster log, memdb.cluster.ClusterLog), as the real node does; false throws them away
+     * at restart, to show what the checkers catch without it (SimulationTest's canary).
+     * {@code durableClock}: a Lamport clock that restarts at least where it was at the crash (beyond the
+     * node's CLOCK reservations). {@code keepFullTrace} keeps every trace line, to explain a failure.
      */
     record Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace) {
         static final Options DEFAULTS = new Options(true, false, false);
