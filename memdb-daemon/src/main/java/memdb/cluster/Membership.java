@@ -37,6 +37,7 @@ public final class Membership {
     private Ring ring;
     private Ring futureRing;
     private long ringVersion;
+    private boolean heardFromPeers;
 
     public Membership(Member self, long downAfterMs, int vnodesPerNode, RandomGenerator random, long nowMs) {
         this.selfId = self.nodeId();
@@ -88,17 +89,24 @@ public final class Membership {
     public boolean mergeFrom(int peerId, Collection<Member> digest, long nowMs) {
         Map<Integer, Member> view = viewsOfPeers.computeIfAbsent(peerId, id -> new HashMap<>());
         for (Member m : digest) view.put(m.nodeId(), m);
+        heardFromPeers = true;
+        return merge(digest, nowMs);
+    }
+
+    /** A peer's gossip push (its sender is not named): merges it; this node has now heard from the cluster. */
+    public boolean mergeReceived(Collection<Member> digest, long nowMs) {
+        heardFromPeers = true;
         return merge(digest, nowMs);
     }
 
     /**
      * Restores the members of the durable cluster log at boot. A record of this node itself gives its
-     * status back (a restart resumes a join or a leave); everything else merges as gossip would.
+     * status back (a restart resumes a join or a leave, and a node that finished joining is not joining
+     * again); everything else merges as gossip would.
      */
     public void restore(Collection<Member> logged, long nowMs) {
         for (Member m : logged) {
-            if (m.nodeId() == selfId && m.status() != Member.Status.NORMAL && m.status() != Member.Status.DOWN
-                    && m.status() != self().status()) {
+            if (m.nodeId() == selfId && m.status() != Member.Status.DOWN && m.status() != self().status()) {
                 setSelfStatus(m.status());
             }
         }
@@ -161,15 +169,16 @@ public final class Membership {
     }
 
     /**
-     * Whether every other member of the current and future rings has told this node (in a gossip answer)
-     * that it holds {@code nodeId} in {@code status} at least as new as this node's record of it: after
-     * that, no coordinator works with an older picture of that member.
+     * Whether every other live member has told this node (in a gossip answer) that it holds {@code nodeId}
+     * in {@code status}, in its current incarnation: after that, no coordinator works with an older picture
+     * of that member. Members that are down are not waited for: a restarted node coordinates nothing until
+     * it has heard from a peer ({@link #heardFromPeers}), whose answer brings it up to date.
      */
-    public boolean everyoneKnows(int nodeId, Member.Status status) {
+    public boolean everyoneKnows(int nodeId, Member.Status status, long nowMs) {
         Member mine = members.get(nodeId);
         if (mine == null || mine.status() != status) return false;
         for (Member m : members.values()) {
-            if (m.nodeId() == selfId || m.nodeId() == nodeId || m.status() == Member.Status.LEFT) continue;
+            if (m.nodeId() == selfId || m.nodeId() == nodeId || !isUp(m.nodeId(), nowMs)) continue;
             Map<Integer, Member> view = viewsOfPeers.get(m.nodeId());
             Member theirs = view == null ? null : view.get(nodeId);
             if (theirs == null || theirs.status() != status || theirs.generation() != mine.generation()) return false;
@@ -177,9 +186,18 @@ public final class Membership {
         return true;
     }
 
-    /** Whether any peer has answered this node's gossip yet (before that, it knows nothing of the cluster). */
+    /**
+     * Whether any peer's gossip reached this node since it started (before that, what it knows of
+     * the cluster may be old: it may have been down while others joined or left).
+     */
     public boolean heardFromPeers() {
-        return !viewsOfPeers.isEmpty();
+        return heardFromPeers;
+    }
+
+    /** Whether this node knows of any other member that has not left. */
+    public boolean hasPeers() {
+        for (Member m : members.values()) if (m.nodeId() != selfId && m.status() != Member.Status.LEFT) return true;
+        return false;
     }
 
     /** A peer to gossip with: a random other member that has not left (down ones too, so that recovery is noticed), or -1. */

@@ -112,6 +112,11 @@ public final class NodeCore {
     }
 
     private void dispatch(Object replyTo, Request request, long nowMs, Outbox out) {
+        if (isClientData(request) && membership.hasPeers() && !membership.heardFromPeers()) {
+            // Just (re)started: what this node knows of the ring may be old (it may have been down while
+            // nodes joined or left), so it coordinates nothing until a peer's gossip answer brings it up to date.
+            throw ErrorCode.UNAVAILABLE.exception("node " + membership.selfId() + " is catching up with the cluster's membership");
+        }
         if (request instanceof Requests.Get get) {
             coordinator.read(replyTo, get.key(), false, get.consistency(), nowMs, out);
         } else if (request instanceof Requests.Contains contains) {
@@ -134,7 +139,7 @@ public final class NodeCore {
             mover.startLeave();
             out.reply(replyTo, new Responses.Ok());
         } else if (request instanceof ClusterRequests.Gossip gossip) {
-            membership.merge(gossip.members(), nowMs);
+            membership.mergeReceived(gossip.members(), nowMs);
             out.reply(replyTo, new ClusterResponses.GossipAck(membership.digest(nowMs)));
         } else if (request instanceof ClusterRequests.NodeStats) {
             out.reply(replyTo, new ClusterResponses.Stats(clock.time(), store.liveKeys()));
@@ -146,6 +151,11 @@ public final class NodeCore {
             // AUTH belongs to the connection (memdb.net.Session); reaching the core is a wiring bug.
             out.reply(replyTo, new Responses.Error(ErrorCode.INTERNAL, request.opcode() + " is not served here"));
         }
+    }
+
+    private static boolean isClientData(Request request) {
+        return request instanceof Requests.Get || request instanceof Requests.Set || request instanceof Requests.Delete
+                || request instanceof Requests.Contains;
     }
 
     /** The answer of a peer to a request this node sent with {@code correlationId}. */

@@ -121,7 +121,7 @@ public final class Mover {
         if (!membership.heardFromPeers()) return false;
         List<Integer> moving = membership.moving();
         if (!moving.isEmpty() && moving.get(0) != membership.selfId()) return false;
-        if (!membership.everyoneKnows(membership.selfId(), status)) {
+        if (!membership.everyoneKnows(membership.selfId(), status, nowMs)) {
             knownSinceMs = -1;
             return false;
         }
@@ -132,7 +132,7 @@ public final class Mover {
     private void cleanup(long nowMs) {
         long version = membership.ringVersion();
         if (version == cleanedRingVersion) return;
-        if (!membership.moving().isEmpty() || !everyStatusKnown()) {
+        if (!membership.moving().isEmpty() || !everyStatusKnown(nowMs)) {
             stableRingVersion = -1;
             return;
         }
@@ -151,10 +151,11 @@ public final class Mover {
         keysDropped += notMine.size();
     }
 
-    private boolean everyStatusKnown() {
-        for (Member m : membership.digest(0)) {
+    private boolean everyStatusKnown(long nowMs) {
+        if (membership.hasPeers() && !membership.heardFromPeers()) return false;
+        for (Member m : membership.digest(nowMs)) {
             if (m.status() == Member.Status.LEFT) continue;
-            if (!membership.everyoneKnows(m.nodeId(), m.status())) return false;
+            if (!membership.everyoneKnows(m.nodeId(), m.status(), nowMs)) return false;
         }
         return true;
     }
@@ -163,7 +164,7 @@ public final class Mover {
     public boolean stopRequested(long nowMs) {
         if (membership.self().status() != Member.Status.LEFT) return false;
         if (leftAtMs < 0) leftAtMs = nowMs; // restarted after it left
-        return membership.everyoneKnows(membership.selfId(), Member.Status.LEFT) || nowMs - leftAtMs >= 4 * settleMs;
+        return membership.everyoneKnows(membership.selfId(), Member.Status.LEFT, nowMs) || nowMs - leftAtMs >= 4 * settleMs;
     }
 
     // ---- the peer side ----------------------------------------------------------------------------
@@ -212,6 +213,11 @@ public final class Mover {
 
     public long bytesStreamed() {
         return streamer == null ? 0 : streamer.bytesStreamed();
+    }
+
+    /** Whether this node has dropped the keys it does not replicate in its current ring. */
+    public boolean cleanedUp() {
+        return cleanedRingVersion == membership.ringVersion();
     }
 
     public long keysDropped() {

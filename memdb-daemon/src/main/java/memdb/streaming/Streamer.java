@@ -183,10 +183,21 @@ public final class Streamer {
         return (correlationId & CORRELATION_BIT) != 0;
     }
 
+    /**
+     * A range is done when enough of its transfers are. Pushing (leave): all of them, each new replica
+     * needs the data. Pulling (join): all but QUORUM - 1 of the current replicas, since every write
+     * acknowledged at QUORUM is on QUORUM of them and so on at least one of any N - QUORUM + 1; a replica
+     * that is down does not hold the join up.
+     */
     private void finish(Transfer t, RangeDoneListener onRangeDone) {
         t.done = true;
-        for (Transfer other : byRange.get(t.range.end())) if (!other.done) return;
-        if (rangesDone.add(t.range.end())) onRangeDone.rangeDone(t.range.end());
+        List<Transfer> transfers = byRange.get(t.range.end());
+        int done = 0;
+        for (Transfer other : transfers) if (other.done) done++;
+        int needed = direction == Direction.PUSH ? transfers.size() : transfers.size() - (transfers.size() / 2 + 1) + 1;
+        if (done < needed || !rangesDone.add(t.range.end())) return;
+        for (Transfer other : transfers) other.done = true; // the rest need not be streamed
+        onRangeDone.rangeDone(t.range.end());
     }
 
     /** Told when every transfer of a range is done. */

@@ -91,10 +91,10 @@ class ClusterLogTest {
         Membership m = new Membership(SELF, 3_000, 8, new SplittableRandom(1), 0);
         m.merge(List.of(member(2, 1, 1, Member.Status.NORMAL), member(3, 1, 1, Member.Status.NORMAL)), 0);
         m.setSelfStatus(Member.Status.LEAVING);
-        assertTrue(!m.everyoneKnows(1, Member.Status.LEAVING));
+        assertTrue(!m.everyoneKnows(1, Member.Status.LEAVING, 0));
         m.mergeFrom(2, List.of(m.self()), 0);
-        assertTrue(!m.everyoneKnows(1, Member.Status.LEAVING));
+        assertTrue(!m.everyoneKnows(1, Member.Status.LEAVING, 0));
         m.mergeFrom(3, List.of(m.self()), 0);
-        assertTrue(m.everyoneKnows(1, Member.Status.LEAVING));
+        assertTrue(m.everyoneKnows(1, Member.Status.LEAVING, 0));
     }
 }

@@ -109,6 +109,14 @@ final class SimNode {
         joining = true;
     }
 
+    /** The admin API's leave (decommission) of this node; false when it is down and cannot take it now. */
+    boolean adminLeave() {
+        if (!isUp() || core.membership().self().status() != Member.Status.NORMAL) return false;
+        trace.record(events.nowMs(), "leave n" + id);
+        step(out -> core.leave(events.nowMs()));
+        return true;
+    }
+
     /** Whether the node left the cluster for good (its process stopped after a leave). */
     boolean hasLeft() {
         return left;
