@@ -90,6 +90,7 @@ final class Samples {
         list.add(Envelope.response(Opcode.REPLICA_WRITE, 33, 109, new ClusterResponses.ReplicaAck(false, true, TS_MAX)));
         list.add(Envelope.response(Opcode.REPLICA_READ, 34, 110, Responses.Value.tombstone(TS)));
         list.add(Envelope.response(Opcode.NODE_STATS, 37, 112, new ClusterResponses.Stats(123, 45)));
+        list.add(Envelope.response(Opcode.NODE_STATS, 37, 112, new ClusterResponses.Stats(123, 45, 100)));
         list.add(Envelope.response(Opcode.STREAM_PULL, 38, 113, new StreamMessages.StreamChunk(List.of(
                 new ClusterRequests.ReplicaWrite(UNICODE_KEY, false, TS, ALL_BYTE_VALUES),
                 new ClusterRequests.ReplicaWrite(Key.of("gone"), true, TS_MAX, EMPTY)), true)));
@@ -209,7 +210,8 @@ final class Samples {
             case REPLICA_READ -> random.nextBoolean() ? Responses.Value.tombstone(ts) : Responses.Value.present(ts, randomBytes(random, 300));
             case CLUSTER_INFO -> new ClusterResponses.ClusterView(1 + random.nextInt(255), 1 + random.nextInt(512),
                     random.nextLong() & Long.MAX_VALUE, randomMembers(random));
-            case NODE_STATS -> new ClusterResponses.Stats(random.nextLong() & Long.MAX_VALUE, random.nextInt(1 << 30));
+            case NODE_STATS -> new ClusterResponses.Stats(random.nextLong() & Long.MAX_VALUE, random.nextInt(1 << 30),
+                    random.nextInt(102) - 1);
             case KILL, LEAVE -> new Responses.Ok();
             case STREAM_PULL -> new StreamMessages.StreamChunk(randomEntries(random), random.nextBoolean());
             case STREAM_PUSH -> new StreamMessages.StreamAck(random.nextInt(5000));

@@ -40,6 +40,7 @@ public final class Node implements AutoCloseable {
     /** How long a connect to a peer may take before the peer counts as unreachable for that request. */
     private static final Duration PEER_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
+    private static final long LEAVE_POLL_MS = 200;
 
     private final ServerConfig config;
     private final CoreLoop loop;
@@ -123,7 +124,9 @@ public final class Node implements AutoCloseable {
                     () -> new Session(authKey, nodeId, VERSION), loop, Node::halt);
             AdminServer admin = AdminServer.bind(network.bind(), network.adminPort(), authKey,
                     new NodeAdminBackend(loop, peers, nodeId, clock, requestMetrics, Node::halt));
-            return new Node(config, loop, opLog, server, peers, admin);
+            Node node = new Node(config, loop, opLog, server, peers, admin);
+            node.stopOnceLeft(clock);
+            return node;
         } catch (RuntimeException e) {
             if (server != null) server.close();
             loop.close();
@@ -131,6 +134,30 @@ public final class Node implements AutoCloseable {
             opLog.close();
             throw e;
         }
+    }
+
+    /**
+     * A decommissioned node stops by itself: once its core has handed its ranges over, gone LEFT and every
+     * member knows, the node closes (and {@code memdb server} exits). Polled on a small daemon thread.
+     */
+    private void stopOnceLeft(LongSupplier clock) {
+        Thread watcher = new Thread(() -> {
+            while (!closed.get()) {
+                try {
+                    Thread.sleep(LEAVE_POLL_MS);
+                    if (loop.query(core -> core.stopRequested(clock.getAsLong())).get()) {
+                        LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " left the cluster; stopping");
+                        close();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    return; // the loop is stopping
+                }
+            }
+        }, "memdb-leave-watch-" + config.nodeId());
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     /** The node's core: this node as a ring member, and the cluster settings from the config. */
@@ -143,7 +170,7 @@ public final class Node implements AutoCloseable {
                 cluster.readConsistency(), cluster.requestTimeoutMs(), config.limits().valueBytesMax());
         List<String> seeds = network.seeds().stream().map(HostPort::toString).toList();
         NodeCore.Settings settings = new NodeCore.Settings(replication, cluster.gossipIntervalMs(), cluster.downAfterMs(),
-                cluster.vnodesPerNode(), seeds);
+                cluster.vnodesPerNode(), seeds, cluster.streamBytesPerSec());
         return new NodeCore(self, clock, store, opLog, settings, new SplittableRandom(), nowMs);
     }
 

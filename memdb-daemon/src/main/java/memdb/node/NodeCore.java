@@ -142,7 +142,7 @@ public final class NodeCore {
             membership.mergeReceived(gossip.members(), nowMs);
             out.reply(replyTo, new ClusterResponses.GossipAck(membership.digest(nowMs)));
         } else if (request instanceof ClusterRequests.NodeStats) {
-            out.reply(replyTo, new ClusterResponses.Stats(clock.time(), store.liveKeys()));
+            out.reply(replyTo, new ClusterResponses.Stats(clock.time(), store.liveKeys(), mover.progressPercent()));
         } else if (request instanceof ClusterRequests.ClusterInfo) {
             out.reply(replyTo, clusterView(nowMs));
         } else if (request instanceof Requests.Ping) {
