@@ -100,10 +100,7 @@ public final class Mover {
             streamer = new Streamer(joining ? Streamer.Direction.PULL : Streamer.Direction.PUSH, plan,
                     joining ? rangesDone : Set.of(), replica, bytesPerSec, settleMs, () -> nextCorrelation++, nowMs);
         }
-        streamer.tick(nowMs, node -> membership.isUp(node, nowMs), out, end -> {
-            if (status == Member.Status.JOINING) rangesDone.add(end);
-            onRangeDone.rangeDone(end);
-        });
+        streamer.tick(nowMs, node -> membership.isUp(node, nowMs), out, remembering(status, onRangeDone));
         if (!streamer.finished()) return;
         if (status == Member.Status.JOINING) {
             membership.setSelfStatus(Member.Status.NORMAL);
@@ -188,14 +185,16 @@ public final class Mover {
 
     public boolean onResponse(long correlationId, Response response, Streamer.RangeDoneListener onRangeDone) {
         if ((correlationId & Streamer.CORRELATION_BIT) == 0) return false;
-        if (streamer != null) {
-            Member.Status status = membership.self().status();
-            streamer.onResponse(correlationId, response, end -> {
-                if (status == Member.Status.JOINING) rangesDone.add(end);
-                onRangeDone.rangeDone(end);
-            });
-        }
+        if (streamer != null) streamer.onResponse(correlationId, response, remembering(membership.self().status(), onRangeDone));
         return true;
+    }
+
+    /** A join remembers its finished ranges (and the caller logs them), so a re-plan does not stream them again. */
+    private Streamer.RangeDoneListener remembering(Member.Status status, Streamer.RangeDoneListener onRangeDone) {
+        return end -> {
+            if (status == Member.Status.JOINING) rangesDone.add(end);
+            onRangeDone.rangeDone(end);
+        };
     }
 
     public boolean onFailure(long correlationId) {

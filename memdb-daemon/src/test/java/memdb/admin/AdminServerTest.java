@@ -112,7 +112,7 @@ class AdminServerTest {
     void jsonShapesAreExactlyTheDocumentedOnes() throws Exception {
         JsonNode cluster = json(get("/v1/cluster"));
         assertEquals(java.util.List.of("nodeId", "replicationFactor", "ringVersion", "nodes", "clusterLogVersion"), fields(cluster));
-        assertEquals(java.util.List.of("id", "address", "state", "status", "ownership", "lamport", "keys", "note"),
+        assertEquals(java.util.List.of("id", "address", "state", "status", "ownership", "lamport", "keys", "note", "progress"),
                 fields(cluster.get("nodes").get(0)));
         JsonNode key = json(get("/v1/keys/k?versions=true"));
         assertEquals(java.util.List.of("key", "position", "preferenceList", "replicas"), fields(key));
