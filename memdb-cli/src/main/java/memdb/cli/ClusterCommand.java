@@ -13,9 +13,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code memdb cluster status|kill}: the cluster through a node's HTTP admin API. */
+/** {@code memdb cluster status|kill|leave}: the cluster through a node's HTTP admin API. */
 @Command(name = "cluster", description = "Show or change the cluster through a node's admin API.",
-        subcommands = {ClusterCommand.Status.class, ClusterCommand.Kill.class})
+        subcommands = {ClusterCommand.Status.class, ClusterCommand.Kill.class, ClusterCommand.Leave.class})
 final class ClusterCommand implements Runnable {
     @ParentCommand
     MemdbCommand root;
@@ -25,7 +25,7 @@ final class ClusterCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a subcommand is needed: status or kill");
+        throw new ParameterException(spec.commandLine(), "a subcommand is needed: status, kill or leave");
     }
 
     /** Where the admin API is and how to talk to it. */
@@ -63,20 +63,31 @@ final class ClusterCommand implements Runnable {
         }
 
         private static void printTable(Io io, JsonNode view) {
-            String format = "%-3s %-6s %-22s %-9s %-8s %-10s %s%n";
+            String format = "%-8s %-6s %-22s %-9s %-8s %-10s %s%n";
             io.out().printf(Locale.ROOT, "Cluster of %d nodes, replication factor %d (asked node %s)%n",
                     view.path("nodes").size(), view.path("replicationFactor").asInt(), view.path("nodeId").asText());
-            io.out().printf(Locale.ROOT, "State: U=up D=down / N=normal L=left J=joining%n");
+            io.out().printf(Locale.ROOT, "State: U=up D=down / N=normal J=joining L=leaving X=left K=killed"
+                    + " (with the join's or leave's progress)%n");
             io.out().printf(Locale.ROOT, format, "--", "Node", "Address", "Keys", "Owns", "Lamport", "Note");
             for (JsonNode node : view.path("nodes")) {
                 boolean up = "UP".equals(node.path("state").asText());
-                String status = node.path("status").asText("NORMAL").substring(0, 1);
-                io.out().printf(Locale.ROOT, format, (up ? "U" : "D") + status, node.path("id").asText(),
+                String state = (up ? "U" : "D") + statusLetter(node.path("status").asText("NORMAL"))
+                        + (node.path("progress").isNumber() ? " " + node.path("progress").asInt() + "%" : "");
+                io.out().printf(Locale.ROOT, format, state, node.path("id").asText(),
                         node.path("address").asText(), node.path("keys").asText("?"),
                         String.format(Locale.ROOT, "%.1f%%", 100 * node.path("ownership").asDouble()),
                         node.path("lamport").asText("?"), node.path("note").asText(""));
             }
             io.out().flush();
+        }
+
+        private static String statusLetter(String status) {
+            return switch (status) {
+                case "LEFT" -> "X";
+                case "LEAVING" -> "L";
+                case "DOWN" -> "K";
+                default -> status.substring(0, 1);
+            };
         }
     }
 
@@ -96,6 +107,28 @@ final class ClusterCommand implements Runnable {
             Io io = cluster.root.io();
             JsonNode result = options.connect(io).post("/v1/nodes/" + nodeId + "/kill");
             DataCommand.printLine(io, options.json ? result.toString() : "node " + nodeId + " killed");
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(name = "leave", description = "Decommission NODE: it streams its data to the nodes that take over"
+            + " its ranges, then leaves the ring and stops.")
+    static final class Leave implements Callable<Integer> {
+        @ParentCommand
+        ClusterCommand cluster;
+
+        @Mixin
+        AdminOptions options;
+
+        @Parameters(paramLabel = "NODE", description = "The node id to decommission.")
+        int nodeId;
+
+        @Override
+        public Integer call() {
+            Io io = cluster.root.io();
+            JsonNode result = options.connect(io).post("/v1/nodes/" + nodeId + "/leave");
+            DataCommand.printLine(io, options.json ? result.toString()
+                    : "node " + nodeId + " is leaving: it streams its ranges to their new owners, then stops");
             return ExitCode.OK;
         }
     }

@@ -74,6 +74,7 @@ final class ServerOptions {
         put(flags, "max-value-bytes", maxValueBytes);
         put(flags, "replication-factor", replicationFactor);
         if (forceRecover) flags.put("force-recover", "true");
+        if (seedsOverride != null) flags.put("join", "true"); // memdb join: take ranges' data before serving them
         NodeRunner.runForeground(ConfigLoader.system(flags, io.env(), config));
         return ExitCode.OK;
     }

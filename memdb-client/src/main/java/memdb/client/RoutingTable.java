@@ -97,7 +97,7 @@ final class RoutingTable {
     private static Map<Integer, NodeAddress> addressesOf(ClusterView view) {
         Map<Integer, NodeAddress> addresses = new TreeMap<>(); // sorted: candidates in a stable order
         for (Member member : view.members()) {
-            if (member.status() == Member.Status.NORMAL) addresses.put(member.nodeId(), addressOf(member));
+            if (member.status().inRing()) addresses.put(member.nodeId(), addressOf(member));
         }
         return Collections.unmodifiableMap(addresses);
     }

@@ -50,18 +50,32 @@ public final class ClusterResponses {
         static HintsAck decode(ByteBuf in) { return new HintsAck(Wire.readUnsignedShort(in)); }
     }
 
-    /** The answer to NODE_STATS: the node's Lamport time and how many keys hold a live value there. */
-    public record Stats(long lamport, long keys) implements Response {
+    /**
+     * The answer to NODE_STATS: the node's Lamport time, how many keys hold a live value there, and how
+     * far its join or leave has streamed, in percent (-1 when it is not joining or leaving).
+     */
+    public record Stats(long lamport, long keys, int movePercent) implements Response {
+        public Stats {
+            if (movePercent < -1 || movePercent > 100) throw new IllegalArgumentException("move percent " + movePercent);
+        }
+
+        public Stats(long lamport, long keys) {
+            this(lamport, keys, -1);
+        }
+
         public void encode(ByteBuf out) {
             out.writeLong(lamport);
             out.writeLong(keys);
+            out.writeByte(movePercent + 1);
         }
 
         static Stats decode(ByteBuf in) {
             long lamport = Wire.readLong(in);
             long keys = Wire.readLong(in);
+            int movePercent = Wire.readUnsignedByte(in) - 1;
             if (lamport < 0 || keys < 0) throw Wire.malformed("negative node stats");
-            return new Stats(lamport, keys);
+            if (movePercent > 100) throw Wire.malformed("move progress over 100%");
+            return new Stats(lamport, keys, movePercent);
         }
     }
 

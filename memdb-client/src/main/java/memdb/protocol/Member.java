@@ -7,9 +7,19 @@ package memdb.protocol;
  * never merged by gossip (each node judges liveness for itself).
  */
 public record Member(int nodeId, String host, int port, long generation, long heartbeat, Status status, boolean up) {
-    /** A member's place in the ring: in it (NORMAL), or gone for good (LEFT, kept so the news spreads). */
+    /**
+     * A member's place in the ring (docs/cluster.md): in it (NORMAL); gone for good (LEFT, kept so the news
+     * spreads); taking its vnodes and streaming their data, not serving reads yet (JOINING); streaming its
+     * ranges away before it goes (LEAVING, still in the ring); stopped by an admin kill (DOWN: ring
+     * unchanged, until it restarts with a new generation). Wire codes are the ordinals: append only.
+     */
     public enum Status {
-        NORMAL, LEFT;
+        NORMAL, LEFT, JOINING, LEAVING, DOWN;
+
+        /** Whether a member in this status holds its ranges in the ring (reads and writes go to it). */
+        public boolean inRing() {
+            return this == NORMAL || this == LEAVING || this == DOWN;
+        }
 
         static Status fromWire(int b) {
             if (b >= values().length) throw Wire.malformed("unknown member status " + b);
@@ -32,11 +42,17 @@ public record Member(int nodeId, String host, int port, long generation, long he
     public boolean isNewerThan(Member other) {
         if (generation != other.generation) return generation > other.generation;
         if (heartbeat != other.heartbeat) return heartbeat > other.heartbeat;
-        return status == Status.LEFT && other.status != Status.LEFT;
+        return status == Status.LEFT && other.status != Status.LEFT
+                || status == Status.DOWN && other.status != Status.DOWN && other.status != Status.LEFT;
     }
 
     public Member withUp(boolean isUp) {
         return new Member(nodeId, host, port, generation, heartbeat, status, isUp);
+    }
+
+    /** The same incarnation one heartbeat later in {@code newStatus}: how a status change outranks the old record. */
+    public Member withStatus(Status newStatus) {
+        return new Member(nodeId, host, port, generation, heartbeat + 1, newStatus, up);
     }
 
     void encode(io.netty.buffer.ByteBuf out) {

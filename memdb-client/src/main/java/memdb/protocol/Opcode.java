@@ -27,10 +27,14 @@ public enum Opcode {
             ClusterResponses.ReplicaAck::decode),
     REPLICA_READ(0x42, ClusterRequests.ReplicaRead::decode, Responses.Value.class, Responses.Value::decode),
     HINTS(0x43, ClusterRequests.Hints::decode, ClusterResponses.HintsAck.class, ClusterResponses.HintsAck::decode),
+    STREAM_PULL(0x4A, StreamMessages.StreamPull::decode, StreamMessages.StreamChunk.class,
+            StreamMessages.StreamChunk::decode),
+    STREAM_PUSH(0x4B, StreamMessages.StreamPush::decode, StreamMessages.StreamAck.class, StreamMessages.StreamAck::decode),
     CLUSTER_INFO(0x50, ClusterRequests.ClusterInfo::decode, ClusterResponses.ClusterView.class,
             ClusterResponses.ClusterView::decode),
     NODE_STATS(0x51, ClusterRequests.NodeStats::decode, ClusterResponses.Stats.class, ClusterResponses.Stats::decode),
-    KILL(0x60, ClusterRequests.Kill::decode, Responses.Ok.class, Responses.Ok::decode);
+    KILL(0x60, ClusterRequests.Kill::decode, Responses.Ok.class, Responses.Ok::decode),
+    LEAVE(0x62, StreamMessages.Leave::decode, Responses.Ok.class, Responses.Ok::decode);
 
     private static final Opcode[] BY_CODE = new Opcode[256];
 

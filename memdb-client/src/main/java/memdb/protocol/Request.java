@@ -6,6 +6,7 @@ public sealed interface Request extends Message
                 ClusterRequests.Gossip, ClusterRequests.ReplicaWrite, ClusterRequests.ReplicaRead,
                 ClusterRequests.ClusterInfo, ClusterRequests.NodeStats, ClusterRequests.Kill,
                 CounterMessages.Add, CounterMessages.Get, CounterMessages.Lead, CounterMessages.Merge,
-                CounterMessages.Read, ClusterRequests.Hints {
+                CounterMessages.Read, ClusterRequests.Hints,
+                StreamMessages.StreamPull, StreamMessages.StreamPush, StreamMessages.Leave {
     Opcode opcode();
 }

@@ -82,6 +82,36 @@ public final class Ring {
         return preferenceListAt(position(key), replicationFactor);
     }
 
+    /**
+     * The replicas a key gains while joins and leaves under way complete (Cassandra's pending ranges): the
+     * nodes of its preference list in {@code future} that are not in it in {@code current}. Writes go to
+     * them as well, so that nothing written during a move is missing once it is done.
+     */
+    public static List<Integer> pendingReplicas(Ring current, Ring future, Key key, int replicationFactor) {
+        long position = position(key);
+        List<Integer> now = current.preferenceListAt(position, replicationFactor);
+        List<Integer> pending = new ArrayList<>();
+        for (int node : future.preferenceListAt(position, replicationFactor)) if (!now.contains(node)) pending.add(node);
+        return pending;
+    }
+
+    /**
+     * The ranges between consecutive tokens of both rings together: within each, both rings' preference
+     * lists are constant (those at its end token), so a move can be planned range by range.
+     */
+    public static List<TokenRange> commonRanges(Ring a, Ring b) {
+        SortedSet<Long> tokens = new TreeSet<>();
+        for (long t : a.tokens) tokens.add(t);
+        for (long t : b.tokens) tokens.add(t);
+        List<TokenRange> ranges = new ArrayList<>(tokens.size());
+        long previous = tokens.isEmpty() ? 0 : tokens.last();
+        for (long t : tokens) {
+            ranges.add(new TokenRange(previous, t));
+            previous = t;
+        }
+        return ranges;
+    }
+
     /** The first N distinct nodes clockwise from {@code position}. */
     public List<Integer> preferenceListAt(long position, int replicationFactor) {
         int wanted = Math.min(replicationFactor, nodes.size());

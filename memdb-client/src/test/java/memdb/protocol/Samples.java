@@ -76,6 +76,13 @@ final class Samples {
                 new ClusterRequests.ReplicaWrite(UNICODE_KEY, false, TS, ALL_BYTE_VALUES),
                 new ClusterRequests.ReplicaWrite(Key.of("gone"), true, TS_MAX, EMPTY)))));
         list.add(Envelope.request(49, 29, new ClusterRequests.Hints(List.of())));
+        list.add(Envelope.request(50, 28, new StreamMessages.StreamPull(Long.MIN_VALUE, Long.MAX_VALUE, Key.wrap(EMPTY), 1)));
+        list.add(Envelope.request(51, 29, new StreamMessages.StreamPull(5, -5, UNICODE_KEY, Integer.MAX_VALUE)));
+        list.add(Envelope.request(52, 30, new StreamMessages.StreamPush(List.of(
+                new ClusterRequests.ReplicaWrite(UNICODE_KEY, false, TS, ALL_BYTE_VALUES),
+                new ClusterRequests.ReplicaWrite(Key.of("gone"), true, TS_MAX, EMPTY)))));
+        list.add(Envelope.request(53, 31, new StreamMessages.StreamPush(List.of())));
+        list.add(Envelope.request(54, 32, new StreamMessages.Leave()));
         return list;
     }
 
@@ -104,6 +111,13 @@ final class Samples {
         list.add(Envelope.response(Opcode.NODE_STATS, 37, 112, new ClusterResponses.Stats(123, 45)));
         list.add(Envelope.response(Opcode.HINTS, 38, 113, new ClusterResponses.HintsAck(2)));
         list.add(Envelope.response(Opcode.HINTS, 39, 113, new ClusterResponses.HintsAck(ClusterRequests.Hints.ENTRIES_MAX)));
+        list.add(Envelope.response(Opcode.NODE_STATS, 37, 112, new ClusterResponses.Stats(123, 45, 100)));
+        list.add(Envelope.response(Opcode.STREAM_PULL, 38, 113, new StreamMessages.StreamChunk(List.of(
+                new ClusterRequests.ReplicaWrite(UNICODE_KEY, false, TS, ALL_BYTE_VALUES),
+                new ClusterRequests.ReplicaWrite(Key.of("gone"), true, TS_MAX, EMPTY)), true)));
+        list.add(Envelope.response(Opcode.STREAM_PULL, 39, 114, new StreamMessages.StreamChunk(List.of(), false)));
+        list.add(Envelope.response(Opcode.STREAM_PUSH, 40, 115, new StreamMessages.StreamAck(0)));
+        list.add(Envelope.response(Opcode.LEAVE, 41, 116, new Responses.Ok()));
         list.add(Envelope.response(Opcode.CLUSTER_INFO, 35, 111, new ClusterResponses.ClusterView(3, 128, 4, List.of(member))));
         list.add(Envelope.response(Opcode.COUNTER_ADD, 40, 113, new CounterMessages.State(COUNTER)));
         list.add(Envelope.response(Opcode.COUNTER_GET, 43, 113, new CounterMessages.State(PnCounter.EMPTY)));
@@ -206,6 +220,10 @@ final class Samples {
             case COUNTER_LEAD -> new CounterMessages.Lead(randomKey(random), random.nextLong(), random.nextLong(), c);
             case COUNTER_MERGE -> new CounterMessages.Merge(randomKey(random), randomCounter(random));
             case COUNTER_READ -> new CounterMessages.Read(randomKey(random));
+            case STREAM_PULL -> new StreamMessages.StreamPull(random.nextLong(), random.nextLong(),
+                    random.nextBoolean() ? Key.wrap(EMPTY) : randomKey(random), 1 + random.nextInt(1 << 20));
+            case STREAM_PUSH -> new StreamMessages.StreamPush(randomEntries(random));
+            case LEAVE -> new StreamMessages.Leave();
         };
     }
 
@@ -227,8 +245,11 @@ final class Samples {
             case REPLICA_READ -> random.nextBoolean() ? Responses.Value.tombstone(ts) : Responses.Value.present(ts, randomBytes(random, 300));
             case CLUSTER_INFO -> new ClusterResponses.ClusterView(1 + random.nextInt(255), 1 + random.nextInt(512),
                     random.nextLong() & Long.MAX_VALUE, randomMembers(random));
-            case NODE_STATS -> new ClusterResponses.Stats(random.nextLong() & Long.MAX_VALUE, random.nextInt(1 << 30));
-            case KILL -> new Responses.Ok();
+            case NODE_STATS -> new ClusterResponses.Stats(random.nextLong() & Long.MAX_VALUE, random.nextInt(1 << 30),
+                    random.nextInt(102) - 1);
+            case KILL, LEAVE -> new Responses.Ok();
+            case STREAM_PULL -> new StreamMessages.StreamChunk(randomEntries(random), random.nextBoolean());
+            case STREAM_PUSH -> new StreamMessages.StreamAck(random.nextInt(5000));
             case COUNTER_ADD, COUNTER_GET, COUNTER_LEAD, COUNTER_MERGE, COUNTER_READ -> new CounterMessages.State(randomCounter(random));
         };
     }
@@ -250,6 +271,17 @@ final class Samples {
         return random.nextBoolean()
                 ? new ClusterRequests.ReplicaWrite(randomKey(random), true, randomTimestamp(random), EMPTY)
                 : new ClusterRequests.ReplicaWrite(randomKey(random), false, randomTimestamp(random), randomBytes(random, 300));
+    }
+
+    static List<ClusterRequests.ReplicaWrite> randomEntries(Random random) {
+        List<ClusterRequests.ReplicaWrite> entries = new ArrayList<>();
+        int count = random.nextInt(5);
+        for (int i = 0; i < count; i++) {
+            entries.add(random.nextBoolean()
+                    ? new ClusterRequests.ReplicaWrite(randomKey(random), true, randomTimestamp(random), EMPTY)
+                    : new ClusterRequests.ReplicaWrite(randomKey(random), false, randomTimestamp(random), randomBytes(random, 100)));
+        }
+        return entries;
     }
 
     static Timestamp randomTimestamp(Random random) {

@@ -32,6 +32,13 @@ public interface AdminBackend {
     CompletableFuture<Void> kill(int nodeId);
 
     /**
+     * Decommissions node {@code nodeId}: completes once it is LEAVING (it then streams its ranges to their
+     * new owners, goes LEFT and stops by itself). Fails when the node cannot leave (not NORMAL, or the
+     * last node of the ring).
+     */
+    CompletableFuture<Void> leave(int nodeId);
+
+    /**
      * Called once the reply to a successful kill of {@code nodeId} has been written (or failed to be),
      * on an I/O thread. The place for this node to halt at once when it is the one killed.
      */

@@ -43,6 +43,9 @@ final class AdminEndpoints {
             int id = kill.nodeId();
             return backend.kill(id).thenApply(done -> Reply.json(HttpResponseStatus.ACCEPTED, Map.of("nodeId", id, "killed", true))
                     .then(() -> backend.afterKillReplied(id)));
+        } else if (route instanceof AdminRoute.Leave leave) {
+            int id = leave.nodeId();
+            return backend.leave(id).thenApply(done -> Reply.json(HttpResponseStatus.ACCEPTED, Map.of("nodeId", id, "leaving", true)));
         } else if (route instanceof AdminRoute.Health) {
             return CompletableFuture.completedFuture(Reply.ok(backend.health()));
         } else if (route instanceof AdminRoute.ConfigAll) {

@@ -28,6 +28,9 @@ sealed interface AdminRoute {
 
     record Kill(int nodeId) implements AdminRoute {}
 
+    /** POST /v1/nodes/{id}/leave: decommission the node (stream its ranges away, then stop). */
+    record Leave(int nodeId) implements AdminRoute {}
+
     record Health() implements AdminRoute {}
 
     record Metrics() implements AdminRoute {}
@@ -68,6 +71,9 @@ sealed interface AdminRoute {
             String rest = path.substring(NODES.length());
             if (rest.endsWith("/kill") && rest.indexOf('/') == rest.length() - "/kill".length()) {
                 return post(method, new Kill(nodeId(rest.substring(0, rest.length() - "/kill".length()))));
+            }
+            if (rest.endsWith("/leave") && rest.indexOf('/') == rest.length() - "/leave".length()) {
+                return post(method, new Leave(nodeId(rest.substring(0, rest.length() - "/leave".length()))));
             }
             if (!rest.isEmpty() && rest.indexOf('/') < 0) return get(method, new Node(nodeId(rest)));
         }

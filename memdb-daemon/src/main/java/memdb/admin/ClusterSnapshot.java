@@ -17,16 +17,35 @@ import memdb.protocol.Member;
  * the backend asked the peer). {@code ownership} is the share of the hash space a node holds a
  * replica of; the shares sum to min(N, nodes in the ring).
  */
-public record ClusterSnapshot(int nodeId, int replicationFactor, long ringVersion, List<NodeView> nodes) {
+public record ClusterSnapshot(int nodeId, int replicationFactor, long ringVersion, List<NodeView> nodes,
+                              long clusterLogVersion) {
     /** Liveness by this node's failure detector. */
     public enum State { UP, DOWN }
 
-    /** One member. Field names are part of the API: the CLI reads them. */
+    /**
+     * One member. Field names are part of the API: the CLI reads them. {@code progress}: how far a JOINING
+     * or LEAVING node has streamed, in percent (null when it is not moving, or not known here).
+     */
     public record NodeView(int id, String address, State state, Member.Status status, double ownership,
-                           Long lamport, Long keys, String note) {}
+                           Long lamport, Long keys, String note, Integer progress) {
+        public NodeView(int id, String address, State state, Member.Status status, double ownership, Long lamport,
+                        Long keys, String note) {
+            this(id, address, state, status, ownership, lamport, keys, note, null);
+        }
+
+        /** The same member with the figures it gave about itself (NODE_STATS). */
+        public NodeView withStats(long lamportTime, long keyCount, int movePercent) {
+            return new NodeView(id, address, state, status, ownership, lamportTime, keyCount, note,
+                    movePercent < 0 ? null : movePercent);
+        }
+    }
 
     public ClusterSnapshot {
         nodes = List.copyOf(nodes);
+    }
+
+    public ClusterSnapshot(int nodeId, int replicationFactor, long ringVersion, List<NodeView> nodes) {
+        this(nodeId, replicationFactor, ringVersion, nodes, 0);
     }
 
     /** The member {@code id}, if this node knows it. */
@@ -46,9 +65,9 @@ public record ClusterSnapshot(int nodeId, int replicationFactor, long ringVersio
                     shares.getOrDefault(m.nodeId(), 0.0),
                     isSelf ? core.lamportTime() : null,
                     isSelf ? (long) core.store().liveKeys() : null,
-                    note(m, isSelf)));
+                    note(m, isSelf), isSelf && core.moveProgressPercent() >= 0 ? core.moveProgressPercent() : null));
         }
-        return new ClusterSnapshot(self, view.replicationFactor(), view.ringVersion(), nodes);
+        return new ClusterSnapshot(self, view.replicationFactor(), view.ringVersion(), nodes, core.clusterLogVersion());
     }
 
     private static String note(Member m, boolean isSelf) {

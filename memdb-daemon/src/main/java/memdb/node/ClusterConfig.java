@@ -5,18 +5,15 @@ import memdb.protocol.Consistency;
 /**
  * How the node takes part in the cluster: replication factor N, vnodes per node, the gossip period,
  * how long without a heartbeat before a peer is held down, how long a request may wait for replicas,
- * the consistency of requests that name none, and how many hints (writes a peer missed) it keeps per peer.
+ * the consistency of requests that name none, how many hints (writes a peer missed) it keeps per peer,
+ * whether the node joins an existing cluster (taking its ranges' data before serving them) and how fast it
+ * streams data when nodes join or leave.
  */
 public record ClusterConfig(int replicationFactor, int vnodesPerNode, long gossipIntervalMs, long downAfterMs,
                             long requestTimeoutMs, Consistency writeConsistency, Consistency readConsistency,
-                            int maxHintsPerPeer) {
+                            int maxHintsPerPeer, boolean join, long streamBytesPerSec) {
     public static final int MAX_HINTS_PER_PEER_DEFAULT = memdb.handoff.HandoffSettings.MAX_HINTS_PER_PEER_DEFAULT;
-
-    public ClusterConfig(int replicationFactor, int vnodesPerNode, long gossipIntervalMs, long downAfterMs,
-                         long requestTimeoutMs, Consistency writeConsistency, Consistency readConsistency) {
-        this(replicationFactor, vnodesPerNode, gossipIntervalMs, downAfterMs, requestTimeoutMs, writeConsistency,
-                readConsistency, MAX_HINTS_PER_PEER_DEFAULT);
-    }
+    public static final long STREAM_BYTES_PER_SEC_DEFAULT = 32L << 20;
 
     public static final int REPLICATION_FACTOR_DEFAULT = 3;
     public static final int VNODES_DEFAULT = 128;
@@ -27,5 +24,12 @@ public record ClusterConfig(int replicationFactor, int vnodesPerNode, long gossi
     public static ClusterConfig defaults() {
         return new ClusterConfig(REPLICATION_FACTOR_DEFAULT, VNODES_DEFAULT, GOSSIP_INTERVAL_MS_DEFAULT,
                 DOWN_AFTER_MS_DEFAULT, REQUEST_TIMEOUT_MS_DEFAULT, Consistency.QUORUM, Consistency.ONE);
+    }
+
+    /** A node of the cluster from the start (not joining), with the default hint cap and streaming rate. */
+    public ClusterConfig(int replicationFactor, int vnodesPerNode, long gossipIntervalMs, long downAfterMs,
+                         long requestTimeoutMs, Consistency writeConsistency, Consistency readConsistency) {
+        this(replicationFactor, vnodesPerNode, gossipIntervalMs, downAfterMs, requestTimeoutMs, writeConsistency,
+                readConsistency, MAX_HINTS_PER_PEER_DEFAULT, false, STREAM_BYTES_PER_SEC_DEFAULT);
     }
 }

@@ -37,7 +37,9 @@ public enum ConfigKey {
     LOG_LEVEL("log-level", Reload.LIVE),
     SLOW_REQUEST_MS("slow-request-ms", Reload.LIVE),
     RESP_PORT("resp-port"),
-    MAX_HINTS_PER_PEER("max-hints-per-peer");
+    MAX_HINTS_PER_PEER("max-hints-per-peer"),
+    JOIN("join"),
+    STREAM_BYTES_PER_SEC("stream-bytes-per-sec");
 
     /** Whether a new value takes effect on the running node or only at its next start. */
     public enum Reload { LIVE, RESTART }

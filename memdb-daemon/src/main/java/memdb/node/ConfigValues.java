@@ -48,6 +48,8 @@ final class ConfigValues {
             case SLOW_REQUEST_MS -> String.valueOf(c.logging().slowRequestMs());
             case RESP_PORT -> String.valueOf(c.network().respPort());
             case MAX_HINTS_PER_PEER -> String.valueOf(c.cluster().maxHintsPerPeer());
+            case JOIN -> String.valueOf(c.cluster().join());
+            case STREAM_BYTES_PER_SEC -> String.valueOf(c.cluster().streamBytesPerSec());
         };
     }
 }

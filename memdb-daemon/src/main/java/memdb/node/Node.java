@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import memdb.client.AuthKeyFile;
 import memdb.clock.LamportClock;
+import memdb.cluster.ClusterLog;
 import memdb.admin.AdminServer;
 import memdb.admin.RequestMetrics;
 import memdb.net.ClientServer;
@@ -47,6 +48,7 @@ public final class Node implements AutoCloseable {
     /** How long a connect to a peer may take before the peer counts as unreachable for that request. */
     private static final Duration PEER_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
+    private static final long LEAVE_POLL_MS = 200;
 
     private final ServerConfig config;
     private final RunningConfig runningConfig;
@@ -99,11 +101,13 @@ public final class Node implements AutoCloseable {
         Store store = new Store();
         CounterStore counters = new CounterStore();
         StoreReplay storeReplay = new StoreReplay(store, counters);
+        ClusterLog.Restored clusterLog = new ClusterLog.Restored();
         List<LogRecord> hints = new ArrayList<>();
         FileOpLog log;
         try {
             log = FileOpLog.open(dataDir, config.storage().logOptions(), (LogRecord r) -> {
-                storeReplay.accept(r);
+                if (r.op() == OpLog.Op.CLUSTER) clusterLog.add(r.key(), r.timestamp().lamport(), r.value());
+                else storeReplay.accept(r);
                 if (r.op() == OpLog.Op.HINT) hints.add(r);
             });
         } catch (IOException e) {
@@ -113,17 +117,18 @@ public final class Node implements AutoCloseable {
         if (report.recordsReplayed() > 0 || report.tornTail() != null || !report.dropped().isEmpty()) {
             for (String line : report.lines()) LOG.log(System.Logger.Level.INFO, line);
         }
-        return start(resolved, reloader, log, store, counters, report.lamportHigh(), hints);
+        return start(resolved, reloader, log, store, counters, report.lamportHigh(), hints, clusterLog);
     }
 
     /** Starts a node on an op log of the caller's (tests; {@link OpLog#none()} for no persistence). */
     public static Node start(ServerConfig config, OpLog opLog) {
         createDataDir(config.storage().dataDir());
-        return start(ResolvedConfig.embedded(config), null, opLog, new Store(), new CounterStore(), 0, List.of());
+        return start(ResolvedConfig.embedded(config), null, opLog, new Store(), new CounterStore(), 0, List.of(),
+                new ClusterLog.Restored());
     }
 
     private static Node start(ResolvedConfig resolved, ConfigLoader reloader, OpLog opLog, Store store, CounterStore counters,
-                              long lamportHigh, List<LogRecord> hints) {
+                              long lamportHigh, List<LogRecord> hints, ClusterLog.Restored clusterLog) {
         ServerConfig config = resolved.config();
         String authKey;
         try {
@@ -137,11 +142,9 @@ public final class Node implements AutoCloseable {
         NodeCore core = newCore(config, new LamportClock(nodeId, lamportHigh), store, counters, opLog, clock.getAsLong());
         Duration requestTimeout = Duration.ofMillis(config.cluster().requestTimeoutMs());
         PeerTransport peers = new PeerTransport(authKey, PEER_CONNECT_TIMEOUT, requestTimeout);
-        Path dataDir = config.storage().dataDir();
-        core.restoreMembers(ClusterStateFile.read(dataDir), clock.getAsLong());
+        core.restore(clusterLog, clock.getAsLong());
         for (LogRecord hint : hints) core.restoreHint(hint.key(), hint.timestamp(), hint.value());
         CoreLoop loop = new CoreLoop(core, opLog, peers, clock, PENDING_REQUESTS_MAX, "memdb-core-" + nodeId);
-        loop.onRingChange((version, members) -> ClusterStateFile.write(dataDir, version, members));
         RequestMetrics requestMetrics = new RequestMetrics();
         loop.recordRequestsInto(requestMetrics);
         peers.deliverTo(loop);
@@ -160,7 +163,9 @@ public final class Node implements AutoCloseable {
             AdminServer admin = AdminServer.bind(network.bind(), network.adminPort(), authKey,
                     new NodeAdminBackend(loop, peers, nodeId, clock, requestMetrics, Node::halt, running));
             resp = startResp(config, authKey, loop);
-            return new Node(config, running, loop, opLog, server, peers, admin, resp);
+            Node node = new Node(config, running, loop, opLog, server, peers, admin, resp);
+            node.stopOnceLeft(clock);
+            return node;
         } catch (RuntimeException e) {
             if (resp != null) resp.close();
             if (server != null) server.close();
@@ -180,13 +185,37 @@ public final class Node implements AutoCloseable {
         return RespServer.bind(network.bind(), network.respPort(), config.limits(), authKey, facts, loop);
     }
 
+    /**
+     * A decommissioned node stops by itself: once its core has handed its ranges over, gone LEFT and every
+     * member knows, the node closes (and {@code memdb server} exits). Polled on a small daemon thread.
+     */
+    private void stopOnceLeft(LongSupplier clock) {
+        Thread watcher = new Thread(() -> {
+            while (!closed.get()) {
+                try {
+                    Thread.sleep(LEAVE_POLL_MS);
+                    if (loop.query(core -> core.stopRequested(clock.getAsLong())).get()) {
+                        LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " left the cluster; stopping");
+                        close();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    return; // the loop is stopping
+                }
+            }
+        }, "memdb-leave-watch-" + config.nodeId());
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
     /** The node's core: this node as a ring member, and the cluster settings from the config. */
     static NodeCore newCore(ServerConfig config, LamportClock clock, Store store, CounterStore counters, OpLog opLog,
                             long nowMs) {
         NetworkConfig network = config.network();
         ClusterConfig cluster = config.cluster();
         Member self = new Member(config.nodeId(), network.bind(), network.port(), System.currentTimeMillis(), 0,
-                Member.Status.NORMAL, true);
+                cluster.join() ? Member.Status.JOINING : Member.Status.NORMAL, true);
         ReplicationSettings replication = new ReplicationSettings(cluster.replicationFactor(), cluster.writeConsistency(),
                 cluster.readConsistency(), cluster.requestTimeoutMs(), config.limits().valueBytesMax());
         List<String> seeds = network.seeds().stream().map(HostPort::toString).toList();
@@ -194,7 +223,7 @@ public final class Node implements AutoCloseable {
                 .withHintMaxAgeMs(Math.multiplyExact(config.storage().tombstoneGraceSeconds(), 1000))
                 .withReplayTimeoutMs(cluster.requestTimeoutMs());
         NodeCore.Settings settings = new NodeCore.Settings(replication, cluster.gossipIntervalMs(), cluster.downAfterMs(),
-                cluster.vnodesPerNode(), seeds, handoff);
+                cluster.vnodesPerNode(), seeds, handoff, cluster.streamBytesPerSec());
         return new NodeCore(self, clock, store, counters, opLog, settings, new SplittableRandom(), nowMs);
     }
 

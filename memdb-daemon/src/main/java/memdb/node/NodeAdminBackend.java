@@ -21,6 +21,7 @@ import memdb.protocol.ClusterResponses;
 import memdb.protocol.Key;
 import memdb.protocol.Member;
 import memdb.protocol.Responses;
+import memdb.protocol.StreamMessages;
 
 /**
  * The admin API's view of a running node: core views are computed on the core thread through
@@ -60,14 +61,13 @@ final class NodeAdminBackend implements AdminBackend {
                 } else {
                     views.add(peers.call(view.address(), new ClusterRequests.NodeStats(), loop.lamportTime())
                             .handle((response, failure) -> response instanceof ClusterResponses.Stats stats
-                                    ? new ClusterSnapshot.NodeView(view.id(), view.address(), view.state(), view.status(),
-                                            view.ownership(), stats.lamport(), stats.keys(), view.note())
+                                    ? view.withStats(stats.lamport(), stats.keys(), stats.movePercent())
                                     : view));
                 }
             }
             return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> new ClusterSnapshot(
                     snapshot.nodeId(), snapshot.replicationFactor(), snapshot.ringVersion(),
-                    views.stream().map(CompletableFuture::join).toList()));
+                    views.stream().map(CompletableFuture::join).toList(), snapshot.clusterLogVersion()));
         });
     }
 
@@ -107,7 +107,27 @@ final class NodeAdminBackend implements AdminBackend {
         return loop.query(core -> core.membership().member(target)).thenCompose(member -> {
             if (member == null) return CompletableFuture.failedFuture(AdminException.unknownNode(target));
             if (target == nodeId) return CompletableFuture.completedFuture(null);
-            return peers.call(member.address(), new ClusterRequests.Kill(), loop.lamportTime()).thenApply(ok -> null);
+            return peers.call(member.address(), new ClusterRequests.Kill(), loop.lamportTime())
+                    .thenCompose(ok -> loop.query(core -> { // the cluster log records it; gossip spreads it
+                        core.markDown(target, nowMs.getAsLong());
+                        return null;
+                    }));
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> leave(int target) {
+        return loop.query(core -> {
+            Member member = core.membership().member(target);
+            if (member != null && target == nodeId) core.leave(nowMs.getAsLong());
+            return member;
+        }).thenCompose(member -> {
+            if (member == null) return CompletableFuture.failedFuture(AdminException.unknownNode(target));
+            if (target == nodeId) return CompletableFuture.completedFuture(null);
+            return peers.call(member.address(), new StreamMessages.Leave(), loop.lamportTime()).thenApply(response -> {
+                if (response instanceof Responses.Error error) throw error.code().exception(error.message());
+                return null;
+            });
         });
     }
 

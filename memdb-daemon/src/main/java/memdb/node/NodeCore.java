@@ -3,6 +3,7 @@ package memdb.node;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import memdb.clock.LamportClock;
+import memdb.cluster.ClusterLog;
 import memdb.cluster.Membership;
 import memdb.counter.CounterCoordinator;
 import memdb.counter.CounterReplica;
@@ -13,6 +14,7 @@ import memdb.handoff.HintedHandoff;
 import memdb.oplog.OpLog;
 import memdb.protocol.ClusterRequests;
 import memdb.protocol.ClusterResponses;
+import memdb.protocol.CounterMessages;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.Key;
 import memdb.protocol.Member;
@@ -21,6 +23,7 @@ import memdb.protocol.Request;
 import memdb.protocol.Requests;
 import memdb.protocol.Response;
 import memdb.protocol.Responses;
+import memdb.protocol.StreamMessages;
 import memdb.protocol.Timestamp;
 import memdb.replication.Coordinator;
 import memdb.replication.Outbox;
@@ -29,6 +32,7 @@ import memdb.replication.ReplicationMetrics;
 import memdb.replication.ReplicationSettings;
 import memdb.store.Store;
 import memdb.store.Versioned;
+import memdb.streaming.Mover;
 
 /**
  * The whole logic of one node as a deterministic state machine (STYLE §2): requests from clients and
@@ -44,20 +48,32 @@ import memdb.store.Versioned;
  * pattern switch; each method is one input kind.)
  */
 public final class NodeCore {
-    /** Cluster behaviour: replication, gossip period, failure-detector timeout, vnodes, seed addresses, hinted handoff. */
+    /**
+     * Cluster behaviour: replication, gossip period, failure-detector timeout, vnodes, seed addresses, hinted
+     * handoff, and how fast joins and leaves stream data.
+     */
     public record Settings(ReplicationSettings replication, long gossipIntervalMs, long downAfterMs, int vnodesPerNode,
-                           List<String> seeds, HandoffSettings handoff) {
+                           List<String> seeds, HandoffSettings handoff, long streamBytesPerSec) {
+        public static final long STREAM_BYTES_PER_SEC_DEFAULT = 32L << 20;
+
         public Settings {
             seeds = List.copyOf(seeds);
             if (gossipIntervalMs < 1 || downAfterMs <= gossipIntervalMs) {
                 throw new IllegalArgumentException("need 0 < gossip interval < down-after");
             }
+            if (streamBytesPerSec < 1) throw new IllegalArgumentException("stream rate must be >= 1 byte/s");
         }
 
-        /** With hinted handoff's defaults. */
+        /** With hinted handoff's defaults and the default streaming rate. */
         public Settings(ReplicationSettings replication, long gossipIntervalMs, long downAfterMs, int vnodesPerNode,
                         List<String> seeds) {
             this(replication, gossipIntervalMs, downAfterMs, vnodesPerNode, seeds, HandoffSettings.DEFAULTS);
+        }
+
+        /** With the default streaming rate. */
+        public Settings(ReplicationSettings replication, long gossipIntervalMs, long downAfterMs, int vnodesPerNode,
+                        List<String> seeds, HandoffSettings handoff) {
+            this(replication, gossipIntervalMs, downAfterMs, vnodesPerNode, seeds, handoff, STREAM_BYTES_PER_SEC_DEFAULT);
         }
     }
 
@@ -78,7 +94,9 @@ public final class NodeCore {
     private final Settings settings;
     private final RandomGenerator random;
     private final OpLog opLog;
+    private final Mover mover;
     private long nextGossipMs;
+    private long clusterLogVersion;
     /** No timestamp above this is handed out before a CLOCK record reserving it is in the op log. */
     private long clockReservedUntil;
 
@@ -109,6 +127,8 @@ public final class NodeCore {
         CounterReplica counterReplica = new CounterReplica(store, counterStore, opLog);
         counterReplica.ensureSlotId(self.nodeId(), random.nextLong());
         this.counters = new CounterCoordinator(membership, counterReplica, settings.replication());
+        this.mover = new Mover(membership, replica, settings.replication().replicationFactor(), settings.streamBytesPerSec(),
+                settings.replication().requestTimeoutMs());
         this.nextGossipMs = nowMs;
     }
 
@@ -120,10 +140,15 @@ public final class NodeCore {
         } catch (MemDbException e) {
             out.reply(replyTo, Responses.Error.of(e));
         }
-        reserveClock();
+        afterStep();
     }
 
     private void dispatch(Object replyTo, Request request, long nowMs, Outbox out) {
+        if (isClientData(request) && membership.hasPeers() && !membership.heardFromPeers()) {
+            // Just (re)started: what this node knows of the ring may be old (it may have been down while
+            // nodes joined or left), so it coordinates nothing until a peer's gossip answer brings it up to date.
+            throw ErrorCode.UNAVAILABLE.exception("node " + membership.selfId() + " is catching up with the cluster's membership");
+        }
         if (request instanceof Requests.Get get) {
             coordinator.read(replyTo, get.key(), false, get.consistency(), nowMs, out);
         } else if (request instanceof Requests.Contains contains) {
@@ -142,11 +167,18 @@ public final class NodeCore {
             out.reply(replyTo, replica.read(read.key()));
         } else if (CounterCoordinator.handles(request)) {
             counters.dispatch(replyTo, request, nowMs, out);
+        } else if (request instanceof StreamMessages.StreamPull pull) {
+            out.reply(replyTo, mover.serve(pull));
+        } else if (request instanceof StreamMessages.StreamPush push) {
+            out.reply(replyTo, mover.accept(push));
+        } else if (request instanceof StreamMessages.Leave) {
+            mover.startLeave();
+            out.reply(replyTo, new Responses.Ok());
         } else if (request instanceof ClusterRequests.Gossip gossip) {
-            membership.merge(gossip.members(), nowMs);
+            membership.mergeReceived(gossip.members(), nowMs);
             out.reply(replyTo, new ClusterResponses.GossipAck(membership.digest(nowMs)));
         } else if (request instanceof ClusterRequests.NodeStats) {
-            out.reply(replyTo, new ClusterResponses.Stats(clock.time(), store.liveKeys()));
+            out.reply(replyTo, new ClusterResponses.Stats(clock.time(), store.liveKeys(), mover.progressPercent()));
         } else if (request instanceof ClusterRequests.ClusterInfo) {
             out.reply(replyTo, clusterView(nowMs));
         } else if (request instanceof Requests.Ping) {
@@ -157,27 +189,33 @@ public final class NodeCore {
         }
     }
 
+    private static boolean isClientData(Request request) {
+        return request instanceof Requests.Get || request instanceof Requests.Set || request instanceof Requests.Delete
+                || request instanceof Requests.Contains || request instanceof CounterMessages.Add
+                || request instanceof CounterMessages.Get;
+    }
+
     /** The answer of a peer to a request this node sent with {@code correlationId}. */
     public void onPeerResponse(int nodeId, long correlationId, long lamport, Response response, long nowMs, Outbox out) {
         clock.observe(lamport);
         if (response instanceof ClusterResponses.GossipAck ack) {
-            membership.merge(ack.members(), nowMs);
+            membership.mergeFrom(nodeId, ack.members(), nowMs);
         } else if (CounterCoordinator.owns(correlationId)) {
             counters.onPeerResponse(nodeId, correlationId, response, out);
         } else if (HintedHandoff.owns(correlationId)) {
             handoff.onResponse(nodeId, correlationId, response);
-        } else {
+        } else if (!mover.onResponse(correlationId, response, this::logRangeDone)) {
             coordinator.onPeerResponse(nodeId, correlationId, response, out);
         }
-        reserveClock();
+        afterStep();
     }
 
     /** A request this node sent could not be delivered or answered (connection refused or lost). */
     public void onPeerFailure(int nodeId, long correlationId, long nowMs, Outbox out) {
         if (CounterCoordinator.owns(correlationId)) counters.onPeerFailure(nodeId, correlationId, out);
         else if (HintedHandoff.owns(correlationId)) handoff.onFailure(nodeId, correlationId);
-        else coordinator.onPeerFailure(nodeId, correlationId, out);
-        reserveClock();
+        else if (!mover.onFailure(correlationId)) coordinator.onPeerFailure(nodeId, correlationId, out);
+        afterStep();
     }
 
     /** The passing of time: request deadlines, hint replay to peers that are up, a gossip round every gossip interval. */
@@ -189,7 +227,66 @@ public final class NodeCore {
             nextGossipMs = nowMs + settings.gossipIntervalMs();
             gossip(nowMs, out);
         }
+        mover.tick(nowMs, out, this::logRangeDone);
+        afterStep();
+    }
+
+    /**
+     * After every input: the membership changes it caused go to the durable cluster log (in the same step,
+     * so before anything that depends on them leaves the node), then the clock reservation.
+     */
+    private void afterStep() {
+        for (Member change : membership.drainChanges()) {
+            opLog.append(OpLog.Op.CLUSTER, ClusterLog.memberKey(change.nodeId()), nextClusterLogVersion(),
+                    ClusterLog.member(change));
+        }
         reserveClock();
+    }
+
+    /** A join finished streaming a range: durable, so that a restart does not stream it again. */
+    private void logRangeDone(long endToken) {
+        opLog.append(OpLog.Op.CLUSTER, ClusterLog.rangeKey(endToken), nextClusterLogVersion(), ClusterLog.rangeDone(endToken));
+    }
+
+    /**
+     * The version of the next cluster-log record: above the previous one and at least the clock's time,
+     * without ticking the clock (membership is not a write). A restart's clock begins above it (replay
+     * raises the clock to every record's time), so versions grow across restarts too.
+     */
+    private Timestamp nextClusterLogVersion() {
+        clusterLogVersion = Math.max(clusterLogVersion + 1, clock.time());
+        return new Timestamp(clusterLogVersion, clock.nodeId());
+    }
+
+    /** The highest cluster-log version this node wrote or replayed. */
+    public long clusterLogVersion() {
+        return clusterLogVersion;
+    }
+
+    /** The admin API's leave of this node: it streams its ranges to their new owners, then goes LEFT. */
+    public void leave(long nowMs) {
+        mover.startLeave();
+        afterStep();
+    }
+
+    /** The admin API's kill of another node: DOWN in the cluster log, the ring unchanged. */
+    public void markDown(int nodeId, long nowMs) {
+        membership.markDown(nodeId);
+        afterStep();
+    }
+
+    /** Whether this node has left the cluster and every member knows: its process should stop now. */
+    public boolean stopRequested(long nowMs) {
+        return mover.stopRequested(nowMs);
+    }
+
+    /** This node's join or leave progress in percent, or -1 when it is not moving. */
+    public int moveProgressPercent() {
+        return mover.progressPercent();
+    }
+
+    public Mover mover() {
+        return mover;
     }
 
     /**
@@ -229,8 +326,22 @@ public final class NodeCore {
     }
 
     /** Members known before a restart (the cluster state file): the ring is whole from the first request. */
+    /**
+     * What the durable cluster log held at boot: the members known before the restart (so the ring is
+     * whole from the first request), this node's own status (a join or leave resumes) and a join's ranges
+     * already streamed.
+     */
+    public void restore(ClusterLog.Restored log, long nowMs) {
+        clusterLogVersion = Math.max(clusterLogVersion, log.version());
+        membership.restore(log.members(), nowMs);
+        mover.restoreRangesDone(log.rangesDone());
+        afterStep();
+    }
+
+    /** Members known from elsewhere (tests): merged as gossip would be. */
     public void restoreMembers(List<Member> known, long nowMs) {
         membership.merge(known, nowMs);
+        afterStep();
     }
 
     /**

@@ -39,7 +39,8 @@ final class SettingsReader {
         int maxHintsPerPeer = (int) number(ConfigKey.MAX_HINTS_PER_PEER, 0, 100_000_000, ClusterConfig.MAX_HINTS_PER_PEER_DEFAULT);
         return new ClusterConfig(replicationFactor, vnodes, gossipMs, downAfterMs, requestTimeoutMs,
                 consistency(ConfigKey.WRITE_CONSISTENCY, Consistency.QUORUM), consistency(ConfigKey.READ_CONSISTENCY, Consistency.ONE),
-                maxHintsPerPeer);
+                maxHintsPerPeer, bool(ConfigKey.JOIN), number(ConfigKey.STREAM_BYTES_PER_SEC, 1024, Long.MAX_VALUE,
+                        ClusterConfig.STREAM_BYTES_PER_SEC_DEFAULT));
     }
 
     private Consistency consistency(ConfigKey key, Consistency defaultValue) {

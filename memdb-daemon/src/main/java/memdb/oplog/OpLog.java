@@ -21,10 +21,11 @@ public interface OpLog extends AutoCloseable {
      * state (whole or some slots) that replay merges in; COUNTER_SLOT records the node's counter slot id
      * (memdb.counter). HINT records are hinted handoff: a version a replica missed, kept by its coordinator
      * until the replica has it (the value is a {@link memdb.oplog.format.HintPayload}; docs/oplog.md).
-     * Codes 6-8 are reserved for Paxos, 10 for the cluster log.
+     * CLUSTER records are the durable cluster log (memdb.cluster.ClusterLog):
+     * membership changes and the progress of a join; the store ignores them. Codes 6-8 are reserved for Paxos.
      */
     enum Op {
-        SET(1), DELETE(2), CLOCK(3), COUNTER(4), COUNTER_SLOT(5), HINT(9);
+        SET(1), DELETE(2), CLOCK(3), COUNTER(4), COUNTER_SLOT(5), HINT(9), CLUSTER(10);
 
         private final int code;
 

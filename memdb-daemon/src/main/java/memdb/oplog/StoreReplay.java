@@ -37,6 +37,7 @@ public final class StoreReplay implements Consumer<LogRecord> {
             case COUNTER -> counters.merge(r.key(), PnCounter.fromBytes(r.value()), store.get(r.key()));
             case COUNTER_SLOT -> counters.slotId(CounterStore.slotIdOf(r.value()));
             case HINT -> { } // hinted handoff's, not the store's: the node hands them to its core
+            case CLUSTER -> { } // the cluster log: memdb.cluster.ClusterLog.Restored reads these
         }
     }
 

@@ -17,6 +17,7 @@ import memdb.protocol.Response;
 import memdb.protocol.Responses;
 import memdb.protocol.Responses.Value;
 import memdb.protocol.Timestamp;
+import memdb.ring.Ring;
 import memdb.store.Versioned;
 
 /**
@@ -130,10 +131,16 @@ public final class Coordinator {
         }
         Timestamp ts = clock.tick();
         Versioned version = value == null ? Versioned.tombstone(ts) : Versioned.value(ts, value);
-        List<Integer> replicas = membership.ring().preferenceList(key, settings.replicationFactor());
+        List<Integer> replicas = new ArrayList<>(membership.ring().preferenceList(key, settings.replicationFactor()));
+        List<Integer> pending = Ring.pendingReplicas(membership.ring(), membership.futureRing(), key,
+                settings.replicationFactor());
         Consistency level = settings.writeLevel(requested);
-        int required = level.required(replicas.size());
+        int required = level.required(replicas.size()) + pending.size();
+        replicas.addAll(pending);
         if (!enoughUp(replyTo, replicas, required, level, nowMs, out)) return;
+        // Pending replicas (a join or leave under way, Cassandra's pending ranges) get the write too, and each
+        // adds one to the acknowledgements required: of any W + P of them, at least W come from the replicas
+        // that hold the key once the move is over, whichever way it ends, so a read at R (W + R > N) meets it.
         long id = nextOperationId++;
         Write write = new Write(replyTo, nowMs + settings.requestTimeoutMs(), new WriteQuorum(replicas, required), key, version);
         operations.put(id, write);

@@ -99,10 +99,20 @@ public final class Store {
         if (EntryLayout.kind(entry) != Versioned.Kind.TOMBSTONE || !EntryLayout.version(entry).equals(tombstone)) {
             return false;
         }
-        entryHeapBytes -= EntryLayout.heapBytes(entry);
-        removeAt(slot);
-        size--;
+        remove(slot);
         return true;
+    }
+
+    /**
+     * Forgets a key this node no longer replicates (its range moved to other nodes, which hold it):
+     * unlike a delete, nothing is written, and the key's other replicas keep their versions.
+     */
+    public void drop(Key key) {
+        int slot = find(key);
+        if (slot < 0) return;
+        byte[] entry = entries[slot];
+        if (EntryLayout.kind(entry) != Versioned.Kind.TOMBSTONE) liveKeys--;
+        remove(slot);
     }
 
     /** Keys holding a live value. */
@@ -140,6 +150,12 @@ public final class Store {
     private void replace(int slot, byte[] entry) {
         entryHeapBytes += EntryLayout.heapBytes(entry) - EntryLayout.heapBytes(entries[slot]);
         entries[slot] = entry;
+    }
+
+    private void remove(int slot) {
+        entryHeapBytes -= EntryLayout.heapBytes(entries[slot]);
+        removeAt(slot);
+        size--;
     }
 
     /** Linear-probing deletion: pulls back every later entry of the run that may sit at or before the hole. */

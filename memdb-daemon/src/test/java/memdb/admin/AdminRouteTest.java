@@ -26,6 +26,7 @@ class AdminRouteTest {
         assertEquals(new AdminRoute.KeyInfo("user:1", false), get("/v1/keys/user:1"));
         assertEquals(new AdminRoute.KeyInfo("user:1", true), get("/v1/keys/user:1?versions=true"));
         assertEquals(new AdminRoute.Kill(65535), AdminRoute.parse(HttpMethod.POST, "/v1/nodes/65535/kill"));
+        assertEquals(new AdminRoute.Leave(4), AdminRoute.parse(HttpMethod.POST, "/v1/nodes/4/leave"));
     }
 
     @Test

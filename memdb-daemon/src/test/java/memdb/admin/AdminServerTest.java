@@ -111,8 +111,8 @@ class AdminServerTest {
     @Test
     void jsonShapesAreExactlyTheDocumentedOnes() throws Exception {
         JsonNode cluster = json(get("/v1/cluster"));
-        assertEquals(java.util.List.of("nodeId", "replicationFactor", "ringVersion", "nodes"), fields(cluster));
-        assertEquals(java.util.List.of("id", "address", "state", "status", "ownership", "lamport", "keys", "note"),
+        assertEquals(java.util.List.of("nodeId", "replicationFactor", "ringVersion", "nodes", "clusterLogVersion"), fields(cluster));
+        assertEquals(java.util.List.of("id", "address", "state", "status", "ownership", "lamport", "keys", "note", "progress"),
                 fields(cluster.get("nodes").get(0)));
         JsonNode key = json(get("/v1/keys/k?versions=true"));
         assertEquals(java.util.List.of("key", "position", "preferenceList", "replicas"), fields(key));
@@ -166,6 +166,19 @@ class AdminServerTest {
         assertError(404, post("/v1/nodes/9/kill"));
         assertFalse(backend.killReplied.contains(9));
         assertError(400, post("/v1/nodes/x/kill"));
+    }
+
+    @Test
+    void leaveCallsTheBackendAndRefusalsAreClearErrors() throws Exception {
+        HttpResponse<String> response = post("/v1/nodes/2/leave");
+        assertEquals(202, response.statusCode());
+        assertEquals(2, json(response).get("nodeId").asInt());
+        assertTrue(json(response).get("leaving").asBoolean());
+        assertEquals(java.util.List.of(2), backend.left);
+        assertError(404, post("/v1/nodes/9/leave"));
+        assertError(503, post("/v1/nodes/3/leave"));
+        assertError(400, post("/v1/nodes/x/leave"));
+        assertError(405, get("/v1/nodes/2/leave"));
     }
 
     @Test

@@ -24,6 +24,7 @@ final class FakeBackend implements AdminBackend {
     final RequestMetrics requests = new RequestMetrics();
     final List<Integer> killed = new CopyOnWriteArrayList<>();
     final Set<Integer> killReplied = ConcurrentHashMap.newKeySet();
+    final List<Integer> left = new CopyOnWriteArrayList<>();
     final List<String> keysAsked = new CopyOnWriteArrayList<>();
     volatile Supplier<CompletableFuture<ClusterSnapshot>> cluster = () -> CompletableFuture.completedFuture(CLUSTER);
 
@@ -46,6 +47,14 @@ final class FakeBackend implements AdminBackend {
     public CompletableFuture<Void> kill(int nodeId) {
         if (CLUSTER.node(nodeId).isEmpty()) return CompletableFuture.failedFuture(AdminException.unknownNode(nodeId));
         killed.add(nodeId);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> leave(int nodeId) {
+        if (CLUSTER.node(nodeId).isEmpty()) return CompletableFuture.failedFuture(AdminException.unknownNode(nodeId));
+        if (nodeId == 3) return CompletableFuture.failedFuture(memdb.protocol.ErrorCode.UNAVAILABLE.exception("node 3 is LEFT"));
+        left.add(nodeId);
         return CompletableFuture.completedFuture(null);
     }
 

@@ -20,6 +20,7 @@ final class RecordingOpLog implements OpLog {
     private boolean closed;
     int clockReservations;
     final List<Entry> slotRecords = new ArrayList<>();
+    final List<Entry> clusterRecords = new ArrayList<>();
 
     RecordingOpLog(boolean holdCommits) {
         this.holdCommits = holdCommits;
@@ -33,6 +34,10 @@ final class RecordingOpLog implements OpLog {
         }
         if (op == Op.COUNTER_SLOT) {
             slotRecords.add(new Entry(op, key, timestamp, value)); // kept apart too: one per data directory
+            return 0;
+        }
+        if (op == Op.CLUSTER) {
+            clusterRecords.add(new Entry(op, key, timestamp, value)); // the cluster log, apart too
             return 0;
         }
         entries.add(new Entry(op, key, timestamp, value));

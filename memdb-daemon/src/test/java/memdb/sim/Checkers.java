@@ -103,7 +103,7 @@ final class Checkers {
                 if (!own.equals(preference)) violations.add("(b) n" + node.id() + " has preference list " + own
                         + " for " + key + ", n" + nodes.get(0).id() + " has " + preference);
             }
-            for (int replica : preference) versions.put(replica, nodes.get(replica - 1).core().store().get(key));
+            for (int replica : preference) versions.put(replica, byId(nodes, replica).core().store().get(key));
             if (versions.values().stream().distinct().count() > 1) {
                 violations.add("(b) replicas of " + key + " diverge after repair: " + versions);
             }
@@ -119,7 +119,7 @@ final class Checkers {
             List<Integer> preference = nodes.get(0).core().membership().ring().preferenceList(key, replicationFactor);
             Map<Integer, PnCounter> counters = new TreeMap<>();
             for (int replica : preference) {
-                PnCounter counter = nodes.get(replica - 1).core().counterStore().get(key);
+                PnCounter counter = byId(nodes, replica).core().counterStore().get(key);
                 counters.put(replica, counter == null ? PnCounter.EMPTY : counter);
             }
             if (counters.values().stream().distinct().count() > 1) {
@@ -164,6 +164,31 @@ final class Checkers {
         if (reachable.contains(value - acknowledgedSum)) return null;
         return "the acknowledged increments sum to " + acknowledgedSum + " and no subset of the unknown attempts " + unknown
                 + " makes up the difference (an acknowledged increment lost, or one counted without cause)";
+    }
+
+    /**
+     * Once joins and leaves are over and former replicas dropped what they gave away: each key (value or
+     * tombstone) is held by exactly the nodes of its preference list, no more (a range not dropped) and no
+     * fewer (a range not streamed).
+     */
+    static List<String> keysOnExactlyTheirReplicas(List<SimNode> nodes, int keys, int replicationFactor) {
+        List<String> violations = new ArrayList<>();
+        for (int i = 0; i < keys; i++) {
+            Key key = Key.of(Workload.key(i));
+            List<Integer> preference = nodes.get(0).core().membership().ring().preferenceList(key, replicationFactor);
+            List<Integer> holders = new ArrayList<>();
+            for (SimNode node : nodes) if (node.core().store().get(key) != null) holders.add(node.id());
+            boolean written = !holders.isEmpty();
+            if (written && !new java.util.TreeSet<>(holders).equals(new java.util.TreeSet<>(preference))) {
+                violations.add("(e) " + key + " is held by " + holders + "; its replicas are " + preference);
+            }
+        }
+        return violations;
+    }
+
+    private static SimNode byId(List<SimNode> nodes, int id) {
+        for (SimNode node : nodes) if (node.id() == id) return node;
+        throw new IllegalStateException("no live node n" + id);
     }
 
     private static Map<String, List<History.Operation>> byKey(History history) {

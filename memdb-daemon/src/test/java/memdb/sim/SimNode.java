@@ -7,6 +7,7 @@ import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import memdb.clock.LamportClock;
+import memdb.cluster.ClusterLog;
 import memdb.node.NodeCore;
 import memdb.counter.CounterStore;
 import memdb.oplog.OpLog;
@@ -26,10 +27,10 @@ import memdb.store.Store;
  *
  * <p>Crash drops the core and its store (memory) and the log's non-durable tail; restart is a new
  * incarnation: the store rebuilt by replaying the durable records, the Lamport clock started at the
- * highest timestamp in them, a Member generation one higher, a new core that knows its seeds and, when
- * the run models DESIGN §5's durable cluster log, the members the node knew when it crashed (merged
- * into its membership before the first input). Without that log a restarted node knows only itself until
- * gossip reaches it, and coordinates on that partial ring: see {@code SimulationTest}. Likewise the
+ * highest timestamp in them, a Member generation one higher, a new core that knows its seeds and what
+ * its durable cluster log (the CLUSTER records of its op log) says: the members it knew, its own join or
+ * leave under way. Without that log (the {@code clusterLog} option off) a restarted node knows only itself
+ * until gossip reaches it, and coordinates on that partial ring: see {@code SimulationTest}. Likewise the
  * clock starts at the highest timestamp in the log, or, when the run models a durable clock, at least
  * where it was at the crash (else it may reissue a timestamp: see {@code ScenarioTest}).
  *
@@ -51,10 +52,12 @@ final class SimNode {
     private final Simulation.Options options;
     /** The coordinator answers by its request timeout; allow a tick and an fsync on top. */
     private final long answerDeadlineMs;
-    private List<Member> clusterLog = List.of();
+    /** Starts its first incarnation JOINING (a node added to a cluster that holds data) rather than NORMAL. */
+    private boolean joining;
     private long clockAtCrash;
     private NodeCore core;
     private int incarnation;
+    private boolean left;
 
     SimNode(int id, EventQueue events, Random random, SimNetwork network, Trace trace, NodeCore.Settings settings,
             long fsyncMsMax, Simulation.Options options, Consumer<String> violations) {
@@ -103,30 +106,55 @@ final class SimNode {
         return core;
     }
 
+    /** Makes the node's first start a join (JOINING until it has streamed its ranges). */
+    void joinOnFirstStart() {
+        joining = true;
+    }
+
+    /** The admin API's leave (decommission) of this node; false when it is down and cannot take it now. */
+    boolean adminLeave() {
+        if (!isUp() || core.membership().self().status() != Member.Status.NORMAL) return false;
+        trace.record(events.nowMs(), "leave n" + id);
+        step(out -> core.leave(events.nowMs()));
+        return true;
+    }
+
+    /** Whether the node left the cluster for good (its process stopped after a leave). */
+    boolean hasLeft() {
+        return left;
+    }
+
     // ---- lifecycle ------------------------------------------------------------------------------
 
     void start() {
         if (isUp()) throw new IllegalStateException("n" + id + " is already up");
+        if (left) return; // a node that left stays stopped
         incarnation++;
         Store store = new Store();
         CounterStore counters = new CounterStore();
         StoreReplay replay = new StoreReplay(store, counters); // the node's own replay rules, records as the file layer keeps them
         long highestLamport = 0;
         long sequence = 0;
+        ClusterLog.Restored clusterLog = new ClusterLog.Restored();
         for (SimOpLog.Entry entry : opLog.durableEntries()) {
             highestLamport = Math.max(highestLamport, entry.timestamp().lamport());
+            if (entry.op() == OpLog.Op.CLUSTER) {
+                if (options.clusterLog()) clusterLog.add(entry.key(), entry.timestamp().lamport(), entry.value());
+                continue;
+            }
             replay.accept(new LogRecord(++sequence, entry.op(), entry.timestamp(), 0, entry.key(), entry.value()));
         }
         highestLamport = Math.max(highestLamport, clockAtCrash);
-        Member self = new Member(id, host(id), port(id), incarnation, 0, Member.Status.NORMAL, true);
+        Member self = new Member(id, host(id), port(id), incarnation, 0, joining ? Member.Status.JOINING : Member.Status.NORMAL, true);
         core = new NodeCore(self, new LamportClock(id, highestLamport), store, counters, opLog, settings,
                 new SplittableRandom(random.nextLong()), events.nowMs());
-        core.membership().merge(clusterLog, events.nowMs());
+        core.restore(clusterLog, events.nowMs());
         for (SimOpLog.Entry entry : opLog.durableEntries()) {
             if (entry.op() == OpLog.Op.HINT) core.restoreHint(entry.key(), entry.timestamp(), entry.value());
         }
         trace.record(events.nowMs(), "start n" + id + " incarnation " + incarnation + " lamport " + highestLamport
-                + " keys " + store.entries() + " cluster log " + clusterLog.size() + " members");
+                + " keys " + store.entries() + " cluster log " + clusterLog.members().size() + " members, "
+                + core.membership().self().status());
         int started = incarnation;
         events.after(random.nextInt((int) SimConfig.TICK_MS) + 1, () -> tick(started));
     }
@@ -134,7 +162,6 @@ final class SimNode {
     void crash() {
         if (!isUp()) return;
         trace.record(events.nowMs(), "crash n" + id);
-        if (options.clusterLog()) clusterLog = core.membership().digest(events.nowMs());
         if (options.durableClock()) clockAtCrash = core.lamportTime();
         core = null;
         opLog.crash();
@@ -151,6 +178,12 @@ final class SimNode {
     private void tick(int started) {
         if (!isUp() || incarnation != started) return;
         step(out -> core.tick(events.nowMs(), out));
+        if (core.stopRequested(events.nowMs())) {
+            trace.record(events.nowMs(), "n" + id + " left the cluster and stops");
+            crash();
+            left = true;
+            return;
+        }
         events.after(SimConfig.TICK_MS, () -> tick(started));
     }
 

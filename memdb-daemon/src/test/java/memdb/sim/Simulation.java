@@ -9,6 +9,7 @@ import memdb.handoff.HandoffSettings;
 import memdb.node.NodeCore;
 import memdb.protocol.Consistency;
 import memdb.protocol.Key;
+import memdb.protocol.Member;
 import memdb.replication.ReplicationSettings;
 
 /**
@@ -31,11 +32,11 @@ final class Simulation {
     static final long PHASE_MS_MAX = 120_000;
 
     /**
-     * How to run. Two durable facts a restarted node needs and the node does not keep yet (both are core
-     * bugs, see SimulationTest and ScenarioTest); the simulator models them unless told not to:
-     * {@code clusterLog}, DESIGN §5's durable cluster log (a restarted node knows the members it knew);
-     * {@code durableClock}, a Lamport clock that restarts above every timestamp it issued (DESIGN §3:
-     * a timestamp names one write). {@code keepFullTrace} keeps every trace line, to explain a failure.
+     * How to run. {@code clusterLog}: a restarted node replays the CLUSTER records of its op log (the
+     * node's durable cluster log, memdb.cluster.ClusterLog), as the real node does; false throws them away
+     * at restart, to show what the checkers catch without it (SimulationTest's canary).
+     * {@code durableClock}: a Lamport clock that restarts at least where it was at the crash (beyond the
+     * node's CLOCK reservations). {@code keepFullTrace} keeps every trace line, to explain a failure.
      */
     record Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace, boolean hintedHandoff) {
         static final Options DEFAULTS = new Options(true, false, false);
@@ -80,19 +81,37 @@ final class Simulation {
     private final Workload workload;
     private final Nemesis nemesis;
     private final Options options;
+    /** Membership changes during the storm (issue 5): a node that joins, a node that leaves, or neither. */
+    private final SimNode joiner;
+    private final long joinAtMs;
+    private final int leaverId;
+    private final long leaveAtMs;
 
     /** A run whose shape is drawn from the seed. */
     static Simulation drawn(long seed, Options options) {
         Random random = new Random(seed);
-        return new Simulation(seed, random, SimConfig.draw(random), options);
+        SimConfig config = SimConfig.draw(random);
+        // About half the runs add a node during the storm, a third of those with 4+ nodes decommission one.
+        boolean join = random.nextBoolean();
+        boolean leave = config.nodes() >= 4 && random.nextInt(3) == 0;
+        long joinAtMs = join ? 1 + random.nextInt(1_500) : -1;
+        int leaverId = leave ? 1 + random.nextInt(config.nodes()) : -1;
+        long leaveAtMs = leave ? 1 + random.nextInt(1_500) : -1;
+        return new Simulation(seed, random, config, options, joinAtMs, leaverId, leaveAtMs);
     }
 
     /** A run of a given shape, for scripted scenarios. */
     static Simulation shaped(long seed, SimConfig config, Options options) {
-        return new Simulation(seed, new Random(seed), config, options);
+        return new Simulation(seed, new Random(seed), config, options, -1, -1, -1);
     }
 
-    private Simulation(long seed, Random random, SimConfig config, Options options) {
+    /** A scripted run with one spare node (id nodes + 1) that {@link #join} starts as a joining node. */
+    static Simulation shapedWithSpare(long seed, SimConfig config, Options options) {
+        return new Simulation(seed, new Random(seed), config, options, Long.MAX_VALUE, -1, -1);
+    }
+
+    private Simulation(long seed, Random random, SimConfig config, Options options, long joinAtMs, int leaverId,
+                       long leaveAtMs) {
         this.seed = seed;
         this.options = options;
         this.trace = new Trace(40, options.keepFullTrace());
@@ -112,6 +131,16 @@ final class Simulation {
                     options, this::violation);
             nodes.add(node);
             network.attach(node);
+        }
+        this.joinAtMs = joinAtMs;
+        this.leaverId = leaverId;
+        this.leaveAtMs = leaveAtMs;
+        if (joinAtMs >= 0) {
+            joiner = new SimNode(config.nodes() + 1, events, random, network, trace, settings, config.fsyncMsMax(),
+                    options, this::violation);
+            joiner.joinOnFirstStart();
+        } else {
+            joiner = null;
         }
         this.workload = new Workload(config, events, random, network, history, this::violation);
         this.nemesis = new Nemesis(config, events, random, network, nodes, trace);
@@ -140,13 +169,15 @@ final class Simulation {
 
         nemesis.start();
         workload.start();
+        if (joinAtMs >= 0) events.after(joinAtMs, this::join);
+        if (leaveAtMs >= 0) events.after(leaveAtMs, () -> leave(leaverId));
         boolean finished = await(workload::finished, "storm: clients did not finish; " + workload.unfinished());
         nemesis.stop();
         if (!finished) return;
 
         network.healAll();
         network.setFaults(config.healed());
-        for (SimNode node : nodes) if (!node.isUp()) node.start();
+        for (SimNode node : nodes) if (!node.isUp() && !node.hasLeft()) node.start();
         trace.record(events.nowMs(), "heal: all links, all nodes");
         events.runFor(2 * SimConfig.REQUEST_TIMEOUT_MS + config.longDelayMsMax()); // old operations expire
         if (!await(() -> membershipConverged() && network.messagesInFlight() == 0, "heal: cluster did not settle")) return;
@@ -156,8 +187,12 @@ final class Simulation {
         if (!readEveryKey(Consistency.ALL, "repair")) return;
         if (!readEveryCounter(Consistency.ALL, "counter repair")) return;
         events.runFor(SimConfig.REQUEST_TIMEOUT_MS); // read repairs land and become durable
-        violations.addAll(Checkers.replicasConverged(nodes, config.keys(), SimConfig.REPLICATION_FACTOR));
-        violations.addAll(Checkers.countersConverged(nodes, history, config.keys(), SimConfig.REPLICATION_FACTOR));
+        List<SimNode> live = liveNodes();
+        violations.addAll(Checkers.replicasConverged(live, config.keys(), SimConfig.REPLICATION_FACTOR));
+        violations.addAll(Checkers.countersConverged(live, history, config.keys(), SimConfig.REPLICATION_FACTOR));
+        if (await(this::cleanedUp, "moves: former replicas did not drop the ranges they gave away")) {
+            violations.addAll(Checkers.keysOnExactlyTheirReplicas(live, config.keys(), SimConfig.REPLICATION_FACTOR));
+        }
 
         readEveryKey(Consistency.QUORUM, "read-back");
     }
@@ -169,6 +204,44 @@ final class Simulation {
     }
 
     // ---- for scripted scenarios -------------------------------------------------------------------
+
+    /** Starts the spare node as a joining node (it streams its ranges, then serves them). */
+    void join() {
+        if (joiner == null || nodes.contains(joiner)) return;
+        trace.record(events.nowMs(), "join n" + joiner.id());
+        nodes.add(joiner);
+        network.attach(joiner);
+        joiner.start();
+    }
+
+    /** Decommissions a node, as the admin API's leave; while it is down or busy, asks again a little later. */
+    void leave(int id) {
+        SimNode leaver = node(id);
+        if (leaver.hasLeft()) return;
+        if (!leaver.adminLeave()) events.after(100, () -> leave(id));
+    }
+
+    /** Waits (simulated time) for a condition of a scripted scenario; a violation when it does not come. */
+    boolean awaitScenario(BooleanSupplier condition, String failure) {
+        return await(condition, "scenario: " + failure);
+    }
+
+    /** Waits until membership converged and every former replica dropped what it gave away, then checks ownership. */
+    List<String> settleAndCheckOwnership() {
+        if (!await(this::membershipConverged, "scenario: membership did not converge")) return violations();
+        if (!await(this::cleanedUp, "scenario: former replicas did not drop the ranges they gave away")) return violations();
+        return Checkers.keysOnExactlyTheirReplicas(liveNodes(), config.keys(), SimConfig.REPLICATION_FACTOR);
+    }
+
+    /** Nodes that did not leave the cluster. */
+    List<SimNode> liveNodes() {
+        return nodes.stream().filter(n -> !n.hasLeft()).toList();
+    }
+
+    /** Every live node has dropped the keys of ranges it no longer replicates. */
+    private boolean cleanedUp() {
+        return liveNodes().stream().allMatch(n -> n.isUp() && n.core().mover().cleanedUp());
+    }
 
     /** Starts every node and waits for membership to converge. */
     boolean startCluster() {
@@ -200,7 +273,7 @@ final class Simulation {
     boolean restartAll() {
         trace.record(events.nowMs(), "restart all");
         for (SimNode node : nodes) node.crash();
-        for (SimNode node : nodes) node.start();
+        for (SimNode node : nodes) if (!node.hasLeft()) node.start();
         return await(this::membershipConverged, "restart: membership did not converge");
     }
 
@@ -248,7 +321,7 @@ final class Simulation {
     }
 
     List<Integer> preferenceList(String key) {
-        return nodes.get(0).core().membership().ring().preferenceList(Key.of(key), SimConfig.REPLICATION_FACTOR);
+        return liveNodes().get(0).core().membership().ring().preferenceList(Key.of(key), SimConfig.REPLICATION_FACTOR);
     }
 
     /** Checkers (a) and (c) over the history so far, plus any violation seen on the way. */
@@ -265,9 +338,10 @@ final class Simulation {
     /** The checker's client reads every key at {@code level} through random nodes; all must succeed. */
     private boolean readEveryKey(Consistency level, String phase) {
         List<History.Operation> reads = new ArrayList<>();
+        List<SimNode> live = liveNodes();
         for (int i = 0; i < config.keys(); i++) {
             reads.add(workload.request(Workload.CHECKER, History.Kind.GET, Workload.key(i), level,
-                    1 + random.nextInt(config.nodes())));
+                    live.get(random.nextInt(live.size())).id()));
         }
         if (!await(() -> reads.stream().allMatch(History.Operation::completed), phase + ": reads unanswered")) return false;
         boolean allSucceeded = true;
@@ -302,14 +376,23 @@ final class Simulation {
         return false;
     }
 
-    /** Every node up, knowing every other node's current incarnation and holding it up. */
+    /**
+     * Every node that did not leave is up, NORMAL (no join or leave under way), knows every other such
+     * node's current incarnation and holds it up, and knows that the nodes that left did (the durable
+     * cluster log and gossip: a node that was down when it happened learns it on return).
+     */
     private boolean membershipConverged() {
         for (SimNode node : nodes) {
+            if (node.hasLeft()) continue;
             if (!node.isUp()) return false;
             Membership membership = node.core().membership();
             for (SimNode other : nodes) {
                 var member = membership.member(other.id());
-                if (member == null || member.generation() != other.incarnation()
+                if (other.hasLeft()) {
+                    if (member == null || member.status() != Member.Status.LEFT) return false;
+                    continue;
+                }
+                if (member == null || member.generation() != other.incarnation() || member.status() != Member.Status.NORMAL
                         || !membership.isUp(other.id(), events.nowMs())) return false;
             }
         }

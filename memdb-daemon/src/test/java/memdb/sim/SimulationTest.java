@@ -61,9 +61,23 @@ class SimulationTest {
         }
     }
 
+    /** The seeded runs do mix joins and leaves into their faults (a run passes only once the moves are over). */
+    @Test
+    void seededRunsJoinAndLeaveNodes() {
+        int joins = 0;
+        int leaves = 0;
+        for (long seed = 1; seed <= 30; seed++) {
+            Simulation.Result result = Simulation.run(seed, options().withFullTrace());
+            assertTrue(result.passed(), () -> report(result, options()));
+            if (result.fullTrace().stream().anyMatch(line -> line.contains(" join n"))) joins++;
+            if (result.fullTrace().stream().anyMatch(line -> line.contains("left the cluster and stops"))) leaves++;
+        }
+        assertTrue(joins >= 8 && leaves >= 2, "joins " + joins + ", leaves " + leaves + " in 30 seeds");
+    }
+
     /**
-     * Why the node keeps its members in {@code cluster.state} (memdb.node.ClusterStateFile), which the
-     * simulator models with its default {@code clusterLog} option: found by seed 2, a node restarted
+     * Why the node keeps its members in its durable cluster log (memdb.cluster.ClusterLog), which the
+     * simulator's {@code clusterLog} option can throw away at restart: found by seed 2, a node restarted
      * without it knows only itself (or the few nodes gossip has reached so far), so its ring is partial
      * and the preference list is capped to it: QUORUM of a one-node ring is that node alone, and it
      * acknowledges a QUORUM write that no later QUORUM read can see. This canary shows the checkers

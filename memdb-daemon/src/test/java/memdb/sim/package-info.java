@@ -18,8 +18,8 @@
  * <p>Replay a seed: {@code mvn -B -o -q -pl memdb-client,memdb-daemon test -Dtest='memdb.sim.**'
  * -Dsurefire.failIfNoSpecifiedTests=false -Dmemdb.sim.seed=123}; a failing seed also writes its full
  * trace to {@code memdb-daemon/target/sim-seed-123.trace}. More seeds: {@code -Dmemdb.sim.seeds=5000}
- * (and {@code -Dmemdb.sim.firstSeed=...}). {@code -Dmemdb.sim.clusterLog=false} and
- * {@code -Dmemdb.sim.durableClock=false} run nodes as they restart today, without the two durable facts
- * the simulator otherwise models (see {@code Simulation.Options}).
+ * (and {@code -Dmemdb.sim.firstSeed=...}). {@code -Dmemdb.sim.clusterLog=false} restarts nodes without
+ * their durable cluster log (a canary for the checkers); {@code -Dmemdb.sim.durableClock=true} models a
+ * clock that restarts where it was (see {@code Simulation.Options}).
  */
 package memdb.sim;

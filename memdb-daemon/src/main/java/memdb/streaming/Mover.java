@@ -1,0 +1,225 @@
+package memdb.streaming;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import memdb.cluster.Membership;
+import memdb.protocol.ClusterRequests.ReplicaWrite;
+import memdb.protocol.ErrorCode;
+import memdb.protocol.Key;
+import memdb.protocol.Member;
+import memdb.protocol.Response;
+import memdb.protocol.StreamMessages;
+import memdb.replication.Outbox;
+import memdb.replication.Replica;
+import memdb.ring.TokenRange;
+import memdb.store.Versioned;
+
+/**
+ * Moves data when this node joins or leaves (issue 5 items 1 and 2), and drops the ranges it no longer
+ * replicates once a move is over. A state machine driven by the node's ticks:
+ *
+ * <ul>
+ *   <li>JOINING: once every member has told this node (gossip) that it knows the join, and a request
+ *       timeout later (so that no write coordinated without the joining node as a pending replica is still
+ *       in flight), and no member with a lower id is moving (one move at a time), pull every range this
+ *       node will replicate from all its current replicas ({@link MovePlan#join}); then go NORMAL. Writes
+ *       reach the joining node meanwhile as a pending replica (memdb.replication.Coordinator).
+ *   <li>LEAVING: the same wait, then push every range to its new replicas ({@link MovePlan#leave}), then
+ *       go LEFT; once every member knows (or after a bound), {@link #stopRequested} tells the driver to stop.
+ *   <li>NORMAL: once nobody is moving and every member knows every member's status (so no coordinator
+ *       still sends reads by the old ring), and a request timeout later, drop the keys whose preference
+ *       list no longer names this node. Not logged: a restart replays them and drops them again.
+ * </ul>
+ * Invariants: a range's data is on all its future replicas before the move ends; a node serves reads of
+ * a range (is in the current ring) only after it has streamed it; data is dropped only after its new
+ * owners are NORMAL everywhere. Pure: time and I/O come from the caller.
+ */
+public final class Mover {
+    private final Membership membership;
+    private final Replica replica;
+    private final int replicationFactor;
+    private final long bytesPerSec;
+    private final long settleMs;
+    private final Set<Long> rangesDone = new TreeSet<>();
+    private Streamer streamer;
+    private long planRingVersion = -1;
+    private long knownSinceMs = -1;
+    private long leftAtMs = -1;
+    private long cleanedRingVersion = -1;
+    private long stableRingVersion = -1;
+    private long stableSinceMs;
+    private long nextCorrelation = 1;
+    private long keysDropped;
+
+    public Mover(Membership membership, Replica replica, int replicationFactor, long bytesPerSec, long settleMs) {
+        this.membership = membership;
+        this.replica = replica;
+        this.replicationFactor = replicationFactor;
+        this.bytesPerSec = bytesPerSec;
+        this.settleMs = settleMs;
+    }
+
+    /** The ranges a join streamed before a restart (from the cluster log): they are not streamed again. */
+    public void restoreRangesDone(Collection<Long> endTokens) {
+        rangesDone.addAll(endTokens);
+    }
+
+    /** The admin's leave: this node starts decommissioning. */
+    public void startLeave() {
+        Member.Status status = membership.self().status();
+        if (status == Member.Status.LEAVING || status == Member.Status.LEFT) return;
+        if (status != Member.Status.NORMAL) {
+            throw ErrorCode.UNAVAILABLE.exception("node " + membership.selfId() + " is " + status + "; only a NORMAL node can leave");
+        }
+        if (membership.ring().nodes().size() <= 1) {
+            throw ErrorCode.UNAVAILABLE.exception("node " + membership.selfId() + " is the last node of the ring; its data would be lost");
+        }
+        membership.setSelfStatus(Member.Status.LEAVING);
+    }
+
+    public void tick(long nowMs, Outbox out, Streamer.RangeDoneListener onRangeDone) {
+        Member.Status status = membership.self().status();
+        if (status == Member.Status.JOINING || status == Member.Status.LEAVING) {
+            move(status, nowMs, out, onRangeDone);
+        } else if (status == Member.Status.NORMAL) {
+            cleanup(nowMs);
+        }
+    }
+
+    private void move(Member.Status status, long nowMs, Outbox out, Streamer.RangeDoneListener onRangeDone) {
+        if (streamer == null || planRingVersion != membership.ringVersion()) {
+            if (!readyToMove(status, nowMs)) return;
+            planRingVersion = membership.ringVersion();
+            boolean joining = status == Member.Status.JOINING;
+            List<MovePlan.Transfer> plan = joining
+                    ? MovePlan.join(membership.selfId(), membership.ring(), membership.futureRing(), replicationFactor)
+                    : MovePlan.leave(membership.selfId(), membership.ring(), membership.futureRing(), replicationFactor);
+            streamer = new Streamer(joining ? Streamer.Direction.PULL : Streamer.Direction.PUSH, plan,
+                    joining ? rangesDone : Set.of(), replica, bytesPerSec, settleMs, () -> nextCorrelation++, nowMs);
+        }
+        streamer.tick(nowMs, node -> membership.isUp(node, nowMs), out, remembering(status, onRangeDone));
+        if (!streamer.finished()) return;
+        if (status == Member.Status.JOINING) {
+            membership.setSelfStatus(Member.Status.NORMAL);
+        } else {
+            membership.leave();
+            leftAtMs = nowMs;
+        }
+    }
+
+    /**
+     * Whether this node may start (or re-plan) its move: it heard from the cluster, every member knows it
+     * is moving, a request timeout passed since, and no member with a lower id is moving.
+     */
+    private boolean readyToMove(Member.Status status, long nowMs) {
+        if (!membership.heardFromPeers()) return false;
+        List<Integer> moving = membership.moving();
+        if (!moving.isEmpty() && moving.get(0) != membership.selfId()) return false;
+        if (!membership.everyoneKnows(membership.selfId(), status, nowMs)) {
+            knownSinceMs = -1;
+            return false;
+        }
+        if (knownSinceMs < 0) knownSinceMs = nowMs;
+        return nowMs - knownSinceMs >= settleMs;
+    }
+
+    private void cleanup(long nowMs) {
+        long version = membership.ringVersion();
+        if (version == cleanedRingVersion) return;
+        if (!membership.moving().isEmpty() || !everyStatusKnown(nowMs)) {
+            stableRingVersion = -1;
+            return;
+        }
+        if (stableRingVersion != version) {
+            stableRingVersion = version;
+            stableSinceMs = nowMs;
+            return;
+        }
+        if (nowMs - stableSinceMs < settleMs) return;
+        cleanedRingVersion = version;
+        List<Key> notMine = new ArrayList<>();
+        replica.store().forEach((key, v) -> {
+            if (!membership.ring().preferenceList(key, replicationFactor).contains(membership.selfId())) notMine.add(key);
+        });
+        for (Key key : notMine) replica.store().drop(key);
+        keysDropped += notMine.size();
+    }
+
+    private boolean everyStatusKnown(long nowMs) {
+        if (membership.hasPeers() && !membership.heardFromPeers()) return false;
+        for (Member m : membership.digest(nowMs)) {
+            if (m.status() == Member.Status.LEFT) continue;
+            if (!membership.everyoneKnows(m.nodeId(), m.status(), nowMs)) return false;
+        }
+        return true;
+    }
+
+    /** After this node LEFT: stop once every member knows, or after a bound (a down member cannot learn it now). */
+    public boolean stopRequested(long nowMs) {
+        if (membership.self().status() != Member.Status.LEFT) return false;
+        if (leftAtMs < 0) leftAtMs = nowMs; // restarted after it left
+        return membership.everyoneKnows(membership.selfId(), Member.Status.LEFT, nowMs) || nowMs - leftAtMs >= 4 * settleMs;
+    }
+
+    // ---- the peer side ----------------------------------------------------------------------------
+
+    /** STREAM_PULL from a joining node: a chunk of this node's entries in the range. */
+    public Response serve(StreamMessages.StreamPull pull) {
+        int bytesMax = Math.min(pull.bytesMax(), Streamer.CHUNK_BYTES_MAX * 16);
+        RangeScan.Chunk chunk = RangeScan.scan(replica.store(), new TokenRange(pull.start(), pull.end()), pull.after(), bytesMax);
+        return new StreamMessages.StreamChunk(chunk.entries(), chunk.more());
+    }
+
+    /** STREAM_PUSH from a leaving node: applies each entry by last-writer-wins. */
+    public Response accept(StreamMessages.StreamPush push) {
+        int applied = 0;
+        for (ReplicaWrite e : push.entries()) {
+            Versioned version = e.tombstone() ? Versioned.tombstone(e.timestamp()) : Versioned.value(e.timestamp(), e.value());
+            if (replica.apply(e.key().validate(), version).applied()) applied++;
+        }
+        return new StreamMessages.StreamAck(applied);
+    }
+
+    public boolean onResponse(long correlationId, Response response, Streamer.RangeDoneListener onRangeDone) {
+        if ((correlationId & Streamer.CORRELATION_BIT) == 0) return false;
+        if (streamer != null) streamer.onResponse(correlationId, response, remembering(membership.self().status(), onRangeDone));
+        return true;
+    }
+
+    /** A join remembers its finished ranges (and the caller logs them), so a re-plan does not stream them again. */
+    private Streamer.RangeDoneListener remembering(Member.Status status, Streamer.RangeDoneListener onRangeDone) {
+        return end -> {
+            if (status == Member.Status.JOINING) rangesDone.add(end);
+            onRangeDone.rangeDone(end);
+        };
+    }
+
+    public boolean onFailure(long correlationId) {
+        if ((correlationId & Streamer.CORRELATION_BIT) == 0) return false;
+        if (streamer != null) streamer.onFailure(correlationId);
+        return true;
+    }
+
+    /** Progress of this node's move in percent, or -1 when it is not moving. */
+    public int progressPercent() {
+        Member.Status status = membership.self().status();
+        if (status != Member.Status.JOINING && status != Member.Status.LEAVING) return -1;
+        return streamer == null ? 0 : streamer.percent();
+    }
+
+    public long bytesStreamed() {
+        return streamer == null ? 0 : streamer.bytesStreamed();
+    }
+
+    /** Whether this node has dropped the keys it does not replicate in its current ring. */
+    public boolean cleanedUp() {
+        return cleanedRingVersion == membership.ringVersion();
+    }
+
+    public long keysDropped() {
+        return keysDropped;
+    }
+}
