@@ -2,6 +2,7 @@ package memdb.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,7 +43,10 @@ final class ClusterCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", description = "List the nodes: state, address, keys, ring ownership, Lamport time.")
+    @Command(name = "status", description = {"List the nodes: state, address, keys, ring ownership, Lamport time, "
+            + "and why a node is down.",
+        "text: a summary line and a table like nodetool status; table: the table only; "
+            + "raw: one tab-separated line per node; json: the admin API's /v1/cluster object."})
     static final class Status implements Callable<Integer> {
         @ParentCommand
         ClusterCommand cluster;
@@ -53,34 +57,42 @@ final class ClusterCommand implements Runnable {
         @Override
         public Integer call() {
             Io io = cluster.root.io();
+            Output output = Output.of(options, io);
             JsonNode view = options.connect(io).get("/v1/cluster");
-            if (options.json) {
-                DataCommand.printLine(io, view.toString());
-            } else {
-                printTable(io, view);
-            }
-            return ExitCode.OK;
+            return output.print(reply(view, output.style()));
         }
 
-        private static void printTable(Io io, JsonNode view) {
-            String format = "%-3s %-6s %-22s %-9s %-8s %-10s %s%n";
-            io.out().printf(Locale.ROOT, "Cluster of %d nodes, replication factor %d (asked node %s)%n",
+        static Reply reply(JsonNode view, Style style) {
+            Table table = table(view);
+            String summary = String.format(Locale.ROOT, "Cluster of %d nodes, replication factor %d (asked node %s)%n"
+                    + "State: U=up D=down / N=normal L=left J=joining%n",
                     view.path("nodes").size(), view.path("replicationFactor").asInt(), view.path("nodeId").asText());
-            io.out().printf(Locale.ROOT, "State: U=up D=down / N=normal L=left J=joining%n");
-            io.out().printf(Locale.ROOT, format, "--", "Node", "Address", "Keys", "Owns", "Lamport", "Note");
+            String aligned = table.aligned(style, (column, cell) -> column != 0 ? cell
+                    : cell.startsWith("U") ? style.green(cell) : style.red(cell));
+            return Reply.fields().json(view).table(table).raw(table.tabSeparated().stripTrailing())
+                    .text((summary + aligned).stripTrailing());
+        }
+
+        private static Table table(JsonNode view) {
+            Table table = Table.of(List.of("--", "Node", "Address", "Keys", "Owns", "Lamport", "Note"));
             for (JsonNode node : view.path("nodes")) {
                 boolean up = "UP".equals(node.path("state").asText());
                 String status = node.path("status").asText("NORMAL").substring(0, 1);
-                io.out().printf(Locale.ROOT, format, (up ? "U" : "D") + status, node.path("id").asText(),
-                        node.path("address").asText(), node.path("keys").asText("?"),
+                table = table.withRow(List.of((up ? "U" : "D") + status, node.path("id").asText(),
+                        Values.printable(node.path("address").asText(), false), orUnknown(node.path("keys")),
                         String.format(Locale.ROOT, "%.1f%%", 100 * node.path("ownership").asDouble()),
-                        node.path("lamport").asText("?"), node.path("note").asText(""));
+                        orUnknown(node.path("lamport")), Values.printable(node.path("note").asText(""), false)));
             }
-            io.out().flush();
+            return table;
+        }
+
+        private static String orUnknown(JsonNode number) {
+            return number.isNumber() ? number.asText() : "?";
         }
     }
 
-    @Command(name = "kill", description = "Stop NODE at once (the ring keeps it; it shows as down).")
+    @Command(name = "kill", description = {"Stop NODE at once (the ring keeps it; it shows as down).",
+        "raw and text: node N killed; json: the admin API's answer; table: NODE KILLED."})
     static final class Kill implements Callable<Integer> {
         @ParentCommand
         ClusterCommand cluster;
@@ -94,9 +106,9 @@ final class ClusterCommand implements Runnable {
         @Override
         public Integer call() {
             Io io = cluster.root.io();
+            Output output = Output.of(options, io);
             JsonNode result = options.connect(io).post("/v1/nodes/" + nodeId + "/kill");
-            DataCommand.printLine(io, options.json ? result.toString() : "node " + nodeId + " killed");
-            return ExitCode.OK;
+            return output.print(Reply.fields("node", nodeId, "killed", true).json(result).raw("node " + nodeId + " killed"));
         }
     }
 }

@@ -1,17 +1,18 @@
 package memdb.cli;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import memdb.client.MemDb;
 import memdb.protocol.Consistency;
+import memdb.protocol.MemDbException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * The shape of every data command: connect with the client options, run one operation, print its
- * result as text or JSON, return the exit code. Errors are thrown and reported by {@link Main}.
+ * The shape of every data command: get a client from the session (its own in a one-shot run, the REPL's
+ * shared one in the REPL), run one operation, print its {@link Reply} in the format asked for, return the
+ * exit code. Errors are thrown and reported by {@link Main}.
  */
 abstract class DataCommand implements Callable<Integer> {
     @ParentCommand
@@ -27,16 +28,20 @@ abstract class DataCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         Io io = root.io();
-        try (MemDb db = client.connect(io)) {
-            return run(db, io);
+        Output output = Output.of(client, io);
+        Session session = root.session();
+        try (Session.Lease lease = session.connect(client, io)) {
+            Reply reply = run(lease.db(), output);
+            session.observed(true);
+            return output.print(reply);
+        } catch (MemDbException e) {
+            session.observed(ExitCode.of(e) != ExitCode.UNAVAILABLE);
+            throw e;
         }
     }
 
-    protected abstract int run(MemDb db, Io io);
-
-    protected boolean json() {
-        return client.json;
-    }
+    /** Runs the operation; {@code output} says the format (for fields only JSON needs, such as a value). */
+    protected abstract Reply run(MemDb db, Output output);
 
     protected static void printLine(Io io, String text) {
         io.out().print(text);
@@ -49,13 +54,5 @@ abstract class DataCommand implements Callable<Integer> {
         Map<String, Object> fields = new java.util.LinkedHashMap<>();
         fields.put("key", key);
         return fields;
-    }
-
-    protected static void printJson(Io io, Map<String, Object> fields) {
-        printLine(io, Json.write(fields));
-    }
-
-    protected static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }
