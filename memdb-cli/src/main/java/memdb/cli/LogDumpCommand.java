@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import memdb.oplog.LogDump;
@@ -26,6 +28,9 @@ final class LogDumpCommand implements Callable<Integer> {
     @Option(names = "--force-recover", description = "Skip damaged records instead of stopping at the first.")
     boolean forceRecover;
 
+    private static final DateTimeFormatter WRITTEN = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
     @Mixin
     FormatOptions format;
 
@@ -45,13 +50,13 @@ final class LogDumpCommand implements Callable<Integer> {
     static String row(LogDump.Entry entry) {
         return row(Long.toString(entry.sequence()), entry.op().toString(), Long.toString(entry.timestamp().lamport()),
                 Integer.toString(entry.timestamp().nodeId()), Integer.toString(entry.valueBytes()),
-                Instant.ofEpochMilli(entry.wallMillis()).toString(), entry.file().getFileName().toString(),
+                WRITTEN.format(Instant.ofEpochMilli(entry.wallMillis())), entry.file().getFileName().toString(),
                 Values.printable(entry.key().toString(), false));
     }
 
     private static String row(String sequence, String op, String lamport, String node, String bytes, String written,
                               String file, String key) {
-        return String.format(Locale.ROOT, "%10s  %-6s  %13s  %5s  %8s  %-24s  %-24s  %s%n",
+        return String.format(Locale.ROOT, "%10s  %-6s  %13s  %5s  %8s  %-24s  %-28s  %s%n",
                 sequence, op, lamport, node, bytes, written, file, key);
     }
 }

@@ -19,6 +19,7 @@ import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.completer.NullCompleter;
 import org.jline.reader.impl.completer.SystemCompleter;
+import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.widget.TailTipWidgets;
 import picocli.CommandLine;
@@ -49,6 +50,8 @@ public final class Interactive {
     public Interactive(Terminal terminal, CommandLine completionTree, CommandExecutor executor, Supplier<String> prompt,
                        Optional<Path> historyFile) throws IOException {
         this.terminal = terminal;
+        // A pty opened without a size (script(1) from a pipe, say) reports 0 columns: JLine would cut the prompt.
+        if (terminal.getWidth() <= 0) terminal.setSize(new Size(80, 24));
         this.executor = executor;
         this.prompt = prompt;
         PicocliCommands commands = new PicocliCommands(completionTree);
