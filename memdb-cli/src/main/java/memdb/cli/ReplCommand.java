@@ -47,13 +47,10 @@ final class ReplCommand implements Callable<Integer> {
         try (Session session = Session.interactive()) {
             if (!io.ttys().in()) {
                 Io.Ttys ttys = new Io.Ttys(false, io.ttys().out(), io.ttys().err());
-                CommandExecutor executor = (words, out, err) -> execute(words, new Io(noStdin(), out, err, env, ttys), session);
-                return Batch.run(io.in(), executor, io.out(), io.err(), continueOnFailure);
+                return Batch.run(io.in(), executor(env, ttys, session), io.out(), io.err(), continueOnFailure);
             }
             try (Terminal terminal = TerminalBuilder.builder().name("memdb").system(true).build()) {
-                CommandExecutor executor = (words, out, err) ->
-                        execute(words, new Io(noStdin(), out, err, env, Io.Ttys.ALL), session);
-                return new Interactive(terminal, completionTree(io), executor,
+                return new Interactive(terminal, completionTree(io), executor(env, Io.Ttys.ALL, session),
                         () -> prompt(node, session), History.file(io.env())).run();
             }
         }
@@ -62,6 +59,11 @@ final class ReplCommand implements Callable<Integer> {
     /** {@code memdb 127.0.0.1:10000> }, or {@code memdb 127.0.0.1:10000 (disconnected)> } after a failure to reach it. */
     static String prompt(String node, Session session) {
         return "memdb " + node + (session.disconnected() ? " (disconnected)" : "") + "> ";
+    }
+
+    /** Runs each line as a command in {@code session}, with this environment, terminals and no stdin. */
+    static CommandExecutor executor(Map<String, String> env, Io.Ttys ttys, Session session) {
+        return (words, out, err) -> execute(words, new Io(noStdin(), out, err, env, ttys), session);
     }
 
     /** Runs one line of the REPL as the shell runs a command line, in the REPL's session. */

@@ -16,7 +16,12 @@ final class InProcessNode implements AutoCloseable {
     }
 
     static InProcessNode start(Path dataDir) {
-        Map<String, String> flags = Map.of("port", Integer.toString(MemdbProcesses.freePort()),
+        return start(dataDir, MemdbProcesses.freePort());
+    }
+
+    /** On a given port: a node that comes back where it was. */
+    static InProcessNode start(Path dataDir, int port) {
+        Map<String, String> flags = Map.of("port", Integer.toString(port),
                 "admin-port", Integer.toString(MemdbProcesses.freePort()), "auth-key", AUTH_KEY,
                 "data-dir", dataDir.toString(), "fsync", "no");
         return new InProcessNode(Node.start(new ConfigResolver(null, dataDir.toString()).resolve(flags, Map.of(), null)));

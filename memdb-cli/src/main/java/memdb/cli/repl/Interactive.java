@@ -17,8 +17,6 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
-import org.jline.reader.impl.completer.NullCompleter;
-import org.jline.reader.impl.completer.SystemCompleter;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
 import org.jline.widget.TailTipWidgets;
@@ -27,7 +25,8 @@ import picocli.shell.jline3.PicocliCommands;
 
 /**
  * The interactive REPL on a terminal (JLine 3): the shell's command tree with tab completion of commands,
- * options and enum values (picocli-shell-jline3), the command's synopsis as a tail tip while typing, a
+ * options and enum values, the command's synopsis and options as tail tips while typing (picocli-shell-jline3
+ * describes the commands, JLine's TailTipWidgets shows them), a
  * prompt naming the node and whether the connection was lost, history without auth keys, no history
  * expansion. Each command runs on its own thread: Ctrl-C cancels it (its further output is dropped) and
  * returns to the prompt; Ctrl-C at the prompt clears the line; Ctrl-D or exit leaves.
@@ -55,9 +54,7 @@ public final class Interactive {
         this.executor = executor;
         this.prompt = prompt;
         PicocliCommands commands = new PicocliCommands(completionTree);
-        SystemCompleter completer = commands.compileCompleters();
-        completer.add(List.of("exit", "quit"), NullCompleter.INSTANCE);
-        completer.compile();
+        CommandCompleter completer = new CommandCompleter(completionTree.getCommandSpec(), List.of("exit", "quit"));
         History history = new History(historyFile.orElse(null));
         LineReaderBuilder builder = LineReaderBuilder.builder().appName("memdb").terminal(terminal)
                 .completer(completer).parser(Words.parser()).history(history)
