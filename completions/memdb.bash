@@ -173,6 +173,7 @@ function _complete_memdb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} log-compact" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} log-dump" ];    then _picocli_memdb; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} repl" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster status" ];    then _picocli_memdb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster kill" ];    then _picocli_memdb_cluster; return $?; fi
@@ -190,13 +191,15 @@ function _complete_memdb() {
   local cmds9=(bench)
   local cmds10=(log-compact)
   local cmds11=(log-dump)
-  local cmds12=(help)
-  local cmds13=(cluster status)
-  local cmds14=(cluster kill)
+  local cmds12=(repl)
+  local cmds13=(help)
+  local cmds14=(cluster status)
+  local cmds15=(cluster kill)
 
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_cluster_status; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_help; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_memdb_cluster_status; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_help; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_repl; return $?; fi
   if CompWordsContainsArray "${cmds11[@]}"; then _picocli_memdb_logdump; return $?; fi
   if CompWordsContainsArray "${cmds10[@]}"; then _picocli_memdb_logcompact; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_memdb_bench; return $?; fi
@@ -219,7 +222,7 @@ function _picocli_memdb() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete del contains exists cluster bench log-compact log-dump help"
+  local commands="server join get set delete del contains exists cluster bench log-compact log-dump repl help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -359,13 +362,19 @@ function _picocli_memdb_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency' '--quorum'"
+  local flag_opts="'--json' '--base64' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency' '--quorum'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -402,12 +411,18 @@ function _picocli_memdb_set() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -441,12 +456,18 @@ function _picocli_memdb_delete() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -480,12 +501,18 @@ function _picocli_memdb_del() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -519,12 +546,18 @@ function _picocli_memdb_contains() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -558,12 +591,18 @@ function _picocli_memdb_exists() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -615,12 +654,18 @@ function _picocli_memdb_bench() {
 
   local commands=""
   local flag_opts="'--json' '--csv' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '-t' '-n' '-c' '-d' '-P' '-r' '--seed' '--warmup' '--consistency' '--time-limit-s'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '-t' '-n' '-c' '-d' '-P' '-r' '--seed' '--warmup' '--consistency' '--time-limit-s'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -680,8 +725,9 @@ function _picocli_memdb_logcompact() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-compress' '--dry-run' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--output'"
+  local flag_opts="'--no-compress' '--dry-run' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--output' '-o'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # -o values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -690,6 +736,11 @@ function _picocli_memdb_logcompact() {
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-o')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
       return $?
       ;;
   esac
@@ -714,10 +765,22 @@ function _picocli_memdb_logcompact() {
 function _picocli_memdb_logdump() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force-recover' '-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'--force-recover' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -735,12 +798,51 @@ function _picocli_memdb_logdump() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `repl` subcommand.
+function _picocli_memdb_repl() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '--continue' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '-s'|'--seeds')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `help` subcommand.
 function _picocli_memdb_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete contains cluster bench log-compact log-dump"
+  local commands="server join get set delete contains cluster bench log-compact log-dump repl"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 
@@ -761,11 +863,17 @@ function _picocli_memdb_cluster_status() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '--admin'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--admin'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -794,11 +902,17 @@ function _picocli_memdb_cluster_kill() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '--admin'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--admin'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
