@@ -37,6 +37,7 @@ class OfflineOutputGoldenTest {
         String text = t.toString().replace(dir.toString(), "$DIR")
                 .replaceAll("\"wallMillis\":\\d+", "\"wallMillis\":<ms>")
                 .replaceAll("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z", "YYYY-MM-DDTHH:MM:SS.mmmZ");
+        text = collapseTableOfLogCompact(text);
         Golden.assertMatches("log-dump-compact", text);
     }
 
@@ -53,6 +54,16 @@ class OfflineOutputGoldenTest {
                     .replaceAll("\\d+\\.\\d+", "#.#").replaceAll(" +", " ");
             Golden.assertMatches("bench", text);
         }
+    }
+
+    /** The log-compact table's SNAPSHOT column is as wide as the temporary path was: one space run per gap. */
+    private static String collapseTableOfLogCompact(String text) {
+        StringBuilder out = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            boolean table = line.startsWith("DRY_RUN ") || line.startsWith("true ");
+            out.append(table ? line.replaceAll(" {2,}", "  ") : line).append('\n');
+        }
+        return out.substring(0, out.length() - 1);
     }
 
     private static String[] concat(String[] head, String... tail) {
