@@ -52,8 +52,12 @@ public final class Main {
         return commandLine;
     }
 
-    /** A key typed on the command line shows in ps and in the shell's history: say so, once. */
+    /**
+     * A key typed on the command line shows in ps and in the shell's history: say so, once, to a person
+     * (stderr a terminal). A script's stderr stays one sentence per failure.
+     */
     private static void warnIfAuthKeyOnCommandLine(ParseResult parseResult, Io io, Session session) {
+        if (!io.ttys().err()) return;
         for (ParseResult part = parseResult; part != null; part = part.subcommand()) {
             if (part.hasMatchedOption("--auth-key") && session.firstAuthKeyWarning()) {
                 io.err().println("memdb: warning: --auth-key on the command line is visible to other users (ps) and "

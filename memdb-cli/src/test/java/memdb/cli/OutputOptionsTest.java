@@ -22,8 +22,8 @@ class OutputOptionsTest {
     }
 
     @Test
-    void anAuthKeyOnTheCommandLineWarnsOncePerSession() {
-        Io io = io(Map.of(), Io.Ttys.NONE);
+    void anAuthKeyOnTheCommandLineWarnsAPersonOncePerSession() {
+        Io io = io(Map.of("NO_COLOR", "1"), Io.Ttys.ALL);
         String closedPort = "127.0.0.1:" + MemdbProcesses.freePort();
         try (Session session = Session.interactive()) {
             Main.run(io, session, "get", "k", "-s", closedPort, "--auth-key", "secret", "--timeout-ms", "500");
@@ -35,8 +35,16 @@ class OutputOptionsTest {
     }
 
     @Test
+    void noWarningForAScript() {
+        Main.run(io(Map.of(), Io.Ttys.NONE), "get", "k", "-s", "127.0.0.1:" + MemdbProcesses.freePort(), "-a", "secret",
+                "--timeout-ms", "500");
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, stderr.strip().lines().count(), stderr);
+    }
+
+    @Test
     void noWarningWhenTheKeyComesFromTheEnvironment() {
-        Io io = io(Map.of("MEMDB_AUTH_KEY", "secret"), Io.Ttys.NONE);
+        Io io = io(Map.of("MEMDB_AUTH_KEY", "secret"), Io.Ttys.ALL);
         Main.run(io, "get", "k", "-s", "127.0.0.1:" + MemdbProcesses.freePort(), "--timeout-ms", "500");
         assertFalse(err.toString(StandardCharsets.UTF_8).contains("warning"));
     }
