@@ -32,16 +32,40 @@ abstract class DataCommand implements Callable<Integer> {
         Session session = root.session();
         try (Session.Lease lease = session.connect(client, io)) {
             Reply reply = run(lease.db(), output);
+            int exitCode = reply != null ? output.print(reply) : run(lease.db(), io);
             session.observed(true);
-            return output.print(reply);
+            return exitCode;
         } catch (MemDbException e) {
             session.observed(ExitCode.of(e) != ExitCode.UNAVAILABLE);
             throw e;
         }
     }
 
-    /** Runs the operation; {@code output} says the format (for fields only JSON needs, such as a value). */
-    protected abstract Reply run(MemDb db, Output output);
+    /**
+     * Runs the operation and returns its reply; {@code output} says the format (for fields only JSON
+     * needs, such as a value). Every command overrides this one.
+     */
+    protected Reply run(MemDb db, Output output) {
+        return null;
+    }
+
+    /**
+     * The older shape, for a command not converted to {@link Reply} yet: prints its result itself (see
+     * {@link #json()}, {@link #printJson}) and returns the exit code. Called only when
+     * {@link #run(MemDb, Output)} returns null.
+     */
+    protected int run(MemDb db, Io io) {
+        throw new IllegalStateException(getClass().getSimpleName() + " overrides neither run method");
+    }
+
+    /** True for -o json and --json (for commands not converted to {@link Reply} yet). */
+    protected boolean json() {
+        return client.json;
+    }
+
+    protected static void printJson(Io io, Map<String, Object> fields) {
+        printLine(io, Json.write(fields));
+    }
 
     protected static void printLine(Io io, String text) {
         io.out().print(text);

@@ -23,6 +23,12 @@ final class Json {
         }
     }
 
+    /** The older rule, for commands not converted yet: "value" when valid UTF-8, else "value_base64". */
+    static void putValue(Map<String, Object> fields, byte[] value) {
+        Values.utf8(value).ifPresentOrElse(text -> fields.put("value", text),
+                () -> fields.put("value_base64", Base64.getEncoder().encodeToString(value)));
+    }
+
     static void putValue(Map<String, Object> fields, String key, byte[] value, boolean base64) {
         if (base64) {
             fields.put("value_base64", Base64.getEncoder().encodeToString(value));
