@@ -25,7 +25,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "bench", sortOptions = false,
         description = {"Measure throughput and latency of a node or cluster, like redis-benchmark.",
             "All clients share one pipelined connection per node; each keeps -P requests in flight.",
-            "Without -r every request uses the one key key:000000000000 (as redis-benchmark does)."})
+            "Without -r every request uses the one key key:000000000000 (as redis-benchmark does).",
+            "text, table and raw: the report as columns, a row per test as it ends; json: one object at the end; --csv: CSV."})
 final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     MemdbCommand root;
@@ -74,7 +75,9 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The validated plan, or a usage error naming the bad option. */
     BenchPlan plan() {
-        if (csv && client.json) throw new UserError(ExitCode.USAGE, "--csv and --json cannot be combined");
+        if (csv && client.format(root.io()) == OutputFormat.JSON) {
+            throw new UserError(ExitCode.USAGE, "--csv and --json cannot be combined");
+        }
         if (client.timeoutMs <= 0) throw new UserError(ExitCode.USAGE, "--timeout-ms must be positive");
         if (timeLimitS <= 0 || timeLimitS > BenchPlan.TIME_LIMIT_S_MAX) {
             throw new UserError(ExitCode.USAGE, "--time-limit-s must be between 1 and " + BenchPlan.TIME_LIMIT_S_MAX);
@@ -92,19 +95,21 @@ final class BenchCommand implements Callable<Integer> {
         Io io = root.io();
         BenchPlan plan = plan();
         List<String> seeds = client.seedList(io);
-        try (MemDb db = client.connect(io)) {
+        boolean json = client.format(io) == OutputFormat.JSON;
+        try (Session.Lease lease = root.session().connect(client, io)) {
+            MemDb db = lease.db();
             // One request first, so that an unreachable node or a refused key is the usual one-sentence error.
             db.contains("key:000000000000", plan.consistency());
             if (csv) DataCommand.printLine(io, BenchReport.CSV_HEADER);
-            else if (!client.json) DataCommand.printLine(io, BenchReport.textHeader(plan, seeds));
-            boolean terminal = System.console() != null;
+            else if (!json) DataCommand.printLine(io, BenchReport.textHeader(plan, seeds));
+            boolean terminal = io.ttys().err();
             List<TestResult> results = new Bench(db, plan, terminal ? io.err() : null).run((result, firstError) -> {
                 if (csv) DataCommand.printLine(io, BenchReport.csvRow(result));
-                else if (!client.json) DataCommand.printLine(io, BenchReport.textRow(result));
+                else if (!json) DataCommand.printLine(io, BenchReport.textRow(result));
                 if (firstError != null) io.err().println("memdb: " + result.test() + ": " + result.errors()
                         + " requests failed; the first: " + describe(firstError));
             });
-            if (client.json) DataCommand.printLine(io, BenchReport.json(plan, seeds, results));
+            if (json) DataCommand.printLine(io, BenchReport.json(plan, seeds, results));
             if (results.size() < plan.tests().size() || !results.get(results.size() - 1).complete()) {
                 io.err().println("memdb: bench stopped by --time-limit-s " + timeLimitS + " before every request was sent");
             }

@@ -2,6 +2,7 @@ package memdb.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,7 +43,10 @@ final class ClusterCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", description = "List the nodes: state, address, keys, ring ownership, Lamport time.")
+    @Command(name = "status", description = {"List the nodes: state, address, keys, ring ownership, Lamport time, "
+            + "and why a node is down.",
+        "text: a summary line and a table like nodetool status; table: the table only; "
+            + "raw: one tab-separated line per node; json: the admin API's /v1/cluster object."})
     static final class Status implements Callable<Integer> {
         @ParentCommand
         ClusterCommand cluster;
@@ -53,32 +57,38 @@ final class ClusterCommand implements Runnable {
         @Override
         public Integer call() {
             Io io = cluster.root.io();
+            Output output = Output.of(options, io);
             JsonNode view = options.connect(io).get("/v1/cluster");
-            if (options.json) {
-                DataCommand.printLine(io, view.toString());
-            } else {
-                printTable(io, view);
-            }
-            return ExitCode.OK;
+            return output.print(reply(view, output.style()));
         }
 
-        private static void printTable(Io io, JsonNode view) {
-            String format = "%-8s %-6s %-22s %-9s %-8s %-10s %s%n";
-            io.out().printf(Locale.ROOT, "Cluster of %d nodes, replication factor %d (asked node %s)%n",
+        static Reply reply(JsonNode view, Style style) {
+            Table table = table(view);
+            String summary = String.format(Locale.ROOT, "Cluster of %d nodes, replication factor %d (asked node %s)%n"
+                    + "State: U=up D=down / N=normal J=joining L=leaving X=left K=killed (with the join's or leave's progress)%n",
                     view.path("nodes").size(), view.path("replicationFactor").asInt(), view.path("nodeId").asText());
-            io.out().printf(Locale.ROOT, "State: U=up D=down / N=normal J=joining L=leaving X=left K=killed"
-                    + " (with the join's or leave's progress)%n");
-            io.out().printf(Locale.ROOT, format, "--", "Node", "Address", "Keys", "Owns", "Lamport", "Note");
+            String aligned = table.aligned(style, (column, cell) -> column != 0 ? cell
+                    : cell.startsWith("U") ? style.green(cell) : style.red(cell));
+            return Reply.fields().json(view).table(table).raw(table.tabSeparated().stripTrailing())
+                    .text((summary + aligned).stripTrailing());
+        }
+
+        private static Table table(JsonNode view) {
+            Table table = Table.of(List.of("--", "Node", "Address", "Keys", "Owns", "Lamport", "Note"));
             for (JsonNode node : view.path("nodes")) {
                 boolean up = "UP".equals(node.path("state").asText());
                 String state = (up ? "U" : "D") + statusLetter(node.path("status").asText("NORMAL"))
                         + (node.path("progress").isNumber() ? " " + node.path("progress").asInt() + "%" : "");
-                io.out().printf(Locale.ROOT, format, state, node.path("id").asText(),
-                        node.path("address").asText(), node.path("keys").asText("?"),
+                table = table.withRow(List.of(state, node.path("id").asText(),
+                        Values.printable(node.path("address").asText(), false), orUnknown(node.path("keys")),
                         String.format(Locale.ROOT, "%.1f%%", 100 * node.path("ownership").asDouble()),
-                        node.path("lamport").asText("?"), node.path("note").asText(""));
+                        orUnknown(node.path("lamport")), Values.printable(node.path("note").asText(""), false)));
             }
-            io.out().flush();
+            return table;
+        }
+
+        private static String orUnknown(JsonNode number) {
+            return number.isNumber() ? number.asText() : "?";
         }
 
         private static String statusLetter(String status) {
@@ -91,7 +101,8 @@ final class ClusterCommand implements Runnable {
         }
     }
 
-    @Command(name = "kill", description = "Stop NODE at once (the ring keeps it; it shows as down).")
+    @Command(name = "kill", description = {"Stop NODE at once (the ring keeps it; it shows as down).",
+        "raw and text: node N killed; json: the admin API's answer; table: NODE KILLED."})
     static final class Kill implements Callable<Integer> {
         @ParentCommand
         ClusterCommand cluster;
@@ -105,14 +116,15 @@ final class ClusterCommand implements Runnable {
         @Override
         public Integer call() {
             Io io = cluster.root.io();
+            Output output = Output.of(options, io);
             JsonNode result = options.connect(io).post("/v1/nodes/" + nodeId + "/kill");
-            DataCommand.printLine(io, options.json ? result.toString() : "node " + nodeId + " killed");
-            return ExitCode.OK;
+            return output.print(Reply.fields("node", nodeId, "killed", true).json(result).raw("node " + nodeId + " killed"));
         }
     }
 
-    @Command(name = "leave", description = "Decommission NODE: it streams its data to the nodes that take over"
-            + " its ranges, then leaves the ring and stops.")
+    @Command(name = "leave", description = {"Decommission NODE: it streams its data to the nodes that take over"
+            + " its ranges, then leaves the ring and stops.",
+        "raw and text: node N is leaving ...; json: the admin API's answer; table: NODE LEAVING."})
     static final class Leave implements Callable<Integer> {
         @ParentCommand
         ClusterCommand cluster;
@@ -126,10 +138,10 @@ final class ClusterCommand implements Runnable {
         @Override
         public Integer call() {
             Io io = cluster.root.io();
+            Output output = Output.of(options, io);
             JsonNode result = options.connect(io).post("/v1/nodes/" + nodeId + "/leave");
-            DataCommand.printLine(io, options.json ? result.toString()
-                    : "node " + nodeId + " is leaving: it streams its ranges to their new owners, then stops");
-            return ExitCode.OK;
+            return output.print(Reply.fields("node", nodeId, "leaving", true).json(result)
+                    .raw("node " + nodeId + " is leaving: it streams its ranges to their new owners, then stops"));
         }
     }
 }

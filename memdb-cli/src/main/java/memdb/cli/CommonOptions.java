@@ -2,14 +2,12 @@ package memdb.cli;
 
 import picocli.CommandLine.Option;
 
-/** Options every command that talks to a node shares: the auth key, JSON output, the time limit. */
-class CommonOptions {
+/** Options every command that talks to a node shares: the auth key, the output format, the time limit. */
+class CommonOptions extends FormatOptions {
     @Option(names = {"-a", "--auth-key"}, paramLabel = "KEY",
-            description = "The cluster's auth key (env MEMDB_AUTH_KEY; default: the key file a local server wrote).")
+            description = "The cluster's auth key (prefer env MEMDB_AUTH_KEY: a key on the command line shows in ps "
+                    + "and shell history; default: the key file a local server wrote).")
     String authKey;
-
-    @Option(names = "--json", description = "Print one JSON object instead of plain text.")
-    boolean json;
 
     @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "${env:MEMDB_TIMEOUT_MS:-5000}",
             description = "Give up after this many milliseconds (env MEMDB_TIMEOUT_MS; default 5000).")

@@ -1,17 +1,18 @@
 package memdb.cli;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import memdb.client.MemDb;
 import memdb.protocol.Consistency;
+import memdb.protocol.MemDbException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * The shape of every data command: connect with the client options, run one operation, print its
- * result as text or JSON, return the exit code. Errors are thrown and reported by {@link Main}.
+ * The shape of every data command: get a client from the session (its own in a one-shot run, the REPL's
+ * shared one in the REPL), run one operation, print its {@link Reply} in the format asked for, return the
+ * exit code. Errors are thrown and reported by {@link Main}.
  */
 abstract class DataCommand implements Callable<Integer> {
     @ParentCommand
@@ -27,15 +28,43 @@ abstract class DataCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         Io io = root.io();
-        try (MemDb db = client.connect(io)) {
-            return run(db, io);
+        Output output = Output.of(client, io);
+        Session session = root.session();
+        try (Session.Lease lease = session.connect(client, io)) {
+            Reply reply = run(lease.db(), output);
+            int exitCode = reply != null ? output.print(reply) : run(lease.db(), io);
+            session.observed(true);
+            return exitCode;
+        } catch (MemDbException e) {
+            session.observed(ExitCode.of(e) != ExitCode.UNAVAILABLE);
+            throw e;
         }
     }
 
-    protected abstract int run(MemDb db, Io io);
+    /**
+     * Runs the operation and returns its reply; {@code output} says the format (for fields only JSON
+     * needs, such as a value). Every command overrides this one.
+     */
+    protected Reply run(MemDb db, Output output) {
+        return null;
+    }
 
+    /**
+     * The older shape, for a command not converted to {@link Reply} yet: prints its result itself (see
+     * {@link #json()}, {@link #printJson}) and returns the exit code. Called only when
+     * {@link #run(MemDb, Output)} returns null.
+     */
+    protected int run(MemDb db, Io io) {
+        throw new IllegalStateException(getClass().getSimpleName() + " overrides neither run method");
+    }
+
+    /** True for -o json and --json (for commands not converted to {@link Reply} yet). */
     protected boolean json() {
         return client.json;
+    }
+
+    protected static void printJson(Io io, Map<String, Object> fields) {
+        printLine(io, Json.write(fields));
     }
 
     protected static void printLine(Io io, String text) {
@@ -49,13 +78,5 @@ abstract class DataCommand implements Callable<Integer> {
         Map<String, Object> fields = new java.util.LinkedHashMap<>();
         fields.put("key", key);
         return fields;
-    }
-
-    protected static void printJson(Io io, Map<String, Object> fields) {
-        printLine(io, Json.write(fields));
-    }
-
-    protected static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "get", description = "Print the value of KEY and a newline (exit 1 when absent).")
+@Command(name = "get", description = {"Print the value of KEY and a newline (exit 1 when absent).",
+    "raw: the value byte for byte; text: control and non-UTF-8 bytes escaped as \\xNN; "
+            + "json: {\"key\",\"found\",\"value\" or \"value_base64\"}; table: KEY FOUND VALUE."})
 final class GetCommand extends DataCommand {
     @Parameters(paramLabel = "KEY", description = "The key.")
     String key;
@@ -20,21 +22,18 @@ final class GetCommand extends DataCommand {
             description = "Ask the key's replicas directly and answer the newest of the first N answers.")
     Integer quorum;
 
+    @Option(names = "--base64", description = "In JSON, give the value as value_base64 (needed for a value that is not UTF-8).")
+    boolean base64;
+
     @Override
-    protected int run(MemDb db, Io io) {
+    protected Reply run(MemDb db, Output output) {
         byte[] value = quorum == null ? db.getBytes(key, consistency) : quorumRead(db);
-        if (json()) {
-            Map<String, Object> fields = jsonFor(key);
-            fields.put("found", value != null);
-            if (value != null) Json.putValue(fields, value);
-            printJson(io, fields);
-        } else if (value != null) {
-            io.out().write(value, 0, value.length);
-            printLine(io, "");
-        } else {
-            io.err().println("memdb: key '" + key + "' not found");
-        }
-        return value != null ? ExitCode.OK : ExitCode.NOT_FOUND;
+        Map<String, Object> fields = jsonFor(key);
+        fields.put("found", value != null);
+        if (value == null) return Reply.of(fields).failure("key '" + key + "' not found", ExitCode.NOT_FOUND);
+        if (output.json()) Json.putValue(fields, key, value, base64);
+        else fields.put("value", Values.printable(value, false));
+        return Reply.of(fields).raw(value);
     }
 
     private byte[] quorumRead(MemDb db) {

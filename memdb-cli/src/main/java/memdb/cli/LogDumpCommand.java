@@ -3,15 +3,21 @@ package memdb.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import memdb.oplog.LogDump;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code memdb log-dump DIR}: prints every op-log record as a JSON line, for inspection. Read-only. */
-@Command(name = "log-dump", description = "Print a node's op-log records as JSON lines (key, op, timestamp, sequence, value size).")
+@Command(name = "log-dump", description = {"Print a node's op-log records (key, op, timestamp, sequence, value size).",
+    "raw and json: one JSON object per line; text and table: columns under a header, the key last."})
 final class LogDumpCommand implements Callable<Integer> {
     @ParentCommand
     MemdbCommand root;
@@ -22,11 +28,35 @@ final class LogDumpCommand implements Callable<Integer> {
     @Option(names = "--force-recover", description = "Skip damaged records instead of stopping at the first.")
     boolean forceRecover;
 
+    private static final DateTimeFormatter WRITTEN = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    @Mixin
+    FormatOptions format;
+
     @Override
     public Integer call() throws IOException {
+        Io io = root.io();
+        Output output = new Output(io, format.format(io));
         if (!Files.isDirectory(dir)) throw new UserError(ExitCode.USAGE, dir + " is not a directory");
-        LogDump.dump(dir, forceRecover, entry -> root.io().out().println(entry.toJson()));
-        root.io().out().flush();
+        boolean columns = output.format() == OutputFormat.TEXT || output.format() == OutputFormat.TABLE;
+        // Streamed, not buffered (a log can be large), so the columns have fixed widths and the key comes last.
+        if (columns) io.out().print(output.style().bold(row("SEQUENCE", "OP", "LAMPORT", "NODE", "BYTES", "WRITTEN", "FILE", "KEY")));
+        LogDump.dump(dir, forceRecover, entry -> io.out().print(columns ? row(entry) : entry.toJson() + "\n"));
+        io.out().flush();
         return ExitCode.OK;
+    }
+
+    static String row(LogDump.Entry entry) {
+        return row(Long.toString(entry.sequence()), entry.op().toString(), Long.toString(entry.timestamp().lamport()),
+                Integer.toString(entry.timestamp().nodeId()), Integer.toString(entry.valueBytes()),
+                WRITTEN.format(Instant.ofEpochMilli(entry.wallMillis())), entry.file().getFileName().toString(),
+                Values.printable(entry.key().toString(), false));
+    }
+
+    private static String row(String sequence, String op, String lamport, String node, String bytes, String written,
+                              String file, String key) {
+        return String.format(Locale.ROOT, "%10s  %-6s  %13s  %5s  %8s  %-24s  %-28s  %s%n",
+                sequence, op, lamport, node, bytes, written, file, key);
     }
 }

@@ -6,25 +6,35 @@ import java.util.concurrent.CompletionException;
 import memdb.node.ConfigException;
 import memdb.protocol.MemDbException;
 import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
 /**
- * The {@code memdb} executable: parses the command line and runs one command. Every error reaches the
- * user as one sentence on stderr (never a stack trace, unless MEMDB_DEBUG is set) with the exit code
- * of {@link ExitCode}.
+ * The {@code memdb} executable: parses the command line and runs one command ({@code memdb} alone runs the
+ * REPL). Every error reaches the user as one sentence on stderr (never a stack trace, unless MEMDB_DEBUG is
+ * set) with the exit code of {@link ExitCode}. Nothing here loads the terminal library: only the REPL does.
  */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(run(Io.system(), args));
+        System.exit(run(Io.system(), args.length == 0 ? new String[] {"repl"} : args));
     }
 
     /** Runs one command line against the given streams and returns its exit code. */
     public static int run(Io io, String... args) {
-        CommandLine commandLine = commandLine(io);
+        return run(io, Session.oneShot(), args);
+    }
+
+    /** Runs one command line in a session (the REPL runs each of its lines so, sharing the session). */
+    static int run(Io io, Session session, String... args) {
+        CommandLine commandLine = commandLine(io, session);
         commandLine.setOut(new PrintWriter(io.out(), true));
         commandLine.setErr(new PrintWriter(io.err(), true));
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> report(io, e));
+        commandLine.setExecutionStrategy(parseResult -> {
+            warnIfAuthKeyOnCommandLine(parseResult, io, session);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         return commandLine.execute(args);
     }
 
@@ -33,12 +43,31 @@ public final class Main {
      * this same tree (DocsGenerator in the tests), so what is documented is what parses.
      */
     static CommandLine commandLine(Io io) {
-        CommandLine commandLine = new CommandLine(new MemdbCommand(io));
+        return commandLine(io, Session.oneShot());
+    }
+
+    static CommandLine commandLine(Io io, Session session) {
+        CommandLine commandLine = new CommandLine(new MemdbCommand(io, session));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         return commandLine;
     }
 
-    private static int report(Io io, Exception thrown) {
+    /**
+     * A key typed on the command line shows in ps and in the shell's history: say so, once, to a person
+     * (stderr a terminal). A script's stderr stays one sentence per failure.
+     */
+    private static void warnIfAuthKeyOnCommandLine(ParseResult parseResult, Io io, Session session) {
+        if (!io.ttys().err()) return;
+        for (ParseResult part = parseResult; part != null; part = part.subcommand()) {
+            if (part.hasMatchedOption("--auth-key") && session.firstAuthKeyWarning()) {
+                io.err().println("memdb: warning: --auth-key on the command line is visible to other users (ps) and "
+                        + "kept in shell history; prefer MEMDB_AUTH_KEY or the key file");
+                return;
+            }
+        }
+    }
+
+    static int report(Io io, Exception thrown) {
         Throwable e = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
         int exitCode;
         String message;
@@ -61,7 +90,7 @@ public final class Main {
             exitCode = ExitCode.SERVER_ERROR;
             message = "internal error: " + e;
         }
-        io.err().println("memdb: " + message);
+        io.err().println(Style.forStream(io.ttys().err(), io).red("memdb: " + message));
         if (io.env("MEMDB_DEBUG") != null) e.printStackTrace(io.err());
         return exitCode;
     }

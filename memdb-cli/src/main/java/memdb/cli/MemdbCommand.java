@@ -34,20 +34,32 @@ import picocli.CommandLine.Spec;
             BenchCommand.class,
             LogCompactCommand.class,
             LogDumpCommand.class,
+            ReplCommand.class,
             HelpCommand.class,
         })
 final class MemdbCommand implements Runnable {
     private final Io io;
+    private final Session session;
 
     @Spec
     CommandSpec spec;
 
     MemdbCommand(Io io) {
+        this(io, Session.oneShot());
+    }
+
+    MemdbCommand(Io io, Session session) {
         this.io = io;
+        this.session = session;
     }
 
     Io io() {
         return io;
+    }
+
+    /** What outlives one command: the REPL's shared connection, or nothing in a one-shot run. */
+    Session session() {
+        return session;
     }
 
     @Override

@@ -8,7 +8,8 @@ import memdb.client.MemDb;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "set", description = "Set KEY to VALUE; with '-' or no VALUE, the value is read from standard input.")
+@Command(name = "set", description = {"Set KEY to VALUE; with '-' or no VALUE, the value is read from standard input.",
+    "raw and text: OK; json: {\"key\",\"ok\",\"bytes\"}; table: KEY OK BYTES."})
 final class SetCommand extends DataCommand {
     @Parameters(index = "0", paramLabel = "KEY", description = "The key.")
     String key;
@@ -18,18 +19,13 @@ final class SetCommand extends DataCommand {
     String value;
 
     @Override
-    protected int run(MemDb db, Io io) {
-        byte[] bytes = value == null || value.equals("-") ? readStdin(io) : value.getBytes(StandardCharsets.UTF_8);
+    protected Reply run(MemDb db, Output output) {
+        byte[] bytes = value == null || value.equals("-") ? readStdin(root.io()) : value.getBytes(StandardCharsets.UTF_8);
         db.set(key, bytes, consistency);
-        if (json()) {
-            Map<String, Object> fields = jsonFor(key);
-            fields.put("ok", true);
-            fields.put("bytes", bytes.length);
-            printJson(io, fields);
-        } else {
-            printLine(io, "OK");
-        }
-        return ExitCode.OK;
+        Map<String, Object> fields = jsonFor(key);
+        fields.put("ok", true);
+        fields.put("bytes", bytes.length);
+        return Reply.of(fields).raw("OK");
     }
 
     private static byte[] readStdin(Io io) {

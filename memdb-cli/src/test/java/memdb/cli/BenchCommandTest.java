@@ -31,7 +31,7 @@ class BenchCommandTest {
 
     private static Io io(ByteArrayOutputStream out, ByteArrayOutputStream err) {
         return new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("MEMDB_AUTH_KEY", "k"));
     }
 
     @Test
@@ -81,7 +81,7 @@ class BenchCommandTest {
     void badOptionsAreOneSentenceUsageErrorsBeforeAnyConnection(String options, String expected) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> args = new java.util.ArrayList<>(List.of("bench", "-s", "127.0.0.1:1", "-a", "k"));
+        List<String> args = new java.util.ArrayList<>(List.of("bench", "-s", "127.0.0.1:1"));
         args.addAll(List.of(options.trim().split(" +")));
         int exitCode = Main.run(io(out, err), args.toArray(String[]::new));
         String stderr = err.toString(StandardCharsets.UTF_8);
@@ -109,7 +109,7 @@ class BenchCommandTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int port = freePort();
-        int exitCode = Main.run(io(out, err), "bench", "-s", "127.0.0.1:" + port, "-a", "k", "-n", "10",
+        int exitCode = Main.run(io(out, err), "bench", "-s", "127.0.0.1:" + port, "-n", "10",
                 "--timeout-ms", "1000");
         String stderr = err.toString(StandardCharsets.UTF_8);
         assertEquals(ExitCode.UNAVAILABLE, exitCode, stderr);

@@ -74,7 +74,7 @@ class ClusterIT {
                 MemdbProcesses.Result quorumGet = processes.run(clientEnv, new byte[0], "get", "key5", "--quorum", "2");
                 assertEquals(0, quorumGet.exitCode(), quorumGet.stderr());
                 assertEquals("v2-5\n", quorumGet.stdout(), "the two live replicas agree on the newest value");
-                MemdbProcesses.Result table = processes.run(env, new byte[0], "cluster", "status", "--admin", nodes.get(0).adminAddress());
+                MemdbProcesses.Result table = processes.run(env, new byte[0], "cluster", "status", "-o", "table", "--admin", nodes.get(0).adminAddress());
                 assertTrue(table.stdout().lines().anyMatch(line -> line.startsWith("DN") && line.contains(" 3 ")), table.stdout());
 
                 nodes.set(2, startNode(processes, 3, ports[2], seeds, WITHOUT_HINTS));

@@ -1,0 +1,124 @@
+package memdb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Golden tests of {@code -o text|table|json|raw} (and auto, piped and on a terminal) for each command,
+ * against a real node in-process (cluster commands against a fake admin API with a down node, so the
+ * figures are fixed). The expected transcripts are in src/test/resources/golden.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OutputGoldenTest {
+    static final List<String> FORMATS = List.of("text", "table", "json", "raw");
+    static final String CLUSTER = """
+            {"nodeId":1,"replicationFactor":3,"ringVersion":4,"nodes":[\
+            {"id":1,"address":"127.0.0.1:10000","state":"UP","status":"NORMAL","ownership":1.0,"lamport":123,"keys":42,"note":"this node"},\
+            {"id":2,"address":"127.0.0.1:10001","state":"UP","status":"NORMAL","ownership":1.0,"lamport":null,"keys":null,"note":""},\
+            {"id":3,"address":"127.0.0.1:10002","state":"DOWN","status":"NORMAL","ownership":1.0,"lamport":null,"keys":null,\
+            "note":"no heartbeat within the failure-detector timeout"}]}""";
+
+    @TempDir
+    static Path dir;
+
+    private InProcessNode node;
+    private Cli cli;
+    private HttpServer admin;
+
+    @BeforeAll
+    void start() throws IOException {
+        node = InProcessNode.start(dir.resolve("db"));
+        cli = Cli.piped(node);
+        admin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        admin.createContext("/v1/cluster", exchange -> answer(exchange, 200, CLUSTER));
+        admin.createContext("/v1/nodes/3/kill", exchange -> answer(exchange, 202, "{\"nodeId\":3,\"killed\":true}"));
+        admin.start();
+    }
+
+    private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        admin.stop(0);
+        node.close();
+    }
+
+    private Cli terminal() {
+        return cli.withTerminal(Io.Ttys.ALL);
+    }
+
+    @Test
+    void set() {
+        Golden.Transcript t = new Golden.Transcript();
+        for (String format : FORMATS) t.run(cli, "", "set", "set-" + format, "hello wörld", "-o", format);
+        t.run(cli, "", "set", "set-auto", "v");
+        t.run(terminal(), "tty", "set", "set-auto", "v");
+        t.run(cli, "", "set", "set-json", "v", "--json");
+        t.run(cli, "", "set", "k", "v", "--json", "-o", "table");
+        Golden.assertMatches("set", t.toString());
+    }
+
+    @Test
+    void get() {
+        Golden.Transcript t = new Golden.Transcript();
+        assertEquals(0, cli.run("set", "greeting", "hello wörld\n\033[31mred").exitCode());
+        assertEquals(0, cli.withStdin(new byte[] {0, 1, (byte) 0xFF, 'x'}).run("set", "binary").exitCode());
+        for (String format : FORMATS) {
+            t.run(cli, "", "get", "greeting", "-o", format);
+            t.run(cli, "", "get", "binary", "-o", format);
+            t.run(cli, "", "get", "absent", "-o", format);
+        }
+        t.run(cli, "", "get", "binary", "-o", "json", "--base64");
+        t.run(cli, "", "get", "greeting", "--json", "--base64");
+        t.run(cli, "", "get", "greeting");
+        t.run(terminal(), "tty", "get", "greeting");
+        t.run(cli.withEnv("MEMDB_OUTPUT", "json"), "MEMDB_OUTPUT=json", "get", "greeting");
+        t.run(cli.withEnv("MEMDB_OUTPUT", "yaml"), "MEMDB_OUTPUT=yaml", "get", "greeting");
+        Golden.assertMatches("get", t.toString());
+    }
+
+    @Test
+    void deleteAndContains() {
+        Golden.Transcript t = new Golden.Transcript();
+        for (String format : FORMATS) {
+            assertEquals(0, cli.run("set", "doomed-" + format, "x").exitCode());
+            t.run(cli, "", "contains", "doomed-" + format, "-o", format);
+            t.run(cli, "", "delete", "doomed-" + format, "-o", format);
+            t.run(cli, "", "delete", "doomed-" + format, "-o", format);
+            t.run(cli, "", "contains", "doomed-" + format, "-o", format);
+        }
+        Golden.assertMatches("delete-contains", t.toString());
+    }
+
+    @Test
+    void clusterStatusAndKill() {
+        Golden.Transcript t = new Golden.Transcript();
+        Cli viaFake = cli.withEnv("MEMDB_ADMIN", "127.0.0.1:" + admin.getAddress().getPort());
+        for (String format : FORMATS) t.run(viaFake, "", "cluster", "status", "-o", format);
+        t.run(viaFake, "", "cluster", "status");
+        t.run(viaFake.withTerminal(Io.Ttys.ALL), "tty", "cluster", "status");
+        t.run(viaFake.withTerminal(Io.Ttys.ALL).withEnv("NO_COLOR", null), "tty, colour", "cluster", "status");
+        for (String format : FORMATS) t.run(viaFake, "", "cluster", "kill", "3", "-o", format);
+        Golden.assertMatches("cluster", t.toString());
+    }
+}
