@@ -99,6 +99,8 @@ class CoreLoopReconfigureTest {
 
             public void sendToAddress(String address, long correlationId, memdb.protocol.Request r) {}
         };
+        core.onRequest("gossip", new memdb.protocol.ClusterRequests.Gossip(List.of()), 0, 0, outbox); // heard from a peer
+        replies.clear();
         core.setDefaultConsistency(Consistency.ONE, Consistency.ONE);
         core.onRequest("a", new Requests.Set(Key.of("k"), new byte[] {1}, Consistency.DEFAULT), 0, 0, outbox);
         assertEquals(1, replies.size(), "ONE: acknowledged by this replica alone");

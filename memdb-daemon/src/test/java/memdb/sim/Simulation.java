@@ -337,11 +337,16 @@ final class Simulation {
 
     /** The checker's client reads every key at {@code level} through random nodes; all must succeed. */
     private boolean readEveryKey(Consistency level, String phase) {
+        return readEvery(History.Kind.GET, Workload::key, level, phase);
+    }
+
+    /** One read of every key of a kind through a random live node; a violation for every read that failed. */
+    private boolean readEvery(History.Kind kind, java.util.function.IntFunction<String> keyOf, Consistency level,
+                              String phase) {
         List<History.Operation> reads = new ArrayList<>();
         List<SimNode> live = liveNodes();
         for (int i = 0; i < config.keys(); i++) {
-            reads.add(workload.request(Workload.CHECKER, History.Kind.GET, Workload.key(i), level,
-                    live.get(random.nextInt(live.size())).id()));
+            reads.add(workload.request(Workload.CHECKER, kind, keyOf.apply(i), level, live.get(random.nextInt(live.size())).id()));
         }
         if (!await(() -> reads.stream().allMatch(History.Operation::completed), phase + ": reads unanswered")) return false;
         boolean allSucceeded = true;
@@ -355,19 +360,7 @@ final class Simulation {
 
     /** The checker's client reads every counter at {@code level} (ALL: its read repair makes the replicas equal). */
     private boolean readEveryCounter(Consistency level, String phase) {
-        List<History.Operation> reads = new ArrayList<>();
-        for (int i = 0; i < config.keys(); i++) {
-            reads.add(workload.request(Workload.CHECKER, History.Kind.COUNTER_GET, Workload.counterKey(i), level,
-                    1 + random.nextInt(config.nodes())));
-        }
-        if (!await(() -> reads.stream().allMatch(History.Operation::completed), phase + ": reads unanswered")) return false;
-        for (History.Operation read : reads) {
-            if (!read.succeeded()) {
-                violation(phase + ": a counter read failed on a healed cluster: " + read);
-                return false;
-            }
-        }
-        return true;
+        return readEvery(History.Kind.COUNTER_GET, Workload::counterKey, level, phase);
     }
 
     private boolean await(BooleanSupplier condition, String failure) {
