@@ -57,6 +57,14 @@ final class Samples {
         list.add(Envelope.request(35, 25, new ClusterRequests.ClusterInfo()));
         list.add(Envelope.request(36, 26, new ClusterRequests.Kill()));
         list.add(Envelope.request(37, 27, new ClusterRequests.NodeStats()));
+        list.add(Envelope.request(40, 28, new PaxosMessages.Cas(Key.of("locked"), "false".getBytes(StandardCharsets.UTF_8),
+                "true".getBytes(StandardCharsets.UTF_8))));
+        list.add(Envelope.request(41, 29, new PaxosMessages.Cas(UNICODE_KEY, null, ALL_BYTE_VALUES)));
+        list.add(Envelope.request(42, 30, new PaxosMessages.Cas(MAX_KEY, EMPTY, EMPTY)));
+        list.add(Envelope.request(43, 31, new PaxosMessages.SerialGet(Key.of("locked"))));
+        list.add(Envelope.request(44, 32, new PaxosMessages.Prepare(UNICODE_KEY, TS_MAX)));
+        list.add(Envelope.request(45, 33, new PaxosMessages.Propose(Key.of("p"), TS_MAX, TS, ALL_BYTE_VALUES)));
+        list.add(Envelope.request(46, 34, new PaxosMessages.Commit(Key.of("p"), TS, EMPTY)));
         return list;
     }
 
@@ -91,6 +99,17 @@ final class Samples {
         }
         list.add(Envelope.response(Opcode.GET, 2000, 109, new Responses.Error(ErrorCode.INTERNAL, "")));
         list.add(Envelope.response(Opcode.SET, 2001, 110, new Responses.Error(ErrorCode.STORAGE, "disque plein — ディスク")));
+        list.add(Envelope.response(Opcode.CAS, 40, 113, new Responses.Bool(true)));
+        list.add(Envelope.response(Opcode.CAS, 40, 113, new Responses.Bool(false)));
+        list.add(Envelope.response(Opcode.SERIAL_GET, 43, 114, Responses.Value.present(TS, ALL_BYTE_VALUES)));
+        list.add(Envelope.response(Opcode.PAXOS_PREPARE, 44, 115, PaxosMessages.Promise.refused(TS_MAX)));
+        list.add(Envelope.response(Opcode.PAXOS_PREPARE, 44, 115, new PaxosMessages.Promise(true, TS_MAX, TS, TS,
+                ALL_BYTE_VALUES, Responses.Value.tombstone(TS))));
+        list.add(Envelope.response(Opcode.PAXOS_PREPARE, 44, 115, new PaxosMessages.Promise(true, TS, Timestamp.ZERO,
+                Timestamp.ZERO, EMPTY, Responses.Value.ABSENT)));
+        list.add(Envelope.response(Opcode.PAXOS_PROPOSE, 45, 116, new PaxosMessages.Accepted(true, TS)));
+        list.add(Envelope.response(Opcode.PAXOS_PROPOSE, 45, 116, new PaxosMessages.Accepted(false, TS_MAX)));
+        list.add(Envelope.response(Opcode.PAXOS_COMMIT, 46, 117, new Responses.Ok()));
         list.add(Envelope.response(Opcode.GET, 0xFFFF_FFFF, Long.MAX_VALUE, Responses.Value.ABSENT));
         return list;
     }
@@ -172,6 +191,13 @@ final class Samples {
             case CLUSTER_INFO -> new ClusterRequests.ClusterInfo();
             case NODE_STATS -> new ClusterRequests.NodeStats();
             case KILL -> new ClusterRequests.Kill();
+            case CAS -> new PaxosMessages.Cas(randomKey(random), random.nextBoolean() ? null : randomBytes(random, 50),
+                    randomBytes(random, 300));
+            case SERIAL_GET -> new PaxosMessages.SerialGet(randomKey(random));
+            case PAXOS_PREPARE -> new PaxosMessages.Prepare(randomKey(random), randomTimestamp(random));
+            case PAXOS_PROPOSE -> new PaxosMessages.Propose(randomKey(random), randomTimestamp(random),
+                    randomTimestamp(random), randomBytes(random, 300));
+            case PAXOS_COMMIT -> new PaxosMessages.Commit(randomKey(random), randomTimestamp(random), randomBytes(random, 300));
         };
     }
 
@@ -193,7 +219,13 @@ final class Samples {
             case CLUSTER_INFO -> new ClusterResponses.ClusterView(1 + random.nextInt(255), 1 + random.nextInt(512),
                     random.nextLong() & Long.MAX_VALUE, randomMembers(random));
             case NODE_STATS -> new ClusterResponses.Stats(random.nextLong() & Long.MAX_VALUE, random.nextInt(1 << 30));
-            case KILL -> new Responses.Ok();
+            case KILL, PAXOS_COMMIT -> new Responses.Ok();
+            case CAS -> new Responses.Bool(random.nextBoolean());
+            case SERIAL_GET -> random.nextBoolean() ? Responses.Value.ABSENT : Responses.Value.present(ts, randomBytes(random, 300));
+            case PAXOS_PREPARE -> random.nextBoolean() ? PaxosMessages.Promise.refused(ts)
+                    : new PaxosMessages.Promise(true, ts, randomTimestamp(random), randomTimestamp(random),
+                            randomBytes(random, 300), random.nextBoolean() ? Responses.Value.ABSENT : Responses.Value.tombstone(ts));
+            case PAXOS_PROPOSE -> new PaxosMessages.Accepted(random.nextBoolean(), ts);
         };
     }
 

@@ -29,7 +29,8 @@ public enum ConfigKey {
     DOWN_AFTER_MS("down-after-ms"),
     REQUEST_TIMEOUT_MS("request-timeout-ms"),
     WRITE_CONSISTENCY("write-consistency"),
-    READ_CONSISTENCY("read-consistency");
+    READ_CONSISTENCY("read-consistency"),
+    CAS_TIMEOUT_MS("cas-timeout-ms");
 
     private final String key;
 

@@ -21,6 +21,9 @@ import memdb.net.Session;
 import memdb.oplog.FileOpLog;
 import memdb.oplog.OpLog;
 import memdb.oplog.ReplayReport;
+import memdb.oplog.StoreReplay;
+import memdb.paxos.AcceptorStates;
+import memdb.paxos.Proposer;
 import memdb.protocol.Member;
 import memdb.replication.ReplicationSettings;
 import memdb.store.Store;
@@ -70,9 +73,11 @@ public final class Node implements AutoCloseable {
         Path dataDir = config.storage().dataDir();
         createDataDir(dataDir);
         Store store = new Store();
+        AcceptorStates acceptorStates = new AcceptorStates();
         FileOpLog log;
         try {
-            log = FileOpLog.open(dataDir, config.storage().logOptions(), store);
+            log = FileOpLog.open(dataDir, config.storage().logOptions(), new StoreReplay(store)
+                    .andThen(r -> acceptorStates.restore(r.op(), r.key(), r.timestamp(), r.value())));
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -80,16 +85,17 @@ public final class Node implements AutoCloseable {
         if (report.recordsReplayed() > 0 || report.tornTail() != null || !report.dropped().isEmpty()) {
             for (String line : report.lines()) LOG.log(System.Logger.Level.INFO, line);
         }
-        return start(config, log, store, report.lamportHigh());
+        acceptorStates.prune(store);
+        return start(config, log, store, acceptorStates, report.lamportHigh());
     }
 
     /** Starts a node on an op log of the caller's (tests; {@link OpLog#none()} for no persistence). */
     public static Node start(ServerConfig config, OpLog opLog) {
         createDataDir(config.storage().dataDir());
-        return start(config, opLog, new Store(), 0);
+        return start(config, opLog, new Store(), new AcceptorStates(), 0);
     }
 
-    private static Node start(ServerConfig config, OpLog opLog, Store store, long lamportHigh) {
+    private static Node start(ServerConfig config, OpLog opLog, Store store, AcceptorStates acceptorStates, long lamportHigh) {
         String authKey;
         try {
             authKey = config.authKey().orElseGet(() -> AuthKeyFile.readOrCreate(AuthKeyFile.defaultPath()));
@@ -99,7 +105,7 @@ public final class Node implements AutoCloseable {
         }
         int nodeId = config.nodeId();
         LongSupplier clock = CoreLoop.monotonicMs();
-        NodeCore core = newCore(config, new LamportClock(nodeId, lamportHigh), store, opLog, clock.getAsLong());
+        NodeCore core = newCore(config, new LamportClock(nodeId, lamportHigh), store, opLog, acceptorStates, clock.getAsLong());
         Duration requestTimeout = Duration.ofMillis(config.cluster().requestTimeoutMs());
         PeerTransport peers = new PeerTransport(authKey, PEER_CONNECT_TIMEOUT, requestTimeout);
         Path dataDir = config.storage().dataDir();
@@ -128,7 +134,8 @@ public final class Node implements AutoCloseable {
     }
 
     /** The node's core: this node as a ring member, and the cluster settings from the config. */
-    static NodeCore newCore(ServerConfig config, LamportClock clock, Store store, OpLog opLog, long nowMs) {
+    static NodeCore newCore(ServerConfig config, LamportClock clock, Store store, OpLog opLog, AcceptorStates acceptorStates,
+                            long nowMs) {
         NetworkConfig network = config.network();
         ClusterConfig cluster = config.cluster();
         Member self = new Member(config.nodeId(), network.bind(), network.port(), System.currentTimeMillis(), 0,
@@ -138,7 +145,11 @@ public final class Node implements AutoCloseable {
         List<String> seeds = network.seeds().stream().map(HostPort::toString).toList();
         NodeCore.Settings settings = new NodeCore.Settings(replication, cluster.gossipIntervalMs(), cluster.downAfterMs(),
                 cluster.vnodesPerNode(), seeds);
-        return new NodeCore(self, clock, store, opLog, settings, new SplittableRandom(), nowMs);
+        long casTimeoutMs = cluster.casTimeoutMs();
+        Proposer.Settings paxos = new Proposer.Settings(cluster.replicationFactor(), casTimeoutMs,
+                Math.max(1, Math.min(cluster.requestTimeoutMs(), casTimeoutMs / 4)), Math.max(4, casTimeoutMs / 20),
+                config.limits().valueBytesMax());
+        return new NodeCore(self, clock, store, opLog, settings, paxos, acceptorStates, new SplittableRandom(), nowMs);
     }
 
     public ServerConfig config() {

@@ -5,12 +5,16 @@ import java.util.random.RandomGenerator;
 import memdb.clock.LamportClock;
 import memdb.cluster.Membership;
 import memdb.oplog.OpLog;
+import memdb.paxos.Acceptor;
+import memdb.paxos.AcceptorStates;
+import memdb.paxos.Proposer;
 import memdb.protocol.ClusterRequests;
 import memdb.protocol.ClusterResponses;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.Key;
 import memdb.protocol.Member;
 import memdb.protocol.MemDbException;
+import memdb.protocol.PaxosMessages;
 import memdb.protocol.Request;
 import memdb.protocol.Requests;
 import memdb.protocol.Response;
@@ -60,6 +64,8 @@ public final class NodeCore {
     private final Membership membership;
     private final Replica replica;
     private final Coordinator coordinator;
+    private final Acceptor acceptor;
+    private final Proposer proposer;
     private final Settings settings;
     private final RandomGenerator random;
     private final OpLog opLog;
@@ -69,6 +75,22 @@ public final class NodeCore {
 
     public NodeCore(Member self, LamportClock clock, Store store, OpLog opLog, Settings settings,
                     RandomGenerator random, long nowMs) {
+        this(self, clock, store, opLog, settings, paxosDefaults(settings), new AcceptorStates(), random, nowMs);
+    }
+
+    /** Paxos settings when none are given: the CAS timeout is the request timeout. */
+    static Proposer.Settings paxosDefaults(Settings settings) {
+        ReplicationSettings r = settings.replication();
+        return new Proposer.Settings(r.replicationFactor(), r.requestTimeoutMs(), Math.max(1, r.requestTimeoutMs() / 4),
+                Math.max(4, r.requestTimeoutMs() / 10), r.maxValueBytes());
+    }
+
+    /**
+     * A core with CAS settings and the Paxos acceptor state replayed from the op log (a restarted node
+     * must keep what it promised and accepted: docs/cas.md).
+     */
+    public NodeCore(Member self, LamportClock clock, Store store, OpLog opLog, Settings settings, Proposer.Settings paxos,
+                    AcceptorStates acceptorStates, RandomGenerator random, long nowMs) {
         if (self.nodeId() != clock.nodeId()) throw new IllegalArgumentException("clock and member disagree on the node id");
         this.clock = clock;
         this.store = store;
@@ -79,6 +101,8 @@ public final class NodeCore {
         this.membership = new Membership(self, settings.downAfterMs(), settings.vnodesPerNode(), random, nowMs);
         this.replica = new Replica(store, opLog);
         this.coordinator = new Coordinator(clock, membership, replica, settings.replication());
+        this.acceptor = new Acceptor(acceptorStates, replica, opLog);
+        this.proposer = new Proposer(clock, membership, acceptor, paxos, random);
         this.nextGossipMs = nowMs;
     }
 
@@ -115,6 +139,17 @@ public final class NodeCore {
             out.reply(replyTo, new ClusterResponses.Stats(clock.time(), store.liveKeys()));
         } else if (request instanceof ClusterRequests.ClusterInfo) {
             out.reply(replyTo, clusterView(nowMs));
+        } else if (request instanceof PaxosMessages.Cas cas) {
+            proposer.cas(replyTo, cas.key(), cas.expected(), cas.newValue(), nowMs, out);
+        } else if (request instanceof PaxosMessages.SerialGet get) {
+            proposer.serialGet(replyTo, get.key(), nowMs, out);
+        } else if (request instanceof PaxosMessages.Prepare prepare) {
+            out.reply(replyTo, acceptor.prepare(prepare.key(), prepare.ballot()));
+        } else if (request instanceof PaxosMessages.Propose propose) {
+            out.reply(replyTo, acceptor.propose(propose.key(), propose.ballot(), propose.origin(), propose.value()));
+        } else if (request instanceof PaxosMessages.Commit commit) {
+            acceptor.commit(commit.key(), commit.ballot(), commit.value());
+            out.reply(replyTo, new Responses.Ok());
         } else if (request instanceof Requests.Ping) {
             out.reply(replyTo, new Responses.Ok());
         } else {
@@ -128,6 +163,8 @@ public final class NodeCore {
         clock.observe(lamport);
         if (response instanceof ClusterResponses.GossipAck ack) {
             membership.merge(ack.members(), nowMs);
+        } else if (Proposer.owns(correlationId)) {
+            proposer.onPeerResponse(nodeId, correlationId, response, nowMs, out);
         } else {
             coordinator.onPeerResponse(nodeId, correlationId, response, out);
         }
@@ -136,13 +173,15 @@ public final class NodeCore {
 
     /** A request this node sent could not be delivered or answered (connection refused or lost). */
     public void onPeerFailure(int nodeId, long correlationId, long nowMs, Outbox out) {
-        coordinator.onPeerFailure(nodeId, correlationId, out);
+        if (Proposer.owns(correlationId)) proposer.onPeerFailure(nodeId, correlationId, nowMs, out);
+        else coordinator.onPeerFailure(nodeId, correlationId, out);
         reserveClock();
     }
 
     /** The passing of time: request deadlines, and a gossip round every gossip interval. */
     public void tick(long nowMs, Outbox out) {
         coordinator.tick(nowMs, out);
+        proposer.tick(nowMs, out);
         if (nowMs >= nextGossipMs) {
             nextGossipMs = nowMs + settings.gossipIntervalMs();
             gossip(nowMs, out);
@@ -203,6 +242,23 @@ public final class NodeCore {
     }
 
     public int pendingOperations() {
-        return coordinator.pendingOperations();
+        return coordinator.pendingOperations() + proposer.pendingOperations();
+    }
+
+    /**
+     * Whether the records appended since the last call include Paxos promises or accepts: then the
+     * replies must wait for an fsync whatever the policy ({@link OpLog#commitFsynced}, DESIGN §4).
+     */
+    public boolean takeFsyncRequired() {
+        return acceptor.takeFsyncNeeded();
+    }
+
+    public Proposer.Metrics paxosMetrics() {
+        return proposer.metrics();
+    }
+
+    /** Keys holding Paxos acceptor state on this node (bounded: dropped once committed). */
+    public int paxosKeys() {
+        return acceptor.keysWithState();
     }
 }

@@ -37,7 +37,8 @@ final class SettingsReader {
         }
         long requestTimeoutMs = number(ConfigKey.REQUEST_TIMEOUT_MS, 1, 600_000, ClusterConfig.REQUEST_TIMEOUT_MS_DEFAULT);
         return new ClusterConfig(replicationFactor, vnodes, gossipMs, downAfterMs, requestTimeoutMs,
-                consistency(ConfigKey.WRITE_CONSISTENCY, Consistency.QUORUM), consistency(ConfigKey.READ_CONSISTENCY, Consistency.ONE));
+                consistency(ConfigKey.WRITE_CONSISTENCY, Consistency.QUORUM), consistency(ConfigKey.READ_CONSISTENCY, Consistency.ONE),
+                number(ConfigKey.CAS_TIMEOUT_MS, 10, 600_000, ClusterConfig.CAS_TIMEOUT_MS_DEFAULT));
     }
 
     private Consistency consistency(ConfigKey key, Consistency defaultValue) {

@@ -18,9 +18,12 @@ public interface OpLog extends AutoCloseable {
      * The operation a record stands for. Codes are stable on disk. CLOCK records reserve Lamport time:
      * the node restarts its clock above every reservation, so it never reissues a timestamp it may have
      * handed out, even for writes it coordinated but does not hold. 4.. are reserved for counters and Paxos.
+     * PAXOS_PROMISE (timestamp: the promised ballot, no value) and PAXOS_ACCEPT (timestamp: the accepted
+     * ballot, value: the proposal's origin and bytes, see memdb.paxos.AcceptorStates) are a Paxos
+     * acceptor's durable state for a key (docs/cas.md); 8 is reserved for Paxos.
      */
     enum Op {
-        SET(1), DELETE(2), CLOCK(3);
+        SET(1), DELETE(2), CLOCK(3), PAXOS_PROMISE(6), PAXOS_ACCEPT(7);
 
         private final int code;
 

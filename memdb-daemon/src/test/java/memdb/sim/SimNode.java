@@ -9,6 +9,8 @@ import java.util.function.Consumer;
 import memdb.clock.LamportClock;
 import memdb.node.NodeCore;
 import memdb.oplog.OpLog;
+import memdb.paxos.AcceptorStates;
+import memdb.paxos.Proposer;
 import memdb.protocol.Member;
 import memdb.protocol.Request;
 import memdb.protocol.Response;
@@ -36,6 +38,9 @@ import memdb.store.Versioned;
  * connection.
  */
 final class SimNode {
+    /** CAS gives up at the request timeout, so the answer deadline below holds for it too. */
+    private static final Proposer.Settings PAXOS = new Proposer.Settings(SimConfig.REPLICATION_FACTOR,
+            SimConfig.REQUEST_TIMEOUT_MS, 120, 40, 1 << 20);
     private final int id;
     private final EventQueue events;
     private final Random random;
@@ -107,18 +112,24 @@ final class SimNode {
         if (isUp()) throw new IllegalStateException("n" + id + " is already up");
         incarnation++;
         Store store = new Store();
+        AcceptorStates acceptorStates = new AcceptorStates();
         long highestLamport = 0;
         for (SimOpLog.Entry entry : opLog.durableEntries()) {
             highestLamport = Math.max(highestLamport, entry.timestamp().lamport());
             if (entry.op() == OpLog.Op.CLOCK) continue;
+            if (entry.op() == OpLog.Op.PAXOS_PROMISE || entry.op() == OpLog.Op.PAXOS_ACCEPT) {
+                if (options.paxosState()) acceptorStates.restore(entry.op(), entry.key(), entry.timestamp(), entry.value());
+                continue;
+            }
             Versioned version = entry.op() == OpLog.Op.DELETE ? Versioned.tombstone(entry.timestamp())
                     : Versioned.value(entry.timestamp(), entry.value());
             store.apply(entry.key(), version);
             highestLamport = Math.max(highestLamport, entry.timestamp().lamport());
         }
         highestLamport = Math.max(highestLamport, clockAtCrash);
+        acceptorStates.prune(store);
         Member self = new Member(id, host(id), port(id), incarnation, 0, Member.Status.NORMAL, true);
-        core = new NodeCore(self, new LamportClock(id, highestLamport), store, opLog, settings,
+        core = new NodeCore(self, new LamportClock(id, highestLamport), store, opLog, settings, PAXOS, acceptorStates,
                 new SplittableRandom(random.nextLong()), events.nowMs());
         core.membership().merge(clusterLog, events.nowMs());
         trace.record(events.nowMs(), "start n" + id + " incarnation " + incarnation + " lamport " + highestLamport

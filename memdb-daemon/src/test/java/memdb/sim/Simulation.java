@@ -35,11 +35,25 @@ final class Simulation {
      * {@code durableClock}, a Lamport clock that restarts above every timestamp it issued (DESIGN §3:
      * a timestamp names one write). {@code keepFullTrace} keeps every trace line, to explain a failure.
      */
-    record Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace) {
+    record Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace, boolean paxosState, boolean casWorkload) {
         static final Options DEFAULTS = new Options(true, false, false);
 
+        /** {@code paxosState}: a restarted node replays its Paxos acceptor state (false: it forgets it, a bug). */
+        Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace) {
+            this(clusterLog, durableClock, keepFullTrace, true, false);
+        }
+
         Options withFullTrace() {
-            return new Options(clusterLog, durableClock, true);
+            return new Options(clusterLog, durableClock, true, paxosState, casWorkload);
+        }
+
+        /** The CAS and serial-read workload on a few keys, judged by the linearizability checker (docs/cas.md). */
+        Options withCasWorkload() {
+            return new Options(clusterLog, durableClock, keepFullTrace, paxosState, true);
+        }
+
+        Options withoutPaxosState() {
+            return new Options(clusterLog, durableClock, keepFullTrace, false, casWorkload);
         }
     }
 
@@ -94,7 +108,7 @@ final class Simulation {
             nodes.add(node);
             network.attach(node);
         }
-        this.workload = new Workload(config, events, random, network, history, this::violation);
+        this.workload = new Workload(config, events, random, network, history, this::violation, options.casWorkload());
         this.nemesis = new Nemesis(config, events, random, network, nodes, trace);
         workload.onAcknowledgedWrite(nemesis::onAcknowledgedWrite);
     }
@@ -133,14 +147,19 @@ final class Simulation {
         if (!await(() -> membershipConverged() && network.messagesInFlight() == 0, "heal: cluster did not settle")) return;
         if (!restartAll()) return; // what follows sees durable state only
 
-        if (!readEveryKey(Consistency.ALL, "repair")) return;
+        if (options.casWorkload()) {
+            readEveryKey(History.Kind.SERIAL_GET, Consistency.QUORUM, "serial read-back");
+            return;
+        }
+        if (!readEveryKey(History.Kind.GET, Consistency.ALL, "repair")) return;
         events.runFor(SimConfig.REQUEST_TIMEOUT_MS); // read repairs land and become durable
         violations.addAll(Checkers.replicasConverged(nodes, config.keys(), SimConfig.REPLICATION_FACTOR));
 
-        readEveryKey(Consistency.QUORUM, "read-back");
+        readEveryKey(History.Kind.GET, Consistency.QUORUM, "read-back");
     }
 
     private List<String> historyViolations() {
+        if (options.casWorkload()) return CasChecker.linearizable(history);
         List<String> found = new ArrayList<>(Checkers.quorumReadsSeeAcknowledgedWrites(history));
         found.addAll(Checkers.noPhantomValues(history));
         return found;
@@ -170,6 +189,10 @@ final class Simulation {
         return await(this::membershipConverged, "restart: membership did not converge");
     }
 
+    SimNetwork network() {
+        return network;
+    }
+
     SimNode node(int id) {
         return nodes.get(id - 1);
     }
@@ -189,12 +212,11 @@ final class Simulation {
         return trace.tail();
     }
 
-    /** The checker's client reads every key at {@code level} through random nodes; all must succeed. */
-    private boolean readEveryKey(Consistency level, String phase) {
+    /** The checker's client reads every key ({@code kind} at {@code level}) through random nodes; all must succeed. */
+    private boolean readEveryKey(History.Kind kind, Consistency level, String phase) {
         List<History.Operation> reads = new ArrayList<>();
-        for (int i = 0; i < config.keys(); i++) {
-            reads.add(workload.request(Workload.CHECKER, History.Kind.GET, Workload.key(i), level,
-                    1 + random.nextInt(config.nodes())));
+        for (int i = 0; i < workload.keys(); i++) {
+            reads.add(workload.request(Workload.CHECKER, kind, Workload.key(i), level, 1 + random.nextInt(config.nodes())));
         }
         if (!await(() -> reads.stream().allMatch(History.Operation::completed), phase + ": reads unanswered")) return false;
         boolean allSucceeded = true;

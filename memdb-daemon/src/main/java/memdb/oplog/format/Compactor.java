@@ -10,7 +10,9 @@ import memdb.protocol.Key;
 /**
  * Chooses what a compacted snapshot keeps: for each key, the record with the newest timestamp
  * (last-writer-wins, the same rule the store applies on replay), minus tombstones older than the grace.
- * Pure: "now" and the grace are parameters.
+ * Pure: "now" and the grace are parameters. Paxos acceptor records (PAXOS_PROMISE, PAXOS_ACCEPT) are kept
+ * apart: the newest of each kind per key, and only while its ballot is above the key's newest data
+ * record (a committed value is stored with its ballot as timestamp, which overtakes the state: docs/cas.md).
  *
  * <p>Invariants: replaying {@link #result} into an empty store yields the same value for every key as
  * replaying every record {@link #add}ed (a tombstone is dropped only when it is the key's newest record,
@@ -19,6 +21,8 @@ import memdb.protocol.Key;
  */
 public final class Compactor {
     private final Map<Key, LogRecord> newest = new HashMap<>();
+    private final Map<Key, LogRecord> promises = new HashMap<>();
+    private final Map<Key, LogRecord> accepts = new HashMap<>();
     private long recordsIn;
     private long sequenceFloor;
     private long lamportFloor;
@@ -28,7 +32,9 @@ public final class Compactor {
         sequenceFloor = Math.max(sequenceFloor, record.sequence());
         lamportFloor = Math.max(lamportFloor, record.timestamp().lamport());
         if (record.op() == memdb.oplog.OpLog.Op.CLOCK) return; // the lamport floor keeps what it reserved
-        newest.merge(record.key(), record, (held, incoming) -> incoming.timestamp().isAfter(held.timestamp()) ? incoming : held);
+        Map<Key, LogRecord> kind = record.op() == memdb.oplog.OpLog.Op.PAXOS_PROMISE ? promises
+                : record.op() == memdb.oplog.OpLog.Op.PAXOS_ACCEPT ? accepts : newest;
+        kind.merge(record.key(), record, (held, incoming) -> incoming.timestamp().isAfter(held.timestamp()) ? incoming : held);
     }
 
     /** Raises the floors to those of an input segment header. */
@@ -58,6 +64,12 @@ public final class Compactor {
         for (LogRecord r : newest.values()) {
             boolean expired = r.isTombstone() && tombstoneGraceMillis >= 0 && nowMillis - r.wallMillis() > tombstoneGraceMillis;
             if (!expired) kept.add(r);
+        }
+        for (Map<Key, LogRecord> acceptorState : List.of(promises, accepts)) {
+            for (LogRecord r : acceptorState.values()) {
+                LogRecord data = newest.get(r.key());
+                if (data == null || r.timestamp().isAfter(data.timestamp())) kept.add(r);
+            }
         }
         kept.sort(Comparator.comparingLong(LogRecord::sequence));
         return kept;
