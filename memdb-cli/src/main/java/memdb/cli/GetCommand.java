@@ -20,9 +20,15 @@ final class GetCommand extends DataCommand {
             description = "Ask the key's replicas directly and answer the newest of the first N answers.")
     Integer quorum;
 
+    @Option(names = "--serial", description = "A read linearizable with cas (a Paxos round over the key's replicas).")
+    boolean serial;
+
     @Override
     protected int run(MemDb db, Io io) {
-        byte[] value = quorum == null ? db.getBytes(key, consistency) : quorumRead(db);
+        if (serial && (quorum != null || consistency != memdb.protocol.Consistency.DEFAULT)) {
+            throw new UserError(ExitCode.USAGE, "--serial cannot be combined with --quorum or --consistency");
+        }
+        byte[] value = serial ? db.serialGetBytes(key) : quorum == null ? db.getBytes(key, consistency) : quorumRead(db);
         if (json()) {
             Map<String, Object> fields = jsonFor(key);
             fields.put("found", value != null);

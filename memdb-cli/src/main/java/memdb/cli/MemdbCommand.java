@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             SetCommand.class,
             DeleteCommand.class,
             ContainsCommand.class,
+            CasCommand.class,
             ClusterCommand.class,
             BenchCommand.class,
             LogCompactCommand.class,
