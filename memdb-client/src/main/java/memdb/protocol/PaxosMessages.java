@@ -124,11 +124,15 @@ public final class PaxosMessages {
         }
     }
 
-    /** Phase 3: {@code value} was chosen under {@code ballot}; store it with the ballot as its timestamp. */
-    public record Commit(Key key, Timestamp ballot, byte[] value) implements Request {
+    /**
+     * Phase 3: {@code value} (of the CAS first proposed at {@code origin}) was chosen under {@code ballot};
+     * store it with the ballot as its timestamp.
+     */
+    public record Commit(Key key, Timestamp ballot, Timestamp origin, byte[] value) implements Request {
         public Commit {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(ballot, "ballot");
+            Objects.requireNonNull(origin, "origin");
             Objects.requireNonNull(value, "value");
         }
 
@@ -137,17 +141,20 @@ public final class PaxosMessages {
         public void encode(ByteBuf out) {
             Wire.writeKey(out, key);
             Wire.writeTimestamp(out, ballot);
+            Wire.writeTimestamp(out, origin);
             Wire.writeBlob(out, value);
         }
 
         static Commit decode(ByteBuf in) {
             Key key = Wire.readKey(in);
             Timestamp ballot = Wire.readTimestamp(in);
-            return new Commit(key, ballot, Wire.readBlob(in));
+            Timestamp origin = Wire.readTimestamp(in);
+            return new Commit(key, ballot, origin, Wire.readBlob(in));
         }
 
         @Override public boolean equals(Object o) {
-            return o instanceof Commit c && key.equals(c.key) && ballot.equals(c.ballot) && Arrays.equals(value, c.value);
+            return o instanceof Commit c && key.equals(c.key) && ballot.equals(c.ballot) && origin.equals(c.origin)
+                    && Arrays.equals(value, c.value);
         }
 
         @Override public int hashCode() { return key.hashCode() * 31 + ballot.hashCode(); }
@@ -159,20 +166,23 @@ public final class PaxosMessages {
      * Phase 1b. {@code promised}: whether the prepare's ballot was promised; {@code ballot}: the acceptor's
      * promise floor when refused (the prepare's ballot when promised). {@code acceptedBallot}: the highest
      * proposal the acceptor accepted and has not seen committed ({@link Timestamp#ZERO}: none), with its
-     * origin and value. {@code current}: the acceptor's stored version of the key (the read, folded in).
+     * origin and value. {@code current}: the acceptor's stored version of the key (the read, folded in);
+     * {@code currentOrigin}: the origin of the CAS whose commit stored it, when the acceptor still
+     * remembers it (else {@link Timestamp#ZERO}), so that a CAS can tell its own committed value.
      */
     public record Promise(boolean promised, Timestamp ballot, Timestamp acceptedBallot, Timestamp acceptedOrigin,
-                          byte[] acceptedValue, Responses.Value current) implements Response {
+                          byte[] acceptedValue, Responses.Value current, Timestamp currentOrigin) implements Response {
         public Promise {
             Objects.requireNonNull(ballot, "ballot");
             Objects.requireNonNull(acceptedBallot, "acceptedBallot");
             Objects.requireNonNull(acceptedOrigin, "acceptedOrigin");
             Objects.requireNonNull(acceptedValue, "acceptedValue");
             Objects.requireNonNull(current, "current");
+            Objects.requireNonNull(currentOrigin, "currentOrigin");
         }
 
         public static Promise refused(Timestamp floor) {
-            return new Promise(false, floor, Timestamp.ZERO, Timestamp.ZERO, new byte[0], Responses.Value.ABSENT);
+            return new Promise(false, floor, Timestamp.ZERO, Timestamp.ZERO, new byte[0], Responses.Value.ABSENT, Timestamp.ZERO);
         }
 
         public boolean hasAccepted() { return !acceptedBallot.equals(Timestamp.ZERO); }
@@ -184,6 +194,7 @@ public final class PaxosMessages {
             Wire.writeTimestamp(out, acceptedOrigin);
             Wire.writeBlob(out, acceptedValue);
             current.encode(out);
+            Wire.writeTimestamp(out, currentOrigin);
         }
 
         static Promise decode(ByteBuf in) {
@@ -192,13 +203,15 @@ public final class PaxosMessages {
             Timestamp acceptedBallot = Wire.readTimestamp(in);
             Timestamp acceptedOrigin = Wire.readTimestamp(in);
             byte[] acceptedValue = Wire.readBlob(in);
-            return new Promise(promised, ballot, acceptedBallot, acceptedOrigin, acceptedValue, Responses.Value.decode(in));
+            Responses.Value current = Responses.Value.decode(in);
+            return new Promise(promised, ballot, acceptedBallot, acceptedOrigin, acceptedValue, current, Wire.readTimestamp(in));
         }
 
         @Override public boolean equals(Object o) {
             return o instanceof Promise p && promised == p.promised && ballot.equals(p.ballot)
                     && acceptedBallot.equals(p.acceptedBallot) && acceptedOrigin.equals(p.acceptedOrigin)
-                    && Arrays.equals(acceptedValue, p.acceptedValue) && current.equals(p.current);
+                    && Arrays.equals(acceptedValue, p.acceptedValue) && current.equals(p.current)
+                    && currentOrigin.equals(p.currentOrigin);
         }
 
         @Override public int hashCode() { return ballot.hashCode() * 31 + acceptedBallot.hashCode(); }

@@ -64,7 +64,7 @@ final class Samples {
         list.add(Envelope.request(43, 31, new PaxosMessages.SerialGet(Key.of("locked"))));
         list.add(Envelope.request(44, 32, new PaxosMessages.Prepare(UNICODE_KEY, TS_MAX)));
         list.add(Envelope.request(45, 33, new PaxosMessages.Propose(Key.of("p"), TS_MAX, TS, ALL_BYTE_VALUES)));
-        list.add(Envelope.request(46, 34, new PaxosMessages.Commit(Key.of("p"), TS, EMPTY)));
+        list.add(Envelope.request(46, 34, new PaxosMessages.Commit(Key.of("p"), TS, TS_MAX, EMPTY)));
         return list;
     }
 
@@ -104,9 +104,9 @@ final class Samples {
         list.add(Envelope.response(Opcode.SERIAL_GET, 43, 114, Responses.Value.present(TS, ALL_BYTE_VALUES)));
         list.add(Envelope.response(Opcode.PAXOS_PREPARE, 44, 115, PaxosMessages.Promise.refused(TS_MAX)));
         list.add(Envelope.response(Opcode.PAXOS_PREPARE, 44, 115, new PaxosMessages.Promise(true, TS_MAX, TS, TS,
-                ALL_BYTE_VALUES, Responses.Value.tombstone(TS))));
+                ALL_BYTE_VALUES, Responses.Value.tombstone(TS), Timestamp.ZERO)));
         list.add(Envelope.response(Opcode.PAXOS_PREPARE, 44, 115, new PaxosMessages.Promise(true, TS, Timestamp.ZERO,
-                Timestamp.ZERO, EMPTY, Responses.Value.ABSENT)));
+                Timestamp.ZERO, EMPTY, Responses.Value.present(TS, EMPTY), TS_MAX)));
         list.add(Envelope.response(Opcode.PAXOS_PROPOSE, 45, 116, new PaxosMessages.Accepted(true, TS)));
         list.add(Envelope.response(Opcode.PAXOS_PROPOSE, 45, 116, new PaxosMessages.Accepted(false, TS_MAX)));
         list.add(Envelope.response(Opcode.PAXOS_COMMIT, 46, 117, new Responses.Ok()));
@@ -197,7 +197,8 @@ final class Samples {
             case PAXOS_PREPARE -> new PaxosMessages.Prepare(randomKey(random), randomTimestamp(random));
             case PAXOS_PROPOSE -> new PaxosMessages.Propose(randomKey(random), randomTimestamp(random),
                     randomTimestamp(random), randomBytes(random, 300));
-            case PAXOS_COMMIT -> new PaxosMessages.Commit(randomKey(random), randomTimestamp(random), randomBytes(random, 300));
+            case PAXOS_COMMIT -> new PaxosMessages.Commit(randomKey(random), randomTimestamp(random), randomTimestamp(random),
+                    randomBytes(random, 300));
         };
     }
 
@@ -224,7 +225,8 @@ final class Samples {
             case SERIAL_GET -> random.nextBoolean() ? Responses.Value.ABSENT : Responses.Value.present(ts, randomBytes(random, 300));
             case PAXOS_PREPARE -> random.nextBoolean() ? PaxosMessages.Promise.refused(ts)
                     : new PaxosMessages.Promise(true, ts, randomTimestamp(random), randomTimestamp(random),
-                            randomBytes(random, 300), random.nextBoolean() ? Responses.Value.ABSENT : Responses.Value.tombstone(ts));
+                            randomBytes(random, 300), random.nextBoolean() ? Responses.Value.ABSENT : Responses.Value.tombstone(ts),
+                            randomTimestamp(random));
             case PAXOS_PROPOSE -> new PaxosMessages.Accepted(random.nextBoolean(), ts);
         };
     }

@@ -148,7 +148,7 @@ public final class NodeCore {
         } else if (request instanceof PaxosMessages.Propose propose) {
             out.reply(replyTo, acceptor.propose(propose.key(), propose.ballot(), propose.origin(), propose.value()));
         } else if (request instanceof PaxosMessages.Commit commit) {
-            acceptor.commit(commit.key(), commit.ballot(), commit.value());
+            acceptor.commit(commit.key(), commit.ballot(), commit.origin(), commit.value());
             out.reply(replyTo, new Responses.Ok());
         } else if (request instanceof Requests.Ping) {
             out.reply(replyTo, new Responses.Ok());

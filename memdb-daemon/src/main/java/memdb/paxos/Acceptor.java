@@ -27,6 +27,17 @@ public final class Acceptor {
     private final Replica replica;
     private final OpLog opLog;
     private boolean fsyncNeeded;
+    /**
+     * Per key, the ballot and origin of the last commit seen here: a hint (bounded, not durable) that lets
+     * a CAS whose proposal was finished by another proposer recognise its committed value.
+     */
+    private final java.util.Map<Key, Timestamp[]> committedOrigins = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Key, Timestamp[]> eldest) {
+            return size() > COMMITTED_ORIGINS_MAX;
+        }
+    };
+    static final int COMMITTED_ORIGINS_MAX = 10_000;
 
     public Acceptor(AcceptorStates states, Replica replica, OpLog opLog) {
         this.states = states;
@@ -47,7 +58,9 @@ public final class Acceptor {
             opLog.append(OpLog.Op.PAXOS_PROMISE, key, ballot, new byte[0]);
             fsyncNeeded = true;
         }
-        return new Promise(true, ballot, s.acceptedBallot, s.acceptedOrigin, s.acceptedValue, replica.read(key));
+        Timestamp[] committed = committedOrigins.get(key);
+        Timestamp currentOrigin = committed != null && committed[0].equals(stored) ? committed[1] : Timestamp.ZERO;
+        return new Promise(true, ballot, s.acceptedBallot, s.acceptedOrigin, s.acceptedValue, replica.read(key), currentOrigin);
     }
 
     public Accepted propose(Key key, Timestamp ballot, Timestamp origin, byte[] value) {
@@ -68,9 +81,9 @@ public final class Acceptor {
     }
 
     /** Stores a chosen value (timestamp = its ballot) and drops the acceptor state it overtook. */
-    public void commit(Key key, Timestamp ballot, byte[] value) {
+    public void commit(Key key, Timestamp ballot, Timestamp origin, byte[] value) {
         key.validate();
-        replica.apply(key, Versioned.value(ballot, value));
+        if (replica.apply(key, Versioned.value(ballot, value)).applied()) committedOrigins.put(key, new Timestamp[] {ballot, origin});
         states.prune(key, AcceptorStates.stored(replica.store(), key));
     }
 

@@ -309,9 +309,15 @@ public final class Proposer {
     /** A quorum promised: finish what is in progress, or read, or decide the CAS. */
     private void promised(Operation op, long nowMs, Outbox out) {
         Value newest = Value.ABSENT;
+        Timestamp newestOrigin = Timestamp.ZERO;
         Promise inProgress = null;
         for (Promise p : op.promises.values()) {
-            if (p.current().timestamp().isAfter(newest.timestamp())) newest = p.current();
+            if (p.current().timestamp().isAfter(newest.timestamp())) {
+                newest = p.current();
+                newestOrigin = p.currentOrigin();
+            } else if (p.current().timestamp().equals(newest.timestamp()) && !p.currentOrigin().equals(Timestamp.ZERO)) {
+                newestOrigin = p.currentOrigin();
+            }
         }
         for (Promise p : op.promises.values()) {
             if (p.hasAccepted() && p.acceptedBallot().isAfter(newest.timestamp())
@@ -326,6 +332,10 @@ public final class Proposer {
         }
         if (op.read) {
             finish(op, out, newest);
+            return;
+        }
+        if (op.possiblyApplied && newestOrigin.equals(op.origin)) {
+            finish(op, out, new Responses.Bool(true)); // another proposer finished and committed our value
             return;
         }
         boolean holds = op.expected == null ? !newest.isPresent() : newest.isPresent() && Arrays.equals(newest.value(), op.expected);
@@ -344,9 +354,9 @@ public final class Proposer {
 
     /** A quorum accepted: the proposal is chosen. Commit it, and answer or go on. */
     private void chosen(Operation op, long nowMs, Outbox out) {
-        Commit commit = new Commit(op.key, op.ballot, op.proposalValue);
+        Commit commit = new Commit(op.key, op.ballot, op.proposalOrigin, op.proposalValue);
         for (int node : op.replicas) {
-            if (node == membership.selfId()) local.commit(op.key, op.ballot, op.proposalValue);
+            if (node == membership.selfId()) local.commit(op.key, op.ballot, op.proposalOrigin, op.proposalValue);
             else if (membership.isUp(node, nowMs)) out.send(node, CORRELATION_FLAG, commit);
         }
         if (op.proposingOwn()) {

@@ -86,7 +86,7 @@ class AcceptorTest {
         assertTrue(acceptor.prepare(K, B1).promised());
         assertTrue(acceptor.propose(K, B1, B1, bytes("v")).accepted());
         assertEquals(1, acceptor.keysWithState());
-        acceptor.commit(K, B1, bytes("v"));
+        acceptor.commit(K, B1, B1, bytes("v"));
         assertEquals(0, acceptor.keysWithState(), "committed state is dropped: memory stays bounded");
         assertArrayEquals(bytes("v"), store.getValue(K));
         assertEquals(B1, store.get(K).timestamp(), "the chosen value is stored with its ballot as timestamp");
