@@ -95,6 +95,8 @@ public final class Proposer {
         byte[] proposalValue;
         /** The ballot of this CAS's first proposal of its own value; null until it proposes. */
         Timestamp origin;
+        /** The coordinator's own accept waits for a remote one (see propose). */
+        boolean localDeferred;
         /** Some acceptor may hold (or have committed) this CAS's own value. */
         boolean possiblyApplied;
 
@@ -202,6 +204,11 @@ public final class Proposer {
         settlePrepare(op, nowMs, out);
     }
 
+    /**
+     * Sends the proposal to the replicas. The coordinator's own acceptor (when it is a replica and others
+     * are) accepts only after a remote one did: a proposal every remote acceptor refused then sits
+     * nowhere, so the CAS may retry as never applied (and still answer false) instead of UNKNOWN_OUTCOME.
+     */
     private void propose(Operation op, Timestamp origin, byte[] value, long nowMs, Outbox out) {
         metrics.proposals++;
         op.proposalOrigin = origin;
@@ -209,13 +216,14 @@ public final class Proposer {
         startPhase(op, Phase.PROPOSE, nowMs);
         int seq = op.phaseSeq;
         Propose message = new Propose(op.key, op.ballot, origin, value);
+        op.localDeferred = op.replicas.contains(membership.selfId()) && op.replicas.size() > 1;
         for (int node : op.replicas) {
             if (node == membership.selfId()) {
-                onAccepted(op, local.propose(op.key, op.ballot, origin, value), nowMs, out);
+                if (!op.localDeferred) onAccepted(op, local.propose(op.key, op.ballot, origin, value), nowMs, out);
             } else if (membership.isUp(node, nowMs)) {
                 out.send(node, correlation(op, node), message);
             } else {
-                op.failures++;
+                op.refusals++; // never sent: it cannot have accepted
             }
             if (op.phaseSeq != seq) return;
         }
@@ -280,6 +288,11 @@ public final class Proposer {
     private void onAccepted(Operation op, Accepted accepted, long nowMs, Outbox out) {
         if (accepted.accepted()) {
             op.accepts++;
+            if (op.localDeferred) {
+                op.localDeferred = false;
+                onAccepted(op, local.propose(op.key, op.ballot, op.proposalOrigin, op.proposalValue), nowMs, out);
+                return;
+            }
         } else {
             clock.observe(accepted.floor().lamport());
             op.refusals++;
@@ -301,7 +314,9 @@ public final class Proposer {
         if (op.accepts >= op.quorum) {
             chosen(op, nowMs, out);
         } else if (op.refusals + op.failures > op.replicas.size() - op.quorum) {
-            if (op.proposingOwn() && op.refusals < op.replicas.size()) op.possiblyApplied = true;
+            // Possibly applied unless every acceptor asked refused (a deferred local one was never asked).
+            int definitelyNot = op.refusals + (op.localDeferred ? 1 : 0);
+            if (op.proposingOwn() && definitelyNot < op.replicas.size()) op.possiblyApplied = true;
             backOff(op, nowMs);
         }
     }
@@ -386,7 +401,7 @@ public final class Proposer {
             } else if (op.phase == Phase.BACKOFF && nowMs >= op.retryAtMs) {
                 prepare(op, nowMs, out);
             } else if (op.phase != Phase.BACKOFF && nowMs >= op.phaseDeadlineMs) {
-                if (op.phase == Phase.PROPOSE && op.proposingOwn()) op.possiblyApplied = true;
+                if (op.phase == Phase.PROPOSE && op.proposingOwn()) op.possiblyApplied = true; // answers may be on the way
                 backOff(op, nowMs);
             }
         }
