@@ -169,6 +169,7 @@ function _complete_memdb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} del" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} contains" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} exists" ];    then _picocli_memdb; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cas" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} log-compact" ];    then _picocli_memdb; return $?; fi
@@ -186,21 +187,23 @@ function _complete_memdb() {
   local cmds5=(del)
   local cmds6=(contains)
   local cmds7=(exists)
-  local cmds8=(cluster)
-  local cmds9=(bench)
-  local cmds10=(log-compact)
-  local cmds11=(log-dump)
-  local cmds12=(help)
-  local cmds13=(cluster status)
-  local cmds14=(cluster kill)
+  local cmds8=(cas)
+  local cmds9=(cluster)
+  local cmds10=(bench)
+  local cmds11=(log-compact)
+  local cmds12=(log-dump)
+  local cmds13=(help)
+  local cmds14=(cluster status)
+  local cmds15=(cluster kill)
 
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_cluster_status; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_help; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_memdb_logdump; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_memdb_logcompact; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_memdb_bench; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_memdb_cluster; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_memdb_cluster_status; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_help; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_logdump; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_memdb_logcompact; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_memdb_bench; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_memdb_cluster; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_memdb_cas; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_memdb_exists; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_memdb_contains; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_memdb_del; return $?; fi
@@ -219,7 +222,7 @@ function _picocli_memdb() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete del contains exists cluster bench log-compact log-dump help"
+  local commands="server join get set delete del contains exists cas cluster bench log-compact log-dump help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -359,7 +362,7 @@ function _picocli_memdb_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '--serial' '-h' '--help' '-V' '--version'"
   local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency' '--quorum'"
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
@@ -589,6 +592,45 @@ function _picocli_memdb_exists() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `cas` subcommand.
+function _picocli_memdb_cas() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '--absent' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '-s'|'--seeds')
+      return
+      ;;
+    '--consistency')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${LEVEL_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `cluster` subcommand.
 function _picocli_memdb_cluster() {
   # Get completion data
@@ -740,7 +782,7 @@ function _picocli_memdb_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete contains cluster bench log-compact log-dump"
+  local commands="server join get set delete contains cas cluster bench log-compact log-dump"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 
