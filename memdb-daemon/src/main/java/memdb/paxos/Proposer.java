@@ -88,6 +88,8 @@ public final class Proposer {
         int attempts;
         Timestamp ballot;
         final Map<Integer, Promise> promises = new LinkedHashMap<>();
+        /** Who answered in this phase: a duplicated answer (the network may deliver twice) counts once. */
+        final java.util.Set<Integer> answered = new java.util.HashSet<>();
         int accepts;
         int refusals;
         int failures;
@@ -197,6 +199,7 @@ public final class Proposer {
             } else if (membership.isUp(node, nowMs)) {
                 out.send(node, correlation(op, node), message);
             } else {
+                op.answered.add(node);
                 op.failures++;
             }
             if (op.phaseSeq != seq) return; // decided already (a one-replica key)
@@ -219,10 +222,11 @@ public final class Proposer {
         op.localDeferred = op.replicas.contains(membership.selfId()) && op.replicas.size() > 1;
         for (int node : op.replicas) {
             if (node == membership.selfId()) {
-                if (!op.localDeferred) onAccepted(op, local.propose(op.key, op.ballot, origin, value), nowMs, out);
+                if (!op.localDeferred) onAccepted(op, node, local.propose(op.key, op.ballot, origin, value), nowMs, out);
             } else if (membership.isUp(node, nowMs)) {
                 out.send(node, correlation(op, node), message);
             } else {
+                op.answered.add(node);
                 op.refusals++; // never sent: it cannot have accepted
             }
             if (op.phaseSeq != seq) return;
@@ -235,6 +239,7 @@ public final class Proposer {
         op.phaseSeq = (op.phaseSeq + 1) & ((1 << PHASE_BITS) - 1);
         op.phaseDeadlineMs = nowMs + settings.phaseTimeoutMs();
         op.promises.clear();
+        op.answered.clear();
         op.accepts = 0;
         op.refusals = 0;
         op.failures = 0;
@@ -247,18 +252,18 @@ public final class Proposer {
         if (op == null) return;
         if (op.phase == Phase.PREPARE) {
             if (response instanceof Promise promise) onPromise(op, node, promise, nowMs, out);
-            else op.failures++;
+            else if (op.answered.add(node)) op.failures++;
             if (op.phase == Phase.PREPARE) settlePrepare(op, nowMs, out);
         } else if (op.phase == Phase.PROPOSE) {
-            if (response instanceof Accepted accepted) onAccepted(op, accepted, nowMs, out);
-            else op.failures++;
+            if (response instanceof Accepted accepted) onAccepted(op, node, accepted, nowMs, out);
+            else if (op.answered.add(node)) op.failures++;
             if (op.phase == Phase.PROPOSE) settlePropose(op, nowMs, out);
         }
     }
 
     public void onPeerFailure(int node, long correlationId, long nowMs, Outbox out) {
         Operation op = current(node, correlationId);
-        if (op == null) return;
+        if (op == null || !op.answered.add(node)) return;
         op.failures++;
         if (op.phase == Phase.PREPARE) settlePrepare(op, nowMs, out);
         else if (op.phase == Phase.PROPOSE) settlePropose(op, nowMs, out);
@@ -274,6 +279,7 @@ public final class Proposer {
     }
 
     private void onPromise(Operation op, int node, Promise promise, long nowMs, Outbox out) {
+        if (!op.answered.add(node)) return;
         if (!promise.promised()) {
             clock.observe(promise.ballot().lamport());
             op.refusals++;
@@ -285,12 +291,13 @@ public final class Proposer {
         settlePrepare(op, nowMs, out);
     }
 
-    private void onAccepted(Operation op, Accepted accepted, long nowMs, Outbox out) {
+    private void onAccepted(Operation op, int node, Accepted accepted, long nowMs, Outbox out) {
+        if (!op.answered.add(node)) return;
         if (accepted.accepted()) {
             op.accepts++;
             if (op.localDeferred) {
                 op.localDeferred = false;
-                onAccepted(op, local.propose(op.key, op.ballot, op.proposalOrigin, op.proposalValue), nowMs, out);
+                onAccepted(op, membership.selfId(), local.propose(op.key, op.ballot, op.proposalOrigin, op.proposalValue), nowMs, out);
                 return;
             }
         } else {

@@ -47,16 +47,21 @@ final class CasChecker {
             CheckResult result = checker.check(new memdb.linearizability.History(events));
             if (result instanceof CheckResult.Violation violation) {
                 violations.add("(d) CAS history of " + key + " is not linearizable: "
-                        + new ViolationReport(checker, 500).explain(violation));
+                        + new ViolationReport(checker, 500).explain(violation) + detail(ops, key));
             } else if (result instanceof CheckResult.Timeout) {
                 violations.add("(d) CAS history of " + key + ": the checker ran out of budget: " + result + "; "
                         + events.stream().filter(e -> e instanceof Event.Unknown).count() + " unknown of "
                         + events.stream().filter(e -> e instanceof Event.Invoke).count() + " operations"
-                        + (Boolean.getBoolean("memdb.sim.casDetail") ? ops.stream().filter(o -> o.key.equals(key))
-                                .map(Object::toString).reduce("", (a, b) -> a + "\n    " + b) : ""));
+                        + detail(ops, key));
             }
         });
         return violations;
+    }
+
+    /** With -Dmemdb.sim.casDetail=true: every operation on the key, as the history has it. */
+    private static String detail(List<History.Operation> ops, String key) {
+        if (!Boolean.getBoolean("memdb.sim.casDetail")) return "";
+        return ops.stream().filter(o -> o.key.equals(key)).map(Object::toString).reduce("", (a, b) -> a + "\n    " + b);
     }
 
     private static Event event(History.Operation op, boolean invoke, long step) {
