@@ -12,29 +12,13 @@ JAR=${MEMDB_JAR:-$(cd "$(dirname "$0")/.." && pwd)/memdb-cli/target/memdb.jar}
 KEY=bench-key
 LOAD=(-n 100000 -c 50 -r 100000 --warmup 20000)
 mkdir -p "$OUT"
-PIDS=()
-stop_nodes() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-               for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done; }
-trap stop_nodes EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-# start_node NAME NODE_ID PORT SEEDS
-start_node() {
-  local dir="$OUT/$1" admin; admin=$(free_port); mkdir -p "$dir"
-  HOME="$dir" java -jar "$JAR" server --node-id "$2" --port "$3" --admin-port "$admin" --data-dir "$dir/db" \
-      --auth-key "$KEY" --fsync no ${4:+--seeds "$4"} >"$dir/stdout" 2>"$dir/stderr" &
-  PIDS+=($!)
-  echo "$admin" >"$dir/admin-port"
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$3") 2>/dev/null && return 0; sleep 0.2; done
-  echo "node $1 did not listen on $3" >&2; exit 1
-}
+source "$(dirname "$0")/nodes.sh"
 
 SINGLE_PORT=$(free_port)
-start_node single 1 "$SINGLE_PORT" ""
+start_node single 1 "$SINGLE_PORT" "" --fsync no
 C1=$(free_port); C2=$(free_port); C3=$(free_port)
 CLUSTER="127.0.0.1:$C1,127.0.0.1:$C2,127.0.0.1:$C3"
-start_node c1 1 "$C1" "$CLUSTER"; start_node c2 2 "$C2" "$CLUSTER"; start_node c3 3 "$C3" "$CLUSTER"
+start_node c1 1 "$C1" "$CLUSTER" --fsync no; start_node c2 2 "$C2" "$CLUSTER" --fsync no; start_node c3 3 "$C3" "$CLUSTER" --fsync no
 for _ in $(seq 100); do
   up=$(java -jar "$JAR" cluster status --json --admin "127.0.0.1:$(cat "$OUT/c1/admin-port")" -a "$KEY" 2>/dev/null \
        | python3 -c 'import json,sys; print(sum(n["state"]=="UP" for n in json.load(sys.stdin)["nodes"]))' || echo 0)

@@ -170,16 +170,22 @@ function _complete_memdb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} contains" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} exists" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} counter" ];    then _picocli_memdb; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cas" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster" ];    then _picocli_memdb; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} log-compact" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} log-dump" ];    then _picocli_memdb; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} repl" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} counter incr" ];    then _picocli_memdb_counter; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} counter decr" ];    then _picocli_memdb_counter; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} counter get" ];    then _picocli_memdb_counter; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster status" ];    then _picocli_memdb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster kill" ];    then _picocli_memdb_cluster; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster leave" ];    then _picocli_memdb_cluster; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config get" ];    then _picocli_memdb_config; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config set" ];    then _picocli_memdb_config; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(server)
@@ -191,27 +197,39 @@ function _complete_memdb() {
   local cmds6=(contains)
   local cmds7=(exists)
   local cmds8=(counter)
-  local cmds9=(cluster)
-  local cmds10=(bench)
-  local cmds11=(log-compact)
-  local cmds12=(log-dump)
-  local cmds13=(help)
-  local cmds14=(counter incr)
-  local cmds15=(counter decr)
-  local cmds16=(counter get)
-  local cmds17=(cluster status)
-  local cmds18=(cluster kill)
+  local cmds9=(cas)
+  local cmds10=(cluster)
+  local cmds11=(config)
+  local cmds12=(bench)
+  local cmds13=(log-compact)
+  local cmds14=(log-dump)
+  local cmds15=(repl)
+  local cmds16=(help)
+  local cmds17=(counter incr)
+  local cmds18=(counter decr)
+  local cmds19=(counter get)
+  local cmds20=(cluster status)
+  local cmds21=(cluster kill)
+  local cmds22=(cluster leave)
+  local cmds23=(config get)
+  local cmds24=(config set)
 
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_memdb_cluster_status; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_memdb_counter_get; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_memdb_counter_decr; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_memdb_counter_incr; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_help; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_logdump; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_memdb_logcompact; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_memdb_bench; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_memdb_cluster; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_memdb_config_set; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_memdb_config_get; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_memdb_cluster_leave; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_memdb_cluster_status; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_memdb_counter_get; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_memdb_counter_decr; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_memdb_counter_incr; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_memdb_help; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_memdb_repl; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_memdb_logdump; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_logcompact; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_bench; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_memdb_config; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_memdb_cluster; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_memdb_cas; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_memdb_counter; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_memdb_exists; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_memdb_contains; return $?; fi
@@ -231,7 +249,7 @@ function _picocli_memdb() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete del contains exists counter cluster bench log-compact log-dump help"
+  local commands="server join get set delete del contains exists counter cas cluster config bench log-compact log-dump repl help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -377,13 +395,19 @@ function _picocli_memdb_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency' '--quorum'"
+  local flag_opts="'--json' '--base64' '--serial' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency' '--quorum'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -420,12 +444,18 @@ function _picocli_memdb_set() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -459,12 +489,18 @@ function _picocli_memdb_delete() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -498,12 +534,18 @@ function _picocli_memdb_del() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -537,12 +579,18 @@ function _picocli_memdb_contains() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -576,12 +624,18 @@ function _picocli_memdb_exists() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -625,12 +679,75 @@ function _picocli_memdb_counter() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `cas` subcommand.
+function _picocli_memdb_cas() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '--absent' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '-s'|'--seeds')
+      return
+      ;;
+    '--consistency')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${LEVEL_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `cluster` subcommand.
 function _picocli_memdb_cluster() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="status kill"
+  local commands="status kill leave"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `config` subcommand.
+function _picocli_memdb_config() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="get set"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -651,12 +768,18 @@ function _picocli_memdb_bench() {
 
   local commands=""
   local flag_opts="'--json' '--csv' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '-t' '-n' '-c' '-d' '-P' '-r' '--seed' '--warmup' '--consistency' '--time-limit-s'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '-t' '-n' '-c' '-d' '-P' '-r' '--seed' '--warmup' '--consistency' '--time-limit-s'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -716,8 +839,9 @@ function _picocli_memdb_logcompact() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-compress' '--dry-run' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--output'"
+  local flag_opts="'--no-compress' '--dry-run' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--output' '-o'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # -o values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -726,6 +850,11 @@ function _picocli_memdb_logcompact() {
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-o')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
       return $?
       ;;
   esac
@@ -750,10 +879,22 @@ function _picocli_memdb_logcompact() {
 function _picocli_memdb_logdump() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force-recover' '-h' '--help' '-V' '--version'"
-  local arg_opts=""
+  local flag_opts="'--force-recover' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -771,12 +912,51 @@ function _picocli_memdb_logdump() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `repl` subcommand.
+function _picocli_memdb_repl() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '--continue' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '-s'|'--seeds')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `help` subcommand.
 function _picocli_memdb_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete contains counter cluster bench log-compact log-dump"
+  local commands="server join get set delete contains counter cas cluster config bench log-compact log-dump repl"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 
@@ -797,12 +977,18 @@ function _picocli_memdb_counter_incr() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -836,12 +1022,18 @@ function _picocli_memdb_counter_decr() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -875,12 +1067,18 @@ function _picocli_memdb_counter_get() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency' '--quorum'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency' '--quorum'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -917,11 +1115,17 @@ function _picocli_memdb_cluster_status() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '--admin'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--admin'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -950,11 +1154,17 @@ function _picocli_memdb_cluster_kill() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-a' '--auth-key' '--timeout-ms' '--admin'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--admin'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
     '-a'|'--auth-key')
       return
       ;;
@@ -962,6 +1172,123 @@ function _picocli_memdb_cluster_kill() {
       return
       ;;
     '--admin')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `leave` subcommand.
+function _picocli_memdb_cluster_leave() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--admin'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '--admin')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `get` subcommand.
+function _picocli_memdb_config_get() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--node' '--admin'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '--node'|'--admin')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `set` subcommand.
+function _picocli_memdb_config_set() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--node' '--admin'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '--node'|'--admin')
       return
       ;;
   esac

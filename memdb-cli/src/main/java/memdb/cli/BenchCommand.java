@@ -35,7 +35,7 @@ final class BenchCommand implements Callable<Integer> {
     ClientOptions client;
 
     @Option(names = "-t", paramLabel = "TESTS", defaultValue = "set,get,contains,quorum-get,delete",
-            description = "Comma list of tests: set, get, contains, quorum-get, delete, incr (default ${DEFAULT-VALUE}).")
+            description = "Comma list of tests: set, get, contains, quorum-get, delete, incr, cas (default ${DEFAULT-VALUE}).")
     String tests;
 
     @Option(names = "-n", paramLabel = "N", defaultValue = "100000", description = "Requests per test (default ${DEFAULT-VALUE}).")

@@ -25,9 +25,15 @@ final class GetCommand extends DataCommand {
     @Option(names = "--base64", description = "In JSON, give the value as value_base64 (needed for a value that is not UTF-8).")
     boolean base64;
 
+    @Option(names = "--serial", description = "A read linearizable with cas (a Paxos round over the key's replicas).")
+    boolean serial;
+
     @Override
     protected Reply run(MemDb db, Output output) {
-        byte[] value = quorum == null ? db.getBytes(key, consistency) : quorumRead(db);
+        if (serial && (quorum != null || consistency != memdb.protocol.Consistency.DEFAULT)) {
+            throw new UserError(ExitCode.USAGE, "--serial cannot be combined with --quorum or --consistency");
+        }
+        byte[] value = serial ? db.serialGetBytes(key) : quorum == null ? db.getBytes(key, consistency) : quorumRead(db);
         Map<String, Object> fields = jsonFor(key);
         fields.put("found", value != null);
         if (value == null) return Reply.of(fields).failure("key '" + key + "' not found", ExitCode.NOT_FOUND);

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             DeleteCommand.class,
             ContainsCommand.class,
             CounterCommand.class,
+            CasCommand.class,
             ClusterCommand.class,
             ConfigCommand.class,
             BenchCommand.class,

@@ -39,6 +39,19 @@ public interface MemDb extends AutoCloseable {
     CompletableFuture<Boolean> containsAsync(String key, Consistency consistency);
 
     /**
+     * Compare-and-set, linearizable (Paxos over the key's replicas, docs/cas.md): sets the key to
+     * {@code newValue} if it holds {@code expected} ({@code null}: if it holds no live value). True when
+     * swapped, false when the key did not hold the expectation (and nothing was changed). When the outcome
+     * cannot be known (contention or failures until the node's cas-timeout-ms) the future fails with a
+     * {@link memdb.protocol.MemDbTimeoutException} of code UNKNOWN_OUTCOME: the CAS may or may not have
+     * been applied; never a silent false.
+     */
+    CompletableFuture<Boolean> casBytesAsync(String key, byte[] expected, byte[] newValue);
+
+    /** A read linearizable with CAS: the value's bytes, or null when the key holds no live value. */
+    CompletableFuture<byte[]> serialGetBytesAsync(String key);
+
+    /**
      * Asks every replica of the key directly (at consistency ONE each) and returns at once; see
      * {@link QuorumResponse} for waiting on the answers. Throws InvalidArgumentException for a bad key.
      */
@@ -106,7 +119,44 @@ public interface MemDb extends AutoCloseable {
         return containsAsync(key, Consistency.DEFAULT);
     }
 
+    /** {@link #casBytesAsync} with UTF-8 strings; {@code expected} must not be null (see {@link #casIfAbsentAsync}). */
+    default CompletableFuture<Boolean> casAsync(String key, String expected, String newValue) {
+        java.util.Objects.requireNonNull(expected, "expected (use casIfAbsent for an absent key)");
+        return casBytesAsync(key, expected.getBytes(StandardCharsets.UTF_8), newValue.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sets the key to {@code newValue} if it holds no live value; true when it did. */
+    default CompletableFuture<Boolean> casIfAbsentAsync(String key, String newValue) {
+        return casBytesAsync(key, null, newValue.getBytes(StandardCharsets.UTF_8));
+    }
+
+    default CompletableFuture<String> serialGetAsync(String key) {
+        return serialGetBytesAsync(key).thenApply(MemDb::utf8OrNull);
+    }
+
     // ---- blocking variants ----
+
+    /** Compare-and-set (see {@link #casBytesAsync}): true when swapped, false when the key did not hold {@code expected}. */
+    default boolean cas(String key, String expected, String newValue) {
+        return Futures.join(casAsync(key, expected, newValue));
+    }
+
+    default boolean cas(String key, byte[] expected, byte[] newValue) {
+        return Futures.join(casBytesAsync(key, expected, newValue));
+    }
+
+    default boolean casIfAbsent(String key, String newValue) {
+        return Futures.join(casIfAbsentAsync(key, newValue));
+    }
+
+    /** A read linearizable with CAS: the value as UTF-8, or null when the key holds no live value. */
+    default String serialGet(String key) {
+        return Futures.join(serialGetAsync(key));
+    }
+
+    default byte[] serialGetBytes(String key) {
+        return Futures.join(serialGetBytesAsync(key));
+    }
 
     /** The value as UTF-8, or null when the key holds no live value. */
     default String get(String key, Consistency consistency) {

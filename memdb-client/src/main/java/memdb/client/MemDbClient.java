@@ -16,6 +16,7 @@ import memdb.protocol.ErrorCode;
 import memdb.protocol.Key;
 import memdb.protocol.MemDbException;
 import memdb.protocol.Request;
+import memdb.protocol.PaxosMessages;
 import memdb.protocol.Requests;
 import memdb.protocol.Response;
 import memdb.protocol.Responses;
@@ -67,6 +68,18 @@ final class MemDbClient implements MemDb {
     public CompletableFuture<Boolean> containsAsync(String key, Consistency consistency) {
         Objects.requireNonNull(consistency, "consistency");
         return execute(key, k -> new Requests.Contains(k, consistency), Responses.Bool.class, Responses.Bool::value);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> casBytesAsync(String key, byte[] expected, byte[] newValue) {
+        byte[] expectedCopy = expected == null ? null : expected.clone();
+        byte[] newCopy = Objects.requireNonNull(newValue, "newValue").clone();
+        return execute(key, k -> new PaxosMessages.Cas(k, expectedCopy, newCopy), Responses.Bool.class, Responses.Bool::value);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> serialGetBytesAsync(String key) {
+        return execute(key, PaxosMessages.SerialGet::new, Responses.Value.class, value -> value.isPresent() ? value.value() : null);
     }
 
     @Override

@@ -83,6 +83,14 @@ final class Samples {
                 new ClusterRequests.ReplicaWrite(Key.of("gone"), true, TS_MAX, EMPTY)))));
         list.add(Envelope.request(53, 31, new StreamMessages.StreamPush(List.of())));
         list.add(Envelope.request(54, 32, new StreamMessages.Leave()));
+        list.add(Envelope.request(60, 28, new PaxosMessages.Cas(Key.of("locked"), "false".getBytes(StandardCharsets.UTF_8),
+                "true".getBytes(StandardCharsets.UTF_8))));
+        list.add(Envelope.request(61, 29, new PaxosMessages.Cas(UNICODE_KEY, null, ALL_BYTE_VALUES)));
+        list.add(Envelope.request(62, 30, new PaxosMessages.Cas(MAX_KEY, EMPTY, EMPTY)));
+        list.add(Envelope.request(63, 31, new PaxosMessages.SerialGet(Key.of("locked"))));
+        list.add(Envelope.request(64, 32, new PaxosMessages.Prepare(UNICODE_KEY, TS_MAX)));
+        list.add(Envelope.request(65, 33, new PaxosMessages.Propose(Key.of("p"), TS_MAX, TS, ALL_BYTE_VALUES)));
+        list.add(Envelope.request(66, 34, new PaxosMessages.Commit(Key.of("p"), TS, TS_MAX, EMPTY)));
         return list;
     }
 
@@ -131,6 +139,17 @@ final class Samples {
         }
         list.add(Envelope.response(Opcode.GET, 2000, 109, new Responses.Error(ErrorCode.INTERNAL, "")));
         list.add(Envelope.response(Opcode.SET, 2001, 110, new Responses.Error(ErrorCode.STORAGE, "disque plein — ディスク")));
+        list.add(Envelope.response(Opcode.CAS, 40, 113, new Responses.Bool(true)));
+        list.add(Envelope.response(Opcode.CAS, 40, 113, new Responses.Bool(false)));
+        list.add(Envelope.response(Opcode.SERIAL_GET, 43, 114, Responses.Value.present(TS, ALL_BYTE_VALUES)));
+        list.add(Envelope.response(Opcode.PAXOS_PREPARE, 44, 115, PaxosMessages.Promise.refused(TS_MAX)));
+        list.add(Envelope.response(Opcode.PAXOS_PREPARE, 44, 115, new PaxosMessages.Promise(true, TS_MAX, TS, TS,
+                ALL_BYTE_VALUES, Responses.Value.tombstone(TS), Timestamp.ZERO)));
+        list.add(Envelope.response(Opcode.PAXOS_PREPARE, 44, 115, new PaxosMessages.Promise(true, TS, Timestamp.ZERO,
+                Timestamp.ZERO, EMPTY, Responses.Value.present(TS, EMPTY), TS_MAX)));
+        list.add(Envelope.response(Opcode.PAXOS_PROPOSE, 45, 116, new PaxosMessages.Accepted(true, TS)));
+        list.add(Envelope.response(Opcode.PAXOS_PROPOSE, 45, 116, new PaxosMessages.Accepted(false, TS_MAX)));
+        list.add(Envelope.response(Opcode.PAXOS_COMMIT, 46, 117, new Responses.Ok()));
         list.add(Envelope.response(Opcode.GET, 0xFFFF_FFFF, Long.MAX_VALUE, Responses.Value.ABSENT));
         return list;
     }
@@ -224,6 +243,14 @@ final class Samples {
                     random.nextBoolean() ? Key.wrap(EMPTY) : randomKey(random), 1 + random.nextInt(1 << 20));
             case STREAM_PUSH -> new StreamMessages.StreamPush(randomEntries(random));
             case LEAVE -> new StreamMessages.Leave();
+            case CAS -> new PaxosMessages.Cas(randomKey(random), random.nextBoolean() ? null : randomBytes(random, 50),
+                    randomBytes(random, 300));
+            case SERIAL_GET -> new PaxosMessages.SerialGet(randomKey(random));
+            case PAXOS_PREPARE -> new PaxosMessages.Prepare(randomKey(random), randomTimestamp(random));
+            case PAXOS_PROPOSE -> new PaxosMessages.Propose(randomKey(random), randomTimestamp(random),
+                    randomTimestamp(random), randomBytes(random, 300));
+            case PAXOS_COMMIT -> new PaxosMessages.Commit(randomKey(random), randomTimestamp(random), randomTimestamp(random),
+                    randomBytes(random, 300));
         };
     }
 
@@ -247,10 +274,17 @@ final class Samples {
                     random.nextLong() & Long.MAX_VALUE, randomMembers(random));
             case NODE_STATS -> new ClusterResponses.Stats(random.nextLong() & Long.MAX_VALUE, random.nextInt(1 << 30),
                     random.nextInt(102) - 1);
-            case KILL, LEAVE -> new Responses.Ok();
+            case KILL, LEAVE, PAXOS_COMMIT -> new Responses.Ok();
             case STREAM_PULL -> new StreamMessages.StreamChunk(randomEntries(random), random.nextBoolean());
             case STREAM_PUSH -> new StreamMessages.StreamAck(random.nextInt(5000));
             case COUNTER_ADD, COUNTER_GET, COUNTER_LEAD, COUNTER_MERGE, COUNTER_READ -> new CounterMessages.State(randomCounter(random));
+            case CAS -> new Responses.Bool(random.nextBoolean());
+            case SERIAL_GET -> random.nextBoolean() ? Responses.Value.ABSENT : Responses.Value.present(ts, randomBytes(random, 300));
+            case PAXOS_PREPARE -> random.nextBoolean() ? PaxosMessages.Promise.refused(ts)
+                    : new PaxosMessages.Promise(true, ts, randomTimestamp(random), randomTimestamp(random),
+                            randomBytes(random, 300), random.nextBoolean() ? Responses.Value.ABSENT : Responses.Value.tombstone(ts),
+                            randomTimestamp(random));
+            case PAXOS_PROPOSE -> new PaxosMessages.Accepted(random.nextBoolean(), ts);
         };
     }
 

@@ -39,7 +39,8 @@ public enum ConfigKey {
     RESP_PORT("resp-port"),
     MAX_HINTS_PER_PEER("max-hints-per-peer"),
     JOIN("join"),
-    STREAM_BYTES_PER_SEC("stream-bytes-per-sec");
+    STREAM_BYTES_PER_SEC("stream-bytes-per-sec"),
+    CAS_TIMEOUT_MS("cas-timeout-ms");
 
     /** Whether a new value takes effect on the running node or only at its next start. */
     public enum Reload { LIVE, RESTART }

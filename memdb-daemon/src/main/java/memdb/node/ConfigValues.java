@@ -50,6 +50,7 @@ final class ConfigValues {
             case MAX_HINTS_PER_PEER -> String.valueOf(c.cluster().maxHintsPerPeer());
             case JOIN -> String.valueOf(c.cluster().join());
             case STREAM_BYTES_PER_SEC -> String.valueOf(c.cluster().streamBytesPerSec());
+            case CAS_TIMEOUT_MS -> String.valueOf(c.cluster().casTimeoutMs());
         };
     }
 }

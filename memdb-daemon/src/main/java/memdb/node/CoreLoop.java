@@ -207,9 +207,11 @@ public final class CoreLoop implements AutoCloseable {
         }
         lamportPublished = core.lamportTime();
         outbox.stamp(lamportPublished);
+        boolean fsync = core.takeFsyncRequired(); // Paxos promises and accepts: on disk before answered
         if (outbox.isEmpty()) return;
         try {
-            opLog.commit(() -> outbox.release(peers));
+            if (fsync) opLog.commitFsynced(() -> outbox.release(peers));
+            else opLog.commit(() -> outbox.release(peers));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "op log commit failed; the batch's replies become storage errors", e);
             outbox.failReplies();

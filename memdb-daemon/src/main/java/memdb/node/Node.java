@@ -22,13 +22,14 @@ import memdb.net.PeerTransport;
 import memdb.net.Session;
 import memdb.counter.CounterStore;
 import memdb.oplog.FileOpLog;
-import memdb.oplog.StoreReplay;
 import memdb.oplog.FsyncPolicy;
 import memdb.oplog.OpLog;
 import memdb.oplog.ReplayReport;
 import memdb.oplog.StoreReplay;
 import memdb.oplog.format.LogRecord;
 import memdb.handoff.HandoffSettings;
+import memdb.paxos.AcceptorStates;
+import memdb.paxos.Proposer;
 import memdb.protocol.Member;
 import memdb.replication.ReplicationSettings;
 import memdb.resp.RespServer;
@@ -103,12 +104,14 @@ public final class Node implements AutoCloseable {
         StoreReplay storeReplay = new StoreReplay(store, counters);
         ClusterLog.Restored clusterLog = new ClusterLog.Restored();
         List<LogRecord> hints = new ArrayList<>();
+        AcceptorStates acceptorStates = new AcceptorStates();
         FileOpLog log;
         try {
             log = FileOpLog.open(dataDir, config.storage().logOptions(), (LogRecord r) -> {
                 if (r.op() == OpLog.Op.CLUSTER) clusterLog.add(r.key(), r.timestamp().lamport(), r.value());
                 else storeReplay.accept(r);
                 if (r.op() == OpLog.Op.HINT) hints.add(r);
+                acceptorStates.restore(r.op(), r.key(), r.timestamp(), r.value());
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
@@ -117,18 +120,20 @@ public final class Node implements AutoCloseable {
         if (report.recordsReplayed() > 0 || report.tornTail() != null || !report.dropped().isEmpty()) {
             for (String line : report.lines()) LOG.log(System.Logger.Level.INFO, line);
         }
-        return start(resolved, reloader, log, store, counters, report.lamportHigh(), hints, clusterLog);
+        acceptorStates.prune(store);
+        return start(resolved, reloader, log, store, counters, acceptorStates, report.lamportHigh(), hints, clusterLog);
     }
 
     /** Starts a node on an op log of the caller's (tests; {@link OpLog#none()} for no persistence). */
     public static Node start(ServerConfig config, OpLog opLog) {
         createDataDir(config.storage().dataDir());
-        return start(ResolvedConfig.embedded(config), null, opLog, new Store(), new CounterStore(), 0, List.of(),
-                new ClusterLog.Restored());
+        return start(ResolvedConfig.embedded(config), null, opLog, new Store(), new CounterStore(), new AcceptorStates(), 0,
+                List.of(), new ClusterLog.Restored());
     }
 
     private static Node start(ResolvedConfig resolved, ConfigLoader reloader, OpLog opLog, Store store, CounterStore counters,
-                              long lamportHigh, List<LogRecord> hints, ClusterLog.Restored clusterLog) {
+                              AcceptorStates acceptorStates, long lamportHigh, List<LogRecord> hints,
+                              ClusterLog.Restored clusterLog) {
         ServerConfig config = resolved.config();
         String authKey;
         try {
@@ -139,7 +144,8 @@ public final class Node implements AutoCloseable {
         }
         int nodeId = config.nodeId();
         LongSupplier clock = CoreLoop.monotonicMs();
-        NodeCore core = newCore(config, new LamportClock(nodeId, lamportHigh), store, counters, opLog, clock.getAsLong());
+        NodeCore core = newCore(config, new LamportClock(nodeId, lamportHigh), store, counters, opLog, acceptorStates,
+                clock.getAsLong());
         Duration requestTimeout = Duration.ofMillis(config.cluster().requestTimeoutMs());
         PeerTransport peers = new PeerTransport(authKey, PEER_CONNECT_TIMEOUT, requestTimeout);
         core.restore(clusterLog, clock.getAsLong());
@@ -211,6 +217,7 @@ public final class Node implements AutoCloseable {
 
     /** The node's core: this node as a ring member, and the cluster settings from the config. */
     static NodeCore newCore(ServerConfig config, LamportClock clock, Store store, CounterStore counters, OpLog opLog,
+                            AcceptorStates acceptorStates,
                             long nowMs) {
         NetworkConfig network = config.network();
         ClusterConfig cluster = config.cluster();
@@ -224,7 +231,12 @@ public final class Node implements AutoCloseable {
                 .withReplayTimeoutMs(cluster.requestTimeoutMs());
         NodeCore.Settings settings = new NodeCore.Settings(replication, cluster.gossipIntervalMs(), cluster.downAfterMs(),
                 cluster.vnodesPerNode(), seeds, handoff, cluster.streamBytesPerSec());
-        return new NodeCore(self, clock, store, counters, opLog, settings, new SplittableRandom(), nowMs);
+        long casTimeoutMs = cluster.casTimeoutMs();
+        Proposer.Settings paxos = new Proposer.Settings(cluster.replicationFactor(), casTimeoutMs,
+                Math.max(1, Math.min(cluster.requestTimeoutMs(), casTimeoutMs / 4)), Math.max(4, casTimeoutMs / 20),
+                config.limits().valueBytesMax());
+        return new NodeCore(self, clock, store, counters, opLog, settings, paxos, acceptorStates, new SplittableRandom(),
+                nowMs);
     }
 
     /** The configuration the node started with (see {@link #runningConfig()} for the one in force). */

@@ -12,6 +12,9 @@ import memdb.handoff.HandoffMetrics;
 import memdb.handoff.HandoffSettings;
 import memdb.handoff.HintedHandoff;
 import memdb.oplog.OpLog;
+import memdb.paxos.Acceptor;
+import memdb.paxos.AcceptorStates;
+import memdb.paxos.Proposer;
 import memdb.protocol.ClusterRequests;
 import memdb.protocol.ClusterResponses;
 import memdb.protocol.CounterMessages;
@@ -19,6 +22,7 @@ import memdb.protocol.ErrorCode;
 import memdb.protocol.Key;
 import memdb.protocol.Member;
 import memdb.protocol.MemDbException;
+import memdb.protocol.PaxosMessages;
 import memdb.protocol.Request;
 import memdb.protocol.Requests;
 import memdb.protocol.Response;
@@ -91,6 +95,8 @@ public final class NodeCore {
     private final CounterCoordinator counters;
     private final CounterStore counterStore;
     private final HintedHandoff handoff;
+    private final Acceptor acceptor;
+    private final Proposer proposer;
     private final Settings settings;
     private final RandomGenerator random;
     private final OpLog opLog;
@@ -107,10 +113,33 @@ public final class NodeCore {
 
     /**
      * A core over the data replay rebuilt: the store of values and the counters (with this data
-     * directory's counter slot id, or none yet: then one is drawn and logged now).
+     * directory's counter slot id, or none yet: then one is drawn and logged now); Paxos with its defaults.
      */
     public NodeCore(Member self, LamportClock clock, Store store, CounterStore counterStore, OpLog opLog, Settings settings,
                     RandomGenerator random, long nowMs) {
+        this(self, clock, store, counterStore, opLog, settings, paxosDefaults(settings), new AcceptorStates(), random, nowMs);
+    }
+
+    /** A core with CAS settings and replayed Paxos acceptor state, and no counters yet. */
+    public NodeCore(Member self, LamportClock clock, Store store, OpLog opLog, Settings settings, Proposer.Settings paxos,
+                    AcceptorStates acceptorStates, RandomGenerator random, long nowMs) {
+        this(self, clock, store, new CounterStore(), opLog, settings, paxos, acceptorStates, random, nowMs);
+    }
+
+    /** Paxos settings when none are given: the CAS timeout is the request timeout. */
+    static Proposer.Settings paxosDefaults(Settings settings) {
+        ReplicationSettings r = settings.replication();
+        return new Proposer.Settings(r.replicationFactor(), r.requestTimeoutMs(), Math.max(1, r.requestTimeoutMs() / 4),
+                Math.max(4, r.requestTimeoutMs() / 10), r.maxValueBytes());
+    }
+
+    /**
+     * A core over the data replay rebuilt: the store of values, the counters (with this data directory's
+     * counter slot id, or none yet: then one is drawn and logged now) and the Paxos acceptor state (a
+     * restarted node must keep what it promised and accepted: docs/cas.md), with CAS settings.
+     */
+    public NodeCore(Member self, LamportClock clock, Store store, CounterStore counterStore, OpLog opLog, Settings settings,
+                    Proposer.Settings paxos, AcceptorStates acceptorStates, RandomGenerator random, long nowMs) {
         if (self.nodeId() != clock.nodeId()) throw new IllegalArgumentException("clock and member disagree on the node id");
         this.clock = clock;
         this.store = store;
@@ -127,6 +156,8 @@ public final class NodeCore {
         CounterReplica counterReplica = new CounterReplica(store, counterStore, opLog);
         counterReplica.ensureSlotId(self.nodeId(), random.nextLong());
         this.counters = new CounterCoordinator(membership, counterReplica, settings.replication());
+        this.acceptor = new Acceptor(acceptorStates, replica, opLog);
+        this.proposer = new Proposer(clock, membership, acceptor, paxos, random);
         this.mover = new Mover(membership, replica, settings.replication().replicationFactor(), settings.streamBytesPerSec(),
                 settings.replication().requestTimeoutMs());
         this.nextGossipMs = nowMs;
@@ -181,6 +212,17 @@ public final class NodeCore {
             out.reply(replyTo, new ClusterResponses.Stats(clock.time(), store.liveKeys(), mover.progressPercent()));
         } else if (request instanceof ClusterRequests.ClusterInfo) {
             out.reply(replyTo, clusterView(nowMs));
+        } else if (request instanceof PaxosMessages.Cas cas) {
+            proposer.cas(replyTo, cas.key(), cas.expected(), cas.newValue(), nowMs, out);
+        } else if (request instanceof PaxosMessages.SerialGet get) {
+            proposer.serialGet(replyTo, get.key(), nowMs, out);
+        } else if (request instanceof PaxosMessages.Prepare prepare) {
+            out.reply(replyTo, acceptor.prepare(prepare.key(), prepare.ballot()));
+        } else if (request instanceof PaxosMessages.Propose propose) {
+            out.reply(replyTo, acceptor.propose(propose.key(), propose.ballot(), propose.origin(), propose.value()));
+        } else if (request instanceof PaxosMessages.Commit commit) {
+            acceptor.commit(commit.key(), commit.ballot(), commit.origin(), commit.value());
+            out.reply(replyTo, new Responses.Ok());
         } else if (request instanceof Requests.Ping) {
             out.reply(replyTo, new Responses.Ok());
         } else {
@@ -192,7 +234,8 @@ public final class NodeCore {
     private static boolean isClientData(Request request) {
         return request instanceof Requests.Get || request instanceof Requests.Set || request instanceof Requests.Delete
                 || request instanceof Requests.Contains || request instanceof CounterMessages.Add
-                || request instanceof CounterMessages.Get;
+                || request instanceof CounterMessages.Get || request instanceof PaxosMessages.Cas
+                || request instanceof PaxosMessages.SerialGet;
     }
 
     /** The answer of a peer to a request this node sent with {@code correlationId}. */
@@ -204,6 +247,8 @@ public final class NodeCore {
             counters.onPeerResponse(nodeId, correlationId, response, out);
         } else if (HintedHandoff.owns(correlationId)) {
             handoff.onResponse(nodeId, correlationId, response);
+        } else if (Proposer.owns(correlationId)) {
+            proposer.onPeerResponse(nodeId, correlationId, response, nowMs, out);
         } else if (!mover.onResponse(correlationId, response, this::logRangeDone)) {
             coordinator.onPeerResponse(nodeId, correlationId, response, out);
         }
@@ -214,6 +259,7 @@ public final class NodeCore {
     public void onPeerFailure(int nodeId, long correlationId, long nowMs, Outbox out) {
         if (CounterCoordinator.owns(correlationId)) counters.onPeerFailure(nodeId, correlationId, out);
         else if (HintedHandoff.owns(correlationId)) handoff.onFailure(nodeId, correlationId);
+        else if (Proposer.owns(correlationId)) proposer.onPeerFailure(nodeId, correlationId, nowMs, out);
         else if (!mover.onFailure(correlationId)) coordinator.onPeerFailure(nodeId, correlationId, out);
         afterStep();
     }
@@ -223,6 +269,7 @@ public final class NodeCore {
         coordinator.tick(nowMs, out);
         counters.tick(nowMs, out);
         handoff.tick(nowMs, out);
+        proposer.tick(nowMs, out);
         if (nowMs >= nextGossipMs) {
             nextGossipMs = nowMs + settings.gossipIntervalMs();
             gossip(nowMs, out);
@@ -383,6 +430,23 @@ public final class NodeCore {
     }
 
     public int pendingOperations() {
-        return coordinator.pendingOperations() + counters.pendingOperations();
+        return coordinator.pendingOperations() + counters.pendingOperations() + proposer.pendingOperations();
+    }
+
+    /**
+     * Whether the records appended since the last call include Paxos promises or accepts: then the
+     * replies must wait for an fsync whatever the policy ({@link OpLog#commitFsynced}, DESIGN §4).
+     */
+    public boolean takeFsyncRequired() {
+        return acceptor.takeFsyncNeeded();
+    }
+
+    public Proposer.Metrics paxosMetrics() {
+        return proposer.metrics();
+    }
+
+    /** Keys holding Paxos acceptor state on this node (bounded: dropped once committed). */
+    public int paxosKeys() {
+        return acceptor.keysWithState();
     }
 }

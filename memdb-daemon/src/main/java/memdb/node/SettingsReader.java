@@ -40,7 +40,8 @@ final class SettingsReader {
         return new ClusterConfig(replicationFactor, vnodes, gossipMs, downAfterMs, requestTimeoutMs,
                 consistency(ConfigKey.WRITE_CONSISTENCY, Consistency.QUORUM), consistency(ConfigKey.READ_CONSISTENCY, Consistency.ONE),
                 maxHintsPerPeer, bool(ConfigKey.JOIN), number(ConfigKey.STREAM_BYTES_PER_SEC, 1024, Long.MAX_VALUE,
-                        ClusterConfig.STREAM_BYTES_PER_SEC_DEFAULT));
+                        ClusterConfig.STREAM_BYTES_PER_SEC_DEFAULT),
+                number(ConfigKey.CAS_TIMEOUT_MS, 10, 600_000, ClusterConfig.CAS_TIMEOUT_MS_DEFAULT));
     }
 
     private Consistency consistency(ConfigKey key, Consistency defaultValue) {

@@ -19,13 +19,17 @@ public interface OpLog extends AutoCloseable {
      * the node restarts its clock above every reservation, so it never reissues a timestamp it may have
      * handed out, even for writes it coordinated but does not hold. COUNTER records carry a PN-counter
      * state (whole or some slots) that replay merges in; COUNTER_SLOT records the node's counter slot id
-     * (memdb.counter). HINT records are hinted handoff: a version a replica missed, kept by its coordinator
-     * until the replica has it (the value is a {@link memdb.oplog.format.HintPayload}; docs/oplog.md).
-     * CLUSTER records are the durable cluster log (memdb.cluster.ClusterLog):
-     * membership changes and the progress of a join; the store ignores them. Codes 6-8 are reserved for Paxos.
+     * (memdb.counter). PAXOS_PROMISE (timestamp: the promised ballot, no value) and PAXOS_ACCEPT (timestamp:
+     * the accepted ballot, value: the proposal's origin and bytes, see memdb.paxos.AcceptorStates) are a
+     * Paxos acceptor's durable state for a key (docs/cas.md); 8 is reserved for Paxos. HINT records are
+     * hinted handoff: a version a replica missed, kept by its coordinator until the replica has it (the
+     * value is a {@link memdb.oplog.format.HintPayload}; docs/oplog.md). CLUSTER records are the durable
+     * cluster log (memdb.cluster.ClusterLog): membership changes and the progress of a join; the store
+     * ignores them.
      */
     enum Op {
-        SET(1), DELETE(2), CLOCK(3), COUNTER(4), COUNTER_SLOT(5), HINT(9), CLUSTER(10);
+        SET(1), DELETE(2), CLOCK(3), COUNTER(4), COUNTER_SLOT(5), PAXOS_PROMISE(6), PAXOS_ACCEPT(7), HINT(9),
+        CLUSTER(10);
 
         private final int code;
 

@@ -38,6 +38,7 @@ public final class StoreReplay implements Consumer<LogRecord> {
             case COUNTER_SLOT -> counters.slotId(CounterStore.slotIdOf(r.value()));
             case HINT -> { } // hinted handoff's, not the store's: the node hands them to its core
             case CLUSTER -> { } // the cluster log: memdb.cluster.ClusterLog.Restored reads these
+            case PAXOS_PROMISE, PAXOS_ACCEPT -> { } // Paxos acceptor state: memdb.paxos.AcceptorStates reads these
         }
     }
 

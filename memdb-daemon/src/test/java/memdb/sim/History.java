@@ -15,14 +15,15 @@ import memdb.protocol.Timestamp;
  * checkers judge only this history and, at the end, the replicas' stores.
  */
 final class History {
-    enum Kind { SET, DELETE, GET, CONTAINS, INCR, COUNTER_GET }
+    enum Kind { SET, DELETE, GET, CONTAINS, INCR, COUNTER_GET, CAS, SERIAL_GET }
 
     static final class Operation {
         final long id;
         final int client;
         final Kind kind;
         final String key;
-        final String value; // SET only: unique in the run, "c<client>-<n>"
+        final String value; // SET and CAS only: unique in the run, "c<client>-<n>"
+        String expected; // CAS only: the value expected, null for absent
         final Consistency level;
         final int node;
         final long invokeStep;
@@ -75,7 +76,8 @@ final class History {
 
         @Override
         public String toString() {
-            return "op" + id + " c" + client + " " + kind + " " + key + (value == null ? "" : "=" + value)
+            return "op" + id + " c" + client + " " + kind + " " + key + (kind == Kind.CAS ? " " + expected + "->" : "")
+                    + (value == null ? "" : "=" + value)
                     + (kind == Kind.INCR ? " by " + delta + " id " + operationId : "") + " " + level
                     + " via n" + node + " [" + invokeMs + "ms.." + (completed() ? completeMs + "ms" : "pending") + "] -> "
                     + (response != null ? Describe.message(response) : failure);

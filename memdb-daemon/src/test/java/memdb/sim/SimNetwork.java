@@ -44,6 +44,7 @@ final class SimNetwork {
     private SimConfig faults;
     private ClientSide clients;
     private long messagesInFlight;
+    private java.util.function.Predicate<Request> dropped = request -> false;
 
     SimNetwork(EventQueue events, Random random, Trace trace, SimConfig faults) {
         this.events = events;
@@ -60,6 +61,11 @@ final class SimNetwork {
         this.clients = clientSide;
     }
 
+    /** Scripted scenarios: from now on, every node-to-node request that matches is lost. */
+    void dropRequests(java.util.function.Predicate<Request> matching) {
+        this.dropped = matching;
+    }
+
     void setFaults(SimConfig faults) {
         this.faults = faults;
     }
@@ -71,6 +77,10 @@ final class SimNetwork {
         String what = "n" + origin.node() + "->n" + to + " #" + origin.correlationId() + " " + Describe.message(request);
         if (target == null) {
             trace.record(events.nowMs(), "no such node: " + what);
+            return;
+        }
+        if (dropped.test(request)) {
+            trace.record(events.nowMs(), "drop (scripted) " + what);
             return;
         }
         int incarnation = target.incarnation();

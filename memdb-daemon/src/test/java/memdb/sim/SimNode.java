@@ -13,6 +13,8 @@ import memdb.counter.CounterStore;
 import memdb.oplog.OpLog;
 import memdb.oplog.StoreReplay;
 import memdb.oplog.format.LogRecord;
+import memdb.paxos.AcceptorStates;
+import memdb.paxos.Proposer;
 import memdb.protocol.Member;
 import memdb.protocol.Request;
 import memdb.protocol.Response;
@@ -39,6 +41,9 @@ import memdb.store.Store;
  * connection.
  */
 final class SimNode {
+    /** CAS gives up at the request timeout, so the answer deadline below holds for it too. */
+    private static final Proposer.Settings PAXOS = new Proposer.Settings(SimConfig.REPLICATION_FACTOR,
+            SimConfig.REQUEST_TIMEOUT_MS, 120, 40, 1 << 20);
     private final int id;
     private final EventQueue events;
     private final Random random;
@@ -133,6 +138,7 @@ final class SimNode {
         Store store = new Store();
         CounterStore counters = new CounterStore();
         StoreReplay replay = new StoreReplay(store, counters); // the node's own replay rules, records as the file layer keeps them
+        AcceptorStates acceptorStates = new AcceptorStates();
         long highestLamport = 0;
         long sequence = 0;
         ClusterLog.Restored clusterLog = new ClusterLog.Restored();
@@ -142,11 +148,16 @@ final class SimNode {
                 if (options.clusterLog()) clusterLog.add(entry.key(), entry.timestamp().lamport(), entry.value());
                 continue;
             }
+            if (entry.op() == OpLog.Op.PAXOS_PROMISE || entry.op() == OpLog.Op.PAXOS_ACCEPT) {
+                if (options.paxosState()) acceptorStates.restore(entry.op(), entry.key(), entry.timestamp(), entry.value());
+                continue;
+            }
             replay.accept(new LogRecord(++sequence, entry.op(), entry.timestamp(), 0, entry.key(), entry.value()));
         }
         highestLamport = Math.max(highestLamport, clockAtCrash);
+        acceptorStates.prune(store);
         Member self = new Member(id, host(id), port(id), incarnation, 0, joining ? Member.Status.JOINING : Member.Status.NORMAL, true);
-        core = new NodeCore(self, new LamportClock(id, highestLamport), store, counters, opLog, settings,
+        core = new NodeCore(self, new LamportClock(id, highestLamport), store, counters, opLog, settings, PAXOS, acceptorStates,
                 new SplittableRandom(random.nextLong()), events.nowMs());
         core.restore(clusterLog, events.nowMs());
         for (SimOpLog.Entry entry : opLog.durableEntries()) {

@@ -38,20 +38,34 @@ final class Simulation {
      * {@code durableClock}: a Lamport clock that restarts at least where it was at the crash (beyond the
      * node's CLOCK reservations). {@code keepFullTrace} keeps every trace line, to explain a failure.
      */
-    record Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace, boolean hintedHandoff) {
+    record Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace, boolean hintedHandoff,
+                   boolean paxosState, boolean casWorkload) {
         static final Options DEFAULTS = new Options(true, false, false);
 
+        /**
+         * With hinted handoff, Paxos state replayed at restart and the plain workload. {@code paxosState}: a
+         * restarted node replays its Paxos acceptor state (false: it forgets it, a bug).
+         */
         Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace) {
-            this(clusterLog, durableClock, keepFullTrace, true);
+            this(clusterLog, durableClock, keepFullTrace, true, true, false);
         }
 
         Options withFullTrace() {
-            return new Options(clusterLog, durableClock, true, hintedHandoff);
+            return new Options(clusterLog, durableClock, true, hintedHandoff, paxosState, casWorkload);
         }
 
         /** The nodes without hinted handoff (no hint is kept), to show what it does. */
         Options withoutHintedHandoff() {
-            return new Options(clusterLog, durableClock, keepFullTrace, false);
+            return new Options(clusterLog, durableClock, keepFullTrace, false, paxosState, casWorkload);
+        }
+
+        /** The CAS and serial-read workload on a few keys, judged by the linearizability checker (docs/cas.md). */
+        Options withCasWorkload() {
+            return new Options(clusterLog, durableClock, keepFullTrace, hintedHandoff, paxosState, true);
+        }
+
+        Options withoutPaxosState() {
+            return new Options(clusterLog, durableClock, keepFullTrace, hintedHandoff, false, casWorkload);
         }
 
         NodeCore.Settings handoff(NodeCore.Settings settings) {
@@ -142,7 +156,7 @@ final class Simulation {
         } else {
             joiner = null;
         }
-        this.workload = new Workload(config, events, random, network, history, this::violation);
+        this.workload = new Workload(config, events, random, network, history, this::violation, options.casWorkload());
         this.nemesis = new Nemesis(config, events, random, network, nodes, trace);
         workload.onAcknowledgedWrite(nemesis::onAcknowledgedWrite);
     }
@@ -184,6 +198,10 @@ final class Simulation {
         if (!await(this::hintsDrained, "heal: hinted handoff did not replay its hints")) return;
         if (!restartAll()) return; // what follows sees durable state only
 
+        if (options.casWorkload()) {
+            readEvery(History.Kind.SERIAL_GET, Workload::key, Consistency.QUORUM, "serial read-back");
+            return;
+        }
         if (!readEveryKey(Consistency.ALL, "repair")) return;
         if (!readEveryCounter(Consistency.ALL, "counter repair")) return;
         events.runFor(SimConfig.REQUEST_TIMEOUT_MS); // read repairs land and become durable
@@ -198,6 +216,7 @@ final class Simulation {
     }
 
     private List<String> historyViolations() {
+        if (options.casWorkload()) return CasChecker.linearizable(history);
         List<String> found = new ArrayList<>(Checkers.quorumReadsSeeAcknowledgedWrites(history));
         found.addAll(Checkers.noPhantomValues(history));
         return found;
@@ -277,6 +296,10 @@ final class Simulation {
         return await(this::membershipConverged, "restart: membership did not converge");
     }
 
+    SimNetwork network() {
+        return network;
+    }
+
     SimNode node(int id) {
         return nodes.get(id - 1);
     }
@@ -345,7 +368,7 @@ final class Simulation {
                               String phase) {
         List<History.Operation> reads = new ArrayList<>();
         List<SimNode> live = liveNodes();
-        for (int i = 0; i < config.keys(); i++) {
+        for (int i = 0; i < workload.keys(); i++) {
             reads.add(workload.request(Workload.CHECKER, kind, keyOf.apply(i), level, live.get(random.nextInt(live.size())).id()));
         }
         if (!await(() -> reads.stream().allMatch(History.Operation::completed), phase + ": reads unanswered")) return false;

@@ -6,9 +6,11 @@ import java.util.function.Consumer;
 import memdb.protocol.Consistency;
 import memdb.protocol.CounterMessages;
 import memdb.protocol.Key;
+import memdb.protocol.PaxosMessages;
 import memdb.protocol.Request;
 import memdb.protocol.Requests;
 import memdb.protocol.Response;
+import memdb.protocol.Responses;
 
 /**
  * The simulated clients: each sends one request at a time (SET, DELETE, GET, CONTAINS at ONE, QUORUM or
@@ -33,10 +35,14 @@ final class Workload implements SimNetwork.ClientSide {
     private final int[] writes;
     private final History.Operation[] lastFailedIncrement;
     private int clientsFinished;
+    private final boolean cas;
+    /** CAS mode: per client and key, the last value the client saw (the expectation of its next CAS). */
+    private final java.util.Map<String, String> lastSeen = new java.util.HashMap<>();
     private Consumer<History.Operation> onAcknowledgedWrite = op -> {};
 
     Workload(SimConfig config, EventQueue events, Random random, SimNetwork network, History history,
-             Consumer<String> violations) {
+             Consumer<String> violations, boolean cas) {
+        this.cas = cas;
         this.config = config;
         this.events = events;
         this.random = random;
@@ -64,6 +70,19 @@ final class Workload implements SimNetwork.ClientSide {
         return "n" + index;
     }
 
+    /**
+     * In CAS mode fewer operations, so that each key's history stays within what the linearizability
+     * checker can search (unknown outcomes stay open to the end and multiply the orders to try).
+     */
+    private int operationsPerClient() {
+        return cas ? Math.min(12, config.operationsPerClient()) : config.operationsPerClient();
+    }
+
+    /** The keys the workload uses: in CAS mode at most 3, so that clients contend. */
+    int keys() {
+        return cas ? Math.min(3, config.keys()) : config.keys();
+    }
+
     void start() {
         for (int client = 1; client <= config.clients(); client++) {
             int c = client;
@@ -83,8 +102,13 @@ final class Workload implements SimNetwork.ClientSide {
     }
 
     private void next(int client) {
-        if (operationsDone[client] == config.operationsPerClient()) {
+        if (operationsDone[client] == operationsPerClient()) {
             clientsFinished++;
+            return;
+        }
+        if (cas) {
+            History.Kind kind = random.nextInt(100) < 65 ? History.Kind.CAS : History.Kind.SERIAL_GET;
+            request(client, kind, key(random.nextInt(keys())), Consistency.QUORUM, 1 + random.nextInt(config.nodes()));
             return;
         }
         if (random.nextInt(5) == 0) {
@@ -133,9 +157,10 @@ final class Workload implements SimNetwork.ClientSide {
 
     /** Sends one request for {@code client} and records its invocation. */
     History.Operation request(int client, History.Kind kind, String key, Consistency level, int node) {
-        String value = kind == History.Kind.SET ? "c" + client + "-" + ++writes[client] : null;
+        String value = kind == History.Kind.SET || kind == History.Kind.CAS ? "c" + client + "-" + ++writes[client] : null;
         History.Operation op = history.invoke(client, kind, key, value, level, node, events.nowMs());
         Key k = Key.of(key);
+        if (kind == History.Kind.CAS) op.expected = random.nextInt(5) == 0 ? null : lastSeen.get(client + "/" + key);
         Request request = switch (kind) {
             case SET -> new Requests.Set(k, value.getBytes(StandardCharsets.UTF_8), level);
             case DELETE -> new Requests.Delete(k, level);
@@ -143,6 +168,9 @@ final class Workload implements SimNetwork.ClientSide {
             case CONTAINS -> new Requests.Contains(k, level);
             case COUNTER_GET -> new CounterMessages.Get(k, level);
             case INCR -> throw new IllegalArgumentException("increments go through increment()");
+            case CAS -> new PaxosMessages.Cas(k, op.expected == null ? null : op.expected.getBytes(StandardCharsets.UTF_8),
+                    value.getBytes(StandardCharsets.UTF_8));
+            case SERIAL_GET -> new PaxosMessages.SerialGet(k);
         };
         network.sendClientRequest(new SimNetwork.ClientHandle(client, op.id), node, request,
                 config.clientsCarryLamport() ? lamportSeen[client] : 0);
@@ -168,6 +196,11 @@ final class Workload implements SimNetwork.ClientSide {
         }
         history.complete(op, response, failure, events.nowMs());
         if (op.kind == History.Kind.INCR && !op.succeeded() && handle.client() != CHECKER) lastFailedIncrement[handle.client()] = op;
+        if (op.kind == History.Kind.SERIAL_GET && response instanceof Responses.Value v) {
+            lastSeen.put(handle.client() + "/" + op.key, v.isPresent() ? new String(v.value(), StandardCharsets.UTF_8) : null);
+        } else if (op.kind == History.Kind.CAS && response instanceof Responses.Bool swapped && swapped.value()) {
+            lastSeen.put(handle.client() + "/" + op.key, op.value);
+        }
         if (op.acknowledgedAt() != null) onAcknowledgedWrite.accept(op);
         if (handle.client() == CHECKER) return;
         operationsDone[handle.client()]++;

@@ -21,5 +21,10 @@
  * (and {@code -Dmemdb.sim.firstSeed=...}). {@code -Dmemdb.sim.clusterLog=false} restarts nodes without
  * their durable cluster log (a canary for the checkers); {@code -Dmemdb.sim.durableClock=true} models a
  * clock that restarts where it was (see {@code Simulation.Options}).
+ *
+ * <p>CAS (docs/cas.md): {@code CasSimulationTest} runs the same seeds with the CAS and serial-read workload
+ * ({@code Options.withCasWorkload}) and checks each key's history with {@link memdb.sim.CasChecker} (the
+ * linearizability checker of {@code memdb.linearizability}); replay with {@code -Dtest=CasSimulationTest
+ * -Dmemdb.sim.seed=N}.
  */
 package memdb.sim;

@@ -12,10 +12,9 @@ public enum BenchTest {
     QUORUM_GET("quorum-get"),
     DELETE("delete"),
     /** Counter increments by 1, on the counter keys {@code counter:<key>} (so they never meet the plain keys). */
-    INCR("incr");
-
-    /** Tests redis-benchmark users may ask for that the server cannot serve yet. */
-    private static final List<String> NOT_IMPLEMENTED = List.of("cas");
+    INCR("incr"),
+    /** A swapping compare-and-set (expected = new = the -d value; the first on a key sets it if absent). */
+    CAS("cas");
 
     private final String label;
 
@@ -30,17 +29,13 @@ public enum BenchTest {
 
     /**
      * Parses a comma list such as {@code set,get}; throws IllegalArgumentException with a one-sentence
-     * reason for an empty list, a repeated test, an unknown test, or one the server does not serve yet.
+     * reason for an empty list, a repeated test or an unknown test.
      */
     public static List<BenchTest> parseList(String text) {
         List<BenchTest> tests = new ArrayList<>();
         for (String part : text.split(",", -1)) {
             String name = part.trim().toLowerCase(Locale.ROOT);
             if (name.isEmpty()) throw new IllegalArgumentException("-t has an empty test name in '" + text + "'");
-            if (NOT_IMPLEMENTED.contains(name)) {
-                throw new IllegalArgumentException("-t " + name + ": " + name
-                        + " is not implemented in the server yet; choose from " + labels());
-            }
             BenchTest test = byLabel(name);
             if (test == null) throw new IllegalArgumentException("-t: unknown test '" + name + "'; choose from " + labels());
             if (tests.contains(test)) throw new IllegalArgumentException("-t names " + name + " twice");

@@ -13,7 +13,9 @@ import memdb.protocol.Key;
  * (last-writer-wins, the same rule the store applies on replay), minus tombstones older than the grace;
  * for a counter, one COUNTER record holding the merge of all of the key's (dropped when a newer plain
  * record replaced the counter); the newest COUNTER_SLOT record (the node's counter slot id).
- * Pure: "now" and the grace are parameters.
+ * Pure: "now" and the grace are parameters. Paxos acceptor records (PAXOS_PROMISE, PAXOS_ACCEPT) are kept
+ * apart: the newest of each kind per key, and only while its ballot is above the key's newest data
+ * record (a committed value is stored with its ballot as timestamp, which overtakes the state: docs/cas.md).
  *
  * <p>Invariants: replaying {@link #result} into an empty store yields the same value for every key as
  * replaying every record {@link #add}ed (a tombstone is dropped only when it is the key's newest record,
@@ -30,6 +32,8 @@ public final class Compactor {
     private final Map<Key, LogRecord> counters = new HashMap<>();
     private LogRecord slotRecord;
     private final Map<HintSlot, LogRecord> newestHints = new HashMap<>();
+    private final Map<Key, LogRecord> promises = new HashMap<>();
+    private final Map<Key, LogRecord> accepts = new HashMap<>();
     private long recordsIn;
     private long sequenceFloor;
     private long lamportFloor;
@@ -52,7 +56,9 @@ public final class Compactor {
             newestHints.merge(slot, record, (held, incoming) -> incoming.sequence() > held.sequence() ? incoming : held);
             return;
         }
-        newest.merge(record.key(), record, (held, incoming) -> incoming.timestamp().isAfter(held.timestamp()) ? incoming : held);
+        Map<Key, LogRecord> kind = record.op() == memdb.oplog.OpLog.Op.PAXOS_PROMISE ? promises
+                : record.op() == memdb.oplog.OpLog.Op.PAXOS_ACCEPT ? accepts : newest;
+        kind.merge(record.key(), record, (held, incoming) -> incoming.timestamp().isAfter(held.timestamp()) ? incoming : held);
     }
 
     /** The PN-counter join of two COUNTER records of a key, as replay would merge them; the later sequence. */
@@ -103,6 +109,12 @@ public final class Compactor {
             if (plain == null || !plain.timestamp().isAfter(counter.timestamp())) kept.add(counter); // else replaced
         });
         if (slotRecord != null) kept.add(slotRecord);
+        for (Map<Key, LogRecord> acceptorState : List.of(promises, accepts)) {
+            for (LogRecord r : acceptorState.values()) {
+                LogRecord data = newest.get(r.key());
+                if (data == null || r.timestamp().isAfter(data.timestamp())) kept.add(r);
+            }
+        }
         kept.sort(Comparator.comparingLong(LogRecord::sequence));
         return kept;
     }

@@ -1,0 +1,105 @@
+package memdb.paxos;
+
+import memdb.oplog.OpLog;
+import memdb.protocol.Key;
+import memdb.protocol.PaxosMessages.Accepted;
+import memdb.protocol.PaxosMessages.Promise;
+import memdb.protocol.Timestamp;
+import memdb.replication.Replica;
+import memdb.store.Versioned;
+
+/**
+ * The acceptor of single-decree Paxos per key (docs/cas.md), one per node, for the keys it replicates.
+ *
+ * <p>Rules: a key's promise floor is the higher of its promised ballot and its stored version's
+ * timestamp (a commit stores the chosen value with its ballot as timestamp, so a round older than the
+ * last commit cannot start again after the state is dropped). PREPARE(b) is promised when b is at least
+ * the promised ballot and above the stored version; the promise carries the accepted proposal not yet
+ * committed and the stored version (the read folded into the prepare). PROPOSE(b) is accepted under the
+ * same rule. COMMIT stores the value by last-writer-wins and drops the state it overtook.
+ *
+ * <p>Durability: every promise and accept is appended to the op log in the same step, and the step's
+ * replies must wait for an fsync ({@link #takeFsyncNeeded}, {@link OpLog#commitFsynced}), so an acceptor
+ * that crashes and restarts never forgets what it promised or accepted.
+ */
+public final class Acceptor {
+    private final AcceptorStates states;
+    private final Replica replica;
+    private final OpLog opLog;
+    private boolean fsyncNeeded;
+    /**
+     * Per key, the ballot and origin of the last commit seen here: a hint (bounded, not durable) that lets
+     * a CAS whose proposal was finished by another proposer recognise its committed value.
+     */
+    private final java.util.Map<Key, Timestamp[]> committedOrigins = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Key, Timestamp[]> eldest) {
+            return size() > COMMITTED_ORIGINS_MAX;
+        }
+    };
+    static final int COMMITTED_ORIGINS_MAX = 10_000;
+
+    public Acceptor(AcceptorStates states, Replica replica, OpLog opLog) {
+        this.states = states;
+        this.replica = replica;
+        this.opLog = opLog;
+    }
+
+    public Promise prepare(Key key, Timestamp ballot) {
+        key.validate();
+        Timestamp stored = AcceptorStates.stored(replica.store(), key);
+        states.prune(key, stored);
+        AcceptorStates.State s = states.get(key);
+        Timestamp promised = s == null ? Timestamp.ZERO : s.promised;
+        if (!ballot.isAfter(stored) || promised.isAfter(ballot)) return Promise.refused(max(promised, stored));
+        s = states.getOrCreate(key);
+        if (ballot.isAfter(s.promised)) {
+            s.promised = ballot;
+            opLog.append(OpLog.Op.PAXOS_PROMISE, key, ballot, new byte[0]);
+            fsyncNeeded = true;
+        }
+        Timestamp[] committed = committedOrigins.get(key);
+        Timestamp currentOrigin = committed != null && committed[0].equals(stored) ? committed[1] : Timestamp.ZERO;
+        return new Promise(true, ballot, s.acceptedBallot, s.acceptedOrigin, s.acceptedValue, replica.read(key), currentOrigin);
+    }
+
+    public Accepted propose(Key key, Timestamp ballot, Timestamp origin, byte[] value) {
+        key.validate();
+        Timestamp stored = AcceptorStates.stored(replica.store(), key);
+        states.prune(key, stored);
+        AcceptorStates.State s = states.get(key);
+        Timestamp promised = s == null ? Timestamp.ZERO : s.promised;
+        if (!ballot.isAfter(stored) || promised.isAfter(ballot)) return new Accepted(false, max(promised, stored));
+        s = states.getOrCreate(key);
+        s.promised = ballot;
+        s.acceptedBallot = ballot;
+        s.acceptedOrigin = origin;
+        s.acceptedValue = value;
+        opLog.append(OpLog.Op.PAXOS_ACCEPT, key, ballot, AcceptorStates.acceptRecord(origin, value));
+        fsyncNeeded = true;
+        return new Accepted(true, ballot);
+    }
+
+    /** Stores a chosen value (timestamp = its ballot) and drops the acceptor state it overtook. */
+    public void commit(Key key, Timestamp ballot, Timestamp origin, byte[] value) {
+        key.validate();
+        if (replica.apply(key, Versioned.value(ballot, value)).applied()) committedOrigins.put(key, new Timestamp[] {ballot, origin});
+        states.prune(key, AcceptorStates.stored(replica.store(), key));
+    }
+
+    /** Whether a promise or accept was logged since the last call: the step's replies must wait for an fsync. */
+    public boolean takeFsyncNeeded() {
+        boolean needed = fsyncNeeded;
+        fsyncNeeded = false;
+        return needed;
+    }
+
+    /** Keys with live acceptor state (bounded: see {@link AcceptorStates}). */
+    public int keysWithState() {
+        return states.size();
+    }
+
+    private static Timestamp max(Timestamp a, Timestamp b) {
+        return a.isAfter(b) ? a : b;
+    }
+}
