@@ -111,6 +111,20 @@ class OutputGoldenTest {
     }
 
     @Test
+    void casAndSerialGet() {
+        Golden.Transcript t = new Golden.Transcript();
+        for (String format : FORMATS) {
+            t.run(cli, "", "cas", "lock-" + format, "--absent", "free", "-o", format);
+            t.run(cli, "", "cas", "lock-" + format, "taken", "mine", "-o", format);
+            t.run(cli, "", "cas", "lock-" + format, "free", "mine", "-o", format);
+            t.run(cli, "", "get", "lock-" + format, "--serial", "-o", format);
+        }
+        t.run(cli, "", "get", "never-set", "--serial");
+        t.run(cli, "", "cas", "lock-text", "mine", "free", "--json");
+        Golden.assertMatches("cas", t.toString());
+    }
+
+    @Test
     void clusterStatusAndKill() {
         Golden.Transcript t = new Golden.Transcript();
         Cli viaFake = cli.withEnv("MEMDB_ADMIN", "127.0.0.1:" + admin.getAddress().getPort());

@@ -20,6 +20,7 @@ import memdb.protocol.Responses;
 import memdb.protocol.Responses.Value;
 import memdb.protocol.Timestamp;
 import memdb.replication.Outbox;
+import memdb.ring.Ring;
 
 /**
  * The proposer of single-decree Paxos per key (docs/cas.md): runs a client's CAS or serial read as
@@ -103,7 +104,7 @@ public final class Proposer {
         boolean possiblyApplied;
 
         Operation(long id, Object replyTo, Key key, boolean read, byte[] expected, byte[] newValue, long deadlineMs,
-                  List<Integer> replicas) {
+                  List<Integer> replicas, int quorum) {
             this.id = id;
             this.replyTo = replyTo;
             this.key = key;
@@ -112,7 +113,7 @@ public final class Proposer {
             this.newValue = newValue;
             this.deadlineMs = deadlineMs;
             this.replicas = replicas;
-            this.quorum = replicas.size() / 2 + 1;
+            this.quorum = quorum;
         }
 
         boolean proposingOwn() {
@@ -167,10 +168,18 @@ public final class Proposer {
 
     private void begin(Object replyTo, Key key, boolean read, byte[] expected, byte[] newValue, long nowMs, Outbox out) {
         key.validate();
-        List<Integer> replicas = membership.ring().preferenceList(key, settings.replicationFactor());
+        // While a join or leave is under way the key's pending replicas (Cassandra's pending ranges) are
+        // acceptors too, and each adds one to the quorum: any quorum then holds a majority of the current
+        // replicas and a majority of the replicas the key has once the move is over, whichever way it ends.
+        List<Integer> replicas = new ArrayList<>(membership.ring().preferenceList(key, settings.replicationFactor()));
+        List<Integer> pending = Ring.pendingReplicas(membership.ring(), membership.futureRing(), key,
+                settings.replicationFactor());
+        int quorum = replicas.size() / 2 + 1 + pending.size();
+        replicas.addAll(pending);
         long id = nextId;
         nextId = nextId == ROUND_MASK ? 1 : nextId + 1;
-        Operation op = new Operation(id, replyTo, key, read, expected, newValue, nowMs + settings.timeoutMs(), replicas);
+        Operation op = new Operation(id, replyTo, key, read, expected, newValue, nowMs + settings.timeoutMs(), replicas,
+                quorum);
         operations.put(id, op);
         metrics.operations++;
         prepare(op, nowMs, out);

@@ -53,6 +53,7 @@ final class PaxosCluster {
             NodeCore core = new NodeCore(members.get(id - 1), new LamportClock(id, 0), new Store(), OpLog.none(), settings,
                     PAXOS, new AcceptorStates(), new SplittableRandom(id), 0);
             core.restoreMembers(members, 0);
+            core.membership().mergeReceived(members, 0); // as a peer's gossip: it has heard from the cluster
             cores.add(core);
         }
     }

@@ -67,6 +67,9 @@ class CasSimulationTest {
         sim.node(2).crash();
         sim.node(2).start();
         sim.network().healAll();
+        // A restarted node coordinates nothing until it has heard from a peer (its ring may be old).
+        assertTrue(sim.awaitScenario(() -> sim.node(2).core().membership().heardFromPeers(), "n2 did not hear from n3"),
+                sim::traceTail);
         History.Operation read = sim.call(2, History.Kind.SERIAL_GET, "k0", Consistency.QUORUM);
         assertTrue(read.response instanceof Responses.Value, read::toString);
         return sim.violations();
