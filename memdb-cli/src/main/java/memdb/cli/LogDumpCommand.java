@@ -40,7 +40,8 @@ final class LogDumpCommand implements Callable<Integer> {
         Output output = new Output(io, format.format(io));
         if (!Files.isDirectory(dir)) throw new UserError(ExitCode.USAGE, dir + " is not a directory");
         boolean columns = output.format() == OutputFormat.TEXT || output.format() == OutputFormat.TABLE;
-        // Streamed, not buffered (a log can be large), so the columns have fixed widths and the key comes last.
+        // Streamed, not buffered (a log can be large), so the columns have fixed widths (OP: the longest op name,
+        // PAXOS_PROMISE) and the key comes last.
         if (columns) io.out().print(output.style().bold(row("SEQUENCE", "OP", "LAMPORT", "NODE", "BYTES", "WRITTEN", "FILE", "KEY")));
         LogDump.dump(dir, forceRecover, entry -> io.out().print(columns ? row(entry) : entry.toJson() + "\n"));
         io.out().flush();
@@ -56,7 +57,7 @@ final class LogDumpCommand implements Callable<Integer> {
 
     private static String row(String sequence, String op, String lamport, String node, String bytes, String written,
                               String file, String key) {
-        return String.format(Locale.ROOT, "%10s  %-6s  %13s  %5s  %8s  %-24s  %-28s  %s%n",
+        return String.format(Locale.ROOT, "%10s  %-13s  %13s  %5s  %8s  %-24s  %-28s  %s%n",
                 sequence, op, lamport, node, bytes, written, file, key);
     }
 }
