@@ -4,6 +4,7 @@ package memdb.protocol;
 public sealed interface Request extends Message
         permits Requests.Auth, Requests.Ping, Requests.Get, Requests.Set, Requests.Delete, Requests.Contains,
                 ClusterRequests.Gossip, ClusterRequests.ReplicaWrite, ClusterRequests.ReplicaRead,
-                ClusterRequests.ClusterInfo, ClusterRequests.NodeStats, ClusterRequests.Kill {
+                ClusterRequests.ClusterInfo, ClusterRequests.NodeStats, ClusterRequests.Kill,
+                RepairMessages.Digest, RepairMessages.Fetch, RepairMessages.Push {
     Opcode opcode();
 }

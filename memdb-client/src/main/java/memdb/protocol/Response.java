@@ -4,5 +4,5 @@ package memdb.protocol;
 public sealed interface Response extends Message
         permits Responses.Ok, Responses.Authenticated, Responses.Value, Responses.Written, Responses.Bool,
                 Responses.Error, ClusterResponses.GossipAck, ClusterResponses.ReplicaAck, ClusterResponses.ClusterView,
-                ClusterResponses.Stats {
+                ClusterResponses.Stats, RepairMessages.Hashes, RepairMessages.Entries, RepairMessages.Pushed {
 }

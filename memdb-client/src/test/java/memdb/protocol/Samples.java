@@ -57,6 +57,14 @@ final class Samples {
         list.add(Envelope.request(35, 25, new ClusterRequests.ClusterInfo()));
         list.add(Envelope.request(36, 26, new ClusterRequests.Kill()));
         list.add(Envelope.request(37, 27, new ClusterRequests.NodeStats()));
+        list.add(Envelope.request(40, 28, new RepairMessages.Digest(Long.MIN_VALUE, Long.MAX_VALUE, 0, List.of(0))));
+        list.add(Envelope.request(41, 29, new RepairMessages.Digest(-5, 7, 1, List.of(0, 3, RepairMessages.FANOUT - 1))));
+        list.add(Envelope.request(42, 30, new RepairMessages.Fetch(1, 1, List.of(0, RepairMessages.LEAVES - 1))));
+        list.add(Envelope.request(43, 31, new RepairMessages.Fetch(9, -9, List.of())));
+        list.add(Envelope.request(44, 32, new RepairMessages.Push(List.of(
+                new RepairMessages.Entry(UNICODE_KEY, Responses.Value.present(TS, ALL_BYTE_VALUES)),
+                new RepairMessages.Entry(MAX_KEY, Responses.Value.tombstone(TS_MAX))))));
+        list.add(Envelope.request(45, 33, new RepairMessages.Push(List.of())));
         return list;
     }
 
@@ -84,6 +92,14 @@ final class Samples {
         list.add(Envelope.response(Opcode.REPLICA_READ, 34, 110, Responses.Value.tombstone(TS)));
         list.add(Envelope.response(Opcode.NODE_STATS, 37, 112, new ClusterResponses.Stats(123, 45)));
         list.add(Envelope.response(Opcode.CLUSTER_INFO, 35, 111, new ClusterResponses.ClusterView(3, 128, 4, List.of(member))));
+        list.add(Envelope.response(Opcode.REPAIR_DIGEST, 40, 113, new RepairMessages.Hashes(List.of(0L, -1L, Long.MIN_VALUE))));
+        list.add(Envelope.response(Opcode.REPAIR_DIGEST, 41, 113, new RepairMessages.Hashes(List.of())));
+        list.add(Envelope.response(Opcode.REPAIR_FETCH, 42, 114, new RepairMessages.Entries(List.of(
+                new RepairMessages.Entry(Key.of("k"), Responses.Value.present(TS, EMPTY)),
+                new RepairMessages.Entry(Key.of("gone"), Responses.Value.tombstone(TS))))));
+        list.add(Envelope.response(Opcode.REPAIR_FETCH, 43, 114, new RepairMessages.Entries(List.of())));
+        list.add(Envelope.response(Opcode.REPAIR_PUSH, 44, 115, new RepairMessages.Pushed(0)));
+        list.add(Envelope.response(Opcode.REPAIR_PUSH, 44, 115, new RepairMessages.Pushed(Integer.MAX_VALUE)));
         Opcode[] opcodes = Opcode.values();
         for (ErrorCode code : ErrorCode.values()) {
             Opcode op = opcodes[code.ordinal() % opcodes.length];
@@ -172,6 +188,12 @@ final class Samples {
             case CLUSTER_INFO -> new ClusterRequests.ClusterInfo();
             case NODE_STATS -> new ClusterRequests.NodeStats();
             case KILL -> new ClusterRequests.Kill();
+            case REPAIR_DIGEST -> random.nextBoolean() ? new RepairMessages.Digest(random.nextLong(), random.nextLong(), 0, List.of(0))
+                    : new RepairMessages.Digest(random.nextLong(), random.nextLong(), 1,
+                            List.of(random.nextInt(RepairMessages.FANOUT), random.nextInt(RepairMessages.FANOUT)));
+            case REPAIR_FETCH -> new RepairMessages.Fetch(random.nextLong(), random.nextLong(),
+                    List.of(random.nextInt(RepairMessages.LEAVES)));
+            case REPAIR_PUSH -> new RepairMessages.Push(randomEntries(random));
         };
     }
 
@@ -194,7 +216,21 @@ final class Samples {
                     random.nextLong() & Long.MAX_VALUE, randomMembers(random));
             case NODE_STATS -> new ClusterResponses.Stats(random.nextLong() & Long.MAX_VALUE, random.nextInt(1 << 30));
             case KILL -> new Responses.Ok();
+            case REPAIR_DIGEST -> new RepairMessages.Hashes(List.of(random.nextLong(), random.nextLong()));
+            case REPAIR_FETCH -> new RepairMessages.Entries(randomEntries(random));
+            case REPAIR_PUSH -> new RepairMessages.Pushed(random.nextInt(1 << 20));
         };
+    }
+
+    static List<RepairMessages.Entry> randomEntries(Random random) {
+        List<RepairMessages.Entry> entries = new ArrayList<>();
+        int count = random.nextInt(4);
+        for (int i = 0; i < count; i++) {
+            entries.add(new RepairMessages.Entry(randomKey(random), random.nextBoolean()
+                    ? Responses.Value.tombstone(randomTimestamp(random))
+                    : Responses.Value.present(randomTimestamp(random), randomBytes(random, 100))));
+        }
+        return entries;
     }
 
     static Timestamp randomTimestamp(Random random) {
