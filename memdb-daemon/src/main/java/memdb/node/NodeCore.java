@@ -11,6 +11,7 @@ import memdb.protocol.ErrorCode;
 import memdb.protocol.Key;
 import memdb.protocol.Member;
 import memdb.protocol.MemDbException;
+import memdb.protocol.RepairMessages;
 import memdb.protocol.Request;
 import memdb.protocol.Requests;
 import memdb.protocol.Response;
@@ -21,6 +22,8 @@ import memdb.replication.Outbox;
 import memdb.replication.Replica;
 import memdb.replication.ReplicationMetrics;
 import memdb.replication.ReplicationSettings;
+import memdb.repair.AntiEntropy;
+import memdb.repair.RepairSettings;
 import memdb.store.Store;
 import memdb.store.Versioned;
 
@@ -40,12 +43,18 @@ import memdb.store.Versioned;
 public final class NodeCore {
     /** Cluster behaviour: replication, gossip period, failure-detector timeout, vnodes, seed addresses. */
     public record Settings(ReplicationSettings replication, long gossipIntervalMs, long downAfterMs, int vnodesPerNode,
-                           List<String> seeds) {
+                           List<String> seeds, RepairSettings repair) {
         public Settings {
             seeds = List.copyOf(seeds);
             if (gossipIntervalMs < 1 || downAfterMs <= gossipIntervalMs) {
                 throw new IllegalArgumentException("need 0 < gossip interval < down-after");
             }
+        }
+
+        /** Anti-entropy only on demand. */
+        public Settings(ReplicationSettings replication, long gossipIntervalMs, long downAfterMs, int vnodesPerNode,
+                        List<String> seeds) {
+            this(replication, gossipIntervalMs, downAfterMs, vnodesPerNode, seeds, RepairSettings.ON_DEMAND);
         }
     }
 
@@ -60,6 +69,7 @@ public final class NodeCore {
     private final Membership membership;
     private final Replica replica;
     private final Coordinator coordinator;
+    private final AntiEntropy antiEntropy;
     private final Settings settings;
     private final RandomGenerator random;
     private final OpLog opLog;
@@ -79,6 +89,8 @@ public final class NodeCore {
         this.membership = new Membership(self, settings.downAfterMs(), settings.vnodesPerNode(), random, nowMs);
         this.replica = new Replica(store, opLog);
         this.coordinator = new Coordinator(clock, membership, replica, settings.replication());
+        this.antiEntropy = new AntiEntropy(store, replica, membership, settings.replication().replicationFactor(),
+                settings.repair(), nowMs);
         this.nextGossipMs = nowMs;
     }
 
@@ -117,6 +129,9 @@ public final class NodeCore {
             out.reply(replyTo, clusterView(nowMs));
         } else if (request instanceof Requests.Ping) {
             out.reply(replyTo, new Responses.Ok());
+        } else if (request instanceof RepairMessages.Digest || request instanceof RepairMessages.Fetch
+                || request instanceof RepairMessages.Push) {
+            out.reply(replyTo, antiEntropy.serve(request, nowMs));
         } else {
             // AUTH belongs to the connection (memdb.net.Session); reaching the core is a wiring bug.
             out.reply(replyTo, new Responses.Error(ErrorCode.INTERNAL, request.opcode() + " is not served here"));
@@ -128,6 +143,8 @@ public final class NodeCore {
         clock.observe(lamport);
         if (response instanceof ClusterResponses.GossipAck ack) {
             membership.merge(ack.members(), nowMs);
+        } else if (AntiEntropy.owns(correlationId)) {
+            antiEntropy.onResponse(correlationId, response, nowMs, out);
         } else {
             coordinator.onPeerResponse(nodeId, correlationId, response, out);
         }
@@ -136,13 +153,18 @@ public final class NodeCore {
 
     /** A request this node sent could not be delivered or answered (connection refused or lost). */
     public void onPeerFailure(int nodeId, long correlationId, long nowMs, Outbox out) {
-        coordinator.onPeerFailure(nodeId, correlationId, out);
+        if (AntiEntropy.owns(correlationId)) {
+            antiEntropy.onFailure(correlationId, nowMs, out);
+        } else {
+            coordinator.onPeerFailure(nodeId, correlationId, out);
+        }
         reserveClock();
     }
 
     /** The passing of time: request deadlines, and a gossip round every gossip interval. */
     public void tick(long nowMs, Outbox out) {
         coordinator.tick(nowMs, out);
+        antiEntropy.tick(nowMs, out);
         if (nowMs >= nextGossipMs) {
             nextGossipMs = nowMs + settings.gossipIntervalMs();
             gossip(nowMs, out);
@@ -196,6 +218,11 @@ public final class NodeCore {
 
     public Store store() {
         return store;
+    }
+
+    /** Anti-entropy: rounds, their reports and totals (core thread only). */
+    public AntiEntropy antiEntropy() {
+        return antiEntropy;
     }
 
     public ReplicationMetrics metrics() {

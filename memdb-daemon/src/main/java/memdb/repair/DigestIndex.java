@@ -1,0 +1,106 @@
+package memdb.repair;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import memdb.protocol.Key;
+import memdb.ring.Ring;
+import memdb.store.Store;
+import memdb.store.Versioned;
+
+/**
+ * One pass over the store that files every entry under its ring range: for each range this node is a
+ * replica of, its {@link RangeTree} and its keys. Built at the start of a repair round (and, for
+ * answering peers, when the last one is older than a bound), so the core thread pays O(entries) once
+ * per round rather than once per range.
+ *
+ * <p>Invariants: a snapshot: entries written after {@link #build} are not in it (the next round sees
+ * them); a range is named by its interval (start, end], which is how peers ask for it.
+ */
+public final class DigestIndex {
+    /** A range's interval, tree and keys. */
+    public record RangeData(long start, long end, RangeTree tree, List<Key> keys) {}
+
+    private final Map<Long, RangeData> byEnd;
+    private final long builtAtMs;
+    private final long ringVersion;
+
+    private DigestIndex(Map<Long, RangeData> byEnd, long builtAtMs, long ringVersion) {
+        this.byEnd = byEnd;
+        this.builtAtMs = builtAtMs;
+        this.ringVersion = ringVersion;
+    }
+
+    /** The ranges of {@code ring} whose preference list (N = replicationFactor) holds {@code self}. */
+    public static DigestIndex build(Store store, Ring ring, long ringVersion, int self, int replicationFactor, long nowMs) {
+        int count = ring.tokenCount();
+        RangeData[] ranges = new RangeData[count];
+        Map<Long, RangeData> byEnd = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            if (!ring.preferenceListAt(ring.tokenAt(i), replicationFactor).contains(self)) continue;
+            ranges[i] = new RangeData(ring.tokenAt((i + count - 1) % count), ring.tokenAt(i), new RangeTree(), new ArrayList<>());
+            byEnd.put(ranges[i].end(), ranges[i]);
+        }
+        if (count > 0) {
+            store.forEach((key, version) -> {
+                RangeData range = ranges[ring.rangeIndexOf(Ring.position(key))];
+                if (range == null) return;
+                range.tree().add(key, version);
+                range.keys().add(key);
+            });
+        }
+        return new DigestIndex(byEnd, nowMs, ringVersion);
+    }
+
+    /** The range (start, end] when this index has it, else one scanned from the store now. */
+    public RangeData range(Store store, long start, long end) {
+        RangeData known = byEnd.get(end);
+        if (known != null && known.start() == start) return known;
+        return scan(store, start, end);
+    }
+
+    /** A range the peers' rings name but ours does not (rings briefly disagree): a full scan. */
+    static RangeData scan(Store store, long start, long end) {
+        RangeData range = new RangeData(start, end, new RangeTree(), new ArrayList<>());
+        store.forEach((key, version) -> {
+            if (!contains(start, end, Ring.position(key))) return;
+            range.tree().add(key, version);
+            range.keys().add(key);
+        });
+        return range;
+    }
+
+    /** Whether (start, end] holds {@code position}, wrapping; start == end is the whole ring. */
+    static boolean contains(long start, long end, long position) {
+        if (start == end) return true;
+        if (start < end) return position > start && position <= end;
+        return position > start || position <= end;
+    }
+
+    /** The ranges this node replicates, in ring order of their end token. */
+    public List<RangeData> ranges() {
+        List<RangeData> list = new ArrayList<>(byEnd.values());
+        list.sort((a, b) -> Long.compare(a.end(), b.end()));
+        return list;
+    }
+
+    public long builtAtMs() {
+        return builtAtMs;
+    }
+
+    public long ringVersion() {
+        return ringVersion;
+    }
+
+    /** The current versions of the range's keys that fall in {@code leaves}. */
+    static Map<Key, Versioned> entriesIn(Store store, RangeData range, java.util.Set<Integer> leaves) {
+        Map<Key, Versioned> entries = new java.util.LinkedHashMap<>();
+        for (Key key : range.keys()) {
+            if (!leaves.contains(RangeTree.leafOf(Ring.position(key)))) continue;
+            Versioned version = store.get(key);
+            if (version != null) entries.put(key, version);
+        }
+        return entries;
+    }
+}
