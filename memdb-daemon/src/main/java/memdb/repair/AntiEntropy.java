@@ -44,8 +44,12 @@ public final class AntiEntropy {
     static final int LEAVES_PER_FETCH = 16;
     /** Bytes of entries per push message. */
     static final int PUSH_BYTES_MAX = 1 << 20;
-    /** How old the index answering peers may be before it is rebuilt. */
-    static final long SERVING_INDEX_AGE_MS_MAX = 2_000;
+    /**
+     * The index answering peers is rebuilt when the store changed since it was built, but not more often
+     * than this: a busy node pays one pass over its store per second at most, and a peer may see a
+     * snapshot up to this old (it finds the rest in its next round).
+     */
+    static final long SERVING_INDEX_AGE_MS_MIN = 1_000;
 
     private final Store store;
     private final Replica replica;
@@ -377,8 +381,8 @@ public final class AntiEntropy {
     }
 
     private DigestIndex servingIndex(long nowMs) {
-        if (servingIndex == null || nowMs - servingIndex.builtAtMs() > SERVING_INDEX_AGE_MS_MAX
-                || servingIndex.ringVersion() != membership.ringVersion()) {
+        if (servingIndex == null || servingIndex.ringVersion() != membership.ringVersion()
+                || (servingIndex.stale(store) && nowMs - servingIndex.builtAtMs() >= SERVING_INDEX_AGE_MS_MIN)) {
             servingIndex = DigestIndex.build(store, membership.ring(), membership.ringVersion(), membership.selfId(),
                     replicationFactor, nowMs);
         }

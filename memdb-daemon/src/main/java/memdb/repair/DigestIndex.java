@@ -25,11 +25,13 @@ public final class DigestIndex {
     private final Map<Long, RangeData> byEnd;
     private final long builtAtMs;
     private final long ringVersion;
+    private final long storeChanges;
 
-    private DigestIndex(Map<Long, RangeData> byEnd, long builtAtMs, long ringVersion) {
+    private DigestIndex(Map<Long, RangeData> byEnd, long builtAtMs, long ringVersion, long storeChanges) {
         this.byEnd = byEnd;
         this.builtAtMs = builtAtMs;
         this.ringVersion = ringVersion;
+        this.storeChanges = storeChanges;
     }
 
     /** The ranges of {@code ring} whose preference list (N = replicationFactor) holds {@code self}. */
@@ -50,7 +52,7 @@ public final class DigestIndex {
                 range.keys().add(key);
             });
         }
-        return new DigestIndex(byEnd, nowMs, ringVersion);
+        return new DigestIndex(byEnd, nowMs, ringVersion, store.changes());
     }
 
     /** The range (start, end] when this index has it, else one scanned from the store now. */
@@ -91,6 +93,11 @@ public final class DigestIndex {
 
     public long ringVersion() {
         return ringVersion;
+    }
+
+    /** Whether the store changed since the build. */
+    public boolean stale(Store store) {
+        return store.changes() != storeChanges;
     }
 
     /** The current versions of the range's keys that fall in {@code leaves}. */

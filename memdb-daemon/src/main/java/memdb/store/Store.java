@@ -15,6 +15,7 @@ import memdb.protocol.Key;
 public final class Store {
     private final Map<Key, Versioned> entries = new HashMap<>();
     private int liveKeys;
+    private long changes;
 
     /** The outcome of {@link #apply}: whether the incoming version won, and what was there before. */
     public record Applied(boolean applied, Versioned previous) {
@@ -49,6 +50,7 @@ public final class Store {
             return new Applied(false, previous);
         }
         entries.put(key, incoming);
+        changes++;
         liveKeys += (incoming.isTombstone() ? 0 : 1) - (previous == null || previous.isTombstone() ? 0 : 1);
         return new Applied(true, previous);
     }
@@ -58,7 +60,13 @@ public final class Store {
         Versioned current = entries.get(key);
         if (current == null || !current.isTombstone() || !current.equals(tombstone)) return false;
         entries.remove(key);
+        changes++;
         return true;
+    }
+
+    /** Grows with every change (applied version or purge): lets a reader tell whether a snapshot is stale. */
+    public long changes() {
+        return changes;
     }
 
     /** Keys holding a live value. */
