@@ -318,7 +318,7 @@ public final class AntiEntropy {
             peer.put(key, version);
             Versioned held = store.get(key);
             if (held == null || version.timestamp().isAfter(held.timestamp())) {
-                replica.apply(key, version);
+                apply(key, version);
                 round.entriesReceived++;
                 round.keysDiffering++;
             } else if (!held.timestamp().equals(version.timestamp())) {
@@ -372,12 +372,20 @@ public final class AntiEntropy {
             return new RepairMessages.Entries(entries);
         } else if (request instanceof RepairMessages.Push push) {
             int applied = 0;
-            for (Entry entry : push.entries()) {
-                if (replica.apply(entry.key().validate(), Replica.versionOf(entry.version())).applied()) applied++;
-            }
+            servingIndex(nowMs); // current before the pushes, so that they keep it exact
+            for (Entry entry : push.entries()) if (apply(entry.key().validate(), Replica.versionOf(entry.version()))) applied++;
             return new RepairMessages.Pushed(applied);
         }
         return null;
+    }
+
+    /** Applies a version by last-writer-wins (logged), and keeps the serving index exact if it was current. */
+    private boolean apply(Key key, Versioned version) {
+        Versioned previous = store.get(key);
+        boolean wasCurrent = servingIndex != null && !servingIndex.stale(store);
+        boolean applied = replica.apply(key, version).applied();
+        if (applied && wasCurrent) servingIndex.applied(store, key, previous, version);
+        return applied;
     }
 
     private DigestIndex servingIndex(long nowMs) {

@@ -1,7 +1,6 @@
 package memdb.repair;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import memdb.protocol.Key;
@@ -22,12 +21,12 @@ public final class DigestIndex {
     /** A range's interval, tree and keys. */
     public record RangeData(long start, long end, RangeTree tree, List<Key> keys) {}
 
-    private final Map<Long, RangeData> byEnd;
+    private final java.util.TreeMap<Long, RangeData> byEnd;
     private final long builtAtMs;
     private final long ringVersion;
-    private final long storeChanges;
+    private long storeChanges;
 
-    private DigestIndex(Map<Long, RangeData> byEnd, long builtAtMs, long ringVersion, long storeChanges) {
+    private DigestIndex(java.util.TreeMap<Long, RangeData> byEnd, long builtAtMs, long ringVersion, long storeChanges) {
         this.byEnd = byEnd;
         this.builtAtMs = builtAtMs;
         this.ringVersion = ringVersion;
@@ -38,7 +37,7 @@ public final class DigestIndex {
     public static DigestIndex build(Store store, Ring ring, long ringVersion, int self, int replicationFactor, long nowMs) {
         int count = ring.tokenCount();
         RangeData[] ranges = new RangeData[count];
-        Map<Long, RangeData> byEnd = new HashMap<>();
+        java.util.TreeMap<Long, RangeData> byEnd = new java.util.TreeMap<>();
         for (int i = 0; i < count; i++) {
             if (!ring.preferenceListAt(ring.tokenAt(i), replicationFactor).contains(self)) continue;
             ranges[i] = new RangeData(ring.tokenAt((i + count - 1) % count), ring.tokenAt(i), new RangeTree(), new ArrayList<>());
@@ -95,9 +94,25 @@ public final class DigestIndex {
         return ringVersion;
     }
 
-    /** Whether the store changed since the build. */
+    /** Whether the store changed since the build, other than by {@link #applied}. */
     public boolean stale(Store store) {
         return store.changes() != storeChanges;
+    }
+
+    /**
+     * Keeps the index exact across a change repair itself made ({@code previous} null: a new key), so that
+     * what this node serves right after a round or a push reflects it without another pass over the store.
+     */
+    public void applied(Store store, Key key, Versioned previous, Versioned incoming) {
+        storeChanges = store.changes();
+        long position = Ring.position(key);
+        Map.Entry<Long, RangeData> at = byEnd.ceilingEntry(position);
+        if (at == null) at = byEnd.firstEntry();
+        if (at == null || !contains(at.getValue().start(), at.getValue().end(), position)) return;
+        RangeData range = at.getValue();
+        if (previous != null) range.tree().remove(key, previous);
+        else range.keys().add(key);
+        range.tree().add(key, incoming);
     }
 
     /** The current versions of the range's keys that fall in {@code leaves}. */

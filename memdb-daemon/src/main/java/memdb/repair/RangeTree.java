@@ -48,6 +48,12 @@ public final class RangeTree {
         leaves[leafOf(position)] += entryHash(position, version.timestamp(), version.isTombstone());
     }
 
+    /** Takes back what {@link #add} of the same version added (the key moved on to a newer one). */
+    public void remove(Key key, Versioned version) {
+        long position = Ring.position(key);
+        leaves[leafOf(position)] -= entryHash(position, version.timestamp(), version.isTombstone());
+    }
+
     /** The hash of node {@code index} at {@code level} (0 = the root, LEVELS = the leaves). */
     public long hash(int level, int index) {
         int span = RepairMessages.width(RepairMessages.LEVELS - level);

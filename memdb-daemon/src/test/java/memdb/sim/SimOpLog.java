@@ -2,9 +2,12 @@ package memdb.sim;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import memdb.oplog.OpLog;
+import memdb.oplog.format.Compactor;
 import memdb.protocol.Key;
 import memdb.protocol.Timestamp;
 
@@ -19,7 +22,7 @@ import memdb.protocol.Timestamp;
  */
 final class SimOpLog implements OpLog {
     /** One logged change, as the file layer would keep it. */
-    record Entry(Op op, Key key, Timestamp timestamp, byte[] value) {}
+    record Entry(Op op, Key key, Timestamp timestamp, byte[] value, long wallMs) {}
 
     private final EventQueue events;
     private final Random random;
@@ -38,7 +41,7 @@ final class SimOpLog implements OpLog {
 
     @Override
     public long append(Op op, Key key, Timestamp timestamp, byte[] value) {
-        entries.add(new Entry(op, key, timestamp, value));
+        entries.add(new Entry(op, key, timestamp, value, events.nowMs()));
         return entries.size();
     }
 
@@ -71,6 +74,34 @@ final class SimOpLog implements OpLog {
         waiting.clear();
         fsyncScheduled = false;
         epoch++;
+    }
+
+    /** The disk is lost: no record survives (call on a crashed node). */
+    void wipe() {
+        entries.clear();
+        durable = 0;
+    }
+
+    /**
+     * Online compaction of the durable records, as {@code memdb.oplog.CompactionJob} does: the newest record
+     * per key, minus the tombstones {@link Compactor#purgeable} lets go (simulated time stands for wall time).
+     */
+    void compact(long graceMs, long repairedSinceMs) {
+        Map<Key, Entry> newest = new LinkedHashMap<>();
+        List<Entry> clocks = new ArrayList<>();
+        for (Entry e : entries.subList(0, durable)) {
+            if (e.op() == Op.CLOCK) clocks.add(e);
+            else newest.merge(e.key(), e, (held, incoming) -> incoming.timestamp().isAfter(held.timestamp()) ? incoming : held);
+        }
+        List<Entry> kept = new ArrayList<>(clocks);
+        for (Entry e : newest.values()) {
+            if (!(e.op() == Op.DELETE && Compactor.purgeable(e.wallMs(), events.nowMs(), graceMs, repairedSinceMs))) kept.add(e);
+        }
+        List<Entry> tail = new ArrayList<>(entries.subList(durable, entries.size()));
+        entries.clear();
+        entries.addAll(kept);
+        durable = kept.size();
+        entries.addAll(tail);
     }
 
     /** The durable records, oldest first: what a restarting node replays. */

@@ -3,11 +3,13 @@ package memdb.sim;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import memdb.cluster.Membership;
 import memdb.node.NodeCore;
 import memdb.protocol.Consistency;
 import memdb.protocol.Key;
+import memdb.repair.RepairReport;
 import memdb.replication.ReplicationSettings;
 
 /**
@@ -19,14 +21,15 @@ import memdb.replication.ReplicationSettings;
  *       partitions, and the network drops, duplicates, delays and reorders;
  *   <li>heal: reliable network, crashed nodes restarted, old traffic drained; then every node restarted
  *       from its log (so that what follows sees durable state only) and membership converged again;
- *   <li>repair: one ALL read per key through the core (its read repair is Cluster I's only repair), then
- *       the replicas are compared (checker b);
+ *   <li>repair: one ALL read per key through the core (read repair), or, with {@code Options.antiEntropy},
+ *       anti-entropy rounds on every node and no read at all; then the replicas are compared (checker b);
  *   <li>read-back: one QUORUM read per key, judged with the whole history (checkers a and c).
  * </ol>
  * Same seed, same trace, same result: nothing here reads a clock, a hash order or a global random.
  */
 final class Simulation {
     static final long PHASE_MS_MAX = 120_000;
+    static final int REPAIR_PASSES_MAX = 4;
 
     /**
      * How to run. Two durable facts a restarted node needs and the node does not keep yet (both are core
@@ -35,11 +38,21 @@ final class Simulation {
      * {@code durableClock}, a Lamport clock that restarts above every timestamp it issued (DESIGN §3:
      * a timestamp names one write). {@code keepFullTrace} keeps every trace line, to explain a failure.
      */
-    record Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace) {
+    record Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace, boolean antiEntropy) {
         static final Options DEFAULTS = new Options(true, false, false);
 
+        /** The heal phase repairs by read repair (an ALL read of every key). */
+        Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace) {
+            this(clusterLog, durableClock, keepFullTrace, false);
+        }
+
         Options withFullTrace() {
-            return new Options(clusterLog, durableClock, true);
+            return new Options(clusterLog, durableClock, true, antiEntropy);
+        }
+
+        /** The heal phase repairs by anti-entropy rounds alone, no read repair. */
+        Options withAntiEntropy() {
+            return new Options(clusterLog, durableClock, keepFullTrace, true);
         }
     }
 
@@ -133,8 +146,12 @@ final class Simulation {
         if (!await(() -> membershipConverged() && network.messagesInFlight() == 0, "heal: cluster did not settle")) return;
         if (!restartAll()) return; // what follows sees durable state only
 
-        if (!readEveryKey(Consistency.ALL, "repair")) return;
-        events.runFor(SimConfig.REQUEST_TIMEOUT_MS); // read repairs land and become durable
+        if (options.antiEntropy()) {
+            if (!antiEntropyUntilQuiet()) return;
+        } else {
+            if (!readEveryKey(Consistency.ALL, "repair")) return;
+            events.runFor(SimConfig.REQUEST_TIMEOUT_MS); // read repairs land and become durable
+        }
         violations.addAll(Checkers.replicasConverged(nodes, config.keys(), SimConfig.REPLICATION_FACTOR));
 
         readEveryKey(Consistency.QUORUM, "read-back");
@@ -168,6 +185,45 @@ final class Simulation {
         for (SimNode node : nodes) node.crash();
         for (SimNode node : nodes) node.start();
         return await(this::membershipConverged, "restart: membership did not converge");
+    }
+
+    /**
+     * Anti-entropy instead of read repair: a round on every node in turn, pass after pass, until a pass
+     * where every round is complete and finds nothing to fix (at most {@link #REPAIR_PASSES_MAX} passes).
+     */
+    private boolean antiEntropyUntilQuiet() {
+        for (int pass = 1; pass <= REPAIR_PASSES_MAX; pass++) {
+            boolean quiet = true;
+            for (SimNode node : nodes) {
+                RepairReport report = repair(node.id());
+                if (report == null) return false;
+                quiet &= report.complete() && report.keysDiffering() == 0;
+            }
+            if (quiet) return true;
+        }
+        violation("repair: anti-entropy still finds differences after " + REPAIR_PASSES_MAX + " passes");
+        return false;
+    }
+
+    /** One anti-entropy round on {@code id}, waited for (its writes durable); null if it did not end. */
+    RepairReport repair(int id) {
+        AtomicReference<RepairReport> report = new AtomicReference<>();
+        SimNode node = node(id);
+        node.core().antiEntropy().requestRound(report::set, events.nowMs());
+        if (!await(() -> report.get() != null, "repair: the round on n" + id + " did not end")) return null;
+        trace.record(events.nowMs(), "repair n" + id + " " + report.get());
+        events.runFor(2 * SimConfig.TICK_MS + config.fsyncMsMax()); // what it applied becomes durable
+        return report.get();
+    }
+
+    /** Checker (b) now: the replicas of every key hold the same version. */
+    List<String> replicasConverged() {
+        return Checkers.replicasConverged(nodes, config.keys(), SimConfig.REPLICATION_FACTOR);
+    }
+
+    /** Lets simulated time pass. */
+    void runFor(long ms) {
+        events.runFor(ms);
     }
 
     SimNode node(int id) {
