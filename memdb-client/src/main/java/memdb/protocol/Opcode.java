@@ -24,6 +24,7 @@ public enum Opcode {
     REPAIR_DIGEST(0x46, RepairMessages.Digest::decode, RepairMessages.Hashes.class, RepairMessages.Hashes::decode),
     REPAIR_FETCH(0x47, RepairMessages.Fetch::decode, RepairMessages.Entries.class, RepairMessages.Entries::decode),
     REPAIR_PUSH(0x48, RepairMessages.Push::decode, RepairMessages.Pushed.class, RepairMessages.Pushed::decode),
+    REPAIR_RUN(0x49, RepairMessages.Run::decode, RepairMessages.Summary.class, RepairMessages.Summary::decode),
     CLUSTER_INFO(0x50, ClusterRequests.ClusterInfo::decode, ClusterResponses.ClusterView.class,
             ClusterResponses.ClusterView::decode),
     NODE_STATS(0x51, ClusterRequests.NodeStats::decode, ClusterResponses.Stats.class, ClusterResponses.Stats::decode),

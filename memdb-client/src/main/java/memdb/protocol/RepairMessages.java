@@ -163,6 +163,43 @@ public final class RepairMessages {
         }
     }
 
+    /**
+     * Asks a node to run an anti-entropy round now (the admin API's repair of every node); answered with
+     * {@link Summary} once the round has ended.
+     */
+    public record Run() implements Request {
+        public Opcode opcode() { return Opcode.REPAIR_RUN; }
+
+        public void encode(ByteBuf out) {}
+
+        static Run decode(ByteBuf in) { return new Run(); }
+    }
+
+    /** The answer to {@link Run}: what the round found and fixed (the fields of docs/admin-api.md's repair report). */
+    public record Summary(boolean complete, long durationMs, long rangesCompared, long rangesDiffering, long rangesFailed,
+                          long keysDiffering, long entriesReceived, long entriesSent, long bytesSent, long bytesReceived)
+            implements Response {
+        public void encode(ByteBuf out) {
+            out.writeByte(complete ? 1 : 0);
+            for (long n : numbers()) out.writeLong(n);
+        }
+
+        private long[] numbers() {
+            return new long[] {durationMs, rangesCompared, rangesDiffering, rangesFailed, keysDiffering, entriesReceived,
+                    entriesSent, bytesSent, bytesReceived};
+        }
+
+        static Summary decode(ByteBuf in) {
+            boolean complete = Wire.readBoolean(in);
+            long[] n = new long[9];
+            for (int i = 0; i < n.length; i++) {
+                n[i] = Wire.readLong(in);
+                if (n[i] < 0) throw Wire.malformed("negative repair figure");
+            }
+            return new Summary(complete, n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8]);
+        }
+    }
+
     /** Tree nodes at {@code level}: FANOUT^level. */
     public static int width(int level) {
         int width = 1;

@@ -5,6 +5,6 @@ public sealed interface Request extends Message
         permits Requests.Auth, Requests.Ping, Requests.Get, Requests.Set, Requests.Delete, Requests.Contains,
                 ClusterRequests.Gossip, ClusterRequests.ReplicaWrite, ClusterRequests.ReplicaRead,
                 ClusterRequests.ClusterInfo, ClusterRequests.NodeStats, ClusterRequests.Kill,
-                RepairMessages.Digest, RepairMessages.Fetch, RepairMessages.Push {
+                RepairMessages.Digest, RepairMessages.Fetch, RepairMessages.Push, RepairMessages.Run {
     Opcode opcode();
 }

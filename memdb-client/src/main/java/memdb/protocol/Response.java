@@ -4,5 +4,6 @@ package memdb.protocol;
 public sealed interface Response extends Message
         permits Responses.Ok, Responses.Authenticated, Responses.Value, Responses.Written, Responses.Bool,
                 Responses.Error, ClusterResponses.GossipAck, ClusterResponses.ReplicaAck, ClusterResponses.ClusterView,
-                ClusterResponses.Stats, RepairMessages.Hashes, RepairMessages.Entries, RepairMessages.Pushed {
+                ClusterResponses.Stats, RepairMessages.Hashes, RepairMessages.Entries, RepairMessages.Pushed,
+                RepairMessages.Summary {
 }

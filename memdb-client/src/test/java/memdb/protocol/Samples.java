@@ -65,6 +65,7 @@ final class Samples {
                 new RepairMessages.Entry(UNICODE_KEY, Responses.Value.present(TS, ALL_BYTE_VALUES)),
                 new RepairMessages.Entry(MAX_KEY, Responses.Value.tombstone(TS_MAX))))));
         list.add(Envelope.request(45, 33, new RepairMessages.Push(List.of())));
+        list.add(Envelope.request(46, 34, new RepairMessages.Run()));
         return list;
     }
 
@@ -100,6 +101,8 @@ final class Samples {
         list.add(Envelope.response(Opcode.REPAIR_FETCH, 43, 114, new RepairMessages.Entries(List.of())));
         list.add(Envelope.response(Opcode.REPAIR_PUSH, 44, 115, new RepairMessages.Pushed(0)));
         list.add(Envelope.response(Opcode.REPAIR_PUSH, 44, 115, new RepairMessages.Pushed(Integer.MAX_VALUE)));
+        list.add(Envelope.response(Opcode.REPAIR_RUN, 46, 116, new RepairMessages.Summary(true, 1, 2, 3, 4, 5, 6, 7, 8, Long.MAX_VALUE)));
+        list.add(Envelope.response(Opcode.REPAIR_RUN, 46, 116, new RepairMessages.Summary(false, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
         Opcode[] opcodes = Opcode.values();
         for (ErrorCode code : ErrorCode.values()) {
             Opcode op = opcodes[code.ordinal() % opcodes.length];
@@ -194,6 +197,7 @@ final class Samples {
             case REPAIR_FETCH -> new RepairMessages.Fetch(random.nextLong(), random.nextLong(),
                     List.of(random.nextInt(RepairMessages.LEAVES)));
             case REPAIR_PUSH -> new RepairMessages.Push(randomEntries(random));
+            case REPAIR_RUN -> new RepairMessages.Run();
         };
     }
 
@@ -219,6 +223,9 @@ final class Samples {
             case REPAIR_DIGEST -> new RepairMessages.Hashes(List.of(random.nextLong(), random.nextLong()));
             case REPAIR_FETCH -> new RepairMessages.Entries(randomEntries(random));
             case REPAIR_PUSH -> new RepairMessages.Pushed(random.nextInt(1 << 20));
+            case REPAIR_RUN -> new RepairMessages.Summary(random.nextBoolean(), random.nextInt(1 << 20), random.nextInt(100),
+                    random.nextInt(100), random.nextInt(100), random.nextInt(1 << 20), random.nextInt(1 << 20),
+                    random.nextInt(1 << 20), random.nextLong() & Long.MAX_VALUE, random.nextLong() & Long.MAX_VALUE);
         };
     }
 

@@ -32,6 +32,9 @@ sealed interface AdminRoute {
 
     record Metrics() implements AdminRoute {}
 
+    /** POST /v1/repair[?all=true]: an anti-entropy round now on this node, or on every up node. */
+    record Repair(boolean all) implements AdminRoute {}
+
     String KEYS = "/v1/keys/";
     String NODES = "/v1/nodes/";
 
@@ -42,6 +45,7 @@ sealed interface AdminRoute {
         if (path.equals("/v1/cluster")) return get(method, new Cluster());
         if (path.equals("/v1/health")) return get(method, new Health());
         if (path.equals("/metrics")) return get(method, new Metrics());
+        if (path.equals("/v1/repair")) return post(method, new Repair(flag(params, "all")));
         if (path.startsWith(KEYS) && path.length() > KEYS.length()) {
             return get(method, new KeyInfo(key(path.substring(KEYS.length())), versions(params)));
         }
@@ -86,9 +90,14 @@ sealed interface AdminRoute {
     }
 
     private static boolean versions(QueryStringDecoder params) {
+        return flag(params, "versions");
+    }
+
+    /** A true/false query parameter; absent is false, present without a value is true. */
+    private static boolean flag(QueryStringDecoder params, String name) {
         List<String> values;
         try {
-            values = params.parameters().get("versions");
+            values = params.parameters().get(name);
         } catch (IllegalArgumentException e) {
             throw AdminException.badRequest("malformed query string");
         }
@@ -96,7 +105,7 @@ sealed interface AdminRoute {
         String value = values.get(values.size() - 1);
         if (value.equals("true") || value.isEmpty()) return true;
         if (value.equals("false")) return false;
-        throw AdminException.badRequest("versions must be true or false");
+        throw AdminException.badRequest(name + " must be true or false");
     }
 
     /** Percent-decodes a path segment as strict UTF-8. */

@@ -29,7 +29,9 @@ public enum ConfigKey {
     DOWN_AFTER_MS("down-after-ms"),
     REQUEST_TIMEOUT_MS("request-timeout-ms"),
     WRITE_CONSISTENCY("write-consistency"),
-    READ_CONSISTENCY("read-consistency");
+    READ_CONSISTENCY("read-consistency"),
+    REPAIR_INTERVAL_MS("repair-interval-ms"),
+    REPAIR_BANDWIDTH_BYTES_PER_SEC("repair-bandwidth-bytes-per-sec");
 
     private final String key;
 

@@ -20,7 +20,9 @@ import memdb.net.PeerTransport;
 import memdb.net.Session;
 import memdb.oplog.FileOpLog;
 import memdb.oplog.OpLog;
+import memdb.oplog.RepairHorizon;
 import memdb.oplog.ReplayReport;
+import memdb.repair.RepairReport;
 import memdb.protocol.Member;
 import memdb.replication.ReplicationSettings;
 import memdb.store.Store;
@@ -104,6 +106,7 @@ public final class Node implements AutoCloseable {
         PeerTransport peers = new PeerTransport(authKey, PEER_CONNECT_TIMEOUT, requestTimeout);
         Path dataDir = config.storage().dataDir();
         core.restoreMembers(ClusterStateFile.read(dataDir), clock.getAsLong());
+        core.antiEntropy().onRoundFinished(report -> recordRepair(dataDir, report, clock.getAsLong()));
         CoreLoop loop = new CoreLoop(core, opLog, peers, clock, PENDING_REQUESTS_MAX, "memdb-core-" + nodeId);
         loop.onRingChange((version, members) -> ClusterStateFile.write(dataDir, version, members));
         RequestMetrics requestMetrics = new RequestMetrics();
@@ -127,6 +130,19 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * A complete anti-entropy round moves the tombstone purge horizon (repair.state) to the wall-clock
+     * time it began. Runs on the core thread; a failed write is logged and leaves the old, safer horizon.
+     */
+    private static void recordRepair(Path dataDir, RepairReport report, long nowMs) {
+        if (!report.complete()) return;
+        try {
+            RepairHorizon.write(dataDir, System.currentTimeMillis() - (nowMs - report.startedMs()));
+        } catch (UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not record the repair: " + e.getMessage());
+        }
+    }
+
     /** The node's core: this node as a ring member, and the cluster settings from the config. */
     static NodeCore newCore(ServerConfig config, LamportClock clock, Store store, OpLog opLog, long nowMs) {
         NetworkConfig network = config.network();
@@ -137,7 +153,7 @@ public final class Node implements AutoCloseable {
                 cluster.readConsistency(), cluster.requestTimeoutMs(), config.limits().valueBytesMax());
         List<String> seeds = network.seeds().stream().map(HostPort::toString).toList();
         NodeCore.Settings settings = new NodeCore.Settings(replication, cluster.gossipIntervalMs(), cluster.downAfterMs(),
-                cluster.vnodesPerNode(), seeds);
+                cluster.vnodesPerNode(), seeds, config.repair().settings(cluster.requestTimeoutMs()));
         return new NodeCore(self, clock, store, opLog, settings, new SplittableRandom(), nowMs);
     }
 

@@ -132,6 +132,8 @@ public final class NodeCore {
         } else if (request instanceof RepairMessages.Digest || request instanceof RepairMessages.Fetch
                 || request instanceof RepairMessages.Push) {
             out.reply(replyTo, antiEntropy.serve(request, nowMs));
+        } else if (request instanceof RepairMessages.Run) {
+            antiEntropy.run(replyTo, nowMs);
         } else {
             // AUTH belongs to the connection (memdb.net.Session); reaching the core is a wiring bug.
             out.reply(replyTo, new Responses.Error(ErrorCode.INTERNAL, request.opcode() + " is not served here"));

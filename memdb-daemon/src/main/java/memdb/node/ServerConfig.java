@@ -10,8 +10,14 @@ import java.util.Optional;
  * creating it on first start. {@link #toString()} never shows the key.
  */
 public record ServerConfig(int nodeId, NetworkConfig network, LimitsConfig limits, StorageConfig storage,
-                           ClusterConfig cluster, Optional<String> authKey) {
+                           ClusterConfig cluster, Optional<String> authKey, RepairConfig repair) {
     public static final int NODE_ID_DEFAULT = 1;
+
+    /** With the default anti-entropy settings. */
+    public ServerConfig(int nodeId, NetworkConfig network, LimitsConfig limits, StorageConfig storage,
+                        ClusterConfig cluster, Optional<String> authKey) {
+        this(nodeId, network, limits, storage, cluster, authKey, RepairConfig.defaults());
+    }
 
     /**
      * Resolves the configuration: {@code flags} (keyed by setting name, e.g. {@code "node-id"}) win over
@@ -27,6 +33,6 @@ public record ServerConfig(int nodeId, NetworkConfig network, LimitsConfig limit
     @Override
     public String toString() {
         return "ServerConfig[nodeId=" + nodeId + ", " + network + ", " + limits + ", " + storage + ", " + cluster
-                + ", authKey=" + (authKey.isPresent() ? "(configured)" : "(from the auth-key file)") + "]";
+                + ", " + repair + ", authKey=" + (authKey.isPresent() ? "(configured)" : "(from the auth-key file)") + "]";
     }
 }

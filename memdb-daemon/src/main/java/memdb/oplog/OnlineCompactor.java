@@ -79,7 +79,7 @@ final class OnlineCompactor implements AutoCloseable {
         try {
             long now = options.wallClockMillis().getAsLong();
             CompactionJob.Settings settings = new CompactionJob.Settings(options.compress(),
-                    options.tombstoneGrace().toMillis(), now, false, false);
+                    options.tombstoneGrace().toMillis(), now, false, false, RepairHorizon.read(dir));
             CompactionReport report = CompactionJob.run(LogDirectory.scan(dir), upTo, dir, settings);
             bytesSinceSnapshot.addAndGet(-sealedBytes);
             finish(options.compactionThresholdBytes());

@@ -59,7 +59,7 @@ public final class AntiEntropy {
     private final RepairTotals totals = new RepairTotals();
     private final Map<Long, Task> inFlight = new HashMap<>();
     private final ArrayDeque<Task> readyToSend = new ArrayDeque<>();
-    private final List<Consumer<RepairReport>> waitingForNextRound = new ArrayList<>();
+    private final List<Waiter> waitingForNextRound = new ArrayList<>();
     private Consumer<RepairReport> listener = report -> {};
     private Round round;
     private DigestIndex servingIndex;
@@ -90,7 +90,7 @@ public final class AntiEntropy {
     private static final class Round {
         final long startedMs;
         final ArrayDeque<Task> todo = new ArrayDeque<>();
-        final List<Consumer<RepairReport>> waiters = new ArrayList<>();
+        final List<Waiter> waiters = new ArrayList<>();
         int active;
         long rangesCompared, rangesDiffering, rangesFailed, keysDiffering, entriesReceived, entriesSent, bytesSent, bytesReceived;
 
@@ -121,8 +121,17 @@ public final class AntiEntropy {
         this.listener = listener;
     }
 
+    /** Told when the round it waits for has ended, with the outbox of that step (to answer a peer). */
+    public interface Waiter {
+        void finished(RepairReport report, Outbox out);
+    }
+
     /** Runs a round as soon as possible; {@code done} gets its report. A round under way is not it: the next one is. */
     public void requestRound(Consumer<RepairReport> done, long nowMs) {
+        requestRound((report, out) -> done.accept(report), nowMs);
+    }
+
+    public void requestRound(Waiter done, long nowMs) {
         waitingForNextRound.add(done);
         if (round == null) nextRoundMs = nowMs;
     }
@@ -214,7 +223,7 @@ public final class AntiEntropy {
         nextRoundMs = settings.intervalMs() > 0 ? nowMs + settings.intervalMs() : Long.MAX_VALUE;
         if (!waitingForNextRound.isEmpty()) nextRoundMs = nowMs;
         listener.accept(report);
-        r.waiters.forEach(w -> w.accept(report));
+        r.waiters.forEach(w -> w.finished(report, out));
         if (nextRoundMs <= nowMs) startRound(nowMs, out);
     }
 
@@ -356,6 +365,16 @@ public final class AntiEntropy {
     }
 
     // ---- serving peers ----------------------------------------------------------------------------
+
+    /** A peer asks for a round now (REPAIR_RUN): answered with its summary when it ends. */
+    public void run(Object replyTo, long nowMs) {
+        requestRound((report, out) -> out.reply(replyTo, summary(report)), nowMs);
+    }
+
+    public static RepairMessages.Summary summary(RepairReport r) {
+        return new RepairMessages.Summary(r.complete(), r.durationMs(), r.rangesCompared(), r.rangesDiffering(), r.rangesFailed(),
+                r.keysDiffering(), r.entriesReceived(), r.entriesSent(), r.bytesSent(), r.bytesReceived());
+    }
 
     /** The answer to a peer's repair request; null when {@code request} is not one. */
     public Response serve(Request request, long nowMs) {
