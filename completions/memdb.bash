@@ -176,6 +176,7 @@ function _complete_memdb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster status" ];    then _picocli_memdb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster kill" ];    then _picocli_memdb_cluster; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster repair" ];    then _picocli_memdb_cluster; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(server)
@@ -193,7 +194,9 @@ function _complete_memdb() {
   local cmds12=(help)
   local cmds13=(cluster status)
   local cmds14=(cluster kill)
+  local cmds15=(cluster repair)
 
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_memdb_cluster_repair; return $?; fi
   if CompWordsContainsArray "${cmds14[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
   if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_cluster_status; return $?; fi
   if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_help; return $?; fi
@@ -594,7 +597,7 @@ function _picocli_memdb_cluster() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="status kill"
+  local commands="status kill repair"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -806,6 +809,42 @@ function _picocli_memdb_cluster_kill() {
       return
       ;;
     '--admin')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `repair` subcommand.
+function _picocli_memdb_cluster_repair() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '--all' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '--admin' '--wait-ms'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '--admin')
+      return
+      ;;
+    '--wait-ms')
       return
       ;;
   esac
