@@ -58,6 +58,7 @@ public final class RepairMessages {
             nodes = List.copyOf(nodes);
             if (level < 0 || level >= LEVELS) throw new IllegalArgumentException("level must be 0.." + (LEVELS - 1));
             int width = width(level);
+            if (nodes.size() > width) throw new IllegalArgumentException("at most " + width + " nodes at level " + level);
             for (int node : nodes) if (node < 0 || node >= width) throw new IllegalArgumentException("no node " + node + " at level " + level);
         }
 
@@ -76,6 +77,7 @@ public final class RepairMessages {
             int level = Wire.readUnsignedByte(in);
             List<Integer> nodes = readInts(in);
             if (level >= LEVELS) throw Wire.malformed("repair tree level " + level + " out of range");
+            if (nodes.size() > width(level)) throw Wire.malformed("more tree nodes than level " + level + " has");
             for (int node : nodes) if (node >= width(level)) throw Wire.malformed("no tree node " + node + " at level " + level);
             return new Digest(start, end, level, nodes);
         }
@@ -104,6 +106,7 @@ public final class RepairMessages {
     public record Fetch(long rangeStart, long rangeEnd, List<Integer> leaves) implements Request {
         public Fetch {
             leaves = List.copyOf(leaves);
+            if (leaves.size() > LEAVES) throw new IllegalArgumentException("at most " + LEAVES + " leaves");
             for (int leaf : leaves) if (leaf < 0 || leaf >= LEAVES) throw new IllegalArgumentException("no leaf " + leaf);
         }
 
@@ -119,21 +122,37 @@ public final class RepairMessages {
             long start = Wire.readLong(in);
             long end = Wire.readLong(in);
             List<Integer> leaves = readInts(in);
+            if (leaves.size() > LEAVES) throw Wire.malformed("more leaves than a tree has");
             for (int leaf : leaves) if (leaf >= LEAVES) throw Wire.malformed("no repair leaf " + leaf);
             return new Fetch(start, end, leaves);
         }
     }
 
-    /** The answer to {@link Fetch}. */
-    public record Entries(List<Entry> entries) implements Response {
+    /**
+     * The answer to {@link Fetch}: {@code leavesServed}, a prefix of the leaves asked, and every entry of
+     * those leaves. A replier stops at a leaf boundary once the answer passes {@link #ENTRY_BYTES_SOFT_MAX}
+     * (serving at least one leaf), so the asker fetches the rest in another message.
+     */
+    public record Entries(int leavesServed, List<Entry> entries) implements Response {
         public Entries {
             entries = List.copyOf(entries);
+            if (leavesServed < 0) throw new IllegalArgumentException("leavesServed must be >= 0");
         }
 
-        public void encode(ByteBuf out) { writeEntries(out, entries); }
+        public void encode(ByteBuf out) {
+            out.writeInt(leavesServed);
+            writeEntries(out, entries);
+        }
 
-        static Entries decode(ByteBuf in) { return new Entries(readEntries(in)); }
+        static Entries decode(ByteBuf in) {
+            int served = Wire.readInt(in);
+            if (served < 0 || served > ITEMS_MAX) throw Wire.malformed("leaves served " + served + " out of range");
+            return new Entries(served, readEntries(in));
+        }
     }
+
+    /** An answer to {@link Fetch} stops adding leaves past this many entry bytes (well under the frame limit). */
+    public static final int ENTRY_BYTES_SOFT_MAX = 2 << 20;
 
     /** Versions the receiver lacks or holds older: applied by last-writer-wins; answered with {@link Pushed}. */
     public record Push(List<Entry> entries) implements Request {

@@ -95,10 +95,10 @@ final class Samples {
         list.add(Envelope.response(Opcode.CLUSTER_INFO, 35, 111, new ClusterResponses.ClusterView(3, 128, 4, List.of(member))));
         list.add(Envelope.response(Opcode.REPAIR_DIGEST, 40, 113, new RepairMessages.Hashes(List.of(0L, -1L, Long.MIN_VALUE))));
         list.add(Envelope.response(Opcode.REPAIR_DIGEST, 41, 113, new RepairMessages.Hashes(List.of())));
-        list.add(Envelope.response(Opcode.REPAIR_FETCH, 42, 114, new RepairMessages.Entries(List.of(
+        list.add(Envelope.response(Opcode.REPAIR_FETCH, 42, 114, new RepairMessages.Entries(2, List.of(
                 new RepairMessages.Entry(Key.of("k"), Responses.Value.present(TS, EMPTY)),
                 new RepairMessages.Entry(Key.of("gone"), Responses.Value.tombstone(TS))))));
-        list.add(Envelope.response(Opcode.REPAIR_FETCH, 43, 114, new RepairMessages.Entries(List.of())));
+        list.add(Envelope.response(Opcode.REPAIR_FETCH, 43, 114, new RepairMessages.Entries(0, List.of())));
         list.add(Envelope.response(Opcode.REPAIR_PUSH, 44, 115, new RepairMessages.Pushed(0)));
         list.add(Envelope.response(Opcode.REPAIR_PUSH, 44, 115, new RepairMessages.Pushed(Integer.MAX_VALUE)));
         list.add(Envelope.response(Opcode.REPAIR_RUN, 46, 116, new RepairMessages.Summary(true, 1, 2, 3, 4, 5, 6, 7, 8, Long.MAX_VALUE)));
@@ -221,7 +221,7 @@ final class Samples {
             case NODE_STATS -> new ClusterResponses.Stats(random.nextLong() & Long.MAX_VALUE, random.nextInt(1 << 30));
             case KILL -> new Responses.Ok();
             case REPAIR_DIGEST -> new RepairMessages.Hashes(List.of(random.nextLong(), random.nextLong()));
-            case REPAIR_FETCH -> new RepairMessages.Entries(randomEntries(random));
+            case REPAIR_FETCH -> new RepairMessages.Entries(random.nextInt(RepairMessages.LEAVES + 1), randomEntries(random));
             case REPAIR_PUSH -> new RepairMessages.Pushed(random.nextInt(1 << 20));
             case REPAIR_RUN -> new RepairMessages.Summary(random.nextBoolean(), random.nextInt(1 << 20), random.nextInt(100),
                     random.nextInt(100), random.nextInt(100), random.nextInt(1 << 20), random.nextInt(1 << 20),

@@ -265,7 +265,13 @@ public final class AntiEntropy {
             nextFetchOrDone(task);
         } else if (task.stage == Stage.FETCH && response instanceof RepairMessages.Entries entries) {
             spend(round, entries.entries().stream().mapToLong(Entry::wireBytes).sum(), false);
-            reconcile(task, entries.entries());
+            List<Integer> asked = ((RepairMessages.Fetch) task.next).leaves();
+            if (entries.leavesServed() < 1 || entries.leavesServed() > asked.size()) {
+                throw new IllegalArgumentException("served " + entries.leavesServed() + " of " + asked.size() + " leaves");
+            }
+            List<Integer> served = asked.subList(0, entries.leavesServed());
+            for (int i = asked.size() - 1; i >= served.size(); i--) task.leavesToFetch.addFirst(asked.get(i)); // fetched next
+            reconcile(task, served, entries.entries());
             if (!task.pushes.isEmpty()) {
                 task.stage = Stage.PUSH;
                 queue(task, new RepairMessages.Push(task.pushes.poll()));
@@ -316,8 +322,8 @@ public final class AntiEntropy {
     }
 
     /** Keeps the newer of each key's two versions here, and lines up pushes of what the peer lacks or holds older. */
-    private void reconcile(Task task, List<Entry> theirs) {
-        Set<Integer> leaves = new HashSet<>(((RepairMessages.Fetch) task.next).leaves());
+    private void reconcile(Task task, List<Integer> servedLeaves, List<Entry> theirs) {
+        Set<Integer> leaves = new HashSet<>(servedLeaves);
         Map<Key, Versioned> mine = DigestIndex.entriesIn(store, task.range, leaves);
         Map<Key, Versioned> peer = new LinkedHashMap<>();
         for (Entry entry : theirs) {
@@ -385,10 +391,23 @@ public final class AntiEntropy {
             return new RepairMessages.Hashes(hashes);
         } else if (request instanceof RepairMessages.Fetch fetch) {
             DigestIndex.RangeData range = servingIndex(nowMs).range(store, fetch.rangeStart(), fetch.rangeEnd());
+            Map<Integer, List<Entry>> byLeaf = new HashMap<>();
+            DigestIndex.entriesIn(store, range, new HashSet<>(fetch.leaves())).forEach((key, version) -> byLeaf
+                    .computeIfAbsent(RangeTree.leafOf(memdb.ring.Ring.position(key)), l -> new ArrayList<>())
+                    .add(new Entry(key, valueOf(version))));
             List<Entry> entries = new ArrayList<>();
-            DigestIndex.entriesIn(store, range, new HashSet<>(fetch.leaves()))
-                    .forEach((key, version) -> entries.add(new Entry(key, valueOf(version))));
-            return new RepairMessages.Entries(entries);
+            long bytes = 0;
+            int served = 0;
+            for (int leaf : fetch.leaves()) {
+                if (served > 0 && bytes >= RepairMessages.ENTRY_BYTES_SOFT_MAX) break;
+                List<Entry> inLeaf = byLeaf.remove(leaf); // remove: a leaf asked twice is served once
+                if (inLeaf != null) {
+                    entries.addAll(inLeaf);
+                    bytes += inLeaf.stream().mapToLong(Entry::wireBytes).sum();
+                }
+                served++;
+            }
+            return new RepairMessages.Entries(served, entries);
         } else if (request instanceof RepairMessages.Push push) {
             int applied = 0;
             servingIndex(nowMs); // current before the pushes, so that they keep it exact

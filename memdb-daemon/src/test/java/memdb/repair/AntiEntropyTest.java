@@ -99,4 +99,19 @@ class AntiEntropyTest {
         // 20,000 B/s with a one-second burst: the round cannot be faster than (bytes - burst) / rate.
         assertTrue(report.durationMs() >= (bytes - 20_000) * 1000 / 20_000 - 100, report.toString());
     }
+
+    /** A fetch answer stops at a leaf boundary past 2 MiB; the initiator fetches the other leaves next. */
+    @Test
+    void largeValuesAreFetchedInSeveralAnswers() {
+        RepairCluster cluster = new RepairCluster(2, 1, UNBOUNDED);
+        for (int i = 0; i < 48; i++) cluster.store(2).apply(Key.of("big" + i), Versioned.value(new Timestamp(i + 1, 2), new byte[700_000]));
+        RepairReport report = cluster.repair(1);
+        assertTrue(report.complete(), report::toString);
+        assertEquals(48, report.entriesReceived());
+        assertEquals(48, cluster.store(1).entries());
+        int leavesWithKeys = (int) java.util.stream.IntStream.range(0, 48)
+                .map(i -> RangeTree.leafOf(memdb.ring.Ring.position(Key.of("big" + i)))).distinct().count();
+        int fetchesWithoutTheCap = (leavesWithKeys + AntiEntropy.LEAVES_PER_FETCH - 1) / AntiEntropy.LEAVES_PER_FETCH;
+        assertTrue(cluster.requestsSent > 2 + 2 + fetchesWithoutTheCap + 3, "requests " + cluster.requestsSent);
+    }
 }
