@@ -13,7 +13,6 @@ import memdb.cluster.Membership;
 import memdb.protocol.Key;
 import memdb.protocol.Request;
 import memdb.protocol.Response;
-import memdb.protocol.Responses;
 import memdb.protocol.RepairMessages;
 import memdb.protocol.RepairMessages.Entry;
 import memdb.replication.Outbox;
@@ -26,8 +25,8 @@ import memdb.store.Versioned;
  * of it by Merkle tree ({@link RangeTree}): ask the peer for the children of the root, descend into the
  * children that differ, fetch the entries of differing leaves, keep the newer version of each key
  * (last-writer-wins, tombstones included, as {@link Replica} does) and push back what the peer lacks or
- * holds older. Rounds start every {@code intervalMs} or on demand ({@link #requestRound}); the same
- * class answers peers' repair requests ({@link #serve}).
+ * holds older. Rounds start every {@code intervalMs} or on demand ({@link #requestRound}); peers' repair
+ * requests are answered by its {@link RepairResponder} ({@link #serve}).
  *
  * <p>Invariants: pure (time in {@code nowMs}, messages through the {@link Outbox}); at most
  * {@code rangesInFlightMax} ranges in progress, each with at most one message in flight; no message
@@ -44,12 +43,6 @@ public final class AntiEntropy {
     static final int LEAVES_PER_FETCH = 16;
     /** Bytes of entries per push message. */
     static final int PUSH_BYTES_MAX = 1 << 20;
-    /**
-     * The index answering peers is rebuilt when the store changed since it was built, but not more often
-     * than this: a busy node pays one pass over its store per second at most, and a peer may see a
-     * snapshot up to this old (it finds the rest in its next round).
-     */
-    static final long SERVING_INDEX_AGE_MS_MIN = 1_000;
 
     private final Store store;
     private final Replica replica;
@@ -62,7 +55,7 @@ public final class AntiEntropy {
     private final List<Waiter> waitingForNextRound = new ArrayList<>();
     private Consumer<RepairReport> listener = report -> {};
     private Round round;
-    private DigestIndex servingIndex;
+    private final RepairResponder responder;
     private long nextRoundMs;
     private long nextSequence = 1;
     private double budgetBytes;
@@ -109,6 +102,7 @@ public final class AntiEntropy {
         this.nextRoundMs = settings.intervalMs() > 0 ? nowMs + settings.intervalMs() : Long.MAX_VALUE;
         this.refilledAtMs = nowMs;
         this.budgetBytes = settings.bandwidthBytesPerSec();
+        this.responder = new RepairResponder(store, replica, membership, replicationFactor);
     }
 
     /** Whether a correlation id belongs to a repair message. */
@@ -179,7 +173,7 @@ public final class AntiEntropy {
         waitingForNextRound.clear();
         DigestIndex index = DigestIndex.build(store, membership.ring(), membership.ringVersion(), membership.selfId(),
                 replicationFactor, nowMs);
-        servingIndex = index;
+        responder.serveFrom(index);
         for (DigestIndex.RangeData range : index.ranges()) {
             for (int peer : membership.ring().preferenceListAt(range.end(), replicationFactor)) {
                 if (peer != membership.selfId()) round.todo.add(new Task(range, peer));
@@ -333,7 +327,7 @@ public final class AntiEntropy {
             peer.put(key, version);
             Versioned held = store.get(key);
             if (held == null || version.timestamp().isAfter(held.timestamp())) {
-                apply(key, version);
+                responder.apply(key, version);
                 round.entriesReceived++;
                 round.keysDiffering++;
             } else if (!held.timestamp().equals(version.timestamp())) {
@@ -346,7 +340,7 @@ public final class AntiEntropy {
             Versioned held = peer.get(e.getKey());
             if (held != null && !e.getValue().timestamp().isAfter(held.timestamp())) continue;
             if (held == null) round.keysDiffering++;
-            Entry entry = new Entry(e.getKey(), valueOf(e.getValue()));
+            Entry entry = new Entry(e.getKey(), RepairResponder.valueOf(e.getValue()));
             batch.add(entry);
             batchBytes += entry.wireBytes();
             if (batchBytes >= PUSH_BYTES_MAX) {
@@ -384,60 +378,7 @@ public final class AntiEntropy {
 
     /** The answer to a peer's repair request; null when {@code request} is not one. */
     public Response serve(Request request, long nowMs) {
-        if (request instanceof RepairMessages.Digest digest) {
-            RangeTree tree = servingIndex(nowMs).range(store, digest.rangeStart(), digest.rangeEnd()).tree();
-            List<Long> hashes = new ArrayList<>(digest.nodes().size() * RepairMessages.FANOUT);
-            for (int node : digest.nodes()) for (long h : tree.children(digest.level(), node)) hashes.add(h);
-            return new RepairMessages.Hashes(hashes);
-        } else if (request instanceof RepairMessages.Fetch fetch) {
-            DigestIndex.RangeData range = servingIndex(nowMs).range(store, fetch.rangeStart(), fetch.rangeEnd());
-            Map<Integer, List<Entry>> byLeaf = new HashMap<>();
-            DigestIndex.entriesIn(store, range, new HashSet<>(fetch.leaves())).forEach((key, version) -> byLeaf
-                    .computeIfAbsent(RangeTree.leafOf(memdb.ring.Ring.position(key)), l -> new ArrayList<>())
-                    .add(new Entry(key, valueOf(version))));
-            List<Entry> entries = new ArrayList<>();
-            long bytes = 0;
-            int served = 0;
-            for (int leaf : fetch.leaves()) {
-                if (served > 0 && bytes >= RepairMessages.ENTRY_BYTES_SOFT_MAX) break;
-                List<Entry> inLeaf = byLeaf.remove(leaf); // remove: a leaf asked twice is served once
-                if (inLeaf != null) {
-                    entries.addAll(inLeaf);
-                    bytes += inLeaf.stream().mapToLong(Entry::wireBytes).sum();
-                }
-                served++;
-            }
-            return new RepairMessages.Entries(served, entries);
-        } else if (request instanceof RepairMessages.Push push) {
-            int applied = 0;
-            servingIndex(nowMs); // current before the pushes, so that they keep it exact
-            for (Entry entry : push.entries()) if (apply(entry.key().validate(), Replica.versionOf(entry.version()))) applied++;
-            return new RepairMessages.Pushed(applied);
-        }
-        return null;
-    }
-
-    /** Applies a version by last-writer-wins (logged), and keeps the serving index exact if it was current. */
-    private boolean apply(Key key, Versioned version) {
-        Versioned previous = store.get(key);
-        boolean wasCurrent = servingIndex != null && !servingIndex.stale(store);
-        boolean applied = replica.apply(key, version).applied();
-        if (applied && wasCurrent) servingIndex.applied(store, key, previous, version);
-        return applied;
-    }
-
-    private DigestIndex servingIndex(long nowMs) {
-        if (servingIndex == null || servingIndex.ringVersion() != membership.ringVersion()
-                || (servingIndex.stale(store) && nowMs - servingIndex.builtAtMs() >= SERVING_INDEX_AGE_MS_MIN)) {
-            servingIndex = DigestIndex.build(store, membership.ring(), membership.ringVersion(), membership.selfId(),
-                    replicationFactor, nowMs);
-        }
-        return servingIndex;
-    }
-
-    private static Responses.Value valueOf(Versioned version) {
-        return version.isTombstone() ? Responses.Value.tombstone(version.timestamp())
-                : Responses.Value.present(version.timestamp(), version.value());
+        return responder.serve(request, nowMs);
     }
 
     private static long requestBytes(Request request) {

@@ -69,7 +69,7 @@ final class RepairCluster {
 
     /** Runs one round on {@code id} to its end (ticking every 10 ms while the bandwidth budget refills). */
     RepairReport repair(int id) {
-        nowMs += AntiEntropy.SERVING_INDEX_AGE_MS_MIN; // what peers serve reflects the last round
+        nowMs += RepairResponder.INDEX_AGE_MS_MIN; // what peers serve reflects the last round
         AtomicReference<RepairReport> report = new AtomicReference<>();
         NodeCore core = cores.get(id - 1);
         core.antiEntropy().requestRound(report::set, nowMs);
