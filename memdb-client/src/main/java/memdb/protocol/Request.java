@@ -7,6 +7,7 @@ public sealed interface Request extends Message
                 ClusterRequests.ClusterInfo, ClusterRequests.NodeStats, ClusterRequests.Kill,
                 CounterMessages.Add, CounterMessages.Get, CounterMessages.Lead, CounterMessages.Merge,
                 CounterMessages.Read, ClusterRequests.Hints,
-                StreamMessages.StreamPull, StreamMessages.StreamPush, StreamMessages.Leave {
+                StreamMessages.StreamPull, StreamMessages.StreamPush, StreamMessages.Leave,
+                RepairMessages.Digest, RepairMessages.Fetch, RepairMessages.Push, RepairMessages.Run {
     Opcode opcode();
 }

@@ -5,5 +5,7 @@ public sealed interface Response extends Message
         permits Responses.Ok, Responses.Authenticated, Responses.Value, Responses.Written, Responses.Bool,
                 Responses.Error, ClusterResponses.GossipAck, ClusterResponses.ReplicaAck, ClusterResponses.ClusterView,
                 ClusterResponses.Stats, CounterMessages.State, ClusterResponses.HintsAck,
-                StreamMessages.StreamChunk, StreamMessages.StreamAck {
+                StreamMessages.StreamChunk, StreamMessages.StreamAck,
+                RepairMessages.Hashes, RepairMessages.Entries, RepairMessages.Pushed,
+                RepairMessages.Summary {
 }

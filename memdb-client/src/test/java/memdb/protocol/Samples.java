@@ -83,6 +83,15 @@ final class Samples {
                 new ClusterRequests.ReplicaWrite(Key.of("gone"), true, TS_MAX, EMPTY)))));
         list.add(Envelope.request(53, 31, new StreamMessages.StreamPush(List.of())));
         list.add(Envelope.request(54, 32, new StreamMessages.Leave()));
+        list.add(Envelope.request(55, 33, new RepairMessages.Digest(Long.MIN_VALUE, Long.MAX_VALUE, 0, List.of(0))));
+        list.add(Envelope.request(56, 34, new RepairMessages.Digest(-5, 7, 1, List.of(0, 3, RepairMessages.FANOUT - 1))));
+        list.add(Envelope.request(57, 35, new RepairMessages.Fetch(1, 1, List.of(0, RepairMessages.LEAVES - 1))));
+        list.add(Envelope.request(58, 36, new RepairMessages.Fetch(9, -9, List.of())));
+        list.add(Envelope.request(59, 37, new RepairMessages.Push(List.of(
+                new RepairMessages.Entry(UNICODE_KEY, Responses.Value.present(TS, ALL_BYTE_VALUES)),
+                new RepairMessages.Entry(MAX_KEY, Responses.Value.tombstone(TS_MAX))))));
+        list.add(Envelope.request(60, 38, new RepairMessages.Push(List.of())));
+        list.add(Envelope.request(61, 39, new RepairMessages.Run()));
         return list;
     }
 
@@ -124,6 +133,16 @@ final class Samples {
         list.add(Envelope.response(Opcode.COUNTER_LEAD, 44, 113, new CounterMessages.State(FULL_SLOT_COUNTER)));
         list.add(Envelope.response(Opcode.COUNTER_MERGE, 45, 113, new CounterMessages.State(COUNTER)));
         list.add(Envelope.response(Opcode.COUNTER_READ, 47, 113, new CounterMessages.State(PnCounter.empty(TS_MAX))));
+        list.add(Envelope.response(Opcode.REPAIR_DIGEST, 55, 118, new RepairMessages.Hashes(List.of(0L, -1L, Long.MIN_VALUE))));
+        list.add(Envelope.response(Opcode.REPAIR_DIGEST, 56, 118, new RepairMessages.Hashes(List.of())));
+        list.add(Envelope.response(Opcode.REPAIR_FETCH, 57, 119, new RepairMessages.Entries(2, List.of(
+                new RepairMessages.Entry(Key.of("k"), Responses.Value.present(TS, EMPTY)),
+                new RepairMessages.Entry(Key.of("gone"), Responses.Value.tombstone(TS))))));
+        list.add(Envelope.response(Opcode.REPAIR_FETCH, 58, 119, new RepairMessages.Entries(0, List.of())));
+        list.add(Envelope.response(Opcode.REPAIR_PUSH, 59, 120, new RepairMessages.Pushed(0)));
+        list.add(Envelope.response(Opcode.REPAIR_PUSH, 59, 120, new RepairMessages.Pushed(Integer.MAX_VALUE)));
+        list.add(Envelope.response(Opcode.REPAIR_RUN, 61, 121, new RepairMessages.Summary(true, 1, 2, 3, 4, 5, 6, 7, 8, Long.MAX_VALUE)));
+        list.add(Envelope.response(Opcode.REPAIR_RUN, 61, 121, new RepairMessages.Summary(false, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
         Opcode[] opcodes = Opcode.values();
         for (ErrorCode code : ErrorCode.values()) {
             Opcode op = opcodes[code.ordinal() % opcodes.length];
@@ -224,6 +243,13 @@ final class Samples {
                     random.nextBoolean() ? Key.wrap(EMPTY) : randomKey(random), 1 + random.nextInt(1 << 20));
             case STREAM_PUSH -> new StreamMessages.StreamPush(randomEntries(random));
             case LEAVE -> new StreamMessages.Leave();
+            case REPAIR_DIGEST -> random.nextBoolean() ? new RepairMessages.Digest(random.nextLong(), random.nextLong(), 0, List.of(0))
+                    : new RepairMessages.Digest(random.nextLong(), random.nextLong(), 1,
+                            List.of(random.nextInt(RepairMessages.FANOUT), random.nextInt(RepairMessages.FANOUT)));
+            case REPAIR_FETCH -> new RepairMessages.Fetch(random.nextLong(), random.nextLong(),
+                    List.of(random.nextInt(RepairMessages.LEAVES)));
+            case REPAIR_PUSH -> new RepairMessages.Push(randomRepairEntries(random));
+            case REPAIR_RUN -> new RepairMessages.Run();
         };
     }
 
@@ -251,6 +277,12 @@ final class Samples {
             case STREAM_PULL -> new StreamMessages.StreamChunk(randomEntries(random), random.nextBoolean());
             case STREAM_PUSH -> new StreamMessages.StreamAck(random.nextInt(5000));
             case COUNTER_ADD, COUNTER_GET, COUNTER_LEAD, COUNTER_MERGE, COUNTER_READ -> new CounterMessages.State(randomCounter(random));
+            case REPAIR_DIGEST -> new RepairMessages.Hashes(List.of(random.nextLong(), random.nextLong()));
+            case REPAIR_FETCH -> new RepairMessages.Entries(random.nextInt(RepairMessages.LEAVES + 1), randomRepairEntries(random));
+            case REPAIR_PUSH -> new RepairMessages.Pushed(random.nextInt(1 << 20));
+            case REPAIR_RUN -> new RepairMessages.Summary(random.nextBoolean(), random.nextInt(1 << 20), random.nextInt(100),
+                    random.nextInt(100), random.nextInt(100), random.nextInt(1 << 20), random.nextInt(1 << 20),
+                    random.nextInt(1 << 20), random.nextLong() & Long.MAX_VALUE, random.nextLong() & Long.MAX_VALUE);
         };
     }
 
@@ -280,6 +312,17 @@ final class Samples {
             entries.add(random.nextBoolean()
                     ? new ClusterRequests.ReplicaWrite(randomKey(random), true, randomTimestamp(random), EMPTY)
                     : new ClusterRequests.ReplicaWrite(randomKey(random), false, randomTimestamp(random), randomBytes(random, 100)));
+        }
+        return entries;
+    }
+
+    static List<RepairMessages.Entry> randomRepairEntries(Random random) {
+        List<RepairMessages.Entry> entries = new ArrayList<>();
+        int count = random.nextInt(4);
+        for (int i = 0; i < count; i++) {
+            entries.add(new RepairMessages.Entry(randomKey(random), random.nextBoolean()
+                    ? Responses.Value.tombstone(randomTimestamp(random))
+                    : Responses.Value.present(randomTimestamp(random), randomBytes(random, 100))));
         }
         return entries;
     }

@@ -39,7 +39,9 @@ public enum ConfigKey {
     RESP_PORT("resp-port"),
     MAX_HINTS_PER_PEER("max-hints-per-peer"),
     JOIN("join"),
-    STREAM_BYTES_PER_SEC("stream-bytes-per-sec");
+    STREAM_BYTES_PER_SEC("stream-bytes-per-sec"),
+    REPAIR_INTERVAL_MS("repair-interval-ms"),
+    REPAIR_BANDWIDTH_BYTES_PER_SEC("repair-bandwidth-bytes-per-sec");
 
     /** Whether a new value takes effect on the running node or only at its next start. */
     public enum Reload { LIVE, RESTART }

@@ -50,6 +50,8 @@ final class ConfigValues {
             case MAX_HINTS_PER_PEER -> String.valueOf(c.cluster().maxHintsPerPeer());
             case JOIN -> String.valueOf(c.cluster().join());
             case STREAM_BYTES_PER_SEC -> String.valueOf(c.cluster().streamBytesPerSec());
+            case REPAIR_INTERVAL_MS -> String.valueOf(c.repair().intervalMs());
+            case REPAIR_BANDWIDTH_BYTES_PER_SEC -> String.valueOf(c.repair().bandwidthBytesPerSec());
         };
     }
 }
