@@ -171,6 +171,7 @@ function _complete_memdb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} exists" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} counter" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster" ];    then _picocli_memdb; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} log-compact" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} log-dump" ];    then _picocli_memdb; return $?; fi
@@ -180,6 +181,10 @@ function _complete_memdb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} counter get" ];    then _picocli_memdb_counter; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster status" ];    then _picocli_memdb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster kill" ];    then _picocli_memdb_cluster; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster leave" ];    then _picocli_memdb_cluster; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster repair" ];    then _picocli_memdb_cluster; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config get" ];    then _picocli_memdb_config; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config set" ];    then _picocli_memdb_config; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(server)
@@ -192,25 +197,35 @@ function _complete_memdb() {
   local cmds7=(exists)
   local cmds8=(counter)
   local cmds9=(cluster)
-  local cmds10=(bench)
-  local cmds11=(log-compact)
-  local cmds12=(log-dump)
-  local cmds13=(help)
-  local cmds14=(counter incr)
-  local cmds15=(counter decr)
-  local cmds16=(counter get)
-  local cmds17=(cluster status)
-  local cmds18=(cluster kill)
+  local cmds10=(config)
+  local cmds11=(bench)
+  local cmds12=(log-compact)
+  local cmds13=(log-dump)
+  local cmds14=(help)
+  local cmds15=(counter incr)
+  local cmds16=(counter decr)
+  local cmds17=(counter get)
+  local cmds18=(cluster status)
+  local cmds19=(cluster kill)
+  local cmds20=(cluster leave)
+  local cmds21=(cluster repair)
+  local cmds22=(config get)
+  local cmds23=(config set)
 
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_memdb_cluster_status; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_memdb_counter_get; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_memdb_counter_decr; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_memdb_counter_incr; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_help; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_logdump; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_memdb_logcompact; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_memdb_bench; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_memdb_config_set; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_memdb_config_get; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_memdb_cluster_repair; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_memdb_cluster_leave; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_memdb_cluster_status; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_memdb_counter_get; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_memdb_counter_decr; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_memdb_counter_incr; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_memdb_help; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_logdump; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_logcompact; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_memdb_bench; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_memdb_config; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_memdb_cluster; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_memdb_counter; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_memdb_exists; return $?; fi
@@ -231,7 +246,7 @@ function _picocli_memdb() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete del contains exists counter cluster bench log-compact log-dump help"
+  local commands="server join get set delete del contains exists counter cluster config bench log-compact log-dump help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -630,7 +645,25 @@ function _picocli_memdb_cluster() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="status kill"
+  local commands="status kill leave repair"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `config` subcommand.
+function _picocli_memdb_config() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="get set"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -776,7 +809,7 @@ function _picocli_memdb_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete contains counter cluster bench log-compact log-dump"
+  local commands="server join get set delete contains counter cluster config bench log-compact log-dump"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 
@@ -962,6 +995,141 @@ function _picocli_memdb_cluster_kill() {
       return
       ;;
     '--admin')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `leave` subcommand.
+function _picocli_memdb_cluster_leave() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '--admin'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '--admin')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `repair` subcommand.
+function _picocli_memdb_cluster_repair() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '--all' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '--admin' '--wait-ms'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '--admin')
+      return
+      ;;
+    '--wait-ms')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `get` subcommand.
+function _picocli_memdb_config_get() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '--node' '--admin'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '--node'|'--admin')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `set` subcommand.
+function _picocli_memdb_config_set() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-a' '--auth-key' '--timeout-ms' '--node' '--admin'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '--node'|'--admin')
       return
       ;;
   esac
