@@ -410,9 +410,10 @@ final class Simulation {
     /** The checker's client reads every counter at {@code level} (ALL: its read repair makes the replicas equal). */
     private boolean readEveryCounter(Consistency level, String phase) {
         List<History.Operation> reads = new ArrayList<>();
+        List<SimNode> live = liveNodes(); // a node that left is stopped for good
         for (int i = 0; i < config.keys(); i++) {
             reads.add(workload.request(Workload.CHECKER, History.Kind.COUNTER_GET, Workload.counterKey(i), level,
-                    1 + random.nextInt(config.nodes())));
+                    live.get(random.nextInt(live.size())).id()));
         }
         if (!await(() -> reads.stream().allMatch(History.Operation::completed), phase + ": reads unanswered")) return false;
         for (History.Operation read : reads) {
