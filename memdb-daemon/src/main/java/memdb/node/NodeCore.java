@@ -145,8 +145,8 @@ public final class NodeCore {
         CounterReplica counterReplica = new CounterReplica(store, counterStore, opLog);
         counterReplica.ensureSlotId(self.nodeId(), random.nextLong());
         this.counters = new CounterCoordinator(membership, counterReplica, settings.replication());
-        this.mover = new Mover(membership, replica, settings.replication().replicationFactor(), settings.streamBytesPerSec(),
-                settings.replication().requestTimeoutMs());
+        this.mover = new Mover(membership, replica, counterStore, settings.replication().replicationFactor(),
+                settings.streamBytesPerSec(), settings.replication().requestTimeoutMs());
         this.antiEntropy = new AntiEntropy(store, replica, membership, settings.replication().replicationFactor(),
                 settings.repair(), nowMs);
         this.nextGossipMs = nowMs;
