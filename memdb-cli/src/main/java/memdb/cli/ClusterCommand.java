@@ -14,9 +14,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code memdb cluster status|kill|leave}: the cluster through a node's HTTP admin API. */
+/** {@code memdb cluster status|kill|leave|repair}: the cluster through a node's HTTP admin API. */
 @Command(name = "cluster", description = "Show or change the cluster through a node's admin API.",
-        subcommands = {ClusterCommand.Status.class, ClusterCommand.Kill.class, ClusterCommand.Leave.class})
+        subcommands = {ClusterCommand.Status.class, ClusterCommand.Kill.class, ClusterCommand.Leave.class,
+                RepairCommand.class})
 final class ClusterCommand implements Runnable {
     @ParentCommand
     MemdbCommand root;
@@ -26,7 +27,7 @@ final class ClusterCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a subcommand is needed: status, kill or leave");
+        throw new ParameterException(spec.commandLine(), "a subcommand is needed: status, kill, leave or repair");
     }
 
     /** Where the admin API is and how to talk to it. */
@@ -38,8 +39,13 @@ final class ClusterCommand implements Runnable {
         String admin;
 
         AdminClient connect(Io io) {
+            return connect(io, Duration.ofMillis(timeoutMs()));
+        }
+
+        /** With a request timeout of the caller's (a repair waits for its rounds). */
+        AdminClient connect(Io io, Duration timeout) {
             String address = admin != null ? admin : io.env("MEMDB_ADMIN") != null ? io.env("MEMDB_ADMIN") : ADMIN_DEFAULT;
-            return new AdminClient(address, ClientOptions.resolveAuthKey(authKey, io), Duration.ofMillis(timeoutMs()));
+            return new AdminClient(address, ClientOptions.resolveAuthKey(authKey, io), timeout);
         }
     }
 

@@ -8,6 +8,7 @@ public sealed interface Request extends Message
                 CounterMessages.Add, CounterMessages.Get, CounterMessages.Lead, CounterMessages.Merge,
                 CounterMessages.Read, ClusterRequests.Hints,
                 StreamMessages.StreamPull, StreamMessages.StreamPush, StreamMessages.Leave,
-                PaxosMessages.Cas, PaxosMessages.SerialGet, PaxosMessages.Prepare, PaxosMessages.Propose, PaxosMessages.Commit {
+                PaxosMessages.Cas, PaxosMessages.SerialGet, PaxosMessages.Prepare, PaxosMessages.Propose, PaxosMessages.Commit,
+                RepairMessages.Digest, RepairMessages.Fetch, RepairMessages.Push, RepairMessages.Run {
     Opcode opcode();
 }

@@ -77,6 +77,24 @@ public final class Ring {
         return vnodesPerNode;
     }
 
+    /** How many tokens (vnodes of all nodes) the ring has: the number of its ranges. */
+    public int tokenCount() {
+        return tokens.length;
+    }
+
+    /**
+     * The i-th token in ring order. Range i is (token(i-1), token(i)] (wrapping: range 0 starts at the
+     * last token); its preference list is {@code preferenceListAt(token(i), N)}.
+     */
+    public long tokenAt(int i) {
+        return tokens[i];
+    }
+
+    /** The index of the range holding {@code position}: the first token at or after it, wrapping. */
+    public int rangeIndexOf(long position) {
+        return firstTokenAtOrAfter(position);
+    }
+
     /** The first N distinct nodes clockwise from the key's position: its coordinator candidates and replicas. */
     public List<Integer> preferenceList(Key key, int replicationFactor) {
         return preferenceListAt(position(key), replicationFactor);

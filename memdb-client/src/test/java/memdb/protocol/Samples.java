@@ -83,14 +83,23 @@ final class Samples {
                 new ClusterRequests.ReplicaWrite(Key.of("gone"), true, TS_MAX, EMPTY)))));
         list.add(Envelope.request(53, 31, new StreamMessages.StreamPush(List.of())));
         list.add(Envelope.request(54, 32, new StreamMessages.Leave()));
-        list.add(Envelope.request(60, 28, new PaxosMessages.Cas(Key.of("locked"), "false".getBytes(StandardCharsets.UTF_8),
+        list.add(Envelope.request(70, 28, new PaxosMessages.Cas(Key.of("locked"), "false".getBytes(StandardCharsets.UTF_8),
                 "true".getBytes(StandardCharsets.UTF_8))));
-        list.add(Envelope.request(61, 29, new PaxosMessages.Cas(UNICODE_KEY, null, ALL_BYTE_VALUES)));
-        list.add(Envelope.request(62, 30, new PaxosMessages.Cas(MAX_KEY, EMPTY, EMPTY)));
-        list.add(Envelope.request(63, 31, new PaxosMessages.SerialGet(Key.of("locked"))));
-        list.add(Envelope.request(64, 32, new PaxosMessages.Prepare(UNICODE_KEY, TS_MAX)));
-        list.add(Envelope.request(65, 33, new PaxosMessages.Propose(Key.of("p"), TS_MAX, TS, ALL_BYTE_VALUES)));
-        list.add(Envelope.request(66, 34, new PaxosMessages.Commit(Key.of("p"), TS, TS_MAX, EMPTY)));
+        list.add(Envelope.request(71, 29, new PaxosMessages.Cas(UNICODE_KEY, null, ALL_BYTE_VALUES)));
+        list.add(Envelope.request(72, 30, new PaxosMessages.Cas(MAX_KEY, EMPTY, EMPTY)));
+        list.add(Envelope.request(73, 31, new PaxosMessages.SerialGet(Key.of("locked"))));
+        list.add(Envelope.request(74, 32, new PaxosMessages.Prepare(UNICODE_KEY, TS_MAX)));
+        list.add(Envelope.request(75, 33, new PaxosMessages.Propose(Key.of("p"), TS_MAX, TS, ALL_BYTE_VALUES)));
+        list.add(Envelope.request(76, 34, new PaxosMessages.Commit(Key.of("p"), TS, TS_MAX, EMPTY)));
+        list.add(Envelope.request(55, 33, new RepairMessages.Digest(Long.MIN_VALUE, Long.MAX_VALUE, 0, List.of(0))));
+        list.add(Envelope.request(56, 34, new RepairMessages.Digest(-5, 7, 1, List.of(0, 3, RepairMessages.FANOUT - 1))));
+        list.add(Envelope.request(57, 35, new RepairMessages.Fetch(1, 1, List.of(0, RepairMessages.LEAVES - 1))));
+        list.add(Envelope.request(58, 36, new RepairMessages.Fetch(9, -9, List.of())));
+        list.add(Envelope.request(59, 37, new RepairMessages.Push(List.of(
+                new RepairMessages.Entry(UNICODE_KEY, Responses.Value.present(TS, ALL_BYTE_VALUES)),
+                new RepairMessages.Entry(MAX_KEY, Responses.Value.tombstone(TS_MAX))))));
+        list.add(Envelope.request(60, 38, new RepairMessages.Push(List.of())));
+        list.add(Envelope.request(61, 39, new RepairMessages.Run()));
         return list;
     }
 
@@ -132,6 +141,16 @@ final class Samples {
         list.add(Envelope.response(Opcode.COUNTER_LEAD, 44, 113, new CounterMessages.State(FULL_SLOT_COUNTER)));
         list.add(Envelope.response(Opcode.COUNTER_MERGE, 45, 113, new CounterMessages.State(COUNTER)));
         list.add(Envelope.response(Opcode.COUNTER_READ, 47, 113, new CounterMessages.State(PnCounter.empty(TS_MAX))));
+        list.add(Envelope.response(Opcode.REPAIR_DIGEST, 55, 118, new RepairMessages.Hashes(List.of(0L, -1L, Long.MIN_VALUE))));
+        list.add(Envelope.response(Opcode.REPAIR_DIGEST, 56, 118, new RepairMessages.Hashes(List.of())));
+        list.add(Envelope.response(Opcode.REPAIR_FETCH, 57, 119, new RepairMessages.Entries(2, List.of(
+                new RepairMessages.Entry(Key.of("k"), Responses.Value.present(TS, EMPTY)),
+                new RepairMessages.Entry(Key.of("gone"), Responses.Value.tombstone(TS))))));
+        list.add(Envelope.response(Opcode.REPAIR_FETCH, 58, 119, new RepairMessages.Entries(0, List.of())));
+        list.add(Envelope.response(Opcode.REPAIR_PUSH, 59, 120, new RepairMessages.Pushed(0)));
+        list.add(Envelope.response(Opcode.REPAIR_PUSH, 59, 120, new RepairMessages.Pushed(Integer.MAX_VALUE)));
+        list.add(Envelope.response(Opcode.REPAIR_RUN, 61, 121, new RepairMessages.Summary(true, 1, 2, 3, 4, 5, 6, 7, 8, Long.MAX_VALUE)));
+        list.add(Envelope.response(Opcode.REPAIR_RUN, 61, 121, new RepairMessages.Summary(false, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
         Opcode[] opcodes = Opcode.values();
         for (ErrorCode code : ErrorCode.values()) {
             Opcode op = opcodes[code.ordinal() % opcodes.length];
@@ -251,6 +270,13 @@ final class Samples {
                     randomTimestamp(random), randomBytes(random, 300));
             case PAXOS_COMMIT -> new PaxosMessages.Commit(randomKey(random), randomTimestamp(random), randomTimestamp(random),
                     randomBytes(random, 300));
+            case REPAIR_DIGEST -> random.nextBoolean() ? new RepairMessages.Digest(random.nextLong(), random.nextLong(), 0, List.of(0))
+                    : new RepairMessages.Digest(random.nextLong(), random.nextLong(), 1,
+                            List.of(random.nextInt(RepairMessages.FANOUT), random.nextInt(RepairMessages.FANOUT)));
+            case REPAIR_FETCH -> new RepairMessages.Fetch(random.nextLong(), random.nextLong(),
+                    List.of(random.nextInt(RepairMessages.LEAVES)));
+            case REPAIR_PUSH -> new RepairMessages.Push(randomRepairEntries(random));
+            case REPAIR_RUN -> new RepairMessages.Run();
         };
     }
 
@@ -285,6 +311,12 @@ final class Samples {
                             randomBytes(random, 300), random.nextBoolean() ? Responses.Value.ABSENT : Responses.Value.tombstone(ts),
                             randomTimestamp(random));
             case PAXOS_PROPOSE -> new PaxosMessages.Accepted(random.nextBoolean(), ts);
+            case REPAIR_DIGEST -> new RepairMessages.Hashes(List.of(random.nextLong(), random.nextLong()));
+            case REPAIR_FETCH -> new RepairMessages.Entries(random.nextInt(RepairMessages.LEAVES + 1), randomRepairEntries(random));
+            case REPAIR_PUSH -> new RepairMessages.Pushed(random.nextInt(1 << 20));
+            case REPAIR_RUN -> new RepairMessages.Summary(random.nextBoolean(), random.nextInt(1 << 20), random.nextInt(100),
+                    random.nextInt(100), random.nextInt(100), random.nextInt(1 << 20), random.nextInt(1 << 20),
+                    random.nextInt(1 << 20), random.nextLong() & Long.MAX_VALUE, random.nextLong() & Long.MAX_VALUE);
         };
     }
 
@@ -314,6 +346,17 @@ final class Samples {
             entries.add(random.nextBoolean()
                     ? new ClusterRequests.ReplicaWrite(randomKey(random), true, randomTimestamp(random), EMPTY)
                     : new ClusterRequests.ReplicaWrite(randomKey(random), false, randomTimestamp(random), randomBytes(random, 100)));
+        }
+        return entries;
+    }
+
+    static List<RepairMessages.Entry> randomRepairEntries(Random random) {
+        List<RepairMessages.Entry> entries = new ArrayList<>();
+        int count = random.nextInt(4);
+        for (int i = 0; i < count; i++) {
+            entries.add(new RepairMessages.Entry(randomKey(random), random.nextBoolean()
+                    ? Responses.Value.tombstone(randomTimestamp(random))
+                    : Responses.Value.present(randomTimestamp(random), randomBytes(random, 100))));
         }
         return entries;
     }

@@ -1,6 +1,7 @@
 package memdb.admin;
 
 import java.util.concurrent.CompletableFuture;
+import memdb.repair.RepairTotals;
 
 /**
  * The port between the HTTP admin API and the node: everything {@link AdminServer} needs, nothing
@@ -62,6 +63,19 @@ public interface AdminBackend {
      */
     default CompletableFuture<ConfigReport.Entry> setConfig(String key, String value) {
         return CompletableFuture.failedFuture(new AdminException(AdminException.Kind.NOT_FOUND, "this node has no configuration API"));
+    }
+
+    /**
+     * Runs an anti-entropy round now on this node ({@code all}: and on every other up node, asked over the
+     * peer protocol); completes when the rounds have ended.
+     */
+    default CompletableFuture<RepairSummary> repair(boolean all) {
+        return CompletableFuture.failedFuture(new AdminException(AdminException.Kind.NOT_FOUND, "this node does not repair"));
+    }
+
+    /** Anti-entropy counters since the node started, for /metrics. */
+    default CompletableFuture<RepairTotals.Snapshot> repairTotals() {
+        return CompletableFuture.completedFuture(RepairTotals.Snapshot.NONE);
     }
 
     /** The per-operation request counters the node records into; rendered by /metrics. */

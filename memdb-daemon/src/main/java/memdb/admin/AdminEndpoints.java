@@ -20,11 +20,15 @@ final class AdminEndpoints {
         this.backendTimeoutMs = backendTimeoutMs;
     }
 
+    /** A repair round may take long (its bandwidth is bounded): it gets this long, not the backend timeout. */
+    static final long REPAIR_TIMEOUT_MS = 3_600_000;
+
     /** The reply to {@code route}; never fails: failures and timeouts become error replies. */
     CompletableFuture<Reply> serve(AdminRoute route) {
         CompletableFuture<Reply> reply;
         try {
-            reply = dispatch(route).orTimeout(backendTimeoutMs, TimeUnit.MILLISECONDS);
+            long timeoutMs = route instanceof AdminRoute.Repair ? REPAIR_TIMEOUT_MS : backendTimeoutMs;
+            reply = dispatch(route).orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
@@ -57,8 +61,11 @@ final class AdminEndpoints {
         } else if (route instanceof AdminRoute.ConfigSet set) {
             return backend.setConfig(set.key(), set.value()).thenApply(Reply::ok);
         } else if (route instanceof AdminRoute.Metrics) {
-            return backend.nodeMetrics().thenApply(node -> Reply.text(PrometheusText.CONTENT_TYPE,
-                    MetricsPage.render(backend.requestMetrics().snapshot(), node, backend.health())));
+            return backend.nodeMetrics().thenCombine(backend.repairTotals(), (node, repair) -> Reply.text(PrometheusText.CONTENT_TYPE,
+                    MetricsPage.render(backend.requestMetrics().snapshot(), node, backend.health())
+                            + MetricsPage.renderRepair(repair)));
+        } else if (route instanceof AdminRoute.Repair repair) {
+            return backend.repair(repair.all()).thenApply(Reply::ok);
         }
         throw new IllegalStateException("no endpoint for " + route);
     }

@@ -42,6 +42,9 @@ sealed interface AdminRoute {
     /** {@code PUT /v1/config/KEY} with the body {@code {"value": "..."}}. */
     record ConfigSet(String key, String value) implements AdminRoute {}
 
+    /** POST /v1/repair[?all=true]: an anti-entropy round now on this node, or on every up node. */
+    record Repair(boolean all) implements AdminRoute {}
+
     String KEYS = "/v1/keys/";
     String NODES = "/v1/nodes/";
     String CONFIG = "/v1/config";
@@ -64,6 +67,7 @@ sealed interface AdminRoute {
             if (HttpMethod.PUT.equals(method)) return new ConfigSet(key, AdminConfig.valueOf(body));
             return require(HttpMethod.GET, method, new ConfigGet(key), "GET, PUT");
         }
+        if (path.equals("/v1/repair")) return post(method, new Repair(flag(params, "all")));
         if (path.startsWith(KEYS) && path.length() > KEYS.length()) {
             return get(method, new KeyInfo(key(path.substring(KEYS.length())), versions(params)));
         }
@@ -115,9 +119,14 @@ sealed interface AdminRoute {
     }
 
     private static boolean versions(QueryStringDecoder params) {
+        return flag(params, "versions");
+    }
+
+    /** A true/false query parameter; absent is false, present without a value is true. */
+    private static boolean flag(QueryStringDecoder params, String name) {
         List<String> values;
         try {
-            values = params.parameters().get("versions");
+            values = params.parameters().get(name);
         } catch (IllegalArgumentException e) {
             throw AdminException.badRequest("malformed query string");
         }
@@ -125,7 +134,7 @@ sealed interface AdminRoute {
         String value = values.get(values.size() - 1);
         if (value.equals("true") || value.isEmpty()) return true;
         if (value.equals("false")) return false;
-        throw AdminException.badRequest("versions must be true or false");
+        throw AdminException.badRequest(name + " must be true or false");
     }
 
     /** Percent-decodes a path segment as strict UTF-8. */

@@ -2,6 +2,7 @@ package memdb.admin;
 
 import java.util.List;
 import java.util.Map;
+import memdb.repair.RepairTotals;
 
 /**
  * The body of {@code GET /metrics}: request metrics from {@link RequestMetrics}, the core's counters
@@ -28,6 +29,27 @@ final class MetricsPage {
                 .sample("memdb_cluster_nodes", node.nodesUp(), "state", "up")
                 .sample("memdb_cluster_nodes", node.nodesDown(), "state", "down");
         text.single("memdb_uptime_seconds", "gauge", "Seconds since this node started.", health.uptimeMs() / 1000.0);
+        return text.text();
+    }
+
+    /** The anti-entropy families (memdb_repair_*), appended after {@link #render}'s. */
+    static String renderRepair(RepairTotals.Snapshot r) {
+        PrometheusText text = new PrometheusText();
+        text.family("memdb_repair_rounds_total", "counter", "Anti-entropy rounds this node ran, by outcome.")
+                .sample("memdb_repair_rounds_total", r.roundsComplete(), "outcome", "complete")
+                .sample("memdb_repair_rounds_total", r.rounds() - r.roundsComplete(), "outcome", "incomplete");
+        text.family("memdb_repair_ranges_total", "counter", "Ranges compared with a peer by anti-entropy, by result.")
+                .sample("memdb_repair_ranges_total", r.rangesCompared() - r.rangesDiffering(), "result", "same")
+                .sample("memdb_repair_ranges_total", r.rangesDiffering(), "result", "differing")
+                .sample("memdb_repair_ranges_total", r.rangesFailed(), "result", "failed");
+        text.single("memdb_repair_keys_differing_total", "counter", "Keys found different between replicas by anti-entropy.",
+                r.keysDiffering());
+        text.family("memdb_repair_entries_total", "counter", "Versions anti-entropy moved, by direction.")
+                .sample("memdb_repair_entries_total", r.entriesReceived(), "direction", "received")
+                .sample("memdb_repair_entries_total", r.entriesSent(), "direction", "sent");
+        text.family("memdb_repair_bytes_total", "counter", "Anti-entropy traffic of this node's rounds, by direction.")
+                .sample("memdb_repair_bytes_total", r.bytesReceived(), "direction", "received")
+                .sample("memdb_repair_bytes_total", r.bytesSent(), "direction", "sent");
         return text.text();
     }
 

@@ -40,7 +40,9 @@ public enum ConfigKey {
     MAX_HINTS_PER_PEER("max-hints-per-peer"),
     JOIN("join"),
     STREAM_BYTES_PER_SEC("stream-bytes-per-sec"),
-    CAS_TIMEOUT_MS("cas-timeout-ms");
+    CAS_TIMEOUT_MS("cas-timeout-ms"),
+    REPAIR_INTERVAL_MS("repair-interval-ms"),
+    REPAIR_BANDWIDTH_BYTES_PER_SEC("repair-bandwidth-bytes-per-sec");
 
     /** Whether a new value takes effect on the running node or only at its next start. */
     public enum Reload { LIVE, RESTART }

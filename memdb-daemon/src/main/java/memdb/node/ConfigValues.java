@@ -51,6 +51,8 @@ final class ConfigValues {
             case JOIN -> String.valueOf(c.cluster().join());
             case STREAM_BYTES_PER_SEC -> String.valueOf(c.cluster().streamBytesPerSec());
             case CAS_TIMEOUT_MS -> String.valueOf(c.cluster().casTimeoutMs());
+            case REPAIR_INTERVAL_MS -> String.valueOf(c.repair().intervalMs());
+            case REPAIR_BANDWIDTH_BYTES_PER_SEC -> String.valueOf(c.repair().bandwidthBytesPerSec());
         };
     }
 }

@@ -24,12 +24,14 @@ import memdb.counter.CounterStore;
 import memdb.oplog.FileOpLog;
 import memdb.oplog.FsyncPolicy;
 import memdb.oplog.OpLog;
+import memdb.oplog.RepairHorizon;
 import memdb.oplog.ReplayReport;
 import memdb.oplog.StoreReplay;
 import memdb.oplog.format.LogRecord;
 import memdb.handoff.HandoffSettings;
 import memdb.paxos.AcceptorStates;
 import memdb.paxos.Proposer;
+import memdb.repair.RepairReport;
 import memdb.protocol.Member;
 import memdb.replication.ReplicationSettings;
 import memdb.resp.RespServer;
@@ -150,6 +152,8 @@ public final class Node implements AutoCloseable {
         PeerTransport peers = new PeerTransport(authKey, PEER_CONNECT_TIMEOUT, requestTimeout);
         core.restore(clusterLog, clock.getAsLong());
         for (LogRecord hint : hints) core.restoreHint(hint.key(), hint.timestamp(), hint.value());
+        Path dataDir = config.storage().dataDir();
+        core.antiEntropy().onRoundFinished(report -> recordRepair(dataDir, report, clock.getAsLong()));
         CoreLoop loop = new CoreLoop(core, opLog, peers, clock, PENDING_REQUESTS_MAX, "memdb-core-" + nodeId);
         RequestMetrics requestMetrics = new RequestMetrics();
         loop.recordRequestsInto(requestMetrics);
@@ -215,6 +219,19 @@ public final class Node implements AutoCloseable {
         watcher.start();
     }
 
+    /**
+     * A complete anti-entropy round moves the tombstone purge horizon (repair.state) to the wall-clock
+     * time it began. Runs on the core thread; a failed write is logged and leaves the old, safer horizon.
+     */
+    private static void recordRepair(Path dataDir, RepairReport report, long nowMs) {
+        if (!report.complete()) return;
+        try {
+            RepairHorizon.write(dataDir, System.currentTimeMillis() - (nowMs - report.startedMs()));
+        } catch (UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not record the repair: " + e.getMessage());
+        }
+    }
+
     /** The node's core: this node as a ring member, and the cluster settings from the config. */
     static NodeCore newCore(ServerConfig config, LamportClock clock, Store store, CounterStore counters, OpLog opLog,
                             AcceptorStates acceptorStates,
@@ -230,7 +247,8 @@ public final class Node implements AutoCloseable {
                 .withHintMaxAgeMs(Math.multiplyExact(config.storage().tombstoneGraceSeconds(), 1000))
                 .withReplayTimeoutMs(cluster.requestTimeoutMs());
         NodeCore.Settings settings = new NodeCore.Settings(replication, cluster.gossipIntervalMs(), cluster.downAfterMs(),
-                cluster.vnodesPerNode(), seeds, handoff, cluster.streamBytesPerSec());
+                cluster.vnodesPerNode(), seeds, handoff, cluster.streamBytesPerSec(),
+                config.repair().settings(cluster.requestTimeoutMs()));
         long casTimeoutMs = cluster.casTimeoutMs();
         Proposer.Settings paxos = new Proposer.Settings(cluster.replicationFactor(), casTimeoutMs,
                 Math.max(1, Math.min(cluster.requestTimeoutMs(), casTimeoutMs / 4)), Math.max(4, casTimeoutMs / 20),

@@ -13,6 +13,7 @@ import memdb.admin.ConfigReport;
 import memdb.admin.HealthReport;
 import memdb.admin.KeyReport;
 import memdb.admin.NodeMetrics;
+import memdb.admin.RepairSummary;
 import memdb.admin.ReplicaVersion;
 import memdb.admin.RequestMetrics;
 import memdb.net.PeerTransport;
@@ -20,8 +21,12 @@ import memdb.protocol.ClusterRequests;
 import memdb.protocol.ClusterResponses;
 import memdb.protocol.Key;
 import memdb.protocol.Member;
+import memdb.protocol.RepairMessages;
 import memdb.protocol.Responses;
 import memdb.protocol.StreamMessages;
+import memdb.repair.AntiEntropy;
+import memdb.repair.RepairReport;
+import memdb.repair.RepairTotals;
 
 /**
  * The admin API's view of a running node: core views are computed on the core thread through
@@ -134,6 +139,38 @@ final class NodeAdminBackend implements AdminBackend {
     @Override
     public void afterKillReplied(int target) {
         if (target == nodeId) halt.run();
+    }
+
+    /** This node's round, started on the core thread; with {@code all}, every other up node's by REPAIR_RUN. */
+    @Override
+    public CompletableFuture<RepairSummary> repair(boolean all) {
+        CompletableFuture<RepairReport> local = new CompletableFuture<>();
+        return loop.query(core -> {
+            core.antiEntropy().requestRound(local::complete, nowMs.getAsLong());
+            Map<Integer, String> others = new java.util.TreeMap<>();
+            if (all) {
+                for (Member m : core.membership().digest(nowMs.getAsLong())) {
+                    if (m.nodeId() != nodeId && m.status() == Member.Status.NORMAL) others.put(m.nodeId(), m.up() ? m.address() : null);
+                }
+            }
+            return others;
+        }).thenCompose(others -> {
+            List<CompletableFuture<RepairSummary.NodeRepair>> answers = new ArrayList<>();
+            answers.add(local.thenApply(report -> RepairSummary.NodeRepair.of(nodeId, AntiEntropy.summary(report))));
+            others.forEach((id, address) -> answers.add(address == null
+                    ? CompletableFuture.completedFuture(RepairSummary.NodeRepair.failed(id, "down"))
+                    : peers.call(address, new RepairMessages.Run(), loop.lamportTime()).handle((response, failure) ->
+                            response instanceof RepairMessages.Summary summary ? RepairSummary.NodeRepair.of(id, summary)
+                                    : RepairSummary.NodeRepair.failed(id, failure != null ? String.valueOf(failure.getMessage())
+                                            : String.valueOf(response)))));
+            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                    .thenApply(done -> new RepairSummary(answers.stream().map(CompletableFuture::join).toList()));
+        });
+    }
+
+    @Override
+    public CompletableFuture<RepairTotals.Snapshot> repairTotals() {
+        return loop.query(core -> core.antiEntropy().totals().snapshot());
     }
 
     @Override

@@ -23,6 +23,7 @@ import memdb.protocol.Key;
 import memdb.protocol.Member;
 import memdb.protocol.MemDbException;
 import memdb.protocol.PaxosMessages;
+import memdb.protocol.RepairMessages;
 import memdb.protocol.Request;
 import memdb.protocol.Requests;
 import memdb.protocol.Response;
@@ -34,6 +35,8 @@ import memdb.replication.Outbox;
 import memdb.replication.Replica;
 import memdb.replication.ReplicationMetrics;
 import memdb.replication.ReplicationSettings;
+import memdb.repair.AntiEntropy;
+import memdb.repair.RepairSettings;
 import memdb.store.Store;
 import memdb.store.Versioned;
 import memdb.streaming.Mover;
@@ -54,10 +57,10 @@ import memdb.streaming.Mover;
 public final class NodeCore {
     /**
      * Cluster behaviour: replication, gossip period, failure-detector timeout, vnodes, seed addresses, hinted
-     * handoff, and how fast joins and leaves stream data.
+     * handoff, how fast joins and leaves stream data, and anti-entropy repair.
      */
     public record Settings(ReplicationSettings replication, long gossipIntervalMs, long downAfterMs, int vnodesPerNode,
-                           List<String> seeds, HandoffSettings handoff, long streamBytesPerSec) {
+                           List<String> seeds, HandoffSettings handoff, long streamBytesPerSec, RepairSettings repair) {
         public static final long STREAM_BYTES_PER_SEC_DEFAULT = 32L << 20;
 
         public Settings {
@@ -74,10 +77,24 @@ public final class NodeCore {
             this(replication, gossipIntervalMs, downAfterMs, vnodesPerNode, seeds, HandoffSettings.DEFAULTS);
         }
 
-        /** With the default streaming rate. */
+        /** With the default streaming rate; anti-entropy only on demand. */
         public Settings(ReplicationSettings replication, long gossipIntervalMs, long downAfterMs, int vnodesPerNode,
                         List<String> seeds, HandoffSettings handoff) {
             this(replication, gossipIntervalMs, downAfterMs, vnodesPerNode, seeds, handoff, STREAM_BYTES_PER_SEC_DEFAULT);
+        }
+
+        /** Anti-entropy only on demand. */
+        public Settings(ReplicationSettings replication, long gossipIntervalMs, long downAfterMs, int vnodesPerNode,
+                        List<String> seeds, HandoffSettings handoff, long streamBytesPerSec) {
+            this(replication, gossipIntervalMs, downAfterMs, vnodesPerNode, seeds, handoff, streamBytesPerSec,
+                    RepairSettings.ON_DEMAND);
+        }
+
+        /** With hinted handoff's defaults, the default streaming rate and the given anti-entropy. */
+        public Settings(ReplicationSettings replication, long gossipIntervalMs, long downAfterMs, int vnodesPerNode,
+                        List<String> seeds, RepairSettings repair) {
+            this(replication, gossipIntervalMs, downAfterMs, vnodesPerNode, seeds, HandoffSettings.DEFAULTS,
+                    STREAM_BYTES_PER_SEC_DEFAULT, repair);
         }
     }
 
@@ -97,6 +114,7 @@ public final class NodeCore {
     private final HintedHandoff handoff;
     private final Acceptor acceptor;
     private final Proposer proposer;
+    private final AntiEntropy antiEntropy;
     private final Settings settings;
     private final RandomGenerator random;
     private final OpLog opLog;
@@ -158,8 +176,10 @@ public final class NodeCore {
         this.counters = new CounterCoordinator(membership, counterReplica, settings.replication());
         this.acceptor = new Acceptor(acceptorStates, replica, opLog);
         this.proposer = new Proposer(clock, membership, acceptor, paxos, random);
-        this.mover = new Mover(membership, replica, settings.replication().replicationFactor(), settings.streamBytesPerSec(),
-                settings.replication().requestTimeoutMs());
+        this.mover = new Mover(membership, replica, counterStore, settings.replication().replicationFactor(),
+                settings.streamBytesPerSec(), settings.replication().requestTimeoutMs());
+        this.antiEntropy = new AntiEntropy(store, replica, membership, settings.replication().replicationFactor(),
+                settings.repair(), nowMs);
         this.nextGossipMs = nowMs;
     }
 
@@ -225,6 +245,11 @@ public final class NodeCore {
             out.reply(replyTo, new Responses.Ok());
         } else if (request instanceof Requests.Ping) {
             out.reply(replyTo, new Responses.Ok());
+        } else if (request instanceof RepairMessages.Digest || request instanceof RepairMessages.Fetch
+                || request instanceof RepairMessages.Push) {
+            out.reply(replyTo, antiEntropy.serve(request, nowMs));
+        } else if (request instanceof RepairMessages.Run) {
+            antiEntropy.run(replyTo, nowMs);
         } else {
             // AUTH belongs to the connection (memdb.net.Session); reaching the core is a wiring bug.
             out.reply(replyTo, new Responses.Error(ErrorCode.INTERNAL, request.opcode() + " is not served here"));
@@ -249,6 +274,8 @@ public final class NodeCore {
             handoff.onResponse(nodeId, correlationId, response);
         } else if (Proposer.owns(correlationId)) {
             proposer.onPeerResponse(nodeId, correlationId, response, nowMs, out);
+        } else if (AntiEntropy.owns(correlationId)) {
+            antiEntropy.onResponse(correlationId, response, nowMs, out);
         } else if (!mover.onResponse(correlationId, response, this::logRangeDone)) {
             coordinator.onPeerResponse(nodeId, correlationId, response, out);
         }
@@ -260,6 +287,7 @@ public final class NodeCore {
         if (CounterCoordinator.owns(correlationId)) counters.onPeerFailure(nodeId, correlationId, out);
         else if (HintedHandoff.owns(correlationId)) handoff.onFailure(nodeId, correlationId);
         else if (Proposer.owns(correlationId)) proposer.onPeerFailure(nodeId, correlationId, nowMs, out);
+        else if (AntiEntropy.owns(correlationId)) antiEntropy.onFailure(correlationId, nowMs, out);
         else if (!mover.onFailure(correlationId)) coordinator.onPeerFailure(nodeId, correlationId, out);
         afterStep();
     }
@@ -270,6 +298,7 @@ public final class NodeCore {
         counters.tick(nowMs, out);
         handoff.tick(nowMs, out);
         proposer.tick(nowMs, out);
+        antiEntropy.tick(nowMs, out);
         if (nowMs >= nextGossipMs) {
             nextGossipMs = nowMs + settings.gossipIntervalMs();
             gossip(nowMs, out);
@@ -423,6 +452,11 @@ public final class NodeCore {
     /** The node's counters (DESIGN §6), beside {@link #store()}. */
     public CounterStore counterStore() {
         return counterStore;
+    }
+
+    /** Anti-entropy: rounds, their reports and totals (core thread only). */
+    public AntiEntropy antiEntropy() {
+        return antiEntropy;
     }
 
     public ReplicationMetrics metrics() {

@@ -11,8 +11,14 @@ import java.util.Optional;
  */
 public record ServerConfig(int nodeId, NetworkConfig network, LimitsConfig limits, StorageConfig storage,
                            ClusterConfig cluster, Optional<String> authKey,
-                           LoggingConfig logging) {
+                           LoggingConfig logging, RepairConfig repair) {
     public static final int NODE_ID_DEFAULT = 1;
+
+    /** With the default anti-entropy settings. */
+    public ServerConfig(int nodeId, NetworkConfig network, LimitsConfig limits, StorageConfig storage,
+                        ClusterConfig cluster, Optional<String> authKey, LoggingConfig logging) {
+        this(nodeId, network, limits, storage, cluster, authKey, logging, RepairConfig.defaults());
+    }
 
     /**
      * Resolves the configuration: {@code flags} (keyed by setting name, e.g. {@code "node-id"}) win over
@@ -28,6 +34,7 @@ public record ServerConfig(int nodeId, NetworkConfig network, LimitsConfig limit
     @Override
     public String toString() {
         return "ServerConfig[nodeId=" + nodeId + ", " + network + ", " + limits + ", " + storage + ", " + cluster
-                + ", authKey=" + (authKey.isPresent() ? "(configured)" : "(from the auth-key file)") + ", " + logging + "]";
+                + ", " + repair + ", authKey=" + (authKey.isPresent() ? "(configured)" : "(from the auth-key file)")
+                + ", " + logging + "]";
     }
 }

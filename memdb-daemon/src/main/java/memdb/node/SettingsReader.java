@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import memdb.oplog.FsyncPolicy;
 import memdb.protocol.Consistency;
+import memdb.repair.RepairSettings;
 
 /**
  * Turns raw settings into the config records, checking each value's range; a bad value is a
@@ -23,7 +24,7 @@ final class SettingsReader {
 
     ServerConfig serverConfig() {
         int nodeId = (int) number(ConfigKey.NODE_ID, 1, 65535, ServerConfig.NODE_ID_DEFAULT);
-        return new ServerConfig(nodeId, network(), limits(), storage(), cluster(), authKey(), logging());
+        return new ServerConfig(nodeId, network(), limits(), storage(), cluster(), authKey(), logging(), repair());
     }
 
     private ClusterConfig cluster() {
@@ -42,6 +43,13 @@ final class SettingsReader {
                 maxHintsPerPeer, bool(ConfigKey.JOIN), number(ConfigKey.STREAM_BYTES_PER_SEC, 1024, Long.MAX_VALUE,
                         ClusterConfig.STREAM_BYTES_PER_SEC_DEFAULT),
                 number(ConfigKey.CAS_TIMEOUT_MS, 10, 600_000, ClusterConfig.CAS_TIMEOUT_MS_DEFAULT));
+    }
+
+    private RepairConfig repair() {
+        long intervalMs = number(ConfigKey.REPAIR_INTERVAL_MS, 0, 30L * 86_400_000, RepairSettings.INTERVAL_MS_DEFAULT);
+        long bandwidth = number(ConfigKey.REPAIR_BANDWIDTH_BYTES_PER_SEC, 0, Long.MAX_VALUE / 2,
+                RepairSettings.BANDWIDTH_BYTES_PER_SEC_DEFAULT);
+        return new RepairConfig(intervalMs, bandwidth);
     }
 
     private Consistency consistency(ConfigKey key, Consistency defaultValue) {

@@ -12,7 +12,9 @@ import java.util.function.LongSupplier;
  * <p>Invariants: refuses with {@link LogLockedException} while anyone holds the directory's lock, and
  * holds the lock itself while it works, so a server cannot start on a half-compacted directory (which would
  * be safe anyway, see {@link CompactionJob}); a dry run writes and deletes nothing; with an output
- * directory the input is left untouched and the output must hold no log yet.
+ * directory the input is left untouched and the output must hold no log yet. Tombstones follow the node's
+ * rule: purged only past the grace and before the last complete repair recorded in the directory's
+ * {@code repair.state} ({@link RepairHorizon}); without that file every tombstone is kept.
  */
 public final class Compaction {
     public static final Duration TOMBSTONE_GRACE_DEFAULT = Duration.ofDays(1);
@@ -31,7 +33,7 @@ public final class Compaction {
         try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
             LogDirectory.Layout layout = LogDirectory.scan(dir);
             CompactionJob.Settings settings = new CompactionJob.Settings(compress, tombstoneGrace.toMillis(),
-                    nowMillis.getAsLong(), false, dryRun);
+                    nowMillis.getAsLong(), false, dryRun, RepairHorizon.read(dir));
             boolean inPlace = outputOrNull == null
                     || outputOrNull.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize());
             if (inPlace || dryRun) {

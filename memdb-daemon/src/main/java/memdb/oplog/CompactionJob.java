@@ -24,8 +24,17 @@ import memdb.oplog.format.SegmentHeader;
 final class CompactionJob {
     private CompactionJob() {}
 
-    /** How to compact. A negative grace keeps every tombstone. */
-    record Settings(boolean compress, long tombstoneGraceMillis, long nowMillis, boolean forceRecover, boolean dryRun) {}
+    /**
+     * How to compact. A negative grace keeps every tombstone; so does a {@code repairedSinceMillis} of
+     * {@link RepairHorizon#NONE} (see {@link memdb.oplog.format.Compactor#purgeable}).
+     */
+    record Settings(boolean compress, long tombstoneGraceMillis, long nowMillis, boolean forceRecover, boolean dryRun,
+                    long repairedSinceMillis) {
+        /** Without a known complete repair: tombstones are kept. */
+        Settings(boolean compress, long tombstoneGraceMillis, long nowMillis, boolean forceRecover, boolean dryRun) {
+            this(compress, tombstoneGraceMillis, nowMillis, forceRecover, dryRun, RepairHorizon.NONE);
+        }
+    }
 
     static CompactionReport run(Layout layout, long upTo, Path targetDir, Settings settings) throws IOException {
         List<Segment> inputs = new ArrayList<>();
@@ -40,7 +49,8 @@ final class CompactionJob {
         Compactor compactor = new Compactor();
         ReplayReport read = Replayer.replay(inputs, includesLast, settings.forceRecover(), false, compactor::add);
         compactor.observeFloors(read.sequenceHigh(), read.lamportHigh());
-        List<LogRecord> kept = compactor.result(settings.nowMillis(), settings.tombstoneGraceMillis());
+        List<LogRecord> kept = compactor.result(settings.nowMillis(), settings.tombstoneGraceMillis(),
+                settings.repairedSinceMillis());
         int flags = SegmentHeader.FLAG_BLOCKS | (settings.compress() ? SegmentHeader.FLAG_LZ4 : 0);
         SegmentHeader header = new SegmentHeader(flags, upTo, settings.nowMillis(), compactor.sequenceFloor(), compactor.lamportFloor());
         Path target = LogDirectory.snapshotPath(targetDir, upTo);

@@ -88,7 +88,7 @@ public final class FileOpLog implements OpLog {
     /** After a force-recover replay: a snapshot of the good records replaces the damaged files. */
     private static void rewriteWithoutDamage(Path dir, OpLogOptions options, long upTo) throws IOException {
         CompactionJob.Settings settings = new CompactionJob.Settings(options.compress(), -1,
-                options.wallClockMillis().getAsLong(), true, false);
+                options.wallClockMillis().getAsLong(), true, false, RepairHorizon.NONE);
         CompactionJob.run(LogDirectory.scan(dir), upTo, dir, settings);
     }
 

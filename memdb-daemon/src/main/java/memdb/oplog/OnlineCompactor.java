@@ -98,7 +98,7 @@ final class OnlineCompactor implements AutoCloseable {
         try {
             long now = options.wallClockMillis().getAsLong();
             CompactionJob.Settings settings = new CompactionJob.Settings(options.compress(),
-                    tombstoneGrace().toMillis(), now, false, false);
+                    tombstoneGrace().toMillis(), now, false, false, RepairHorizon.read(dir));
             CompactionReport report = CompactionJob.run(LogDirectory.scan(dir), upTo, dir, settings);
             bytesSinceSnapshot.addAndGet(-sealedBytes);
             finish(thresholdBytes());

@@ -29,6 +29,7 @@ public final class Store {
     private int size;
     private int liveKeys;
     private long entryHeapBytes;
+    private long changes;
 
     /** The outcome of {@link #apply}: whether the incoming version won, and what was there before. */
     public record Applied(boolean applied, Versioned previous) {
@@ -78,6 +79,7 @@ public final class Store {
                 Versioned previous = EntryLayout.version(entry);
                 if (!EntryLayout.isOlderThan(entry, incoming.timestamp())) return new Applied(false, previous);
                 replace(slot, EntryLayout.encode(key, incoming));
+                changes++;
                 liveKeys += live(incoming) - live(previous);
                 return new Applied(true, previous);
             }
@@ -86,6 +88,7 @@ public final class Store {
         entries[slot] = created;
         hashes[slot] = hash;
         entryHeapBytes += EntryLayout.heapBytes(created);
+        changes++;
         liveKeys += live(incoming);
         if (++size > threshold()) grow();
         return new Applied(true, null);
@@ -100,6 +103,7 @@ public final class Store {
             return false;
         }
         remove(slot);
+        changes++;
         return true;
     }
 
@@ -113,6 +117,12 @@ public final class Store {
         byte[] entry = entries[slot];
         if (EntryLayout.kind(entry) != Versioned.Kind.TOMBSTONE) liveKeys--;
         remove(slot);
+        changes++;
+    }
+
+    /** Grows with every change (applied version, purge or drop): lets a reader tell whether a snapshot is stale. */
+    public long changes() {
+        return changes;
     }
 
     /** Keys holding a live value. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import memdb.cluster.Membership;
+import memdb.counter.CounterStore;
 import memdb.protocol.ClusterRequests.ReplicaWrite;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.Key;
@@ -27,11 +28,13 @@ import memdb.store.Versioned;
  *       in flight), and no member with a lower id is moving (one move at a time), pull every range this
  *       node will replicate from all its current replicas ({@link MovePlan#join}); then go NORMAL. Writes
  *       reach the joining node meanwhile as a pending replica (memdb.replication.Coordinator).
- *   <li>LEAVING: the same wait, then push every range to its new replicas ({@link MovePlan#leave}), then
- *       go LEFT; once every member knows (or after a bound), {@link #stopRequested} tells the driver to stop.
+ *   <li>LEAVING: the same wait, then push every range to its new replicas ({@link MovePlan#leave}) and hand
+ *       every counter to its new replicas ({@link CounterHandoff}), then go LEFT; once every member knows
+ *       (or after a bound), {@link #stopRequested} tells the driver to stop.
  *   <li>NORMAL: once nobody is moving and every member knows every member's status (so no coordinator
  *       still sends reads by the old ring), and a request timeout later, drop the keys whose preference
- *       list no longer names this node. Not logged: a restart replays them and drops them again.
+ *       list no longer names this node, and hand the counters it no longer replicates to their replicas
+ *       (counters are not streamed). Not logged: a restart replays them and drops (hands) them again.
  * </ul>
  * Invariants: a range's data is on all its future replicas before the move ends; a node serves reads of
  * a range (is in the current ring) only after it has streamed it; data is dropped only after its new
@@ -44,6 +47,8 @@ public final class Mover {
     private final long bytesPerSec;
     private final long settleMs;
     private final Set<Long> rangesDone = new TreeSet<>();
+    private final CounterHandoff counterHandoff;
+    private long counterHandoffRingVersion = -1;
     private Streamer streamer;
     private long planRingVersion = -1;
     private long knownSinceMs = -1;
@@ -54,12 +59,14 @@ public final class Mover {
     private long nextCorrelation = 1;
     private long keysDropped;
 
-    public Mover(Membership membership, Replica replica, int replicationFactor, long bytesPerSec, long settleMs) {
+    public Mover(Membership membership, Replica replica, CounterStore counters, int replicationFactor, long bytesPerSec,
+                 long settleMs) {
         this.membership = membership;
         this.replica = replica;
         this.replicationFactor = replicationFactor;
         this.bytesPerSec = bytesPerSec;
         this.settleMs = settleMs;
+        this.counterHandoff = new CounterHandoff(counters, () -> nextCorrelation++, settleMs);
     }
 
     /** The ranges a join streamed before a restart (from the cluster log): they are not streamed again. */
@@ -86,6 +93,7 @@ public final class Mover {
             move(status, nowMs, out, onRangeDone);
         } else if (status == Member.Status.NORMAL) {
             cleanup(nowMs);
+            counterHandoff.tick(nowMs, node -> membership.isUp(node, nowMs), out);
         }
     }
 
@@ -105,6 +113,12 @@ public final class Mover {
         if (status == Member.Status.JOINING) {
             membership.setSelfStatus(Member.Status.NORMAL);
         } else {
+            if (counterHandoffRingVersion != planRingVersion) {
+                counterHandoffRingVersion = planRingVersion;
+                counterHandoff.plan(membership.futureRing(), membership.selfId(), replicationFactor);
+            }
+            counterHandoff.tick(nowMs, node -> membership.isUp(node, nowMs), out);
+            if (!counterHandoff.done()) return;
             membership.leave();
             leftAtMs = nowMs;
         }
@@ -146,6 +160,7 @@ public final class Mover {
         });
         for (Key key : notMine) replica.store().drop(key);
         keysDropped += notMine.size();
+        counterHandoff.plan(membership.ring(), membership.selfId(), replicationFactor);
     }
 
     private boolean everyStatusKnown(long nowMs) {
@@ -185,6 +200,7 @@ public final class Mover {
 
     public boolean onResponse(long correlationId, Response response, Streamer.RangeDoneListener onRangeDone) {
         if ((correlationId & Streamer.CORRELATION_BIT) == 0) return false;
+        if (counterHandoff.onResponse(correlationId, response)) return true;
         if (streamer != null) streamer.onResponse(correlationId, response, remembering(membership.self().status(), onRangeDone));
         return true;
     }
@@ -199,6 +215,7 @@ public final class Mover {
 
     public boolean onFailure(long correlationId) {
         if ((correlationId & Streamer.CORRELATION_BIT) == 0) return false;
+        if (counterHandoff.onFailure(correlationId)) return true;
         if (streamer != null) streamer.onFailure(correlationId);
         return true;
     }
@@ -221,5 +238,10 @@ public final class Mover {
 
     public long keysDropped() {
         return keysDropped;
+    }
+
+    /** Counter states replicas of a new ring acknowledged from this node (it no longer replicates them). */
+    public long countersHandedOver() {
+        return counterHandoff.handedOver();
     }
 }

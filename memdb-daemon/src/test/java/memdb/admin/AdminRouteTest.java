@@ -27,6 +27,11 @@ class AdminRouteTest {
         assertEquals(new AdminRoute.KeyInfo("user:1", true), get("/v1/keys/user:1?versions=true"));
         assertEquals(new AdminRoute.Kill(65535), AdminRoute.parse(HttpMethod.POST, "/v1/nodes/65535/kill"));
         assertEquals(new AdminRoute.Leave(4), AdminRoute.parse(HttpMethod.POST, "/v1/nodes/4/leave"));
+        assertEquals(new AdminRoute.Repair(false), AdminRoute.parse(HttpMethod.POST, "/v1/repair"));
+        assertEquals(new AdminRoute.Repair(true), AdminRoute.parse(HttpMethod.POST, "/v1/repair?all=true"));
+        assertEquals(new AdminRoute.Repair(false), AdminRoute.parse(HttpMethod.POST, "/v1/repair?all=false"));
+        assertEquals(AdminException.Kind.BAD_REQUEST, failure(HttpMethod.POST, "/v1/repair?all=yes"));
+        assertEquals(AdminException.Kind.METHOD_NOT_ALLOWED, failure(HttpMethod.GET, "/v1/repair"));
     }
 
     @Test

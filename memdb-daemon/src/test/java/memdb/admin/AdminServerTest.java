@@ -182,6 +182,26 @@ class AdminServerTest {
     }
 
     @Test
+    void repairAnswersEachNodesReportAndMetricsCountRepairs() throws Exception {
+        JsonNode one = json(post("/v1/repair"));
+        assertEquals(1, one.get("nodes").size());
+        JsonNode report = one.get("nodes").get(0).get("report");
+        for (String field : new String[] {"complete", "durationMs", "rangesCompared", "rangesDiffering", "rangesFailed",
+                "keysDiffering", "entriesReceived", "entriesSent", "bytesSent", "bytesReceived"}) {
+            assertTrue(report.has(field), field + " in " + one);
+        }
+        assertEquals(2, report.get("keysDiffering").asInt());
+        JsonNode all = json(post("/v1/repair?all=true"));
+        assertEquals(3, all.get("nodes").size());
+        assertEquals("down", all.get("nodes").get(2).get("error").asText());
+        assertTrue(all.get("nodes").get(2).get("report").isNull());
+        String metrics = get("/metrics").body();
+        assertTrue(metrics.contains("memdb_repair_rounds_total{outcome=\"incomplete\"} 1\n"), metrics);
+        assertTrue(metrics.contains("memdb_repair_entries_total{direction=\"received\"} 5\n"), metrics);
+        assertTrue(metrics.contains("memdb_repair_ranges_total{result=\"same\"} 26\n"), metrics);
+    }
+
+    @Test
     void healthAnswersUp() throws Exception {
         JsonNode body = json(get("/v1/health"));
         assertEquals("UP", body.get("status").asText());

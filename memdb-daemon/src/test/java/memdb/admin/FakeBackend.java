@@ -63,6 +63,21 @@ final class FakeBackend implements AdminBackend {
         killReplied.add(nodeId);
     }
 
+    /** This node repaired two keys; with {@code all}, node 2 found nothing and node 3 is down. */
+    @Override
+    public CompletableFuture<RepairSummary> repair(boolean all) {
+        RepairSummary.NodeRepair self = RepairSummary.NodeRepair.of(1,
+                new memdb.protocol.RepairMessages.Summary(true, 12, 10, 1, 0, 2, 1, 1, 300, 400));
+        return CompletableFuture.completedFuture(new RepairSummary(!all ? List.of(self) : List.of(self,
+                RepairSummary.NodeRepair.of(2, new memdb.protocol.RepairMessages.Summary(true, 5, 10, 0, 0, 0, 0, 0, 40, 160)),
+                RepairSummary.NodeRepair.failed(3, "down"))));
+    }
+
+    @Override
+    public CompletableFuture<memdb.repair.RepairTotals.Snapshot> repairTotals() {
+        return CompletableFuture.completedFuture(new memdb.repair.RepairTotals.Snapshot(3, 2, 30, 4, 1, 7, 5, 2, 900, 1200));
+    }
+
     @Override
     public HealthReport health() {
         return HealthReport.up(1, 61_000, "test");

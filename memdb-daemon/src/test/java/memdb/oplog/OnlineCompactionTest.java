@@ -41,6 +41,17 @@ class OnlineCompactionTest {
 
     @Test
     void compactNowSwapsInASnapshotAndPurgesOldTombstones() throws Exception {
+        RepairHorizon.write(dir, 1_050_000); // a complete repair began after the old delete, before the new one
+        compactAndCheckTombstones(true);
+    }
+
+    /** Tombstone safety: past the grace but with no complete repair since, a delete is kept. */
+    @Test
+    void withoutARepairSinceTheDeleteCompactionKeepsTheTombstone() throws Exception {
+        compactAndCheckTombstones(false);
+    }
+
+    private void compactAndCheckTombstones(boolean repairedSince) throws Exception {
         AtomicLong now = new AtomicLong(1_000_000);
         OpLogOptions options = Logs.options().withTombstoneGrace(Duration.ofSeconds(60)).withWallClock(now::get);
         try (FileOpLog log = FileOpLog.open(dir, options, new Store())) {
@@ -55,14 +66,18 @@ class OnlineCompactionTest {
             assertTrue(written.await(10, TimeUnit.SECONDS));
             CompactionReport report = log.compactNow().get(10, TimeUnit.SECONDS);
             assertEquals(4, report.recordsBefore());
-            assertEquals(2, report.recordsAfter(), "newest 'a' and the young tombstone");
+            assertEquals(repairedSince ? 2 : 3, report.recordsAfter(), "newest 'a', the young tombstone (and the old one)");
             log.append(Op.SET, Key.of("b"), new Timestamp(5, 1), "3".getBytes()); // writes go on after the swap
         }
         Store store = new Store();
         try (FileOpLog log = FileOpLog.open(dir, Logs.options(), store)) {
             assertEquals("2", new String(store.getValue(Key.of("a"))));
             assertEquals("3", new String(store.getValue(Key.of("b"))));
-            assertNull(store.get(Key.of("old-delete")), "a tombstone older than the grace is purged");
+            if (repairedSince) {
+                assertNull(store.get(Key.of("old-delete")), "a tombstone older than the grace and a repair is purged");
+            } else {
+                assertTrue(store.get(Key.of("old-delete")).isTombstone(), "no repair since: kept");
+            }
             assertTrue(store.get(Key.of("new-delete")).isTombstone(), "a young tombstone is kept");
             assertEquals(5, log.replayReport().sequenceHigh());
             assertEquals(5, log.replayReport().lamportHigh());

@@ -64,7 +64,7 @@ class CounterScenarioTest {
         int leader = sim.preferenceList("n0").get(0);
         for (long op = 1; op <= 5; op++) sim.increment(leader, "n0", op, 1, Consistency.ALL);
         long slotBefore = sim.node(leader).core().counterStore().slotId();
-        sim.node(leader).crashLosingDisk();
+        sim.node(leader).wipe();
         sim.node(leader).start();
         sim.idle(SimConfig.DOWN_AFTER_MS);
         assertTrue(slotBefore != sim.node(leader).core().counterStore().slotId(), "a fresh slot id");

@@ -180,10 +180,24 @@ final class SimNode {
         unansweredClients.clear();
     }
 
-    /** The node crashes and its disk is replaced by an empty one (the op log is gone; the cluster log stays). */
-    void crashLosingDisk() {
+    /** The node loses its disk: it crashes, and its op log (and with it the cluster log) is gone (restart with {@link #start}). */
+    void wipe() {
         crash();
+        trace.record(events.nowMs(), "wipe n" + id);
         opLog.wipe();
+        clockAtCrash = 0;
+    }
+
+    /**
+     * Online compaction with the node's tombstone rule: tombstones older than {@code graceMs} go only when
+     * a complete anti-entropy round began after them; {@code safe} false forgets that condition (the bug
+     * the rule prevents).
+     */
+    void compact(long graceMs, boolean safe) {
+        long repairedSince = core.antiEntropy().totals().lastCompleteStartMs();
+        trace.record(events.nowMs(), "compact n" + id + " grace " + graceMs + " repaired since " + repairedSince
+                + (safe ? "" : " (unsafe)"));
+        opLog.compact(graceMs, safe ? (repairedSince < 0 ? Long.MIN_VALUE : repairedSince) : Long.MAX_VALUE);
     }
 
     private void tick(int started) {

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import memdb.oplog.OpLog;
+import memdb.oplog.format.Compactor;
+import memdb.oplog.format.LogRecord;
 import memdb.protocol.Key;
 import memdb.protocol.Timestamp;
 
@@ -19,7 +21,7 @@ import memdb.protocol.Timestamp;
  */
 final class SimOpLog implements OpLog {
     /** One logged change, as the file layer would keep it. */
-    record Entry(Op op, Key key, Timestamp timestamp, byte[] value) {}
+    record Entry(Op op, Key key, Timestamp timestamp, byte[] value, long wallMs) {}
 
     private final EventQueue events;
     private final Random random;
@@ -38,7 +40,7 @@ final class SimOpLog implements OpLog {
 
     @Override
     public long append(Op op, Key key, Timestamp timestamp, byte[] value) {
-        entries.add(new Entry(op, key, timestamp, value));
+        entries.add(new Entry(op, key, timestamp, value, events.nowMs()));
         return entries.size();
     }
 
@@ -78,6 +80,30 @@ final class SimOpLog implements OpLog {
         crash();
         entries.clear();
         durable = 0;
+    }
+
+    /**
+     * Online compaction of the durable records with the node's own rules ({@link Compactor}, as
+     * {@code memdb.oplog.CompactionJob} runs it): the newest record per key, merged counters, hints still
+     * owed, minus the tombstones {@link Compactor#purgeable} lets go (simulated time stands for wall time).
+     * The CLOCK records stay: a real snapshot keeps their reservation as its lamport floor.
+     */
+    void compact(long graceMs, long repairedSinceMs) {
+        Compactor compactor = new Compactor();
+        List<Entry> kept = new ArrayList<>();
+        for (int i = 0; i < durable; i++) {
+            Entry e = entries.get(i);
+            if (e.op() == Op.CLOCK) kept.add(e);
+            else compactor.add(new LogRecord(i + 1, e.op(), e.timestamp(), e.wallMs(), e.key(), e.value()));
+        }
+        for (LogRecord r : compactor.result(events.nowMs(), graceMs, repairedSinceMs)) {
+            kept.add(new Entry(r.op(), r.key(), r.timestamp(), r.value(), r.wallMillis()));
+        }
+        List<Entry> tail = new ArrayList<>(entries.subList(durable, entries.size()));
+        entries.clear();
+        entries.addAll(kept);
+        durable = kept.size();
+        entries.addAll(tail);
     }
 
     /** The durable records, oldest first: what a restarting node replays. */

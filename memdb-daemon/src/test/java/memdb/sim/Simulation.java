@@ -3,6 +3,7 @@ package memdb.sim;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import memdb.cluster.Membership;
 import memdb.handoff.HandoffSettings;
@@ -10,6 +11,7 @@ import memdb.node.NodeCore;
 import memdb.protocol.Consistency;
 import memdb.protocol.Key;
 import memdb.protocol.Member;
+import memdb.repair.RepairReport;
 import memdb.replication.ReplicationSettings;
 
 /**
@@ -22,14 +24,16 @@ import memdb.replication.ReplicationSettings;
  *   <li>heal: reliable network, crashed nodes restarted, old traffic drained, every hint replayed (hinted
  *       handoff drains); then every node restarted from its log (so that what follows sees durable state
  *       only) and membership converged again;
- *   <li>repair: one ALL read per key and per counter through the core (its read repair is Cluster I's
- *       only repair), then the replicas are compared (checkers b and d);
+ *   <li>repair: one ALL read per key through the core (read repair), or, with {@code Options.antiEntropy},
+ *       anti-entropy rounds on every node and no read of the keys at all; in both, one ALL read per counter
+ *       (counters are not in anti-entropy yet); then the replicas are compared (checkers b and d);
  *   <li>read-back: one QUORUM read per key, judged with the whole history (checkers a and c).
  * </ol>
  * Same seed, same trace, same result: nothing here reads a clock, a hash order or a global random.
  */
 final class Simulation {
     static final long PHASE_MS_MAX = 120_000;
+    static final int REPAIR_PASSES_MAX = 4;
 
     /**
      * How to run. {@code clusterLog}: a restarted node replays the CLUSTER records of its op log (the
@@ -37,41 +41,50 @@ final class Simulation {
      * at restart, to show what the checkers catch without it (SimulationTest's canary).
      * {@code durableClock}: a Lamport clock that restarts at least where it was at the crash (beyond the
      * node's CLOCK reservations). {@code keepFullTrace} keeps every trace line, to explain a failure.
+     * {@code hintedHandoff} false: the nodes keep no hints. {@code antiEntropy}: the heal phase repairs the
+     * keys by anti-entropy rounds instead of ALL reads.
      */
     record Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace, boolean hintedHandoff,
-                   boolean paxosState, boolean casWorkload) {
+                   boolean antiEntropy, boolean paxosState, boolean casWorkload) {
         static final Options DEFAULTS = new Options(true, false, false);
 
         /**
-         * With hinted handoff, Paxos state replayed at restart and the plain workload. {@code paxosState}: a
-         * restarted node replays its Paxos acceptor state (false: it forgets it, a bug).
+         * With hinted handoff, read repair in the heal phase, Paxos state replayed at restart and the plain
+         * workload. {@code paxosState}: a restarted node replays its Paxos acceptor state (false: it forgets
+         * it, a bug).
          */
         Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace) {
-            this(clusterLog, durableClock, keepFullTrace, true, true, false);
+            this(clusterLog, durableClock, keepFullTrace, true, false, true, false);
         }
 
         Options withFullTrace() {
-            return new Options(clusterLog, durableClock, true, hintedHandoff, paxosState, casWorkload);
+            return new Options(clusterLog, durableClock, true, hintedHandoff, antiEntropy, paxosState, casWorkload);
         }
 
         /** The nodes without hinted handoff (no hint is kept), to show what it does. */
         Options withoutHintedHandoff() {
-            return new Options(clusterLog, durableClock, keepFullTrace, false, paxosState, casWorkload);
+            return new Options(clusterLog, durableClock, keepFullTrace, false, antiEntropy, paxosState, casWorkload);
+        }
+
+        /** The heal phase repairs the keys by anti-entropy rounds alone, no read repair. */
+        Options withAntiEntropy() {
+            return new Options(clusterLog, durableClock, keepFullTrace, hintedHandoff, true, paxosState, casWorkload);
         }
 
         /** The CAS and serial-read workload on a few keys, judged by the linearizability checker (docs/cas.md). */
         Options withCasWorkload() {
-            return new Options(clusterLog, durableClock, keepFullTrace, hintedHandoff, paxosState, true);
+            return new Options(clusterLog, durableClock, keepFullTrace, hintedHandoff, antiEntropy, paxosState, true);
         }
 
         Options withoutPaxosState() {
-            return new Options(clusterLog, durableClock, keepFullTrace, hintedHandoff, false, casWorkload);
+            return new Options(clusterLog, durableClock, keepFullTrace, hintedHandoff, antiEntropy, false, casWorkload);
         }
 
         NodeCore.Settings handoff(NodeCore.Settings settings) {
             if (hintedHandoff) return settings;
             return new NodeCore.Settings(settings.replication(), settings.gossipIntervalMs(), settings.downAfterMs(),
-                    settings.vnodesPerNode(), settings.seeds(), settings.handoff().withMaxHintsPerPeer(0));
+                    settings.vnodesPerNode(), settings.seeds(), settings.handoff().withMaxHintsPerPeer(0),
+                    settings.streamBytesPerSec(), settings.repair());
         }
     }
 
@@ -209,7 +222,13 @@ final class Simulation {
             readEvery(History.Kind.SERIAL_GET, Workload::key, Consistency.QUORUM, "serial read-back");
             return;
         }
-        if (!readEveryKey(Consistency.ALL, "repair")) return;
+        if (options.antiEntropy()) {
+            if (!antiEntropyUntilQuiet()) return;
+        } else {
+            if (!readEveryKey(Consistency.ALL, "repair")) return;
+        }
+        // Counters are not in anti-entropy yet (it covers the store's entries only): every run repairs them
+        // by an ALL read of each counter, whichever way the keys heal.
         if (!readEveryCounter(Consistency.ALL, "counter repair")) return;
         events.runFor(SimConfig.REQUEST_TIMEOUT_MS); // read repairs land and become durable
         List<SimNode> live = liveNodes();
@@ -307,6 +326,35 @@ final class Simulation {
         return network;
     }
 
+    /**
+     * Anti-entropy instead of read repair: a round on every node in turn, pass after pass, until a pass
+     * where every round is complete and finds nothing to fix (at most {@link #REPAIR_PASSES_MAX} passes).
+     */
+    private boolean antiEntropyUntilQuiet() {
+        for (int pass = 1; pass <= REPAIR_PASSES_MAX; pass++) {
+            boolean quiet = true;
+            for (SimNode node : liveNodes()) {
+                RepairReport report = repair(node.id());
+                if (report == null) return false;
+                quiet &= report.complete() && report.keysDiffering() == 0;
+            }
+            if (quiet) return true;
+        }
+        violation("repair: anti-entropy still finds differences after " + REPAIR_PASSES_MAX + " passes");
+        return false;
+    }
+
+    /** One anti-entropy round on {@code id}, waited for (its writes durable); null if it did not end. */
+    RepairReport repair(int id) {
+        AtomicReference<RepairReport> report = new AtomicReference<>();
+        SimNode node = node(id);
+        node.core().antiEntropy().requestRound(report::set, events.nowMs());
+        if (!await(() -> report.get() != null, "repair: the round on n" + id + " did not end")) return null;
+        trace.record(events.nowMs(), "repair n" + id + " " + report.get());
+        events.runFor(2 * SimConfig.TICK_MS + config.fsyncMsMax()); // what it applied becomes durable
+        return report.get();
+    }
+
     SimNode node(int id) {
         return nodes.get(id - 1);
     }
@@ -342,7 +390,7 @@ final class Simulation {
 
     /** Checker (b) now, on the replicas as they are: no read, so no read repair, has touched them. */
     List<String> replicasConverged() {
-        return Checkers.replicasConverged(nodes, config.keys(), SimConfig.REPLICATION_FACTOR);
+        return Checkers.replicasConverged(liveNodes(), config.keys(), SimConfig.REPLICATION_FACTOR);
     }
 
     private boolean hintsDrained() {

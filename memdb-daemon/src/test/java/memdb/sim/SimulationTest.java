@@ -23,6 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>{@code -Dmemdb.sim.seeds=5000} runs more seeds, {@code -Dmemdb.sim.firstSeed=100000} moves the range;
  *   <li>{@code -Dmemdb.sim.clusterLog=false} restarts nodes without the durable cluster log of DESIGN §5,
  *       as the node does today (see {@link #restartWithoutAClusterLog});
+ *   <li>{@code -Dmemdb.sim.antiEntropy=all|none}: every seed heals by anti-entropy, or by read repair
+ *       (default: even seeds by anti-entropy, odd ones by read repair);
  *   <li>{@code -Dmemdb.sim.durableClock=false} restarts a node's Lamport clock at the highest timestamp
  *       in its log, as the node would today (see {@code ScenarioTest#aRestartedCoordinatorNeverReusesATimestamp}).
  * </ul>
@@ -44,10 +46,20 @@ class SimulationTest {
                 "true".equals(System.getProperty("memdb.sim.durableClock")), false);
     }
 
+    /**
+     * Even seeds heal by anti-entropy alone (no read repair), odd seeds by an ALL read of every key;
+     * {@code -Dmemdb.sim.antiEntropy=all|none} makes every seed do one or the other.
+     */
+    static Simulation.Options options(long seed) {
+        String mode = System.getProperty("memdb.sim.antiEntropy", "even");
+        boolean antiEntropy = mode.equals("all") || (mode.equals("even") && seed % 2 == 0);
+        return antiEntropy ? options().withAntiEntropy() : options();
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void seededRunKeepsTheInvariants(long seed) {
-        check(seed, options());
+        check(seed, options(seed));
     }
 
     @Test
@@ -135,6 +147,7 @@ class SimulationTest {
         return "seed " + result.seed() + " failed; replay with: " + REPLAY + " -Dmemdb.sim.seed=" + result.seed()
                 + (options.clusterLog() ? "" : " -Dmemdb.sim.clusterLog=false")
                 + (options.durableClock() ? "" : " -Dmemdb.sim.durableClock=false")
+                + (options.antiEntropy() ? " (heals by anti-entropy)" : "")
                 + "\n" + result.config()
                 + "\nviolations (" + result.violations().size() + "):\n  "
                 + String.join("\n  ", result.violations().subList(0, Math.min(10, result.violations().size())))

@@ -98,6 +98,31 @@ class StoreTest {
         assertEquals(1, store.entries());
     }
 
+    /** Anti-entropy's digest index is rebuilt when changes() moved: every applied version, purge and drop counts. */
+    @Test
+    void changesCountsAppliedVersionsPurgesAndDropsOnly() {
+        Store store = new Store();
+        Key k = Key.of("k");
+        Key other = Key.of("other");
+        store.apply(k, Versioned.value(new Timestamp(5, 1), bytes("v")));
+        assertEquals(1, store.changes());
+        store.apply(k, Versioned.value(new Timestamp(5, 1), bytes("v")));
+        store.apply(k, Versioned.value(new Timestamp(4, 1), bytes("old")));
+        assertEquals(1, store.changes(), "a version not applied is no change");
+        Versioned tombstone = Versioned.tombstone(new Timestamp(6, 1));
+        store.apply(k, tombstone);
+        assertEquals(2, store.changes());
+        assertFalse(store.purgeTombstone(k, Versioned.tombstone(new Timestamp(7, 1))));
+        assertEquals(2, store.changes());
+        assertTrue(store.purgeTombstone(k, tombstone));
+        assertEquals(3, store.changes());
+        store.drop(other);
+        assertEquals(3, store.changes(), "dropping an absent key changes nothing");
+        store.apply(other, Versioned.value(new Timestamp(1, 2), bytes("x")));
+        store.drop(other);
+        assertEquals(5, store.changes());
+    }
+
     @Test
     void readsAreCopiesThatCannotChangeTheStore() {
         Store store = new Store();

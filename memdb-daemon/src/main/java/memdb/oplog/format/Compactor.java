@@ -74,6 +74,17 @@ public final class Compactor {
         lamportFloor = Math.max(lamportFloor, lamport);
     }
 
+    /**
+     * Tombstone safety (issue 5 item 6): a delete may be forgotten only when it is older than the grace
+     * (a negative grace: never) AND a complete anti-entropy round began after it was written: that round
+     * pushed it to every other replica of its range, so no replica still holds the older value it buried,
+     * and forgetting it cannot bring the key back.
+     */
+    public static boolean purgeable(long tombstoneWallMillis, long nowMillis, long tombstoneGraceMillis, long repairedSinceMillis) {
+        return tombstoneGraceMillis >= 0 && nowMillis - tombstoneWallMillis > tombstoneGraceMillis
+                && tombstoneWallMillis < repairedSinceMillis;
+    }
+
     public long recordsIn() {
         return recordsIn;
     }
@@ -86,19 +97,30 @@ public final class Compactor {
         return lamportFloor;
     }
 
+    /** Older than the grace (a negative grace: never), whatever repair did: how hints expire. */
     private static boolean expired(LogRecord r, long nowMillis, long graceMillis) {
-        return graceMillis >= 0 && nowMillis - r.wallMillis() > graceMillis;
+        return purgeable(r.wallMillis(), nowMillis, graceMillis, Long.MAX_VALUE);
     }
 
     /**
      * The kept records in sequence order; hints still owed (not DONE, younger than the grace: an older hint
      * could bring back a value whose newer tombstone was purged). A tombstone is purged when {@code nowMillis - wallMillis >
-     * tombstoneGraceMillis}; a negative grace keeps every tombstone.
+     * tombstoneGraceMillis}; a negative grace keeps every tombstone. No cluster condition: for a node
+     * alone, or a caller that decided so (see the three-argument form).
      */
     public List<LogRecord> result(long nowMillis, long tombstoneGraceMillis) {
+        return result(nowMillis, tombstoneGraceMillis, Long.MAX_VALUE);
+    }
+
+    /**
+     * The kept records in sequence order; a tombstone is purged only when {@link #purgeable} says so.
+     * {@code repairedSinceMillis}: the start of this node's last complete anti-entropy round (docs/cluster.md,
+     * "Tombstones"); {@code Long.MIN_VALUE} when there was none, which keeps every tombstone.
+     */
+    public List<LogRecord> result(long nowMillis, long tombstoneGraceMillis, long repairedSinceMillis) {
         List<LogRecord> kept = new ArrayList<>(newest.size());
         for (LogRecord r : newest.values()) {
-            if (!(r.isTombstone() && expired(r, nowMillis, tombstoneGraceMillis))) kept.add(r);
+            if (!(r.isTombstone() && purgeable(r.wallMillis(), nowMillis, tombstoneGraceMillis, repairedSinceMillis))) kept.add(r);
         }
         for (LogRecord r : newestHints.values()) {
             boolean done = HintPayload.decode(r.value()).kind() == HintPayload.Kind.DONE;
