@@ -184,6 +184,7 @@ function _complete_memdb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster status" ];    then _picocli_memdb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster kill" ];    then _picocli_memdb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster leave" ];    then _picocli_memdb_cluster; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cluster repair" ];    then _picocli_memdb_cluster; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config get" ];    then _picocli_memdb_config; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config set" ];    then _picocli_memdb_config; return $?; fi
 
@@ -211,11 +212,13 @@ function _complete_memdb() {
   local cmds20=(cluster status)
   local cmds21=(cluster kill)
   local cmds22=(cluster leave)
-  local cmds23=(config get)
-  local cmds24=(config set)
+  local cmds23=(cluster repair)
+  local cmds24=(config get)
+  local cmds25=(config set)
 
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_memdb_config_set; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_memdb_config_get; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_memdb_config_set; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_memdb_config_get; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_memdb_cluster_repair; return $?; fi
   if CompWordsContainsArray "${cmds22[@]}"; then _picocli_memdb_cluster_leave; return $?; fi
   if CompWordsContainsArray "${cmds21[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
   if CompWordsContainsArray "${cmds20[@]}"; then _picocli_memdb_cluster_status; return $?; fi
@@ -729,7 +732,7 @@ function _picocli_memdb_cluster() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="status kill leave"
+  local commands="status kill leave repair"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -1211,6 +1214,48 @@ function _picocli_memdb_cluster_leave() {
       return
       ;;
     '--admin')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `repair` subcommand.
+function _picocli_memdb_cluster_repair() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '--all' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--admin' '--wait-ms'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '-a'|'--auth-key')
+      return
+      ;;
+    '--timeout-ms')
+      return
+      ;;
+    '--admin')
+      return
+      ;;
+    '--wait-ms')
       return
       ;;
   esac
