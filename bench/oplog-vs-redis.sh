@@ -40,6 +40,7 @@ CP=memdb-client/target/classes:memdb-daemon/target/classes:memdb-daemon/target/t
 
 WORK=$(mktemp -d /tmp/oplog-vs-redis.XXXXXX)
 OUT=${OUT:-$(mktemp -d /tmp/oplog-vs-redis-results.XXXXXX)}   # results survive the cleanup
+mkdir -p "$OUT"
 RESULTS=$OUT/results.tsv
 PIDS=()
 cleanup() {
