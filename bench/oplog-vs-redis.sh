@@ -3,7 +3,7 @@
 #
 #   bench/oplog-vs-redis.sh [RECORDS [ROUNDS]]      defaults: 1000000 records, 3 rounds
 #   env: BOOT_ROUNDS=N (boot rounds, default ROUNDS), SKIP_BUILD=1 (jar and test classes already built), KEEP=1 (keep the work directory),
-#        WRITE_N=20000 (records per write-throughput run through the node), SKIP_OPLOGBENCH=1
+#        WRITE_N=20000 (records per write-throughput run through the node), SKIP_WRITES=1, SKIP_OPLOGBENCH=1
 #
 # 1. Loads RECORDS SETs (key:%012d = 16 bytes, 100-byte values, identical bytes for both systems) into a
 #    real MemDB node (--fsync everysec, pipelined client) and into redis-server (appendonly yes,
@@ -40,6 +40,7 @@ CP=memdb-client/target/classes:memdb-daemon/target/classes:memdb-daemon/target/t
 
 WORK=$(mktemp -d /tmp/oplog-vs-redis.XXXXXX)
 OUT=${OUT:-$(mktemp -d /tmp/oplog-vs-redis-results.XXXXXX)}   # results survive the cleanup
+mkdir -p "$OUT"
 RESULTS=$OUT/results.tsv
 PIDS=()
 cleanup() {
@@ -175,7 +176,8 @@ for ((r = 1; r <= BOOT_ROUNDS; r++)); do
 done
 
 # ---- 3. write throughput per fsync policy -----------------------------------------------------------
-for ((r = 1; r <= ROUNDS; r++)); do
+WRITE_ROUNDS=$ROUNDS; [[ -z ${SKIP_WRITES:-} ]] || WRITE_ROUNDS=0
+for ((r = 1; r <= WRITE_ROUNDS; r++)); do
     up=$(uptime); log "write round $r uptime: $up"; echo "write round $r: $up" >>"$OUT/uptime.txt"
     for f in no everysec always; do
         d=$WORK/write-$f-$r; mkdir -p "$d"
