@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code memdb counter incr|decr|get}: distributed counters (PN-counters, DESIGN §6). Each prints the
- * counter's value and a newline (or one JSON object); a key that holds a value is a usage error (exit 2,
- * WRONG_TYPE).
+ * counter's value in the format asked for (raw and text: the number; table: KEY VALUE; json: an object);
+ * a key that holds a value is a usage error (exit 2, WRONG_TYPE).
  */
 @Command(name = "counter", description = "Increment, decrement or read a distributed counter.",
         subcommands = {CounterCommand.Incr.class, CounterCommand.Decr.class, CounterCommand.Get.class})
@@ -52,19 +52,12 @@ final class CounterCommand implements Runnable {
 
         @Override
         public final Integer call() {
-            Io io = counter.root.io();
-            long value;
-            try (MemDb db = client.connect(io)) {
-                value = run(db);
-            }
-            if (client.json) {
+            return DataCommand.withClient(counter.root, client, (db, output) -> {
+                long value = run(db);
                 Map<String, Object> fields = DataCommand.jsonFor(key);
                 fields.put("value", value);
-                DataCommand.printJson(io, fields);
-            } else {
-                DataCommand.printLine(io, Long.toString(value));
-            }
-            return ExitCode.OK;
+                return output.print(Reply.of(fields).raw(Long.toString(value)));
+            });
         }
 
         abstract long run(MemDb db);

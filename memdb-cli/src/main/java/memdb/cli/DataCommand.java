@@ -2,6 +2,7 @@ package memdb.cli;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import memdb.client.MemDb;
 import memdb.protocol.Consistency;
 import memdb.protocol.MemDbException;
@@ -27,12 +28,23 @@ abstract class DataCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        return withClient(root, client, (db, output) -> {
+            Reply reply = run(db, output);
+            return reply != null ? output.print(reply) : run(db, root.io());
+        });
+    }
+
+    /**
+     * Runs {@code operation} with a client from the session and the output format asked for, telling the
+     * session whether the node was reached (the REPL's prompt says when it was not); returns the exit code.
+     * For commands shaped otherwise (subcommands such as {@code counter incr}).
+     */
+    static int withClient(MemdbCommand root, ClientOptions client, BiFunction<MemDb, Output, Integer> operation) {
         Io io = root.io();
         Output output = Output.of(client, io);
         Session session = root.session();
         try (Session.Lease lease = session.connect(client, io)) {
-            Reply reply = run(lease.db(), output);
-            int exitCode = reply != null ? output.print(reply) : run(lease.db(), io);
+            int exitCode = operation.apply(lease.db(), output);
             session.observed(true);
             return exitCode;
         } catch (MemDbException e) {

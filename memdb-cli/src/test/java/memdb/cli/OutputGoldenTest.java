@@ -125,6 +125,21 @@ class OutputGoldenTest {
     }
 
     @Test
+    void counters() {
+        Golden.Transcript t = new Golden.Transcript();
+        for (String format : FORMATS) {
+            t.run(cli, "", "counter", "incr", "hits-" + format, "5", "-o", format);
+            t.run(cli, "", "counter", "decr", "hits-" + format, "-o", format);
+            t.run(cli, "", "counter", "get", "hits-" + format, "-o", format);
+        }
+        t.run(cli, "", "counter", "get", "never-counted");
+        t.run(cli, "", "counter", "get", "hits-text", "--quorum", "1", "--json");
+        t.run(cli, "", "set", "plain", "v");
+        t.run(cli, "", "counter", "incr", "plain");
+        Golden.assertMatches("counter", t.toString());
+    }
+
+    @Test
     void clusterStatusAndKill() {
         Golden.Transcript t = new Golden.Transcript();
         Cli viaFake = cli.withEnv("MEMDB_ADMIN", "127.0.0.1:" + admin.getAddress().getPort());
