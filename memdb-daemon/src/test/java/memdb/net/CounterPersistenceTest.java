@@ -1,0 +1,47 @@
+package memdb.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.Map;
+import memdb.node.Node;
+import memdb.protocol.Consistency;
+import memdb.protocol.CounterMessages;
+import memdb.protocol.Key;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real node (file op log) keeps its counters and its counter slot across a restart, and counts retries once. */
+class CounterPersistenceTest {
+    @TempDir
+    Path dir;
+
+    private static long add(WireClient client, long operationId, long delta) throws Exception {
+        return ((CounterMessages.State) client.call(new CounterMessages.Add(Key.of("hits"), operationId, delta,
+                Consistency.DEFAULT))).value();
+    }
+
+    @Test
+    void countersAndTheSlotSurviveARestart() throws Exception {
+        Path dataDir = dir.resolve("data");
+        Node node = NodeServerTest.startNode(dataDir, Map.of("fsync", "always"));
+        long slots;
+        try (WireClient client = WireClient.authenticated(node.address(), NodeServerTest.KEY)) {
+            assertEquals(5, add(client, 1, 5));
+            assertEquals(2, add(client, 2, -3));
+            slots = ((CounterMessages.State) client.call(new CounterMessages.Read(Key.of("hits")))).counter().slots().size();
+        } finally {
+            node.close();
+        }
+        node = NodeServerTest.startNode(dataDir, Map.of("fsync", "always"));
+        try (WireClient client = WireClient.authenticated(node.address(), NodeServerTest.KEY)) {
+            assertEquals(2, add(client, 2, -3), "the retry is recognised after the restart");
+            assertEquals(12, add(client, 3, 10));
+            var counter = ((CounterMessages.State) client.call(new CounterMessages.Get(Key.of("hits"), Consistency.ONE))).counter();
+            assertEquals(slots, counter.slots().size(), "the same slot goes on: no new slot after a restart");
+            assertEquals(3, counter.slots().get(0).sequence());
+        } finally {
+            node.close();
+        }
+    }
+}
