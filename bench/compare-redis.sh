@@ -5,7 +5,8 @@
 #   bench/compare-redis.sh [ROUNDS]                 default 3 rounds (medians need >= 3)
 #   env: N=200000 (requests per test), CLIENTS=50, SIZE=16 (value bytes), PIPELINE=16,
 #        MODES="aof none", SKIP_BUILD=1 (memdb.jar already built), KEEP=1 (keep the work directory),
-#        MEMDB_JAVA_OPTS="..." (extra JVM options for the node, e.g. a JFR recording)
+#        MEMDB_JAVA_OPTS="..." (extra JVM options for the node, e.g. a JFR recording),
+#        MEMDB_JAR=path (another memdb.jar, e.g. a copy, so that a rebuild cannot change the jar under the node)
 #
 # Durability modes, each with both servers running side by side on free loopback ports:
 #   aof : Redis appendonly yes, appendfsync everysec  vs  MemDB --fsync everysec
@@ -25,7 +26,7 @@ CLIENTS=${CLIENTS:-50}
 SIZE=${SIZE:-16}
 PIPELINE=${PIPELINE:-16}
 MODES=${MODES:-aof none}
-J=memdb-cli/target/memdb.jar
+J=${MEMDB_JAR:-memdb-cli/target/memdb.jar}
 AUTH=bench-key
 
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
