@@ -1,5 +1,8 @@
 package memdb.cli;
 
+import static memdb.cli.ClusterIT.awaitTrue;
+import static memdb.cli.ClusterIT.everyNodeSees;
+import static memdb.cli.ClusterIT.startNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,16 +17,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import memdb.client.MemDb;
 import memdb.client.MemDbConnections;
 import memdb.client.PeerClient;
 import memdb.protocol.ClusterRequests;
-import memdb.protocol.ClusterResponses;
 import memdb.protocol.Consistency;
 import memdb.protocol.Key;
-import memdb.protocol.Member;
 import memdb.protocol.Responses;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,10 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * second repair of every node finds nothing left to fix.
  */
 class RepairIT {
-    private static final String KEY = "repair-it-key";
+    private static final String KEY = ClusterIT.KEY; // the key the shared ClusterIT.startNode gives the nodes
     private static final int KEYS = 2_000;
     private static final int DELETED = 100;
-    private static final Map<String, String> FAST_GOSSIP = Map.of("MEMDB_GOSSIP_INTERVAL_MS", "100", "MEMDB_DOWN_AFTER_MS", "1000");
 
     @TempDir
     Path root;
@@ -97,31 +96,11 @@ class RepairIT {
         }
     }
 
-    private static MemdbProcesses.Server startNode(MemdbProcesses processes, int nodeId, int port, String seeds)
-            throws Exception {
-        Path home = processes.newHome("node" + nodeId);
-        return processes.startServer(home, port, FAST_GOSSIP, "--node-id", Integer.toString(nodeId),
-                "--auth-key", KEY, "--data-dir", home.resolve("db").toString(), "--seeds", seeds, "--fsync", "no");
-    }
-
     private static void deleteRecursively(Path dir) throws Exception {
         if (!Files.exists(dir)) return;
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
-    }
-
-    private static boolean everyNodeSees(PeerClient probe, List<MemdbProcesses.Server> nodes, int upCount) {
-        for (MemdbProcesses.Server node : nodes) {
-            try {
-                var view = (ClusterResponses.ClusterView) probe.call(node.address(), new ClusterRequests.ClusterInfo(), 0)
-                        .get(2, TimeUnit.SECONDS);
-                if (view.members().stream().filter(Member::up).count() != upCount) return false;
-            } catch (Exception notYet) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** What a node holds itself for a key: a replica read, no coordination and so no read repair. */
@@ -137,14 +116,5 @@ class RepairIT {
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + adminAddress + path))
                 .header("Authorization", "Bearer " + KEY).build();
         return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return;
-            Thread.sleep(100);
-        }
-        assertTrue(condition.getAsBoolean(), "timed out waiting until " + what);
     }
 }
