@@ -39,7 +39,7 @@ class NodeServerTest {
 
     static Node startNode(Path dataDir, Map<String, String> extraFlags) {
         Map<String, String> flags = new HashMap<>(Map.of(
-                "port", "0", "auth-key", KEY, "data-dir", dataDir.toString(),
+                "port", "0", "admin-port", "0", "auth-key", KEY, "data-dir", dataDir.toString(),
                 "max-value-bytes", String.valueOf(VALUE_BYTES_MAX), "max-frame-bytes", "65536"));
         flags.putAll(extraFlags);
         return Node.start(new ConfigResolver(null, dataDir.toString()).resolve(flags, Map.of(), null));

@@ -31,7 +31,8 @@ class NodeRunnerTest {
     @Test
     void theStartupLineNamesNodeAddressAndDataDirButNotTheKey() {
         ServerConfig config = new ConfigResolver(null, dir.toString())
-                .resolve(Map.of("port", "0", "node-id", "9", "auth-key", "hush", "data-dir", dir.toString()), Map.of(), null);
+                .resolve(Map.of("port", "0", "admin-port", "0", "node-id", "9", "auth-key", "hush", "data-dir", dir.toString()),
+                        Map.of(), null);
         try (Node node = Node.start(config)) {
             String line = NodeRunner.startupLine(node);
             assertEquals("memdb node 9 listening on 127.0.0.1:" + node.port() + " (data dir " + dir.toAbsolutePath() + ")", line);
