@@ -771,7 +771,7 @@ function _picocli_memdb_bench() {
 
   local commands=""
   local flag_opts="'--json' '--csv' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '-t' '-n' '-c' '-d' '-P' '-r' '--seed' '--warmup' '--consistency' '--time-limit-s'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '-t' '-n' '-c' '-d' '-P' '-r' '--seed' '--warmup' '--consistency' '--time-limit-s' '--duration' '--connections'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
   local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
@@ -822,6 +822,12 @@ function _picocli_memdb_bench() {
       return $?
       ;;
     '--time-limit-s')
+      return
+      ;;
+    '--duration')
+      return
+      ;;
+    '--connections')
       return
       ;;
   esac

@@ -18,9 +18,10 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code memdb bench}: a load generator in the manner of redis-benchmark. All clients share one
- * pipelined, ring-aware MemDb client (one connection per node): a client is a logical stream that keeps
- * {@code -P} requests in flight and sends its next request when one is answered, so the {@code -c}
- * clients are concurrent without a thread each.
+ * pipelined, ring-aware MemDb client (one connection per node; {@code --connections N}: N of them, the
+ * clients spread over them): a client is a logical stream that keeps {@code -P} requests in flight and
+ * sends its next request when one is answered, so the {@code -c} clients are concurrent without a thread
+ * each. {@code --duration S} makes each test run for S seconds instead of {@code -n} requests.
  */
 @Command(name = "bench", sortOptions = false,
         description = {"Measure throughput and latency of a node or cluster, like redis-benchmark.",
@@ -38,8 +39,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Comma list of tests: set, get, contains, quorum-get, delete, incr, cas (default ${DEFAULT-VALUE}).")
     String tests;
 
-    @Option(names = "-n", paramLabel = "N", defaultValue = "100000", description = "Requests per test (default ${DEFAULT-VALUE}).")
-    long requests;
+    @Option(names = "-n", paramLabel = "N",
+            description = "Requests per test (default 100000; with --duration: a cap, default none).")
+    Long requests;
 
     @Option(names = "-c", paramLabel = "N", defaultValue = "50", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
     int clients;
@@ -70,6 +72,15 @@ final class BenchCommand implements Callable<Integer> {
             description = "Stop the whole run after this many seconds and report what was done (default ${DEFAULT-VALUE}).")
     long timeLimitS;
 
+    @Option(names = "--duration", paramLabel = "S", defaultValue = "0",
+            description = "Run each test for this many seconds instead of -n requests (default 0: off); "
+                    + "--time-limit-s must cover all tests.")
+    long durationS;
+
+    @Option(names = "--connections", paramLabel = "N", defaultValue = "1",
+            description = "Open N client connections to each node and spread the -c clients over them (default ${DEFAULT-VALUE}).")
+    int connections;
+
     @Option(names = "--csv", description = "Print CSV: a header line, then one line per test.")
     boolean csv;
 
@@ -82,9 +93,14 @@ final class BenchCommand implements Callable<Integer> {
         if (timeLimitS <= 0 || timeLimitS > BenchPlan.TIME_LIMIT_S_MAX) {
             throw new UserError(ExitCode.USAGE, "--time-limit-s must be between 1 and " + BenchPlan.TIME_LIMIT_S_MAX);
         }
+        if (durationS < 0 || durationS > BenchPlan.TIME_LIMIT_S_MAX) {
+            throw new UserError(ExitCode.USAGE, "--duration must be between 0 and " + BenchPlan.TIME_LIMIT_S_MAX);
+        }
+        long requestCount = requests != null ? requests : durationS > 0 ? BenchPlan.REQUESTS_MAX : 100_000;
         try {
-            return new BenchPlan(BenchTest.parseList(tests), requests, clients, pipeline, valueBytes, keyspace,
-                    consistency, seed, warmupRequests, Duration.ofSeconds(timeLimitS), Duration.ofMillis(client.timeoutMs));
+            return new BenchPlan(BenchTest.parseList(tests), requestCount, clients, pipeline, valueBytes, keyspace,
+                    consistency, seed, warmupRequests, Duration.ofSeconds(timeLimitS), Duration.ofMillis(client.timeoutMs),
+                    Duration.ofSeconds(durationS), connections);
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCode.USAGE, e.getMessage());
         }
@@ -96,14 +112,21 @@ final class BenchCommand implements Callable<Integer> {
         BenchPlan plan = plan();
         List<String> seeds = client.seedList(io);
         boolean json = client.format(io) == OutputFormat.JSON;
+        List<MemDb> extra = new java.util.ArrayList<>();
         try (Session.Lease lease = root.session().connect(client, io)) {
             MemDb db = lease.db();
+            List<MemDb> dbs = new java.util.ArrayList<>(List.of(db));
+            for (int i = 1; i < plan.connections(); i++) {
+                MemDb another = client.connect(io);
+                extra.add(another);
+                dbs.add(another);
+            }
             // One request first, so that an unreachable node or a refused key is the usual one-sentence error.
             db.contains("key:000000000000", plan.consistency());
             if (csv) DataCommand.printLine(io, BenchReport.CSV_HEADER);
             else if (!json) DataCommand.printLine(io, BenchReport.textHeader(plan, seeds));
             boolean terminal = io.ttys().err();
-            List<TestResult> results = new Bench(db, plan, terminal ? io.err() : null).run((result, firstError) -> {
+            List<TestResult> results = new Bench(dbs, plan, terminal ? io.err() : null).run((result, firstError) -> {
                 if (csv) DataCommand.printLine(io, BenchReport.csvRow(result));
                 else if (!json) DataCommand.printLine(io, BenchReport.textRow(result));
                 if (firstError != null) io.err().println("memdb: " + result.test() + ": " + result.errors()
@@ -114,6 +137,8 @@ final class BenchCommand implements Callable<Integer> {
                 io.err().println("memdb: bench stopped by --time-limit-s " + timeLimitS + " before every request was sent");
             }
             return ExitCode.OK;
+        } finally {
+            for (MemDb another : extra) another.close();
         }
     }
 

@@ -60,8 +60,24 @@ class BenchCommandTest {
                 Duration.ofSeconds(10), Duration.ofMillis(250)), plan);
     }
 
+    @Test
+    void durationRunsEachTestForItsSecondsWithNoRequestCapUnlessOneIsGivenAndConnectionsReachThePlan() {
+        BenchPlan plan = parse("bench", "-t", "get", "--duration", "300", "--time-limit-s", "400", "-c", "1000",
+                "--connections", "1000").plan();
+        assertEquals(Duration.ofSeconds(300), plan.duration());
+        assertEquals(BenchPlan.REQUESTS_MAX, plan.requests());
+        assertEquals(1000, plan.connections());
+        assertEquals(5000, parse("bench", "-t", "get", "--duration", "5", "-n", "5000").plan().requests());
+        assertEquals(Duration.ZERO, parse("bench").plan().duration());
+        assertEquals(1, parse("bench").plan().connections());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+        "--duration -1    | --duration must be between 0 and",
+        "--duration 200   | --duration times the number of tests must fit in --time-limit-s",
+        "--connections 0  | --connections must be between 1 and -c",
+        "-c 2 --connections 3 | --connections must be between 1 and -c",
         "-t ping          | unknown test 'ping'",
         "-t set,,get      | empty test name",
         "-t get,get       | names get twice",

@@ -1,6 +1,7 @@
 package memdb.admin;
 
 import java.util.concurrent.CompletableFuture;
+import memdb.limits.WriteLimits;
 import memdb.repair.RepairTotals;
 
 /**
@@ -76,6 +77,11 @@ public interface AdminBackend {
     /** Anti-entropy counters since the node started, for /metrics. */
     default CompletableFuture<RepairTotals.Snapshot> repairTotals() {
         return CompletableFuture.completedFuture(RepairTotals.Snapshot.NONE);
+    }
+
+    /** max-memory and max-key-bytes with their refusals since the node started, for /metrics. */
+    default CompletableFuture<WriteLimits.Snapshot> limits() {
+        return CompletableFuture.completedFuture(WriteLimits.Snapshot.NONE);
     }
 
     /** The per-operation request counters the node records into; rendered by /metrics. */

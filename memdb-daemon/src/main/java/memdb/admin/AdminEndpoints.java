@@ -61,9 +61,10 @@ final class AdminEndpoints {
         } else if (route instanceof AdminRoute.ConfigSet set) {
             return backend.setConfig(set.key(), set.value()).thenApply(Reply::ok);
         } else if (route instanceof AdminRoute.Metrics) {
-            return backend.nodeMetrics().thenCombine(backend.repairTotals(), (node, repair) -> Reply.text(PrometheusText.CONTENT_TYPE,
-                    MetricsPage.render(backend.requestMetrics().snapshot(), node, backend.health())
-                            + MetricsPage.renderRepair(repair)));
+            return backend.nodeMetrics().thenCombine(backend.repairTotals(), (node, repair) ->
+                    MetricsPage.render(backend.requestMetrics().snapshot(), node, backend.health()) + MetricsPage.renderRepair(repair))
+                    .thenCombine(backend.limits(), (page, limits) -> Reply.text(PrometheusText.CONTENT_TYPE,
+                            page + MetricsPage.renderLimits(limits)));
         } else if (route instanceof AdminRoute.Repair repair) {
             return backend.repair(repair.all()).thenApply(Reply::ok);
         }

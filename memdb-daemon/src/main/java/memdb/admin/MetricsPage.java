@@ -2,6 +2,7 @@ package memdb.admin;
 
 import java.util.List;
 import java.util.Map;
+import memdb.limits.WriteLimits;
 import memdb.repair.RepairTotals;
 
 /**
@@ -50,6 +51,19 @@ final class MetricsPage {
         text.family("memdb_repair_bytes_total", "counter", "Anti-entropy traffic of this node's rounds, by direction.")
                 .sample("memdb_repair_bytes_total", r.bytesReceived(), "direction", "received")
                 .sample("memdb_repair_bytes_total", r.bytesSent(), "direction", "sent");
+        return text.text();
+    }
+
+    /** The limits families (memdb_memory_*, memdb_requests_refused_total), appended after the others. */
+    static String renderLimits(WriteLimits.Snapshot limits) {
+        PrometheusText text = new PrometheusText();
+        text.single("memdb_memory_max_bytes", "gauge", "max-memory: above it, writes are refused with OUT_OF_MEMORY.",
+                limits.memoryMaxBytes());
+        text.single("memdb_memory_used_bytes", "gauge", "Bytes counted against max-memory: the store and the hints held.",
+                limits.memoryUsedBytes());
+        text.family("memdb_requests_refused_total", "counter", "Requests refused by the node's limits, by reason.")
+                .sample("memdb_requests_refused_total", limits.refusedOutOfMemory(), "reason", "out_of_memory")
+                .sample("memdb_requests_refused_total", limits.refusedKeyTooLong(), "reason", "key_too_long");
         return text.text();
     }
 

@@ -17,7 +17,8 @@ import memdb.protocol.Timestamp;
  * <p>Invariants: at most one hint per (peer, key), the newest version offered (an older one never
  * replaces it: last-writer-wins would discard it at the replica anyway); at most {@code maxPerPeer} hints
  * per peer (a new key past that is refused, never an old hint evicted); within a peer, hints are in the
- * order they were stored, so the oldest expire first and are replayed first.
+ * order they were stored, so the oldest expire first and are replayed first; {@code bytes} is the sum of
+ * the held hints' {@link #heapBytes(Hint)}.
  */
 public final class HintStore {
     /** What {@link #add} did. */
@@ -26,6 +27,7 @@ public final class HintStore {
     private final int maxPerPeer;
     private final Map<Integer, LinkedHashMap<Key, Hint>> byPeer = new TreeMap<>();
     private int size;
+    private long bytes;
 
     public HintStore(int maxPerPeer) {
         if (maxPerPeer < 0) throw new IllegalArgumentException("max hints per peer must be >= 0");
@@ -39,11 +41,13 @@ public final class HintStore {
             if (!hint.version().timestamp().isAfter(held.version().timestamp())) return Added.HELD_NEWER;
             hints.remove(hint.key()); // re-inserted at the end: its age starts again
             hints.put(hint.key(), hint);
+            bytes += heapBytes(hint) - heapBytes(held);
             return Added.REPLACED_OLDER;
         }
         if (hints != null ? hints.size() >= maxPerPeer : maxPerPeer == 0) return Added.FULL;
         byPeer.computeIfAbsent(hint.peer(), p -> new LinkedHashMap<>()).put(hint.key(), hint);
         size++;
+        bytes += heapBytes(hint);
         return Added.NEW;
     }
 
@@ -54,6 +58,7 @@ public final class HintStore {
         if (held == null || !held.version().timestamp().equals(timestamp)) return null;
         hints.remove(key);
         size--;
+        bytes -= heapBytes(held);
         if (hints.isEmpty()) byPeer.remove(peer);
         return held;
     }
@@ -92,5 +97,15 @@ public final class HintStore {
 
     public int size() {
         return size;
+    }
+
+    /** Roughly the heap the held hints take (the max-memory accounting, memdb.limits). */
+    public long heapBytes() {
+        return bytes;
+    }
+
+    /** A hint's key and value plus its objects and map entry (about 160 bytes on a 64-bit JVM). */
+    static long heapBytes(Hint hint) {
+        return hint.bytes() + 160L;
     }
 }

@@ -69,6 +69,11 @@ public final class HintedHandoff implements MissedWrites {
         return hints.size();
     }
 
+    /** Roughly the heap the hints held take. */
+    public long pendingHintBytes() {
+        return hints.heapBytes();
+    }
+
     public int pendingHints(int peer) {
         return hints.size(peer);
     }

@@ -11,16 +11,18 @@ import memdb.protocol.Responses;
 
 /**
  * The core loop's view of one client channel: a batch of replies becomes one task on the channel's event
- * loop that writes each reply and flushes once, logging one line for each error reply. Replies to a closed
- * channel are dropped by Netty.
+ * loop that writes each reply and flushes once, logging one line for each error reply, and tells the
+ * channel's {@link FlowControl} that those requests are answered. Replies to a closed channel are dropped by Netty.
  */
 final class ChannelConnection implements Connection {
     private static final System.Logger LOG = System.getLogger(ChannelConnection.class.getName());
 
     private final Channel channel;
+    private final FlowControl flow;
 
-    ChannelConnection(Channel channel) {
+    ChannelConnection(Channel channel, FlowControl flow) {
         this.channel = channel;
+        this.flow = flow;
     }
 
     @Override
@@ -43,6 +45,7 @@ final class ChannelConnection implements Connection {
             channel.write(reply);
         }
         channel.flush();
+        flow.repliesOut(replies.size());
     }
 
     /** One line per refused request (a key or value over the limits, ...); the connection stays open. */

@@ -4,7 +4,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import memdb.node.CoreLoop;
@@ -20,34 +19,40 @@ import memdb.protocol.Responses;
  * (authentication), then to the {@link CoreLoop}. Replies it makes itself are flushed once per read burst.
  *
  * <p>Bad input never escapes: an undecodable frame is answered with an error frame and the channel closes
- * with one log line, without a stack trace; other clients are unaffected. An idle channel is closed. When
- * the client does not read its replies, reading from it pauses until the outbound buffer drains.
+ * with one log line, without a stack trace; other clients are unaffected. Each request handed to the core
+ * counts as in flight in the channel's {@link FlowControl} until its reply is written, so reading pauses
+ * while too many are (max-pending-per-connection) or while the client does not read its replies.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(ClientHandler.class.getName());
 
     private final Session session;
     private final CoreLoop loop;
+    private final FlowControl flow;
     /** Stops the process at once (the admin API's kill); tests pass something milder. */
     private final Runnable killSwitch;
     private ChannelConnection connection;
-    /** Set once the channel is being closed: whatever else was read in the same burst is dropped. */
-    private boolean closing;
 
-    ClientHandler(Session session, CoreLoop loop, Runnable killSwitch) {
+    ClientHandler(Session session, CoreLoop loop, FlowControl flow, Runnable killSwitch) {
         this.killSwitch = killSwitch;
         this.session = session;
         this.loop = loop;
+        this.flow = flow;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        connection = new ChannelConnection(ctx.channel());
+        connection = new ChannelConnection(ctx.channel(), flow);
+    }
+
+    /** Whether the channel is being closed: whatever else was read in the same burst is dropped. */
+    private boolean closing() {
+        return flow.stopped();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closing) return;
+        if (closing()) return;
         Envelope envelope = (Envelope) msg;
         Session.Admission admission = session.admit(envelope.message());
         if (admission instanceof Session.Answer answer) {
@@ -58,7 +63,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     .addListener(done -> killSwitch.run());
         } else if (admission instanceof Session.Forward forward) {
             CoreLoop.Submission submission = loop.submit(connection, envelope, forward.request());
-            if (submission != CoreLoop.Submission.ACCEPTED) refuse(ctx, envelope, submission);
+            if (submission == CoreLoop.Submission.ACCEPTED) {
+                flow.requestIn();
+            } else {
+                refuse(ctx, envelope, submission);
+            }
         }
     }
 
@@ -68,25 +77,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!closing) ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent) {
-            LOG.log(Level.INFO, "closing idle connection from " + ctx.channel().remoteAddress());
-            ctx.close();
-        } else {
-            ctx.fireUserEventTriggered(event);
-        }
-    }
-
-    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (closing) return;
-        closing = true;
+        if (closing()) return;
+        flow.stop();
         if (cause instanceof DecoderException && cause.getCause() instanceof ProtocolException bad) {
             LOG.log(Level.INFO, "closing connection from " + ctx.channel().remoteAddress() + ": " + bad.code() + ": " + bad.getMessage());
             ctx.writeAndFlush(Replies.protocolError(loop.lamportTime(), bad)).addListener(ChannelFutureListener.CLOSE);
@@ -109,8 +102,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         String reason = response instanceof Responses.Error error ? error.code() + ": " + error.message() : response.toString();
         LOG.log(Level.INFO, "closing connection from " + ctx.channel().remoteAddress() + ": " + reason);
-        closing = true;
-        ctx.channel().config().setAutoRead(false);
+        flow.stop();
         ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
     }
 

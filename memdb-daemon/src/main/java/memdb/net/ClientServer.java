@@ -1,49 +1,28 @@
 package memdb.net;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.EventLoopGroup;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import memdb.node.CoreLoop;
 import memdb.node.LimitsConfig;
 import memdb.protocol.EnvelopeDecoder;
 import memdb.protocol.EnvelopeEncoder;
+import memdb.protocol.ErrorCode;
 
 /**
- * The node's client port over Netty. Each channel's pipeline:
+ * The node's client port (the native protocol) over a {@link ClientListener}, whose limits and
+ * back-pressure it shares with the RESP port. Each channel's pipeline ends with
  * <pre>
- *   EnvelopeEncoder (shared) → ConnectionTracker (shared: max-connections) → IdleStateHandler
- *     → EnvelopeDecoder(max-frame-bytes) → ClientHandler(Session, CoreLoop)
+ *   … → FlowControl → EnvelopeDecoder(max-frame-bytes) → ClientHandler(Session, CoreLoop)
  * </pre>
  * Lifecycle: {@link #bind} → {@link #stopAccepting()} (no new connections; open ones keep being
  * answered) → {@link #close()} (closes every connection and stops the event loops).
  */
 public final class ClientServer implements AutoCloseable {
-    private static final long SHUTDOWN_QUIET_MS = 0;
-    private static final long SHUTDOWN_TIMEOUT_MS = 2_000;
+    private final ClientListener listener;
 
-    private final EventLoopGroup acceptors;
-    private final EventLoopGroup workers;
-    private final Channel serverChannel;
-    private final ConnectionTracker tracker;
-    private final String transportName;
-
-    private ClientServer(EventLoopGroup acceptors, EventLoopGroup workers, Channel serverChannel,
-                         ConnectionTracker tracker, String transportName) {
-        this.acceptors = acceptors;
-        this.workers = workers;
-        this.serverChannel = serverChannel;
-        this.tracker = tracker;
-        this.transportName = transportName;
+    private ClientServer(ClientListener listener) {
+        this.listener = listener;
     }
 
     /**
@@ -53,72 +32,35 @@ public final class ClientServer implements AutoCloseable {
      */
     public static ClientServer bind(String bind, int port, LimitsConfig limits, Supplier<Session> sessions, CoreLoop loop,
                                     Runnable killSwitch) {
-        IoTransport transport = IoTransport.detect();
-        EventLoopGroup acceptors = transport.newGroup(1, "memdb-accept");
-        EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors(), "memdb-io");
-        ConnectionTracker tracker = new ConnectionTracker(limits.connectionsMax(), loop::lamportTime);
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptors, workers)
-                .channel(transport.serverChannelClass())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(initializer(limits, tracker, sessions, loop, killSwitch));
-        ChannelFuture bound = bootstrap.bind(new InetSocketAddress(bind, port)).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            shutdown(acceptors, workers);
-            Throwable cause = bound.cause();
-            throw new UncheckedIOException("cannot listen on " + bind + ":" + port + ": " + cause.getMessage(),
-                    cause instanceof IOException io ? io : new IOException(cause));
-        }
-        return new ClientServer(acceptors, workers, bound.channel(), tracker, transport.name());
-    }
-
-    private static ChannelInitializer<Channel> initializer(LimitsConfig limits, ConnectionTracker tracker,
-                                                           Supplier<Session> sessions, CoreLoop loop, Runnable killSwitch) {
-        EnvelopeEncoder encoder = new EnvelopeEncoder();
-        return new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel channel) {
-                ChannelPipeline pipeline = channel.pipeline();
-                pipeline.addLast("encoder", encoder);
-                pipeline.addLast("connections", tracker);
-                if (limits.idleTimeoutMs() > 0) {
-                    pipeline.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeoutMs(), TimeUnit.MILLISECONDS));
-                }
-                pipeline.addLast("decoder", new EnvelopeDecoder(limits.frameBytesMax()));
-                pipeline.addLast("handler", new ClientHandler(sessions.get(), loop, killSwitch));
-            }
-        };
+        return new ClientServer(ClientListener.bind("client", bind, port, limits, new EnvelopeEncoder(),
+                sentence -> Replies.connectionError(loop.lamportTime(), ErrorCode.OVERLOADED, sentence),
+                (pipeline, flow) -> {
+                    pipeline.addLast("decoder", new EnvelopeDecoder(limits.frameBytesMax()));
+                    pipeline.addLast("handler", new ClientHandler(sessions.get(), loop, flow, killSwitch));
+                }));
     }
 
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return listener.localAddress();
     }
 
     /** "epoll" or "nio". */
     public String transportName() {
-        return transportName;
+        return listener.transportName();
     }
 
     public int openConnections() {
-        return tracker.openConnections();
+        return listener.openConnections();
     }
 
     /** Stops accepting connections; the open ones are still served. */
     public void stopAccepting() {
-        serverChannel.close().syncUninterruptibly();
+        listener.stopAccepting();
     }
 
     /** Closes every connection (after the replies already handed to them) and stops the event loops. */
     @Override
     public void close() {
-        stopAccepting();
-        tracker.closeAll();
-        shutdown(acceptors, workers);
-    }
-
-    private static void shutdown(EventLoopGroup... groups) {
-        for (EventLoopGroup group : groups) group.shutdownGracefully(SHUTDOWN_QUIET_MS, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        for (EventLoopGroup group : groups) group.terminationFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS * 2);
+        listener.close();
     }
 }

@@ -9,36 +9,40 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
-import memdb.protocol.ErrorCode;
+import java.util.function.Function;
 
 /**
- * The first stage of every client channel, shared by all of them: enforces {@code max-connections} (a
- * connection over the limit gets one OVERLOADED error frame and is closed) and keeps the open channels so
- * that shutdown can close them. Invariant: {@code open} counts the channels that are active right now.
+ * The first stage of every channel of one listener, shared by all of them: enforces {@code max-connections}
+ * (a connection over the limit gets one error reply in the listener's protocol and is closed) and keeps
+ * the open channels so that shutdown can close them. Invariant: {@code open} counts the channels that are
+ * active right now.
  */
 @ChannelHandler.Sharable
 final class ConnectionTracker extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(ConnectionTracker.class.getName());
 
+    private final String listener;
     private final int connectionsMax;
-    private final LongSupplier lamport;
+    /** The listener's error reply for a sentence (written through the encoder before this stage). */
+    private final Function<String, Object> refusal;
     private final AtomicInteger open = new AtomicInteger();
-    private final ChannelGroup channels = new DefaultChannelGroup("memdb-clients", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup channels;
 
-    ConnectionTracker(int connectionsMax, LongSupplier lamport) {
+    ConnectionTracker(String listener, int connectionsMax, Function<String, Object> refusal) {
+        this.listener = listener;
         this.connectionsMax = connectionsMax;
-        this.lamport = lamport;
+        this.refusal = refusal;
+        this.channels = new DefaultChannelGroup("memdb-" + listener + "-clients", GlobalEventExecutor.INSTANCE);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         if (open.incrementAndGet() > connectionsMax) {
-            LOG.log(Level.WARNING, "refusing connection from " + ctx.channel().remoteAddress()
+            LOG.log(Level.WARNING, "refusing " + listener + " connection from " + ctx.channel().remoteAddress()
                     + ": max-connections " + connectionsMax + " reached");
             ctx.channel().config().setAutoRead(false);
-            ctx.writeAndFlush(Replies.connectionError(lamport.getAsLong(), ErrorCode.OVERLOADED,
-                    "too many connections (max-connections " + connectionsMax + ")")).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(refusal.apply("too many connections (max-connections " + connectionsMax + ")"))
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
         channels.add(ctx.channel());
@@ -55,7 +59,7 @@ final class ConnectionTracker extends ChannelInboundHandlerAdapter {
         return open.get();
     }
 
-    /** Closes every client channel and waits until they are closed. */
+    /** Closes every channel and waits until they are closed. */
     void closeAll() {
         channels.close().awaitUninterruptibly();
     }

@@ -42,7 +42,10 @@ public enum ConfigKey {
     STREAM_BYTES_PER_SEC("stream-bytes-per-sec"),
     CAS_TIMEOUT_MS("cas-timeout-ms"),
     REPAIR_INTERVAL_MS("repair-interval-ms"),
-    REPAIR_BANDWIDTH_BYTES_PER_SEC("repair-bandwidth-bytes-per-sec");
+    REPAIR_BANDWIDTH_BYTES_PER_SEC("repair-bandwidth-bytes-per-sec"),
+    MAX_PENDING_PER_CONNECTION("max-pending-per-connection"),
+    MAX_MEMORY("max-memory"),
+    MAX_KEY_BYTES("max-key-bytes");
 
     /** Whether a new value takes effect on the running node or only at its next start. */
     public enum Reload { LIVE, RESTART }

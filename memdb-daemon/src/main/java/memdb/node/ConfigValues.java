@@ -53,6 +53,9 @@ final class ConfigValues {
             case CAS_TIMEOUT_MS -> String.valueOf(c.cluster().casTimeoutMs());
             case REPAIR_INTERVAL_MS -> String.valueOf(c.repair().intervalMs());
             case REPAIR_BANDWIDTH_BYTES_PER_SEC -> String.valueOf(c.repair().bandwidthBytesPerSec());
+            case MAX_PENDING_PER_CONNECTION -> String.valueOf(c.limits().pendingPerConnectionMax());
+            case MAX_MEMORY -> String.valueOf(c.limits().memoryMaxBytes());
+            case MAX_KEY_BYTES -> String.valueOf(c.limits().keyBytesMax());
         };
     }
 }

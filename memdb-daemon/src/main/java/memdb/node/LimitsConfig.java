@@ -4,20 +4,28 @@ import memdb.protocol.FrameCodec;
 import memdb.protocol.Key;
 
 /**
- * The node's limits on input. {@code idleTimeoutMs} 0 means connections are never closed for being idle.
- * Invariant: a frame can always carry the largest key with the largest value.
+ * The node's limits on input and on what it holds. {@code idleTimeoutMs} 0 means connections are never
+ * closed for being idle; {@code pendingPerConnectionMax} is how many requests one connection may have in
+ * flight before the node stops reading from it; {@code memoryMaxBytes} is the ceiling above which writes
+ * are refused with OUT_OF_MEMORY (docs/operations.md "Limits"). Invariant: a frame can always carry the
+ * largest key with the largest value.
  */
-public record LimitsConfig(int valueBytesMax, int frameBytesMax, int connectionsMax, long idleTimeoutMs) {
+public record LimitsConfig(int valueBytesMax, int frameBytesMax, int connectionsMax, long idleTimeoutMs,
+                           int pendingPerConnectionMax, long memoryMaxBytes, int keyBytesMax) {
     public static final int VALUE_BYTES_MAX_DEFAULT = 1024 * 1024;
     public static final int FRAME_BYTES_MAX_DEFAULT = FrameCodec.FRAME_BYTES_MAX_DEFAULT;
     public static final int CONNECTIONS_MAX_DEFAULT = 10_000;
     public static final long IDLE_TIMEOUT_MS_DEFAULT = 300_000;
+    public static final int PENDING_PER_CONNECTION_MAX_DEFAULT = 1024;
+    public static final int KEY_BYTES_MAX_DEFAULT = Key.BYTES_MAX;
     /** Header, consistency byte, key length and value length fields of the largest request (SET). */
     private static final int SET_OVERHEAD_BYTES = FrameCodec.HEADER_BYTES + 1 + 2 + 4;
 
     public LimitsConfig {
-        if (valueBytesMax < 0 || connectionsMax < 1 || idleTimeoutMs < 0) {
-            throw new IllegalArgumentException("limits out of range: " + valueBytesMax + ", " + connectionsMax + ", " + idleTimeoutMs);
+        if (valueBytesMax < 0 || connectionsMax < 1 || idleTimeoutMs < 0 || pendingPerConnectionMax < 1
+                || memoryMaxBytes < 1 || keyBytesMax < 1 || keyBytesMax > Key.BYTES_MAX) {
+            throw new IllegalArgumentException("limits out of range: " + valueBytesMax + ", " + connectionsMax + ", "
+                    + idleTimeoutMs + ", " + pendingPerConnectionMax + ", " + memoryMaxBytes + ", " + keyBytesMax);
         }
         if (frameBytesMax < frameBytesNeeded(valueBytesMax)) {
             throw new IllegalArgumentException("max-frame-bytes " + frameBytesMax + " cannot carry a value of max-value-bytes "
@@ -25,8 +33,23 @@ public record LimitsConfig(int valueBytesMax, int frameBytesMax, int connections
         }
     }
 
+    /** The first four limits as given, the others at their defaults. */
+    public LimitsConfig(int valueBytesMax, int frameBytesMax, int connectionsMax, long idleTimeoutMs) {
+        this(valueBytesMax, frameBytesMax, connectionsMax, idleTimeoutMs, PENDING_PER_CONNECTION_MAX_DEFAULT,
+                memoryMaxBytesDefault(), KEY_BYTES_MAX_DEFAULT);
+    }
+
     public static LimitsConfig defaults() {
         return new LimitsConfig(VALUE_BYTES_MAX_DEFAULT, FRAME_BYTES_MAX_DEFAULT, CONNECTIONS_MAX_DEFAULT, IDLE_TIMEOUT_MS_DEFAULT);
+    }
+
+    /**
+     * {@code max-memory} when the config names none: half the JVM's max heap (-Xmx). The store's accounting
+     * counts its entries and table; the other half is room for the garbage collector, the I/O buffers of
+     * the connections and the requests in flight.
+     */
+    public static long memoryMaxBytesDefault() {
+        return Runtime.getRuntime().maxMemory() / 2;
     }
 
     /** The smallest frame limit that lets a SET of the largest key and a value of {@code valueBytesMax} through. */

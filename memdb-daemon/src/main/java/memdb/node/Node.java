@@ -260,8 +260,10 @@ public final class Node implements AutoCloseable {
         Proposer.Settings paxos = new Proposer.Settings(cluster.replicationFactor(), casTimeoutMs,
                 Math.max(1, Math.min(cluster.requestTimeoutMs(), casTimeoutMs / 4)), Math.max(4, casTimeoutMs / 20),
                 config.limits().valueBytesMax());
-        return new NodeCore(self, clock, store, counters, opLog, settings, paxos, acceptorStates, new SplittableRandom(),
+        NodeCore core = new NodeCore(self, clock, store, counters, opLog, settings, paxos, acceptorStates, new SplittableRandom(),
                 nowMs, canaries);
+        core.limits().configure(config.limits().memoryMaxBytes(), config.limits().keyBytesMax());
+        return core;
     }
 
     /** The configuration the node started with (see {@link #runningConfig()} for the one in force). */

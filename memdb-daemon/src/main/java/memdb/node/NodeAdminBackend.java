@@ -16,6 +16,7 @@ import memdb.admin.NodeMetrics;
 import memdb.admin.RepairSummary;
 import memdb.admin.ReplicaVersion;
 import memdb.admin.RequestMetrics;
+import memdb.limits.WriteLimits;
 import memdb.net.PeerTransport;
 import memdb.protocol.ClusterRequests;
 import memdb.protocol.ClusterResponses;
@@ -171,6 +172,11 @@ final class NodeAdminBackend implements AdminBackend {
     @Override
     public CompletableFuture<RepairTotals.Snapshot> repairTotals() {
         return loop.query(core -> core.antiEntropy().totals().snapshot());
+    }
+
+    @Override
+    public CompletableFuture<WriteLimits.Snapshot> limits() {
+        return loop.query(core -> core.limits().snapshot());
     }
 
     @Override

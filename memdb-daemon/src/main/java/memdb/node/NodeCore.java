@@ -11,6 +11,7 @@ import memdb.counter.CounterStore;
 import memdb.handoff.HandoffMetrics;
 import memdb.handoff.HandoffSettings;
 import memdb.handoff.HintedHandoff;
+import memdb.limits.WriteLimits;
 import memdb.oplog.OpLog;
 import memdb.paxos.Acceptor;
 import memdb.paxos.AcceptorStates;
@@ -120,6 +121,8 @@ public final class NodeCore {
     private final OpLog opLog;
     private final Mover mover;
     private final Canaries canaries;
+    /** max-key-bytes and max-memory, asked before every request is dispatched. */
+    private final WriteLimits limits;
     private long nextGossipMs;
     private long clusterLogVersion;
     /** No timestamp above this is handed out before a CLOCK record reserving it is in the op log. */
@@ -193,6 +196,7 @@ public final class NodeCore {
                 settings.streamBytesPerSec(), settings.replication().requestTimeoutMs());
         this.antiEntropy = new AntiEntropy(store, replica, membership, settings.replication().replicationFactor(),
                 settings.repair(), nowMs);
+        this.limits = new WriteLimits(() -> store.heapBytes() + handoff.pendingHintBytes());
         this.nextGossipMs = nowMs;
     }
 
@@ -213,6 +217,7 @@ public final class NodeCore {
             // nodes joined or left), so it coordinates nothing until a peer's gossip answer brings it up to date.
             throw ErrorCode.UNAVAILABLE.exception("node " + membership.selfId() + " is catching up with the cluster's membership");
         }
+        limits.admit(request);
         if (request instanceof Requests.Get get) {
             coordinator.read(replyTo, get.key(), false, get.consistency(), nowMs, out);
         } else if (request instanceof Requests.Contains contains) {
@@ -474,6 +479,11 @@ public final class NodeCore {
 
     public Store store() {
         return store;
+    }
+
+    /** max-key-bytes and max-memory: {@link WriteLimits#configure} at start, refusals for /metrics. */
+    public WriteLimits limits() {
+        return limits;
     }
 
     /** The node's counters (DESIGN §6), beside {@link #store()}. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import memdb.oplog.FsyncPolicy;
 import memdb.protocol.Consistency;
+import memdb.protocol.Key;
 import memdb.repair.RepairSettings;
 
 /**
@@ -90,7 +91,19 @@ final class SettingsReader {
             throw frame.invalid(ConfigKey.MAX_FRAME_BYTES, "a frame must hold the largest key with a value of max-value-bytes "
                     + valueBytesMax + ", so it must be at least " + LimitsConfig.frameBytesNeeded(valueBytesMax));
         }
-        return new LimitsConfig(valueBytesMax, frameBytesMax, connectionsMax, idleTimeoutMs);
+        int pendingMax = (int) number(ConfigKey.MAX_PENDING_PER_CONNECTION, 1, 1 << 20,
+                LimitsConfig.PENDING_PER_CONNECTION_MAX_DEFAULT);
+        int keyBytesMax = (int) number(ConfigKey.MAX_KEY_BYTES, 1, Key.BYTES_MAX, LimitsConfig.KEY_BYTES_MAX_DEFAULT);
+        return new LimitsConfig(valueBytesMax, frameBytesMax, connectionsMax, idleTimeoutMs, pendingMax, memoryMax(), keyBytesMax);
+    }
+
+    /** {@code max-memory}: bytes, or a size with a unit (k, m, g, with or without a b: {@code 512mb}). */
+    private long memoryMax() {
+        Setting s = settings.get(ConfigKey.MAX_MEMORY);
+        if (s == null) return LimitsConfig.memoryMaxBytesDefault();
+        long bytes = Sizes.parseBytes(s.value());
+        if (bytes < 1) throw s.invalid(ConfigKey.MAX_MEMORY, "expected a size such as 536870912, 512mb or 2g");
+        return bytes;
     }
 
     private StorageConfig storage() {

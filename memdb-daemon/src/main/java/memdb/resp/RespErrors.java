@@ -1,11 +1,12 @@
 package memdb.resp;
 
+import memdb.protocol.ErrorCode;
 import memdb.protocol.Responses;
 
 /**
  * MemDB's error replies as RESP errors. The first word is the kind a Redis client looks at: {@code ERR}
- * for a bad argument, {@code WRONGTYPE} for a key of the other kind, and MemDB's own code name for the
- * rest ({@code UNAVAILABLE}, {@code TIMEOUT}, {@code OVERLOADED}, ...), followed by the node's sentence.
+ * for a bad argument, {@code WRONGTYPE} for a key of the other kind, {@code OOM} for a write refused by
+ * max-memory (Redis's word for its maxmemory refusal), and MemDB's own code name for the rest ({@code UNAVAILABLE}, {@code TIMEOUT}, {@code OVERLOADED}, ...), followed by the node's sentence.
  */
 final class RespErrors {
     static final RespReply NOAUTH = new RespReply.Error("NOAUTH Authentication required.");
@@ -15,6 +16,7 @@ final class RespErrors {
 
     static RespReply of(Responses.Error error) {
         String message = error.message() == null || error.message().isEmpty() ? error.code().name().toLowerCase() : error.message();
+        if (error.code() == ErrorCode.OUT_OF_MEMORY) return new RespReply.Error("OOM " + message);
         return switch (error.code().kind()) {
             case INVALID_ARGUMENT -> RespReply.Error.err(message);
             case WRONG_TYPE -> new RespReply.Error("WRONGTYPE " + message);

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
+import memdb.net.FlowControl;
 import memdb.node.Connection;
 import memdb.node.CoreLoop;
 import memdb.protocol.Envelope;
@@ -30,14 +30,13 @@ import memdb.protocol.Responses;
  *
  * <p>Invariants: replies leave in the order the commands came (RESP has no request ids: a pipelined client
  * matches replies by position), so each command takes a slot in a queue and only the finished slots at its
- * head are written; at most {@link #PIPELINE_MAX} commands wait before reading pauses (and it pauses while
- * the client does not read its replies); after QUIT, a wrong key or a protocol error, nothing more is read,
+ * head are written; each slot counts as in flight in the channel's {@link FlowControl} until its reply is
+ * written, so reading pauses while max-pending-per-connection commands wait or while the client does not
+ * read its replies; after QUIT, a wrong key or a protocol error, nothing more is read,
  * the replies owed are written, then the channel closes. Bad input never escapes as anything else.
  * Everything but {@link Connection#send} runs on the channel's event loop; send hops onto it.
  */
 final class RespHandler extends ChannelInboundHandlerAdapter {
-    /** Commands read but not yet answered, beyond which the handler stops reading from the client. */
-    static final int PIPELINE_MAX = 4096;
     private static final System.Logger LOG = System.getLogger(RespHandler.class.getName());
 
     /** One command's place in the reply order. */
@@ -72,17 +71,22 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
 
     private final RespSession session;
     private final RequestSink core;
+    private final FlowControl flow;
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
     private final Map<Integer, Part> parts = new HashMap<>();
     private ChannelHandlerContext ctx;
     private Connection replies;
     private int nextRequestId = 1;
-    /** Set once the channel is to close after the replies owed: nothing more is read. */
-    private boolean closing;
 
-    RespHandler(RespSession session, RequestSink core) {
+    RespHandler(RespSession session, RequestSink core, FlowControl flow) {
         this.session = session;
         this.core = core;
+        this.flow = flow;
+    }
+
+    /** Set once the channel is to close after the replies owed: nothing more is read. */
+    private boolean closing() {
+        return flow.stopped();
     }
 
     @Override
@@ -93,7 +97,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closing) return;
+        if (closing()) return;
         RespSession.Action action;
         try {
             action = session.handle((RespCommand) msg);
@@ -107,13 +111,13 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
             submit(submit);
         }
         writeFinished();
-        if (slots.size() >= PIPELINE_MAX) ctx.channel().config().setAutoRead(false);
     }
 
     private void submit(RespSession.Submit submit) {
         List<Request> requests = submit.requests();
         Slot slot = new Slot(requests.size(), submit.combine());
         slots.add(slot);
+        flow.requestIn();
         for (int i = 0; i < requests.size(); i++) {
             Request request = requests.get(i);
             int requestId = nextRequestId++;
@@ -133,18 +137,15 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
 
     private void enqueue(Slot slot) {
         slots.add(slot);
-        if (slot.thenClose) stopReading();
-    }
-
-    private void stopReading() {
-        closing = true;
-        ctx.channel().config().setAutoRead(false);
+        flow.requestIn();
+        if (slot.thenClose) flow.stop();
     }
 
     /** Writes the finished replies at the head of the queue (without flushing); closes after a closing one. */
     private void writeFinished() {
         while (!slots.isEmpty() && slots.peek().reply != null) {
             Slot slot = slots.poll();
+            flow.repliesOut(1);
             if (slot.thenClose) {
                 ctx.writeAndFlush(slot.reply).addListener(ChannelFutureListener.CLOSE);
                 slots.clear();
@@ -152,10 +153,6 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             ctx.write(slot.reply);
-        }
-        Channel channel = ctx.channel();
-        if (!closing && !channel.config().isAutoRead() && slots.size() < PIPELINE_MAX / 2 && channel.isWritable()) {
-            channel.config().setAutoRead(true);
         }
     }
 
@@ -175,30 +172,14 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (!closing) ctx.channel().config().setAutoRead(ctx.channel().isWritable() && slots.size() < PIPELINE_MAX);
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent) {
-            LOG.log(Level.INFO, "closing idle RESP connection from " + ctx.channel().remoteAddress());
-            ctx.close();
-        } else {
-            ctx.fireUserEventTriggered(event);
-        }
-    }
-
-    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (closing) return;
+        if (closing()) return;
         if (cause instanceof DecoderException && cause.getCause() instanceof RespProtocolException bad) {
             LOG.log(Level.INFO, "closing RESP connection from " + ctx.channel().remoteAddress() + ": protocol error: " + bad.getMessage());
             enqueue(new Slot(RespReply.Error.err("Protocol error: " + bad.getMessage()), true));
         } else if (cause instanceof IOException) {
             LOG.log(Level.DEBUG, "RESP connection from " + ctx.channel().remoteAddress() + " failed: " + cause.getMessage());
-            closing = true;
+            flow.stop();
             ctx.close();
             return;
         } else {

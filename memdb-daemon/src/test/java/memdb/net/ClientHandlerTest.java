@@ -30,8 +30,9 @@ class ClientHandlerTest {
     /** A loop that is never started: what is submitted stays queued, so its capacity can be filled. */
     private final CoreLoop loop = new CoreLoop(SingleNode.core(new LamportClock(1, 0), new Store(), OpLog.none(), 100),
             OpLog.none(), PeerSender.NONE, CoreLoop.monotonicMs(), 1, "unused");
+    private final FlowControl flow = new FlowControl(1024, "client");
     private final EmbeddedChannel channel = new EmbeddedChannel(
-            new EnvelopeDecoder(1024), new ClientHandler(new Session(KEY, 1, "test"), loop, () -> {}));
+            flow, new EnvelopeDecoder(1024), new ClientHandler(new Session(KEY, 1, "test"), loop, flow, () -> {}));
 
     @AfterEach
     void release() {
@@ -92,5 +93,26 @@ class ClientHandlerTest {
         assertEquals(ErrorCode.MALFORMED_FRAME, ((Responses.Error) error.message()).code());
         channel.runPendingTasks();
         assertFalse(channel.isActive());
+    }
+
+    @Test
+    void readingPausesOnceMaxPendingRequestsAreInFlightAndTheyAreNotRefused() {
+        CoreLoop roomy = new CoreLoop(SingleNode.core(new LamportClock(1, 0), new Store(), OpLog.none(), 100),
+                OpLog.none(), PeerSender.NONE, CoreLoop.monotonicMs(), 100, "unused");
+        FlowControl twoInFlight = new FlowControl(2, "client");
+        EmbeddedChannel pipelining = new EmbeddedChannel(
+                twoInFlight, new EnvelopeDecoder(1024), new ClientHandler(new Session(KEY, 1, "test"), roomy, twoInFlight, () -> {}));
+        pipelining.writeInbound(Unpooled.wrappedBuffer(WireClient.encode(Envelope.request(1, 0, new Requests.Auth(KEY.getBytes(StandardCharsets.UTF_8))))));
+        pipelining.writeInbound(Unpooled.wrappedBuffer(WireClient.encode(Envelope.request(2, 0, new Requests.Ping()))));
+        assertTrue(pipelining.config().isAutoRead(), "one request in flight: still reading");
+        pipelining.writeInbound(Unpooled.wrappedBuffer(WireClient.encode(Envelope.request(3, 0, new Requests.Ping()))));
+        assertFalse(pipelining.config().isAutoRead(), "two in flight: reading pauses");
+        assertEquals(2, twoInFlight.pending());
+        pipelining.flushOutbound();
+        Envelope authenticated = pipelining.readOutbound();
+        assertInstanceOf(Responses.Authenticated.class, authenticated.message());
+        assertNull(pipelining.readOutbound(), "nothing refused: the client is slowed, not dropped");
+        assertTrue(pipelining.isActive());
+        pipelining.finishAndReleaseAll();
     }
 }

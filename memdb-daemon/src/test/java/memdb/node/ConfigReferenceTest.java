@@ -38,6 +38,7 @@ class ConfigReferenceTest {
             case DATA_DIR -> "`$XDG_DATA_HOME/memdb`, else `~/.local/share/memdb`";
             case AUTH_KEY -> "generated once into `~/.config/memdb/auth-key`";
             case SEEDS -> "(none)";
+            case MAX_MEMORY -> "half the JVM's max heap (`-Xmx`)";
             default -> "`" + ConfigValues.shown(defaults, key) + "`";
         };
     }

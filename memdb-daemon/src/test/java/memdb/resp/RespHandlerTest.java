@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import memdb.clock.LamportClock;
+import memdb.net.FlowControl;
 import memdb.node.Connection;
 import memdb.node.CoreLoop;
 import memdb.node.NodeCore;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 /** The RESP pipeline (decoder, handler, encoder) on Netty's EmbeddedChannel, over a real single-node core. */
 class RespHandlerTest {
     private static final String KEY = "s3cret";
+    private static final int PENDING_MAX = 8;
     private static final String AUTH = "*2\r\n$4\r\nAUTH\r\n$6\r\ns3cret\r\n";
 
     /** Answers each request from a real core, at once or (when holding) when the test releases it. */
@@ -62,7 +64,9 @@ class RespHandlerTest {
 
     private EmbeddedChannel newChannel() {
         ServerFacts facts = new ServerFacts("test", 1, 6380, "everysec", 100, 0);
-        return new EmbeddedChannel(new RespEncoder(), new RespDecoder(4096), new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core));
+        FlowControl flow = new FlowControl(PENDING_MAX, "resp");
+        return new EmbeddedChannel(new RespEncoder(), flow, new RespDecoder(4096),
+                new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow));
     }
 
     @AfterEach
@@ -178,6 +182,24 @@ class RespHandlerTest {
         Collections.reverse(held);
         for (Runnable answer : held) answer.run();
         assertEquals("+OK\r\n*2\r\n$1\r\n1\r\n$-1\r\n+PONG\r\n$1\r\n1\r\n$1\r\nx\r\n", output(channel));
+    }
+
+    @Test
+    void readingPausesAtMaxPendingCommandsAndResumesWhenTheirRepliesAreOut() {
+        exchange(AUTH);
+        core.holding = true;
+        StringBuilder pipeline = new StringBuilder();
+        for (int i = 0; i < PENDING_MAX - 1; i++) pipeline.append(command("GET", "k" + i));
+        exchange(pipeline.toString());
+        assertTrue(channel.config().isAutoRead(), "one below the limit: still reading");
+        exchange(command("GET", "last"));
+        assertFalse(channel.config().isAutoRead(), "at max-pending-per-connection: reading pauses, the client is not dropped");
+        assertTrue(channel.isOpen());
+        List<Runnable> held = new ArrayList<>(core.held);
+        core.held.clear();
+        held.get(0).run();
+        assertEquals("$-1\r\n", output(channel));
+        assertTrue(channel.config().isAutoRead(), "one reply out: reading resumes");
     }
 
     @Test

@@ -14,7 +14,8 @@ import java.util.function.BiConsumer;
 import memdb.client.MemDb;
 
 /**
- * Runs the tests of a plan one after another on one shared client, under one deadline for the whole
+ * Runs the tests of a plan one after another on shared clients (one per {@code --connections}, each
+ * with its own connection to every node), under one deadline for the whole
  * run ({@code --time-limit-s}): a test that reaches it stops sending, waits for its answers, and is
  * reported as incomplete; the tests after it are not run.
  *
@@ -26,13 +27,19 @@ public final class Bench {
     static final int QUORUM_WAITERS_MAX = 256;
     private static final long PROGRESS_INTERVAL_MS = 250;
 
-    private final MemDb db;
+    private final List<MemDb> dbs;
     private final BenchPlan plan;
     private final PrintStream progress;
 
     /** @param progress where to draw a progress line (a terminal), or null for none */
     public Bench(MemDb db, BenchPlan plan, PrintStream progress) {
-        this.db = db;
+        this(List.of(db), plan, progress);
+    }
+
+    /** With one client per connection the plan asks for; the logical clients are spread over them. */
+    public Bench(List<MemDb> dbs, BenchPlan plan, PrintStream progress) {
+        if (dbs.isEmpty()) throw new IllegalArgumentException("no client");
+        this.dbs = List.copyOf(dbs);
         this.plan = plan;
         this.progress = progress;
     }
@@ -52,13 +59,16 @@ public final class Bench {
             List<TestResult> results = new ArrayList<>();
             for (BenchTest test : plan.tests()) {
                 if (System.nanoTime() - deadlineNanos >= 0) break;
-                BenchOperation operation = BenchOperation.of(test, db, plan.valueBytes(), plan.consistency(),
-                        plan.requestTimeout(), quorumWaiters);
+                List<BenchOperation> operations = new ArrayList<>();
+                for (MemDb db : dbs) {
+                    operations.add(BenchOperation.of(test, db, plan.valueBytes(), plan.consistency(), plan.requestTimeout(),
+                            quorumWaiters));
+                }
                 if (plan.warmupRequests() > 0) {
-                    new BenchRunner(operation, plan.withRequests(plan.warmupRequests()), deadlineNanos).run(test.label());
+                    new BenchRunner(operations, plan.withRequests(plan.warmupRequests()), deadlineNanos).run(test.label());
                     if (System.nanoTime() - deadlineNanos >= 0) break;
                 }
-                BenchRunner runner = new BenchRunner(operation, plan, deadlineNanos);
+                BenchRunner runner = new BenchRunner(operations, plan, deadlineNanos);
                 var ticker = printer == null ? null : printer.scheduleAtFixedRate(progressLine(test, runner),
                         PROGRESS_INTERVAL_MS, PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
                 TestResult result = runner.run(test.label());
@@ -83,8 +93,10 @@ public final class Bench {
         return () -> {
             long answered = runner.answered();
             double seconds = (System.nanoTime() - startNanos) / 1e9;
-            progress.printf(Locale.ROOT, "\r%s: %d/%d requests, %.0f ops/s   ", test.label(), answered,
-                    plan.requests(), seconds > 0 ? answered / seconds : 0.0);
+            String goal = plan.duration().isZero() ? "/" + plan.requests() + " requests"
+                    : String.format(Locale.ROOT, " requests in %.0f/%d s", seconds, plan.duration().toSeconds());
+            progress.printf(Locale.ROOT, "\r%s: %d%s, %.0f ops/s   ", test.label(), answered, goal,
+                    seconds > 0 ? answered / seconds : 0.0);
             progress.flush();
         };
     }

@@ -13,23 +13,28 @@ import memdb.protocol.Consistency;
  * at least one test; 1 <= requests <= {@link #REQUESTS_MAX}; 1 <= clients <= {@link #CLIENTS_MAX};
  * 1 <= pipeline <= {@link #PIPELINE_MAX}; clients * pipeline <= {@link #IN_FLIGHT_MAX} (the client's
  * queue per connection); 0 <= valueBytes <= {@link #VALUE_BYTES_MAX} (the node's default limit);
- * keyspace 0 (one key) or positive; a positive time limit and request timeout.
+ * keyspace 0 (one key) or positive; a positive time limit and request timeout; a duration of zero (none)
+ * or of at most the time limit per test; 1 <= connections <= {@link #CONNECTIONS_MAX} and at most clients.
  *
  * @param warmupRequests requests of each test sent first and not measured (0 to 1e9), so that both
  *                 JVMs have compiled the hot path before the measured requests
  * @param keyspace 0: every request uses the one key {@code key:000000000000} (as redis-benchmark
  *                 without -r); otherwise keys {@code key:%012d} drawn uniformly from [0, keyspace)
  *                 by a generator seeded from {@code seed} and the client's index
+ * @param duration how long each test sends (then it is complete, whatever {@code requests} says, which
+ *                 stays a cap); zero: each test sends {@code requests}
+ * @param connections separate client connections to each node, the clients spread over them round-robin
  */
 public record BenchPlan(List<BenchTest> tests, long requests, int clients, int pipeline, int valueBytes,
                         long keyspace, Consistency consistency, long seed, long warmupRequests, Duration timeLimit,
-                        Duration requestTimeout) {
+                        Duration requestTimeout, Duration duration, int connections) {
     public static final long REQUESTS_MAX = 1_000_000_000L;
     public static final int CLIENTS_MAX = 10_000;
     public static final int PIPELINE_MAX = 1_000;
     public static final int IN_FLIGHT_MAX = 65_536;
     public static final int VALUE_BYTES_MAX = 1024 * 1024;
     public static final long TIME_LIMIT_S_MAX = 86_400;
+    public static final int CONNECTIONS_MAX = 10_000;
 
     public BenchPlan {
         tests = List.copyOf(tests);
@@ -46,12 +51,24 @@ public record BenchPlan(List<BenchTest> tests, long requests, int clients, int p
         check(!timeLimit.isNegative() && !timeLimit.isZero() && timeLimit.toSeconds() <= TIME_LIMIT_S_MAX,
                 "--time-limit-s must be between 1 and " + TIME_LIMIT_S_MAX);
         check(!requestTimeout.isNegative() && !requestTimeout.isZero(), "--timeout-ms must be positive");
+        check(!duration.isNegative() && duration.multipliedBy(tests.size()).compareTo(timeLimit) <= 0,
+                "--duration times the number of tests must fit in --time-limit-s");
+        check(connections >= 1 && connections <= Math.min(CONNECTIONS_MAX, clients),
+                "--connections must be between 1 and -c (at most " + CONNECTIONS_MAX + ")");
     }
 
-    /** This plan with another request count (the warm-up of a test runs as a plan of its own). */
+    /** A plan bounded by its request count, on one connection. */
+    public BenchPlan(List<BenchTest> tests, long requests, int clients, int pipeline, int valueBytes,
+                     long keyspace, Consistency consistency, long seed, long warmupRequests, Duration timeLimit,
+                     Duration requestTimeout) {
+        this(tests, requests, clients, pipeline, valueBytes, keyspace, consistency, seed, warmupRequests, timeLimit,
+                requestTimeout, Duration.ZERO, 1);
+    }
+
+    /** This plan with another request count and no duration (the warm-up of a test runs as a plan of its own). */
     public BenchPlan withRequests(long requestCount) {
         return new BenchPlan(tests, requestCount, clients, pipeline, valueBytes, keyspace, consistency, seed,
-                warmupRequests, timeLimit, requestTimeout);
+                warmupRequests, timeLimit, requestTimeout, Duration.ZERO, connections);
     }
 
     /** Requests one test keeps in flight at most. */

@@ -1,5 +1,6 @@
 package memdb.cli.bench;
 
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -11,9 +12,10 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * Runs one test: {@code clients} logical clients share one pipelined MemDb, each keeping up to
- * {@code pipeline} requests in flight (a closed loop: an answer sends the client's next request), until
- * {@code requests} have been sent or the deadline passes; then waits for the answers in flight.
+ * Runs one test: {@code clients} logical clients share the pipelined MemDb connections (client c uses
+ * operation c mod their number), each keeping up to {@code pipeline} requests in flight (a closed loop: an
+ * answer sends the client's next request), until {@code requests} have been sent, the plan's duration has
+ * passed (the test is then complete) or the deadline passes; then waits for the answers in flight.
  *
  * <p>Invariants: at most clients * pipeline requests are in flight; at most {@code requests} are sent;
  * each client's next key is drawn by one thread at a time (the {@code wanted} counter below serializes
@@ -23,7 +25,7 @@ import org.HdrHistogram.Histogram;
 public final class BenchRunner {
     private static final long LATENCY_US_MAX = TimeUnit.MINUTES.toMicros(10);
 
-    private final BenchOperation operation;
+    private final List<BenchOperation> operations;
     private final BenchPlan plan;
     private final long deadlineNanos;
     private final AtomicLong sent = new AtomicLong();
@@ -34,9 +36,15 @@ public final class BenchRunner {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Histogram latencyUs = new ConcurrentHistogram(LATENCY_US_MAX, 3);
     private volatile boolean stoppedByDeadline;
+    /** When the plan has a duration: the time its sending stops (set before the first send). */
+    private volatile long durationEndNanos;
 
     BenchRunner(BenchOperation operation, BenchPlan plan, long deadlineNanos) {
-        this.operation = operation;
+        this(List.of(operation), plan, deadlineNanos);
+    }
+
+    BenchRunner(List<BenchOperation> operations, BenchPlan plan, long deadlineNanos) {
+        this.operations = List.copyOf(operations);
         this.plan = plan;
         this.deadlineNanos = deadlineNanos;
         this.slotsActive = new AtomicInteger(plan.inFlightMax());
@@ -54,8 +62,9 @@ public final class BenchRunner {
     /** Runs the test to the end (all answered, or the deadline plus one request timeout) and reports it. */
     TestResult run(String label) throws InterruptedException {
         long start = System.nanoTime();
+        durationEndNanos = start + plan.duration().toNanos();
         for (int c = 0; c < plan.clients(); c++) {
-            Client client = new Client(new SplittableRandom(plan.seed() * 1_000_003L + c));
+            Client client = new Client(new SplittableRandom(plan.seed() * 1_000_003L + c), operations.get(c % operations.size()));
             for (int p = 0; p < plan.pipeline(); p++) client.sendWanted();
         }
         long waitNanos = Math.max(0, deadlineNanos - System.nanoTime()) + plan.requestTimeout().toNanos()
@@ -92,11 +101,13 @@ public final class BenchRunner {
     /** One logical client: a seeded key generator and up to {@code pipeline} requests in flight. */
     private final class Client {
         private final SplittableRandom random;
+        private final BenchOperation operation;
         /** Sends wanted and not yet made; only the thread that raised it from 0 sends. */
         private final AtomicInteger wanted = new AtomicInteger();
 
-        Client(SplittableRandom random) {
+        Client(SplittableRandom random, BenchOperation operation) {
             this.random = random;
+            this.operation = operation;
         }
 
         /** Asks for one more send: made now, or by the thread already sending for this client. */
@@ -108,6 +119,10 @@ public final class BenchRunner {
         }
 
         private void sendOne() {
+            if (!plan.duration().isZero() && System.nanoTime() - durationEndNanos >= 0) {
+                retireSlot();
+                return;
+            }
             if (sent.get() < plan.requests() && System.nanoTime() - deadlineNanos >= 0) {
                 stoppedByDeadline = true;
                 retireSlot();

@@ -66,6 +66,46 @@ class BenchRunnerTest {
     }
 
     @Test
+    void aDurationBoundTestSendsUntilItsTimeIsUpAndIsComplete() throws Exception {
+        BenchPlan plan = new BenchPlan(List.of(BenchTest.GET), BenchPlan.REQUESTS_MAX, 4, 1, 3, 0, Consistency.ONE, 1, 0,
+                Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofMillis(300), 1);
+        ExecutorService io = Executors.newFixedThreadPool(2);
+        try {
+            long start = System.nanoTime();
+            TestResult result = new BenchRunner(key -> CompletableFuture.runAsync(() -> {}, io), plan,
+                    deadline(plan.timeLimit())).run("get");
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMs >= 300 && tookMs < 10_000, "ran for its duration: " + tookMs + " ms");
+            assertTrue(result.complete(), "a test that ran its duration is complete");
+            assertTrue(result.requests() > 0);
+        } finally {
+            io.shutdownNow();
+        }
+    }
+
+    @Test
+    void clientsAreSpreadOverTheConnectionsRoundRobin() throws Exception {
+        BenchPlan plan = new BenchPlan(List.of(BenchTest.GET), 3000, 6, 1, 3, 0, Consistency.ONE, 1, 0,
+                Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ZERO, 3);
+        List<AtomicInteger> used = List.of(new AtomicInteger(), new AtomicInteger(), new AtomicInteger());
+        ExecutorService io = Executors.newFixedThreadPool(2);
+        try {
+            List<BenchOperation> connections = new ArrayList<>();
+            for (AtomicInteger count : used) {
+                connections.add(key -> {
+                    count.incrementAndGet();
+                    return CompletableFuture.runAsync(() -> {}, io);
+                });
+            }
+            TestResult result = new BenchRunner(connections, plan, deadline(plan.timeLimit())).run("get");
+            assertEquals(3000, result.requests());
+            for (AtomicInteger count : used) assertTrue(count.get() > 100, "every connection carries requests: " + used);
+        } finally {
+            io.shutdownNow();
+        }
+    }
+
+    @Test
     void failuresAreCountedAndTheFirstIsKept() throws Exception {
         BenchPlan plan = plan(1000, 4, 1, 0, Duration.ofSeconds(60));
         AtomicInteger count = new AtomicInteger();
