@@ -34,8 +34,8 @@ final class SettingsReader {
         long gossipMs = number(ConfigKey.GOSSIP_INTERVAL_MS, 10, 60_000, ClusterConfig.GOSSIP_INTERVAL_MS_DEFAULT);
         long downAfterMs = number(ConfigKey.DOWN_AFTER_MS, 20, 600_000, ClusterConfig.DOWN_AFTER_MS_DEFAULT);
         if (downAfterMs <= gossipMs) {
-            throw settings.getOrDefault(ConfigKey.DOWN_AFTER_MS, new Setting(String.valueOf(downAfterMs), "the default"))
-                    .invalid(ConfigKey.DOWN_AFTER_MS, "it must be longer than gossip-interval-ms " + gossipMs);
+            throw mismatch(ConfigKey.DOWN_AFTER_MS, downAfterMs, "it must be longer than gossip-interval-ms " + gossipMs,
+                    ConfigKey.GOSSIP_INTERVAL_MS, "it must be shorter than down-after-ms");
         }
         long requestTimeoutMs = number(ConfigKey.REQUEST_TIMEOUT_MS, 1, 600_000, ClusterConfig.REQUEST_TIMEOUT_MS_DEFAULT);
         int maxHintsPerPeer = (int) number(ConfigKey.MAX_HINTS_PER_PEER, 0, 100_000_000, ClusterConfig.MAX_HINTS_PER_PEER_DEFAULT);
@@ -44,6 +44,20 @@ final class SettingsReader {
                 maxHintsPerPeer, bool(ConfigKey.JOIN), number(ConfigKey.STREAM_BYTES_PER_SEC, 1024, Long.MAX_VALUE,
                         ClusterConfig.STREAM_BYTES_PER_SEC_DEFAULT),
                 number(ConfigKey.CAS_TIMEOUT_MS, 10, 600_000, ClusterConfig.CAS_TIMEOUT_MS_DEFAULT));
+    }
+
+    /**
+     * Two settings that do not fit together: blames {@code key} where it was given; when it was not (its default
+     * is what does not fit), blames {@code other} where that was given, so the message names the line, variable or
+     * flag to change.
+     */
+    private ConfigException mismatch(ConfigKey key, long value, String reason, ConfigKey other, String otherReason) {
+        Setting given = settings.get(key);
+        if (given != null || !settings.containsKey(other)) {
+            Setting blamed = given != null ? given : new Setting(String.valueOf(value), "the default");
+            return blamed.invalid(key, reason);
+        }
+        return settings.get(other).invalid(other, otherReason + " " + value + " (the default)");
     }
 
     private RepairConfig repair() {
@@ -87,9 +101,9 @@ final class SettingsReader {
         int connectionsMax = (int) number(ConfigKey.MAX_CONNECTIONS, 1, Integer.MAX_VALUE, LimitsConfig.CONNECTIONS_MAX_DEFAULT);
         long idleTimeoutMs = number(ConfigKey.IDLE_TIMEOUT_MS, 0, Long.MAX_VALUE, LimitsConfig.IDLE_TIMEOUT_MS_DEFAULT);
         if (frameBytesMax < LimitsConfig.frameBytesNeeded(valueBytesMax)) {
-            Setting frame = settings.getOrDefault(ConfigKey.MAX_FRAME_BYTES, new Setting(String.valueOf(frameBytesMax), "the default"));
-            throw frame.invalid(ConfigKey.MAX_FRAME_BYTES, "a frame must hold the largest key with a value of max-value-bytes "
-                    + valueBytesMax + ", so it must be at least " + LimitsConfig.frameBytesNeeded(valueBytesMax));
+            throw mismatch(ConfigKey.MAX_FRAME_BYTES, frameBytesMax, "a frame must hold the largest key with a value of max-value-bytes "
+                    + valueBytesMax + ", so it must be at least " + LimitsConfig.frameBytesNeeded(valueBytesMax),
+                    ConfigKey.MAX_VALUE_BYTES, "the largest key with such a value does not fit in a frame of max-frame-bytes");
         }
         int pendingMax = (int) number(ConfigKey.MAX_PENDING_PER_CONNECTION, 1, 1 << 20,
                 LimitsConfig.PENDING_PER_CONNECTION_MAX_DEFAULT);

@@ -17,7 +17,8 @@ import memdb.protocol.Timestamp;
  *
  * <p>Invariants: {@link #decode} never throws on any input; it returns a {@link Decoded} that says whether
  * the frame is complete, valid, or damaged. A valid frame's fields are internally consistent
- * (lengths add up, known op, DELETE without value, lamport non-negative).
+ * (lengths add up, known op, DELETE without value, lamport non-negative, a payload its op can carry:
+ * {@link RecordPayload}).
  */
 public final class RecordCodec {
     /** Frame prefix: body length + CRC. */
@@ -128,7 +129,8 @@ public final class RecordCodec {
         buf.get(body + 29, key);
         byte[] value = new byte[valueLength];
         buf.get(body + 33 + keyLength, value);
-        if (op == Op.HINT && HintPayload.defect(value) != null) return new Damaged(HintPayload.defect(value), false);
+        String defect = RecordPayload.defect(op, value);
+        if (defect != null) return new Damaged(defect, false);
         LogRecord record = new LogRecord(sequence, op, new Timestamp(lamport, nodeId), wallMillis, Key.wrap(key), value);
         return new Valid(record, body + 33 + keyLength + valueLength);
     }
