@@ -27,6 +27,7 @@ import memdb.oplog.OpLog;
 import memdb.oplog.RepairHorizon;
 import memdb.oplog.ReplayReport;
 import memdb.oplog.StoreReplay;
+import memdb.oplog.format.Frame;
 import memdb.oplog.format.LogRecord;
 import memdb.handoff.HandoffSettings;
 import memdb.paxos.AcceptorStates;
@@ -98,6 +99,7 @@ public final class Node implements AutoCloseable {
     }
 
     private static Node start(ResolvedConfig resolved, ConfigLoader reloader) {
+        long startNanos = System.nanoTime();
         ServerConfig config = resolved.config();
         Path dataDir = config.storage().dataDir();
         createDataDir(dataDir);
@@ -109,7 +111,12 @@ public final class Node implements AutoCloseable {
         AcceptorStates acceptorStates = new AcceptorStates();
         FileOpLog log;
         try {
-            log = FileOpLog.open(dataDir, config.storage().logOptions(), (LogRecord r) -> {
+            log = FileOpLog.openFrames(dataDir, config.storage().logOptions(), (Frame f) -> {
+                if (f.op() == OpLog.Op.SET || f.op() == OpLog.Op.DELETE) { // the bulk: straight into the store
+                    storeReplay.accept(f);
+                    return;
+                }
+                LogRecord r = f.toRecord();
                 if (r.op() == OpLog.Op.CLUSTER) clusterLog.add(r.key(), r.timestamp().lamport(), r.value());
                 else storeReplay.accept(r);
                 if (r.op() == OpLog.Op.HINT) hints.add(r);
@@ -118,12 +125,32 @@ public final class Node implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+        long replayedNanos = System.nanoTime();
         ReplayReport report = log.replayReport();
         if (report.recordsReplayed() > 0 || report.tornTail() != null || !report.dropped().isEmpty()) {
             for (String line : report.lines()) LOG.log(System.Logger.Level.INFO, line);
         }
         acceptorStates.prune(store);
-        return start(resolved, reloader, log, store, counters, acceptorStates, report.lamportHigh(), hints, clusterLog);
+        Node node = start(resolved, reloader, log, store, counters, acceptorStates, report.lamportHigh(), hints, clusterLog);
+        LOG.log(System.Logger.Level.INFO, bootLine(startNanos, replayedNanos, System.nanoTime(), report));
+        return node;
+    }
+
+    /**
+     * The boot's one-line summary (docs/oplog-benchmark.md): how long the process ran before the node
+     * started (JVM start-up and the command line; unknown when the OS does not say when the process
+     * started), the replay with its rate, and the rest (core, listeners) until the node serves.
+     */
+    static String bootLine(long startNanos, long replayedNanos, long readyNanos, ReplayReport report) {
+        long replayMs = (replayedNanos - startNanos) / 1_000_000;
+        long restMs = (readyNanos - replayedNanos) / 1_000_000;
+        String beforeMain = ProcessHandle.current().info().startInstant()
+                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis() - (readyNanos - startNanos) / 1_000_000
+                        + " ms before the node started (JVM, command line), ")
+                .orElse("");
+        long rate = replayedNanos > startNanos ? report.recordsReplayed() * 1_000_000_000L / (replayedNanos - startNanos) : 0;
+        return "boot: " + beforeMain + "replay " + replayMs + " ms (" + report.recordsReplayed() + " records, " + rate
+                + " records/s, " + report.bytesRead() / 1_000_000 + " MB), core and listeners " + restMs + " ms";
     }
 
     /** Starts a node on an op log of the caller's (tests; {@link OpLog#none()} for no persistence). */

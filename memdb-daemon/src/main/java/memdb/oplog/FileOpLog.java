@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import memdb.oplog.format.Frame;
 import memdb.oplog.format.LogRecord;
 import memdb.oplog.format.SegmentHeader;
 import memdb.protocol.Key;
@@ -53,15 +54,27 @@ public final class FileOpLog implements OpLog {
 
     /** Opens the log of {@code dataDir} (created if missing) and replays it into {@code store}. */
     public static FileOpLog open(Path dataDir, OpLogOptions options, Store store) throws IOException {
-        return open(dataDir, options, new StoreReplay(store));
+        return openFrames(dataDir, options, new StoreReplay(store));
     }
 
     /** Opens the log and replays every record, in log order, into {@code sink} (for stores beyond {@link Store}). */
     public static FileOpLog open(Path dataDir, OpLogOptions options, Consumer<LogRecord> sink) throws IOException {
+        return open(dataDir, options, Frame.Sink.of(sink), LogWriter.Syncer.FORCE);
+    }
+
+    /**
+     * Opens the log and replays every record, in log order, into {@code sink} in place (boot's fast path:
+     * the sink copies what it keeps straight out of the read buffer; see {@link Frame}).
+     */
+    public static FileOpLog openFrames(Path dataDir, OpLogOptions options, Frame.Sink sink) throws IOException {
         return open(dataDir, options, sink, LogWriter.Syncer.FORCE);
     }
 
     static FileOpLog open(Path dataDir, OpLogOptions options, Consumer<LogRecord> sink, LogWriter.Syncer syncer) throws IOException {
+        return open(dataDir, options, Frame.Sink.of(sink), syncer);
+    }
+
+    private static FileOpLog open(Path dataDir, OpLogOptions options, Frame.Sink sink, LogWriter.Syncer syncer) throws IOException {
         Files.createDirectories(dataDir);
         DirectoryLock lock = DirectoryLock.acquire(dataDir);
         try {

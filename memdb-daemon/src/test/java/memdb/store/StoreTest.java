@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,11 +44,15 @@ class StoreTest {
             int action = random.nextInt(10);
             if (action < 6) {
                 Versioned v = action < 4 ? Versioned.value(ts, value(random)) : Versioned.tombstone(ts);
-                Store.Applied applied = store.apply(key, v);
                 Versioned before = model.get(key);
                 boolean wins = before == null || ts.isAfter(before.timestamp());
-                assertEquals(wins, applied.applied(), "seed " + seed + " step " + step);
-                assertEquals(before, applied.previous(), "seed " + seed + " step " + step);
+                if (random.nextBoolean()) {
+                    Store.Applied applied = store.apply(key, v);
+                    assertEquals(wins, applied.applied(), "seed " + seed + " step " + step);
+                    assertEquals(before, applied.previous(), "seed " + seed + " step " + step);
+                } else {
+                    assertEquals(wins, applyFrom(store, key, v, random), "seed " + seed + " step " + step);
+                }
                 if (wins) model.put(key, v);
             } else if (action < 7) {
                 Versioned held = model.get(key);
@@ -69,6 +74,16 @@ class StoreTest {
         assertEquals(model, visited, "seed " + seed);
         assertEquals(model.size(), store.entries(), "seed " + seed);
         assertEquals(model.values().stream().filter(v -> !v.isTombstone()).count(), store.liveKeys(), "seed " + seed);
+    }
+
+    /** Replay's path: the version read in place from a buffer (heap or direct, at a random offset). */
+    private static boolean applyFrom(Store store, Key key, Versioned v, Random random) {
+        int offset = random.nextInt(8);
+        int capacity = offset + key.length() + v.value().length + random.nextInt(8);
+        ByteBuffer buf = random.nextBoolean() ? ByteBuffer.allocate(capacity) : ByteBuffer.allocateDirect(capacity);
+        buf.put(offset, key.bytes()).put(offset + key.length(), v.value());
+        return store.applyFrom(buf, offset, key.length(), offset + key.length(), v.value().length, v.isTombstone(),
+                v.timestamp().lamport(), v.timestamp().nodeId());
     }
 
     @Test
