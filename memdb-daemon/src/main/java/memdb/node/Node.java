@@ -103,7 +103,7 @@ public final class Node implements AutoCloseable {
         ServerConfig config = resolved.config();
         Path dataDir = config.storage().dataDir();
         createDataDir(dataDir);
-        Store store = new Store();
+        Store store = new Store(estimatedEntries(dataDir));
         CounterStore counters = new CounterStore();
         StoreReplay storeReplay = new StoreReplay(store, counters);
         ClusterLog.Restored clusterLog = new ClusterLog.Restored();
@@ -130,6 +130,7 @@ public final class Node implements AutoCloseable {
         if (report.recordsReplayed() > 0 || report.tornTail() != null || !report.dropped().isEmpty()) {
             for (String line : report.lines()) LOG.log(System.Logger.Level.INFO, line);
         }
+        store.trim();
         acceptorStates.prune(store);
         Node node = start(resolved, reloader, log, store, counters, acceptorStates, report.lamportHigh(), hints, clusterLog);
         LOG.log(System.Logger.Level.INFO, bootLine(startNanos, replayedNanos, System.nanoTime(), report));
@@ -151,6 +152,14 @@ public final class Node implements AutoCloseable {
         long rate = replayedNanos > startNanos ? report.recordsReplayed() * 1_000_000_000L / (replayedNanos - startNanos) : 0;
         return "boot: " + beforeMain + "replay " + replayMs + " ms (" + report.recordsReplayed() + " records, " + rate
                 + " records/s, " + report.bytesRead() / 1_000_000 + " MB), core and listeners " + restMs + " ms";
+    }
+
+    private static int estimatedEntries(Path dataDir) {
+        try {
+            return FileOpLog.estimatedEntries(dataDir);
+        } catch (IOException e) {
+            return 0; // only a guess; open() reports what is wrong with the directory
+        }
     }
 
     /** Starts a node on an op log of the caller's (tests; {@link OpLog#none()} for no persistence). */

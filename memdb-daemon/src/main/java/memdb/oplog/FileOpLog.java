@@ -98,6 +98,22 @@ public final class FileOpLog implements OpLog {
         }
     }
 
+    /**
+     * A guess of how many entries replaying {@code dataDir} yields, for sizing the store before replay (no
+     * table growth and rehashing while it fills): the bytes of the files replay reads over the frame of a
+     * 16-byte key and a 100-byte value. Overwrites, smaller values and compression make it wrong both
+     * ways; a store trims an over-guessed table after replay ({@link Store#trim}). 0 when there is no log.
+     */
+    public static int estimatedEntries(Path dataDir) throws IOException {
+        if (!Files.isDirectory(dataDir)) return 0;
+        long bytes = 0;
+        for (LogDirectory.Segment s : LogDirectory.scan(dataDir).replayOrder()) bytes += Files.size(s.path()) - SegmentHeader.BYTES;
+        return (int) Math.min(ESTIMATED_ENTRIES_MAX, Math.max(0, bytes) / memdb.oplog.format.RecordCodec.frameBytes(16, 100));
+    }
+
+    /** Beyond this many, the store grows as replay fills it rather than reserve a table up front. */
+    private static final int ESTIMATED_ENTRIES_MAX = 1 << 26;
+
     /** After a force-recover replay: a snapshot of the good records replaces the damaged files. */
     private static void rewriteWithoutDamage(Path dir, OpLogOptions options, long upTo) throws IOException {
         CompactionJob.Settings settings = new CompactionJob.Settings(options.compress(), -1,

@@ -122,6 +122,15 @@ public final class Store {
         return true;
     }
 
+    /**
+     * Shrinks the table to the capacity its entries need when it is more than twice that: after a replay
+     * that sized the store by a guess ({@link #Store(int)}) that was too high.
+     */
+    public void trim() {
+        int needed = capacityFor(size);
+        if (entries.length > 2 * needed) rehash(needed);
+    }
+
     /** Removes a tombstone for good (after the grace period); a live value is never purged. */
     public boolean purgeTombstone(Key key, Versioned tombstone) {
         int slot = find(key);
@@ -216,9 +225,13 @@ public final class Store {
 
     private void grow() {
         if (entries.length == CAPACITY_MAX) throw new IllegalStateException("store is full: " + size + " entries");
+        rehash(entries.length * 2);
+    }
+
+    private void rehash(int capacity) {
         byte[][] oldEntries = entries;
         int[] oldHashes = hashes;
-        allocate(entries.length * 2);
+        allocate(capacity);
         for (int i = 0; i < oldEntries.length; i++) {
             if (oldEntries[i] == null) continue;
             int slot = oldHashes[i] & mask;

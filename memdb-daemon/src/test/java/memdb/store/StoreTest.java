@@ -86,6 +86,22 @@ class StoreTest {
                 v.timestamp().lamport(), v.timestamp().nodeId());
     }
 
+    /** A store sized by too high a guess (replay) gives the table back, and keeps every entry findable. */
+    @Test
+    void trimShrinksAnOverSizedTableAndKeepsTheEntries() {
+        Store store = new Store(1_000_000);
+        long reserved = store.heapBytes();
+        for (int i = 0; i < 1000; i++) store.apply(key(i), Versioned.value(new Timestamp(i + 1, 1), bytes("v" + i)));
+        store.trim();
+        assertTrue(store.heapBytes() < reserved / 100, store.heapBytes() + " bytes after trim, " + reserved + " reserved");
+        for (int i = 0; i < 1000; i++) assertArrayEquals(bytes("v" + i), store.getValue(key(i)));
+        long trimmed = store.heapBytes();
+        store.trim();
+        assertEquals(trimmed, store.heapBytes(), "a table of the right size stays");
+        store.apply(key(5000), Versioned.value(new Timestamp(1, 1), bytes("later")));
+        assertArrayEquals(bytes("later"), store.getValue(key(5000)));
+    }
+
     @Test
     void keysWithEqualHashCodesStayApart() {
         // "Aa" and "BB" share String/array hash codes: stored by full bytes, neither overwrites the other.
