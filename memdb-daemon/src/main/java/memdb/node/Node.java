@@ -27,6 +27,7 @@ import memdb.oplog.OpLog;
 import memdb.oplog.RepairHorizon;
 import memdb.oplog.ReplayReport;
 import memdb.oplog.StoreReplay;
+import memdb.oplog.format.Frame;
 import memdb.oplog.format.LogRecord;
 import memdb.handoff.HandoffSettings;
 import memdb.paxos.AcceptorStates;
@@ -102,12 +103,13 @@ public final class Node implements AutoCloseable {
      * replayed) and no-clock-restore (the clock starts at 0, not above the log's highest timestamp).
      */
     private static Node start(ResolvedConfig resolved, ConfigLoader reloader, Canaries canaries) {
+        long startNanos = System.nanoTime();
         ServerConfig config = resolved.config();
         if (canaries.any()) LOG.log(System.Logger.Level.WARNING, canaries.warning(config.nodeId()));
         boolean restorePaxos = !canaries.has(Canaries.Canary.FORGET_PROMISE);
         Path dataDir = config.storage().dataDir();
         createDataDir(dataDir);
-        Store store = new Store();
+        Store store = new Store(estimatedEntries(dataDir));
         CounterStore counters = new CounterStore();
         StoreReplay storeReplay = new StoreReplay(store, counters);
         ClusterLog.Restored clusterLog = new ClusterLog.Restored();
@@ -115,7 +117,12 @@ public final class Node implements AutoCloseable {
         AcceptorStates acceptorStates = new AcceptorStates();
         FileOpLog log;
         try {
-            log = FileOpLog.open(dataDir, config.storage().logOptions(), (LogRecord r) -> {
+            log = FileOpLog.openFrames(dataDir, config.storage().logOptions(), (Frame f) -> {
+                if (f.op() == OpLog.Op.SET || f.op() == OpLog.Op.DELETE) { // the bulk: straight into the store
+                    storeReplay.accept(f);
+                    return;
+                }
+                LogRecord r = f.toRecord();
                 if (r.op() == OpLog.Op.CLUSTER) clusterLog.add(r.key(), r.timestamp().lamport(), r.value());
                 else storeReplay.accept(r);
                 if (r.op() == OpLog.Op.HINT) hints.add(r);
@@ -124,13 +131,42 @@ public final class Node implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+        long replayedNanos = System.nanoTime();
         ReplayReport report = log.replayReport();
         if (report.recordsReplayed() > 0 || report.tornTail() != null || !report.dropped().isEmpty()) {
             for (String line : report.lines()) LOG.log(System.Logger.Level.INFO, line);
         }
+        store.trim();
         acceptorStates.prune(store);
         long lamportHigh = canaries.has(Canaries.Canary.NO_CLOCK_RESTORE) ? 0 : report.lamportHigh();
-        return start(resolved, reloader, log, store, counters, acceptorStates, lamportHigh, hints, clusterLog, canaries);
+        Node node = start(resolved, reloader, log, store, counters, acceptorStates, lamportHigh, hints, clusterLog, canaries);
+        LOG.log(System.Logger.Level.INFO, bootLine(startNanos, replayedNanos, System.nanoTime(), report));
+        return node;
+    }
+
+    /**
+     * The boot's one-line summary (docs/oplog-benchmark.md): how long the process ran before the node
+     * started (JVM start-up and the command line; unknown when the OS does not say when the process
+     * started), the replay with its rate, and the rest (core, listeners) until the node serves.
+     */
+    static String bootLine(long startNanos, long replayedNanos, long readyNanos, ReplayReport report) {
+        long replayMs = (replayedNanos - startNanos) / 1_000_000;
+        long restMs = (readyNanos - replayedNanos) / 1_000_000;
+        String beforeMain = ProcessHandle.current().info().startInstant()
+                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis() - (readyNanos - startNanos) / 1_000_000
+                        + " ms before the node started (JVM, command line), ")
+                .orElse("");
+        long rate = replayedNanos > startNanos ? report.recordsReplayed() * 1_000_000_000L / (replayedNanos - startNanos) : 0;
+        return "boot: " + beforeMain + "replay " + replayMs + " ms (" + report.recordsReplayed() + " records, " + rate
+                + " records/s, " + report.bytesRead() / 1_000_000 + " MB), core and listeners " + restMs + " ms";
+    }
+
+    private static int estimatedEntries(Path dataDir) {
+        try {
+            return FileOpLog.estimatedEntries(dataDir);
+        } catch (IOException e) {
+            return 0; // only a guess; open() reports what is wrong with the directory
+        }
     }
 
     /** Starts a node on an op log of the caller's (tests; {@link OpLog#none()} for no persistence). */

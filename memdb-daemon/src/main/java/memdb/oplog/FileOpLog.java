@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import memdb.oplog.format.Frame;
 import memdb.oplog.format.LogRecord;
 import memdb.oplog.format.SegmentHeader;
 import memdb.protocol.Key;
@@ -53,15 +54,27 @@ public final class FileOpLog implements OpLog {
 
     /** Opens the log of {@code dataDir} (created if missing) and replays it into {@code store}. */
     public static FileOpLog open(Path dataDir, OpLogOptions options, Store store) throws IOException {
-        return open(dataDir, options, new StoreReplay(store));
+        return openFrames(dataDir, options, new StoreReplay(store));
     }
 
     /** Opens the log and replays every record, in log order, into {@code sink} (for stores beyond {@link Store}). */
     public static FileOpLog open(Path dataDir, OpLogOptions options, Consumer<LogRecord> sink) throws IOException {
+        return open(dataDir, options, Frame.Sink.of(sink), LogWriter.Syncer.FORCE);
+    }
+
+    /**
+     * Opens the log and replays every record, in log order, into {@code sink} in place (boot's fast path:
+     * the sink copies what it keeps straight out of the read buffer; see {@link Frame}).
+     */
+    public static FileOpLog openFrames(Path dataDir, OpLogOptions options, Frame.Sink sink) throws IOException {
         return open(dataDir, options, sink, LogWriter.Syncer.FORCE);
     }
 
     static FileOpLog open(Path dataDir, OpLogOptions options, Consumer<LogRecord> sink, LogWriter.Syncer syncer) throws IOException {
+        return open(dataDir, options, Frame.Sink.of(sink), syncer);
+    }
+
+    private static FileOpLog open(Path dataDir, OpLogOptions options, Frame.Sink sink, LogWriter.Syncer syncer) throws IOException {
         Files.createDirectories(dataDir);
         DirectoryLock lock = DirectoryLock.acquire(dataDir);
         try {
@@ -84,6 +97,22 @@ public final class FileOpLog implements OpLog {
             throw e;
         }
     }
+
+    /**
+     * A guess of how many entries replaying {@code dataDir} yields, for sizing the store before replay (no
+     * table growth and rehashing while it fills): the bytes of the files replay reads over the frame of a
+     * 16-byte key and a 100-byte value. Overwrites, smaller values and compression make it wrong both
+     * ways; a store trims an over-guessed table after replay ({@link Store#trim}). 0 when there is no log.
+     */
+    public static int estimatedEntries(Path dataDir) throws IOException {
+        if (!Files.isDirectory(dataDir)) return 0;
+        long bytes = 0;
+        for (LogDirectory.Segment s : LogDirectory.scan(dataDir).replayOrder()) bytes += Files.size(s.path()) - SegmentHeader.BYTES;
+        return (int) Math.min(ESTIMATED_ENTRIES_MAX, Math.max(0, bytes) / memdb.oplog.format.RecordCodec.frameBytes(16, 100));
+    }
+
+    /** Beyond this many, the store grows as replay fills it rather than reserve a table up front. */
+    private static final int ESTIMATED_ENTRIES_MAX = 1 << 26;
 
     /** After a force-recover replay: a snapshot of the good records replaces the damaged files. */
     private static void rewriteWithoutDamage(Path dir, OpLogOptions options, long upTo) throws IOException {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import memdb.oplog.LogDirectory.Segment;
+import memdb.oplog.format.Frame;
 import memdb.oplog.format.FrameScanner.Dropped;
 import memdb.oplog.format.LogRecord;
 
@@ -24,14 +25,20 @@ final class Replayer {
 
     static ReplayReport replay(List<Segment> files, boolean lastMayBeTorn, boolean forceRecover, boolean repair,
                                Consumer<LogRecord> sink) throws IOException {
+        return replay(files, lastMayBeTorn, forceRecover, repair, Frame.Sink.of(sink));
+    }
+
+    /** As above, handing each record over in place (a {@link Frame}, valid during the call only). */
+    static ReplayReport replay(List<Segment> files, boolean lastMayBeTorn, boolean forceRecover, boolean repair,
+                               Frame.Sink sink) throws IOException {
         long[] high = new long[2]; // lamport, sequence
         long records = 0;
         long bytes = 0;
         ReplayReport.Damage torn = null;
         List<ReplayReport.Damage> dropped = new ArrayList<>();
         List<Path> paths = new ArrayList<>();
-        Consumer<LogRecord> tracking = r -> {
-            high[0] = Math.max(high[0], r.timestamp().lamport());
+        Frame.Sink tracking = r -> {
+            high[0] = Math.max(high[0], r.lamport());
             high[1] = Math.max(high[1], r.sequence());
             sink.accept(r);
         };

@@ -8,12 +8,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import memdb.oplog.format.BlockCodec;
 import memdb.oplog.format.CorruptDataException;
 import memdb.oplog.format.FrameScanner;
 import memdb.oplog.format.FrameScanner.Dropped;
-import memdb.oplog.format.LogRecord;
+import memdb.oplog.format.Frame;
 import memdb.oplog.format.SegmentHeader;
 
 /**
@@ -32,14 +31,14 @@ final class SegmentReader {
 
     record FileResult(Path file, SegmentHeader header, long bytes, long records, Dropped tornTail, List<Dropped> dropped) {}
 
-    static FileResult read(Path file, boolean tailMayBeTorn, boolean forceRecover, Consumer<LogRecord> sink) throws IOException {
+    static FileResult read(Path file, boolean tailMayBeTorn, boolean forceRecover, Frame.Sink sink) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             SegmentHeader header = SegmentHeader.decode(readAt(channel, 0, (int) Math.min(size, SegmentHeader.BYTES)), 0);
             if (header.blocks()) return readBlocks(file, channel, size, header, forceRecover, sink);
             if (size > LOG_SEGMENT_BYTES_MAX) throw new IOException(file + ": log segment larger than " + LOG_SEGMENT_BYTES_MAX);
             MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            FrameScanner.Result r = FrameScanner.scan(map, SegmentHeader.BYTES, (int) size, tailMayBeTorn, forceRecover, sink);
+            FrameScanner.Result r = FrameScanner.scanFrames(map, SegmentHeader.BYTES, (int) size, tailMayBeTorn, forceRecover, sink);
             return new FileResult(file, header, size, r.records(), r.tornTail(), r.dropped());
         } catch (CorruptDataException e) {
             throw new LogCorruptionException(file, e.offset(), e.reason());
@@ -47,7 +46,7 @@ final class SegmentReader {
     }
 
     private static FileResult readBlocks(Path file, FileChannel channel, long size, SegmentHeader header,
-                                         boolean forceRecover, Consumer<LogRecord> sink) throws IOException, CorruptDataException {
+                                         boolean forceRecover, Frame.Sink sink) throws IOException, CorruptDataException {
         List<Dropped> dropped = new ArrayList<>();
         long records = 0;
         long pos = SegmentHeader.BYTES;
@@ -67,14 +66,14 @@ final class SegmentReader {
 
     /** Reads and scans the block at {@code pos}; returns its record count. Frame damage inside is offset by the block. */
     private static long readBlock(FileChannel channel, long pos, long size, boolean compressed, boolean forceRecover,
-                                  Consumer<LogRecord> sink, List<Dropped> dropped) throws IOException, CorruptDataException {
+                                  Frame.Sink sink, List<Dropped> dropped) throws IOException, CorruptDataException {
         if (size - pos < BlockCodec.PREFIX_BYTES) throw new CorruptDataException(pos, "block prefix cut short");
         BlockCodec.Prefix prefix = BlockCodec.Prefix.decode(readAt(channel, pos, BlockCodec.PREFIX_BYTES), pos);
         if (size - pos - BlockCodec.PREFIX_BYTES < prefix.storedLength()) throw new CorruptDataException(pos, "block cut short");
         byte[] stored = readAt(channel, pos + BlockCodec.PREFIX_BYTES, prefix.storedLength()).array();
         byte[] raw = BlockCodec.decode(prefix, stored, compressed, pos);
         try {
-            FrameScanner.Result r = FrameScanner.scan(ByteBuffer.wrap(raw), 0, raw.length, false, forceRecover, sink);
+            FrameScanner.Result r = FrameScanner.scanFrames(ByteBuffer.wrap(raw), 0, raw.length, false, forceRecover, sink);
             for (Dropped d : r.dropped()) dropped.add(new Dropped(pos, 0, d.reason() + " at offset " + d.offset() + " inside the block"));
             return r.records();
         } catch (CorruptDataException e) {

@@ -3,6 +3,7 @@ package memdb.oplog;
 import java.util.function.Consumer;
 import memdb.counter.CounterStore;
 import memdb.crdt.PnCounter;
+import memdb.oplog.format.Frame;
 import memdb.oplog.format.LogRecord;
 import memdb.store.Store;
 import memdb.store.Versioned;
@@ -14,7 +15,7 @@ import memdb.store.Versioned;
  * merged into the counters (a PN-counter join: order and repetition do not matter), COUNTER_SLOT restores
  * the node's counter slot id.
  */
-public final class StoreReplay implements Consumer<LogRecord> {
+public final class StoreReplay implements Consumer<LogRecord>, Frame.Sink {
     private final Store store;
     private final CounterStore counters;
 
@@ -40,6 +41,21 @@ public final class StoreReplay implements Consumer<LogRecord> {
             case CLUSTER -> { } // the cluster log: memdb.cluster.ClusterLog.Restored reads these
             case PAXOS_PROMISE, PAXOS_ACCEPT -> { } // Paxos acceptor state: memdb.paxos.AcceptorStates reads these
         }
+    }
+
+    /**
+     * Boot's fast path: a SET or DELETE goes from the read buffer straight into the store's entry (one copy,
+     * no record objects); any other record is copied out and handed to {@link #accept(LogRecord)}.
+     */
+    @Override
+    public void accept(Frame f) {
+        if (f.op() != OpLog.Op.SET && f.op() != OpLog.Op.DELETE) {
+            accept(f.toRecord());
+            return;
+        }
+        boolean applied = store.applyFrom(f.buffer(), f.keyPosition(), f.keyLength(), f.valuePosition(), f.valueLength(),
+                f.op() == OpLog.Op.DELETE, f.lamport(), f.nodeId());
+        if (applied && counters.size() > 0) counters.onPlainVersion(f.key(), f.timestamp());
     }
 
     /** A value or tombstone replaces an older counter of the key, exactly as when it was first applied. */

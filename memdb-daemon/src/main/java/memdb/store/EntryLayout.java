@@ -2,6 +2,7 @@ package memdb.store;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import memdb.protocol.Key;
@@ -45,6 +46,40 @@ final class EntryLayout {
         return entry;
     }
 
+    /** The entry of a version read in place from {@code source} (absolute positions): one copy of key and value. */
+    static byte[] encode(ByteBuffer source, int keyPosition, int keyLength, int valuePosition, int valueLength,
+                         Versioned.Kind kind, long lamport, int nodeId) {
+        byte[] entry = new byte[HEADER_BYTES + keyLength + valueLength];
+        entry[KIND] = (byte) kind.ordinal();
+        LONG.set(entry, LAMPORT, lamport);
+        SHORT.set(entry, NODE_ID, (short) nodeId);
+        SHORT.set(entry, KEY_LENGTH, (short) keyLength);
+        source.get(keyPosition, entry, KEY, keyLength);
+        source.get(valuePosition, entry, KEY + keyLength, valueLength);
+        return entry;
+    }
+
+    /** The hash of the entry's key: {@link Key#hashCode()} of the same bytes. */
+    static int keyHash(byte[] entry) {
+        int h = 1;
+        for (int i = KEY, end = KEY + keyLength(entry); i < end; i++) h = 31 * h + entry[i];
+        return h;
+    }
+
+    /** Whether two entries hold the same key. */
+    static boolean sameKey(byte[] a, byte[] b) {
+        int length = keyLength(a);
+        return length == keyLength(b) && Arrays.equals(a, KEY, KEY + length, b, KEY, KEY + length);
+    }
+
+    /** True when {@code incoming}'s version is newer than the entry's (last-writer-wins order). */
+    static boolean isOlderThan(byte[] entry, byte[] incoming) {
+        long lamport = lamport(entry);
+        long incomingLamport = lamport(incoming);
+        if (incomingLamport != lamport) return incomingLamport > lamport;
+        return nodeId(incoming) > nodeId(entry);
+    }
+
     static Versioned.Kind kind(byte[] entry) {
         return KINDS[entry[KIND]];
     }
@@ -72,13 +107,6 @@ final class EntryLayout {
 
     static byte[] value(byte[] entry) {
         return Arrays.copyOfRange(entry, KEY + keyLength(entry), entry.length);
-    }
-
-    /** True when a version with this timestamp is newer than the entry's (last-writer-wins order). */
-    static boolean isOlderThan(byte[] entry, Timestamp incoming) {
-        long lamport = lamport(entry);
-        if (incoming.lamport() != lamport) return incoming.lamport() > lamport;
-        return incoming.nodeId() > nodeId(entry);
     }
 
     static Versioned version(byte[] entry) {

@@ -1,5 +1,6 @@
 package memdb.store;
 
+import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
 import memdb.protocol.Key;
 
@@ -71,27 +72,63 @@ public final class Store {
      * is the same write delivered twice and is not applied again.
      */
     public Applied apply(Key key, Versioned incoming) {
+        byte[] entry = EntryLayout.encode(key, incoming);
         int hash = spread(key.hashCode());
+        int slot = locate(hash, entry);
+        Versioned previous = entries[slot] == null ? null : EntryLayout.version(entries[slot]);
+        return new Applied(put(slot, hash, entry), previous);
+    }
+
+    /**
+     * {@link #apply} for op-log replay: the version is read in place from {@code source} (key at
+     * {@code keyPosition}, value at {@code valuePosition}, absolute positions) and copied once, straight into
+     * the key's flat entry, with no key, version or outcome object on the way. Same last-writer-wins rule.
+     *
+     * @return whether the version was applied (false: the key holds a version at least as new)
+     */
+    public boolean applyFrom(ByteBuffer source, int keyPosition, int keyLength, int valuePosition, int valueLength,
+                             boolean tombstone, long lamport, int nodeId) {
+        byte[] entry = EntryLayout.encode(source, keyPosition, keyLength, valuePosition, valueLength,
+                tombstone ? Versioned.Kind.TOMBSTONE : Versioned.Kind.VALUE, lamport, nodeId);
+        int hash = spread(EntryLayout.keyHash(entry));
+        return put(locate(hash, entry), hash, entry);
+    }
+
+    /** The slot holding the key of {@code entry}, or the empty slot where it would go. */
+    private int locate(int hash, byte[] entry) {
         int slot = hash & mask;
-        byte[] keyBytes = key.bytes();
-        for (byte[] entry; (entry = entries[slot]) != null; slot = (slot + 1) & mask) {
-            if (hashes[slot] == hash && EntryLayout.hasKey(entry, keyBytes)) {
-                Versioned previous = EntryLayout.version(entry);
-                if (!EntryLayout.isOlderThan(entry, incoming.timestamp())) return new Applied(false, previous);
-                replace(slot, EntryLayout.encode(key, incoming));
-                changes++;
-                liveKeys += live(incoming) - live(previous);
-                return new Applied(true, previous);
-            }
+        for (byte[] held; (held = entries[slot]) != null; slot = (slot + 1) & mask) {
+            if (hashes[slot] == hash && EntryLayout.sameKey(held, entry)) return slot;
         }
-        byte[] created = EntryLayout.encode(key, incoming);
-        entries[slot] = created;
+        return slot;
+    }
+
+    /** Stores {@code entry} at the slot {@link #locate} found, unless what is there is at least as new. */
+    private boolean put(int slot, int hash, byte[] entry) {
+        byte[] held = entries[slot];
+        if (held != null) {
+            if (!EntryLayout.isOlderThan(held, entry)) return false;
+            replace(slot, entry);
+            changes++;
+            liveKeys += live(entry) - live(held);
+            return true;
+        }
+        entries[slot] = entry;
         hashes[slot] = hash;
-        entryHeapBytes += EntryLayout.heapBytes(created);
+        entryHeapBytes += EntryLayout.heapBytes(entry);
         changes++;
-        liveKeys += live(incoming);
+        liveKeys += live(entry);
         if (++size > threshold()) grow();
-        return new Applied(true, null);
+        return true;
+    }
+
+    /**
+     * Shrinks the table to the capacity its entries need when it is more than twice that: after a replay
+     * that sized the store by a guess ({@link #Store(int)}) that was too high.
+     */
+    public void trim() {
+        int needed = capacityFor(size);
+        if (entries.length > 2 * needed) rehash(needed);
     }
 
     /** Removes a tombstone for good (after the grace period); a live value is never purged. */
@@ -188,9 +225,13 @@ public final class Store {
 
     private void grow() {
         if (entries.length == CAPACITY_MAX) throw new IllegalStateException("store is full: " + size + " entries");
+        rehash(entries.length * 2);
+    }
+
+    private void rehash(int capacity) {
         byte[][] oldEntries = entries;
         int[] oldHashes = hashes;
-        allocate(entries.length * 2);
+        allocate(capacity);
         for (int i = 0; i < oldEntries.length; i++) {
             if (oldEntries[i] == null) continue;
             int slot = oldHashes[i] & mask;
@@ -221,7 +262,7 @@ public final class Store {
         return h ^ (h >>> 16);
     }
 
-    private static int live(Versioned version) {
-        return version == null || version.isTombstone() ? 0 : 1;
+    private static int live(byte[] entry) {
+        return EntryLayout.kind(entry) == Versioned.Kind.TOMBSTONE ? 0 : 1;
     }
 }

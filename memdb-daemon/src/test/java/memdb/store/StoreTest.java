@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,11 +44,15 @@ class StoreTest {
             int action = random.nextInt(10);
             if (action < 6) {
                 Versioned v = action < 4 ? Versioned.value(ts, value(random)) : Versioned.tombstone(ts);
-                Store.Applied applied = store.apply(key, v);
                 Versioned before = model.get(key);
                 boolean wins = before == null || ts.isAfter(before.timestamp());
-                assertEquals(wins, applied.applied(), "seed " + seed + " step " + step);
-                assertEquals(before, applied.previous(), "seed " + seed + " step " + step);
+                if (random.nextBoolean()) {
+                    Store.Applied applied = store.apply(key, v);
+                    assertEquals(wins, applied.applied(), "seed " + seed + " step " + step);
+                    assertEquals(before, applied.previous(), "seed " + seed + " step " + step);
+                } else {
+                    assertEquals(wins, applyFrom(store, key, v, random), "seed " + seed + " step " + step);
+                }
                 if (wins) model.put(key, v);
             } else if (action < 7) {
                 Versioned held = model.get(key);
@@ -69,6 +74,32 @@ class StoreTest {
         assertEquals(model, visited, "seed " + seed);
         assertEquals(model.size(), store.entries(), "seed " + seed);
         assertEquals(model.values().stream().filter(v -> !v.isTombstone()).count(), store.liveKeys(), "seed " + seed);
+    }
+
+    /** Replay's path: the version read in place from a buffer (heap or direct, at a random offset). */
+    private static boolean applyFrom(Store store, Key key, Versioned v, Random random) {
+        int offset = random.nextInt(8);
+        int capacity = offset + key.length() + v.value().length + random.nextInt(8);
+        ByteBuffer buf = random.nextBoolean() ? ByteBuffer.allocate(capacity) : ByteBuffer.allocateDirect(capacity);
+        buf.put(offset, key.bytes()).put(offset + key.length(), v.value());
+        return store.applyFrom(buf, offset, key.length(), offset + key.length(), v.value().length, v.isTombstone(),
+                v.timestamp().lamport(), v.timestamp().nodeId());
+    }
+
+    /** A store sized by too high a guess (replay) gives the table back, and keeps every entry findable. */
+    @Test
+    void trimShrinksAnOverSizedTableAndKeepsTheEntries() {
+        Store store = new Store(1_000_000);
+        long reserved = store.heapBytes();
+        for (int i = 0; i < 1000; i++) store.apply(key(i), Versioned.value(new Timestamp(i + 1, 1), bytes("v" + i)));
+        store.trim();
+        assertTrue(store.heapBytes() < reserved / 100, store.heapBytes() + " bytes after trim, " + reserved + " reserved");
+        for (int i = 0; i < 1000; i++) assertArrayEquals(bytes("v" + i), store.getValue(key(i)));
+        long trimmed = store.heapBytes();
+        store.trim();
+        assertEquals(trimmed, store.heapBytes(), "a table of the right size stays");
+        store.apply(key(5000), Versioned.value(new Timestamp(1, 1), bytes("later")));
+        assertArrayEquals(bytes("later"), store.getValue(key(5000)));
     }
 
     @Test

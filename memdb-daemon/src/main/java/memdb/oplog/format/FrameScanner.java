@@ -28,15 +28,22 @@ public final class FrameScanner {
 
     public static Result scan(ByteBuffer buf, int start, int end, boolean tailMayBeTorn, boolean forceRecover,
                               Consumer<LogRecord> sink) throws CorruptDataException {
+        return scanFrames(buf, start, end, tailMayBeTorn, forceRecover, Frame.Sink.of(sink));
+    }
+
+    /** As {@link #scan}, handing each record over in place ({@link Frame}: one instance, reused). */
+    public static Result scanFrames(ByteBuffer buf, int start, int end, boolean tailMayBeTorn, boolean forceRecover,
+                                    Frame.Sink sink) throws CorruptDataException {
         List<Dropped> dropped = new ArrayList<>();
         long records = 0;
         int pos = start;
+        Frame frame = new Frame();
         while (pos < end) {
-            RecordCodec.Decoded decoded = RecordCodec.decode(buf, pos, end);
-            if (decoded instanceof RecordCodec.Valid valid) {
-                sink.accept(valid.record());
+            RecordCodec.Decoded decoded = RecordCodec.decodeInto(buf, pos, end, frame);
+            if (decoded == null) {
+                sink.accept(frame);
                 records++;
-                pos = valid.nextPosition();
+                pos = frame.nextPosition();
                 continue;
             }
             String reason = reason(decoded);
@@ -68,8 +75,9 @@ public final class FrameScanner {
 
     /** The first position at or after {@code from} where a valid frame starts, or -1. */
     static int resync(ByteBuffer buf, int from, int end) {
+        Frame scratch = new Frame();
         for (int p = from; p + RecordCodec.FRAME_PREFIX_BYTES <= end; p++) {
-            if (RecordCodec.decode(buf, p, end) instanceof RecordCodec.Valid) return p;
+            if (RecordCodec.decodeInto(buf, p, end, scratch) == null) return p;
         }
         return -1;
     }

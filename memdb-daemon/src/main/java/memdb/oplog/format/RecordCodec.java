@@ -90,6 +90,17 @@ public final class RecordCodec {
      * The cheap length checks come before the CRC, so scanning garbage for the next frame stays fast.
      */
     public static Decoded decode(ByteBuffer buf, int pos, int end) {
+        Frame frame = new Frame();
+        Decoded fault = decodeInto(buf, pos, end, frame);
+        return fault != null ? fault : new Valid(frame.toRecord(), frame.nextPosition());
+    }
+
+    /**
+     * Checks the frame at {@code pos} exactly as {@link #decode} does, without copying it: when it is valid,
+     * fills {@code frame} (fields decoded, key and value left in {@code buf}) and returns null; otherwise
+     * returns the {@link Incomplete} or {@link Damaged} that {@link #decode} would.
+     */
+    public static Decoded decodeInto(ByteBuffer buf, int pos, int end, Frame frame) {
         if (end - pos < FRAME_PREFIX_BYTES) return new Incomplete("frame prefix cut short");
         long bodyLength = Integer.toUnsignedLong(buf.getInt(pos));
         if (bodyLength < BODY_FIXED_BYTES || bodyLength > BODY_BYTES_MAX) {
@@ -104,7 +115,7 @@ public final class RecordCodec {
         long valueLength = Integer.toUnsignedLong(buf.getInt(body + 29 + keyLength));
         if (BODY_FIXED_BYTES + keyLength + valueLength != bodyLength) return new Damaged("field lengths disagree", atLimit);
         if (crc(buf, pos, (int) bodyLength) != buf.getInt(pos + 4)) return new Damaged("CRC32C mismatch", atLimit);
-        return decodeBody(buf, body, keyLength, (int) valueLength);
+        return decodeBody(buf, body, keyLength, (int) valueLength, frame);
     }
 
     private static int crc(ByteBuffer buf, int pos, int bodyLength) {
@@ -115,7 +126,7 @@ public final class RecordCodec {
     }
 
     /** The CRC matched: any fault left was written that way (a newer format, a bug), never torn. */
-    private static Decoded decodeBody(ByteBuffer buf, int body, int keyLength, int valueLength) {
+    private static Decoded decodeBody(ByteBuffer buf, int body, int keyLength, int valueLength, Frame frame) {
         long sequence = buf.getLong(body);
         int opCode = buf.get(body + 8) & 0xFF;
         Op op = Op.fromCode(opCode);
@@ -125,13 +136,21 @@ public final class RecordCodec {
         if (op == null) return new Damaged("unknown op code " + opCode, false);
         if (lamport < 0) return new Damaged("negative lamport time", false);
         if (op == Op.DELETE && valueLength != 0) return new Damaged("DELETE record with a value", false);
-        byte[] key = new byte[keyLength];
-        buf.get(body + 29, key);
-        byte[] value = new byte[valueLength];
-        buf.get(body + 33 + keyLength, value);
-        String defect = RecordPayload.defect(op, value);
-        if (defect != null) return new Damaged(defect, false);
-        LogRecord record = new LogRecord(sequence, op, new Timestamp(lamport, nodeId), wallMillis, Key.wrap(key), value);
-        return new Valid(record, body + 33 + keyLength + valueLength);
+        frame.buf = buf;
+        frame.sequence = sequence;
+        frame.op = op;
+        frame.lamport = lamport;
+        frame.nodeId = nodeId;
+        frame.wallMillis = wallMillis;
+        frame.keyPosition = body + 29;
+        frame.keyLength = keyLength;
+        frame.valuePosition = body + 33 + keyLength;
+        frame.valueLength = valueLength;
+        frame.nextPosition = body + 33 + keyLength + valueLength;
+        if (op != Op.SET && op != Op.DELETE) { // a SET or DELETE value is anything; the others carry a payload
+            String defect = RecordPayload.defect(op, frame.value());
+            if (defect != null) return new Damaged(defect, false);
+        }
+        return null;
     }
 }

@@ -105,6 +105,32 @@ class RecordCodecTest {
         }
     }
 
+    /** Replay's in-place path: each frame's fields and bytes are the record's, in a direct buffer at an offset. */
+    @Test
+    void framesReadInPlaceHoldTheRecords() throws Exception {
+        List<LogRecord> records = new ArrayList<>();
+        ByteBuffer run = ByteBuffer.allocateDirect(4096);
+        run.position(5);
+        for (int i = 1; i <= 12; i++) {
+            LogRecord r = i % 4 == 0 ? LogRecord.delete(i, new Timestamp(i, 2), 0, Key.of("k" + i)) : set(i, "k" + i, i * 3);
+            records.add(r);
+            run.put(RecordCodec.encode(r));
+        }
+        List<LogRecord> seen = new ArrayList<>();
+        List<Frame> instances = new ArrayList<>();
+        FrameScanner.scanFrames(run, 5, run.position(), false, false, f -> {
+            byte[] key = new byte[f.keyLength()];
+            f.buffer().get(f.keyPosition(), key);
+            byte[] value = new byte[f.valueLength()];
+            f.buffer().get(f.valuePosition(), value);
+            seen.add(new LogRecord(f.sequence(), f.op(), new Timestamp(f.lamport(), f.nodeId()), f.wallMillis(), Key.wrap(key), value));
+            assertEquals(seen.get(seen.size() - 1), f.toRecord());
+            if (!instances.contains(f)) instances.add(f);
+        });
+        assertEquals(records, seen);
+        assertEquals(1, instances.size(), "one frame instance, reused");
+    }
+
     /** A frame from a newer format (unknown op, CRC fine) at the very end is refused, never cut as torn. */
     @Test
     void aValidCrcWithAnUnknownOpIsDamageEvenAtTheEnd() {
