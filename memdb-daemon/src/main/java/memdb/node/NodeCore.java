@@ -28,6 +28,7 @@ import memdb.protocol.Request;
 import memdb.protocol.Requests;
 import memdb.protocol.Response;
 import memdb.protocol.Responses;
+import memdb.protocol.StateTransferMessages;
 import memdb.protocol.StreamMessages;
 import memdb.protocol.Timestamp;
 import memdb.replication.Coordinator;
@@ -176,7 +177,7 @@ public final class NodeCore {
         this.counters = new CounterCoordinator(membership, counterReplica, settings.replication());
         this.acceptor = new Acceptor(acceptorStates, replica, opLog);
         this.proposer = new Proposer(clock, membership, acceptor, paxos, random);
-        this.mover = new Mover(membership, replica, counterStore, settings.replication().replicationFactor(),
+        this.mover = new Mover(membership, replica, acceptor, counterStore, settings.replication().replicationFactor(),
                 settings.streamBytesPerSec(), settings.replication().requestTimeoutMs());
         this.antiEntropy = new AntiEntropy(store, replica, membership, settings.replication().replicationFactor(),
                 settings.repair(), nowMs);
@@ -221,6 +222,10 @@ public final class NodeCore {
         } else if (request instanceof StreamMessages.StreamPull pull) {
             out.reply(replyTo, mover.serve(pull));
         } else if (request instanceof StreamMessages.StreamPush push) {
+            out.reply(replyTo, mover.accept(push));
+        } else if (request instanceof StateTransferMessages.PaxosStatePull pull) {
+            out.reply(replyTo, mover.serve(pull));
+        } else if (request instanceof StateTransferMessages.PaxosStatePush push) {
             out.reply(replyTo, mover.accept(push));
         } else if (request instanceof StreamMessages.Leave) {
             mover.startLeave();

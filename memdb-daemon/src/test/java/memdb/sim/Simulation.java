@@ -124,13 +124,6 @@ final class Simulation {
         long joinAtMs = join ? 1 + random.nextInt(1_500) : -1;
         int leaverId = leave ? 1 + random.nextInt(config.nodes()) : -1;
         long leaveAtMs = leave ? 1 + random.nextInt(1_500) : -1;
-        if (options.casWorkload()) {
-            // Drawn all the same (the run stays the one of its seed), but CAS runs have no join or leave: a
-            // proposal accepted before a move began and not yet committed stays in the acceptor state of a
-            // node that stops being a replica, which a move does not hand over (docs/cas.md, "Limits";
-            // CAS seed 252 with a leave shows it).
-            return new Simulation(seed, random, config, options, -1, -1, -1);
-        }
         return new Simulation(seed, random, config, options, joinAtMs, leaverId, leaveAtMs);
     }
 
