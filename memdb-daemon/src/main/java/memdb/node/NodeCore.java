@@ -179,8 +179,8 @@ public final class NodeCore {
         this.proposer = new Proposer(clock, membership, acceptor, paxos, random);
         this.mover = new Mover(membership, replica, acceptor, counterStore, settings.replication().replicationFactor(),
                 settings.streamBytesPerSec(), settings.replication().requestTimeoutMs());
-        this.antiEntropy = new AntiEntropy(store, replica, membership, settings.replication().replicationFactor(),
-                settings.repair(), nowMs);
+        this.antiEntropy = new AntiEntropy(store, replica, counterStore, counterReplica, membership,
+                settings.replication().replicationFactor(), settings.repair(), nowMs);
         this.nextGossipMs = nowMs;
     }
 
@@ -251,7 +251,8 @@ public final class NodeCore {
         } else if (request instanceof Requests.Ping) {
             out.reply(replyTo, new Responses.Ok());
         } else if (request instanceof RepairMessages.Digest || request instanceof RepairMessages.Fetch
-                || request instanceof RepairMessages.Push) {
+                || request instanceof RepairMessages.Push || request instanceof StateTransferMessages.CounterDigest
+                || request instanceof StateTransferMessages.CounterFetch) {
             out.reply(replyTo, antiEntropy.serve(request, nowMs));
         } else if (request instanceof RepairMessages.Run) {
             antiEntropy.run(replyTo, nowMs);

@@ -255,6 +255,11 @@ public final class Mover {
         return keysDropped;
     }
 
+    /** Whether every counter this node gave away has been acknowledged by its new replicas. */
+    public boolean countersHandedOverAll() {
+        return counterHandoff.done();
+    }
+
     /** Counter states replicas of a new ring acknowledged from this node (it no longer replicates them). */
     public long countersHandedOver() {
         return counterHandoff.handedOver();
