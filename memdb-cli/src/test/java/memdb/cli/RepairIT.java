@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Anti-entropy end to end (issue 5 item 4): three nodes with 2,000 keys (100 of them deleted); one node is
+ * Anti-entropy end to end (issue 5 item 4): three nodes with 2,000 keys (100 of them deleted) and 20 counters;
+ * one node is
  * stopped, its data directory wiped, and restarted empty; {@code memdb cluster repair} on it reports the
  * fixes, after which it holds every key's version itself (replica reads, no read repair involved) and a
  * second repair of every node finds nothing left to fix.
@@ -38,6 +39,8 @@ class RepairIT {
     private static final String KEY = ClusterIT.KEY; // the key the shared ClusterIT.startNode gives the nodes
     private static final int KEYS = 2_000;
     private static final int DELETED = 100;
+    /** Counters too are in anti-entropy (docs/counters.md): counter i is incremented i + 1 times. */
+    private static final int COUNTERS = 20;
 
     @TempDir
     Path root;
@@ -55,6 +58,9 @@ class RepairIT {
                     .requestTimeout(Duration.ofSeconds(30)).build()) {
                 for (int i = 0; i < KEYS; i++) db.set("key" + i, "value-" + i, Consistency.ALL);
                 for (int i = 0; i < DELETED; i++) db.delete("key" + i, Consistency.ALL);
+                for (int i = 0; i < COUNTERS; i++) {
+                    for (int n = 0; n <= i; n++) db.increment("counter" + i, 1, Consistency.ALL);
+                }
             }
 
             nodes.get(2).process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -71,8 +77,9 @@ class RepairIT {
             assertEquals(0, repair.exitCode(), repair.stdout() + repair.stderr());
             JsonNode report = new ObjectMapper().readTree(repair.stdout()).path("nodes").get(0).path("report");
             assertTrue(report.path("complete").asBoolean(), repair.stdout());
-            assertEquals(KEYS, report.path("entriesReceived").asLong(), "every version came back: " + repair.stdout());
-            assertEquals(KEYS, report.path("keysDiffering").asLong(), repair.stdout());
+            assertEquals(KEYS + COUNTERS, report.path("entriesReceived").asLong(), "every version and counter came back: "
+                    + repair.stdout());
+            assertEquals(KEYS + COUNTERS, report.path("keysDiffering").asLong(), repair.stdout());
             assertEquals(0, report.path("entriesSent").asLong(), repair.stdout());
             assertTrue(report.path("bytesReceived").asLong() > KEYS * 10L, repair.stdout());
 
@@ -84,8 +91,13 @@ class RepairIT {
                     assertEquals("value-" + i, new String(value.value(), java.nio.charset.StandardCharsets.UTF_8), "key" + i);
                 }
             }
+            for (int i = 0; i < COUNTERS; i++) {
+                var counter = (memdb.protocol.CounterMessages.State) probe.call(node3,
+                        new memdb.protocol.CounterMessages.Read(Key.of("counter" + i)), 0).get(5, TimeUnit.SECONDS);
+                assertEquals(i + 1, counter.value(), "counter" + i + " on node 3, by anti-entropy alone");
+            }
             String metrics = httpGet(nodes.get(2).adminAddress(), "/metrics");
-            assertTrue(metrics.contains("memdb_repair_entries_total{direction=\"received\"} " + KEYS), metrics);
+            assertTrue(metrics.contains("memdb_repair_entries_total{direction=\"received\"} " + (KEYS + COUNTERS)), metrics);
 
             MemdbProcesses.Result again = processes.run(env, new byte[0], "cluster", "repair", "--all",
                     "--admin", nodes.get(0).adminAddress());

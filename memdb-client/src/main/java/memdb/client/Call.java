@@ -19,6 +19,7 @@ final class Call {
     private final Request request;
     private final CompletableFuture<Response> result = new CompletableFuture<>();
     private volatile boolean written;
+    private volatile boolean answered;
     // Owned by the connection's event loop.
     private int requestId;
     private ScheduledFuture<?> timer;
@@ -37,6 +38,15 @@ final class Call {
 
     boolean written() {
         return written;
+    }
+
+    /** Whether the node answered (with an error: the result failed with the node's own error, not the connection's). */
+    boolean answered() {
+        return answered;
+    }
+
+    void markAnswered() {
+        this.answered = true;
     }
 
     boolean isDone() {

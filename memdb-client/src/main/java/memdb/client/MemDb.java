@@ -62,10 +62,11 @@ public interface MemDb extends AutoCloseable {
 
     /**
      * Adds {@code delta} (negative: subtracts) to the counter at {@code key} and completes with the counter's
-     * value as its leader saw it afterwards. Each call picks one operation id and the client's retries (on
-     * UNAVAILABLE or a timeout, up to {@code 3} attempts) reuse it, so that a retry is not counted twice
-     * (docs/client.md, "Counters"). WrongTypeException when the key holds a value; InvalidArgumentException
-     * when the counter would leave the 64-bit range.
+     * value as its leader saw it afterwards. Each call picks one operation id, which picks the leader; up to
+     * {@code 3} attempts, and an attempt that may have been counted is retried only with the same id (so at
+     * the same leader), so that no retry is counted twice (docs/client.md, "Counters"). MemDbTimeoutException:
+     * counted once or not at all; UnavailableException: not counted. WrongTypeException when the key holds a
+     * value; InvalidArgumentException when the counter would leave the 64-bit range.
      */
     CompletableFuture<Long> incrementAsync(String key, long delta, Consistency consistency);
 

@@ -95,7 +95,6 @@ final class MemDbClient implements MemDb {
     @Override
     public CompletableFuture<Long> incrementAsync(String key, long delta, Consistency consistency) {
         Objects.requireNonNull(consistency, "consistency");
-        long operationId = ThreadLocalRandom.current().nextLong(); // one per logical increment, kept by its retries
         Key validKey;
         try {
             validKey = validKey(key);
@@ -103,9 +102,44 @@ final class MemDbClient implements MemDb {
             return CompletableFuture.failedFuture(e);
         }
         if (pool.isClosed()) return CompletableFuture.failedFuture(Failures.clientClosed());
-        Request request = new CounterMessages.Add(validKey, operationId, delta, consistency);
-        return retried(validKey, request, COUNTER_ATTEMPTS_MAX)
+        return increment(validKey, delta, consistency, ThreadLocalRandom.current().nextLong(), false, COUNTER_ATTEMPTS_MAX)
                 .thenApply(response -> expect(CounterMessages.State.class, response).value());
+    }
+
+    /**
+     * One attempt of an increment, and its retries (docs/counters.md, "Idempotency"). The operation id picks
+     * the increment's leader on the nodes; every attempt of one id meets that leader, which counts it once.
+     * An attempt refused by a node (UNAVAILABLE: its leader down, too few replicas) or never sent counted
+     * nothing: while no attempt may have counted, the next one takes a new id (so, likely, another leader).
+     * Once one may have (TIMEOUT, UNKNOWN_OUTCOME, a connection lost after the write), the id is kept, and
+     * if the attempts run out or its leader cannot be reached the outcome is unknown (MemDbTimeoutException):
+     * a new id could count the increment twice.
+     */
+    private CompletableFuture<Response> increment(Key key, long delta, Consistency consistency, long operationId,
+                                                  boolean mayHaveCounted, int attemptsLeft) {
+        Request request = new CounterMessages.Add(key, operationId, delta, consistency);
+        Call[] last = new Call[1];
+        return router.route(key)
+                .thenCompose(route -> send(route.coordinators(), 0, request, last))
+                .exceptionallyCompose(failure -> {
+                    MemDbException cause = Futures.toMemDbException(failure);
+                    Call call = last[0];
+                    boolean countedNothing = call != null && cause instanceof UnavailableException
+                            && (!call.written() || call.answered());
+                    boolean unknown = cause instanceof MemDbTimeoutException
+                            || (cause instanceof UnavailableException && !countedNothing);
+                    if (!countedNothing && !unknown) return CompletableFuture.failedFuture(cause); // refused for good
+                    boolean counted = mayHaveCounted || unknown;
+                    if (attemptsLeft <= 1 || pool.isClosed()) {
+                        if (counted && !(cause instanceof MemDbTimeoutException)) {
+                            return CompletableFuture.failedFuture(ErrorCode.UNKNOWN_OUTCOME.exception("the increment may or "
+                                    + "may not have been counted: " + cause.getMessage()));
+                        }
+                        return CompletableFuture.failedFuture(cause);
+                    }
+                    long nextId = counted ? operationId : ThreadLocalRandom.current().nextLong();
+                    return increment(key, delta, consistency, nextId, counted, attemptsLeft - 1);
+                });
     }
 
     @Override
@@ -128,21 +162,6 @@ final class MemDbClient implements MemDb {
             }));
         }
         return new CounterQuorumResponse(new QuorumResponse<>(answers));
-    }
-
-    /**
-     * An idempotent request (its operation id makes a second delivery harmless): on UNAVAILABLE or a
-     * timeout it is sent again, to the route's next coordinator, up to {@code attemptsLeft} times in all.
-     */
-    private CompletableFuture<Response> retried(Key key, Request request, int attemptsLeft) {
-        return router.route(key)
-                .thenCompose(route -> send(route.coordinators(), 0, request))
-                .exceptionallyCompose(failure -> {
-                    MemDbException cause = Futures.toMemDbException(failure);
-                    boolean retryable = cause instanceof UnavailableException || cause instanceof MemDbTimeoutException;
-                    if (!retryable || attemptsLeft <= 1 || pool.isClosed()) return CompletableFuture.failedFuture(cause);
-                    return retried(key, request, attemptsLeft - 1);
-                });
     }
 
     @Override
@@ -173,15 +192,21 @@ final class MemDbClient implements MemDb {
     }
 
     private CompletableFuture<Response> send(List<NodeAddress> coordinators, int index, Request request) {
+        return send(coordinators, index, request, new Call[1]);
+    }
+
+    /** Sends to the first coordinator that takes the request; {@code last[0]} is the last call made. */
+    private CompletableFuture<Response> send(List<NodeAddress> coordinators, int index, Request request, Call[] last) {
         NodeAddress node = coordinators.get(index);
         Call call = pool.send(node, request);
+        last[0] = call;
         return call.result().exceptionallyCompose(failure -> {
             if (!(failure instanceof UnavailableException unavailable) || pool.isClosed()) {
                 return CompletableFuture.failedFuture(failure);
             }
             if (unavailable.code() == ErrorCode.UNAVAILABLE) router.nodeFailed(node); // not OVERLOADED
             boolean neverSent = !call.written() && index + 1 < coordinators.size();
-            return neverSent ? send(coordinators, index + 1, request) : CompletableFuture.failedFuture(failure);
+            return neverSent ? send(coordinators, index + 1, request, last) : CompletableFuture.failedFuture(failure);
         });
     }
 

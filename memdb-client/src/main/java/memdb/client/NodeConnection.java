@@ -205,6 +205,7 @@ final class NodeConnection {
             call.fail(Failures.protocolViolation(address,
                     "it answered a " + call.request().opcode() + " request with " + envelope.opcode()));
         } else if (envelope.message() instanceof Responses.Error error) {
+            call.markAnswered();
             call.fail(error.toException());
         } else {
             call.succeed((Response) envelope.message());

@@ -9,6 +9,8 @@ public sealed interface Request extends Message
                 CounterMessages.Read, ClusterRequests.Hints,
                 StreamMessages.StreamPull, StreamMessages.StreamPush, StreamMessages.Leave,
                 PaxosMessages.Cas, PaxosMessages.SerialGet, PaxosMessages.Prepare, PaxosMessages.Propose, PaxosMessages.Commit,
-                RepairMessages.Digest, RepairMessages.Fetch, RepairMessages.Push, RepairMessages.Run {
+                RepairMessages.Digest, RepairMessages.Fetch, RepairMessages.Push, RepairMessages.Run,
+                StateTransferMessages.PaxosStatePull, StateTransferMessages.PaxosStatePush,
+                StateTransferMessages.CounterDigest, StateTransferMessages.CounterFetch {
     Opcode opcode();
 }

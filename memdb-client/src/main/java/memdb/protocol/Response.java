@@ -6,5 +6,6 @@ public sealed interface Response extends Message
                 Responses.Error, ClusterResponses.GossipAck, ClusterResponses.ReplicaAck, ClusterResponses.ClusterView,
                 ClusterResponses.Stats, CounterMessages.State, ClusterResponses.HintsAck,
                 StreamMessages.StreamChunk, StreamMessages.StreamAck, PaxosMessages.Promise, PaxosMessages.Accepted,
-                RepairMessages.Hashes, RepairMessages.Entries, RepairMessages.Pushed, RepairMessages.Summary {
+                RepairMessages.Hashes, RepairMessages.Entries, RepairMessages.Pushed, RepairMessages.Summary,
+                StateTransferMessages.PaxosStateChunk, StateTransferMessages.CounterHash, StateTransferMessages.CounterChunk {
 }

@@ -55,6 +55,28 @@ class CounterClientTest {
         assertEquals(2, adds().stream().map(CounterMessages.Add::operationId).distinct().count(), "a new call, a new id");
     }
 
+    /** Refused attempts counted nothing: the next takes a new id (another leader on the nodes), counted once. */
+    @Test
+    void anAttemptRefusedBeforeCountingIsRetriedWithANewId() {
+        node.counterAddsToRefuse.set(2);
+        assertEquals(4, db.increment("r", 4));
+        List<CounterMessages.Add> adds = adds();
+        assertEquals(3, adds.size(), "three attempts");
+        assertEquals(3, adds.stream().map(CounterMessages.Add::operationId).distinct().count(), "a new id after each refusal");
+        assertEquals(4, db.getCounter("r"));
+    }
+
+    /** Once an attempt may have counted, the id is kept; its leader then unreachable: the outcome is unknown. */
+    @Test
+    void aRefusalAfterAnUnknownAttemptKeepsTheIdAndEndsUnknown() {
+        node.counterAddScript.addAll(List.of(memdb.protocol.ErrorCode.TIMEOUT, memdb.protocol.ErrorCode.UNAVAILABLE,
+                memdb.protocol.ErrorCode.UNAVAILABLE));
+        MemDbTimeoutException unknown = assertThrows(MemDbTimeoutException.class, () -> db.increment("u", 2));
+        assertEquals(memdb.protocol.ErrorCode.UNKNOWN_OUTCOME, unknown.code(), unknown::getMessage);
+        assertEquals(1, adds().stream().map(CounterMessages.Add::operationId).distinct().count(), "one operation id");
+        assertEquals(2, db.getCounter("u"), "counted once, by the first attempt");
+    }
+
     @Test
     void retriesGiveUpAfterTheLastAttempt() {
         node.counterAddsToTimeOut.set(MemDbClient.COUNTER_ATTEMPTS_MAX);

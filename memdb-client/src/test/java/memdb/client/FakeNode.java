@@ -170,6 +170,10 @@ final class FakeNode implements AutoCloseable {
     private final Map<Key, PnCounter> counters = new ConcurrentHashMap<>();
     /** That many COUNTER_ADDs are applied and then answered TIMEOUT (a leader that lost its replicas' answers). */
     final AtomicInteger counterAddsToTimeOut = new AtomicInteger();
+    /** That many COUNTER_ADDs are refused with UNAVAILABLE before anything is counted (their leader is down). */
+    final AtomicInteger counterAddsToRefuse = new AtomicInteger();
+    /** Then, in order, one per COUNTER_ADD: TIMEOUT (counted, answered TIMEOUT) or UNAVAILABLE (refused, not counted). */
+    final java.util.Queue<ErrorCode> counterAddScript = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     void putCounter(String key, PnCounter counter) {
         counters.put(Key.of(key), counter);
@@ -180,10 +184,14 @@ final class FakeNode implements AutoCloseable {
             return new CounterMessages.State(counters.getOrDefault(get.key(), PnCounter.EMPTY));
         }
         CounterMessages.Add add = (CounterMessages.Add) request;
+        ErrorCode scripted = counterAddScript.poll();
+        if (scripted == ErrorCode.UNAVAILABLE || counterAddsToRefuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return new Responses.Error(ErrorCode.UNAVAILABLE, "injected: the increment's leader is down; this attempt counted nothing");
+        }
         PnCounter held = counters.getOrDefault(add.key(), PnCounter.EMPTY);
         PnCounter after = held.hasApplied(add.operationId()) ? held : held.add(nodeId, add.operationId(), add.delta());
         counters.put(add.key(), after);
-        if (counterAddsToTimeOut.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        if (scripted == ErrorCode.TIMEOUT || counterAddsToTimeOut.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return new Responses.Error(ErrorCode.TIMEOUT, "injected: replicas did not answer; the outcome is unknown");
         }
         return new CounterMessages.State(after);

@@ -24,6 +24,10 @@ final class Samples {
             new PnSlot(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, List.of())));
     static final PnCounter FULL_SLOT_COUNTER = PnCounter.of(Timestamp.ZERO,
             List.of(new PnSlot(0, 40, 0, 7, java.util.Collections.nCopies(PnSlot.RECENT_OPERATIONS_MAX, Long.MIN_VALUE))));
+    static final StateTransferMessages.AcceptorEntry ACCEPTOR_ENTRY = new StateTransferMessages.AcceptorEntry(UNICODE_KEY,
+            TS_MAX, TS, new Timestamp(3, 1), ALL_BYTE_VALUES);
+    static final StateTransferMessages.AcceptorEntry PROMISE_ENTRY = new StateTransferMessages.AcceptorEntry(MAX_KEY, TS,
+            Timestamp.ZERO, Timestamp.ZERO, EMPTY);
 
     private Samples() {}
 
@@ -100,6 +104,12 @@ final class Samples {
                 new RepairMessages.Entry(MAX_KEY, Responses.Value.tombstone(TS_MAX))))));
         list.add(Envelope.request(60, 38, new RepairMessages.Push(List.of())));
         list.add(Envelope.request(61, 39, new RepairMessages.Run()));
+        list.add(Envelope.request(62, 40, new StateTransferMessages.PaxosStatePull(Long.MIN_VALUE, Long.MAX_VALUE, Key.wrap(EMPTY))));
+        list.add(Envelope.request(63, 41, new StateTransferMessages.PaxosStatePull(5, -5, UNICODE_KEY)));
+        list.add(Envelope.request(64, 42, new StateTransferMessages.PaxosStatePush(List.of(ACCEPTOR_ENTRY, PROMISE_ENTRY))));
+        list.add(Envelope.request(65, 43, new StateTransferMessages.PaxosStatePush(List.of())));
+        list.add(Envelope.request(66, 44, new StateTransferMessages.CounterDigest(7, 7)));
+        list.add(Envelope.request(67, 45, new StateTransferMessages.CounterFetch(-9, 9, MAX_KEY)));
         return list;
     }
 
@@ -151,6 +161,16 @@ final class Samples {
         list.add(Envelope.response(Opcode.REPAIR_PUSH, 59, 120, new RepairMessages.Pushed(Integer.MAX_VALUE)));
         list.add(Envelope.response(Opcode.REPAIR_RUN, 61, 121, new RepairMessages.Summary(true, 1, 2, 3, 4, 5, 6, 7, 8, Long.MAX_VALUE)));
         list.add(Envelope.response(Opcode.REPAIR_RUN, 61, 121, new RepairMessages.Summary(false, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
+        list.add(Envelope.response(Opcode.PAXOS_STATE_PULL, 62, 122, new StateTransferMessages.PaxosStateChunk(
+                List.of(ACCEPTOR_ENTRY, PROMISE_ENTRY), true)));
+        list.add(Envelope.response(Opcode.PAXOS_STATE_PULL, 63, 122, new StateTransferMessages.PaxosStateChunk(List.of(), false)));
+        list.add(Envelope.response(Opcode.PAXOS_STATE_PUSH, 64, 123, new StreamMessages.StreamAck(2)));
+        list.add(Envelope.response(Opcode.COUNTER_DIGEST, 66, 124, new StateTransferMessages.CounterHash(0, 0)));
+        list.add(Envelope.response(Opcode.COUNTER_DIGEST, 66, 124, new StateTransferMessages.CounterHash(Integer.MAX_VALUE, -1)));
+        list.add(Envelope.response(Opcode.COUNTER_FETCH, 67, 125, new StateTransferMessages.CounterChunk(List.of(
+                new StateTransferMessages.CounterEntry(UNICODE_KEY, COUNTER),
+                new StateTransferMessages.CounterEntry(MAX_KEY, PnCounter.EMPTY)), false)));
+        list.add(Envelope.response(Opcode.COUNTER_FETCH, 67, 125, new StateTransferMessages.CounterChunk(List.of(), true)));
         Opcode[] opcodes = Opcode.values();
         for (ErrorCode code : ErrorCode.values()) {
             Opcode op = opcodes[code.ordinal() % opcodes.length];
@@ -277,6 +297,12 @@ final class Samples {
                     List.of(random.nextInt(RepairMessages.LEAVES)));
             case REPAIR_PUSH -> new RepairMessages.Push(randomRepairEntries(random));
             case REPAIR_RUN -> new RepairMessages.Run();
+            case PAXOS_STATE_PULL -> new StateTransferMessages.PaxosStatePull(random.nextLong(), random.nextLong(),
+                    random.nextBoolean() ? Key.wrap(EMPTY) : randomKey(random));
+            case PAXOS_STATE_PUSH -> new StateTransferMessages.PaxosStatePush(randomAcceptorEntries(random));
+            case COUNTER_DIGEST -> new StateTransferMessages.CounterDigest(random.nextLong(), random.nextLong());
+            case COUNTER_FETCH -> new StateTransferMessages.CounterFetch(random.nextLong(), random.nextLong(),
+                    random.nextBoolean() ? Key.wrap(EMPTY) : randomKey(random));
         };
     }
 
@@ -302,7 +328,16 @@ final class Samples {
                     random.nextInt(102) - 1);
             case KILL, LEAVE, PAXOS_COMMIT -> new Responses.Ok();
             case STREAM_PULL -> new StreamMessages.StreamChunk(randomEntries(random), random.nextBoolean());
-            case STREAM_PUSH -> new StreamMessages.StreamAck(random.nextInt(5000));
+            case STREAM_PUSH, PAXOS_STATE_PUSH -> new StreamMessages.StreamAck(random.nextInt(5000));
+            case PAXOS_STATE_PULL -> new StateTransferMessages.PaxosStateChunk(randomAcceptorEntries(random), random.nextBoolean());
+            case COUNTER_DIGEST -> new StateTransferMessages.CounterHash(random.nextInt(1 << 20), random.nextLong());
+            case COUNTER_FETCH -> {
+                List<StateTransferMessages.CounterEntry> entries = new ArrayList<>();
+                for (int i = random.nextInt(3); i > 0; i--) {
+                    entries.add(new StateTransferMessages.CounterEntry(randomKey(random), randomCounter(random)));
+                }
+                yield new StateTransferMessages.CounterChunk(entries, random.nextBoolean());
+            }
             case COUNTER_ADD, COUNTER_GET, COUNTER_LEAD, COUNTER_MERGE, COUNTER_READ -> new CounterMessages.State(randomCounter(random));
             case CAS -> new Responses.Bool(random.nextBoolean());
             case SERIAL_GET -> random.nextBoolean() ? Responses.Value.ABSENT : Responses.Value.present(ts, randomBytes(random, 300));
@@ -346,6 +381,18 @@ final class Samples {
             entries.add(random.nextBoolean()
                     ? new ClusterRequests.ReplicaWrite(randomKey(random), true, randomTimestamp(random), EMPTY)
                     : new ClusterRequests.ReplicaWrite(randomKey(random), false, randomTimestamp(random), randomBytes(random, 100)));
+        }
+        return entries;
+    }
+
+    static List<StateTransferMessages.AcceptorEntry> randomAcceptorEntries(Random random) {
+        List<StateTransferMessages.AcceptorEntry> entries = new ArrayList<>();
+        for (int i = random.nextInt(4); i > 0; i--) {
+            entries.add(random.nextBoolean()
+                    ? new StateTransferMessages.AcceptorEntry(randomKey(random), randomTimestamp(random), Timestamp.ZERO,
+                            Timestamp.ZERO, EMPTY)
+                    : new StateTransferMessages.AcceptorEntry(randomKey(random), randomTimestamp(random),
+                            randomTimestamp(random), randomTimestamp(random), randomBytes(random, 100)));
         }
         return entries;
     }

@@ -21,9 +21,10 @@ import memdb.replication.WriteQuorum;
  * Coordinates counter operations (DESIGN §6; the counter leader of Cassandra's counters):
  *
  * <ul>
- *   <li>ADD: any node takes it and hands it to one replica of the key, the <em>leader</em>: the first replica
- *       of the preference list it holds up (so that retries of an operation meet the same leader; the
- *       client sends increments to that replica first, so usually the coordinator leads itself); the leader adds the delta to its own slot
+ *   <li>ADD: any node takes it and hands it to one replica of the key, the <em>leader</em>, picked from the
+ *       preference list by the operation id ({@link #leaderOf}: every attempt of one increment meets the same
+ *       leader, which remembers the id; a leader that is down is not replaced, the attempt is refused with
+ *       UNAVAILABLE and counts nothing); the leader adds the delta to its own slot
  *       ({@link CounterReplica#lead}), merges that slot into the other replicas (COUNTER_MERGE) and answers
  *       once W replicas hold it, itself included;
  *   <li>GET: at ONE a replica answers from its own counter; else R replicas are read, their counters
@@ -31,8 +32,8 @@ import memdb.replication.WriteQuorum;
  *       repair) once all have answered or the deadline passed.
  * </ul>
  *
- * <p>Invariants: every request is answered exactly once (the counter, WRONG_TYPE, UNAVAILABLE, or TIMEOUT:
- * outcome unknown); a leader answers a forwarded increment within half the request timeout, so that its
+ * <p>Invariants: every request is answered exactly once (the counter; WRONG_TYPE, INVALID_ARGUMENT or
+ * UNAVAILABLE: this attempt counted nothing; TIMEOUT or UNKNOWN_OUTCOME: it may have been counted); a leader answers a forwarded increment within half the request timeout, so that its
  * coordinator, which waits a whole one, hears it; answers after an operation is done are ignored. Its
  * correlation ids carry {@link #CORRELATION_TAG}, so the node can tell its answers from the plain
  * coordinator's. Pure: time in {@code nowMs}, effects through the {@link Outbox}.
@@ -144,20 +145,31 @@ public final class CounterCoordinator {
 
     private void add(Object replyTo, Key key, long operationId, long delta, Consistency level, long nowMs, Outbox out) {
         List<Integer> replicas = preferenceList(key);
-        // The first replica up leads, not simply this node when it is a replica: a retry (same operation id)
-        // then reaches the same leader, which remembers the operation, unless that leader went down.
-        int leader = replicas.stream().filter(node -> membership.isUp(node, nowMs)).findFirst().orElse(-1);
+        // The operation id picks the leader, whoever coordinates and whoever is up: every attempt of one
+        // increment meets the same leader, which remembers the id and counts it once. No failover: with
+        // that leader down this attempt is refused, and nothing was counted by it (UNAVAILABLE).
+        int leader = leaderOf(replicas, operationId);
         if (leader == membership.selfId()) {
             lead(replyTo, key, operationId, delta, level, nowMs + settings.requestTimeoutMs(), nowMs, out);
             return;
         }
-        if (leader == -1) {
-            out.reply(replyTo, new Responses.Error(ErrorCode.UNAVAILABLE, "none of the key's " + replicas.size()
-                    + " replicas is up to lead the increment"));
+        if (!membership.isUp(leader, nowMs)) {
+            out.reply(replyTo, new Responses.Error(ErrorCode.UNAVAILABLE, "n" + leader + ", the leader of this increment "
+                    + "(chosen by its operation id), is down; this attempt counted nothing"));
             return;
         }
         long id = register(new Forward(replyTo, nowMs + settings.requestTimeoutMs(), key, leader));
         out.send(leader, correlation(id, leader), new CounterMessages.Lead(key, operationId, delta, level));
+    }
+
+    /**
+     * The replica that leads every attempt of increment {@code operationId}: picked from the preference list
+     * by a hash of the id, so increments spread over the replicas and a retry meets its first leader.
+     */
+    public static int leaderOf(List<Integer> replicas, long operationId) {
+        long h = operationId * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 32;
+        return replicas.get((int) Math.floorMod(h, (long) replicas.size()));
     }
 
     private void lead(Object replyTo, Key key, long operationId, long delta, Consistency requested, long deadlineMs,
@@ -251,7 +263,7 @@ public final class CounterCoordinator {
         Operation operation = operations.get(id);
         if (operation instanceof Forward forward && node == forward.leader) {
             operations.remove(id);
-            answerOnce(forward, new Responses.Error(ErrorCode.UNAVAILABLE, "lost the connection to n" + node
+            answerOnce(forward, new Responses.Error(ErrorCode.UNKNOWN_OUTCOME, "lost the connection to n" + node
                     + ", the increment's leader; it may or may not be counted (retry with the same operation id)"), out);
         } else if (operation instanceof Lead lead) {
             lead.quorum.fail(node);
@@ -269,9 +281,9 @@ public final class CounterCoordinator {
         if (outcome == WriteQuorum.Outcome.SUCCEEDED) {
             answerOnce(lead, new CounterMessages.State(replica.read(lead.key)), out);
         } else {
-            answerOnce(lead, new Responses.Error(ErrorCode.UNAVAILABLE, "only " + lead.quorum.acks() + " replicas hold the "
-                    + "increment; " + lead.quorum.required() + " were needed (it may still spread: retry with the same "
-                    + "operation id)"), out);
+            answerOnce(lead, new Responses.Error(ErrorCode.UNKNOWN_OUTCOME, "only " + lead.quorum.acks() + " replicas hold "
+                    + "the increment; " + lead.quorum.required() + " were needed (it is counted by its leader and may "
+                    + "still spread: retry with the same operation id)"), out);
         }
     }
 

@@ -29,6 +29,7 @@ import memdb.protocol.Request;
 import memdb.protocol.Requests;
 import memdb.protocol.Response;
 import memdb.protocol.Responses;
+import memdb.protocol.StateTransferMessages;
 import memdb.protocol.StreamMessages;
 import memdb.protocol.Timestamp;
 import memdb.replication.Coordinator;
@@ -192,10 +193,10 @@ public final class NodeCore {
         this.counters = new CounterCoordinator(membership, counterReplica, settings.replication());
         this.acceptor = new Acceptor(acceptorStates, replica, opLog);
         this.proposer = new Proposer(clock, membership, acceptor, paxos, random);
-        this.mover = new Mover(membership, replica, counterStore, settings.replication().replicationFactor(),
+        this.mover = new Mover(membership, replica, acceptor, counterStore, settings.replication().replicationFactor(),
                 settings.streamBytesPerSec(), settings.replication().requestTimeoutMs());
-        this.antiEntropy = new AntiEntropy(store, replica, membership, settings.replication().replicationFactor(),
-                settings.repair(), nowMs);
+        this.antiEntropy = new AntiEntropy(store, replica, counterStore, counterReplica, membership,
+                settings.replication().replicationFactor(), settings.repair(), nowMs);
         this.limits = new WriteLimits(() -> store.heapBytes() + handoff.pendingHintBytes());
         this.nextGossipMs = nowMs;
     }
@@ -240,6 +241,10 @@ public final class NodeCore {
             out.reply(replyTo, mover.serve(pull));
         } else if (request instanceof StreamMessages.StreamPush push) {
             out.reply(replyTo, mover.accept(push));
+        } else if (request instanceof StateTransferMessages.PaxosStatePull pull) {
+            out.reply(replyTo, mover.serve(pull));
+        } else if (request instanceof StateTransferMessages.PaxosStatePush push) {
+            out.reply(replyTo, mover.accept(push));
         } else if (request instanceof StreamMessages.Leave) {
             mover.startLeave();
             out.reply(replyTo, new Responses.Ok());
@@ -266,7 +271,8 @@ public final class NodeCore {
         } else if (request instanceof Requests.Ping) {
             out.reply(replyTo, new Responses.Ok());
         } else if (request instanceof RepairMessages.Digest || request instanceof RepairMessages.Fetch
-                || request instanceof RepairMessages.Push) {
+                || request instanceof RepairMessages.Push || request instanceof StateTransferMessages.CounterDigest
+                || request instanceof StateTransferMessages.CounterFetch) {
             out.reply(replyTo, antiEntropy.serve(request, nowMs));
         } else if (request instanceof RepairMessages.Run) {
             antiEntropy.run(replyTo, nowMs);

@@ -4,6 +4,7 @@ import memdb.oplog.OpLog;
 import memdb.protocol.Key;
 import memdb.protocol.PaxosMessages.Accepted;
 import memdb.protocol.PaxosMessages.Promise;
+import memdb.protocol.StateTransferMessages;
 import memdb.protocol.Timestamp;
 import memdb.replication.Replica;
 import memdb.store.Versioned;
@@ -85,6 +86,54 @@ public final class Acceptor {
         key.validate();
         if (replica.apply(key, Versioned.value(ballot, value)).applied()) committedOrigins.put(key, new Timestamp[] {ballot, origin});
         states.prune(key, AcceptorStates.stored(replica.store(), key));
+    }
+
+    /**
+     * Merges acceptor state that another acceptor of the key held (a join pulled it, a leave pushed it:
+     * docs/cas.md, "Joins and leaves"): the promise becomes the higher of the two, the accepted proposal
+     * the one with the higher ballot. Both are logged like a promise and an accept of this node, so the
+     * step's replies wait for an fsync. Returns how many entries changed anything.
+     */
+    public int absorb(java.util.List<StateTransferMessages.AcceptorEntry> entries) {
+        int changed = 0;
+        for (StateTransferMessages.AcceptorEntry e : entries) {
+            Key key = e.key().validate();
+            Timestamp stored = AcceptorStates.stored(replica.store(), key);
+            states.prune(key, stored);
+            boolean change = false;
+            AcceptorStates.State s = states.get(key);
+            if (e.acceptedBallot().isAfter(stored) && (s == null || e.acceptedBallot().isAfter(s.acceptedBallot))) {
+                s = states.getOrCreate(key);
+                s.acceptedBallot = e.acceptedBallot();
+                s.acceptedOrigin = e.acceptedOrigin();
+                s.acceptedValue = e.acceptedValue();
+                if (e.acceptedBallot().isAfter(s.promised)) s.promised = e.acceptedBallot();
+                opLog.append(OpLog.Op.PAXOS_ACCEPT, key, e.acceptedBallot(),
+                        AcceptorStates.acceptRecord(e.acceptedOrigin(), e.acceptedValue()));
+                change = true;
+            }
+            if (e.promised().isAfter(stored) && (s == null || e.promised().isAfter(s.promised))) {
+                s = states.getOrCreate(key);
+                s.promised = e.promised();
+                opLog.append(OpLog.Op.PAXOS_PROMISE, key, e.promised(), new byte[0]);
+                change = true;
+            }
+            if (change) {
+                changed++;
+                fsyncNeeded = true;
+            }
+        }
+        return changed;
+    }
+
+    /** A chunk of this node's acceptor state in a range (a join pulling it from this node). */
+    public StateTransferMessages.PaxosStateChunk scan(memdb.ring.TokenRange range, Key after, int bytesMax) {
+        return states.scan(range, after, bytesMax);
+    }
+
+    /** Forgets the acceptor state of the keys this node no longer replicates (after a move is over). */
+    public int dropUnless(java.util.function.Predicate<Key> keep) {
+        return states.dropUnless(keep);
     }
 
     /** Whether a promise or accept was logged since the last call: the step's replies must wait for an fsync. */

@@ -1,13 +1,18 @@
 package memdb.paxos;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import memdb.oplog.OpLog;
 import memdb.protocol.Key;
+import memdb.protocol.StateTransferMessages;
 import memdb.protocol.Timestamp;
+import memdb.ring.Ring;
+import memdb.ring.TokenRange;
 import memdb.store.Store;
 import memdb.store.Versioned;
 
@@ -50,6 +55,36 @@ public final class AcceptorStates {
 
     State getOrCreate(Key key) {
         return states.computeIfAbsent(key, k -> new State());
+    }
+
+    /**
+     * The live state of the keys in {@code range} that sort after {@code after}, in key order, up to about
+     * {@code bytesMax} (at least one entry when any is left): a chunk of a move's acceptor-state transfer.
+     */
+    public StateTransferMessages.PaxosStateChunk scan(TokenRange range, Key after, int bytesMax) {
+        List<Key> keys = new ArrayList<>();
+        for (Key key : states.keySet()) {
+            if (key.compareTo(after) > 0 && range.contains(Ring.position(key))) keys.add(key);
+        }
+        keys.sort(null);
+        List<StateTransferMessages.AcceptorEntry> entries = new ArrayList<>();
+        long bytes = 0;
+        for (Key key : keys) {
+            if (!entries.isEmpty() && (bytes >= bytesMax || entries.size() == StateTransferMessages.ITEMS_MAX)) break;
+            State s = states.get(key);
+            StateTransferMessages.AcceptorEntry e = new StateTransferMessages.AcceptorEntry(key, s.promised, s.acceptedBallot,
+                    s.acceptedOrigin, s.acceptedValue);
+            entries.add(e);
+            bytes += e.wireBytes();
+        }
+        return new StateTransferMessages.PaxosStateChunk(entries, entries.size() < keys.size());
+    }
+
+    /** Drops the state of every key {@code keep} rejects (the keys a node no longer replicates). */
+    public int dropUnless(java.util.function.Predicate<Key> keep) {
+        int before = states.size();
+        states.keySet().removeIf(key -> !keep.test(key));
+        return before - states.size();
     }
 
     /** Replays one op-log record; records of other kinds are ignored. */

@@ -10,11 +10,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import memdb.cluster.Membership;
+import memdb.counter.CounterReplica;
+import memdb.counter.CounterStore;
+import memdb.crdt.PnCounter;
+import memdb.protocol.CounterMessages;
 import memdb.protocol.Key;
 import memdb.protocol.Request;
 import memdb.protocol.Response;
 import memdb.protocol.RepairMessages;
 import memdb.protocol.RepairMessages.Entry;
+import memdb.protocol.StateTransferMessages;
 import memdb.replication.Outbox;
 import memdb.replication.Replica;
 import memdb.store.Store;
@@ -25,7 +30,9 @@ import memdb.store.Versioned;
  * of it by Merkle tree ({@link RangeTree}): ask the peer for the children of the root, descend into the
  * children that differ, fetch the entries of differing leaves, keep the newer version of each key
  * (last-writer-wins, tombstones included, as {@link Replica} does) and push back what the peer lacks or
- * holds older. Rounds start every {@code intervalMs} or on demand ({@link #requestRound}); peers' repair
+ * holds older. Then the range's counters: compare digests (COUNTER_DIGEST), and when they differ fetch the
+ * peer's counters (COUNTER_FETCH), merge them here (per-slot maximum) and send back (COUNTER_MERGE) every
+ * counter the peer holds behind ours. Rounds start every {@code intervalMs} or on demand ({@link #requestRound}); peers' repair
  * requests are answered by its {@link RepairResponder} ({@link #serve}).
  *
  * <p>Invariants: pure (time in {@code nowMs}, messages through the {@link Outbox}); at most
@@ -49,6 +56,8 @@ public final class AntiEntropy {
 
     private final Store store;
     private final Replica replica;
+    private final CounterReplica counterReplica;
+    private final CounterStore counters;
     private final Membership membership;
     private final int replicationFactor;
     private final RepairSettings settings;
@@ -64,7 +73,7 @@ public final class AntiEntropy {
     private double budgetBytes;
     private long refilledAtMs;
 
-    private enum Stage { ROOT, INNER, FETCH, PUSH }
+    private enum Stage { ROOT, INNER, FETCH, PUSH, COUNTER_DIGEST, COUNTER_FETCH, COUNTER_PUSH }
 
     /** One (range, peer) comparison. */
     private final class Task {
@@ -76,6 +85,11 @@ public final class AntiEntropy {
         List<Integer> differingInner = List.of();
         final ArrayDeque<Integer> leavesToFetch = new ArrayDeque<>();
         final ArrayDeque<List<Entry>> pushes = new ArrayDeque<>();
+        /** Counters: the last key fetched, whether more follow, the keys the peer holds, the merges to send it. */
+        Key counterCursor = Key.wrap(new byte[0]);
+        boolean counterMore;
+        final Set<Key> peerCounters = new HashSet<>();
+        final ArrayDeque<CounterMessages.Merge> counterPushes = new ArrayDeque<>();
 
         Task(DigestIndex.RangeData range, int peer) {
             this.range = range;
@@ -97,15 +111,23 @@ public final class AntiEntropy {
 
     public AntiEntropy(Store store, Replica replica, Membership membership, int replicationFactor, RepairSettings settings,
                        long nowMs) {
+        this(store, replica, new CounterStore(), null, membership, replicationFactor, settings, nowMs);
+    }
+
+    /** Anti-entropy of the store's entries and of the counters ({@code counterReplica} merges what peers hold). */
+    public AntiEntropy(Store store, Replica replica, CounterStore counters, CounterReplica counterReplica, Membership membership,
+                       int replicationFactor, RepairSettings settings, long nowMs) {
         this.store = store;
         this.replica = replica;
+        this.counters = counters;
+        this.counterReplica = counterReplica;
         this.membership = membership;
         this.replicationFactor = replicationFactor;
         this.settings = settings;
         this.nextRoundMs = settings.intervalMs() > 0 ? nowMs + settings.intervalMs() : Long.MAX_VALUE;
         this.refilledAtMs = nowMs;
         this.budgetBytes = settings.bandwidthBytesPerSec();
-        this.responder = new RepairResponder(store, replica, membership, replicationFactor);
+        this.responder = new RepairResponder(store, replica, counters, membership, replicationFactor);
     }
 
     /** Whether a correlation id belongs to a repair message. */
@@ -249,7 +271,7 @@ public final class AntiEntropy {
             spend(round, 8L * hashes.hashes().size(), false);
             task.differingInner = differing(hashes.hashes(), List.of(0), 0, task.range.tree());
             if (task.differingInner.isEmpty()) {
-                done(task);
+                keysDone(task);
                 return;
             }
             round.rangesDiffering++;
@@ -282,6 +304,20 @@ public final class AntiEntropy {
                 task.stage = Stage.FETCH;
                 nextFetchOrDone(task);
             }
+        } else if (task.stage == Stage.COUNTER_DIGEST && response instanceof StateTransferMessages.CounterHash theirs) {
+            spend(round, 12, false);
+            if (theirs.equals(CounterDigests.digest(counters, task.range.start(), task.range.end()))) {
+                done(task);
+                return;
+            }
+            task.stage = Stage.COUNTER_FETCH;
+            queue(task, new StateTransferMessages.CounterFetch(task.range.start(), task.range.end(), task.counterCursor));
+        } else if (task.stage == Stage.COUNTER_FETCH && response instanceof StateTransferMessages.CounterChunk chunk) {
+            reconcileCounters(task, chunk);
+            nextCounterStep(task);
+        } else if (task.stage == Stage.COUNTER_PUSH && (response instanceof CounterMessages.State
+                || response instanceof memdb.protocol.Responses.Error)) {
+            nextCounterStep(task); // an error (WRONG_TYPE: a value holds the key there now) needs nothing more
         } else {
             fail(task); // an error, or an answer that does not fit the stage
         }
@@ -304,7 +340,7 @@ public final class AntiEntropy {
 
     private void nextFetchOrDone(Task task) {
         if (task.leavesToFetch.isEmpty()) {
-            done(task);
+            keysDone(task);
             return;
         }
         List<Integer> leaves = new ArrayList<>();
@@ -356,6 +392,63 @@ public final class AntiEntropy {
         round.entriesSent += task.pushes.stream().mapToLong(List::size).sum();
     }
 
+    /** The range's keys are compared: its counters next (when this node keeps counters), then the task is done. */
+    private void keysDone(Task task) {
+        if (counterReplica == null) {
+            done(task);
+            return;
+        }
+        task.stage = Stage.COUNTER_DIGEST;
+        queue(task, new StateTransferMessages.CounterDigest(task.range.start(), task.range.end()));
+    }
+
+    /**
+     * Merges the peer's counters into ours (per-slot maximum: idempotent, so pushing both ways is safe) and
+     * lines up a COUNTER_MERGE of ours for every counter the peer holds behind ours.
+     */
+    private void reconcileCounters(Task task, StateTransferMessages.CounterChunk chunk) {
+        for (StateTransferMessages.CounterEntry entry : chunk.entries()) {
+            Key key = entry.key().validate();
+            if (!DigestIndex.contains(task.range.start(), task.range.end(), memdb.ring.Ring.position(key))) continue;
+            spend(round, key.length() + 40L * entry.counter().slots().size(), false);
+            task.peerCounters.add(key);
+            PnCounter before = counters.get(key);
+            PnCounter merged;
+            try {
+                merged = counterReplica.merge(key, entry.counter());
+            } catch (memdb.protocol.MemDbException e) {
+                continue; // a newer value holds the key here: nothing to repair
+            }
+            if (before == null || !before.equals(merged)) {
+                round.entriesReceived++;
+                round.keysDiffering++;
+            }
+            if (!merged.equals(entry.counter())) task.counterPushes.add(new CounterMessages.Merge(key, merged));
+        }
+        task.counterMore = chunk.more();
+        if (!chunk.entries().isEmpty()) task.counterCursor = chunk.entries().get(chunk.entries().size() - 1).key();
+        if (task.counterMore) return;
+        for (Map.Entry<Key, PnCounter> mine : CounterDigests.all(counters, task.range.start(), task.range.end()).entrySet()) {
+            if (task.peerCounters.contains(mine.getKey())) continue;
+            round.keysDiffering++;
+            task.counterPushes.add(new CounterMessages.Merge(mine.getKey(), mine.getValue()));
+        }
+    }
+
+    /** Sends the next counter merge, else fetches more of the peer's counters, else the task is done. */
+    private void nextCounterStep(Task task) {
+        if (!task.counterPushes.isEmpty()) {
+            task.stage = Stage.COUNTER_PUSH;
+            round.entriesSent++;
+            queue(task, task.counterPushes.poll());
+        } else if (task.counterMore) {
+            task.stage = Stage.COUNTER_FETCH;
+            queue(task, new StateTransferMessages.CounterFetch(task.range.start(), task.range.end(), task.counterCursor));
+        } else {
+            done(task);
+        }
+    }
+
     private void done(Task task) {
         round.rangesCompared++;
         round.active--;
@@ -388,6 +481,7 @@ public final class AntiEntropy {
         if (request instanceof RepairMessages.Push push) return push.entries().stream().mapToLong(Entry::wireBytes).sum() + 8;
         if (request instanceof RepairMessages.Digest digest) return 24 + 4L * digest.nodes().size();
         if (request instanceof RepairMessages.Fetch fetch) return 24 + 4L * fetch.leaves().size();
+        if (request instanceof CounterMessages.Merge merge) return merge.key().length() + 40L * merge.counter().slots().size();
         return 16;
     }
 }

@@ -10,6 +10,8 @@ import memdb.protocol.Key;
 import memdb.protocol.RepairMessages;
 import memdb.protocol.RepairMessages.Entry;
 import memdb.protocol.Request;
+import memdb.protocol.StateTransferMessages;
+import memdb.counter.CounterStore;
 import memdb.protocol.Response;
 import memdb.protocol.Responses;
 import memdb.replication.Replica;
@@ -20,7 +22,8 @@ import memdb.store.Versioned;
  * The replica side of anti-entropy: answers a peer's REPAIR_DIGEST (tree hashes), REPAIR_FETCH (entries of
  * leaves, cut at a leaf boundary past {@link RepairMessages#ENTRY_BYTES_SOFT_MAX}) and REPAIR_PUSH (applied
  * by last-writer-wins through {@link Replica}, so logged before the answer leaves) from a
- * {@link DigestIndex} of its store.
+ * {@link DigestIndex} of its store; and COUNTER_DIGEST / COUNTER_FETCH from its counters
+ * ({@link CounterDigests}; the peer's merges arrive as COUNTER_MERGE, served by the counter coordinator).
  *
  * <p>Invariants: the index is rebuilt when the ring changed, or when the store changed and the index is at
  * least {@link #INDEX_AGE_MS_MIN} old (one pass over the store per second at most); repair's own writes
@@ -36,13 +39,15 @@ final class RepairResponder {
 
     private final Store store;
     private final Replica replica;
+    private final CounterStore counters;
     private final Membership membership;
     private final int replicationFactor;
     private DigestIndex index;
 
-    RepairResponder(Store store, Replica replica, Membership membership, int replicationFactor) {
+    RepairResponder(Store store, Replica replica, CounterStore counters, Membership membership, int replicationFactor) {
         this.store = store;
         this.replica = replica;
+        this.counters = counters;
         this.membership = membership;
         this.replicationFactor = replicationFactor;
     }
@@ -66,6 +71,10 @@ final class RepairResponder {
             index(nowMs); // current before the pushes, so that they keep it exact
             for (Entry entry : push.entries()) if (apply(entry.key().validate(), Replica.versionOf(entry.version()))) applied++;
             return new RepairMessages.Pushed(applied);
+        } else if (request instanceof StateTransferMessages.CounterDigest digest) {
+            return CounterDigests.digest(counters, digest.start(), digest.end());
+        } else if (request instanceof StateTransferMessages.CounterFetch fetch) {
+            return CounterDigests.fetch(counters, fetch.start(), fetch.end(), fetch.after());
         }
         return null;
     }

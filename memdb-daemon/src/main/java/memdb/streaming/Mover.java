@@ -7,11 +7,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import memdb.cluster.Membership;
 import memdb.counter.CounterStore;
+import memdb.paxos.Acceptor;
 import memdb.protocol.ClusterRequests.ReplicaWrite;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.Key;
 import memdb.protocol.Member;
 import memdb.protocol.Response;
+import memdb.protocol.StateTransferMessages;
 import memdb.protocol.StreamMessages;
 import memdb.replication.Outbox;
 import memdb.replication.Replica;
@@ -33,16 +35,17 @@ import memdb.store.Versioned;
  *       (or after a bound), {@link #stopRequested} tells the driver to stop.
  *   <li>NORMAL: once nobody is moving and every member knows every member's status (so no coordinator
  *       still sends reads by the old ring), and a request timeout later, drop the keys whose preference
- *       list no longer names this node, and hand the counters it no longer replicates to their replicas
- *       (counters are not streamed). Not logged: a restart replays them and drops (hands) them again.
+ *       list no longer names this node (and their Paxos acceptor state), and hand the counters it no longer
+ *       replicates to their replicas (counters are not streamed). Not logged: a restart replays them and drops (hands) them again.
  * </ul>
- * Invariants: a range's data is on all its future replicas before the move ends; a node serves reads of
+ * Invariants: a range's data and Paxos acceptor state are on all its future replicas before the move ends; a node serves reads of
  * a range (is in the current ring) only after it has streamed it; data is dropped only after its new
  * owners are NORMAL everywhere. Pure: time and I/O come from the caller.
  */
 public final class Mover {
     private final Membership membership;
     private final Replica replica;
+    private final Acceptor acceptor;
     private final int replicationFactor;
     private final long bytesPerSec;
     private final long settleMs;
@@ -59,10 +62,11 @@ public final class Mover {
     private long nextCorrelation = 1;
     private long keysDropped;
 
-    public Mover(Membership membership, Replica replica, CounterStore counters, int replicationFactor, long bytesPerSec,
-                 long settleMs) {
+    public Mover(Membership membership, Replica replica, Acceptor acceptor, CounterStore counters, int replicationFactor,
+                 long bytesPerSec, long settleMs) {
         this.membership = membership;
         this.replica = replica;
+        this.acceptor = acceptor;
         this.replicationFactor = replicationFactor;
         this.bytesPerSec = bytesPerSec;
         this.settleMs = settleMs;
@@ -106,7 +110,7 @@ public final class Mover {
                     ? MovePlan.join(membership.selfId(), membership.ring(), membership.futureRing(), replicationFactor)
                     : MovePlan.leave(membership.selfId(), membership.ring(), membership.futureRing(), replicationFactor);
             streamer = new Streamer(joining ? Streamer.Direction.PULL : Streamer.Direction.PUSH, plan,
-                    joining ? rangesDone : Set.of(), replica, bytesPerSec, settleMs, () -> nextCorrelation++, nowMs);
+                    joining ? rangesDone : Set.of(), replica, acceptor, bytesPerSec, settleMs, () -> nextCorrelation++, nowMs);
         }
         streamer.tick(nowMs, node -> membership.isUp(node, nowMs), out, remembering(status, onRangeDone));
         if (!streamer.finished()) return;
@@ -160,6 +164,7 @@ public final class Mover {
         });
         for (Key key : notMine) replica.store().drop(key);
         keysDropped += notMine.size();
+        acceptor.dropUnless(key -> membership.ring().preferenceList(key, replicationFactor).contains(membership.selfId()));
         counterHandoff.plan(membership.ring(), membership.selfId(), replicationFactor);
     }
 
@@ -186,6 +191,16 @@ public final class Mover {
         int bytesMax = Math.min(pull.bytesMax(), Streamer.CHUNK_BYTES_MAX * 16);
         RangeScan.Chunk chunk = RangeScan.scan(replica.store(), new TokenRange(pull.start(), pull.end()), pull.after(), bytesMax);
         return new StreamMessages.StreamChunk(chunk.entries(), chunk.more());
+    }
+
+    /** PAXOS_STATE_PULL from a joining node: a chunk of this node's acceptor state in the range. */
+    public Response serve(StateTransferMessages.PaxosStatePull pull) {
+        return acceptor.scan(new TokenRange(pull.start(), pull.end()), pull.after(), Streamer.CHUNK_BYTES_MAX * 16);
+    }
+
+    /** PAXOS_STATE_PUSH from a leaving node: merges the acceptor state it held for a range it gives up. */
+    public Response accept(StateTransferMessages.PaxosStatePush push) {
+        return new StreamMessages.StreamAck(acceptor.absorb(push.entries()));
     }
 
     /** STREAM_PUSH from a leaving node: applies each entry by last-writer-wins. */
@@ -238,6 +253,11 @@ public final class Mover {
 
     public long keysDropped() {
         return keysDropped;
+    }
+
+    /** Whether every counter this node gave away has been acknowledged by its new replicas. */
+    public boolean countersHandedOverAll() {
+        return counterHandoff.done();
     }
 
     /** Counter states replicas of a new ring acknowledged from this node (it no longer replicates them). */

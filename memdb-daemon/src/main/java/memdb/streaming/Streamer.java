@@ -8,9 +8,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
+import memdb.paxos.Acceptor;
+import memdb.paxos.AcceptorStates;
 import memdb.protocol.ClusterRequests.ReplicaWrite;
 import memdb.protocol.Key;
 import memdb.protocol.Response;
+import memdb.protocol.StateTransferMessages;
 import memdb.protocol.StreamMessages;
 import memdb.ring.TokenRange;
 import memdb.replication.Outbox;
@@ -24,7 +27,9 @@ import memdb.store.Versioned;
  * transfer keeps a cursor (the last key done), so a retry goes on from there; a range is done when all
  * its transfers are, and {@code onRangeDone} makes that durable so that a restarted join resumes with the
  * ranges not yet done (see {@link memdb.cluster.ClusterLog}). Entries apply by last-writer-wins on
- * arrival, so a chunk delivered twice changes nothing.
+ * arrival, so a chunk delivered twice changes nothing. After a transfer's entries, the range's Paxos
+ * acceptor state follows the same way (PAXOS_STATE_PULL / PAXOS_STATE_PUSH, merged by the receiving
+ * {@link Acceptor}: idempotent too), and only then is the transfer done (docs/cas.md, "Joins and leaves").
  *
  * <p>Invariants: at most {@link #IN_FLIGHT_MAX} chunks in flight; an answer counts only for the chunk it
  * answers (correlation ids are never reused); progress only grows. Pure: time and I/O come from the caller.
@@ -46,6 +51,8 @@ public final class Streamer {
         long sentAtMs;
         Key pushedUpTo; // PUSH: the last key of the chunk in flight
         boolean pushedMore;
+        /** The store's entries are done; now the range's Paxos acceptor state (cursor restarted). */
+        boolean acceptorPhase;
 
         Transfer(TokenRange range, int peer) {
             this.range = range;
@@ -55,6 +62,7 @@ public final class Streamer {
 
     private final Direction direction;
     private final Replica replica;
+    private final Acceptor acceptor;
     private final long bytesPerSec;
     private final long timeoutMs;
     private final Map<Long, List<Transfer>> byRange = new LinkedHashMap<>(); // by range end token
@@ -66,12 +74,23 @@ public final class Streamer {
     private long bytesStreamed;
     private long entriesStreamed;
 
-    /** {@code correlations} hands out correlation ids never used before (also across streamers). */
+    /** A streamer with no Paxos acceptor state of its own (tests of the data path). */
     public Streamer(Direction direction, List<MovePlan.Transfer> plan, Set<Long> alreadyDone, Replica replica,
                     long bytesPerSec, long timeoutMs, LongSupplier correlations, long nowMs) {
+        this(direction, plan, alreadyDone, replica, new Acceptor(new AcceptorStates(), replica, memdb.oplog.OpLog.none()),
+                bytesPerSec, timeoutMs, correlations, nowMs);
+    }
+
+    /**
+     * {@code correlations} hands out correlation ids never used before (also across streamers); {@code acceptor}
+     * is this node's Paxos acceptor, whose state of each range moves after the range's entries.
+     */
+    public Streamer(Direction direction, List<MovePlan.Transfer> plan, Set<Long> alreadyDone, Replica replica,
+                    Acceptor acceptor, long bytesPerSec, long timeoutMs, LongSupplier correlations, long nowMs) {
         this.direction = direction;
         this.correlations = correlations;
         this.replica = replica;
+        this.acceptor = acceptor;
         this.bytesPerSec = bytesPerSec;
         this.timeoutMs = timeoutMs;
         this.lastRefillMs = nowMs;
@@ -134,12 +153,27 @@ public final class Streamer {
     private void start(Transfer t, long nowMs, Outbox out, RangeDoneListener onRangeDone) {
         int chunkBytes = (int) Math.max(1, Math.min(CHUNK_BYTES_MAX, bytesPerSec));
         long correlation = CORRELATION_BIT | correlations.getAsLong();
-        if (direction == Direction.PULL) {
+        if (t.acceptorPhase && direction == Direction.PULL) {
+            out.send(t.peer, correlation, new StateTransferMessages.PaxosStatePull(t.range.start(), t.range.end(), t.cursor));
+        } else if (t.acceptorPhase) {
+            StateTransferMessages.PaxosStateChunk chunk = acceptor.scan(t.range, t.cursor, chunkBytes);
+            if (chunk.entries().isEmpty()) {
+                finish(t, onRangeDone);
+                return;
+            }
+            t.pushedUpTo = chunk.entries().get(chunk.entries().size() - 1).key();
+            t.pushedMore = chunk.more();
+            long bytes = acceptorBytes(chunk.entries());
+            budgetBytes -= bytes;
+            bytesStreamed += bytes;
+            out.send(t.peer, correlation, new StateTransferMessages.PaxosStatePush(chunk.entries()));
+        } else if (direction == Direction.PULL) {
             out.send(t.peer, correlation, new StreamMessages.StreamPull(t.range.start(), t.range.end(), t.cursor, chunkBytes));
         } else {
             RangeScan.Chunk chunk = RangeScan.scan(replica.store(), t.range, t.cursor, chunkBytes);
             if (chunk.entries().isEmpty()) {
-                finish(t, onRangeDone);
+                entriesDone(t);
+                start(t, nowMs, out, onRangeDone);
                 return;
             }
             t.pushedUpTo = chunk.lastKey();
@@ -159,7 +193,19 @@ public final class Streamer {
         Transfer t = inFlight.remove(correlationId);
         if (t == null) return (correlationId & CORRELATION_BIT) != 0;
         t.inFlight = 0;
-        if (direction == Direction.PULL && response instanceof StreamMessages.StreamChunk chunk) {
+        if (t.acceptorPhase && direction == Direction.PULL && response instanceof StateTransferMessages.PaxosStateChunk chunk) {
+            acceptor.absorb(chunk.entries());
+            long bytes = acceptorBytes(chunk.entries());
+            budgetBytes -= bytes;
+            bytesStreamed += bytes;
+            if (!chunk.entries().isEmpty()) t.cursor = chunk.entries().get(chunk.entries().size() - 1).key();
+            if (!chunk.more()) finish(t, onRangeDone);
+        } else if (t.acceptorPhase && direction == Direction.PUSH && response instanceof StreamMessages.StreamAck) {
+            t.cursor = t.pushedUpTo;
+            if (!t.pushedMore) finish(t, onRangeDone);
+        } else if (t.acceptorPhase) {
+            return true; // an error answer: the chunk is retried at the next tick
+        } else if (direction == Direction.PULL && response instanceof StreamMessages.StreamChunk chunk) {
             for (ReplicaWrite e : chunk.entries()) {
                 replica.apply(e.key(), e.tombstone() ? Versioned.tombstone(e.timestamp()) : Versioned.value(e.timestamp(), e.value()));
             }
@@ -168,12 +214,24 @@ public final class Streamer {
             bytesStreamed += bytes;
             entriesStreamed += chunk.entries().size();
             if (!chunk.entries().isEmpty()) t.cursor = chunk.entries().get(chunk.entries().size() - 1).key();
-            if (!chunk.more()) finish(t, onRangeDone);
+            if (!chunk.more()) entriesDone(t);
         } else if (direction == Direction.PUSH && response instanceof StreamMessages.StreamAck) {
             t.cursor = t.pushedUpTo;
-            if (!t.pushedMore) finish(t, onRangeDone);
+            if (!t.pushedMore) entriesDone(t);
         }
         return true; // an error answer: the chunk is retried at the next tick
+    }
+
+    /** The transfer's store entries are all moved: its acceptor state follows, from the first key. */
+    private static void entriesDone(Transfer t) {
+        t.acceptorPhase = true;
+        t.cursor = Key.wrap(new byte[0]);
+    }
+
+    private static long acceptorBytes(List<StateTransferMessages.AcceptorEntry> entries) {
+        long bytes = 0;
+        for (StateTransferMessages.AcceptorEntry e : entries) bytes += e.wireBytes();
+        return bytes;
     }
 
     /** A chunk could not be delivered: it is retried at a later tick. */

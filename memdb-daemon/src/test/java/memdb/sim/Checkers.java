@@ -134,36 +134,38 @@ final class Checkers {
     }
 
     /**
-     * Null when {@code value} is a possible sum: every acknowledged operation id counted once, or more
-     * often by attempts of it whose outcome is unknown; an unacknowledged one counted at most once per
-     * unknown attempt. (A retry meets the leader that counted the first attempt, which recognises it,
-     * unless that leader went down or its slot had not reached the retry's leader: then, and only after
-     * an attempt failed, an increment may count twice. The scenario tests pin the exact cases.)
+     * Null when {@code value} is a possible sum: every acknowledged operation id counted exactly once; one
+     * not acknowledged counted at most once if some attempt of it had an unknown outcome (TIMEOUT,
+     * UNKNOWN_OUTCOME, a lost connection), and not at all if every attempt was refused (counted nothing).
+     * No retry may count an increment twice (docs/counters.md, "Idempotency").
      */
     private static String countedOnceOrUnknown(History history, String key, long value) {
         Map<Long, long[]> byOperation = new java.util.LinkedHashMap<>(); // id -> {delta, acknowledged, unknown}
         for (History.Operation op : history.operations()) {
             if (op.kind != History.Kind.INCR || !op.key.equals(key)) continue;
             long[] counts = byOperation.computeIfAbsent(op.operationId, id -> new long[] {op.delta, 0, 0});
-            counts[op.succeeded() ? 1 : 2]++;
+            if (op.succeeded()) counts[1]++;
+            else if (!op.countedNothing()) counts[2]++;
         }
         long acknowledgedSum = 0;
         Set<Long> reachable = new HashSet<>(Set.of(0L));
         List<String> unknown = new ArrayList<>();
         for (long[] counts : byOperation.values()) {
             long delta = counts[0];
-            boolean acknowledged = counts[1] > 0;
-            if (acknowledged) acknowledgedSum += delta;
-            long extraMax = counts[2]; // each attempt of unknown outcome may have counted once more
-            if (extraMax == 0) continue;
-            unknown.add(delta + "x" + extraMax);
+            if (counts[1] > 0) {
+                acknowledgedSum += delta;
+                continue;
+            }
+            if (counts[2] == 0) continue;
+            unknown.add(Long.toString(delta));
             Set<Long> next = new HashSet<>(reachable);
-            for (long sum : reachable) for (long m = 1; m <= extraMax; m++) next.add(sum + m * delta);
+            for (long sum : reachable) next.add(sum + delta);
             reachable = next;
         }
         if (reachable.contains(value - acknowledgedSum)) return null;
-        return "the acknowledged increments sum to " + acknowledgedSum + " and no subset of the unknown attempts " + unknown
-                + " makes up the difference (an acknowledged increment lost, or one counted without cause)";
+        return "the acknowledged increments sum to " + acknowledgedSum + " and no subset of the increments of unknown "
+                + "outcome " + unknown + " (each at most once) makes up the difference (an acknowledged increment lost, "
+                + "one counted twice, or one counted without cause)";
     }
 
     /**

@@ -70,6 +70,14 @@ final class History {
             return response != null && !(response instanceof Responses.Error);
         }
 
+        /**
+         * An increment refused with an error that counted nothing (UNAVAILABLE: its leader down or too few
+         * replicas up; WRONG_TYPE...), as opposed to TIMEOUT, UNKNOWN_OUTCOME or a lost connection.
+         */
+        boolean countedNothing() {
+            return response instanceof Responses.Error error && error.code().kind() != memdb.protocol.ErrorCode.Kind.TIMEOUT;
+        }
+
         boolean atLeastQuorum() {
             return level == Consistency.QUORUM || level == Consistency.ALL;
         }

@@ -25,9 +25,9 @@ import memdb.replication.ReplicationSettings;
  *   <li>heal: reliable network, crashed nodes restarted, old traffic drained, every hint replayed (hinted
  *       handoff drains); then every node restarted from its log (so that what follows sees durable state
  *       only) and membership converged again;
- *   <li>repair: one ALL read per key through the core (read repair), or, with {@code Options.antiEntropy},
- *       anti-entropy rounds on every node and no read of the keys at all; in both, one ALL read per counter
- *       (counters are not in anti-entropy yet); then the replicas are compared (checkers b and d);
+ *   <li>repair: one ALL read per key and per counter through the core (read repair), or, with
+ *       {@code Options.antiEntropy}, anti-entropy rounds on every node and no read of the keys or counters at
+ *       all; then the replicas are compared (checkers b and d);
  *   <li>read-back: one QUORUM read per key, judged with the whole history (checkers a and c).
  * </ol>
  * Same seed, same trace, same result: nothing here reads a clock, a hash order or a global random.
@@ -132,13 +132,6 @@ final class Simulation {
         long joinAtMs = join ? 1 + random.nextInt(1_500) : -1;
         int leaverId = leave ? 1 + random.nextInt(config.nodes()) : -1;
         long leaveAtMs = leave ? 1 + random.nextInt(1_500) : -1;
-        if (options.casWorkload()) {
-            // Drawn all the same (the run stays the one of its seed), but CAS runs have no join or leave: a
-            // proposal accepted before a move began and not yet committed stays in the acceptor state of a
-            // node that stops being a replica, which a move does not hand over (docs/cas.md, "Limits";
-            // CAS seed 252 with a leave shows it).
-            return new Simulation(seed, random, config, options, -1, -1, -1);
-        }
         return new Simulation(seed, random, config, options, joinAtMs, leaverId, leaveAtMs);
     }
 
@@ -230,14 +223,18 @@ final class Simulation {
             readEvery(History.Kind.SERIAL_GET, Workload::key, Consistency.QUORUM, "serial read-back");
             return;
         }
+        // Former replicas hand the counters they gave away to the new ones once they dropped those ranges
+        // (docs/cluster.md): repair what the replicas hold after that, or a late hand-off changes them.
+        if (!await(this::cleanedUpAndHandedOver, "moves: former replicas did not drop and hand over what they gave away")) {
+            return;
+        }
         if (options.antiEntropy()) {
+            // Keys and counters alike, with no read at all (counters are in anti-entropy: docs/counters.md).
             if (!antiEntropyUntilQuiet()) return;
         } else {
             if (!readEveryKey(Consistency.ALL, "repair")) return;
+            if (!readEveryCounter(Consistency.ALL, "counter repair")) return;
         }
-        // Counters are not in anti-entropy yet (it covers the store's entries only): every run repairs them
-        // by an ALL read of each counter, whichever way the keys heal.
-        if (!readEveryCounter(Consistency.ALL, "counter repair")) return;
         events.runFor(SimConfig.REQUEST_TIMEOUT_MS); // read repairs land and become durable
         List<SimNode> live = liveNodes();
         violations.addAll(Checkers.replicasConverged(live, config.keys(), SimConfig.REPLICATION_FACTOR));
@@ -294,6 +291,10 @@ final class Simulation {
     /** Every live node has dropped the keys of ranges it no longer replicates. */
     private boolean cleanedUp() {
         return liveNodes().stream().allMatch(n -> n.isUp() && n.core().mover().cleanedUp());
+    }
+
+    private boolean cleanedUpAndHandedOver() {
+        return cleanedUp() && liveNodes().stream().allMatch(n -> n.core().mover().countersHandedOverAll());
     }
 
     /** Starts every node and waits for membership to converge. */

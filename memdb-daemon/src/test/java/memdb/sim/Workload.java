@@ -34,6 +34,8 @@ final class Workload implements SimNetwork.ClientSide {
     private final int[] operationsDone;
     private final int[] writes;
     private final History.Operation[] lastFailedIncrement;
+    /** Per client: some attempt of the increment being retried may have been counted (a new id would count it twice). */
+    private final boolean[] mayHaveCounted;
     private int clientsFinished;
     private final boolean cas;
     /** CAS mode: per client and key, the last value the client saw (the expectation of its next CAS). */
@@ -53,6 +55,7 @@ final class Workload implements SimNetwork.ClientSide {
         this.operationsDone = new int[config.clients() + 1];
         this.writes = new int[config.clients() + 1];
         this.lastFailedIncrement = new History.Operation[config.clients() + 1];
+        this.mayHaveCounted = new boolean[config.clients() + 1];
         network.attach(this);
     }
 
@@ -125,8 +128,8 @@ final class Workload implements SimNetwork.ClientSide {
 
     /**
      * A fifth of the requests are counter operations: mostly increments by a small delta of either sign,
-     * some counter reads; an increment that failed is retried with the same operation id half of the time
-     * (as the Java client does), to exercise idempotency.
+     * some counter reads; an increment that failed is retried half of the time (as the Java client does),
+     * with the same operation id once an attempt may have been counted, to exercise idempotency.
      */
     private void counterOperation(int client) {
         int levelRoll = random.nextInt(10);
@@ -135,9 +138,12 @@ final class Workload implements SimNetwork.ClientSide {
         History.Operation failed = lastFailedIncrement[client];
         lastFailedIncrement[client] = null;
         if (failed != null && random.nextBoolean()) {
-            increment(client, failed.key, failed.operationId, failed.delta, level, node);
+            // As the Java client: a new operation id only while no attempt may have been counted.
+            long id = mayHaveCounted[client] || random.nextBoolean() ? failed.operationId : random.nextLong();
+            increment(client, failed.key, id, failed.delta, level, node);
         } else if (random.nextInt(10) < 7) {
             long delta = random.nextInt(4) == 0 ? -1 - random.nextInt(3) : 1 + random.nextInt(5);
+            mayHaveCounted[client] = false;
             increment(client, counterKey(random.nextInt(config.keys())), random.nextLong(), delta, level, node);
         } else {
             request(client, History.Kind.COUNTER_GET, counterKey(random.nextInt(config.keys())), level, node);
@@ -195,7 +201,10 @@ final class Workload implements SimNetwork.ClientSide {
             return;
         }
         history.complete(op, response, failure, events.nowMs());
-        if (op.kind == History.Kind.INCR && !op.succeeded() && handle.client() != CHECKER) lastFailedIncrement[handle.client()] = op;
+        if (op.kind == History.Kind.INCR && !op.succeeded() && handle.client() != CHECKER) {
+            lastFailedIncrement[handle.client()] = op;
+            if (!op.countedNothing()) mayHaveCounted[handle.client()] = true;
+        }
         if (op.kind == History.Kind.SERIAL_GET && response instanceof Responses.Value v) {
             lastSeen.put(handle.client() + "/" + op.key, v.isPresent() ? new String(v.value(), StandardCharsets.UTF_8) : null);
         } else if (op.kind == History.Kind.CAS && response instanceof Responses.Bool swapped && swapped.value()) {

@@ -10,9 +10,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import memdb.oplog.OpLog;
+import memdb.paxos.Acceptor;
+import memdb.paxos.AcceptorStates;
 import memdb.protocol.Key;
 import memdb.protocol.Request;
 import memdb.protocol.Response;
+import memdb.protocol.StateTransferMessages;
 import memdb.protocol.StreamMessages;
 import memdb.protocol.Timestamp;
 import memdb.replication.Outbox;
@@ -110,6 +113,7 @@ class StreamingTest {
     /** Peers answering pulls from their own stores, in the same step (a perfect network). */
     private static final class Peers implements Outbox {
         final Store[] stores;
+        Acceptor[] acceptors;
         final List<Object[]> sent = new ArrayList<>();
 
         Peers(Store... stores) {
@@ -127,6 +131,12 @@ class StreamingTest {
             List<Object[]> batch = new ArrayList<>(sent);
             sent.clear();
             for (Object[] s : batch) {
+                if (s[2] instanceof StateTransferMessages.PaxosStatePull pull) {
+                    Acceptor acceptor = acceptors == null ? null : acceptors[(int) s[0]];
+                    streamer.onResponse((long) s[1], acceptor == null ? new StateTransferMessages.PaxosStateChunk(List.of(), false)
+                            : acceptor.scan(new TokenRange(pull.start(), pull.end()), pull.after(), 200), done);
+                    continue;
+                }
                 StreamMessages.StreamPull pull = (StreamMessages.StreamPull) s[2];
                 RangeScan.Chunk chunk = RangeScan.scan(stores[(int) s[0]], new TokenRange(pull.start(), pull.end()),
                         pull.after(), pull.bytesMax());
@@ -187,6 +197,53 @@ class StreamingTest {
         for (int i = 0; i < 10_000; i++) {
             Key key = Key.of("k" + i);
             if (future.preferenceList(key, N).contains(4)) assertTrue(mine.get(key) != null, key + " was not streamed");
+        }
+    }
+
+    /**
+     * The Paxos acceptor state of a range moves with it: a proposal accepted (not committed) by one current
+     * replica and a promise made by another reach the joining node, merged (the higher promise, the accepted
+     * proposal), and the state of keys the joining node does not gain stays behind.
+     */
+    @Test
+    void aJoinPullsTheAcceptorStateOfItsRanges() {
+        Ring current = Ring.of(List.of(1, 2, 3), 8);
+        Ring future = Ring.of(List.of(1, 2, 3, 4), 8);
+        Store source = filled(50);
+        Acceptor[] acceptors = new Acceptor[4];
+        for (int node = 1; node <= 3; node++) acceptors[node] = new Acceptor(new AcceptorStates(), new Replica(source, OpLog.none()), OpLog.none());
+        List<Key> gained = new ArrayList<>();
+        List<Key> kept = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Key key = Key.of("p" + i);
+            (future.preferenceList(key, N).contains(4) ? gained : kept).add(key);
+        }
+        Timestamp accepted = new Timestamp(1_000, 1);
+        Timestamp promised = new Timestamp(2_000, 2);
+        for (Key key : gained) {
+            assertTrue(acceptors[1].propose(key, accepted, accepted, new byte[] {7}).accepted());
+            assertTrue(acceptors[2].prepare(key, promised).promised());
+        }
+        acceptors[3].propose(kept.get(0), accepted, accepted, new byte[] {9});
+        Peers peers = new Peers(null, source, source, source);
+        peers.acceptors = acceptors;
+        Store mine = new Store();
+        Replica replica = new Replica(mine, OpLog.none());
+        Acceptor joining = new Acceptor(new AcceptorStates(), replica, OpLog.none());
+        long[] counter = {1};
+        Streamer streamer = new Streamer(Streamer.Direction.PULL, MovePlan.join(4, current, future, N), Set.of(), replica,
+                joining, 10_000_000, 1_000, () -> counter[0]++, 0);
+        for (long now = 10; now < 10_000 && !streamer.finished(); now += 10) {
+            streamer.tick(now, node -> node != 3, peers, end -> { }); // n3 down: n1 and n2 are enough
+            peers.answer(streamer, end -> { });
+        }
+        assertTrue(streamer.finished());
+        assertEquals(gained.size(), joining.keysWithState(), "every gained key's state, nothing else");
+        for (Key key : gained) {
+            assertFalse(joining.prepare(key, new Timestamp(1_500, 3)).promised(), "n2's promise moved: " + key);
+            var promise = joining.prepare(key, new Timestamp(3_000, 3));
+            assertEquals(accepted, promise.acceptedBallot(), "n1's accepted proposal moved: " + key);
+            assertEquals(7, promise.acceptedValue()[0]);
         }
     }
 
