@@ -3,8 +3,6 @@ package memdb.net;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import memdb.node.CoreLoop;
 import memdb.protocol.ClusterRequests;
@@ -79,17 +77,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (closing()) return;
-        flow.stop();
-        if (cause instanceof DecoderException && cause.getCause() instanceof ProtocolException bad) {
-            LOG.log(Level.INFO, "closing connection from " + ctx.channel().remoteAddress() + ": " + bad.code() + ": " + bad.getMessage());
-            ctx.writeAndFlush(Replies.protocolError(loop.lamportTime(), bad)).addListener(ChannelFutureListener.CLOSE);
-        } else if (cause instanceof IOException) {
-            LOG.log(Level.DEBUG, "connection from " + ctx.channel().remoteAddress() + " failed: " + cause.getMessage());
-            ctx.close();
-        } else {
-            LOG.log(Level.WARNING, "closing connection from " + ctx.channel().remoteAddress() + " after an unexpected error", cause);
-            ctx.writeAndFlush(Replies.connectionError(loop.lamportTime(), ErrorCode.INTERNAL, "internal error on the server"))
+        switch (flow.failed(ctx, cause, ProtocolException.class)) {
+            case PROTOCOL -> ctx.writeAndFlush(Replies.protocolError(loop.lamportTime(), (ProtocolException) cause.getCause()))
                     .addListener(ChannelFutureListener.CLOSE);
+            case CONNECTION -> ctx.close();
+            case UNEXPECTED -> ctx.writeAndFlush(Replies.connectionError(loop.lamportTime(), ErrorCode.INTERNAL,
+                    "internal error on the server")).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -3,7 +3,9 @@ package memdb.net;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 
 /**
@@ -12,13 +14,24 @@ import java.lang.System.Logger.Level;
  * not yet answered) and while the channel is writable (its outbound buffer is under the high water mark,
  * {@link ClientListener}). So a pipelining client is slowed, never dropped, and a client that does not read
  * its replies stops being read: the memory it holds on the node is bounded by the water mark plus its
- * requests in flight. Also closes the channel when the idle handler before it says it has been idle.
+ * requests in flight. Also closes the channel when the idle handler before it says it has been idle, and
+ * sorts out what went wrong on a channel for its handler ({@link #failed}), logging one line for it.
  *
  * <p>Invariants: {@code pending} counts requests handed on and not yet answered; once {@link #stop()} was
  * called nothing is read again. Runs on the channel's event loop only.
  */
 public final class FlowControl extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(FlowControl.class.getName());
+
+    /** What went wrong on a channel, as {@link #failed} sorts it. */
+    public enum Failure {
+        /** The client sent something the decoder refuses: answer with a protocol error, then close. */
+        PROTOCOL,
+        /** The connection itself failed (reset, broken pipe): just close. */
+        CONNECTION,
+        /** A bug on the server: answer with an internal error, then close. */
+        UNEXPECTED
+    }
 
     private final int pendingMax;
     private final String listener;
@@ -67,6 +80,26 @@ public final class FlowControl extends ChannelInboundHandlerAdapter {
         if (stopped) return;
         boolean read = pending < pendingMax && channel.isWritable();
         if (channel.config().isAutoRead() != read) channel.config().setAutoRead(read);
+    }
+
+    /**
+     * Stops reading from the channel after {@code cause} and logs one line for it (a stack trace only for
+     * an unexpected error); returns what kind of failure it was. {@code protocolError} is the exception the
+     * listener's decoder throws for bad input (wrapped by Netty in a DecoderException).
+     */
+    public Failure failed(ChannelHandlerContext ctx, Throwable cause, Class<? extends Exception> protocolError) {
+        stop();
+        String from = listener + " connection from " + ctx.channel().remoteAddress();
+        if (cause instanceof DecoderException && protocolError.isInstance(cause.getCause())) {
+            LOG.log(Level.INFO, "closing " + from + ": " + cause.getCause().getMessage());
+            return Failure.PROTOCOL;
+        }
+        if (cause instanceof IOException) {
+            LOG.log(Level.DEBUG, from + " failed: " + cause.getMessage());
+            return Failure.CONNECTION;
+        }
+        LOG.log(Level.WARNING, "closing " + from + " after an unexpected error", cause);
+        return Failure.UNEXPECTED;
     }
 
     @Override

@@ -17,6 +17,7 @@ import memdb.clock.LamportClock;
 import memdb.cluster.ClusterLog;
 import memdb.admin.AdminServer;
 import memdb.admin.RequestMetrics;
+import memdb.net.ClientListener;
 import memdb.net.ClientServer;
 import memdb.net.PeerTransport;
 import memdb.net.Session;
@@ -58,16 +59,16 @@ public final class Node implements AutoCloseable {
     private final RunningConfig runningConfig;
     private final CoreLoop loop;
     private final OpLog opLog;
-    private final ClientServer server;
+    private final ClientListener server;
     private final PeerTransport peers;
     private final AdminServer admin;
     /** The Redis-protocol listener, or null when resp-port is 0. */
-    private final RespServer resp;
+    private final ClientListener resp;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
-    private Node(ServerConfig config, RunningConfig runningConfig, CoreLoop loop, OpLog opLog, ClientServer server,
-                 PeerTransport peers, AdminServer admin, RespServer resp) {
+    private Node(ServerConfig config, RunningConfig runningConfig, CoreLoop loop, OpLog opLog, ClientListener server,
+                 PeerTransport peers, AdminServer admin, ClientListener resp) {
         this.runningConfig = runningConfig;
         this.resp = resp;
         this.peers = peers;
@@ -208,8 +209,8 @@ public final class Node implements AutoCloseable {
             return loop.reconfigure(settings);
         });
         running.applyCurrent();
-        ClientServer server = null;
-        RespServer resp = null;
+        ClientListener server = null;
+        ClientListener resp = null;
         try {
             NetworkConfig network = config.network();
             server = ClientServer.bind(network.bind(), network.port(), config.limits(),
@@ -231,7 +232,7 @@ public final class Node implements AutoCloseable {
     }
 
     /** The RESP2 listener on resp-port, or null when it is 0 (off). */
-    private static RespServer startResp(ServerConfig config, String authKey, CoreLoop loop) {
+    private static ClientListener startResp(ServerConfig config, String authKey, CoreLoop loop) {
         NetworkConfig network = config.network();
         if (network.respPort() == 0) return null;
         ServerFacts facts = new ServerFacts(VERSION, config.nodeId(), network.respPort(), config.storage().fsync().configName(),

@@ -4,8 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderException;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -174,17 +172,13 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (closing()) return;
-        if (cause instanceof DecoderException && cause.getCause() instanceof RespProtocolException bad) {
-            LOG.log(Level.INFO, "closing RESP connection from " + ctx.channel().remoteAddress() + ": protocol error: " + bad.getMessage());
-            enqueue(new Slot(RespReply.Error.err("Protocol error: " + bad.getMessage()), true));
-        } else if (cause instanceof IOException) {
-            LOG.log(Level.DEBUG, "RESP connection from " + ctx.channel().remoteAddress() + " failed: " + cause.getMessage());
-            flow.stop();
-            ctx.close();
-            return;
-        } else {
-            LOG.log(Level.WARNING, "closing RESP connection from " + ctx.channel().remoteAddress() + " after an unexpected error", cause);
-            enqueue(new Slot(RespReply.Error.err("internal error on the server; see its log"), true));
+        switch (flow.failed(ctx, cause, RespProtocolException.class)) {
+            case PROTOCOL -> enqueue(new Slot(RespReply.Error.err("Protocol error: " + cause.getCause().getMessage()), true));
+            case CONNECTION -> {
+                ctx.close();
+                return;
+            }
+            case UNEXPECTED -> enqueue(new Slot(RespReply.Error.err("internal error on the server; see its log"), true));
         }
         writeFinished();
         ctx.flush();

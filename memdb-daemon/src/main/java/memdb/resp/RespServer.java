@@ -1,7 +1,6 @@
 package memdb.resp;
 
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 import memdb.net.ClientListener;
 import memdb.node.CoreLoop;
@@ -15,51 +14,29 @@ import memdb.node.LimitsConfig;
  * <pre>
  *   … → FlowControl → RespDecoder(max-frame-bytes + framing) → RespHandler(RespSession, CoreLoop)
  * </pre>
- * Requests go to the same {@link CoreLoop} as the native port's. Lifecycle as memdb.net.ClientServer:
- * {@link #bind} → {@link #stopAccepting()} → {@link #close()}.
+ * Requests go to the same {@link CoreLoop} as the native port's. The listener's lifecycle is ClientListener's.
  */
-public final class RespServer implements AutoCloseable {
+public final class RespServer {
     /** Room for RESP's own framing around the largest key and value (headers of a SET's three bulk strings). */
     static final int FRAMING_SLACK_BYTES = 4096;
 
-    private final ClientListener listener;
-
-    private RespServer(ClientListener listener) {
-        this.listener = listener;
-    }
+    private RespServer() {}
 
     /**
      * Listens on {@code bind:port}; each connection gets a session that knows {@code authKey} and {@code facts}.
      *
      * @throws UncheckedIOException when the address cannot be bound
      */
-    public static RespServer bind(String bind, int port, LimitsConfig limits, String authKey, ServerFacts facts, CoreLoop loop) {
+    public static ClientListener bind(String bind, int port, LimitsConfig limits, String authKey, ServerFacts facts, CoreLoop loop) {
         AtomicLong connectionIds = new AtomicLong();
         RequestSink core = RequestSink.of(loop);
         long commandBytesMax = (long) limits.frameBytesMax() + FRAMING_SLACK_BYTES;
-        return new RespServer(ClientListener.bind("resp", bind, port, limits, new RespEncoder(),
+        return ClientListener.bind("resp", bind, port, limits, new RespEncoder(),
                 sentence -> RespReply.Error.err("max number of clients reached"),
                 (pipeline, flow) -> {
                     pipeline.addLast("decoder", new RespDecoder(commandBytesMax));
                     RespSession session = new RespSession(authKey, facts, connectionIds.incrementAndGet(), System::currentTimeMillis);
                     pipeline.addLast("handler", new RespHandler(session, core, flow));
-                }));
-    }
-
-    public InetSocketAddress localAddress() {
-        return listener.localAddress();
-    }
-
-    public int openConnections() {
-        return listener.openConnections();
-    }
-
-    public void stopAccepting() {
-        listener.stopAccepting();
-    }
-
-    @Override
-    public void close() {
-        listener.close();
+                });
     }
 }

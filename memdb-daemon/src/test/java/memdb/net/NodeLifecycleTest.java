@@ -118,7 +118,7 @@ class NodeLifecycleTest {
 
     @Test
     void aBadFrameIsLoggedInOneLineWithoutAStackTrace() throws IOException, InterruptedException {
-        Logger logger = Logger.getLogger(ClientHandler.class.getName());
+        Logger logger = Logger.getLogger(FlowControl.class.getName());
         List<LogRecord> records = new ArrayList<>();
         Handler capture = new Handler() {
             @Override public synchronized void publish(LogRecord record) { records.add(record); }

@@ -59,15 +59,15 @@ class NodeServerTest {
         return WireClient.authenticated(node.address(), KEY);
     }
 
-    private static ErrorCode errorCode(Response response) {
+    static ErrorCode errorCode(Response response) {
         return assertInstanceOf(Responses.Error.class, response).code();
     }
 
-    private static Requests.Set set(String key, byte[] value) {
+    static Requests.Set set(String key, byte[] value) {
         return new Requests.Set(Key.of(key), value, Consistency.DEFAULT);
     }
 
-    private static Requests.Get get(String key) {
+    static Requests.Get get(String key) {
         return new Requests.Get(Key.of(key), Consistency.DEFAULT);
     }
 
