@@ -11,7 +11,7 @@ import memdb.protocol.Timestamp;
 
 /**
  * Test support: an {@link AdminBackend} with canned answers (a 3-node cluster, node 3 down) that
- * records the kills it is asked for. {@link #cluster} can be replaced to make the backend fail.
+ * records the kills it is asked for, with two settings for the config endpoints. {@link #cluster} can be replaced to make the backend fail.
  */
 final class FakeBackend implements AdminBackend {
     static final ClusterSnapshot CLUSTER = new ClusterSnapshot(1, 3, 4, List.of(
@@ -76,6 +76,29 @@ final class FakeBackend implements AdminBackend {
     @Override
     public CompletableFuture<memdb.repair.RepairTotals.Snapshot> repairTotals() {
         return CompletableFuture.completedFuture(new memdb.repair.RepairTotals.Snapshot(3, 2, 30, 4, 1, 7, 5, 2, 900, 1200));
+    }
+
+    /** Two settings: fsync (live: always, everysec or no) and port (restart only). */
+    final java.util.Map<String, String> settings = new ConcurrentHashMap<>(java.util.Map.of("fsync", "everysec", "port", "10000"));
+
+    @Override
+    public CompletableFuture<ConfigReport> config() {
+        return CompletableFuture.completedFuture(new ConfigReport(1, List.of(entry("fsync"), entry("port"))));
+    }
+
+    @Override
+    public CompletableFuture<ConfigReport.Entry> setConfig(String key, String value) {
+        if (!settings.containsKey(key)) return CompletableFuture.failedFuture(AdminException.unknownConfigKey(key));
+        if (key.equals("port")) return CompletableFuture.failedFuture(AdminException.conflict("port cannot change on a running node"));
+        if (!Set.of("always", "everysec", "no").contains(value)) {
+            return CompletableFuture.failedFuture(AdminException.badRequest("Invalid fsync (from the admin API): expected always, everysec or no."));
+        }
+        settings.put(key, value);
+        return CompletableFuture.completedFuture(entry(key));
+    }
+
+    private ConfigReport.Entry entry(String key) {
+        return new ConfigReport.Entry(key, settings.get(key), "default", key.equals("fsync"), "MEMDB_" + key.toUpperCase(java.util.Locale.ROOT), null);
     }
 
     @Override
