@@ -106,12 +106,12 @@ final class BenchCommand implements Callable<Integer> {
             List<TestResult> results = new Bench(db, plan, terminal ? io.err() : null).run((result, firstError) -> {
                 if (csv) DataCommand.printLine(io, BenchReport.csvRow(result));
                 else if (!json) DataCommand.printLine(io, BenchReport.textRow(result));
-                if (firstError != null) io.err().println("memdb: " + result.test() + ": " + result.errors()
+                if (firstError != null) Output.error(io, result.test() + ": " + result.errors()
                         + " requests failed; the first: " + describe(firstError));
             });
             if (json) DataCommand.printLine(io, BenchReport.json(plan, seeds, results));
             if (results.size() < plan.tests().size() || !results.get(results.size() - 1).complete()) {
-                io.err().println("memdb: bench stopped by --time-limit-s " + timeLimitS + " before every request was sent");
+                Output.error(io, "bench stopped by --time-limit-s " + timeLimitS + " before every request was sent");
             }
             return ExitCode.OK;
         }

@@ -41,7 +41,7 @@ final class Output {
         if (format == OutputFormat.JSON) {
             line(Json.write(reply.jsonDocument()));
         } else if (reply.failure() != null) {
-            io.err().println("memdb: " + reply.failure());
+            error(io, reply.failure());
         } else {
             switch (format) {
                 case RAW -> rawLine(reply.rawBytes());
@@ -51,6 +51,11 @@ final class Output {
             }
         }
         return reply.exitCode();
+    }
+
+    /** A failure, one sentence on stderr after "memdb: ", in red when stderr is a terminal that takes colour. */
+    static void error(Io io, String sentence) {
+        io.err().println(Style.forStream(io.ttys().err(), io).red("memdb: " + sentence));
     }
 
     /** One line of text on stdout. */
