@@ -1,11 +1,6 @@
 # Shared by the bench scripts (source it after setting OUT, JAR and KEY): start loopback nodes of the
-# memdb jar in the background, remember their PIDs, and stop exactly those on exit.
-PIDS=()
-stop_nodes() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-               for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done; }
-trap stop_nodes EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# memdb jar in the background; bench/lib.sh remembers their PIDs and stops exactly those on exit.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # start_node NAME NODE_ID PORT SEEDS [SERVER OPTIONS...]: waits until it listens; its admin port in $OUT/NAME/admin-port
 start_node() {
