@@ -62,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Requests of each test sent first and not measured (default ${DEFAULT-VALUE}).")
     long warmupRequests;
 
-    @Option(names = "--consistency", paramLabel = "LEVEL",
+    @Option(names = "--consistency", paramLabel = "LEVEL", completionCandidates = Candidates.Consistencies.class,
             description = "ONE, QUORUM or ALL (default: the node's; writes QUORUM, reads ONE). quorum-get always waits for a majority.")
     Consistency consistency = Consistency.DEFAULT;
 

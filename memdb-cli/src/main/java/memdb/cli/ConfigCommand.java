@@ -153,7 +153,7 @@ final class ConfigCommand implements Runnable {
         @Mixin
         NodeOptions options;
 
-        @Parameters(paramLabel = "KEY", arity = "0..1", description = "A configuration key, e.g. fsync (default: all).")
+        @Parameters(paramLabel = "KEY", arity = "0..1", completionCandidates = Candidates.ConfigKeys.class, description = "A configuration key, e.g. fsync (default: all).")
         String key;
 
         @Override
@@ -189,7 +189,7 @@ final class ConfigCommand implements Runnable {
         @Mixin
         NodeOptions options;
 
-        @Parameters(index = "0", paramLabel = "KEY", description = "A live configuration key, e.g. fsync.")
+        @Parameters(index = "0", paramLabel = "KEY", completionCandidates = Candidates.LiveConfigKeys.class, description = "A live configuration key, e.g. fsync.")
         String key;
 
         @Parameters(index = "1", paramLabel = "VALUE", description = "The new value, as in the config file.")

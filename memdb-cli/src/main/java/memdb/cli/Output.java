@@ -44,7 +44,7 @@ final class Output {
             error(io, reply.failure());
         } else {
             switch (format) {
-                case RAW -> rawLine(reply.rawBytes());
+                case RAW -> raw(reply.rawBytes(), reply.rawNewline());
                 case TEXT -> line(reply.text());
                 case TABLE -> text(reply.tableOrFields().aligned(style));
                 case JSON, AUTO -> throw new IllegalStateException("handled above: " + format);
@@ -70,10 +70,10 @@ final class Output {
         out.flush();
     }
 
-    private void rawLine(byte[] bytes) {
+    private void raw(byte[] bytes, boolean newline) {
         PrintStream out = io.out();
         out.write(bytes, 0, bytes.length);
-        out.print('\n');
+        if (newline) out.print('\n');
         out.flush();
     }
 }

@@ -128,6 +128,8 @@ class OutputGoldenTest {
         t.run(cli, "", "get", "binary", "-o", "json", "--base64");
         t.run(cli, "", "get", "greeting", "--json", "--base64");
         t.run(cli, "", "get", "greeting");
+        t.run(cli, "", "get", "binary", "-n");
+        t.run(cli, "", "get", "greeting", "--no-newline", "-o", "text");
         t.run(terminal(), "tty", "get", "greeting");
         t.run(cli.withEnv("MEMDB_OUTPUT", "json"), "MEMDB_OUTPUT=json", "get", "greeting");
         t.run(cli.withEnv("MEMDB_OUTPUT", "yaml"), "MEMDB_OUTPUT=yaml", "get", "greeting");
