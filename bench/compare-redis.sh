@@ -20,6 +20,7 @@
 # raw rows in $OUT/results.tsv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 ROUNDS=${1:-3}
 N=${N:-200000}
 CLIENTS=${CLIENTS:-50}
@@ -29,41 +30,16 @@ MODES=${MODES:-aof none}
 J=${MEMDB_JAR:-memdb-cli/target/memdb.jar}
 AUTH=bench-key
 
-log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
-
-if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null || ! command -v redis-benchmark >/dev/null; then
-    log "installing redis-server and redis-tools from Debian"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server redis-tools >/dev/null
-    service redis-server stop >/dev/null 2>&1 || true   # no system instance: we start our own
-fi
+need_redis
 if [[ -z ${SKIP_BUILD:-} ]]; then
     log "building memdb.jar"
     mvn -B -o -q -pl memdb-cli -am package -DskipTests -Dmemdb.cds.skip
 fi
 
-WORK=$(mktemp -d /tmp/compare-redis.XXXXXX)
-OUT=${OUT:-$(mktemp -d /tmp/compare-redis-results.XXXXXX)}   # results survive the cleanup
+work_dirs compare-redis
 RESULTS=$OUT/results.tsv
 printf 'mode\tround\ttest\tpipeline\tsystem\trps\tp50_ms\tp99_ms\n' >"$RESULTS"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do
-        if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; fi
-    done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    if [[ -z ${KEEP:-} ]]; then rm -rf "$WORK"; else log "work directory kept: $WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-stop_pid() { # stop one process we started, by PID, and wait for it (SIGKILL after 60 s)
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 600; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null || true
-}
 await_pong() { # await_pong PORT PID NAME LOGFILE: until PING with the auth key answers PONG (120 s at most)
     local port=$1 pid=$2 name=$3 logfile=$4 i
     for ((i = 0; i < 1200; i++)); do
@@ -115,7 +91,7 @@ bench() {
 
 TESTS=("-t set,get -d $SIZE" "-t set,get -d $SIZE -P $PIPELINE" "-t ping")
 
-log "machine: nproc $(nproc); $(java -version 2>&1 | head -1); $(redis-server --version | cut -d' ' -f1-3); $(uptime)"
+log "$(machine)"
 log "work directory $WORK, results in $OUT; $ROUNDS rounds of: ${TESTS[*]} (-n $N -c $CLIENTS)"
 for mode in $MODES; do
     start_redis "$mode"

@@ -13,31 +13,16 @@
 # Everything listens on 127.0.0.1 on free ports; every process started here is stopped by its PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 RECORDS=${1:-1000000}
-J=memdb-cli/target/memdb.jar
+J=${MEMDB_JAR:-memdb-cli/target/memdb.jar}
 AUTH=bench-key
 export KEY_FORMAT='key:%07d'
 
-log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
-
-if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
-    log "installing redis-server and redis-tools from Debian"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server redis-tools >/dev/null
-    service redis-server stop >/dev/null 2>&1 || true
-fi
+need_redis
 [[ -n ${SKIP_BUILD:-} ]] || { log "building"; mvn -B -o -q -DskipTests -Dmemdb.cds.skip package; }
 
 WORK=$(mktemp -d /tmp/memory-vs-redis.XXXXXX)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 rss_bytes() { echo $(($(awk '/VmRSS/{print $2}' "/proc/$1/status") * 1024)); }
 per_key() { awk -v b="$1" -v n="$RECORDS" 'BEGIN { printf "%.1f", b / n }'; }
 javac -cp $J -d "$WORK/loader" bench/MemDbLoad.java

@@ -1,13 +1,8 @@
 # Shared by the bench scripts (source it after setting OUT, JAR and KEY): start loopback nodes of the
-# memdb jar in the background, remember their PIDs, and stop exactly those on exit.
-PIDS=()
-stop_nodes() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-               for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done; }
-trap stop_nodes EXIT
+# memdb jar in the background; bench/lib.sh remembers their PIDs and stops exactly those on exit.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-# start_node NAME NODE_ID PORT SEEDS [SERVER OPTIONS...]: waits until it listens; its admin port in $OUT/NAME/admin-port
+# start_node NAME NODE_ID PORT SEEDS [SERVER OPTIONS...]: waits until it listens (60 s at most); its admin port in $OUT/NAME/admin-port
 start_node() {
   local name=$1 id=$2 port=$3 seeds=$4; shift 4
   local dir="$OUT/$name" admin; admin=$(free_port); mkdir -p "$dir"
@@ -15,6 +10,6 @@ start_node() {
       --auth-key "$KEY" ${seeds:+--seeds "$seeds"} "$@" >"$dir/stdout" 2>"$dir/stderr" &
   PIDS+=($!)
   echo "$admin" >"$dir/admin-port"
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0; sleep 0.2; done
+  for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0; sleep 0.2; done
   echo "node $name did not listen on $port" >&2; exit 1
 }

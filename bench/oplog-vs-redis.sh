@@ -2,7 +2,7 @@
 # Issue-3 figures, MemDB and Redis side by side in one run (docs/oplog-benchmark.md).
 #
 #   bench/oplog-vs-redis.sh [RECORDS [ROUNDS]]      defaults: 1000000 records, 3 rounds
-#   env: BOOT_ROUNDS=N (boot rounds, default ROUNDS), SKIP_BUILD=1 (jar and test classes already built), KEEP=1 (keep the work directory),
+#   env: MEMDB_JAR=path (another memdb.jar), BOOT_ROUNDS=N (boot rounds, default ROUNDS), SKIP_BUILD=1 (jar and test classes already built), KEEP=1 (keep the work directory),
 #        WRITE_N=20000 (records per write-throughput run through the node), SKIP_WRITES=1, SKIP_OPLOGBENCH=1
 #
 # 1. Loads RECORDS SETs (key:%012d = 16 bytes, 100-byte values, identical bytes for both systems) into a
@@ -16,20 +16,15 @@
 # Everything listens on 127.0.0.1 on free ports; every process started here is stopped by its PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 RECORDS=${1:-1000000}
 ROUNDS=${2:-3}
 BOOT_ROUNDS=${BOOT_ROUNDS:-$ROUNDS}
 WRITE_N=${WRITE_N:-20000}
-J=memdb-cli/target/memdb.jar
+J=${MEMDB_JAR:-memdb-cli/target/memdb.jar}
 AUTH=bench-key
 
-log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
-
-if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null || ! command -v redis-benchmark >/dev/null; then
-    log "installing redis-server and redis-tools from Debian"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server redis-tools >/dev/null
-    service redis-server stop >/dev/null 2>&1 || true   # no system instance: we start our own
-fi
+need_redis
 if [[ -z ${SKIP_BUILD:-} ]]; then
     log "building"
     mvn -B -o -q -DskipTests package
@@ -38,30 +33,8 @@ fi
 LZ4=$(ls ~/.m2/repository/at/yawk/lz4/lz4-java/*/lz4-java-*.jar | head -1)
 CP=memdb-client/target/classes:memdb-daemon/target/classes:memdb-daemon/target/test-classes:$LZ4
 
-WORK=$(mktemp -d /tmp/oplog-vs-redis.XXXXXX)
-OUT=${OUT:-$(mktemp -d /tmp/oplog-vs-redis-results.XXXXXX)}   # results survive the cleanup
-mkdir -p "$OUT"
+work_dirs oplog-vs-redis
 RESULTS=$OUT/results.tsv
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do
-        if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; fi
-    done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    if [[ -z ${KEEP:-} ]]; then rm -rf "$WORK"; else log "work directory kept: $WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-now_ms() { local t=$EPOCHREALTIME; echo $(( ${t%.*} * 1000 + 10#${t#*.} / 1000 )); }
-stop_pid() { # stop one process we started, by PID, and wait for it (SIGKILL after 60 s)
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 600; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null || true
-}
 record() { printf '%s\n' "$*" | tr ' ' '\t' >>"$RESULTS"; }   # round system variant value unit
 
 # start_memdb DIR FSYNC -> sets MPID MPORT BOOT_MS (process start to the "listening" line with the port
@@ -100,7 +73,7 @@ start_redis() {
     BOOT_MS=$(($(now_ms) - t0))
 }
 
-log "machine: nproc $(nproc); $(java -version 2>&1 | head -1); $(redis-server --version | cut -d' ' -f1-3); $(uptime)"
+log "$(machine)"
 log "work directory $WORK, results in $OUT; $RECORDS records, $ROUNDS rounds"
 
 javac -cp $J -d "$WORK/loader" bench/MemDbLoad.java

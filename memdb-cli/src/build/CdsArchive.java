@@ -1,4 +1,3 @@
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +12,9 @@ import java.util.concurrent.TimeUnit;
  * Builds the static AppCDS archive that bin/memdb uses (JDK 17: -Xshare:dump over a class list), run by
  * `mvn package` as a single-file Java program so it needs nothing but the JDK.
  *
- * <p>Steps: run a few representative one-shot commands with -XX:DumpLoadedClassList, merge their class
+ * <p>Steps: run a few representative one-shot commands with -XX:DumpLoadedClassList, and `memdb repl` on a
+ * pseudo-terminal (through script(1), so that JLine's terminal, line reader, completion and tail tips are
+ * loaded as on a person's terminal; skipped with a note where script(1) is missing), merge their class
  * lists, dump the archive, then check that the JVM maps it (-Xshare:on). A static archive, not a dynamic
  * one (-XX:ArchiveClassesAtExit), because picocli's classes are Java 5 class files, which JDK 17 stores
  * only in a static archive.
@@ -34,6 +35,12 @@ public final class CdsArchive {
             List.of("get", "k", "-s", "127.0.0.1:1", "--timeout-ms", "2000"),
             List.of("set", "k", "v", "-s", "127.0.0.1:1", "--timeout-ms", "2000"),
             List.of("cluster", "status", "--admin", "127.0.0.1:1", "--timeout-ms", "2000"));
+
+    /**
+     * What the REPL training session types: a command completed with Tab (get, failing to connect), a
+     * subcommand completed with Tab (cluster status, failing too), then exit.
+     */
+    private static final String REPL_INPUT = "ge\t k --timeout-ms 2000\ncluster st\t --timeout-ms 2000\nexit\n";
 
     public static void main(String[] args) {
         if (args.length != 3) {
@@ -66,12 +73,9 @@ public final class CdsArchive {
             command.addAll(TRAINING.get(i));
             run(command, work, work.resolve("training-" + i + ".log"), TRAINING_SECONDS_MAX, false);
             if (!Files.exists(list)) throw new IOException("no class list from " + command);
-            for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
-                // ids are numbered per run, so they cannot be merged; they only matter for custom loaders
-                if (line.contains(" source: ")) continue;
-                classes.add(line.replaceFirst(" id: \\d+$", ""));
-            }
+            addClasses(list, classes);
         }
+        trainRepl(java, jar, work, classes);
         Path merged = work.resolve("memdb.classlist");
         Files.write(merged, classes, StandardCharsets.UTF_8);
         run(List.of(java, "-Xshare:dump", "-XX:SharedClassListFile=" + merged, "-XX:SharedArchiveFile=" + archive,
@@ -82,14 +86,62 @@ public final class CdsArchive {
                 work, work.resolve("check.log"), TRAINING_SECONDS_MAX, true);
     }
 
+    private static void addClasses(Path list, Set<String> classes) throws IOException {
+        for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
+            // ids are numbered per run, so they cannot be merged; they only matter for custom loaders
+            if (line.contains(" source: ")) continue;
+            classes.add(line.replaceFirst(" id: \\d+$", ""));
+        }
+    }
+
+    /**
+     * `memdb repl` on a pseudo-terminal made by script(1) (util-linux: `script -qec COMMAND /dev/null`),
+     * typing {@link #REPL_INPUT}. Without script(1), or if the session loads no JLine class, the archive
+     * is built without the REPL's classes (the REPL then starts as fast as without an archive) and a note
+     * says so.
+     */
+    private static void trainRepl(String java, Path jar, Path work, Set<String> classes) throws IOException, InterruptedException {
+        Path script = Path.of("/usr/bin/script");
+        if (!Files.isExecutable(script)) {
+            System.out.println("[INFO] memdb AppCDS: no /usr/bin/script (util-linux), so the REPL's classes are left out");
+            return;
+        }
+        Path list = work.resolve("training-repl.classlist");
+        Files.deleteIfExists(list);
+        Path input = work.resolve("training-repl.input");
+        Files.writeString(input, REPL_INPUT, StandardCharsets.UTF_8);
+        String command = String.join(" ", quoted(java), "-Xshare:off", quoted("-XX:DumpLoadedClassList=" + list), "-jar",
+                quoted(jar.toString()), "repl", "-s", "127.0.0.1:1");
+        run(List.of(script.toString(), "-qec", command, "/dev/null"), work, work.resolve("training-repl.log"),
+                TRAINING_SECONDS_MAX, false, input);
+        if (!Files.exists(list) || Files.readAllLines(list, StandardCharsets.UTF_8).stream().noneMatch(l -> l.startsWith("org/jline/"))) {
+            System.out.println("[INFO] memdb AppCDS: the REPL session on a pseudo-terminal loaded no JLine class (see "
+                    + work.resolve("training-repl.log") + "), so the REPL's classes are left out");
+            return;
+        }
+        addClasses(list, classes);
+    }
+
+    /** A word for sh -c: in single quotes. */
+    private static String quoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
     private static void run(List<String> command, Path work, Path log, long secondsMax, boolean mustSucceed)
             throws IOException, InterruptedException {
+        run(command, work, log, secondsMax, mustSucceed, Path.of(nullDevice()));
+    }
+
+    private static void run(List<String> command, Path work, Path log, long secondsMax, boolean mustSucceed, Path input)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File(nullDevice())));
+                .redirectInput(ProcessBuilder.Redirect.from(input.toFile()));
         // no real key file or seeds from the builder's environment; the training commands fail fast anyway
         builder.environment().keySet().removeIf(name -> name.startsWith("MEMDB_"));
         builder.environment().put("MEMDB_AUTH_KEY", "cds-training");
         builder.environment().put("XDG_CONFIG_HOME", work.toString());
+        builder.environment().put("MEMDB_HISTFILE", nullDevice());
+        builder.environment().put("MEMDB_ADMIN", "127.0.0.1:1");
         Process process = builder.start();
         if (!process.waitFor(secondsMax, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Requests of each test sent first and not measured (default ${DEFAULT-VALUE}).")
     long warmupRequests;
 
-    @Option(names = "--consistency", paramLabel = "LEVEL",
+    @Option(names = "--consistency", paramLabel = "LEVEL", completionCandidates = Candidates.Consistencies.class,
             description = "ONE, QUORUM or ALL (default: the node's; writes QUORUM, reads ONE). quorum-get always waits for a majority.")
     Consistency consistency = Consistency.DEFAULT;
 
@@ -129,12 +129,12 @@ final class BenchCommand implements Callable<Integer> {
             List<TestResult> results = new Bench(dbs, plan, terminal ? io.err() : null).run((result, firstError) -> {
                 if (csv) DataCommand.printLine(io, BenchReport.csvRow(result));
                 else if (!json) DataCommand.printLine(io, BenchReport.textRow(result));
-                if (firstError != null) io.err().println("memdb: " + result.test() + ": " + result.errors()
+                if (firstError != null) Output.error(io, result.test() + ": " + result.errors()
                         + " requests failed; the first: " + describe(firstError));
             });
             if (json) DataCommand.printLine(io, BenchReport.json(plan, seeds, results));
             if (results.size() < plan.tests().size() || !results.get(results.size() - 1).complete()) {
-                io.err().println("memdb: bench stopped by --time-limit-s " + timeLimitS + " before every request was sent");
+                Output.error(io, "bench stopped by --time-limit-s " + timeLimitS + " before every request was sent");
             }
             return ExitCode.OK;
         } finally {

@@ -8,8 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import memdb.protocol.MemDbException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,26 +60,92 @@ final class ConfigCommand implements Runnable {
     }
 
     /**
-     * Runs {@code request} on every node; with several nodes, each line of text is prefixed by the node
-     * and a failure on one does not stop the others. Returns the exit code of the first failure, else 0.
+     * Runs {@code request} on every node and prints its reply in the format asked for. With one node, the
+     * reply as it is; with several, each node's reply is marked with its address (a {@code "node"} field in
+     * JSON, a NODE column in a table, {@code H:P: } before every line of text or raw) and a failure on one
+     * does not stop the others. Returns the exit code of the first failure, else 0.
      */
-    static int onEachNode(Io io, NodeOptions options, Function<AdminClient, List<String>> request) {
+    static int onEachNode(Io io, NodeOptions options, BiFunction<AdminClient, Output, Reply> request) {
+        Output output = Output.of(options, io);
         List<AdminClient> nodes = options.connect(io);
-        boolean several = nodes.size() > 1;
+        if (nodes.size() == 1) return output.print(request.apply(nodes.get(0), output));
         int exitCode = ExitCode.OK;
+        Table table = null;
         for (AdminClient node : nodes) {
+            Reply reply;
             try {
-                for (String line : request.apply(node)) DataCommand.printLine(io, several ? node.address() + ": " + line : line);
+                reply = request.apply(node, output);
             } catch (MemDbException e) {
-                if (nodes.size() == 1) throw e;
-                io.err().println("memdb: " + node.address() + ": " + e.getMessage());
+                Output.error(io, node.address() + ": " + e.getMessage());
                 if (exitCode == ExitCode.OK) exitCode = ExitCode.of(e);
+                continue;
+            }
+            switch (output.format()) {
+                case JSON -> output.line(Json.write(withNode(node.address(), reply.jsonDocument())));
+                case TABLE -> table = withNodeColumn(table, node.address(), reply.tableOrFields());
+                case TEXT -> output.text(prefixLines(node.address(), reply.text()));
+                case RAW -> output.text(prefixLines(node.address(), new String(reply.rawBytes(), StandardCharsets.UTF_8)));
+                case AUTO -> throw new IllegalStateException("auto is resolved by Output.of");
             }
         }
+        if (table != null) output.text(table.aligned(output.style()));
         return exitCode;
     }
 
-    @Command(name = "get", description = "Print KEY's value on the node, or with no KEY every key: value, source, live or restart-only.")
+    private static Object withNode(String address, Object document) {
+        ObjectNode marked = JsonNodeFactory.instance.objectNode().put("node", address);
+        marked.setAll((ObjectNode) Json.tree(document));
+        return marked;
+    }
+
+    private static Table withNodeColumn(Table sofar, String address, Table rows) {
+        List<String> header = new ArrayList<>(List.of("NODE"));
+        header.addAll(rows.header());
+        Table table = sofar != null ? sofar : Table.of(header);
+        for (List<String> row : rows.rows()) {
+            List<String> cells = new ArrayList<>(List.of(Values.printable(address, false)));
+            cells.addAll(row);
+            table = table.withRow(cells);
+        }
+        return table;
+    }
+
+    private static String prefixLines(String address, String text) {
+        StringBuilder out = new StringBuilder();
+        text.lines().forEach(line -> out.append(address).append(": ").append(line).append('\n'));
+        return out.toString();
+    }
+
+    /** One setting ({@code GET /v1/config/{key}}'s entry) as a table row: KEY VALUE SOURCE CHANGES. */
+    static Table table(Iterable<JsonNode> settings) {
+        Table table = Table.of(List.of("KEY", "VALUE", "SOURCE", "CHANGES"));
+        for (JsonNode s : settings) {
+            table = table.withRow(List.of(printable(s, "key"), printable(s, "value"), printable(s, "source"), changes(s)));
+        }
+        return table;
+    }
+
+    private static String changes(JsonNode setting) {
+        String changes = setting.path("live").asBoolean() ? "live" : "restart";
+        JsonNode pending = setting.path("restartPending");
+        return pending.isNull() || pending.isMissingNode() ? changes
+                : changes + " (" + Values.printable(pending.asText(), false) + " after restart)";
+    }
+
+    private static String printable(JsonNode setting, String field) {
+        return Values.printable(setting.path(field).asText(), false);
+    }
+
+    /** {@code fsync = always}: what {@code config set} prints, and {@code config get KEY} for people. */
+    static String assignment(JsonNode setting) {
+        return printable(setting, "key") + " = " + printable(setting, "value");
+    }
+
+    @Command(name = "get", description = {"Print KEY's value on the node, or with no KEY every key: value, source, "
+            + "live or restart-only.",
+        "KEY: raw the value; text KEY = VALUE (source, live or restart); table KEY VALUE SOURCE CHANGES; json the admin "
+            + "API's entry. No KEY: text and table the table; raw one tab-separated line per key; json /v1/config. "
+            + "Several --node: each marked with its node."})
     static final class Get implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         ConfigCommand config;
@@ -88,40 +153,35 @@ final class ConfigCommand implements Runnable {
         @Mixin
         NodeOptions options;
 
-        @Parameters(paramLabel = "KEY", arity = "0..1", description = "A configuration key, e.g. fsync (default: all).")
+        @Parameters(paramLabel = "KEY", arity = "0..1", completionCandidates = Candidates.ConfigKeys.class, description = "A configuration key, e.g. fsync (default: all).")
         String key;
 
         @Override
         public Integer call() {
             Io io = config.root.io();
-            return onEachNode(io, options, node -> {
+            return onEachNode(io, options, (node, output) -> {
                 if (key == null) {
                     JsonNode all = node.get("/v1/config");
-                    return options.json ? List.of(all.toString()) : table(all.path("settings"));
+                    Table table = table(all.path("settings"));
+                    return Reply.fields().json(all).table(table).raw(table.tabSeparated().stripTrailing())
+                            .text(table.aligned(output.style()).stripTrailing());
                 }
                 JsonNode entry = node.get(path(key));
-                return List.of(options.json ? entry.toString() : entry.path("value").asText());
+                String live = entry.path("live").asBoolean() ? "changes live" : "needs a restart to change";
+                JsonNode pending = entry.path("restartPending");
+                String pendingNote = pending.isNull() || pending.isMissingNode() ? ""
+                        : "; " + Values.printable(pending.asText(), false) + " after restart";
+                return Reply.fields().json(entry).table(table(List.of(entry)))
+                        .raw(entry.path("value").asText())
+                        .text(assignment(entry) + " (source " + printable(entry, "source") + "; " + live + pendingNote + ")");
             });
-        }
-
-        private static List<String> table(JsonNode settings) {
-            List<String> lines = new ArrayList<>();
-            String format = "%-27s %-24s %-8s %s";
-            lines.add(String.format(Locale.ROOT, format, "KEY", "VALUE", "SOURCE", "CHANGES"));
-            for (JsonNode s : settings) {
-                String changes = s.path("live").asBoolean() ? "live" : "restart";
-                if (!s.path("restartPending").isNull() && !s.path("restartPending").isMissingNode()) {
-                    changes += " (" + s.path("restartPending").asText() + " after restart)";
-                }
-                lines.add(String.format(Locale.ROOT, format, s.path("key").asText(), s.path("value").asText(),
-                        s.path("source").asText(), changes));
-            }
-            return lines;
         }
     }
 
-    @Command(name = "set", description = "Change KEY to VALUE on the running node, until it restarts or gets SIGHUP "
-            + "(only keys that can change live; others need the config file and a restart).")
+    @Command(name = "set", description = {"Change KEY to VALUE on the running node, until it restarts or gets SIGHUP "
+            + "(only keys that can change live; others need the config file and a restart).",
+        "raw and text: KEY = VALUE; table: KEY VALUE SOURCE CHANGES; json: the admin API's entry. "
+            + "Several --node: each marked with its node."})
     static final class Set implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         ConfigCommand config;
@@ -129,7 +189,7 @@ final class ConfigCommand implements Runnable {
         @Mixin
         NodeOptions options;
 
-        @Parameters(index = "0", paramLabel = "KEY", description = "A live configuration key, e.g. fsync.")
+        @Parameters(index = "0", paramLabel = "KEY", completionCandidates = Candidates.LiveConfigKeys.class, description = "A live configuration key, e.g. fsync.")
         String key;
 
         @Parameters(index = "1", paramLabel = "VALUE", description = "The new value, as in the config file.")
@@ -139,9 +199,9 @@ final class ConfigCommand implements Runnable {
         public Integer call() {
             Io io = config.root.io();
             ObjectNode body = JsonNodeFactory.instance.objectNode().put("value", value);
-            return onEachNode(io, options, node -> {
+            return onEachNode(io, options, (node, output) -> {
                 JsonNode entry = node.put(path(key), body);
-                return List.of(options.json ? entry.toString() : entry.path("key").asText() + " = " + entry.path("value").asText());
+                return Reply.fields().json(entry).table(table(List.of(entry))).raw(assignment(entry));
             });
         }
     }

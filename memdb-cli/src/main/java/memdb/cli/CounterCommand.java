@@ -43,7 +43,7 @@ final class CounterCommand implements Runnable {
         @Mixin
         ClientOptions client;
 
-        @Option(names = "--consistency", paramLabel = "LEVEL",
+        @Option(names = "--consistency", paramLabel = "LEVEL", completionCandidates = Candidates.Consistencies.class,
                 description = "ONE, QUORUM or ALL (default: the node's; writes QUORUM, reads ONE).")
         Consistency consistency = Consistency.DEFAULT;
 

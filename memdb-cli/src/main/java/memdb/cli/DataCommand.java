@@ -22,16 +22,13 @@ abstract class DataCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
-    @Option(names = "--consistency", paramLabel = "LEVEL",
+    @Option(names = "--consistency", paramLabel = "LEVEL", completionCandidates = Candidates.Consistencies.class,
             description = "ONE, QUORUM or ALL (default: the node's; writes QUORUM, reads ONE).")
     Consistency consistency = Consistency.DEFAULT;
 
     @Override
     public final Integer call() {
-        return withClient(root, client, (db, output) -> {
-            Reply reply = run(db, output);
-            return reply != null ? output.print(reply) : run(db, root.io());
-        });
+        return withClient(root, client, (db, output) -> output.print(run(db, output)));
     }
 
     /**
@@ -55,29 +52,9 @@ abstract class DataCommand implements Callable<Integer> {
 
     /**
      * Runs the operation and returns its reply; {@code output} says the format (for fields only JSON
-     * needs, such as a value). Every command overrides this one.
+     * needs, such as a value).
      */
-    protected Reply run(MemDb db, Output output) {
-        return null;
-    }
-
-    /**
-     * The older shape, for a command not converted to {@link Reply} yet: prints its result itself (see
-     * {@link #json()}, {@link #printJson}) and returns the exit code. Called only when
-     * {@link #run(MemDb, Output)} returns null.
-     */
-    protected int run(MemDb db, Io io) {
-        throw new IllegalStateException(getClass().getSimpleName() + " overrides neither run method");
-    }
-
-    /** True for -o json and --json (for commands not converted to {@link Reply} yet). */
-    protected boolean json() {
-        return client.json;
-    }
-
-    protected static void printJson(Io io, Map<String, Object> fields) {
-        printLine(io, Json.write(fields));
-    }
+    protected abstract Reply run(MemDb db, Output output);
 
     protected static void printLine(Io io, String text) {
         io.out().print(text);

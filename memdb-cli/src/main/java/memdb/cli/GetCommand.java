@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "get", description = {"Print the value of KEY and a newline (exit 1 when absent).",
+@Command(name = "get", description = {"Print the value of KEY and a newline (exit 1 when absent; -n: no newline).",
     "raw: the value byte for byte; text: control and non-UTF-8 bytes escaped as \\xNN; "
             + "json: {\"key\",\"found\",\"value\" or \"value_base64\"}; table: KEY FOUND VALUE."})
 final class GetCommand extends DataCommand {
@@ -24,6 +24,10 @@ final class GetCommand extends DataCommand {
 
     @Option(names = "--base64", description = "In JSON, give the value as value_base64 (needed for a value that is not UTF-8).")
     boolean base64;
+
+    @Option(names = {"-n", "--no-newline"},
+            description = "Raw output: no newline after the value, so that > FILE holds exactly the value's bytes.")
+    boolean noNewline;
 
     @Option(names = "--serial", description = "A read linearizable with cas (a Paxos round over the key's replicas).")
     boolean serial;
@@ -39,7 +43,8 @@ final class GetCommand extends DataCommand {
         if (value == null) return Reply.of(fields).failure("key '" + key + "' not found", ExitCode.NOT_FOUND);
         if (output.json()) Json.putValue(fields, key, value, base64);
         else fields.put("value", Values.printable(value, false));
-        return Reply.of(fields).raw(value);
+        Reply reply = Reply.of(fields).raw(value);
+        return noNewline ? reply.rawWithoutNewline() : reply;
     }
 
     private byte[] quorumRead(MemDb db) {

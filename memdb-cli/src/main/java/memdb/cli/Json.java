@@ -23,10 +23,9 @@ final class Json {
         }
     }
 
-    /** The older rule, for commands not converted yet: "value" when valid UTF-8, else "value_base64". */
-    static void putValue(Map<String, Object> fields, byte[] value) {
-        Values.utf8(value).ifPresentOrElse(text -> fields.put("value", text),
-                () -> fields.put("value_base64", Base64.getEncoder().encodeToString(value)));
+    /** The document as a Jackson tree (an object read from a node is one already). */
+    static com.fasterxml.jackson.databind.JsonNode tree(Object document) {
+        return MAPPER.valueToTree(document);
     }
 
     static void putValue(Map<String, Object> fields, String key, byte[] value, boolean base64) {

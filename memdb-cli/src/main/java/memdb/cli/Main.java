@@ -90,7 +90,7 @@ public final class Main {
             exitCode = ExitCode.SERVER_ERROR;
             message = "internal error: " + e;
         }
-        io.err().println(Style.forStream(io.ttys().err(), io).red("memdb: " + message));
+        Output.error(io, message);
         if (io.env("MEMDB_DEBUG") != null) e.printStackTrace(io.err());
         return exitCode;
     }

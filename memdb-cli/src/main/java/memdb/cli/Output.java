@@ -41,16 +41,21 @@ final class Output {
         if (format == OutputFormat.JSON) {
             line(Json.write(reply.jsonDocument()));
         } else if (reply.failure() != null) {
-            io.err().println("memdb: " + reply.failure());
+            error(io, reply.failure());
         } else {
             switch (format) {
-                case RAW -> rawLine(reply.rawBytes());
+                case RAW -> raw(reply.rawBytes(), reply.rawNewline());
                 case TEXT -> line(reply.text());
                 case TABLE -> text(reply.tableOrFields().aligned(style));
                 case JSON, AUTO -> throw new IllegalStateException("handled above: " + format);
             }
         }
         return reply.exitCode();
+    }
+
+    /** A failure, one sentence on stderr after "memdb: ", in red when stderr is a terminal that takes colour. */
+    static void error(Io io, String sentence) {
+        io.err().println(Style.forStream(io.ttys().err(), io).red("memdb: " + sentence));
     }
 
     /** One line of text on stdout. */
@@ -65,10 +70,10 @@ final class Output {
         out.flush();
     }
 
-    private void rawLine(byte[] bytes) {
+    private void raw(byte[] bytes, boolean newline) {
         PrintStream out = io.out();
         out.write(bytes, 0, bytes.length);
-        out.print('\n');
+        if (newline) out.print('\n');
         out.flush();
     }
 }

@@ -69,7 +69,7 @@ final class ReplCommand implements Callable<Integer> {
     /** Runs one line of the REPL as the shell runs a command line, in the REPL's session. */
     static int execute(List<String> words, Io io, Session session) {
         if (!words.isEmpty() && words.get(0).equals("repl")) {
-            io.err().println("memdb: already in the REPL");
+            Output.error(io, "already in the REPL");
             return ExitCode.USAGE;
         }
         return Main.run(io, session, words.toArray(String[]::new));

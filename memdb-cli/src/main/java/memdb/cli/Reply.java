@@ -21,6 +21,7 @@ final class Reply {
     private Object json;
     private String text;
     private byte[] raw;
+    private boolean rawNewline = true;
     private Table table;
     private String failure;
     private int exitCode = ExitCode.OK;
@@ -62,6 +63,16 @@ final class Reply {
     Reply raw(byte[] bytes) {
         this.raw = bytes;
         return this;
+    }
+
+    /** {@code -o raw} prints the raw bytes alone, without the newline (a value redirected to a file). */
+    Reply rawWithoutNewline() {
+        this.rawNewline = false;
+        return this;
+    }
+
+    boolean rawNewline() {
+        return rawNewline;
     }
 
     /** What {@code -o table} prints. */

@@ -5,38 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code memdb bench} as a user runs it: the real jar against a real node on loopback. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BenchIT {
+class BenchIT extends SingleNodeIT {
     private static final String KEY = "bench-it-key";
-    private static final byte[] NONE = new byte[0];
 
-    @TempDir
-    static Path root;
-
-    private MemdbProcesses processes;
-    private MemdbProcesses.Server server;
-    private Map<String, String> env;
-
-    @BeforeAll
-    void startServer() throws Exception {
-        processes = new MemdbProcesses(root);
-        server = processes.startSingleNode(KEY, "--fsync", "no");
-        env = processes.clientEnvironment(server, KEY);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        processes.close();
+    BenchIT() {
+        super(KEY, "--fsync", "no");
     }
 
     @Test

@@ -13,35 +13,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code memdb} data commands against a real node: output, standard input, JSON and exit codes. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CliIT {
+class CliIT extends SingleNodeIT {
     private static final String KEY = "it-secret-key-0123456789";
-    private static final byte[] NONE = new byte[0];
 
-    @TempDir
-    static Path root;
-
-    private MemdbProcesses processes;
-    private MemdbProcesses.Server server;
-    private Map<String, String> env;
-
-    @BeforeAll
-    void startServer() throws Exception {
-        processes = new MemdbProcesses(root);
-        server = processes.startSingleNode(KEY);
-        env = processes.clientEnvironment(server, KEY);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        processes.close();
+    CliIT() {
+        super(KEY);
     }
 
     private MemdbProcesses.Result memdb(String... args) throws Exception {

@@ -39,8 +39,10 @@ class ConfigIT {
             assertTrue(json.stdout().contains("\"source\":\"live\""), json.stdout());
             MemdbProcesses.Result all = processes.run(env, new byte[0], "config", "get");
             assertEquals(0, all.exitCode(), all.stderr());
-            assertTrue(all.stdout().lines().anyMatch(l -> l.matches("fsync +always +live +live")), all.stdout());
-            assertTrue(all.stdout().lines().anyMatch(l -> l.matches("port +\\d+ +flag +restart")), all.stdout());
+            assertTrue(all.stdout().lines().anyMatch(l -> l.equals("fsync\talways\tlive\tlive")), all.stdout());
+            assertTrue(all.stdout().lines().anyMatch(l -> l.matches("port\t\\d+\tflag\trestart")), all.stdout());
+            MemdbProcesses.Result table = processes.run(env, new byte[0], "config", "get", "-o", "table");
+            assertTrue(table.stdout().lines().anyMatch(l -> l.matches("fsync +always +live +live")), table.stdout());
             assertTrue(!all.stdout().contains(KEY), "the auth key is never shown");
 
             MemdbProcesses.Result restartOnly = processes.run(env, new byte[0], "config", "set", "port", "1");

@@ -13,38 +13,24 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** bin/memdb against the built jar: it finds the jar, passes stdin and exit codes through, picks flags per command. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LauncherIT {
+class LauncherIT extends SingleNodeIT {
     private static final String KEY = "launcher-secret-key-0123456789";
     private static final Path SH = Path.of("/bin/sh");
 
-    @TempDir
-    static Path root;
-
-    private MemdbProcesses processes;
-    private MemdbProcesses.Server server;
-    private Map<String, String> env;
-
-    @BeforeAll
-    void startServer() throws Exception {
-        assumeTrue(Files.isExecutable(SH), "no /bin/sh here");
-        processes = new MemdbProcesses(root);
-        server = processes.startSingleNode(KEY);
-        env = processes.clientEnvironment(server, KEY);
-        env.put("JAVA_HOME", System.getProperty("java.home")); // the JDK that built the AppCDS archive
-        env.put("MEMDB_JAR", MemdbProcesses.jar().toString());
+    LauncherIT() {
+        super(KEY);
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        if (processes != null) processes.close();
+    /** After {@link SingleNodeIT#startServer}: the launcher's own environment. */
+    @BeforeAll
+    void launcherEnvironment() {
+        assumeTrue(Files.isExecutable(SH), "no /bin/sh here");
+        env.put("JAVA_HOME", System.getProperty("java.home")); // the JDK that built the AppCDS archive
+        env.put("MEMDB_JAR", MemdbProcesses.jar().toString());
     }
 
     private MemdbProcesses.Result launcher(Map<String, String> environment, byte[] stdin, String... args) throws Exception {

@@ -49,9 +49,9 @@ class OfflineOutputGoldenTest {
             Cli cli = Cli.piped(node);
             Golden.Transcript t = new Golden.Transcript();
             String[] load = {"bench", "-t", "set,get", "-n", "20", "-c", "2", "-d", "4", "--timeout-ms", "30000"};
-            for (String format : OutputGoldenTest.FORMATS) t.run(cli, "", concat(load, "-o", format));
-            t.run(cli, "", concat(load, "--csv"));
-            t.run(cli, "", concat(load, "--csv", "-o", "json"));
+            for (String format : OutputGoldenTest.FORMATS) t.run(cli, "", OutputGoldenTest.concat(load, "-o", format));
+            t.run(cli, "", OutputGoldenTest.concat(load, "--csv"));
+            t.run(cli, "", OutputGoldenTest.concat(load, "--csv", "-o", "json"));
             String text = t.toString().replace(node.address(), "$NODE")
                     .replaceAll("\\d+\\.\\d+", "#.#").replaceAll(" +", " ");
             Golden.assertMatches("bench", text);
@@ -66,11 +66,5 @@ class OfflineOutputGoldenTest {
             out.append(table ? line.replaceAll(" {2,}", "  ") : line).append('\n');
         }
         return out.substring(0, out.length() - 1);
-    }
-
-    private static String[] concat(String[] head, String... tail) {
-        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
-        System.arraycopy(tail, 0, all, head.length, tail.length);
-        return all;
     }
 }

@@ -31,8 +31,11 @@ final class Failures {
 
     static MemDbException connectionFailed(NodeAddress node, Throwable cause) {
         if (cause instanceof DecoderException && cause.getCause() instanceof ProtocolException protocol) {
+            // an absurd length is most often another protocol's text (HTTP, RESP) read as a length prefix
+            String hint = protocol.code() == ErrorCode.FRAME_TOO_LARGE
+                    ? "; is " + node + " a MemDB node's client port (not its admin or RESP port, nor another server)?" : "";
             return ErrorCode.MALFORMED_FRAME.exception(
-                    "the MemDB node at " + node + " sent a bad frame: " + protocol.getMessage());
+                    "the MemDB node at " + node + " sent a bad frame: " + protocol.getMessage() + hint);
         }
         return ErrorCode.UNAVAILABLE.exception("the connection to the MemDB node at " + node + " failed: " + reason(cause));
     }

@@ -184,6 +184,29 @@ class FailureTest {
     }
 
     @Test
+    void aServerOfAnotherProtocolIsNamedAsSuchNotJustAsABadFrame() throws Exception {
+        try (java.net.ServerSocket http = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                try (java.net.Socket socket = http.accept()) {
+                    socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    socket.getInputStream().read();
+                } catch (java.io.IOException closed) {
+                    // the client hung up: done
+                }
+            });
+            server.start();
+            MemDb db = client(direct(http.getLocalPort()));
+            MemDbException failure = assertThrows(MemDbException.class, () -> db.get("k"));
+            assertTrue(failure.getMessage().contains("frame of 1213486160 bytes exceeds the limit")
+                    && failure.getMessage().endsWith("a MemDB node's client port (not its admin or RESP port, nor another server)?"),
+                    failure.getMessage());
+            db.close();
+            server.join(10_000);
+        }
+    }
+
+    @Test
     void noMoreThanTheInFlightLimitIsWrittenBeforeAnswersCome() throws Exception {
         MemDb db = client(direct(node.port()).inFlightRequestsMax(2).requestTimeout(Duration.ofMillis(500)));
         node.silent = true;
