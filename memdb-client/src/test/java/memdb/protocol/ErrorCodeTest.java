@@ -26,6 +26,8 @@ class ErrorCodeTest {
         TABLE.put(ErrorCode.FRAME_TOO_LARGE, 4);
         TABLE.put(ErrorCode.AUTH_REQUIRED, 10);
         TABLE.put(ErrorCode.AUTH_FAILED, 11);
+        TABLE.put(ErrorCode.FORBIDDEN, 12);
+        TABLE.put(ErrorCode.TLS_REQUIRED, 13);
         TABLE.put(ErrorCode.INVALID_ARGUMENT, 20);
         TABLE.put(ErrorCode.KEY_TOO_LONG, 21);
         TABLE.put(ErrorCode.VALUE_TOO_LARGE, 22);

@@ -7,11 +7,14 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.TimeUnit;
+import memdb.auth.AuthThrottle;
 import memdb.node.CoreLoop;
 import memdb.protocol.ClusterRequests;
 import memdb.protocol.Envelope;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.ProtocolException;
+import memdb.protocol.Requests;
 import memdb.protocol.Response;
 import memdb.protocol.Responses;
 
@@ -20,7 +23,8 @@ import memdb.protocol.Responses;
  * (authentication), then to the {@link CoreLoop}. Replies it makes itself are flushed once per read burst.
  *
  * <p>Bad input never escapes: an undecodable frame is answered with an error frame and the channel closes
- * with one log line, without a stack trace; other clients are unaffected. An idle channel is closed. When
+ * with one log line, without a stack trace; other clients are unaffected. A failed AUTH is answered after
+ * the {@link AuthThrottle}'s delay for the remote address. An idle channel is closed. When
  * the client does not read its replies, reading from it pauses until the outbound buffer drains.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
@@ -34,10 +38,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Set once the channel is being closed: whatever else was read in the same burst is dropped. */
     private boolean closing;
 
+    /** Slows down key guessing; shared by the port's connections. */
+    private final AuthThrottle throttle;
+
     ClientHandler(Session session, CoreLoop loop, Runnable killSwitch) {
+        this(session, loop, killSwitch, new AuthThrottle());
+    }
+
+    ClientHandler(Session session, CoreLoop loop, Runnable killSwitch, AuthThrottle throttle) {
         this.killSwitch = killSwitch;
         this.session = session;
         this.loop = loop;
+        this.throttle = throttle;
     }
 
     @Override
@@ -50,7 +62,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (closing) return;
         Envelope envelope = (Envelope) msg;
         Session.Admission admission = session.admit(envelope.message());
-        if (admission instanceof Session.Answer answer) {
+        if (envelope.message() instanceof Requests.Auth && session.isAuthenticated()) throttle.succeeded(AuthThrottle.addressOf(ctx.channel().remoteAddress()));
+        if (admission instanceof Session.Answer answer && envelope.message() instanceof Requests.Auth && !session.isAuthenticated()) {
+            answerLater(ctx, envelope, answer);
+        } else if (admission instanceof Session.Answer answer) {
             answer(ctx, envelope, answer);
         } else if (admission instanceof Session.Forward forward && forward.request() instanceof ClusterRequests.Kill) {
             LOG.log(System.Logger.Level.WARNING, "killed by a KILL request from " + ctx.channel().remoteAddress());
@@ -99,6 +114,22 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     .addListener(ChannelFutureListener.CLOSE);
         }
     }
+
+    /**
+     * A failed AUTH: the answer (and the close) waits for the throttle's delay, scheduled on the channel's
+     * event loop, never slept on; nothing more is read from the connection meanwhile.
+     */
+    private void answerLater(ChannelHandlerContext ctx, Envelope request, Session.Answer answer) {
+        long delayMs = throttle.failed(AuthThrottle.addressOf(ctx.channel().remoteAddress()), System.nanoTime() / 1_000_000);
+        closing = true;
+        ctx.channel().config().setAutoRead(false);
+        if (delayMs > 0) LOG.log(Level.INFO, "failed authentication from " + ctx.channel().remoteAddress() + "; answering in " + delayMs + " ms");
+        ctx.executor().schedule(() -> {
+            closing = false;
+            answer(ctx, request, answer);
+        }, delayMs, TimeUnit.MILLISECONDS);
+    }
+
 
     private void answer(ChannelHandlerContext ctx, Envelope request, Session.Answer answer) {
         Response response = answer.response();

@@ -12,7 +12,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslHandler;
+import memdb.auth.AuthThrottle;
+import memdb.protocol.ErrorCode;
+import memdb.protocol.FrameCodec;
+import memdb.tls.ServerTls;
+import memdb.tls.TlsGate;
 import memdb.node.CoreLoop;
 import memdb.node.LimitsConfig;
 import memdb.protocol.EnvelopeDecoder;
@@ -21,7 +31,7 @@ import memdb.protocol.EnvelopeEncoder;
 /**
  * The node's client port over Netty. Each channel's pipeline:
  * <pre>
- *   EnvelopeEncoder (shared) → ConnectionTracker (shared: max-connections) → IdleStateHandler
+ *   [TlsGate → SslHandler] → EnvelopeEncoder (shared) → ConnectionTracker (shared: max-connections) → IdleStateHandler
  *     → EnvelopeDecoder(max-frame-bytes) → ClientHandler(Session, CoreLoop)
  * </pre>
  * Lifecycle: {@link #bind} → {@link #stopAccepting()} (no new connections; open ones keep being
@@ -53,6 +63,15 @@ public final class ClientServer implements AutoCloseable {
      */
     public static ClientServer bind(String bind, int port, LimitsConfig limits, Supplier<Session> sessions, CoreLoop loop,
                                     Runnable killSwitch) {
+        return bind(bind, port, limits, null, certified -> sessions.get(), loop, killSwitch);
+    }
+
+    /**
+     * As above, over TLS when {@code tls} is not null: each session learns whether its peer presented a
+     * certificate the CA signed (mutual TLS) through the {@link BooleanSupplier} it is made with.
+     */
+    public static ClientServer bind(String bind, int port, LimitsConfig limits, ServerTls tls,
+                                    Function<BooleanSupplier, Session> sessions, CoreLoop loop, Runnable killSwitch) {
         IoTransport transport = IoTransport.detect();
         EventLoopGroup acceptors = transport.newGroup(1, "memdb-accept");
         EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors(), "memdb-io");
@@ -62,7 +81,7 @@ public final class ClientServer implements AutoCloseable {
                 .channel(transport.serverChannelClass())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(initializer(limits, tracker, sessions, loop, killSwitch));
+                .childHandler(initializer(limits, tls, tracker, sessions, loop, killSwitch));
         ChannelFuture bound = bootstrap.bind(new InetSocketAddress(bind, port)).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             shutdown(acceptors, workers);
@@ -73,22 +92,34 @@ public final class ClientServer implements AutoCloseable {
         return new ClientServer(acceptors, workers, bound.channel(), tracker, transport.name());
     }
 
-    private static ChannelInitializer<Channel> initializer(LimitsConfig limits, ConnectionTracker tracker,
-                                                           Supplier<Session> sessions, CoreLoop loop, Runnable killSwitch) {
+    private static ChannelInitializer<Channel> initializer(LimitsConfig limits, ServerTls tls, ConnectionTracker tracker,
+                                                           Function<BooleanSupplier, Session> sessions, CoreLoop loop,
+                                                           Runnable killSwitch) {
         EnvelopeEncoder encoder = new EnvelopeEncoder();
+        AuthThrottle throttle = new AuthThrottle();
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel channel) {
                 ChannelPipeline pipeline = channel.pipeline();
+                if (tls != null) pipeline.addLast("tls", new TlsGate(tls, ctx -> tlsRequired(ctx, loop)));
                 pipeline.addLast("encoder", encoder);
                 pipeline.addLast("connections", tracker);
                 if (limits.idleTimeoutMs() > 0) {
                     pipeline.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeoutMs(), TimeUnit.MILLISECONDS));
                 }
                 pipeline.addLast("decoder", new EnvelopeDecoder(limits.frameBytesMax()));
-                pipeline.addLast("handler", new ClientHandler(sessions.get(), loop, killSwitch));
+                BooleanSupplier certified = () -> ServerTls.peerCertified(channel.pipeline().get(SslHandler.class));
+                pipeline.addLast("handler", new ClientHandler(sessions.apply(certified), loop, killSwitch, throttle));
             }
         };
+    }
+
+    /** The plaintext error frame for a client that connected to the TLS port without TLS. */
+    private static ByteBuf tlsRequired(ChannelHandlerContext ctx, CoreLoop loop) {
+        ByteBuf frame = ctx.alloc().buffer();
+        FrameCodec.encode(Replies.connectionError(loop.lamportTime(), ErrorCode.TLS_REQUIRED,
+                "this MemDB port accepts TLS only: connect with TLS (memdb --tls-ca FILE, or MemDbConnections.Builder.tls)"), frame);
+        return frame;
     }
 
     public InetSocketAddress localAddress() {

@@ -18,6 +18,9 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import memdb.tls.ServerTls;
+import memdb.tls.TlsGate;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,7 +32,7 @@ import memdb.node.LimitsConfig;
  * The node's Redis-protocol (RESP2) port, off unless {@code resp-port} is set: lets redis-cli,
  * redis-benchmark and Redis client libraries use a node. Each channel's pipeline:
  * <pre>
- *   RespEncoder (shared) → Limit (shared: max-connections) → IdleStateHandler
+ *   [TlsGate → SslHandler] → RespEncoder (shared) → Limit (shared: max-connections) → IdleStateHandler
  *     → RespDecoder(max-frame-bytes) → RespHandler(RespSession, CoreLoop)
  * </pre>
  * Requests go to the same {@link CoreLoop} as the native port's. Lifecycle as memdb.net.ClientServer:
@@ -58,6 +61,12 @@ public final class RespServer implements AutoCloseable {
      * @throws UncheckedIOException when the address cannot be bound
      */
     public static RespServer bind(String bind, int port, LimitsConfig limits, String authKey, ServerFacts facts, CoreLoop loop) {
+        return bind(bind, port, limits, authKey, null, facts, loop);
+    }
+
+    /** As above, over TLS when {@code tls} is not null (redis-cli --tls). */
+    public static RespServer bind(String bind, int port, LimitsConfig limits, String authKey, ServerTls tls, ServerFacts facts,
+                                  CoreLoop loop) {
         IoTransport transport = IoTransport.detect();
         EventLoopGroup acceptors = transport.newGroup(1, "memdb-resp-accept");
         EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors(), "memdb-resp-io");
@@ -70,6 +79,10 @@ public final class RespServer implements AutoCloseable {
             @Override
             protected void initChannel(Channel channel) {
                 ChannelPipeline pipeline = channel.pipeline();
+                if (tls != null) {
+                    pipeline.addLast("tls", new TlsGate(tls, ctx -> ctx.alloc().buffer().writeBytes(
+                            "-ERR this port accepts TLS only (redis-cli --tls)\r\n".getBytes(StandardCharsets.US_ASCII))));
+                }
                 pipeline.addLast("encoder", encoder);
                 pipeline.addLast("connections", limit);
                 if (limits.idleTimeoutMs() > 0) {
