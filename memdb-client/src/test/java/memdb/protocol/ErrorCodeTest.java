@@ -90,7 +90,7 @@ class ErrorCodeTest {
 
     @Test
     void unknownWireValuesReadAsInternal() {
-        for (int wire : new int[] {-1, 0, 5, 12, 63, 64, 1000, 0xFFFF}) {
+        for (int wire : new int[] {-1, 0, 5, 14, 63, 64, 1000, 0xFFFF}) {
             assertSame(ErrorCode.INTERNAL, ErrorCode.fromWire(wire));
         }
     }
