@@ -117,7 +117,7 @@ public final class ClientServer implements AutoCloseable {
     /** The plaintext error frame for a client that connected to the TLS port without TLS. */
     private static ByteBuf tlsRequired(ChannelHandlerContext ctx, CoreLoop loop) {
         ByteBuf frame = ctx.alloc().buffer();
-        FrameCodec.encode(Replies.connectionError(loop.lamportTime(), ErrorCode.TLS_REQUIRED,
+        FrameCodec.encode(Replies.unattributedError(loop.lamportTime(), ErrorCode.TLS_REQUIRED,
                 "this MemDB port accepts TLS only: connect with TLS (memdb --tls-ca FILE, or MemDbConnections.Builder.tls)"), frame);
         return frame;
     }
