@@ -116,7 +116,7 @@ public final class AdminServer implements AutoCloseable {
 
     /** The plaintext answer to an http:// request at the https port. */
     private static ByteBuf httpsRequired(ChannelHandlerContext ctx) {
-        byte[] body = "{\"error\":\"this admin API accepts HTTPS only: use https://\"}".getBytes(StandardCharsets.UTF_8);
+        byte[] body = "{\"error\":\"this admin API accepts HTTPS only: connect with TLS (memdb --tls-ca FILE, or https://)\"}".getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: " + body.length
                 + "\r\nConnection: close\r\n\r\n";
         return ctx.alloc().buffer().writeBytes(head.getBytes(StandardCharsets.US_ASCII)).writeBytes(body);
