@@ -176,6 +176,7 @@ function _complete_memdb() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} log-compact" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} log-dump" ];    then _picocli_memdb; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cert" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} repl" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_memdb; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} counter incr" ];    then _picocli_memdb_counter; return $?; fi
@@ -204,29 +205,31 @@ function _complete_memdb() {
   local cmds12=(bench)
   local cmds13=(log-compact)
   local cmds14=(log-dump)
-  local cmds15=(repl)
-  local cmds16=(help)
-  local cmds17=(counter incr)
-  local cmds18=(counter decr)
-  local cmds19=(counter get)
-  local cmds20=(cluster status)
-  local cmds21=(cluster kill)
-  local cmds22=(cluster leave)
-  local cmds23=(cluster repair)
-  local cmds24=(config get)
-  local cmds25=(config set)
+  local cmds15=(cert)
+  local cmds16=(repl)
+  local cmds17=(help)
+  local cmds18=(counter incr)
+  local cmds19=(counter decr)
+  local cmds20=(counter get)
+  local cmds21=(cluster status)
+  local cmds22=(cluster kill)
+  local cmds23=(cluster leave)
+  local cmds24=(cluster repair)
+  local cmds25=(config get)
+  local cmds26=(config set)
 
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_memdb_config_set; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_memdb_config_get; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_memdb_cluster_repair; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_memdb_cluster_leave; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_memdb_cluster_status; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_memdb_counter_get; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_memdb_counter_decr; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_memdb_counter_incr; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_memdb_help; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_memdb_repl; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_memdb_config_set; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_memdb_config_get; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_memdb_cluster_repair; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_memdb_cluster_leave; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_memdb_cluster_kill; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_memdb_cluster_status; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_memdb_counter_get; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_memdb_counter_decr; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_memdb_counter_incr; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_memdb_help; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_memdb_repl; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_memdb_cert; return $?; fi
   if CompWordsContainsArray "${cmds14[@]}"; then _picocli_memdb_logdump; return $?; fi
   if CompWordsContainsArray "${cmds13[@]}"; then _picocli_memdb_logcompact; return $?; fi
   if CompWordsContainsArray "${cmds12[@]}"; then _picocli_memdb_bench; return $?; fi
@@ -252,7 +255,7 @@ function _picocli_memdb() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete del contains exists counter cas cluster config bench log-compact log-dump repl help"
+  local commands="server join get set delete del contains exists counter cas cluster config bench log-compact log-dump cert repl help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -398,10 +401,10 @@ function _picocli_memdb_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--base64' '-n' '--no-newline' '--serial' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency' '--quorum'"
+  local flag_opts="'--json' '--tls' '--base64' '--serial' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency' '--quorum'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -416,6 +419,12 @@ function _picocli_memdb_get() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '-s'|'--seeds')
       return
@@ -446,10 +455,10 @@ function _picocli_memdb_set() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -464,6 +473,12 @@ function _picocli_memdb_set() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '-s'|'--seeds')
       return
@@ -491,10 +506,10 @@ function _picocli_memdb_delete() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -509,6 +524,12 @@ function _picocli_memdb_delete() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '-s'|'--seeds')
       return
@@ -536,10 +557,10 @@ function _picocli_memdb_del() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -554,6 +575,12 @@ function _picocli_memdb_del() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '-s'|'--seeds')
       return
@@ -581,10 +608,10 @@ function _picocli_memdb_contains() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -599,6 +626,12 @@ function _picocli_memdb_contains() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '-s'|'--seeds')
       return
@@ -626,10 +659,10 @@ function _picocli_memdb_exists() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -644,6 +677,12 @@ function _picocli_memdb_exists() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '-s'|'--seeds')
       return
@@ -689,10 +728,10 @@ function _picocli_memdb_cas() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--absent' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local flag_opts="'--json' '--tls' '--absent' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -707,6 +746,12 @@ function _picocli_memdb_cas() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '-s'|'--seeds')
       return
@@ -770,10 +815,10 @@ function _picocli_memdb_bench() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--csv' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '-t' '-n' '-c' '-d' '-P' '-r' '--seed' '--warmup' '--consistency' '--time-limit-s' '--duration' '--connections'"
+  local flag_opts="'--json' '--tls' '--csv' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '-t' '-n' '-c' '-d' '-P' '-r' '--seed' '--warmup' '--consistency' '--time-limit-s'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -788,6 +833,12 @@ function _picocli_memdb_bench() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '-s'|'--seeds')
       return
@@ -822,12 +873,6 @@ function _picocli_memdb_bench() {
       return $?
       ;;
     '--time-limit-s')
-      return
-      ;;
-    '--duration')
-      return
-      ;;
-    '--connections')
       return
       ;;
   esac
@@ -921,6 +966,52 @@ function _picocli_memdb_logdump() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `cert` subcommand.
+function _picocli_memdb_cert() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--force' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--node' '--san' '--days' '-o' '--output'"
+  local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--node')
+      return
+      ;;
+    '--san')
+      return
+      ;;
+    '--days')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "cert" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `repl` subcommand.
 function _picocli_memdb_repl() {
   # Get completion data
@@ -928,8 +1019,8 @@ function _picocli_memdb_repl() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--continue' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds'"
+  local flag_opts="'--json' '--tls' '--continue' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
 
   type compopt &>/dev/null && compopt +o default
@@ -945,6 +1036,12 @@ function _picocli_memdb_repl() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '-s'|'--seeds')
       return
@@ -965,7 +1062,7 @@ function _picocli_memdb_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete contains counter cas cluster config bench log-compact log-dump repl"
+  local commands="server join get set delete contains counter cas cluster config bench log-compact log-dump cert repl"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 
@@ -985,10 +1082,10 @@ function _picocli_memdb_counter_incr() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1003,6 +1100,12 @@ function _picocli_memdb_counter_incr() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '-s'|'--seeds')
       return
@@ -1030,10 +1133,10 @@ function _picocli_memdb_counter_decr() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency'"
+  local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1048,6 +1151,12 @@ function _picocli_memdb_counter_decr() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '-s'|'--seeds')
       return
@@ -1075,10 +1184,10 @@ function _picocli_memdb_counter_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '-s' '--seeds' '--consistency' '--quorum'"
+  local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency' '--quorum'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1093,6 +1202,12 @@ function _picocli_memdb_counter_get() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '-s'|'--seeds')
       return
@@ -1123,8 +1238,8 @@ function _picocli_memdb_cluster_status() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--admin'"
+  local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '--admin'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
 
   type compopt &>/dev/null && compopt +o default
@@ -1140,6 +1255,12 @@ function _picocli_memdb_cluster_status() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--admin')
       return
@@ -1162,8 +1283,8 @@ function _picocli_memdb_cluster_kill() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--admin'"
+  local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '--admin'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
 
   type compopt &>/dev/null && compopt +o default
@@ -1179,6 +1300,12 @@ function _picocli_memdb_cluster_kill() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--admin')
       return
@@ -1201,8 +1328,8 @@ function _picocli_memdb_cluster_leave() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--admin'"
+  local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '--admin'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
 
   type compopt &>/dev/null && compopt +o default
@@ -1218,6 +1345,12 @@ function _picocli_memdb_cluster_leave() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--admin')
       return
@@ -1240,8 +1373,8 @@ function _picocli_memdb_cluster_repair() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--all' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--admin' '--wait-ms'"
+  local flag_opts="'--json' '--tls' '--all' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '--admin' '--wait-ms'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
 
   type compopt &>/dev/null && compopt +o default
@@ -1257,6 +1390,12 @@ function _picocli_memdb_cluster_repair() {
       ;;
     '--timeout-ms')
       return
+      ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--admin')
       return
@@ -1282,8 +1421,8 @@ function _picocli_memdb_config_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--node' '--admin'"
+  local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '--node' '--admin'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
 
   type compopt &>/dev/null && compopt +o default
@@ -1300,21 +1439,21 @@ function _picocli_memdb_config_get() {
     '--timeout-ms')
       return
       ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--node'|'--admin')
       return
       ;;
   esac
-  local KEY_pos_param_args=("node-id" "bind" "port" "admin-port" "data-dir" "auth-key" "seeds" "max-value-bytes" "max-frame-bytes" "max-connections" "idle-timeout-ms" "fsync" "force-recover" "compaction-threshold-bytes" "tombstone-grace-seconds" "replication-factor" "vnodes" "gossip-interval-ms" "down-after-ms" "request-timeout-ms" "write-consistency" "read-consistency" "log-level" "slow-request-ms" "resp-port" "max-hints-per-peer" "join" "stream-bytes-per-sec" "cas-timeout-ms" "repair-interval-ms" "repair-bandwidth-bytes-per-sec") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
-    local currIndex
-    currIndex=$(currentPositionalIndex "get" "${arg_opts}" "${flag_opts}")
-    if (( currIndex >= 0 && currIndex <= 0 )); then
-      positionals=$( compReplyArray "${KEY_pos_param_args[@]}" )
-    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1327,8 +1466,8 @@ function _picocli_memdb_config_set() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--node' '--admin'"
+  local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '--node' '--admin'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
 
   type compopt &>/dev/null && compopt +o default
@@ -1345,21 +1484,21 @@ function _picocli_memdb_config_set() {
     '--timeout-ms')
       return
       ;;
+    '--tls-ca')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--node'|'--admin')
       return
       ;;
   esac
-  local KEY_pos_param_args=("fsync" "compaction-threshold-bytes" "tombstone-grace-seconds" "write-consistency" "read-consistency" "log-level" "slow-request-ms") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
-    local currIndex
-    currIndex=$(currentPositionalIndex "set" "${arg_opts}" "${flag_opts}")
-    if (( currIndex >= 0 && currIndex <= 0 )); then
-      positionals=$( compReplyArray "${KEY_pos_param_args[@]}" )
-    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import memdb.protocol.ErrorCode;
 
 /**
@@ -25,10 +27,17 @@ final class AdminClient {
     private final HttpClient http;
 
     AdminClient(String hostPort, String authKey, Duration timeout) {
-        this.baseUrl = "http://" + hostPort;
+        this(hostPort, authKey, timeout, null);
+    }
+
+    /** Over HTTPS when {@code tls} is not null (trusting what it trusts; the host must be in the node's certificate). */
+    AdminClient(String hostPort, String authKey, Duration timeout, SSLContext tls) {
+        this.baseUrl = (tls != null ? "https://" : "http://") + hostPort;
         this.authKey = authKey;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout);
+        if (tls != null) builder.sslContext(tls);
+        this.http = builder.build();
     }
 
     JsonNode get(String path) {
@@ -47,7 +56,7 @@ final class AdminClient {
 
     /** The address this client talks to, as given ({@code host:port}). */
     String address() {
-        return baseUrl.substring("http://".length());
+        return baseUrl.substring(baseUrl.indexOf("://") + 3);
     }
 
     private JsonNode send(HttpRequest.Builder request) {
@@ -59,7 +68,13 @@ final class AdminClient {
             throw ErrorCode.TIMEOUT.exception("the admin API at " + baseUrl + " did not answer within " + timeout.toMillis() + " ms");
         } catch (ConnectException e) {
             throw ErrorCode.UNAVAILABLE.exception("no MemDB admin API reachable at " + baseUrl + ": connection refused");
+        } catch (SSLException e) {
+            throw ErrorCode.UNAVAILABLE.exception("the TLS handshake with the admin API at " + baseUrl + " failed: " + e.getMessage()
+                    + " (is --tls-ca the CA that signed its certificate, and the node's address in the certificate?)");
         } catch (IOException e) {
+            if (baseUrl.startsWith("http://") && e.getMessage() != null && e.getMessage().contains("HTTP/1.1 header parser")) {
+                throw ErrorCode.TLS_REQUIRED.exception("the admin API at " + baseUrl + " did not answer plain HTTP; does it need --tls-ca?");
+            }
             throw ErrorCode.UNAVAILABLE.exception("the admin API at " + baseUrl + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

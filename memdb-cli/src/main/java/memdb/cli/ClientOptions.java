@@ -48,6 +48,7 @@ public final class ClientOptions extends CommonOptions {
                 .seeds(seedList(io))
                 .connectTimeout(Duration.ofMillis(Math.min(timeoutMs, 2000)))
                 .requestTimeout(Duration.ofMillis(timeoutMs))
+                .tls(clientTls(io))
                 .build();
     }
 }

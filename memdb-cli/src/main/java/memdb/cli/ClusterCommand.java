@@ -45,7 +45,7 @@ final class ClusterCommand implements Runnable {
         /** With a request timeout of the caller's (a repair waits for its rounds). */
         AdminClient connect(Io io, Duration timeout) {
             String address = admin != null ? admin : io.env("MEMDB_ADMIN") != null ? io.env("MEMDB_ADMIN") : ADMIN_DEFAULT;
-            return new AdminClient(address, ClientOptions.resolveAuthKey(authKey, io), timeout);
+            return new AdminClient(address, ClientOptions.resolveAuthKey(authKey, io), timeout, httpsContext(io));
         }
     }
 

@@ -51,7 +51,8 @@ final class ConfigCommand implements Runnable {
             }
             String key = ClientOptions.resolveAuthKey(authKey, io);
             Duration timeout = Duration.ofMillis(timeoutMs());
-            return addresses.stream().map(address -> new AdminClient(address, key, timeout)).toList();
+            javax.net.ssl.SSLContext tls = httpsContext(io);
+            return addresses.stream().map(address -> new AdminClient(address, key, timeout, tls)).toList();
         }
     }
 

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.class,
             LogCompactCommand.class,
             LogDumpCommand.class,
+            CertCommand.class,
             ReplCommand.class,
             HelpCommand.class,
         })

@@ -85,6 +85,8 @@ final class ReplCommand implements Callable<Integer> {
         Map<String, String> env = new HashMap<>(io.env());
         if (client.seeds != null) env.put("MEMDB_SEEDS", client.seeds);
         if (client.authKey != null) env.put("MEMDB_AUTH_KEY", client.authKey);
+        if (client.tlsCa != null) env.put("MEMDB_TLS_CA", client.tlsCa.toString());
+        if (client.tls) env.put("MEMDB_TLS", "true");
         if (client.output != null || client.json) env.put("MEMDB_OUTPUT", client.format(io).toString());
         return env;
     }

@@ -21,7 +21,7 @@ final class Session implements AutoCloseable {
         void close();
     }
 
-    private record Target(List<String> seeds, String authKey, long timeoutMs) {}
+    private record Target(List<String> seeds, String authKey, long timeoutMs, String tls) {}
 
     private final boolean keepsConnections;
     private Target cachedTarget;
@@ -42,7 +42,7 @@ final class Session implements AutoCloseable {
     }
 
     synchronized Lease connect(ClientOptions options, Io io) {
-        Target target = new Target(options.seedList(io), options.resolveAuthKey(io), options.timeoutMs());
+        Target target = new Target(options.seedList(io), options.resolveAuthKey(io), options.timeoutMs(), options.tlsIdentity(io));
         if (!keepsConnections) {
             MemDb db = options.connect(io);
             return lease(db, db::close);

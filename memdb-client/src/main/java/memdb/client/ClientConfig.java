@@ -3,6 +3,7 @@ package memdb.client;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import memdb.tls.ClientTls;
 
 /**
  * The client's settings, validated once when the client is built.
@@ -16,9 +17,10 @@ import java.util.Objects;
  *                             refused at once with OVERLOADED, so a runaway producer cannot exhaust memory
  * @param clusterRefreshInterval how often a cluster client re-asks CLUSTER_INFO (it also does at once
  *                             when it fails to reach a node)
+ * @param tls                  TLS to every node, or null for plaintext
  */
 record ClientConfig(byte[] authKey, List<NodeAddress> seeds, Duration connectTimeout, Duration requestTimeout,
-                    int inFlightRequestsMax, int queuedRequestsMax, Duration clusterRefreshInterval) {
+                    int inFlightRequestsMax, int queuedRequestsMax, Duration clusterRefreshInterval, ClientTls tls) {
     static final Duration CONNECT_TIMEOUT_DEFAULT = Duration.ofSeconds(2);
     static final Duration REQUEST_TIMEOUT_DEFAULT = Duration.ofSeconds(5);
     static final int IN_FLIGHT_REQUESTS_MAX_DEFAULT = 1024;

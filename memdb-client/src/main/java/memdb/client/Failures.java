@@ -2,6 +2,7 @@ package memdb.client;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLException;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.MemDbException;
 import memdb.protocol.ProtocolException;
@@ -36,6 +38,16 @@ final class Failures {
                     ? "; is " + node + " a MemDB node's client port (not its admin or RESP port, nor another server)?" : "";
             return ErrorCode.MALFORMED_FRAME.exception(
                     "the MemDB node at " + node + " sent a bad frame: " + protocol.getMessage() + hint);
+        }
+        if (cause instanceof DecoderException && cause.getCause() instanceof NotSslRecordException
+                || cause instanceof NotSslRecordException) {
+            return ErrorCode.TLS_REQUIRED.exception("the MemDB node at " + node
+                    + " does not speak TLS: connect without TLS, or configure tls-cert and tls-key on the node");
+        }
+        SSLException tls = sslCause(cause);
+        if (tls != null) {
+            return ErrorCode.UNAVAILABLE.exception("the TLS handshake with the MemDB node at " + node + " failed: "
+                    + tls.getMessage() + " (is --tls-ca the CA that signed its certificate, and its address in the certificate?)");
         }
         return ErrorCode.UNAVAILABLE.exception("the connection to the MemDB node at " + node + " failed: " + reason(cause));
     }
@@ -71,6 +83,11 @@ final class Failures {
 
     static MemDbException clientClosed() {
         return ErrorCode.SHUTTING_DOWN.exception("this MemDB client is closed");
+    }
+
+    private static SSLException sslCause(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) if (t instanceof SSLException e) return e;
+        return null;
     }
 
     /** A short lower-case reason for a socket failure. */

@@ -1,9 +1,11 @@
 package memdb.client;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import memdb.tls.ClientTls;
 
 /**
  * Opens {@link MemDb} clients. Opening connects nothing: each node is connected (and authenticated) on
@@ -23,6 +25,7 @@ import java.util.Objects;
  * }
  * MemDb cluster = MemDbConnections.builder().authKey(authKey).seeds(List.of("10.0.0.1:10000", "10.0.0.2:10000"))
  *         .requestTimeout(Duration.ofSeconds(1)).build();
+ * MemDb overTls = MemDbConnections.builder().authKey(clientKey).seeds(seeds).tls(Path.of("certs/ca.pem")).build();
  * }</pre>
  */
 public final class MemDbConnections {
@@ -52,6 +55,7 @@ public final class MemDbConnections {
         private int inFlightRequestsMax = ClientConfig.IN_FLIGHT_REQUESTS_MAX_DEFAULT;
         private int queuedRequestsMax = ClientConfig.QUEUED_REQUESTS_MAX_DEFAULT;
         private Duration clusterRefreshInterval = ClientConfig.CLUSTER_REFRESH_INTERVAL_DEFAULT;
+        private ClientTls tls;
 
         private Builder() {}
 
@@ -110,6 +114,20 @@ public final class MemDbConnections {
             return this;
         }
 
+        /**
+         * Connect over TLS, trusting the CA certificate(s) in the PEM file {@code caPem} (for a cluster whose
+         * certificates {@code memdb cert} made). The node's address must be in its certificate.
+         */
+        public Builder tls(Path caPem) {
+            return tls(ClientTls.trusting(Objects.requireNonNull(caPem, "caPem")));
+        }
+
+        /** Connect over TLS with these settings (e.g. {@link ClientTls#systemTrust()}); null: plaintext (the default). */
+        public Builder tls(ClientTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
         /** Validates the settings (IllegalArgumentException with the reason) and opens the client. */
         public MemDb build() {
             if (authKey == null) throw new IllegalArgumentException("an auth key is required");
@@ -119,7 +137,7 @@ public final class MemDbConnections {
             if (seeds == null && singleNode == null) throw new IllegalArgumentException("at least one seed node is required");
             List<NodeAddress> nodes = singleNode != null ? List.of(singleNode) : seeds.stream().distinct().toList();
             ClientConfig config = new ClientConfig(authKey, nodes, connectTimeout, requestTimeout,
-                    inFlightRequestsMax, queuedRequestsMax, clusterRefreshInterval);
+                    inFlightRequestsMax, queuedRequestsMax, clusterRefreshInterval, tls);
             ConnectionPool pool = new ConnectionPool(config);
             Router router = singleNode != null ? new SingleNodeRouter(singleNode)
                     : new RingRouter(pool, config.seeds(), config.clusterRefreshInterval());

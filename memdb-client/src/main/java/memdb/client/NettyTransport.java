@@ -24,12 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import memdb.protocol.EnvelopeDecoder;
 import memdb.protocol.EnvelopeEncoder;
 import memdb.protocol.FrameCodec;
+import memdb.tls.ClientTls;
 
 /**
  * The client's only contact with Netty's machinery: one event loop group per {@link MemDb} (a single
  * thread: a client is I/O bound and every connection is pipelined), epoll when the native transport is
  * available and NIO otherwise, and the channel pipeline
- * {@code EnvelopeDecoder -> EnvelopeEncoder -> FlushConsolidationHandler -> connection handler}.
+ * {@code [SslHandler ->] EnvelopeDecoder -> EnvelopeEncoder -> FlushConsolidationHandler -> connection handler}.
  *
  * <p>Its threads are {@link IoThread}s, so that blocking calls can refuse to run on them (a blocking
  * wait on the only I/O thread would wait for itself).
@@ -53,8 +54,8 @@ final class NettyTransport implements AutoCloseable {
         return group.next();
     }
 
-    /** Starts a connect on {@code loop}; the handler ends the pipeline. */
-    ChannelFuture connect(NodeAddress address, EventLoop loop, Duration connectTimeout, ChannelHandler handler) {
+    /** Starts a connect on {@code loop}; the handler ends the pipeline; {@code tls} (null: none) begins it. */
+    ChannelFuture connect(NodeAddress address, EventLoop loop, Duration connectTimeout, ClientTls tls, ChannelHandler handler) {
         return new Bootstrap()
                 .group(loop)
                 .channel(channelType)
@@ -63,6 +64,9 @@ final class NettyTransport implements AutoCloseable {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        if (tls != null) {
+                            channel.pipeline().addLast(tls.newHandler(channel.alloc(), address.host(), address.port(), connectTimeout));
+                        }
                         channel.pipeline().addLast(
                                 new EnvelopeDecoder(FrameCodec.FRAME_BYTES_MAX_DEFAULT),
                                 ENCODER,

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import memdb.protocol.Request;
+import memdb.tls.ClientTls;
 import memdb.protocol.Response;
 
 /**
@@ -25,8 +26,13 @@ public final class PeerClient implements AutoCloseable {
     private final ConnectionPool pool;
 
     public PeerClient(String authKey, Duration connectTimeout, Duration requestTimeout) {
+        this(authKey, connectTimeout, requestTimeout, null);
+    }
+
+    /** Over TLS ({@code tls}; null: plaintext). */
+    public PeerClient(String authKey, Duration connectTimeout, Duration requestTimeout, ClientTls tls) {
         this.pool = new ConnectionPool(new ClientConfig(authKey.getBytes(StandardCharsets.UTF_8), NO_ROUTING,
-                connectTimeout, requestTimeout, IN_FLIGHT_MAX, QUEUED_MAX, Duration.ofSeconds(5)));
+                connectTimeout, requestTimeout, IN_FLIGHT_MAX, QUEUED_MAX, Duration.ofSeconds(5), tls));
     }
 
     /** Sends {@code request} to the node at {@code address} ("host:port"); fails with a MemDbException. */

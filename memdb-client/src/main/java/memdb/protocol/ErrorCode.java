@@ -15,6 +15,10 @@ public enum ErrorCode {
     // Authentication.
     AUTH_REQUIRED(10, Kind.AUTHENTICATION),
     AUTH_FAILED(11, Kind.AUTHENTICATION),
+    /** The connection's key may not send this opcode (a client key sending a node-only message). */
+    FORBIDDEN(12, Kind.AUTHENTICATION),
+    /** The port speaks TLS only and the client connected in plaintext (or the other way round). */
+    TLS_REQUIRED(13, Kind.AUTHENTICATION),
     // The request itself is wrong.
     INVALID_ARGUMENT(20, Kind.INVALID_ARGUMENT),
     KEY_TOO_LONG(21, Kind.INVALID_ARGUMENT),

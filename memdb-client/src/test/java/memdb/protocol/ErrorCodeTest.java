@@ -26,6 +26,8 @@ class ErrorCodeTest {
         TABLE.put(ErrorCode.FRAME_TOO_LARGE, 4);
         TABLE.put(ErrorCode.AUTH_REQUIRED, 10);
         TABLE.put(ErrorCode.AUTH_FAILED, 11);
+        TABLE.put(ErrorCode.FORBIDDEN, 12);
+        TABLE.put(ErrorCode.TLS_REQUIRED, 13);
         TABLE.put(ErrorCode.INVALID_ARGUMENT, 20);
         TABLE.put(ErrorCode.KEY_TOO_LONG, 21);
         TABLE.put(ErrorCode.VALUE_TOO_LARGE, 22);
@@ -88,7 +90,7 @@ class ErrorCodeTest {
 
     @Test
     void unknownWireValuesReadAsInternal() {
-        for (int wire : new int[] {-1, 0, 5, 12, 63, 64, 1000, 0xFFFF}) {
+        for (int wire : new int[] {-1, 0, 5, 14, 63, 64, 1000, 0xFFFF}) {
             assertSame(ErrorCode.INTERNAL, ErrorCode.fromWire(wire));
         }
     }

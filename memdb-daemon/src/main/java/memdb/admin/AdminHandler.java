@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import memdb.auth.AuthThrottle;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,12 +44,19 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                            boolean keepAlive, boolean malformed, String body) {}
 
     private final BearerAuth auth;
+    private final AuthThrottle throttle;
     private final AdminEndpoints endpoints;
     private final Deque<Pending> waiting = new ArrayDeque<>();
     private boolean serving;
 
     AdminHandler(BearerAuth auth, AdminEndpoints endpoints) {
+        this(auth, new AuthThrottle(), endpoints);
+    }
+
+    /** {@code throttle} delays the 401 for a wrong key (shared by the port's connections). */
+    AdminHandler(BearerAuth auth, AuthThrottle throttle, AdminEndpoints endpoints) {
         this.auth = auth;
+        this.throttle = throttle;
         this.endpoints = endpoints;
     }
 
@@ -67,8 +76,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         Pending next = waiting.poll();
         serving = next != null;
         if (next == null) return;
+        if (BearerAuth.WRONG_KEY.equals(next.refusal())) {
+            long delayMs = throttle.failed(AuthThrottle.addressOf(ctx.channel().remoteAddress()), System.nanoTime() / 1_000_000);
+            reply(next).thenAccept(reply -> ctx.executor().schedule(() -> write(ctx, next, reply), delayMs, TimeUnit.MILLISECONDS));
+            return;
+        }
+        if (next.refusal() == null) throttle.succeeded(AuthThrottle.addressOf(ctx.channel().remoteAddress()));
         reply(next).thenAccept(reply -> runOnChannel(ctx, () -> write(ctx, next, reply)));
     }
+
 
     private CompletableFuture<Reply> reply(Pending request) {
         if (request.malformed()) {

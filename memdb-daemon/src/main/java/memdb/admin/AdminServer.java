@@ -21,14 +21,21 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import memdb.auth.AuthThrottle;
+import memdb.tls.ServerTls;
+import memdb.tls.TlsGate;
 
 /**
  * The HTTP admin API of a node (docs/admin-api.md) on its own small Netty event loop group, apart from
  * the client port so that admin traffic neither competes with it nor depends on it. Pipeline per
  * connection:
  * <pre>
- *   IdleStateHandler → HttpServerCodec(line/header limits) → HttpObjectAggregator(CONTENT_BYTES_MAX)
+ *   [TlsGate → SslHandler] → IdleStateHandler → HttpServerCodec(line/header limits) → HttpObjectAggregator(CONTENT_BYTES_MAX)
  *     → AdminHandler(BearerAuth, AdminEndpoints(backend))
  * </pre>
  * Lifecycle: {@link #bind} returns it serving; {@link #close()} closes the port and every connection.
@@ -59,12 +66,23 @@ public final class AdminServer implements AutoCloseable {
      * @throws UncheckedIOException when the address cannot be bound
      */
     public static AdminServer bind(String host, int port, String authKey, AdminBackend backend) {
-        return bind(host, port, authKey, backend, BACKEND_TIMEOUT_MS);
+        return bind(host, port, List.of(authKey), null, backend, BACKEND_TIMEOUT_MS);
+    }
+
+    /** Accepting any of {@code acceptedKeys}, over HTTPS when {@code tls} is not null. */
+    public static AdminServer bind(String host, int port, List<String> acceptedKeys, ServerTls tls, AdminBackend backend) {
+        return bind(host, port, acceptedKeys, tls, backend, BACKEND_TIMEOUT_MS);
     }
 
     /** As {@link #bind(String, int, String, AdminBackend)}, with another backend timeout (for tests). */
     static AdminServer bind(String host, int port, String authKey, AdminBackend backend, long backendTimeoutMs) {
-        BearerAuth auth = new BearerAuth(authKey);
+        return bind(host, port, List.of(authKey), null, backend, backendTimeoutMs);
+    }
+
+    private static AdminServer bind(String host, int port, List<String> acceptedKeys, ServerTls tls, AdminBackend backend,
+                                    long backendTimeoutMs) {
+        BearerAuth auth = new BearerAuth(acceptedKeys);
+        AuthThrottle throttle = new AuthThrottle();
         AdminEndpoints endpoints = new AdminEndpoints(backend, backendTimeoutMs);
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -78,11 +96,12 @@ public final class AdminServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        if (tls != null) channel.pipeline().addLast("tls", new TlsGate(tls, AdminServer::httpsRequired));
                         channel.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, IDLE_TIMEOUT_MS, TimeUnit.MILLISECONDS))
                                 .addLast("http", new HttpServerCodec(LINE_BYTES_MAX, HEADER_BYTES_MAX, CONTENT_BYTES_MAX))
                                 .addLast("aggregator", new HttpObjectAggregator(CONTENT_BYTES_MAX))
-                                .addLast("admin", new AdminHandler(auth, endpoints));
+                                .addLast("admin", new AdminHandler(auth, throttle, endpoints));
                     }
                 });
         ChannelFuture bound = bootstrap.bind(new InetSocketAddress(host, port)).awaitUninterruptibly();
@@ -93,6 +112,14 @@ public final class AdminServer implements AutoCloseable {
                     cause instanceof IOException e ? e : new IOException(cause));
         }
         return new AdminServer(group, bound.channel());
+    }
+
+    /** The plaintext answer to an http:// request at the https port. */
+    private static ByteBuf httpsRequired(ChannelHandlerContext ctx) {
+        byte[] body = "{\"error\":\"this admin API accepts HTTPS only: connect with TLS (memdb --tls-ca FILE, or https://)\"}".getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                + "\r\nConnection: close\r\n\r\n";
+        return ctx.alloc().buffer().writeBytes(head.getBytes(StandardCharsets.US_ASCII)).writeBytes(body);
     }
 
     /** The port listened on (the one chosen when bound to port 0). */

@@ -3,20 +3,29 @@ package memdb.admin;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 
 /**
- * Checks {@code Authorization: Bearer <auth key>} in constant time. Both sides are hashed (SHA-256)
- * before {@link MessageDigest#isEqual}, so that not even the key's length leaks through timing. The key
- * itself is kept only as its digest, and neither is ever logged or echoed.
+ * Checks {@code Authorization: Bearer <key>} in constant time against the keys the admin API accepts (the
+ * node key, the client key or either: {@code admin-key}). Both sides are hashed (SHA-256) before
+ * {@link MessageDigest#isEqual}, so that not even the key's length leaks through timing; every accepted key
+ * is compared. The keys are kept only as digests, and neither is ever logged or echoed.
  */
 final class BearerAuth {
+    static final String WRONG_KEY = "wrong auth key";
     private static final String SCHEME = "Bearer ";
 
-    private final byte[] expectedDigest;
+    private final List<byte[]> expectedDigests;
 
     BearerAuth(String authKey) {
-        if (authKey == null || authKey.isEmpty()) throw new IllegalArgumentException("the admin API needs an auth key");
-        this.expectedDigest = sha256(authKey);
+        this(List.of(authKey == null ? "" : authKey));
+    }
+
+    BearerAuth(List<String> acceptedKeys) {
+        if (acceptedKeys.isEmpty() || acceptedKeys.stream().anyMatch(k -> k == null || k.isEmpty())) {
+            throw new IllegalArgumentException("the admin API needs an auth key");
+        }
+        this.expectedDigests = acceptedKeys.stream().map(BearerAuth::sha256).toList();
     }
 
     /** Null when {@code authorization} (the header's value, or null) carries the key; else why not, for a 401. */
@@ -26,7 +35,9 @@ final class BearerAuth {
             return "the Authorization header must be Bearer <auth key>";
         }
         byte[] presented = sha256(authorization.substring(SCHEME.length()).trim());
-        return MessageDigest.isEqual(expectedDigest, presented) ? null : "wrong auth key";
+        boolean accepted = false;
+        for (byte[] expected : expectedDigests) accepted |= MessageDigest.isEqual(expected, presented);
+        return accepted ? null : WRONG_KEY;
     }
 
     private static byte[] sha256(String text) {

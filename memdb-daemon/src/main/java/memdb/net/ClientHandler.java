@@ -4,11 +4,14 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.TimeUnit;
+import memdb.auth.AuthThrottle;
 import memdb.node.CoreLoop;
 import memdb.protocol.ClusterRequests;
 import memdb.protocol.Envelope;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.ProtocolException;
+import memdb.protocol.Requests;
 import memdb.protocol.Response;
 import memdb.protocol.Responses;
 
@@ -20,6 +23,7 @@ import memdb.protocol.Responses;
  * with one log line, without a stack trace; other clients are unaffected. Each request handed to the core
  * counts as in flight in the channel's {@link FlowControl} until its reply is written, so reading pauses
  * while too many are (max-pending-per-connection) or while the client does not read its replies.
+ * A failed AUTH is answered after the {@link AuthThrottle}'s delay for the remote address.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(ClientHandler.class.getName());
@@ -31,11 +35,21 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final Runnable killSwitch;
     private ChannelConnection connection;
 
+    /** Slows down key guessing; shared by the port's connections. */
+    private final AuthThrottle throttle;
+    /** Set while a failed AUTH waits for its delayed answer: whatever else arrives is dropped. */
+    private boolean answeringLater;
+
     ClientHandler(Session session, CoreLoop loop, FlowControl flow, Runnable killSwitch) {
+        this(session, loop, flow, killSwitch, new AuthThrottle());
+    }
+
+    ClientHandler(Session session, CoreLoop loop, FlowControl flow, Runnable killSwitch, AuthThrottle throttle) {
         this.killSwitch = killSwitch;
         this.session = session;
         this.loop = loop;
         this.flow = flow;
+        this.throttle = throttle;
     }
 
     @Override
@@ -45,7 +59,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     /** Whether the channel is being closed: whatever else was read in the same burst is dropped. */
     private boolean closing() {
-        return flow.stopped();
+        return flow.stopped() || answeringLater;
     }
 
     @Override
@@ -53,7 +67,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (closing()) return;
         Envelope envelope = (Envelope) msg;
         Session.Admission admission = session.admit(envelope.message());
-        if (admission instanceof Session.Answer answer) {
+        if (envelope.message() instanceof Requests.Auth && session.isAuthenticated()) throttle.succeeded(AuthThrottle.addressOf(ctx.channel().remoteAddress()));
+        if (admission instanceof Session.Answer answer && envelope.message() instanceof Requests.Auth && !session.isAuthenticated()) {
+            answerLater(ctx, envelope, answer);
+        } else if (admission instanceof Session.Answer answer) {
             answer(ctx, envelope, answer);
         } else if (admission instanceof Session.Forward forward && forward.request() instanceof ClusterRequests.Kill) {
             LOG.log(System.Logger.Level.WARNING, "killed by a KILL request from " + ctx.channel().remoteAddress());
@@ -85,6 +102,22 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                     "internal error on the server")).addListener(ChannelFutureListener.CLOSE);
         }
     }
+
+    /**
+     * A failed AUTH: the answer (and the close) waits for the throttle's delay, scheduled on the channel's
+     * event loop, never slept on; nothing more is read from the connection meanwhile.
+     */
+    private void answerLater(ChannelHandlerContext ctx, Envelope request, Session.Answer answer) {
+        long delayMs = throttle.failed(AuthThrottle.addressOf(ctx.channel().remoteAddress()), System.nanoTime() / 1_000_000);
+        answeringLater = true;
+        ctx.channel().config().setAutoRead(false);
+        if (delayMs > 0) LOG.log(Level.INFO, "failed authentication from " + ctx.channel().remoteAddress() + "; answering in " + delayMs + " ms");
+        ctx.executor().schedule(() -> {
+            answeringLater = false;
+            answer(ctx, request, answer);
+        }, delayMs, TimeUnit.MILLISECONDS);
+    }
+
 
     private void answer(ChannelHandlerContext ctx, Envelope request, Session.Answer answer) {
         Response response = answer.response();

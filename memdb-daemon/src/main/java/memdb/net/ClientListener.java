@@ -15,13 +15,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import memdb.node.LimitsConfig;
 
 /**
  * What every client listener of a node shares (the native port, {@link ClientServer}, and the RESP port,
  * memdb.resp.RespServer): the event loops, and the limits and back-pressure of each channel. Pipeline:
  * <pre>
- *   encoder (shared) → ConnectionTracker (shared: max-connections) → IdleStateHandler (idle-timeout-ms)
+ *   [TlsGate → SslHandler] → encoder (shared) → ConnectionTracker (shared: max-connections) → IdleStateHandler (idle-timeout-ms)
  *     → FlowControl (max-pending-per-connection, writability, idle close) → the listener's decoder and handler
  * </pre>
  * Each channel's outbound buffer has the water marks {@link #WRITE_BUFFER_LOW_BYTES} and
@@ -62,6 +63,15 @@ public final class ClientListener implements AutoCloseable {
      */
     public static ClientListener bind(String name, String bind, int port, LimitsConfig limits, ChannelHandler encoder,
                                       Function<String, Object> refusal, Stages stages) {
+        return bind(name, bind, port, limits, null, encoder, refusal, stages);
+    }
+
+    /**
+     * As above, with {@code gate} (when not null) making each channel's first handler: the TLS stage
+     * (memdb.tls.TlsGate), in front of everything else.
+     */
+    public static ClientListener bind(String name, String bind, int port, LimitsConfig limits, Supplier<ChannelHandler> gate,
+                                      ChannelHandler encoder, Function<String, Object> refusal, Stages stages) {
         IoTransport transport = IoTransport.detect();
         EventLoopGroup acceptors = transport.newGroup(1, "memdb-" + name + "-accept");
         EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors(), "memdb-" + name + "-io");
@@ -70,6 +80,7 @@ public final class ClientListener implements AutoCloseable {
             @Override
             protected void initChannel(Channel channel) {
                 ChannelPipeline pipeline = channel.pipeline();
+                if (gate != null) pipeline.addLast("tls", gate.get());
                 pipeline.addLast("encoder", encoder);
                 pipeline.addLast("connections", tracker);
                 if (limits.idleTimeoutMs() > 0) {

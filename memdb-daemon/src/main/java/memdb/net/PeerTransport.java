@@ -7,10 +7,11 @@ import memdb.node.PeerSender;
 import java.util.concurrent.CompletableFuture;
 import memdb.protocol.Request;
 import memdb.protocol.Response;
+import memdb.tls.ClientTls;
 
 /**
  * The node's connections to its peers: carries the core's requests to other nodes over the binary
- * protocol (authenticated with the cluster key, pipelined, reconnecting) and hands every answer or
+ * protocol (authenticated with the node key, over TLS when configured, pipelined, reconnecting) and hands every answer or
  * failure back to the core loop as an input. The only place node-to-node sockets live.
  */
 public final class PeerTransport implements PeerSender, AutoCloseable {
@@ -18,7 +19,12 @@ public final class PeerTransport implements PeerSender, AutoCloseable {
     private CoreLoop loop;
 
     public PeerTransport(String authKey, Duration connectTimeout, Duration requestTimeout) {
-        this.client = new PeerClient(authKey, connectTimeout, requestTimeout);
+        this(authKey, connectTimeout, requestTimeout, null);
+    }
+
+    /** With the node key, over TLS when {@code tls} is not null. */
+    public PeerTransport(String nodeKey, Duration connectTimeout, Duration requestTimeout, ClientTls tls) {
+        this.client = new PeerClient(nodeKey, connectTimeout, requestTimeout, tls);
     }
 
     /** Connects the transport to the loop that receives the answers (the loop is built after the transport). */

@@ -20,6 +20,14 @@ final class Replies {
     }
 
     /**
+     * For bytes that were never read as frames (a plaintext client at a TLS port): request id 0xFFFFFFFF,
+     * which no client request carries, so that the client fails the connection rather than its first request.
+     */
+    static Envelope unattributedError(long lamport, ErrorCode code, String message) {
+        return Envelope.response(Opcode.PING, -1, lamport, new Responses.Error(code, message));
+    }
+
+    /**
      * For a frame that could not be decoded. It names the request id when the header was readable; the
      * opcode is not kept by ProtocolException, so the reply says PING. ProtocolException keeps the id as a
      * sign-extended int with -1 for "unknown", so id 0xFFFFFFFF is indistinguishable and reads as 0.

@@ -1,7 +1,7 @@
 package memdb.net;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.util.function.BooleanSupplier;
+import memdb.auth.KeyPolicy;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.Message;
 import memdb.protocol.Request;
@@ -15,8 +15,11 @@ import memdb.protocol.Responses;
  *
  * <p>Invariants: nothing but AUTH is forwarded before an AUTH with the right key (AUTH_REQUIRED, the
  * connection stays open); a wrong key is AUTH_FAILED and the connection closes; keys are compared in
- * constant time ({@link MessageDigest#isEqual}); a response frame sent to the server is malformed and
- * closes the connection. Used by one I/O thread at a time.
+ * constant time ({@link KeyPolicy}); a connection that authenticated with the client key gets FORBIDDEN for
+ * a node-only opcode (the connection stays open); when the node role requires a verified certificate
+ * (tls-peer-mutual), the node key without one is AUTH_FAILED (with one key for both: the connection is a
+ * client); a response frame sent to the server is
+ * malformed and closes the connection. Error messages never contain a key. Used by one I/O thread at a time.
  */
 public final class Session {
     /** What to do with one incoming message. */
@@ -28,13 +31,30 @@ public final class Session {
     /** Hand {@code request} to the core. */
     public record Forward(Request request) implements Admission {}
 
-    private final byte[] authKey;
+    /** Says no peer certificate was verified (plaintext, or TLS without mutual authentication). */
+    public static final BooleanSupplier NO_CERTIFICATE = () -> false;
+
+    private final KeyPolicy keys;
+    private final boolean nodeKeyNeedsCertificate;
+    private final BooleanSupplier peerCertified;
     private final int nodeId;
     private final String serverVersion;
-    private boolean authenticated;
+    private KeyPolicy.Role role;
 
+    /** One key for clients and nodes. */
     public Session(String authKey, int nodeId, String serverVersion) {
-        this.authKey = authKey.getBytes(StandardCharsets.UTF_8);
+        this(KeyPolicy.single(authKey), false, NO_CERTIFICATE, nodeId, serverVersion);
+    }
+
+    /**
+     * @param nodeKeyNeedsCertificate the node key is accepted only from a connection whose TLS peer presented
+     *                                a certificate the node's CA signed ({@code peerCertified})
+     */
+    public Session(KeyPolicy keys, boolean nodeKeyNeedsCertificate, BooleanSupplier peerCertified, int nodeId,
+                   String serverVersion) {
+        this.keys = keys;
+        this.nodeKeyNeedsCertificate = nodeKeyNeedsCertificate;
+        this.peerCertified = peerCertified;
         this.nodeId = nodeId;
         this.serverVersion = serverVersion;
     }
@@ -44,19 +64,39 @@ public final class Session {
         if (message instanceof Response) {
             return new Answer(new Responses.Error(ErrorCode.MALFORMED_FRAME, "a client may send requests only, not responses"), true);
         }
-        if (!authenticated) {
+        if (role == null) {
             return new Answer(new Responses.Error(ErrorCode.AUTH_REQUIRED, "authenticate first: send AUTH with the cluster's key"), false);
         }
-        return new Forward((Request) message);
+        Request request = (Request) message;
+        if (!KeyPolicy.allows(role, request.opcode())) {
+            return new Answer(new Responses.Error(ErrorCode.FORBIDDEN, request.opcode()
+                    + " is a node-to-node message: it needs the node key, and this connection authenticated with the client key"),
+                    false);
+        }
+        return new Forward(request);
     }
 
     public boolean isAuthenticated() {
-        return authenticated;
+        return role != null;
+    }
+
+    /** The role the connection authenticated as, or null before a successful AUTH. */
+    public KeyPolicy.Role role() {
+        return role;
     }
 
     private Answer authenticate(Requests.Auth auth) {
-        authenticated = MessageDigest.isEqual(authKey, auth.authKey());
-        if (!authenticated) return new Answer(new Responses.Error(ErrorCode.AUTH_FAILED, "wrong auth key"), true);
+        role = keys.roleOf(auth.authKey());
+        if (role == KeyPolicy.Role.NODE && nodeKeyNeedsCertificate && !peerCertified.getAsBoolean()) {
+            if (!keys.separateKeys()) {
+                role = KeyPolicy.Role.CLIENT; // one key: without a node certificate, a connection is a client
+            } else {
+                role = null;
+                return new Answer(new Responses.Error(ErrorCode.AUTH_FAILED,
+                        "the node key is accepted only over TLS with a node certificate (tls-peer-mutual)"), true);
+            }
+        }
+        if (role == null) return new Answer(new Responses.Error(ErrorCode.AUTH_FAILED, "wrong auth key"), true);
         return new Answer(new Responses.Authenticated(nodeId, serverVersion), false);
     }
 }

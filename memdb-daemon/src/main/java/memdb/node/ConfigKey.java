@@ -45,7 +45,14 @@ public enum ConfigKey {
     REPAIR_BANDWIDTH_BYTES_PER_SEC("repair-bandwidth-bytes-per-sec"),
     MAX_PENDING_PER_CONNECTION("max-pending-per-connection"),
     MAX_MEMORY("max-memory"),
-    MAX_KEY_BYTES("max-key-bytes");
+    MAX_KEY_BYTES("max-key-bytes"),
+    CLIENT_KEY("client-key"),
+    NODE_KEY("node-key"),
+    ADMIN_KEY("admin-key"),
+    TLS_CERT("tls-cert"),
+    TLS_KEY("tls-key"),
+    TLS_CA("tls-ca"),
+    TLS_PEER_MUTUAL("tls-peer-mutual");
 
     /** Whether a new value takes effect on the running node or only at its next start. */
     public enum Reload { LIVE, RESTART }
@@ -65,6 +72,11 @@ public enum ConfigKey {
     /** True when a new value takes effect without a restart. */
     public boolean live() {
         return reload == Reload.LIVE;
+    }
+
+    /** True for the keys whose values are secrets: never shown, logged or echoed in an error message. */
+    public boolean secret() {
+        return this == AUTH_KEY || this == CLIENT_KEY || this == NODE_KEY;
     }
 
     /** The name in a config file and in a flags map, e.g. {@code node-id}. */

@@ -1,25 +1,30 @@
 package memdb.node;
 
+import java.nio.file.Path;
 import java.util.stream.Collectors;
 
 /**
  * Each setting of a {@link ServerConfig} written back as text, in the form the config file takes (so
- * that writing a value and parsing it again gives the same config). The auth key is never shown:
- * {@link #shown} masks it; only {@link #raw} carries it, for re-resolving.
+ * that writing a value and parsing it again gives the same config). No key (auth-key, client-key, node-key)
+ * is ever shown: {@link #shown} masks them; only {@link #raw} carries them, for re-resolving.
  */
 final class ConfigValues {
     static final String HIDDEN = "(hidden)";
     static final String FROM_KEY_FILE = "(the auth-key file)";
+    static final String FROM_AUTH_KEY = "(auth-key)";
+    static final String NONE = "(none)";
 
     private ConfigValues() {}
 
-    /** The value as an operator may see it: the auth key masked. */
+    /** The value as an operator may see it: the keys masked. */
     static String shown(ServerConfig config, ConfigKey key) {
-        if (key == ConfigKey.AUTH_KEY) return config.authKey().isPresent() ? HIDDEN : FROM_KEY_FILE;
-        return raw(config, key);
+        String raw = raw(config, key);
+        if (key == ConfigKey.AUTH_KEY) return raw != null ? HIDDEN : FROM_KEY_FILE;
+        if (key.secret()) return raw != null ? HIDDEN : FROM_AUTH_KEY;
+        return raw != null ? raw : NONE;
     }
 
-    /** The value as the config file would write it; null for an absent auth key. */
+    /** The value as the config file would write it; null for an absent key or TLS file. */
     static String raw(ServerConfig c, ConfigKey key) {
         return switch (key) {
             case NODE_ID -> String.valueOf(c.nodeId());
@@ -56,6 +61,13 @@ final class ConfigValues {
             case MAX_PENDING_PER_CONNECTION -> String.valueOf(c.limits().pendingPerConnectionMax());
             case MAX_MEMORY -> String.valueOf(c.limits().memoryMaxBytes());
             case MAX_KEY_BYTES -> String.valueOf(c.limits().keyBytesMax());
+            case CLIENT_KEY -> c.security().clientKey().orElse(null);
+            case NODE_KEY -> c.security().nodeKey().orElse(null);
+            case ADMIN_KEY -> c.security().adminKey().configName();
+            case TLS_CERT -> c.security().tls().map(t -> t.certificate().toString()).orElse(null);
+            case TLS_KEY -> c.security().tls().map(t -> t.privateKey().toString()).orElse(null);
+            case TLS_CA -> c.security().tls().flatMap(TlsFiles::ca).map(Path::toString).orElse(null);
+            case TLS_PEER_MUTUAL -> String.valueOf(c.security().tls().map(TlsFiles::peerMutual).orElse(false));
         };
     }
 }

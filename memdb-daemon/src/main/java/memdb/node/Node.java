@@ -12,7 +12,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
-import memdb.client.AuthKeyFile;
 import memdb.clock.LamportClock;
 import memdb.cluster.ClusterLog;
 import memdb.admin.AdminServer;
@@ -181,9 +180,9 @@ public final class Node implements AutoCloseable {
                               AcceptorStates acceptorStates, long lamportHigh, List<LogRecord> hints,
                               ClusterLog.Restored clusterLog, Canaries canaries) {
         ServerConfig config = resolved.config();
-        String authKey;
+        NodeSecurity security;
         try {
-            authKey = config.authKey().orElseGet(() -> AuthKeyFile.readOrCreate(AuthKeyFile.defaultPath()));
+            security = NodeSecurity.of(config);
         } catch (RuntimeException e) {
             opLog.close();
             throw e;
@@ -194,7 +193,7 @@ public final class Node implements AutoCloseable {
         NodeCore core = newCore(config, new LamportClock(nodeId, lamportHigh), store, counters, opLog, acceptorStates,
                 clock.getAsLong(), canaries);
         Duration requestTimeout = Duration.ofMillis(config.cluster().requestTimeoutMs());
-        PeerTransport peers = new PeerTransport(authKey, PEER_CONNECT_TIMEOUT, requestTimeout);
+        PeerTransport peers = new PeerTransport(security.peerKey(), PEER_CONNECT_TIMEOUT, requestTimeout, security.peerTls());
         core.restore(clusterLog, clock.getAsLong());
         for (LogRecord hint : hints) core.restoreHint(hint.key(), hint.timestamp(), hint.value());
         Path dataDir = config.storage().dataDir();
@@ -213,11 +212,11 @@ public final class Node implements AutoCloseable {
         ClientListener resp = null;
         try {
             NetworkConfig network = config.network();
-            server = ClientServer.bind(network.bind(), network.port(), config.limits(),
-                    () -> new Session(authKey, nodeId, VERSION), loop, Node::halt);
-            AdminServer admin = AdminServer.bind(network.bind(), network.adminPort(), authKey,
+            server = ClientServer.bind(network.bind(), network.port(), config.limits(), security.serverTls(),
+                    certified -> new Session(security.keys(), security.peerMutual(), certified, nodeId, VERSION), loop, Node::halt);
+            AdminServer admin = AdminServer.bind(network.bind(), network.adminPort(), security.adminKeys(), security.serverTls(),
                     new NodeAdminBackend(loop, peers, nodeId, clock, requestMetrics, Node::halt, running));
-            resp = startResp(config, authKey, loop);
+            resp = startResp(config, security, loop);
             Node node = new Node(config, running, loop, opLog, server, peers, admin, resp);
             node.stopOnceLeft(clock);
             return node;
@@ -232,12 +231,13 @@ public final class Node implements AutoCloseable {
     }
 
     /** The RESP2 listener on resp-port, or null when it is 0 (off). */
-    private static ClientListener startResp(ServerConfig config, String authKey, CoreLoop loop) {
+    private static ClientListener startResp(ServerConfig config, NodeSecurity security, CoreLoop loop) {
         NetworkConfig network = config.network();
         if (network.respPort() == 0) return null;
         ServerFacts facts = new ServerFacts(VERSION, config.nodeId(), network.respPort(), config.storage().fsync().configName(),
                 config.limits().connectionsMax(), System.currentTimeMillis());
-        return RespServer.bind(network.bind(), network.respPort(), config.limits(), authKey, facts, loop);
+        return RespServer.bind(network.bind(), network.respPort(), config.limits(), security.clientKey(), security.serverTls(),
+                facts, loop);
     }
 
     /**

@@ -11,8 +11,19 @@ import java.util.Optional;
  */
 public record ServerConfig(int nodeId, NetworkConfig network, LimitsConfig limits, StorageConfig storage,
                            ClusterConfig cluster, Optional<String> authKey,
-                           LoggingConfig logging, RepairConfig repair) {
+                           LoggingConfig logging, RepairConfig repair, SecurityConfig security) {
     public static final int NODE_ID_DEFAULT = 1;
+
+    /** With the default keys (the auth key for everything) and no TLS. */
+    public ServerConfig(int nodeId, NetworkConfig network, LimitsConfig limits, StorageConfig storage,
+                        ClusterConfig cluster, Optional<String> authKey, LoggingConfig logging, RepairConfig repair) {
+        this(nodeId, network, limits, storage, cluster, authKey, logging, repair, SecurityConfig.DEFAULTS);
+    }
+
+    /** The same config with other keys and TLS settings. */
+    public ServerConfig withSecurity(SecurityConfig newSecurity) {
+        return new ServerConfig(nodeId, network, limits, storage, cluster, authKey, logging, repair, newSecurity);
+    }
 
     /** With the default anti-entropy settings. */
     public ServerConfig(int nodeId, NetworkConfig network, LimitsConfig limits, StorageConfig storage,
@@ -35,6 +46,6 @@ public record ServerConfig(int nodeId, NetworkConfig network, LimitsConfig limit
     public String toString() {
         return "ServerConfig[nodeId=" + nodeId + ", " + network + ", " + limits + ", " + storage + ", " + cluster
                 + ", " + repair + ", authKey=" + (authKey.isPresent() ? "(configured)" : "(from the auth-key file)")
-                + ", " + logging + "]";
+                + ", " + logging + ", " + security + "]";
     }
 }

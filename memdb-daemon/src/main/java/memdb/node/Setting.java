@@ -9,8 +9,8 @@ public record Setting(String value, String origin) {
         return new ConfigException("Invalid " + key.key() + " \"" + shown(key) + "\" (from " + origin + "): " + reason + ".");
     }
 
-    /** The value as it may appear in a message: never the auth key itself. */
+    /** The value as it may appear in a message: never a key itself. */
     private String shown(ConfigKey key) {
-        return key == ConfigKey.AUTH_KEY ? "***" : value;
+        return key.secret() ? "***" : value;
     }
 }

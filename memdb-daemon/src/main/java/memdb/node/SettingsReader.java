@@ -25,7 +25,7 @@ final class SettingsReader {
 
     ServerConfig serverConfig() {
         int nodeId = (int) number(ConfigKey.NODE_ID, 1, 65535, ServerConfig.NODE_ID_DEFAULT);
-        return new ServerConfig(nodeId, network(), limits(), storage(), cluster(), authKey(), logging(), repair());
+        return new ServerConfig(nodeId, network(), limits(), storage(), cluster(), authKey(), logging(), repair(), security());
     }
 
     private ClusterConfig cluster() {
@@ -151,10 +151,58 @@ final class SettingsReader {
     }
 
     private Optional<String> authKey() {
-        Setting s = settings.get(ConfigKey.AUTH_KEY);
+        return secret(ConfigKey.AUTH_KEY);
+    }
+
+    private Optional<String> secret(ConfigKey key) {
+        Setting s = settings.get(key);
         if (s == null) return Optional.empty();
-        if (s.value().isEmpty()) throw s.invalid(ConfigKey.AUTH_KEY, "the key must not be empty");
+        if (s.value().isEmpty()) throw s.invalid(key, "the key must not be empty");
         return Optional.of(s.value());
+    }
+
+    private SecurityConfig security() {
+        Setting admin = settings.get(ConfigKey.ADMIN_KEY);
+        SecurityConfig.AdminKey adminKey = SecurityConfig.AdminKey.NODE;
+        if (admin != null) {
+            try {
+                adminKey = SecurityConfig.AdminKey.parse(admin.value());
+            } catch (IllegalArgumentException e) {
+                throw admin.invalid(ConfigKey.ADMIN_KEY, e.getMessage());
+            }
+        }
+        return new SecurityConfig(secret(ConfigKey.CLIENT_KEY), secret(ConfigKey.NODE_KEY), adminKey, tls());
+    }
+
+    /** TLS is on when tls-cert and tls-key are both set; the files must be readable. */
+    private Optional<TlsFiles> tls() {
+        Setting cert = settings.get(ConfigKey.TLS_CERT);
+        Setting key = settings.get(ConfigKey.TLS_KEY);
+        Setting ca = settings.get(ConfigKey.TLS_CA);
+        boolean mutual = bool(ConfigKey.TLS_PEER_MUTUAL);
+        if (cert == null && key == null) {
+            if (ca != null) throw ca.invalid(ConfigKey.TLS_CA, "tls-ca needs tls-cert and tls-key");
+            if (mutual) throw settings.get(ConfigKey.TLS_PEER_MUTUAL).invalid(ConfigKey.TLS_PEER_MUTUAL, "mutual TLS needs tls-cert, tls-key and tls-ca");
+            return Optional.empty();
+        }
+        if (cert == null) throw key.invalid(ConfigKey.TLS_KEY, "tls-key needs tls-cert too");
+        if (key == null) throw cert.invalid(ConfigKey.TLS_CERT, "tls-cert needs tls-key too");
+        if (mutual && ca == null) {
+            throw settings.get(ConfigKey.TLS_PEER_MUTUAL).invalid(ConfigKey.TLS_PEER_MUTUAL, "mutual TLS needs tls-ca");
+        }
+        return Optional.of(new TlsFiles(readableFile(ConfigKey.TLS_CERT, cert), readableFile(ConfigKey.TLS_KEY, key),
+                ca == null ? Optional.empty() : Optional.of(readableFile(ConfigKey.TLS_CA, ca)), mutual));
+    }
+
+    private static Path readableFile(ConfigKey key, Setting s) {
+        Path path;
+        try {
+            path = Path.of(s.value());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw s.invalid(key, "not a valid path");
+        }
+        if (!java.nio.file.Files.isReadable(path)) throw s.invalid(key, "no readable file there");
+        return path;
     }
 
     private List<HostPort> seeds() {

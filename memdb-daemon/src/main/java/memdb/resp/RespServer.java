@@ -1,6 +1,9 @@
 package memdb.resp;
 
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import memdb.tls.ServerTls;
+import memdb.tls.TlsGate;
 import java.util.concurrent.atomic.AtomicLong;
 import memdb.net.ClientListener;
 import memdb.node.CoreLoop;
@@ -12,7 +15,7 @@ import memdb.node.LimitsConfig;
  * limits and back-pressure as the native port: max-connections, counted apart from the native port's,
  * idle-timeout-ms, max-pending-per-connection, the write-buffer water marks); each channel's pipeline ends with
  * <pre>
- *   … → FlowControl → RespDecoder(max-frame-bytes + framing) → RespHandler(RespSession, CoreLoop)
+ *   [TlsGate → SslHandler] → … → FlowControl → RespDecoder(max-frame-bytes + framing) → RespHandler(RespSession, CoreLoop)
  * </pre>
  * Requests go to the same {@link CoreLoop} as the native port's. The listener's lifecycle is ClientListener's.
  */
@@ -28,10 +31,19 @@ public final class RespServer {
      * @throws UncheckedIOException when the address cannot be bound
      */
     public static ClientListener bind(String bind, int port, LimitsConfig limits, String authKey, ServerFacts facts, CoreLoop loop) {
+        return bind(bind, port, limits, authKey, null, facts, loop);
+    }
+
+    /** As above, over TLS when {@code tls} is not null (redis-cli --tls). */
+    public static ClientListener bind(String bind, int port, LimitsConfig limits, String authKey, ServerTls tls, ServerFacts facts,
+                                      CoreLoop loop) {
         AtomicLong connectionIds = new AtomicLong();
         RequestSink core = RequestSink.of(loop);
         long commandBytesMax = (long) limits.frameBytesMax() + FRAMING_SLACK_BYTES;
-        return ClientListener.bind("resp", bind, port, limits, new RespEncoder(),
+        return ClientListener.bind("resp", bind, port, limits,
+                tls == null ? null : () -> new TlsGate(tls, ctx -> ctx.alloc().buffer().writeBytes(
+                        "-ERR this port accepts TLS only (redis-cli --tls)\r\n".getBytes(StandardCharsets.US_ASCII))),
+                new RespEncoder(),
                 sentence -> RespReply.Error.err("max number of clients reached"),
                 (pipeline, flow) -> {
                     pipeline.addLast("decoder", new RespDecoder(commandBytesMax));

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import memdb.auth.KeyPolicy;
+import memdb.protocol.ClusterRequests;
 import memdb.protocol.Consistency;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.Key;
 import memdb.protocol.Message;
 import memdb.protocol.Requests;
 import memdb.protocol.Responses;
+import memdb.protocol.Timestamp;
 import org.junit.jupiter.api.Test;
 
 class SessionTest {
@@ -71,5 +74,57 @@ class SessionTest {
         Session.Answer answer = answer(new Responses.Ok());
         assertEquals(ErrorCode.MALFORMED_FRAME, errorCode(answer));
         assertTrue(answer.thenClose());
+    }
+
+    private static Session twoKeys(boolean nodeKeyNeedsCertificate, boolean certified) {
+        return new Session(new KeyPolicy("client-key", "node-key"), nodeKeyNeedsCertificate, () -> certified, 4, "1.2.3");
+    }
+
+    @Test
+    void theClientKeyIsForbiddenNodeOnlyMessagesAndTheConnectionStaysOpen() {
+        Session client = twoKeys(false, false);
+        client.admit(auth("client-key"));
+        assertEquals(KeyPolicy.Role.CLIENT, client.role());
+        Requests.Get get = new Requests.Get(Key.of("k"), Consistency.ONE);
+        assertEquals(new Session.Forward(get), client.admit(get));
+        Session.Answer refused = assertInstanceOf(Session.Answer.class,
+                client.admit(new ClusterRequests.ReplicaWrite(Key.of("k"), false, new Timestamp(1, 1), new byte[] {1})));
+        assertEquals(ErrorCode.FORBIDDEN, errorCode(refused));
+        assertFalse(refused.thenClose());
+        String message = ((Responses.Error) refused.response()).message();
+        assertTrue(message.contains("REPLICA_WRITE") && message.contains("node key"), message);
+        assertFalse(message.contains("client-key") || message.contains("node-key"), "no key in a message: " + message);
+        assertEquals(new Session.Forward(new Requests.Ping()), client.admit(new Requests.Ping()));
+    }
+
+    @Test
+    void theNodeKeyMaySendNodeOnlyMessages() {
+        Session node = twoKeys(false, false);
+        node.admit(auth("node-key"));
+        ClusterRequests.Kill kill = new ClusterRequests.Kill();
+        assertEquals(new Session.Forward(kill), node.admit(kill));
+    }
+
+    @Test
+    void withMutualTlsTheNodeKeyNeedsAVerifiedCertificate() {
+        Session uncertified = twoKeys(true, false);
+        Session.Answer refused = assertInstanceOf(Session.Answer.class, uncertified.admit(auth("node-key")));
+        assertEquals(ErrorCode.AUTH_FAILED, errorCode(refused));
+        assertTrue(refused.thenClose());
+        Session certified = twoKeys(true, true);
+        certified.admit(auth("node-key"));
+        assertEquals(KeyPolicy.Role.NODE, certified.role());
+        Session client = twoKeys(true, false);
+        client.admit(auth("client-key"));
+        assertEquals(KeyPolicy.Role.CLIENT, client.role(), "clients need no certificate");
+    }
+
+    @Test
+    void withMutualTlsAndOneKeyAConnectionWithoutACertificateIsAClient() {
+        Session oneKey = new Session(KeyPolicy.single("the-key"), true, Session.NO_CERTIFICATE, 4, "1.2.3");
+        oneKey.admit(auth("the-key"));
+        assertEquals(KeyPolicy.Role.CLIENT, oneKey.role());
+        assertEquals(ErrorCode.FORBIDDEN, errorCode(assertInstanceOf(Session.Answer.class,
+                oneKey.admit(new ClusterRequests.Kill()))));
     }
 }
