@@ -63,5 +63,4 @@ public final class ClientServer {
                 "this MemDB port accepts TLS only: connect with TLS (memdb --tls-ca FILE, or MemDbConnections.Builder.tls)"), frame);
         return frame;
     }
-    }
 }
