@@ -80,13 +80,14 @@ class NodeLifecycleTest {
 
     @Test
     void aClientThatSendsNothingIsClosedAfterTheIdleTimeout() throws IOException {
-        try (Node node = NodeServerTest.startNode(dir, Map.of("idle-timeout-ms", "200"));
-             WireClient silent = WireClient.connect(node.address());
-             WireClient active = WireClient.authenticated(node.address(), NodeServerTest.KEY)) {
-            long started = System.nanoTime();
-            assertTrue(silent.closedByServerWithin(3_000));
-            assertTrue((System.nanoTime() - started) / 1_000_000 >= 150, "not closed before the timeout");
-            assertTrue(active.closedByServerWithin(3_000), "an idle authenticated client is closed too");
+        try (Node node = NodeServerTest.startNode(dir, Map.of("idle-timeout-ms", "200"))) {
+            long started = System.nanoTime(); // before the connect: the idle clock starts no earlier than this
+            try (WireClient silent = WireClient.connect(node.address());
+                 WireClient active = WireClient.authenticated(node.address(), NodeServerTest.KEY)) {
+                assertTrue(silent.closedByServerWithin(3_000));
+                assertTrue((System.nanoTime() - started) / 1_000_000 >= 150, "not closed before the timeout");
+                assertTrue(active.closedByServerWithin(3_000), "an idle authenticated client is closed too");
+            }
         }
     }
 
