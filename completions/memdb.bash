@@ -276,7 +276,7 @@ function _picocli_memdb_server() {
 
   local commands=""
   local flag_opts="'--force-recover' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--node-id' '--bind' '--port' '--admin-port' '--resp-port' '--data-dir' '--seeds' '--auth-key' '--fsync' '--replication-factor' '--max-value-bytes'"
+  local arg_opts="'--config' '--node-id' '--bind' '--port' '--admin-port' '--resp-port' '--data-dir' '--seeds' '--auth-key' '--fsync' '--replication-factor' '--max-value-bytes' '--tls-cert' '--tls-key' '--tls-ca'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -318,6 +318,15 @@ function _picocli_memdb_server() {
       return
       ;;
     '--max-value-bytes')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
+    '--tls-ca')
       return
       ;;
   esac
@@ -339,7 +348,7 @@ function _picocli_memdb_join() {
 
   local commands=""
   local flag_opts="'--force-recover' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--node-id' '--bind' '--port' '--admin-port' '--resp-port' '--data-dir' '--seeds' '--auth-key' '--fsync' '--replication-factor' '--max-value-bytes'"
+  local arg_opts="'--config' '--node-id' '--bind' '--port' '--admin-port' '--resp-port' '--data-dir' '--seeds' '--auth-key' '--fsync' '--replication-factor' '--max-value-bytes' '--tls-cert' '--tls-key' '--tls-ca'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -381,6 +390,15 @@ function _picocli_memdb_join() {
       return
       ;;
     '--max-value-bytes')
+      return
+      ;;
+    '--tls-cert')
+      return
+      ;;
+    '--tls-key')
+      return
+      ;;
+    '--tls-ca')
       return
       ;;
   esac

@@ -56,6 +56,16 @@ final class ServerOptions {
     @Option(names = "--max-value-bytes", paramLabel = "BYTES", description = "Largest value accepted (default 1 MiB).")
     String maxValueBytes;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate of this node; with --tls-key, every port speaks TLS only (e.g. from memdb cert).")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM (PKCS#8, unencrypted) private key of --tls-cert.")
+    String tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM CA certificate(s) trusted for the peers (default: the system's).")
+    String tlsCa;
+
     /**
      * Resolves the configuration (flags, environment, config file, defaults) and runs the node until
      * stopped; SIGHUP resolves it again (re-reading the file) and applies the settings that may change live.
@@ -73,6 +83,9 @@ final class ServerOptions {
         put(flags, "fsync", fsync);
         put(flags, "max-value-bytes", maxValueBytes);
         put(flags, "replication-factor", replicationFactor);
+        put(flags, "tls-cert", tlsCert);
+        put(flags, "tls-key", tlsKey);
+        put(flags, "tls-ca", tlsCa);
         if (forceRecover) flags.put("force-recover", "true");
         if (seedsOverride != null) flags.put("join", "true"); // memdb join: take ranges' data before serving them
         NodeRunner.runForeground(ConfigLoader.system(flags, io.env(), config));
