@@ -155,7 +155,7 @@ class LimitsTest {
                 assertInstanceOf(Responses.Written.class, fast.call(set("small" + i, new byte[8])));
                 worstMs = Math.max(worstMs, (System.nanoTime() - t) / 1_000_000);
             }
-            assertTrue(worstMs < 2_000, "the other client is not blocked: slowest answer " + worstMs + " ms");
+            assertTrue(worstMs < 3_000, "the other client is not blocked: slowest answer " + worstMs + " ms");
             String metrics = adminGet(node, "/metrics");
             long getsServed = (long) metric(metrics, "memdb_requests_total{op=\"GET\",outcome=\"ok\"}");
             assertTrue(getsServed <= pendingMax + 8L, "the node stopped reading from the stalled client: "
