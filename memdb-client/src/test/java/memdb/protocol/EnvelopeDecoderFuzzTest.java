@@ -109,6 +109,14 @@ class EnvelopeDecoderFuzzTest {
             write(dir, name, Samples.encode(e));
             write(bodies, name, Samples.body(Samples.encode(e)));
         }
+        // One valid frame of every message the protocol tests know (every opcode, requests and responses), so the
+        // fuzzer starts from each message's layout, not only the first few opcodes'.
+        int sample = 0;
+        for (Envelope e : Samples.all()) {
+            String name = String.format("sample-%03d-%s-%s", sample++, e.opcode(), e.message().getClass().getSimpleName().toLowerCase());
+            write(dir, name, Samples.encode(e));
+            write(bodies, name, Samples.body(Samples.encode(e)));
+        }
         byte[] set = Samples.encode(Envelope.request(4, 4, new Requests.Set(Key.of("key"), new byte[] {9, 9, 9}, Consistency.ONE)));
         write(dir, "pipelined-samples", Samples.encodeAll(Samples.all()));
         write(dir, "truncated-set", Arrays.copyOf(set, set.length - 2));

@@ -39,7 +39,7 @@ import java.util.Set;
  * in order, unless the connection closes for a reason the API documents (a reply with keep-alive off, a
  * 413 for a body over the limit, a flood past {@link AdminHandler#WAITING_MAX} waiting requests); no answer
  * is a 500; every error is JSON {"error": "..."} with a 401's WWW-Authenticate and a 405's Allow; a request
- * without the key never gets a 2xx; and the key is never echoed.
+ * without the key never gets a 2xx; and the node's key never appears in a reply unless the request itself held it.
  *
  * <p>Plain {@code mvn test} replays {@code src/test/resources/memdb/admin/AdminFuzzTestInputs/requests/}.
  * To fuzz: {@code tools/fuzz.sh} or
@@ -69,7 +69,8 @@ class AdminFuzzTest {
             if (msg instanceof FullHttpRequest request) {
                 String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
                 authorized.add(auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && auth.substring(7).trim().equals(KEY));
-                asked.add(request.uri() + " " + request.content().toString(StandardCharsets.UTF_8));
+                // All the text the client sent that a reply may echo back (a 405 names the method, a key report the key).
+                asked.add(request.method() + " " + request.uri() + " " + request.content().toString(StandardCharsets.UTF_8));
             }
             ctx.fireChannelRead(msg);
         }
