@@ -133,12 +133,13 @@ public final class Node implements AutoCloseable {
         store.trim();
         acceptorStates.prune(store);
         Node node = start(resolved, reloader, log, store, counters, acceptorStates, report.lamportHigh(), hints, clusterLog);
-        LOG.log(System.Logger.Level.INFO, bootLine(startNanos, replayedNanos, System.nanoTime(), report));
+        if (report.recordsReplayed() > 0) LOG.log(System.Logger.Level.INFO, bootLine(startNanos, replayedNanos, System.nanoTime(), report));
         return node;
     }
 
     /**
-     * The boot's one-line summary (docs/oplog-benchmark.md): how long the process ran before the node
+     * The boot's one-line summary, logged when there was something to replay (a fresh node's first line
+     * stays its startup line): how long the process ran before the node
      * started (JVM start-up and the command line; unknown when the OS does not say when the process
      * started), the replay with its rate, and the rest (core, listeners) until the node serves.
      */
