@@ -3,14 +3,17 @@
 #
 #   bench/oplog-vs-redis.sh [RECORDS [ROUNDS]]      defaults: 1000000 records, 3 rounds
 #   env: MEMDB_JAR=path (another memdb.jar), BOOT_ROUNDS=N (boot rounds, default ROUNDS), SKIP_BUILD=1 (jar and test classes already built), KEEP=1 (keep the work directory),
-#        WRITE_N=20000 (records per write-throughput run through the node), SKIP_WRITES=1, SKIP_OPLOGBENCH=1
+#        WRITE_N=20000 (records per write-throughput run through the node), SKIP_WRITES=1, SKIP_OPLOGBENCH=1,
+#        LAUNCHER=1 (start the node with bin/memdb, i.e. with the launcher's JVM flags and CDS archive, not java -jar)
 #
 # 1. Loads RECORDS SETs (key:%012d = 16 bytes, 100-byte values, identical bytes for both systems) into a
 #    real MemDB node (--fsync everysec, pipelined client) and into redis-server (appendonly yes,
 #    appendfsync everysec, redis-cli --pipe).
 # 2. ROUNDS interleaved rounds of boot-to-ready: MemDB on its raw log and on the log compacted offline
 #    (memdb log-compact: LZ4 snapshot), Redis on its raw AOF (SET commands) and after BGREWRITEAOF
-#    (RDB preamble). `uptime` before each round.
+#    (RDB preamble). `uptime` before each round. Besides the wall-clock time, each boot records the CPU time
+#    (user + system, all threads) the server process had used when it became ready: on a loaded machine
+#    the wall clock mostly measures the scheduler, the CPU time much less so.
 # 3. Write throughput through the node per --fsync policy (64 concurrent writers, and 1 pipelined writer),
 #    redis-benchmark per appendfsync for reference, and OpLogBenchmark (in-process) per round.
 # Everything listens on 127.0.0.1 on free ports; every process started here is stopped by its PID.
@@ -36,6 +39,8 @@ CP=memdb-client/target/classes:memdb-daemon/target/classes:memdb-daemon/target/t
 work_dirs oplog-vs-redis
 RESULTS=$OUT/results.tsv
 record() { printf '%s\n' "$*" | tr ' ' '\t' >>"$RESULTS"; }   # round system variant value unit
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat"; }   # user + system CPU of a PID
+if [[ -n ${LAUNCHER:-} ]]; then MEMDB_SERVER=(env MEMDB_JAR="$(realpath "$J")" bin/memdb server); else MEMDB_SERVER=(java -jar $J server); fi
 
 # start_memdb DIR FSYNC -> sets MPID MPORT BOOT_MS (process start to the "listening" line with the port
 # accepting connections). Compaction threshold 0: the node never compacts by itself here.
@@ -43,7 +48,7 @@ start_memdb() {
     local dir=$1 fsync=$2 t0 deadline
     MPORT=$(free_port); local aport; aport=$(free_port)
     t0=$(now_ms); deadline=$((t0 + 300000))
-    MEMDB_COMPACTION_THRESHOLD_BYTES=0 java -jar $J server --port "$MPORT" --admin-port "$aport" --bind 127.0.0.1 \
+    MEMDB_COMPACTION_THRESHOLD_BYTES=0 "${MEMDB_SERVER[@]}" --port "$MPORT" --admin-port "$aport" --bind 127.0.0.1 \
         --data-dir "$dir" --auth-key $AUTH --fsync "$fsync" 2>"$dir.stderr" &
     MPID=$!; PIDS+=("$MPID")
     until grep -q "listening" "$dir.stderr" 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/"$MPORT") 2>/dev/null; do
@@ -52,6 +57,7 @@ start_memdb() {
         sleep 0.01
     done
     BOOT_MS=$(($(now_ms) - t0))
+    BOOT_CPU_MS=$(cpu_ms "$MPID")
 }
 
 # start_redis DIR [extra args] -> sets RPID RPORT BOOT_MS (process start to PING answering PONG and
@@ -71,6 +77,7 @@ start_redis() {
         sleep 0.01
     done
     BOOT_MS=$(($(now_ms) - t0))
+    BOOT_CPU_MS=$(cpu_ms "$RPID")
 }
 
 log "$(machine)"
@@ -127,16 +134,18 @@ boot_memdb() { # round variant
     done
     [[ $n == "$MEMDB_LAST" ]] || log "WARNING memdb-$2: last key not checked or different: $n"
     stop_pid "$MPID"
-    log "round $1 memdb $2: boot to ready $BOOT_MS ms ($(grep -i -m1 'replay' "$WORK/memdb-$2.stderr" || true))"
+    log "round $1 memdb $2: boot to ready $BOOT_MS ms, CPU $BOOT_CPU_MS ms ($(grep -o -m1 'boot:.*' "$WORK/memdb-$2.stderr" || true))"
     record "$1" memdb "boot-$2" "$BOOT_MS" ms
+    record "$1" memdb "boot-cpu-$2" "$BOOT_CPU_MS" ms
 }
 boot_redis() {
     start_redis "$WORK/redis-$2"
     [[ $(redis-cli -p "$RPORT" dbsize) == "$RECORDS" ]] || { echo "redis-$2 lost data" >&2; exit 1; }
     stop_pid "$RPID"
     local own; own=$(grep -o 'DB loaded from append only file: [0-9.]* seconds' "$WORK/redis-$2/redis.log" | tail -1 | grep -o '[0-9.]*' | head -1 || true)
-    log "round $1 redis $2: boot to ready $BOOT_MS ms (redis log: loaded in $own s)"
+    log "round $1 redis $2: boot to ready $BOOT_MS ms, CPU $BOOT_CPU_MS ms (redis log: loaded in $own s)"
     record "$1" redis "boot-$2" "$BOOT_MS" ms
+    record "$1" redis "boot-cpu-$2" "$BOOT_CPU_MS" ms
     record "$1" redis "own-load-$2" "$(awk -v s="$own" 'BEGIN {print int(s * 1000 + 0.5)}')" ms
 }
 for ((r = 1; r <= BOOT_ROUNDS; r++)); do

@@ -140,12 +140,13 @@ public final class Node implements AutoCloseable {
         acceptorStates.prune(store);
         long lamportHigh = canaries.has(Canaries.Canary.NO_CLOCK_RESTORE) ? 0 : report.lamportHigh();
         Node node = start(resolved, reloader, log, store, counters, acceptorStates, lamportHigh, hints, clusterLog, canaries);
-        LOG.log(System.Logger.Level.INFO, bootLine(startNanos, replayedNanos, System.nanoTime(), report));
+        if (report.recordsReplayed() > 0) LOG.log(System.Logger.Level.INFO, bootLine(startNanos, replayedNanos, System.nanoTime(), report));
         return node;
     }
 
     /**
-     * The boot's one-line summary (docs/oplog-benchmark.md): how long the process ran before the node
+     * The boot's one-line summary, logged when there was something to replay (a fresh node's first line
+     * stays its startup line): how long the process ran before the node
      * started (JVM start-up and the command line; unknown when the OS does not say when the process
      * started), the replay with its rate, and the rest (core, listeners) until the node serves.
      */
