@@ -7,28 +7,15 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code memdb cluster status|kill|leave|repair}: the cluster through a node's HTTP admin API. */
 @Command(name = "cluster", description = "Show or change the cluster through a node's admin API.",
         subcommands = {ClusterCommand.Status.class, ClusterCommand.Kill.class, ClusterCommand.Leave.class,
                 RepairCommand.class})
-final class ClusterCommand implements Runnable {
-    @ParentCommand
-    MemdbCommand root;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "a subcommand is needed: status, kill, leave or repair");
-    }
+final class ClusterCommand extends CommandGroup {
 
     /** Where the admin API is and how to talk to it. */
     static final class AdminOptions extends CommonOptions {

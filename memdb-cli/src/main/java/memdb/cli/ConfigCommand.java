@@ -12,12 +12,9 @@ import java.util.function.BiFunction;
 import memdb.protocol.MemDbException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code memdb config get|set}: a running node's configuration through its admin API
@@ -25,17 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "config", description = "Show or change a running node's configuration through its admin API.",
         subcommands = {ConfigCommand.Get.class, ConfigCommand.Set.class})
-final class ConfigCommand implements Runnable {
-    @ParentCommand
-    MemdbCommand root;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "a subcommand is needed: get or set");
-    }
+final class ConfigCommand extends CommandGroup {
 
     /** Which nodes (admin addresses, repeatable) and how to talk to them. */
     static final class NodeOptions extends CommonOptions {

@@ -9,12 +9,9 @@ import memdb.protocol.Consistency;
 import memdb.protocol.ErrorCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code memdb counter incr|decr|get}: distributed counters (PN-counters, DESIGN §6). Each prints the
@@ -23,17 +20,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "counter", description = "Increment, decrement or read a distributed counter.",
         subcommands = {CounterCommand.Incr.class, CounterCommand.Decr.class, CounterCommand.Get.class})
-final class CounterCommand implements Runnable {
-    @ParentCommand
-    MemdbCommand root;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "a subcommand is needed: incr, decr or get");
-    }
+final class CounterCommand extends CommandGroup {
 
     /** What every counter subcommand shares: the client options, the level, and printing the value. */
     abstract static class CounterOperation implements Callable<Integer> {
