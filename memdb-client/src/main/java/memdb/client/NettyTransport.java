@@ -54,8 +54,12 @@ final class NettyTransport implements AutoCloseable {
         return group.next();
     }
 
-    /** Starts a connect on {@code loop}; the handler ends the pipeline; {@code tls} (null: none) begins it. */
-    ChannelFuture connect(NodeAddress address, EventLoop loop, Duration connectTimeout, ClientTls tls, ChannelHandler handler) {
+    /**
+     * Starts a connect on {@code loop}; the handler ends the pipeline; {@code tls} (null: none) begins it,
+     * with a handshake that must finish within {@code handshakeTimeout}.
+     */
+    ChannelFuture connect(NodeAddress address, EventLoop loop, Duration connectTimeout, ClientTls tls, Duration handshakeTimeout,
+                          ChannelHandler handler) {
         return new Bootstrap()
                 .group(loop)
                 .channel(channelType)
@@ -65,7 +69,7 @@ final class NettyTransport implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel channel) {
                         if (tls != null) {
-                            channel.pipeline().addLast(tls.newHandler(channel.alloc(), address.host(), address.port(), connectTimeout));
+                            channel.pipeline().addLast(tls.newHandler(channel.alloc(), address.host(), address.port(), handshakeTimeout));
                         }
                         channel.pipeline().addLast(
                                 new EnvelopeDecoder(FrameCodec.FRAME_BYTES_MAX_DEFAULT),

@@ -121,7 +121,8 @@ final class NodeConnection {
     private void connect() {
         state = State.CONNECTING;
         ResponseHandler handler = new ResponseHandler();
-        ChannelFuture connecting = transport.connect(address, loop, config.connectTimeout(), config.tls(), handler);
+        ChannelFuture connecting = transport.connect(address, loop, config.connectTimeout(), config.tls(),
+                config.requestTimeout(), handler);
         channel = connecting.channel();
         connecting.addListener(done -> {
             if (channel != connecting.channel() || state != State.CONNECTING) return;
