@@ -10,10 +10,8 @@ import memdb.protocol.Key;
  * <p>Layout (issue 8, bytes per key): an open-addressing hash table with linear probing over two
  * parallel arrays — the entries, each one flat {@code byte[]} ({@link EntryLayout}: kind, timestamp,
  * key, value), and their key hashes, so that a probe compares ints and touches an entry only on a hash
- * match (a slot is empty when its hash is 0, which no key's spread hash is: a probe that finds nothing
- * reads the int table only, one cache miss instead of two). A key therefore costs one heap object and
- * about eight bytes of table, instead of a map node, a key wrapper, a version and a timestamp; replay and
- * GC have a sixth of the objects to handle.
+ * match. A key therefore costs one heap object and about eight bytes of table, instead of a map node,
+ * a key wrapper, a version and a timestamp; replay and GC have a sixth of the objects to handle.
  * Reads hand out copies ({@link Versioned} records), so the flat entries are never shared.
  *
  * <p>Invariants: keys are compared by their full bytes (the hash only narrows the search); a key's
@@ -25,8 +23,6 @@ import memdb.protocol.Key;
 public final class Store {
     private static final int CAPACITY_MIN = 16;
     private static final int CAPACITY_MAX = 1 << 30;
-    /** The hash of an empty slot: a probe reads only the int table until it meets a matching hash or this. */
-    private static final int EMPTY = 0;
 
     private byte[][] entries;
     private int[] hashes;
@@ -101,16 +97,16 @@ public final class Store {
     /** The slot holding the key of {@code entry}, or the empty slot where it would go. */
     private int locate(int hash, byte[] entry) {
         int slot = hash & mask;
-        for (int held; (held = hashes[slot]) != EMPTY; slot = (slot + 1) & mask) {
-            if (held == hash && EntryLayout.sameKey(entries[slot], entry)) return slot;
+        for (byte[] held; (held = entries[slot]) != null; slot = (slot + 1) & mask) {
+            if (hashes[slot] == hash && EntryLayout.sameKey(held, entry)) return slot;
         }
         return slot;
     }
 
     /** Stores {@code entry} at the slot {@link #locate} found, unless what is there is at least as new. */
     private boolean put(int slot, int hash, byte[] entry) {
-        if (hashes[slot] != EMPTY) {
-            byte[] held = entries[slot];
+        byte[] held = entries[slot];
+        if (held != null) {
             if (!EntryLayout.isOlderThan(held, entry)) return false;
             replace(slot, entry);
             changes++;
@@ -192,8 +188,8 @@ public final class Store {
     private int find(Key key) {
         int hash = spread(key.hashCode());
         byte[] keyBytes = key.bytes();
-        for (int slot = hash & mask, held; (held = hashes[slot]) != EMPTY; slot = (slot + 1) & mask) {
-            if (held == hash && EntryLayout.hasKey(entries[slot], keyBytes)) return slot;
+        for (int slot = hash & mask; entries[slot] != null; slot = (slot + 1) & mask) {
+            if (hashes[slot] == hash && EntryLayout.hasKey(entries[slot], keyBytes)) return slot;
         }
         return -1;
     }
@@ -214,7 +210,7 @@ public final class Store {
         int slot = hole;
         while (true) {
             slot = (slot + 1) & mask;
-            if (hashes[slot] == EMPTY) break;
+            if (entries[slot] == null) break;
             int home = hashes[slot] & mask;
             boolean movable = hole <= slot ? home <= hole || home > slot : home <= hole && home > slot;
             if (movable) {
@@ -224,7 +220,7 @@ public final class Store {
             }
         }
         entries[hole] = null;
-        hashes[hole] = EMPTY;
+        hashes[hole] = 0;
     }
 
     private void grow() {
@@ -239,7 +235,7 @@ public final class Store {
         for (int i = 0; i < oldEntries.length; i++) {
             if (oldEntries[i] == null) continue;
             int slot = oldHashes[i] & mask;
-            while (hashes[slot] != EMPTY) slot = (slot + 1) & mask;
+            while (entries[slot] != null) slot = (slot + 1) & mask;
             entries[slot] = oldEntries[i];
             hashes[slot] = oldHashes[i];
         }
@@ -260,11 +256,10 @@ public final class Store {
         return needed >= CAPACITY_MAX ? CAPACITY_MAX : Integer.highestOneBit((int) needed - 1) << 1;
     }
 
-    /** Spreads Key's array hash (weak in its low bits for similar keys) over the whole int; never {@link #EMPTY}. */
+    /** Spreads Key's array hash (weak in its low bits for similar keys) over the whole int. */
     private static int spread(int h) {
         h *= 0x9E3779B9;
-        h ^= h >>> 16;
-        return h != EMPTY ? h : 1;
+        return h ^ (h >>> 16);
     }
 
     private static int live(byte[] entry) {
