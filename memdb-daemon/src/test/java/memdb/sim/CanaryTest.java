@@ -3,6 +3,7 @@ package memdb.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
 import java.util.function.Function;
@@ -149,17 +150,27 @@ class CanaryTest {
 
     // ---- seeded runs ---------------------------------------------------------------------------------
 
-    /** Seeded storms catch some canaries too (docs/reliability.md lists the seeds); the same seeds pass without. */
+    /**
+     * Seeded storms catch some canaries too: among the first {@link #SEEDS_SEARCHED} seeds one must catch the
+     * canary, and that seed must pass without it. The seed that does is printed (it changes whenever the
+     * simulation draws its randomness differently, so the test searches rather than naming one).
+     */
     @Test
     void seededRunsCatchCanaries() {
-        assertSeedCatches(7, OPTIONS, Canary.NO_READ_REPAIR);
-        assertSeedCatches(6, OPTIONS, Canary.NO_CLOCK_RESTORE);
+        assertSomeSeedCatches(OPTIONS, Canary.NO_READ_REPAIR);
+        assertSomeSeedCatches(OPTIONS, Canary.NO_CLOCK_RESTORE);
     }
 
-    private static void assertSeedCatches(long seed, Simulation.Options options, Canary canary) {
-        Simulation.Result clean = Simulation.run(seed, options);
-        assertTrue(clean.passed(), () -> SimulationTest.report(clean, options));
-        Simulation.Result planted = Simulation.run(seed, planted(options, canary));
-        assertFalse(planted.passed(), "seed " + seed + " must catch " + canary.label());
+    private static final int SEEDS_SEARCHED = 60;
+
+    private static void assertSomeSeedCatches(Simulation.Options options, Canary canary) {
+        for (long seed = 1; seed <= SEEDS_SEARCHED; seed++) {
+            if (Simulation.run(seed, planted(options, canary)).passed()) continue;
+            Simulation.Result clean = Simulation.run(seed, options);
+            assertTrue(clean.passed(), SimulationTest.report(clean, options));
+            System.out.println("CanaryTest: seed " + seed + " catches " + canary.label() + " (rerun: -Dmemdb.sim.seed=" + seed + ")");
+            return;
+        }
+        fail("none of seeds 1.." + SEEDS_SEARCHED + " catches " + canary.label());
     }
 }
