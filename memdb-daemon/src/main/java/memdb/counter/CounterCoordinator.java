@@ -24,7 +24,8 @@ import memdb.replication.WriteQuorum;
  *   <li>ADD: any node takes it and hands it to one replica of the key, the <em>leader</em>, picked from the
  *       preference list by the operation id ({@link #leaderOf}: every attempt of one increment meets the same
  *       leader, which remembers the id; a leader that is down is not replaced, the attempt is refused with
- *       UNAVAILABLE and counts nothing); the leader adds the delta to its own slot
+ *       UNAVAILABLE and counts nothing, and so is one whose leader a join or leave under way changes); the
+ *       leader adds the delta to its own slot
  *       ({@link CounterReplica#lead}), merges that slot into the other replicas (COUNTER_MERGE) and answers
  *       once W replicas hold it, itself included;
  *   <li>GET: at ONE a replica answers from its own counter; else R replicas are read, their counters
@@ -149,6 +150,15 @@ public final class CounterCoordinator {
         // increment meets the same leader, which remembers the id and counts it once. No failover: with
         // that leader down this attempt is refused, and nothing was counted by it (UNAVAILABLE).
         int leader = leaderOf(replicas, operationId);
+        List<Integer> future = membership.futureRing().preferenceList(key, settings.replicationFactor());
+        if (!future.isEmpty() && leaderOf(future, operationId) != leader) {
+            // A join or leave changes the key's replicas, and this id's leader with them: an attempt led by
+            // either could be repeated by the other, so none is, until the move is over.
+            out.reply(replyTo, new Responses.Error(ErrorCode.UNAVAILABLE, "the key's replicas are moving and the leader of "
+                    + "this increment with them (n" + leader + " -> n" + leaderOf(future, operationId)
+                    + "); this attempt counted nothing"));
+            return;
+        }
         if (leader == membership.selfId()) {
             lead(replyTo, key, operationId, delta, level, nowMs + settings.requestTimeoutMs(), nowMs, out);
             return;

@@ -70,6 +70,10 @@ public final class Acceptor {
         states.prune(key, stored);
         AcceptorStates.State s = states.get(key);
         Timestamp promised = s == null ? Timestamp.ZERO : s.promised;
+        // A copy of a proposal this acceptor already accepted (the network duplicated it): it did accept that
+        // ballot, whatever it promised since, and says so; a refusal would tell the proposer its value sits
+        // nowhere here (CAS simulator seed 1335: a CAS answered false although its value was chosen).
+        if (s != null && ballot.equals(s.acceptedBallot)) return new Accepted(true, ballot);
         if (!ballot.isAfter(stored) || promised.isAfter(ballot)) return new Accepted(false, max(promised, stored));
         s = states.getOrCreate(key);
         s.promised = ballot;

@@ -301,7 +301,12 @@ public final class Proposer {
     }
 
     private void onAccepted(Operation op, int node, Accepted accepted, long nowMs, Outbox out) {
-        if (!op.answered.add(node)) return;
+        if (!op.answered.add(node)) {
+            // A second answer from one acceptor (a duplicated proposal): counted once, but an accept after a
+            // refusal means the value does sit there.
+            if (accepted.accepted() && op.proposingOwn()) op.possiblyApplied = true;
+            return;
+        }
         if (accepted.accepted()) {
             op.accepts++;
             if (op.localDeferred) {

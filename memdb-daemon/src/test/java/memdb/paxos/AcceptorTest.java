@@ -67,6 +67,23 @@ class AcceptorTest {
         assertFalse(acceptor.propose(K, B1, B1, bytes("x")).accepted());
     }
 
+    /**
+     * A duplicated proposal whose first copy was accepted is answered "accepted" again, even after a higher
+     * promise: a refusal would tell the proposer that its value sits nowhere here (CAS seed 1335).
+     */
+    @Test
+    void aDuplicateOfAnAcceptedProposalIsAnsweredAcceptedAfterAHigherPromise() {
+        assertTrue(acceptor.prepare(K, B1).promised());
+        assertTrue(acceptor.propose(K, B1, B1, bytes("v")).accepted());
+        assertTrue(acceptor.prepare(K, B2).promised());
+        int before = records.size();
+        assertTrue(acceptor.propose(K, B1, B1, bytes("v")).accepted(), "the copy of what it accepted");
+        assertEquals(before, records.size(), "nothing new to log");
+        assertFalse(acceptor.propose(K, new Timestamp(9, 5), new Timestamp(9, 5), bytes("w")).accepted(), "another proposal below the promise");
+        Promise promise = acceptor.prepare(K, B3);
+        assertEquals(B1, promise.acceptedBallot());
+    }
+
     @Test
     void aPromiseCarriesTheAcceptedProposalAndTheStoredValue() {
         store.apply(K, Versioned.value(new Timestamp(5, 3), bytes("old")));

@@ -88,6 +88,48 @@ class CounterScenarioTest {
         assertEquals(List.of(), sim.violations());
     }
 
+    /**
+     * While a join changes a counter's replicas, an increment whose leader the join changes is refused
+     * (counted nothing) rather than led by either leader; one whose leader stays is led as usual.
+     */
+    @Test
+    void anIncrementWhoseLeaderAJoinChangesIsRefusedUntilTheMoveIsOver() {
+        Simulation sim = Simulation.shapedWithSpare(18, SimConfig.calm(4, 40), OPTIONS);
+        assertTrue(sim.startCluster());
+        sim.network().dropRequests(r -> r instanceof memdb.protocol.StreamMessages.StreamPull); // the join never ends
+        sim.join();
+        assertTrue(sim.awaitScenario(() -> {
+            for (int node = 1; node <= 4; node++) {
+                if (!sim.node(node).core().membership().futureRing().nodes().contains(5)) return false;
+            }
+            return true;
+        }, "the join did not spread"), sim::traceTail);
+        String counter = null;
+        long moved = -1;
+        long staying = -1;
+        for (int i = 0; counter == null && i < 1_000; i++) {
+            memdb.protocol.Key key = memdb.protocol.Key.of(Workload.counterKey(i));
+            List<Integer> now = sim.node(1).core().membership().ring().preferenceList(key, SimConfig.REPLICATION_FACTOR);
+            List<Integer> future = sim.node(1).core().membership().futureRing().preferenceList(key, SimConfig.REPLICATION_FACTOR);
+            moved = -1;
+            staying = -1;
+            for (long id = 1; id <= 64; id++) {
+                boolean same = CounterCoordinator.leaderOf(now, id) == CounterCoordinator.leaderOf(future, id);
+                if (same && staying < 0) staying = id;
+                if (!same && moved < 0) moved = id;
+            }
+            if (moved > 0 && staying > 0) counter = Workload.counterKey(i);
+        }
+        assertTrue(counter != null, "a counter whose replicas the join changes, with a leader that moves and one that stays");
+        for (int node = 1; node <= 4; node++) {
+            History.Operation refused = sim.increment(node, counter, moved, 1, Consistency.QUORUM);
+            assertTrue(refused.response instanceof Responses.Error error && error.code() == ErrorCode.UNAVAILABLE,
+                    "through n" + node + ": " + refused);
+        }
+        assertEquals(2, value(sim.increment(1, counter, staying, 2, Consistency.QUORUM)));
+        assertEquals(2, quorumValue(sim, 2, counter));
+    }
+
     /** An operation id that {@code node} leads for a key with these replicas, from {@code from} on. */
     static long ledBy(List<Integer> replicas, int node, long from) {
         long id = from;
