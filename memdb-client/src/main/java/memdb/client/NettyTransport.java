@@ -53,8 +53,12 @@ final class NettyTransport implements AutoCloseable {
         return group.next();
     }
 
-    /** Starts a connect on {@code loop}; the handler ends the pipeline. */
-    ChannelFuture connect(NodeAddress address, EventLoop loop, Duration connectTimeout, ChannelHandler handler) {
+    /**
+     * Starts a connect on {@code loop} from {@code localHost} (any free port on it; null: the system's
+     * choice of address); the handler ends the pipeline.
+     */
+    ChannelFuture connect(NodeAddress address, String localHost, EventLoop loop, Duration connectTimeout,
+                          ChannelHandler handler) {
         return new Bootstrap()
                 .group(loop)
                 .channel(channelType)
@@ -70,7 +74,8 @@ final class NettyTransport implements AutoCloseable {
                                 handler);
                     }
                 })
-                .connect(address.host(), address.port());
+                .connect(java.net.InetSocketAddress.createUnresolved(address.host(), address.port()),
+                        localHost == null ? null : new java.net.InetSocketAddress(localHost, 0));
     }
 
     /** True on one of this client's (or any MemDB client's) I/O threads. */

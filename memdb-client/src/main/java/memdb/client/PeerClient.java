@@ -25,8 +25,13 @@ public final class PeerClient implements AutoCloseable {
     private final ConnectionPool pool;
 
     public PeerClient(String authKey, Duration connectTimeout, Duration requestTimeout) {
+        this(authKey, connectTimeout, requestTimeout, null);
+    }
+
+    /** Connecting from {@code localHost} (a node's bind address), or the system's choice when null. */
+    public PeerClient(String authKey, Duration connectTimeout, Duration requestTimeout, String localHost) {
         this.pool = new ConnectionPool(new ClientConfig(authKey.getBytes(StandardCharsets.UTF_8), NO_ROUTING,
-                connectTimeout, requestTimeout, IN_FLIGHT_MAX, QUEUED_MAX, Duration.ofSeconds(5)));
+                connectTimeout, requestTimeout, IN_FLIGHT_MAX, QUEUED_MAX, Duration.ofSeconds(5), localHost));
     }
 
     /** Sends {@code request} to the node at {@code address} ("host:port"); fails with a MemDbException. */

@@ -17,8 +17,9 @@ public final class PeerTransport implements PeerSender, AutoCloseable {
     private final PeerClient client;
     private CoreLoop loop;
 
-    public PeerTransport(String authKey, Duration connectTimeout, Duration requestTimeout) {
-        this.client = new PeerClient(authKey, connectTimeout, requestTimeout);
+    /** {@code localHost}: the address outgoing connections start from, null for the system's choice. */
+    public PeerTransport(String authKey, Duration connectTimeout, Duration requestTimeout, String localHost) {
+        this.client = new PeerClient(authKey, connectTimeout, requestTimeout, localHost);
     }
 
     /** Connects the transport to the loop that receives the answers (the loop is built after the transport). */

@@ -42,7 +42,8 @@ public enum ConfigKey {
     STREAM_BYTES_PER_SEC("stream-bytes-per-sec"),
     CAS_TIMEOUT_MS("cas-timeout-ms"),
     REPAIR_INTERVAL_MS("repair-interval-ms"),
-    REPAIR_BANDWIDTH_BYTES_PER_SEC("repair-bandwidth-bytes-per-sec");
+    REPAIR_BANDWIDTH_BYTES_PER_SEC("repair-bandwidth-bytes-per-sec"),
+    ADVERTISE_ADDRESS("advertise-address");
 
     /** Whether a new value takes effect on the running node or only at its next start. */
     public enum Reload { LIVE, RESTART }

@@ -10,16 +10,18 @@ import java.util.stream.Collectors;
 final class ConfigValues {
     static final String HIDDEN = "(hidden)";
     static final String FROM_KEY_FILE = "(the auth-key file)";
+    static final String BIND_AND_PORT = "(bind:port)";
 
     private ConfigValues() {}
 
     /** The value as an operator may see it: the auth key masked. */
     static String shown(ServerConfig config, ConfigKey key) {
         if (key == ConfigKey.AUTH_KEY) return config.authKey().isPresent() ? HIDDEN : FROM_KEY_FILE;
+        if (key == ConfigKey.ADVERTISE_ADDRESS && config.network().advertiseAddress() == null) return BIND_AND_PORT;
         return raw(config, key);
     }
 
-    /** The value as the config file would write it; null for an absent auth key. */
+    /** The value as the config file would write it; null for an absent auth key or advertise address. */
     static String raw(ServerConfig c, ConfigKey key) {
         return switch (key) {
             case NODE_ID -> String.valueOf(c.nodeId());
@@ -53,6 +55,7 @@ final class ConfigValues {
             case CAS_TIMEOUT_MS -> String.valueOf(c.cluster().casTimeoutMs());
             case REPAIR_INTERVAL_MS -> String.valueOf(c.repair().intervalMs());
             case REPAIR_BANDWIDTH_BYTES_PER_SEC -> String.valueOf(c.repair().bandwidthBytesPerSec());
+            case ADVERTISE_ADDRESS -> c.network().advertiseAddress() == null ? null : c.network().advertiseAddress().toString();
         };
     }
 }
