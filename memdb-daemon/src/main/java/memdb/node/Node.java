@@ -86,7 +86,12 @@ public final class Node implements AutoCloseable {
      *     (with the file and offset), or the key file or the port cannot be set up
      */
     public static Node start(ServerConfig config) {
-        return start(ResolvedConfig.embedded(config), null);
+        return start(ResolvedConfig.embedded(config), null, Canaries.fromSystemProperty());
+    }
+
+    /** Starts a node with the given bug canaries (tests only: {@link Canaries}) instead of the system property's. */
+    public static Node start(ServerConfig config, Canaries canaries) {
+        return start(ResolvedConfig.embedded(config), null, canaries);
     }
 
     /**
@@ -94,11 +99,17 @@ public final class Node implements AutoCloseable {
      * {@link RunningConfig#reload} (SIGHUP) can resolve it again.
      */
     public static Node start(ConfigLoader loader) {
-        return start(loader.get(), loader);
+        return start(loader.get(), loader, Canaries.fromSystemProperty());
     }
 
-    private static Node start(ResolvedConfig resolved, ConfigLoader reloader) {
+    /**
+     * With canaries, boot replay plants two of them: forget-promise (the Paxos acceptor state is not
+     * replayed) and no-clock-restore (the clock starts at 0, not above the log's highest timestamp).
+     */
+    private static Node start(ResolvedConfig resolved, ConfigLoader reloader, Canaries canaries) {
         ServerConfig config = resolved.config();
+        if (canaries.any()) LOG.log(System.Logger.Level.WARNING, canaries.warning(config.nodeId()));
+        boolean restorePaxos = !canaries.has(Canaries.Canary.FORGET_PROMISE);
         Path dataDir = config.storage().dataDir();
         createDataDir(dataDir);
         Store store = new Store();
@@ -113,7 +124,7 @@ public final class Node implements AutoCloseable {
                 if (r.op() == OpLog.Op.CLUSTER) clusterLog.add(r.key(), r.timestamp().lamport(), r.value());
                 else storeReplay.accept(r);
                 if (r.op() == OpLog.Op.HINT) hints.add(r);
-                acceptorStates.restore(r.op(), r.key(), r.timestamp(), r.value());
+                if (restorePaxos) acceptorStates.restore(r.op(), r.key(), r.timestamp(), r.value());
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
@@ -123,19 +134,20 @@ public final class Node implements AutoCloseable {
             for (String line : report.lines()) LOG.log(System.Logger.Level.INFO, line);
         }
         acceptorStates.prune(store);
-        return start(resolved, reloader, log, store, counters, acceptorStates, report.lamportHigh(), hints, clusterLog);
+        long lamportHigh = canaries.has(Canaries.Canary.NO_CLOCK_RESTORE) ? 0 : report.lamportHigh();
+        return start(resolved, reloader, log, store, counters, acceptorStates, lamportHigh, hints, clusterLog, canaries);
     }
 
     /** Starts a node on an op log of the caller's (tests; {@link OpLog#none()} for no persistence). */
     public static Node start(ServerConfig config, OpLog opLog) {
         createDataDir(config.storage().dataDir());
         return start(ResolvedConfig.embedded(config), null, opLog, new Store(), new CounterStore(), new AcceptorStates(), 0,
-                List.of(), new ClusterLog.Restored());
+                List.of(), new ClusterLog.Restored(), Canaries.NONE);
     }
 
     private static Node start(ResolvedConfig resolved, ConfigLoader reloader, OpLog opLog, Store store, CounterStore counters,
                               AcceptorStates acceptorStates, long lamportHigh, List<LogRecord> hints,
-                              ClusterLog.Restored clusterLog) {
+                              ClusterLog.Restored clusterLog, Canaries canaries) {
         ServerConfig config = resolved.config();
         String authKey;
         try {
@@ -146,8 +158,9 @@ public final class Node implements AutoCloseable {
         }
         int nodeId = config.nodeId();
         LongSupplier clock = CoreLoop.monotonicMs();
+        if (canaries.has(Canaries.Canary.ACK_BEFORE_FSYNC)) opLog = new AckBeforeFsyncLog(opLog, clock);
         NodeCore core = newCore(config, new LamportClock(nodeId, lamportHigh), store, counters, opLog, acceptorStates,
-                clock.getAsLong());
+                clock.getAsLong(), canaries);
         Duration requestTimeout = Duration.ofMillis(config.cluster().requestTimeoutMs());
         PeerTransport peers = new PeerTransport(authKey, PEER_CONNECT_TIMEOUT, requestTimeout, config.network().outgoingHost());
         core.restore(clusterLog, clock.getAsLong());
@@ -232,10 +245,9 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** The node's core: this node as a ring member, and the cluster settings from the config. */
+    /** The node's core: this node as a ring member, the cluster settings from the config, and the bug canaries (tests only). */
     static NodeCore newCore(ServerConfig config, LamportClock clock, Store store, CounterStore counters, OpLog opLog,
-                            AcceptorStates acceptorStates,
-                            long nowMs) {
+                            AcceptorStates acceptorStates, long nowMs, Canaries canaries) {
         NetworkConfig network = config.network();
         ClusterConfig cluster = config.cluster();
         Member self = new Member(config.nodeId(), network.advertisedHost(), network.advertisedPort(), System.currentTimeMillis(), 0,
@@ -254,7 +266,7 @@ public final class Node implements AutoCloseable {
                 Math.max(1, Math.min(cluster.requestTimeoutMs(), casTimeoutMs / 4)), Math.max(4, casTimeoutMs / 20),
                 config.limits().valueBytesMax());
         return new NodeCore(self, clock, store, counters, opLog, settings, paxos, acceptorStates, new SplittableRandom(),
-                nowMs);
+                nowMs, canaries);
     }
 
     /** The configuration the node started with (see {@link #runningConfig()} for the one in force). */

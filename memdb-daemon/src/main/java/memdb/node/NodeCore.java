@@ -119,6 +119,7 @@ public final class NodeCore {
     private final RandomGenerator random;
     private final OpLog opLog;
     private final Mover mover;
+    private final Canaries canaries;
     private long nextGossipMs;
     private long clusterLogVersion;
     /** No timestamp above this is handed out before a CLOCK record reserving it is in the op log. */
@@ -158,6 +159,17 @@ public final class NodeCore {
      */
     public NodeCore(Member self, LamportClock clock, Store store, CounterStore counterStore, OpLog opLog, Settings settings,
                     Proposer.Settings paxos, AcceptorStates acceptorStates, RandomGenerator random, long nowMs) {
+        this(self, clock, store, counterStore, opLog, settings, paxos, acceptorStates, random, nowMs, Canaries.NONE);
+    }
+
+    /**
+     * As above, with bug canaries (tests only, {@link Canaries}): the core plants no-read-repair and
+     * cas-false-skips-paxos; the others belong to boot replay and the op log, outside the core.
+     */
+    public NodeCore(Member self, LamportClock clock, Store store, CounterStore counterStore, OpLog opLog, Settings settings,
+                    Proposer.Settings paxos, AcceptorStates acceptorStates, RandomGenerator random, long nowMs,
+                    Canaries canaries) {
+        this.canaries = canaries;
         if (self.nodeId() != clock.nodeId()) throw new IllegalArgumentException("clock and member disagree on the node id");
         this.clock = clock;
         this.store = store;
@@ -170,7 +182,8 @@ public final class NodeCore {
         this.replica = new Replica(store, opLog, counterStore);
         this.handoff = new HintedHandoff(settings.handoff(), opLog, membership,
                 settings.replication().replicationFactor(), nowMs);
-        this.coordinator = new Coordinator(clock, membership, replica, settings.replication(), handoff);
+        this.coordinator = new Coordinator(clock, membership, replica, settings.replication(), handoff,
+                !canaries.has(Canaries.Canary.NO_READ_REPAIR));
         CounterReplica counterReplica = new CounterReplica(store, counterStore, opLog);
         counterReplica.ensureSlotId(self.nodeId(), random.nextLong());
         this.counters = new CounterCoordinator(membership, counterReplica, settings.replication());
@@ -232,6 +245,8 @@ public final class NodeCore {
             out.reply(replyTo, new ClusterResponses.Stats(clock.time(), store.liveKeys(), mover.progressPercent()));
         } else if (request instanceof ClusterRequests.ClusterInfo) {
             out.reply(replyTo, clusterView(nowMs));
+        } else if (request instanceof PaxosMessages.Cas cas && casFailsLocally(cas)) {
+            out.reply(replyTo, new Responses.Bool(false)); // the cas-false-skips-paxos canary: no round at all
         } else if (request instanceof PaxosMessages.Cas cas) {
             proposer.cas(replyTo, cas.key(), cas.expected(), cas.newValue(), nowMs, out);
         } else if (request instanceof PaxosMessages.SerialGet get) {
@@ -254,6 +269,18 @@ public final class NodeCore {
             // AUTH belongs to the connection (memdb.net.Session); reaching the core is a wiring bug.
             out.reply(replyTo, new Responses.Error(ErrorCode.INTERNAL, request.opcode() + " is not served here"));
         }
+    }
+
+    /**
+     * Under the cas-false-skips-paxos canary only: whether this node's own replica (which may be stale,
+     * or hold nothing when it is not a replica) says the CAS's expectation does not hold.
+     */
+    private boolean casFailsLocally(PaxosMessages.Cas cas) {
+        if (!canaries.has(Canaries.Canary.CAS_FALSE_SKIPS_PAXOS)) return false;
+        Versioned local = store.get(cas.key().validate());
+        boolean present = local != null && !local.isTombstone();
+        boolean holds = cas.expected() == null ? !present : present && java.util.Arrays.equals(local.value(), cas.expected());
+        return !holds;
     }
 
     private static boolean isClientData(Request request) {

@@ -44,6 +44,8 @@ public final class Coordinator {
     /** Replaced only by {@link #setDefaultConsistency} (a live config change), on the core thread like every call. */
     private ReplicationSettings settings;
     private final MissedWrites missedWrites;
+    /** False only under the no-read-repair bug canary (memdb.node.Canaries): reads then repair nothing. */
+    private final boolean readRepair;
     private final ReplicationMetrics metrics = new ReplicationMetrics();
     /** In creation order, so deadlines (creation + one timeout) are in order too. */
     private final Map<Long, Operation> operations = new LinkedHashMap<>();
@@ -95,6 +97,13 @@ public final class Coordinator {
 
     public Coordinator(LamportClock clock, Membership membership, Replica replica, ReplicationSettings settings,
                        MissedWrites missedWrites) {
+        this(clock, membership, replica, settings, missedWrites, true);
+    }
+
+    /** {@code readRepair} false plants the no-read-repair bug canary (tests only). */
+    public Coordinator(LamportClock clock, Membership membership, Replica replica, ReplicationSettings settings,
+                       MissedWrites missedWrites, boolean readRepair) {
+        this.readRepair = readRepair;
         this.clock = clock;
         this.membership = membership;
         this.replica = replica;
@@ -287,6 +296,7 @@ public final class Coordinator {
 
     /** Read repair: sends the newest version to every replica that answered an older one. */
     private void repair(Read read, Outbox out) {
+        if (!readRepair) return;
         for (ReadQuorum.Repair repair : read.quorum.repairs()) {
             metrics.readRepairs++;
             Versioned newest = Replica.versionOf(repair.newest());

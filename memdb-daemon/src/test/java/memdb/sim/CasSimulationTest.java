@@ -56,7 +56,7 @@ class CasSimulationTest {
         assertTrue(violations.stream().anyMatch(v -> v.contains("not linearizable")), violations::toString);
     }
 
-    private static List<String> acceptThenRestart(Simulation.Options options) {
+    static List<String> acceptThenRestart(Simulation.Options options) {
         Simulation sim = Simulation.shaped(3, SimConfig.calm(3, 1), options);
         assertTrue(sim.startCluster());
         sim.network().dropRequests(r -> r instanceof PaxosMessages.Commit);

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import memdb.clock.LamportClock;
 import memdb.cluster.ClusterLog;
+import memdb.node.Canaries;
 import memdb.node.NodeCore;
 import memdb.counter.CounterStore;
 import memdb.oplog.OpLog;
@@ -149,16 +150,18 @@ final class SimNode {
                 continue;
             }
             if (entry.op() == OpLog.Op.PAXOS_PROMISE || entry.op() == OpLog.Op.PAXOS_ACCEPT) {
-                if (options.paxosState()) acceptorStates.restore(entry.op(), entry.key(), entry.timestamp(), entry.value());
+                boolean restore = options.paxosState() && !options.canaries().has(Canaries.Canary.FORGET_PROMISE);
+                if (restore) acceptorStates.restore(entry.op(), entry.key(), entry.timestamp(), entry.value());
                 continue;
             }
             replay.accept(new LogRecord(++sequence, entry.op(), entry.timestamp(), 0, entry.key(), entry.value()));
         }
         highestLamport = Math.max(highestLamport, clockAtCrash);
+        if (options.canaries().has(Canaries.Canary.NO_CLOCK_RESTORE)) highestLamport = 0;
         acceptorStates.prune(store);
         Member self = new Member(id, host(id), port(id), incarnation, 0, joining ? Member.Status.JOINING : Member.Status.NORMAL, true);
         core = new NodeCore(self, new LamportClock(id, highestLamport), store, counters, opLog, settings, PAXOS, acceptorStates,
-                new SplittableRandom(random.nextLong()), events.nowMs());
+                new SplittableRandom(random.nextLong()), events.nowMs(), options.canaries());
         core.restore(clusterLog, events.nowMs());
         for (SimOpLog.Entry entry : opLog.durableEntries()) {
             if (entry.op() == OpLog.Op.HINT) core.restoreHint(entry.key(), entry.timestamp(), entry.value());
@@ -244,6 +247,11 @@ final class SimNode {
         input.accept(batch);
         if (batch.effects.isEmpty()) return;
         int stepIncarnation = incarnation;
+        if (options.canaries().has(Canaries.Canary.ACK_BEFORE_FSYNC)) {
+            batch.release(); // the canary: effects leave before the step's records are durable
+            opLog.commit(() -> {});
+            return;
+        }
         opLog.commit(() -> {
             if (isUp() && incarnation == stepIncarnation) batch.release();
         });

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import memdb.cluster.Membership;
 import memdb.handoff.HandoffSettings;
+import memdb.node.Canaries;
 import memdb.node.NodeCore;
 import memdb.protocol.Consistency;
 import memdb.protocol.Key;
@@ -42,10 +43,11 @@ final class Simulation {
      * {@code durableClock}: a Lamport clock that restarts at least where it was at the crash (beyond the
      * node's CLOCK reservations). {@code keepFullTrace} keeps every trace line, to explain a failure.
      * {@code hintedHandoff} false: the nodes keep no hints. {@code antiEntropy}: the heal phase repairs the
-     * keys by anti-entropy rounds instead of ALL reads.
+     * keys by anti-entropy rounds instead of ALL reads. {@code canaries}: bug canaries planted in every node
+     * (memdb.node.Canaries; {@code CanaryTest} shows the checkers catch each).
      */
     record Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace, boolean hintedHandoff,
-                   boolean antiEntropy, boolean paxosState, boolean casWorkload) {
+                   boolean antiEntropy, boolean paxosState, boolean casWorkload, Canaries canaries) {
         static final Options DEFAULTS = new Options(true, false, false);
 
         /**
@@ -54,30 +56,36 @@ final class Simulation {
          * it, a bug).
          */
         Options(boolean clusterLog, boolean durableClock, boolean keepFullTrace) {
-            this(clusterLog, durableClock, keepFullTrace, true, false, true, false);
+            this(clusterLog, durableClock, keepFullTrace, true, false, true, false, Canaries.NONE);
         }
 
         Options withFullTrace() {
-            return new Options(clusterLog, durableClock, true, hintedHandoff, antiEntropy, paxosState, casWorkload);
+            return new Options(clusterLog, durableClock, true, hintedHandoff, antiEntropy, paxosState, casWorkload, canaries);
         }
 
         /** The nodes without hinted handoff (no hint is kept), to show what it does. */
         Options withoutHintedHandoff() {
-            return new Options(clusterLog, durableClock, keepFullTrace, false, antiEntropy, paxosState, casWorkload);
+            return new Options(clusterLog, durableClock, keepFullTrace, false, antiEntropy, paxosState, casWorkload, canaries);
         }
 
         /** The heal phase repairs the keys by anti-entropy rounds alone, no read repair. */
         Options withAntiEntropy() {
-            return new Options(clusterLog, durableClock, keepFullTrace, hintedHandoff, true, paxosState, casWorkload);
+            return new Options(clusterLog, durableClock, keepFullTrace, hintedHandoff, true, paxosState, casWorkload, canaries);
         }
 
         /** The CAS and serial-read workload on a few keys, judged by the linearizability checker (docs/cas.md). */
         Options withCasWorkload() {
-            return new Options(clusterLog, durableClock, keepFullTrace, hintedHandoff, antiEntropy, paxosState, true);
+            return new Options(clusterLog, durableClock, keepFullTrace, hintedHandoff, antiEntropy, paxosState, true, canaries);
         }
 
         Options withoutPaxosState() {
-            return new Options(clusterLog, durableClock, keepFullTrace, hintedHandoff, antiEntropy, false, casWorkload);
+            return new Options(clusterLog, durableClock, keepFullTrace, hintedHandoff, antiEntropy, false, casWorkload, canaries);
+        }
+
+        /** Every node plants these bug canaries. */
+        Options withCanaries(Canaries planted) {
+            return new Options(clusterLog, durableClock, keepFullTrace, hintedHandoff, antiEntropy, paxosState, casWorkload,
+                    planted);
         }
 
         NodeCore.Settings handoff(NodeCore.Settings settings) {
