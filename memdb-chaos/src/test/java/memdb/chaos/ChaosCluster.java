@@ -166,6 +166,12 @@ final class ChaosCluster implements AutoCloseable {
         node.paused = false;
     }
 
+    /** SIGKILL to every node at once (no node outlives another by more than the signals' spread), then waits. */
+    void killAll() throws InterruptedException {
+        for (Node node : nodes) if (node.server != null) node.server.process().destroyForcibly();
+        for (Node node : nodes) kill(node);
+    }
+
     void pause(Node node) throws IOException, InterruptedException {
         if (node.server == null) return;
         signal(node.server.process(), "STOP");

@@ -29,8 +29,8 @@ class ChaosIT {
             try {
                 RoundResult mixed = run.round(1, List.of(Fault.KILL, Fault.PAUSE, Fault.PARTITION_HALVES, Fault.PARTITION_ONE,
                         Fault.PARTITION_BRIDGE, Fault.BLACK_HOLE, Fault.DELAY, Fault.LOSS, Fault.CLOCK_SKEW),
-                        Duration.ofSeconds(40), Workloads::all);
-                RoundResult disk = run.round(2, List.of(Fault.LOG_TRUNCATE, Fault.LOG_BITFLIP), Duration.ofSeconds(15),
+                        Duration.ofSeconds(30), Workloads::all);
+                RoundResult disk = run.round(2, List.of(Fault.LOG_TRUNCATE, Fault.LOG_BITFLIP), Duration.ofSeconds(12),
                         Workloads::diskDamage);
                 String report = Report.markdown("ChaosIT (seed " + seed + ")", seed, 3, 0, List.of(mixed, disk));
                 System.out.println(report);

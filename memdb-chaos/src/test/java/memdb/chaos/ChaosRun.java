@@ -47,6 +47,12 @@ final class ChaosRun {
     /** The workloads of round {@code number}, given the round's key prefix. */
     RoundResult round(int number, List<Fault> faults, Duration length, Function<String, List<Workload>> workloadsFor)
             throws Exception {
+        return round(number, faults, length, Duration.ofSeconds(1), workloadsFor);
+    }
+
+    /** As above, the clients going on for {@code afterHealing} once the cluster is healed. */
+    RoundResult round(int number, List<Fault> faults, Duration length, Duration afterHealing,
+                      Function<String, List<Workload>> workloadsFor) throws Exception {
         List<Workload> workloads = workloadsFor.apply("s" + seed + "-r" + number);
         Nemesis nemesis = new Nemesis(cluster, faults, seed * 31 + number, clientEpoch);
         ConcurrentLinkedQueue<String> harnessErrors = new ConcurrentLinkedQueue<>();
@@ -72,7 +78,7 @@ final class ChaosRun {
         nemesisThread.join(60_000);
         cluster.heal();
         if (!cluster.awaitAllUp(Duration.ofSeconds(60))) harnessErrors.add("the cluster did not come back up within 60 s of healing");
-        Thread.sleep(1000);
+        Thread.sleep(afterHealing.toMillis());
         running.set(0);
         for (Thread thread : threads) thread.join(Outcome.WAIT.toMillis() * 3);
         for (Thread thread : threads) if (thread.isAlive()) harnessErrors.add(thread.getName() + " did not stop");

@@ -76,10 +76,11 @@ final class Nemesis {
                 killCycles++;
             }
             case KILL_ALL -> {
-                for (ChaosCluster.Node node : cluster.nodes()) cluster.kill(node);
+                Thread.sleep(random.nextInt(2000)); // the clients' writes land at a random point before the kill
+                cluster.killAll();
+                clientEpoch.incrementAndGet(); // before the restarts: no old client carries its clock over
                 for (ChaosCluster.Node node : cluster.nodes()) restart(node, Map.of());
                 killCycles += cluster.nodes().size();
-                clientEpoch.incrementAndGet();
                 cluster.awaitAllUp(Duration.ofSeconds(30));
             }
             case PAUSE -> {

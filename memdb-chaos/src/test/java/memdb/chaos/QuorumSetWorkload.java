@@ -13,7 +13,10 @@ import memdb.protocol.Consistency;
  * (a later write starts after the earlier one was answered). After healing each key is read at ALL: the
  * value must be at least the last acknowledged one (an acknowledged write lost, or overwritten by an
  * older one, breaks this — last-writer-wins must order by the Lamport clock, whatever the wall clocks
- * say) and at most the last one tried.
+ * say) and at most the last one tried. With {@code readsAfterWrites}, the writer also reads its key at
+ * QUORUM after each acknowledged write: with W + R > N and one writer per key, that read must see the write
+ * or a later one (a write acknowledged but ordered before older ones shows here even when a later write
+ * hides it from the final read).
  */
 final class QuorumSetWorkload implements Workload {
     private final String prefix;
@@ -21,10 +24,16 @@ final class QuorumSetWorkload implements Workload {
     private final Map<String, int[]> written = new LinkedHashMap<>(); // key -> {last acknowledged, last tried}
     private final Map<Integer, int[]> cursor = new LinkedHashMap<>(); // process -> {key number, writes done}
     private long operations;
+    private long acknowledgedWrites;
+    private final List<String> errors = new ArrayList<>();
 
-    QuorumSetWorkload(String prefix, int writesPerKey) {
+    private final boolean readsAfterWrites;
+    private final List<String> staleReads = new ArrayList<>();
+
+    QuorumSetWorkload(String prefix, int writesPerKey, boolean readsAfterWrites) {
         this.prefix = prefix;
         this.writesPerKey = writesPerKey;
+        this.readsAfterWrites = readsAfterWrites;
     }
 
     @Override
@@ -48,9 +57,20 @@ final class QuorumSetWorkload implements Workload {
             operations++;
         }
         Outcome<Void> write = Outcome.of(client.setAsync(key, Integer.toString(value), Consistency.QUORUM));
-        if (write.ok()) {
-            synchronized (this) {
+        synchronized (this) {
+            if (write.ok()) {
                 written.get(key)[0] = value;
+                acknowledgedWrites++;
+            } else if (errors.size() < 3) {
+                errors.add(write.error());
+            }
+        }
+        if (!write.ok() || !readsAfterWrites) return;
+        Outcome<String> read = Outcome.of(client.getAsync(key, Consistency.QUORUM));
+        synchronized (this) {
+            operations++;
+            if (read.ok() && (read.value() == null || Integer.parseInt(read.value()) < value)) {
+                staleReads.add("key " + key + ": read " + read.value() + " at QUORUM after write " + value + " was acknowledged");
             }
         }
     }
@@ -61,7 +81,10 @@ final class QuorumSetWorkload implements Workload {
         synchronized (this) {
             keys = new LinkedHashMap<>(written);
         }
-        List<String> violations = new ArrayList<>();
+        List<String> violations;
+        synchronized (this) {
+            violations = new ArrayList<>(staleReads);
+        }
         long acknowledged = 0;
         for (Map.Entry<String, int[]> entry : keys.entrySet()) {
             String key = entry.getKey();
@@ -81,6 +104,7 @@ final class QuorumSetWorkload implements Workload {
             }
         }
         synchronized (this) {
+            System.out.println("quorum-writes: " + operations + " writes, " + acknowledgedWrites + " acknowledged, first errors " + errors);
             return List.of(new Verdict(name(), operations, keys.size(), violations));
         }
     }

@@ -209,7 +209,7 @@ public final class MemdbProcesses implements AutoCloseable {
             try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) sink.append(line).append('\n');
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                sink.append("(stderr closed: ").append(e.getMessage()).append(")\n"); // the process was killed
             }
         });
     }
