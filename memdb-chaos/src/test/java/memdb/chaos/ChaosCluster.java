@@ -33,6 +33,8 @@ import memdb.protocol.Member;
  */
 final class ChaosCluster implements AutoCloseable {
     static final String AUTH_KEY = "chaos-harness-key";
+    /** A node under libfaketime takes about ten times as long to start (50 s here on a loaded machine). */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     /** Where Debian's faketime package puts the preload library. */
     static final Path LIBFAKETIME = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
 
@@ -77,7 +79,7 @@ final class ChaosCluster implements AutoCloseable {
      * {@code environment}: extra variables for every node (settings as MEMDB_*, JDK_JAVA_OPTIONS).
      */
     ChaosCluster(Path root, int size, long seed, Map<String, String> environment) throws Exception {
-        this.processes = new MemdbProcesses(root);
+        this.processes = new MemdbProcesses(root, START_TIMEOUT);
         Map<String, String> env = new HashMap<>(Map.of(
                 "MEMDB_GOSSIP_INTERVAL_MS", "200", "MEMDB_DOWN_AFTER_MS", "2000",
                 "MEMDB_REQUEST_TIMEOUT_MS", "3000", "MEMDB_CAS_TIMEOUT_MS", "4000",

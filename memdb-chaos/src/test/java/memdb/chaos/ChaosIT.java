@@ -3,7 +3,6 @@ package memdb.chaos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,8 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The short run of the fault harness, part of {@code mvn verify}: three real nodes behind their proxies,
- * the four workloads under a mix of process, network and clock faults, then quorum writes and counters
- * under log damage; every checker must find nothing.
+ * the four workloads under a mix of process and network faults, then quorum writes and counters under log
+ * damage; every checker must find nothing. (Clock skew is in the long run only: a JVM under libfaketime
+ * takes about a minute to start here, more than this run's budget.)
  */
 class ChaosIT {
     @TempDir
@@ -22,13 +22,12 @@ class ChaosIT {
 
     @Test
     void aShortRunUnderEveryFaultFindsNoViolation() throws Exception {
-        assertTrue(Files.exists(ChaosCluster.LIBFAKETIME), "libfaketime is missing: apt-get install faketime");
         long seed = ChaosRun.seed();
         try (ChaosCluster cluster = new ChaosCluster(root, 3, seed, Map.of())) {
             ChaosRun run = new ChaosRun(cluster, seed, 2);
             try {
                 RoundResult mixed = run.round(1, List.of(Fault.KILL, Fault.PAUSE, Fault.PARTITION_HALVES, Fault.PARTITION_ONE,
-                        Fault.PARTITION_BRIDGE, Fault.BLACK_HOLE, Fault.DELAY, Fault.LOSS, Fault.CLOCK_SKEW),
+                        Fault.PARTITION_BRIDGE, Fault.BLACK_HOLE, Fault.DELAY, Fault.LOSS),
                         Duration.ofSeconds(30), Workloads::all);
                 RoundResult disk = run.round(2, List.of(Fault.LOG_TRUNCATE, Fault.LOG_BITFLIP), Duration.ofSeconds(12),
                         Workloads::diskDamage);

@@ -1,6 +1,7 @@
 package memdb.chaos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ class LongChaosRun {
 
     @Test
     void longRun() throws Exception {
+        assertTrue(Files.exists(ChaosCluster.LIBFAKETIME), "libfaketime is missing: apt-get install faketime");
         long seconds = Long.parseLong(System.getProperty("memdb.chaos.duration", "600"));
         Path reportFile = Path.of(System.getProperty("memdb.chaos.report", "target/chaos-report.md"));
         long seed = ChaosRun.seed();

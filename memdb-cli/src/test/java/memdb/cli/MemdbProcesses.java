@@ -47,10 +47,17 @@ public final class MemdbProcesses implements AutoCloseable {
     }
 
     private final Path root;
+    private final Duration startTimeout;
     private final List<Server> servers = new ArrayList<>();
 
     public MemdbProcesses(Path root) {
+        this(root, START_TIMEOUT);
+    }
+
+    /** With a longer wait for a server to listen (a node under libfaketime starts about ten times slower). */
+    public MemdbProcesses(Path root, Duration startTimeout) {
         this.root = root;
+        this.startTimeout = startTimeout;
     }
 
     /** A client of one node with a request timeout generous enough for a loaded CI machine. */
@@ -139,12 +146,17 @@ public final class MemdbProcesses implements AutoCloseable {
         drain(process.getErrorStream(), stderr);
         Server server = new Server(process, host, port, adminPort, home, stderr);
         servers.add(server);
-        awaitListening(server);
+        try {
+            awaitListening(server, startTimeout);
+        } catch (IllegalStateException | InterruptedException e) {
+            process.destroyForcibly(); // no server left behind that never listened
+            throw e;
+        }
         return server;
     }
 
-    private static void awaitListening(Server server) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    private static void awaitListening(Server server, Duration startTimeout) throws InterruptedException {
+        long deadline = System.nanoTime() + startTimeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!server.process().isAlive()) {
                 throw new IllegalStateException("server exited with " + server.process().exitValue() + ": " + server.stderr());
@@ -156,7 +168,7 @@ public final class MemdbProcesses implements AutoCloseable {
                 Thread.sleep(50);
             }
         }
-        throw new IllegalStateException("server did not listen on " + server.port() + " within " + START_TIMEOUT);
+        throw new IllegalStateException("server did not listen on " + server.port() + " within " + startTimeout);
     }
 
     /** Runs one {@code memdb} command with the given environment and standard input. */
