@@ -89,11 +89,6 @@ public final class Node implements AutoCloseable {
         return start(ResolvedConfig.embedded(config), null, Canaries.fromSystemProperty());
     }
 
-    /** Starts a node with the given bug canaries (tests only: {@link Canaries}) instead of the system property's. */
-    public static Node start(ServerConfig config, Canaries canaries) {
-        return start(ResolvedConfig.embedded(config), null, canaries);
-    }
-
     /**
      * Starts a node on the configuration {@code loader} resolves, and keeps the loader so that
      * {@link RunningConfig#reload} (SIGHUP) can resolve it again.

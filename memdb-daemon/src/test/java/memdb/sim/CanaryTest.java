@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.function.Function;
 import memdb.node.Canaries;
 import memdb.node.Canaries.Canary;
 import memdb.protocol.Consistency;
@@ -26,30 +27,27 @@ class CanaryTest {
         return options.withCanaries(Canaries.of(canary));
     }
 
+    /**
+     * Runs {@code scenario} without the canary (no violation allowed) and with it (some violation must
+     * contain {@code expected}).
+     */
+    private static void assertCaught(Function<Simulation.Options, List<String>> scenario, Simulation.Options options,
+                                     Canary canary, String expected) {
+        assertEquals(List.of(), scenario.apply(options), "without " + canary.label());
+        List<String> caught = scenario.apply(planted(options, canary));
+        assertTrue(caught.stream().anyMatch(v -> v.contains(expected)), () -> canary.label() + " not caught: " + caught);
+    }
+
     // ---- ack-before-fsync ---------------------------------------------------------------------------
 
     /**
-     * ScenarioTest's power cut right after each acknowledgement (fsync takes up to 20 ms): with replies
-     * leaving before their records are durable, some acknowledged QUORUM write is gone after the cut, and
-     * checker (a) reports the stale QUORUM read that follows.
+     * ScenarioTest's power cut right after each acknowledgement: with replies leaving before their records
+     * are durable, some acknowledged QUORUM write is gone after the cut, and checker (a) reports the stale
+     * QUORUM read that follows.
      */
-    private static List<String> powerCutAfterEachAcknowledgement(Simulation.Options options) {
-        Simulation sim = Simulation.shaped(2, SimConfig.calm(3, 1), options);
-        assertTrue(sim.startCluster());
-        for (int round = 0; round < 20; round++) {
-            History.Operation write = sim.call(1 + round % 3, History.Kind.SET, "k0", Consistency.QUORUM);
-            assertTrue(write.response instanceof Responses.Written, write::toString);
-            assertTrue(sim.restartAll());
-            sim.call(1 + (round + 1) % 3, History.Kind.GET, "k0", Consistency.QUORUM);
-        }
-        return sim.violations();
-    }
-
     @Test
     void ackBeforeFsyncLosesAcknowledgedWritesInAPowerCut() {
-        assertEquals(List.of(), powerCutAfterEachAcknowledgement(OPTIONS));
-        List<String> caught = powerCutAfterEachAcknowledgement(planted(OPTIONS, Canary.ACK_BEFORE_FSYNC));
-        assertTrue(caught.stream().anyMatch(v -> v.startsWith("(a) stale quorum read")), caught::toString);
+        assertCaught(ScenarioTest::powerCutAfterEachAcknowledgement, OPTIONS, Canary.ACK_BEFORE_FSYNC, "(a) stale quorum read");
     }
 
     // ---- forget-promise ------------------------------------------------------------------------------
@@ -57,9 +55,7 @@ class CanaryTest {
     /** CasSimulationTest's accepted-then-restarted acceptor: forgetting the accepted proposal loses a chosen CAS. */
     @Test
     void forgetPromiseLosesAChosenCas() {
-        assertEquals(List.of(), CasSimulationTest.acceptThenRestart(CAS));
-        List<String> caught = CasSimulationTest.acceptThenRestart(planted(CAS, Canary.FORGET_PROMISE));
-        assertTrue(caught.stream().anyMatch(v -> v.contains("not linearizable")), caught::toString);
+        assertCaught(CasSimulationTest::acceptThenRestart, CAS, Canary.FORGET_PROMISE, "not linearizable");
     }
 
     // ---- no-clock-restore ----------------------------------------------------------------------------
@@ -98,9 +94,7 @@ class CanaryTest {
 
     @Test
     void noClockRestoreReusesTimestamps() {
-        assertEquals(List.of(), writesAfterAnIsolatedRestart(OPTIONS));
-        List<String> caught = writesAfterAnIsolatedRestart(planted(OPTIONS, Canary.NO_CLOCK_RESTORE));
-        assertFalse(caught.isEmpty(), "the checkers must catch a reused timestamp");
+        assertCaught(CanaryTest::writesAfterAnIsolatedRestart, OPTIONS, Canary.NO_CLOCK_RESTORE, "timestamp reused");
     }
 
     // ---- no-read-repair ------------------------------------------------------------------------------
@@ -126,9 +120,7 @@ class CanaryTest {
 
     @Test
     void noReadRepairLeavesReplicasDiverged() {
-        assertEquals(List.of(), readsAfterAMissedWrite(OPTIONS));
-        List<String> caught = readsAfterAMissedWrite(planted(OPTIONS, Canary.NO_READ_REPAIR));
-        assertTrue(caught.stream().anyMatch(v -> v.startsWith("(b) replicas of")), caught::toString);
+        assertCaught(CanaryTest::readsAfterAMissedWrite, OPTIONS, Canary.NO_READ_REPAIR, "(b) replicas of");
     }
 
     // ---- cas-false-skips-paxos -----------------------------------------------------------------------
@@ -152,9 +144,7 @@ class CanaryTest {
 
     @Test
     void casFalseSkipsPaxosAnswersFalseOnAStaleReplica() {
-        assertEquals(List.of(), casesThroughEveryNodeWithCommitsLost(CAS));
-        List<String> caught = casesThroughEveryNodeWithCommitsLost(planted(CAS, Canary.CAS_FALSE_SKIPS_PAXOS));
-        assertTrue(caught.stream().anyMatch(v -> v.contains("not linearizable")), caught::toString);
+        assertCaught(CanaryTest::casesThroughEveryNodeWithCommitsLost, CAS, Canary.CAS_FALSE_SKIPS_PAXOS, "not linearizable");
     }
 
     // ---- seeded runs ---------------------------------------------------------------------------------

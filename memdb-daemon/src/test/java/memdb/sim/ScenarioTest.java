@@ -38,17 +38,28 @@ class ScenarioTest {
      */
     @Test
     void aPowerCutRightAfterAnAcknowledgementLosesNothing() {
-        Simulation sim = Simulation.shaped(2, SimConfig.calm(3, 1), OPTIONS);
+        assertEquals(java.util.List.of(), powerCutAfterEachAcknowledgement(OPTIONS));
+    }
+
+    /**
+     * Twenty rounds of a QUORUM write, a power cut the moment it is acknowledged (fsync takes up to 20 ms),
+     * and a QUORUM read through the next node: the checkers' violations, plus every read that did not
+     * return the acknowledged value (CanaryTest runs it with ack-before-fsync planted).
+     */
+    static List<String> powerCutAfterEachAcknowledgement(Simulation.Options options) {
+        Simulation sim = Simulation.shaped(2, SimConfig.calm(3, 1), options);
         assertTrue(sim.startCluster());
+        List<String> found = new java.util.ArrayList<>();
         for (int round = 0; round < 20; round++) {
             History.Operation write = sim.call(1 + round % 3, History.Kind.SET, "k0", Consistency.QUORUM);
             assertTrue(write.response instanceof Responses.Written, write::toString);
             assertTrue(sim.restartAll());
             History.Operation read = sim.call(1 + (round + 1) % 3, History.Kind.GET, "k0", Consistency.QUORUM);
-            assertTrue(read.response instanceof Responses.Value value && value.isPresent()
-                    && write.value.equals(Describe.text(value.value())), () -> read + " after " + write);
+            if (!(read.response instanceof Responses.Value value && value.isPresent()
+                    && write.value.equals(Describe.text(value.value())))) found.add("lost: " + read + " after " + write);
         }
-        assertEquals(java.util.List.of(), sim.violations());
+        found.addAll(sim.violations());
+        return found;
     }
 
     /**

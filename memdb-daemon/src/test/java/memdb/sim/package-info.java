@@ -26,5 +26,8 @@
  * ({@code Options.withCasWorkload}) and checks each key's history with {@link memdb.sim.CasChecker} (the
  * linearizability checker of {@code memdb.linearizability}); replay with {@code -Dtest=CasSimulationTest
  * -Dmemdb.sim.seed=N}.
+ *
+ * <p>Bug canaries (memdb.node.Canaries, docs/reliability.md): {@code Options.withCanaries} plants known bugs in
+ * every node of a run; {@code CanaryTest} shows the checkers catch each one, and pass the same run without it.
  */
 package memdb.sim;
