@@ -135,8 +135,8 @@ public final class MemdbProcesses implements AutoCloseable {
             throws IOException, InterruptedException {
         List<String> command = javaCommand();
         int adminPort = freePort();
-        command.addAll(List.of("server", "--bind", host, "--port", Integer.toString(port),
-                "--admin-port", Integer.toString(adminPort)));
+        command.addAll(List.of("server", "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort)));
+        if (!host.equals("127.0.0.1")) command.addAll(List.of("--bind", host)); // else the default, as before
         command.addAll(List.of(extraArgs));
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().putAll(environment(home));
