@@ -21,10 +21,11 @@ import java.util.concurrent.TimeUnit;
  * End-to-end test support: runs the real {@code memdb.jar} (path from the {@code memdb.jar} system
  * property that the build sets) as servers and as one-shot CLI commands, on free loopback ports, each
  * with its own HOME/XDG directories so that nothing touches the user's files. Servers are stopped by
- * PID in {@link #close()}; every wait is bounded.
+ * PID in {@link #close()}; every wait is bounded. Public (in the test-jar) for memdb-chaos, which starts its
+ * nodes on addresses of their own ({@link #startServer(Path, String, int, Map, String...)}).
  */
-final class MemdbProcesses implements AutoCloseable {
-    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+public final class MemdbProcesses implements AutoCloseable {
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
     /** A finished command: its exit code and what it wrote. */
@@ -34,22 +35,29 @@ final class MemdbProcesses implements AutoCloseable {
         }
     }
 
-    /** A running server process. */
-    record Server(Process process, int port, int adminPort, Path home, StringBuffer stderr) {
-        String address() {
-            return "127.0.0.1:" + port;
+    /** A running server process, listening on {@code host} (127.0.0.1 unless started with a bind address). */
+    public record Server(Process process, String host, int port, int adminPort, Path home, StringBuffer stderr) {
+        public String address() {
+            return host + ":" + port;
         }
 
-        String adminAddress() {
-            return "127.0.0.1:" + adminPort;
+        public String adminAddress() {
+            return host + ":" + adminPort;
         }
     }
 
     private final Path root;
+    private final Duration startTimeout;
     private final List<Server> servers = new ArrayList<>();
 
-    MemdbProcesses(Path root) {
+    public MemdbProcesses(Path root) {
+        this(root, START_TIMEOUT);
+    }
+
+    /** With a longer wait for a server to listen (a node under libfaketime starts about ten times slower). */
+    public MemdbProcesses(Path root, Duration startTimeout) {
         this.root = root;
+        this.startTimeout = startTimeout;
     }
 
     /** A client of one node with a request timeout generous enough for a loaded CI machine. */
@@ -58,13 +66,13 @@ final class MemdbProcesses implements AutoCloseable {
                 .requestTimeout(Duration.ofSeconds(30)).build();
     }
 
-    static Path jar() {
+    public static Path jar() {
         String jar = System.getProperty("memdb.jar");
         if (jar == null) throw new IllegalStateException("system property memdb.jar is not set (run through mvn verify)");
         return Path.of(jar);
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -82,7 +90,7 @@ final class MemdbProcesses implements AutoCloseable {
         return env;
     }
 
-    Path newHome(String name) throws IOException {
+    public Path newHome(String name) throws IOException {
         return Files.createDirectories(root.resolve(name));
     }
 
@@ -114,9 +122,21 @@ final class MemdbProcesses implements AutoCloseable {
     /** Starts {@code memdb server} on {@code port} with extra environment variables and arguments. */
     Server startServer(Path home, int port, Map<String, String> extraEnv, String... extraArgs)
             throws IOException, InterruptedException {
+        return startServer(home, "127.0.0.1", port, extraEnv, extraArgs);
+    }
+
+    /**
+     * Starts {@code memdb server} bound to {@code host} (any loopback address, 127.0.0.0/8) on {@code port}
+     * with extra environment variables and arguments, and waits until it listens.
+     *
+     * @throws IllegalStateException when it exits first (with its stderr) or does not listen in time
+     */
+    public Server startServer(Path home, String host, int port, Map<String, String> extraEnv, String... extraArgs)
+            throws IOException, InterruptedException {
         List<String> command = javaCommand();
         int adminPort = freePort();
         command.addAll(List.of("server", "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort)));
+        if (!host.equals("127.0.0.1")) command.addAll(List.of("--bind", host)); // else the default, as before
         command.addAll(List.of(extraArgs));
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().putAll(environment(home));
@@ -124,26 +144,31 @@ final class MemdbProcesses implements AutoCloseable {
         Process process = builder.start();
         StringBuffer stderr = new StringBuffer();
         drain(process.getErrorStream(), stderr);
-        Server server = new Server(process, port, adminPort, home, stderr);
+        Server server = new Server(process, host, port, adminPort, home, stderr);
         servers.add(server);
-        awaitListening(server);
+        try {
+            awaitListening(server, startTimeout);
+        } catch (IllegalStateException | InterruptedException e) {
+            process.destroyForcibly(); // no server left behind that never listened
+            throw e;
+        }
         return server;
     }
 
-    private static void awaitListening(Server server) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    private static void awaitListening(Server server, Duration startTimeout) throws InterruptedException {
+        long deadline = System.nanoTime() + startTimeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!server.process().isAlive()) {
                 throw new IllegalStateException("server exited with " + server.process().exitValue() + ": " + server.stderr());
             }
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 200);
+                socket.connect(new InetSocketAddress(server.host(), server.port()), 200);
                 return;
             } catch (IOException notYet) {
                 Thread.sleep(50);
             }
         }
-        throw new IllegalStateException("server did not listen on " + server.port() + " within " + START_TIMEOUT);
+        throw new IllegalStateException("server did not listen on " + server.port() + " within " + startTimeout);
     }
 
     /** Runs one {@code memdb} command with the given environment and standard input. */
@@ -196,7 +221,7 @@ final class MemdbProcesses implements AutoCloseable {
             try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) sink.append(line).append('\n');
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                sink.append("(stderr closed: ").append(e.getMessage()).append(")\n"); // the process was killed
             }
         });
     }

@@ -18,9 +18,12 @@ import memdb.tls.ClientTls;
  * @param clusterRefreshInterval how often a cluster client re-asks CLUSTER_INFO (it also does at once
  *                             when it fails to reach a node)
  * @param tls                  TLS to every node, or null for plaintext
+ * @param localHost            the local address connections start from (a node's peer connections leave from
+ *                             its bind address); null for the system's choice
  */
 record ClientConfig(byte[] authKey, List<NodeAddress> seeds, Duration connectTimeout, Duration requestTimeout,
-                    int inFlightRequestsMax, int queuedRequestsMax, Duration clusterRefreshInterval, ClientTls tls) {
+                    int inFlightRequestsMax, int queuedRequestsMax, Duration clusterRefreshInterval, ClientTls tls,
+                    String localHost) {
     static final Duration CONNECT_TIMEOUT_DEFAULT = Duration.ofSeconds(2);
     static final Duration REQUEST_TIMEOUT_DEFAULT = Duration.ofSeconds(5);
     static final int IN_FLIGHT_REQUESTS_MAX_DEFAULT = 1024;
@@ -36,6 +39,12 @@ record ClientConfig(byte[] authKey, List<NodeAddress> seeds, Duration connectTim
         requirePositive(clusterRefreshInterval, "clusterRefreshInterval");
         if (inFlightRequestsMax < 1) throw new IllegalArgumentException("inFlightRequestsMax must be >= 1");
         if (queuedRequestsMax < 1) throw new IllegalArgumentException("queuedRequestsMax must be >= 1");
+    }
+
+    /** Connecting from the system's choice of local address. */
+    ClientConfig(byte[] authKey, List<NodeAddress> seeds, Duration connectTimeout, Duration requestTimeout,
+                 int inFlightRequestsMax, int queuedRequestsMax, Duration clusterRefreshInterval) {
+        this(authKey, seeds, connectTimeout, requestTimeout, inFlightRequestsMax, queuedRequestsMax, clusterRefreshInterval, null);
     }
 
     private static void requirePositive(Duration duration, String name) {

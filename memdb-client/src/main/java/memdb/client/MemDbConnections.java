@@ -137,7 +137,7 @@ public final class MemDbConnections {
             if (seeds == null && singleNode == null) throw new IllegalArgumentException("at least one seed node is required");
             List<NodeAddress> nodes = singleNode != null ? List.of(singleNode) : seeds.stream().distinct().toList();
             ClientConfig config = new ClientConfig(authKey, nodes, connectTimeout, requestTimeout,
-                    inFlightRequestsMax, queuedRequestsMax, clusterRefreshInterval, tls);
+                    inFlightRequestsMax, queuedRequestsMax, clusterRefreshInterval, tls, null);
             ConnectionPool pool = new ConnectionPool(config);
             Router router = singleNode != null ? new SingleNodeRouter(singleNode)
                     : new RingRouter(pool, config.seeds(), config.clusterRefreshInterval());

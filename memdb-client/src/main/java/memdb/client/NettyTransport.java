@@ -55,10 +55,12 @@ final class NettyTransport implements AutoCloseable {
     }
 
     /**
-     * Starts a connect on {@code loop}; the handler ends the pipeline; {@code tls} (null: none) begins it,
-     * with a handshake that must finish within {@code handshakeTimeout}.
+     * Starts a connect on {@code loop} from {@code localHost} (any free port on it; null: the system's
+     * choice of address); the handler ends the pipeline; {@code tls} (null: none) begins it, with a
+     * handshake that must finish within {@code handshakeTimeout}.
      */
-    ChannelFuture connect(NodeAddress address, EventLoop loop, Duration connectTimeout, ClientTls tls, Duration handshakeTimeout,
+    ChannelFuture connect(NodeAddress address, String localHost, EventLoop loop, Duration connectTimeout, ClientTls tls,
+                          Duration handshakeTimeout,
                           ChannelHandler handler) {
         return new Bootstrap()
                 .group(loop)
@@ -78,7 +80,8 @@ final class NettyTransport implements AutoCloseable {
                                 handler);
                     }
                 })
-                .connect(address.host(), address.port());
+                .connect(java.net.InetSocketAddress.createUnresolved(address.host(), address.port()),
+                        localHost == null ? null : new java.net.InetSocketAddress(localHost, 0));
     }
 
     /** True on one of this client's (or any MemDB client's) I/O threads. */

@@ -121,7 +121,7 @@ final class NodeConnection {
     private void connect() {
         state = State.CONNECTING;
         ResponseHandler handler = new ResponseHandler();
-        ChannelFuture connecting = transport.connect(address, loop, config.connectTimeout(), config.tls(),
+        ChannelFuture connecting = transport.connect(address, config.localHost(), loop, config.connectTimeout(), config.tls(),
                 config.requestTimeout(), handler);
         channel = connecting.channel();
         connecting.addListener(done -> {

@@ -31,8 +31,16 @@ public final class PeerClient implements AutoCloseable {
 
     /** Over TLS ({@code tls}; null: plaintext). */
     public PeerClient(String authKey, Duration connectTimeout, Duration requestTimeout, ClientTls tls) {
+        this(authKey, connectTimeout, requestTimeout, tls, null);
+    }
+
+    /**
+     * Over TLS ({@code tls}; null: plaintext), connecting from {@code localHost} (a node's bind address), or
+     * the system's choice when null.
+     */
+    public PeerClient(String authKey, Duration connectTimeout, Duration requestTimeout, ClientTls tls, String localHost) {
         this.pool = new ConnectionPool(new ClientConfig(authKey.getBytes(StandardCharsets.UTF_8), NO_ROUTING,
-                connectTimeout, requestTimeout, IN_FLIGHT_MAX, QUEUED_MAX, Duration.ofSeconds(5), tls));
+                connectTimeout, requestTimeout, IN_FLIGHT_MAX, QUEUED_MAX, Duration.ofSeconds(5), tls, localHost));
     }
 
     /** Sends {@code request} to the node at {@code address} ("host:port"); fails with a MemDbException. */

@@ -102,9 +102,22 @@ public final class Membership {
     /**
      * Restores the members of the durable cluster log at boot. A record of this node itself gives its
      * status back (a restart resumes a join or a leave, and a node that finished joining is not joining
-     * again); everything else merges as gossip would.
+     * again), and its incarnation: the new one is above every logged one, even when the wall clock (the
+     * generation's source) now reads earlier than at a previous start — else peers would take this node's
+     * records for an older incarnation's and hold it down until the clock caught up (found by the fault
+     * harness's clock skew: a node started with its clock hours ahead, then normally). Everything else
+     * merges as gossip would.
      */
     public void restore(Collection<Member> logged, long nowMs) {
+        for (Member m : logged) {
+            if (m.nodeId() == selfId && m.generation() >= self().generation()) {
+                Member self = self();
+                Member later = new Member(selfId, self.host(), self.port(), m.generation() + 1, self.heartbeat(),
+                        self.status(), true);
+                members.put(selfId, later);
+                changes.add(later);
+            }
+        }
         for (Member m : logged) {
             if (m.nodeId() == selfId && m.status() != Member.Status.DOWN && m.status() != self().status()) {
                 setSelfStatus(m.status());

@@ -19,12 +19,15 @@ public final class PeerTransport implements PeerSender, AutoCloseable {
     private CoreLoop loop;
 
     public PeerTransport(String authKey, Duration connectTimeout, Duration requestTimeout) {
-        this(authKey, connectTimeout, requestTimeout, null);
+        this(authKey, connectTimeout, requestTimeout, null, null);
     }
 
-    /** With the node key, over TLS when {@code tls} is not null. */
-    public PeerTransport(String nodeKey, Duration connectTimeout, Duration requestTimeout, ClientTls tls) {
-        this.client = new PeerClient(nodeKey, connectTimeout, requestTimeout, tls);
+    /**
+     * With the node key, over TLS when {@code tls} is not null, connecting from {@code localHost} (the
+     * node's bind address; null for the system's choice).
+     */
+    public PeerTransport(String nodeKey, Duration connectTimeout, Duration requestTimeout, ClientTls tls, String localHost) {
+        this.client = new PeerClient(nodeKey, connectTimeout, requestTimeout, tls, localHost);
     }
 
     /** Connects the transport to the loop that receives the answers (the loop is built after the transport). */

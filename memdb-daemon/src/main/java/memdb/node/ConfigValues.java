@@ -13,6 +13,7 @@ final class ConfigValues {
     static final String FROM_KEY_FILE = "(the auth-key file)";
     static final String FROM_AUTH_KEY = "(auth-key)";
     static final String NONE = "(none)";
+    static final String BIND_AND_PORT = "(bind:port)";
 
     private ConfigValues() {}
 
@@ -21,10 +22,11 @@ final class ConfigValues {
         String raw = raw(config, key);
         if (key == ConfigKey.AUTH_KEY) return raw != null ? HIDDEN : FROM_KEY_FILE;
         if (key.secret()) return raw != null ? HIDDEN : FROM_AUTH_KEY;
+        if (key == ConfigKey.ADVERTISE_ADDRESS && raw == null) return BIND_AND_PORT;
         return raw != null ? raw : NONE;
     }
 
-    /** The value as the config file would write it; null for an absent key or TLS file. */
+    /** The value as the config file would write it; null for an absent key, TLS file or advertise address. */
     static String raw(ServerConfig c, ConfigKey key) {
         return switch (key) {
             case NODE_ID -> String.valueOf(c.nodeId());
@@ -68,6 +70,7 @@ final class ConfigValues {
             case TLS_KEY -> c.security().tls().map(t -> t.privateKey().toString()).orElse(null);
             case TLS_CA -> c.security().tls().flatMap(TlsFiles::ca).map(Path::toString).orElse(null);
             case TLS_PEER_MUTUAL -> String.valueOf(c.security().tls().map(TlsFiles::peerMutual).orElse(false));
+            case ADVERTISE_ADDRESS -> c.network().advertiseAddress() == null ? null : c.network().advertiseAddress().toString();
         };
     }
 }

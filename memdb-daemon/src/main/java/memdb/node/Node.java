@@ -194,7 +194,8 @@ public final class Node implements AutoCloseable {
         NodeCore core = newCore(config, new LamportClock(nodeId, lamportHigh), store, counters, opLog, acceptorStates,
                 clock.getAsLong(), canaries);
         Duration requestTimeout = Duration.ofMillis(config.cluster().requestTimeoutMs());
-        PeerTransport peers = new PeerTransport(security.peerKey(), PEER_CONNECT_TIMEOUT, requestTimeout, security.peerTls());
+        PeerTransport peers = new PeerTransport(security.peerKey(), PEER_CONNECT_TIMEOUT, requestTimeout, security.peerTls(),
+                config.network().outgoingHost());
         core.restore(clusterLog, clock.getAsLong());
         for (LogRecord hint : hints) core.restoreHint(hint.key(), hint.timestamp(), hint.value());
         Path dataDir = config.storage().dataDir();
@@ -283,7 +284,7 @@ public final class Node implements AutoCloseable {
                             AcceptorStates acceptorStates, long nowMs, Canaries canaries) {
         NetworkConfig network = config.network();
         ClusterConfig cluster = config.cluster();
-        Member self = new Member(config.nodeId(), network.bind(), network.port(), System.currentTimeMillis(), 0,
+        Member self = new Member(config.nodeId(), network.advertisedHost(), network.advertisedPort(), System.currentTimeMillis(), 0,
                 cluster.join() ? Member.Status.JOINING : Member.Status.NORMAL, true);
         ReplicationSettings replication = new ReplicationSettings(cluster.replicationFactor(), cluster.writeConsistency(),
                 cluster.readConsistency(), cluster.requestTimeoutMs(), config.limits().valueBytesMax());

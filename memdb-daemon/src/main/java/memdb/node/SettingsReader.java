@@ -92,7 +92,17 @@ final class SettingsReader {
         int port = (int) number(ConfigKey.PORT, 0, 65535, NetworkConfig.PORT_DEFAULT);
         int adminPort = (int) number(ConfigKey.ADMIN_PORT, 0, 65535, NetworkConfig.ADMIN_PORT_DEFAULT);
         int respPort = (int) number(ConfigKey.RESP_PORT, 0, 65535, 0);
-        return new NetworkConfig(bind, port, adminPort, seeds(), respPort);
+        return new NetworkConfig(bind, port, adminPort, seeds(), respPort, advertiseAddress());
+    }
+
+    private HostPort advertiseAddress() {
+        Setting s = settings.get(ConfigKey.ADVERTISE_ADDRESS);
+        if (s == null) return null;
+        try {
+            return HostPort.parse(s.value().strip());
+        } catch (IllegalArgumentException e) {
+            throw s.invalid(ConfigKey.ADVERTISE_ADDRESS, e.getMessage() + "; expected host:port");
+        }
     }
 
     private LimitsConfig limits() {

@@ -87,6 +87,26 @@ class ClusterLogTest {
     }
 
     @Test
+    void aRestartWhoseWallClockReadsEarlierStillGetsALaterIncarnation() {
+        // The last start had its clock hours ahead (generation 5000); this one reads 11.
+        Membership before = new Membership(new Member(1, "h1", 7001, 5_000, 0, Member.Status.NORMAL, true), 3_000, 8,
+                new SplittableRandom(1), 0);
+        ClusterLog.Restored log = new ClusterLog.Restored();
+        long version = 0;
+        for (Member change : before.drainChanges()) log.add(ClusterLog.memberKey(change.nodeId()), ++version, ClusterLog.member(change));
+        Membership after = new Membership(new Member(1, "h1", 7001, 11, 0, Member.Status.NORMAL, true), 3_000, 8,
+                new SplittableRandom(1), 0);
+        after.restore(log.members(), 0);
+        assertEquals(5_001, after.self().generation(), "above every logged incarnation, so peers take it as newer");
+        assertTrue(after.drainChanges().stream().anyMatch(m -> m.nodeId() == 1 && m.generation() == 5_001),
+                "and the new incarnation is logged");
+        Membership peer = new Membership(member(2, 1, 1, Member.Status.NORMAL), 3_000, 8, new SplittableRandom(1), 0);
+        peer.merge(List.of(before.self()), 0);
+        peer.merge(List.of(after.self()), 0);
+        assertEquals(5_001, peer.member(1).generation(), "a peer that knew the clock-ahead incarnation takes the new one");
+    }
+
+    @Test
     void everyoneKnowsOnlyOnceEachMemberAnsweredWithIt() {
         Membership m = new Membership(SELF, 3_000, 8, new SplittableRandom(1), 0);
         m.merge(List.of(member(2, 1, 1, Member.Status.NORMAL), member(3, 1, 1, Member.Status.NORMAL)), 0);
