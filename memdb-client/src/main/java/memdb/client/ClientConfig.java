@@ -41,10 +41,11 @@ record ClientConfig(byte[] authKey, List<NodeAddress> seeds, Duration connectTim
         if (queuedRequestsMax < 1) throw new IllegalArgumentException("queuedRequestsMax must be >= 1");
     }
 
-    /** Connecting from the system's choice of local address. */
+    /** Plaintext, connecting from the system's choice of local address. */
     ClientConfig(byte[] authKey, List<NodeAddress> seeds, Duration connectTimeout, Duration requestTimeout,
                  int inFlightRequestsMax, int queuedRequestsMax, Duration clusterRefreshInterval) {
-        this(authKey, seeds, connectTimeout, requestTimeout, inFlightRequestsMax, queuedRequestsMax, clusterRefreshInterval, null);
+        this(authKey, seeds, connectTimeout, requestTimeout, inFlightRequestsMax, queuedRequestsMax, clusterRefreshInterval,
+                null, null);
     }
 
     private static void requirePositive(Duration duration, String name) {
