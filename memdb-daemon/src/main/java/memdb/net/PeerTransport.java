@@ -1,5 +1,9 @@
 package memdb.net;
 
+import memdb.protocol.ErrorCode;
+import memdb.protocol.MemDbException;
+import memdb.protocol.Responses;
+
 import java.time.Duration;
 import memdb.client.PeerClient;
 import memdb.node.CoreLoop;
@@ -38,8 +42,15 @@ public final class PeerTransport implements PeerSender, AutoCloseable {
     @Override
     public void send(int nodeId, String address, long correlationId, Request request, long lamport) {
         client.call(address, request, lamport).whenComplete((response, failure) -> {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
             if (failure == null) {
                 loop.submitPeerResponse(nodeId, correlationId, client.lamportTime(), response);
+            } else if (cause instanceof MemDbException e && e.code() != ErrorCode.UNAVAILABLE
+                    && e.code().kind() != ErrorCode.Kind.TIMEOUT) {
+                // The peer answered with an error of the request itself (WRONG_TYPE, INVALID_ARGUMENT...): the
+                // core gets it as that peer's answer, as the simulator delivers it, not as a lost connection.
+                loop.submitPeerResponse(nodeId, correlationId, client.lamportTime(), Responses.Error.of(e));
             } else {
                 loop.submitPeerFailure(nodeId, correlationId);
             }
