@@ -419,10 +419,10 @@ function _picocli_memdb_get() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--tls' '--base64' '--serial' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '--tls' '--base64' '-n' '--no-newline' '--serial' '-h' '--help' '-V' '--version'"
   local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency' '--quorum'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -476,7 +476,7 @@ function _picocli_memdb_set() {
   local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
   local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -527,7 +527,7 @@ function _picocli_memdb_delete() {
   local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
   local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -578,7 +578,7 @@ function _picocli_memdb_del() {
   local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
   local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -629,7 +629,7 @@ function _picocli_memdb_contains() {
   local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
   local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -680,7 +680,7 @@ function _picocli_memdb_exists() {
   local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
   local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -749,7 +749,7 @@ function _picocli_memdb_cas() {
   local flag_opts="'--json' '--tls' '--absent' '-h' '--help' '-V' '--version'"
   local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -834,9 +834,9 @@ function _picocli_memdb_bench() {
 
   local commands=""
   local flag_opts="'--json' '--tls' '--csv' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '-t' '-n' '-c' '-d' '-P' '-r' '--seed' '--warmup' '--consistency' '--time-limit-s'"
+  local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '-t' '-n' '-c' '-d' '-P' '-r' '--seed' '--warmup' '--consistency' '--time-limit-s' '--duration' '--connections'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -891,6 +891,12 @@ function _picocli_memdb_bench() {
       return $?
       ;;
     '--time-limit-s')
+      return
+      ;;
+    '--duration')
+      return
+      ;;
+    '--connections')
       return
       ;;
   esac
@@ -1103,7 +1109,7 @@ function _picocli_memdb_counter_incr() {
   local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
   local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1154,7 +1160,7 @@ function _picocli_memdb_counter_decr() {
   local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
   local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1205,7 +1211,7 @@ function _picocli_memdb_counter_get() {
   local flag_opts="'--json' '--tls' '-h' '--help' '-V' '--version'"
   local arg_opts="'-o' '--output' '-a' '--auth-key' '--timeout-ms' '--tls-ca' '-s' '--seeds' '--consistency' '--quorum'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
-  local LEVEL_option_args=("DEFAULT" "ONE" "QUORUM" "ALL") # --consistency values
+  local LEVEL_option_args=("ONE" "QUORUM" "ALL") # --consistency values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1467,11 +1473,17 @@ function _picocli_memdb_config_get() {
       return
       ;;
   esac
+  local KEY_pos_param_args=("node-id" "bind" "port" "admin-port" "data-dir" "auth-key" "seeds" "max-value-bytes" "max-frame-bytes" "max-connections" "idle-timeout-ms" "fsync" "force-recover" "compaction-threshold-bytes" "tombstone-grace-seconds" "replication-factor" "vnodes" "gossip-interval-ms" "down-after-ms" "request-timeout-ms" "write-consistency" "read-consistency" "log-level" "slow-request-ms" "resp-port" "max-hints-per-peer" "join" "stream-bytes-per-sec" "cas-timeout-ms" "repair-interval-ms" "repair-bandwidth-bytes-per-sec" "max-pending-per-connection" "max-memory" "max-key-bytes" "client-key" "node-key" "admin-key" "tls-cert" "tls-key" "tls-ca" "tls-peer-mutual" "advertise-address") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "get" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${KEY_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1512,11 +1524,17 @@ function _picocli_memdb_config_set() {
       return
       ;;
   esac
+  local KEY_pos_param_args=("fsync" "compaction-threshold-bytes" "tombstone-grace-seconds" "write-consistency" "read-consistency" "log-level" "slow-request-ms") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "set" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${KEY_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
