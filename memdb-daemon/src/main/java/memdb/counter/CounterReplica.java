@@ -1,5 +1,6 @@
 package memdb.counter;
 
+import java.util.random.RandomGenerator;
 import memdb.crdt.PnCounter;
 import memdb.crdt.PnSlot;
 import memdb.oplog.OpLog;
@@ -15,11 +16,13 @@ import memdb.store.Versioned;
  * durable before the replies that depend on them leave).
  *
  * <p>Slot ownership (the Cassandra counter-leader rule): only this node writes its slot, so the slot
- * never goes backwards as long as its newest version survives. It does: every change of the own slot is
- * an op-log record, replayed at boot. A node that lost its disk must not reuse its old slot (it would
- * start it at 0, below the copies its peers hold, and the merge would drop its new increments): the slot
- * id is drawn at random the first time a data directory is used and kept in the log (COUNTER_SLOT), so
- * an empty directory means a fresh slot, and the old one stays counted as it is on the other replicas.
+ * never goes backwards while the node runs. Across a restart it could: a log that lost its tail (fsync
+ * {@code everysec} and a power cut, a truncated or damaged file recovered with force-recover, a disk
+ * replaced) replays an older version of the slot than the peers hold, and counting on in it would put new
+ * increments below the peers' copy, where the merge (per-slot maximum) swallows them. So every start
+ * draws a fresh slot id (a COUNTER_SLOT record, the newest one replayed wins): the old slot stays counted
+ * as the replicas hold it and is never written again. The price is one slot per start for each counter
+ * the node leads increments of afterwards.
  *
  * <p>Idempotency: each slot remembers the ids of its owner's last {@link PnSlot#RECENT_OPERATIONS_MAX}
  * operations and travels with them, so a retried increment is recognised by any node holding that slot
@@ -39,10 +42,15 @@ public final class CounterReplica {
         this.opLog = opLog;
     }
 
-    /** Makes sure the node has a slot id: the replayed one, or a fresh one recorded now. */
-    public void ensureSlotId(int nodeId, long random) {
-        if (counters.hasSlotId()) return;
-        long slotId = ((long) nodeId << 48) | (random & 0xFFFF_FFFF_FFFFL);
+    /**
+     * Draws this start's slot id (never the one replayed from the log) and records it: increments led from
+     * now on go to it.
+     */
+    public void drawSlotId(int nodeId, RandomGenerator random) {
+        long slotId;
+        do {
+            slotId = ((long) nodeId << 48) | (random.nextLong() & 0xFFFF_FFFF_FFFFL);
+        } while (counters.hasSlotId() && slotId == counters.slotId());
         counters.slotId(slotId);
         opLog.append(OpLog.Op.COUNTER_SLOT, CounterStore.SLOT_RECORD_KEY, new Timestamp(0, nodeId),
                 CounterStore.slotIdBytes(slotId));

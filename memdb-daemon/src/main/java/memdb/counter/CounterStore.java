@@ -19,7 +19,7 @@ import memdb.store.Versioned;
  *
  * <p>Invariants: a counter is kept only while its epoch is not older than the key's plain version; merges
  * are PN-counter joins, so applying the same states in any order and any number of times gives the same
- * counters (replay relies on it). The slot id is drawn once per data directory (see {@link CounterReplica}).
+ * counters (replay relies on it). A fresh slot id is drawn at every start (see {@link CounterReplica}).
  * Not thread-safe: owned by the core thread, or by replay before the core exists.
  */
 public final class CounterStore {

@@ -189,7 +189,7 @@ public final class NodeCore {
         this.coordinator = new Coordinator(clock, membership, replica, settings.replication(), handoff,
                 !canaries.has(Canaries.Canary.NO_READ_REPAIR));
         CounterReplica counterReplica = new CounterReplica(store, counterStore, opLog);
-        counterReplica.ensureSlotId(self.nodeId(), random.nextLong());
+        counterReplica.drawSlotId(self.nodeId(), random);
         this.counters = new CounterCoordinator(membership, counterReplica, settings.replication());
         this.acceptor = new Acceptor(acceptorStates, replica, opLog);
         this.proposer = new Proposer(clock, membership, acceptor, paxos, random);

@@ -33,7 +33,7 @@ final class RecordingOpLog implements OpLog {
             return 0;
         }
         if (op == Op.COUNTER_SLOT) {
-            slotRecords.add(new Entry(op, key, timestamp, value)); // kept apart too: one per data directory
+            slotRecords.add(new Entry(op, key, timestamp, value)); // kept apart too: one per start
             return 0;
         }
         if (op == Op.CLUSTER) {
