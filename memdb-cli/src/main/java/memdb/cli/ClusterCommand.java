@@ -108,10 +108,7 @@ final class ClusterCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            Io io = cluster.root.io();
-            Output output = Output.of(options, io);
-            JsonNode result = options.connect(io).post("/v1/nodes/" + nodeId + "/kill");
-            return output.print(Reply.fields("node", nodeId, "killed", true).json(result).raw("node " + nodeId + " killed"));
+            return nodeAction(cluster, options, nodeId, "kill", "killed", "node " + nodeId + " killed");
         }
     }
 
@@ -130,11 +127,20 @@ final class ClusterCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            Io io = cluster.root.io();
-            Output output = Output.of(options, io);
-            JsonNode result = options.connect(io).post("/v1/nodes/" + nodeId + "/leave");
-            return output.print(Reply.fields("node", nodeId, "leaving", true).json(result)
-                    .raw("node " + nodeId + " is leaving: it streams its ranges to their new owners, then stops"));
+            return nodeAction(cluster, options, nodeId, "leave", "leaving",
+                    "node " + nodeId + " is leaving: it streams its ranges to their new owners, then stops");
         }
+    }
+
+    /**
+     * Posts {@code action} for one node to the admin API ({@code /v1/nodes/N/ACTION}) and prints the answer:
+     * json as the API gave it, table and text as NODE and {@code field} = true, raw as {@code raw}.
+     */
+    private static int nodeAction(ClusterCommand cluster, AdminOptions options, int nodeId, String action, String field,
+                                  String raw) {
+        Io io = cluster.root.io();
+        Output output = Output.of(options, io);
+        JsonNode result = options.connect(io).post("/v1/nodes/" + nodeId + "/" + action);
+        return output.print(Reply.fields("node", nodeId, field, true).json(result).raw(raw));
     }
 }
