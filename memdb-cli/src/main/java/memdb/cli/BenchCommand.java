@@ -18,8 +18,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code memdb bench}: a load generator in the manner of redis-benchmark. All clients share one
- * pipelined, ring-aware MemDb client (one connection per node; {@code --connections N}: N of them, the
- * clients spread over them): a client is a logical stream that keeps {@code -P} requests in flight and
+ * pipelined, ring-aware MemDb client (one connection per node; {@code --connections N}: N of them on the
+ * client's one event loop, taken in turn by the requests): a client is a logical stream that keeps {@code -P} requests in flight and
  * sends its next request when one is answered, so the {@code -c} clients are concurrent without a thread
  * each. {@code --duration S} makes each test run for S seconds instead of {@code -n} requests.
  */
@@ -78,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
     long durationS;
 
     @Option(names = "--connections", paramLabel = "N", defaultValue = "1",
-            description = "Open N client connections to each node and spread the -c clients over them (default ${DEFAULT-VALUE}).")
+            description = "Open N connections to each node (on the client's one I/O thread); requests take them in turn (default ${DEFAULT-VALUE}).")
     int connections;
 
     @Option(names = "--csv", description = "Print CSV: a header line, then one line per test.")
@@ -112,21 +112,15 @@ final class BenchCommand implements Callable<Integer> {
         BenchPlan plan = plan();
         List<String> seeds = client.seedList(io);
         boolean json = client.format(io) == OutputFormat.JSON;
-        List<MemDb> extra = new java.util.ArrayList<>();
-        try (Session.Lease lease = root.session().connect(client, io)) {
-            MemDb db = lease.db();
-            List<MemDb> dbs = new java.util.ArrayList<>(List.of(db));
-            for (int i = 1; i < plan.connections(); i++) {
-                MemDb another = client.connect(io);
-                extra.add(another);
-                dbs.add(another);
-            }
+        MemDb pooled = plan.connections() > 1 ? client.connect(io, plan.connections()) : null;
+        try (Session.Lease lease = pooled == null ? root.session().connect(client, io) : null) {
+            MemDb db = pooled != null ? pooled : lease.db();
             // One request first, so that an unreachable node or a refused key is the usual one-sentence error.
             db.contains("key:000000000000", plan.consistency());
             if (csv) DataCommand.printLine(io, BenchReport.CSV_HEADER);
             else if (!json) DataCommand.printLine(io, BenchReport.textHeader(plan, seeds));
             boolean terminal = io.ttys().err();
-            List<TestResult> results = new Bench(dbs, plan, terminal ? io.err() : null).run((result, firstError) -> {
+            List<TestResult> results = new Bench(db, plan, terminal ? io.err() : null).run((result, firstError) -> {
                 if (csv) DataCommand.printLine(io, BenchReport.csvRow(result));
                 else if (!json) DataCommand.printLine(io, BenchReport.textRow(result));
                 if (firstError != null) Output.error(io, result.test() + ": " + result.errors()
@@ -138,7 +132,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             return ExitCode.OK;
         } finally {
-            for (MemDb another : extra) another.close();
+            if (pooled != null) pooled.close();
         }
     }
 

@@ -42,8 +42,14 @@ public final class ClientOptions extends CommonOptions {
     }
 
     MemDb connect(Io io) {
+        return connect(io, 1);
+    }
+
+    /** A client with {@code connectionsPerNode} connections to each node (memdb bench --connections). */
+    MemDb connect(Io io, int connectionsPerNode) {
         long timeoutMs = timeoutMs();
         return MemDbConnections.builder()
+                .connectionsPerNode(connectionsPerNode)
                 .authKey(resolveAuthKey(io))
                 .seeds(seedList(io))
                 .connectTimeout(Duration.ofMillis(Math.min(timeoutMs, 2000)))

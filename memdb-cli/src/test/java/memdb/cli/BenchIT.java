@@ -56,6 +56,17 @@ class BenchIT extends SingleNodeIT {
     }
 
     @Test
+    void manyConnectionsToTheNodeCarryTheClientsWithoutErrors() throws Exception {
+        MemdbProcesses.Result result = processes.run(env, NONE, "bench", "-s", server.address(), "-a", KEY,
+                "-t", "set", "-n", "2000", "-c", "40", "--connections", "20", "-r", "500", "--json");
+        assertEquals(0, result.exitCode(), result.stderr());
+        JsonNode set = new ObjectMapper().readTree(result.stdout()).path("tests").get(0);
+        assertEquals(2000, set.path("requests").asLong(), result.stdout());
+        assertEquals(0, set.path("errors").asLong(), result.stdout());
+        assertTrue(set.path("complete").asBoolean(), result.stdout());
+    }
+
+    @Test
     void aWrongAuthKeyIsExitCodeFourInOneSentence() throws Exception {
         MemdbProcesses.Result result = processes.run(env, NONE, "bench", "-s", server.address(), "-a", "not-the-key",
                 "-t", "get", "-n", "10");

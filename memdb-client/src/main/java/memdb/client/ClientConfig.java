@@ -20,15 +20,18 @@ import memdb.tls.ClientTls;
  * @param tls                  TLS to every node, or null for plaintext
  * @param localHost            the local address connections start from (a node's peer connections leave from
  *                             its bind address); null for the system's choice
+ * @param connectionsPerNode   connections opened to each node (all on the client's one event loop); requests
+ *                             take them in turn
  */
 record ClientConfig(byte[] authKey, List<NodeAddress> seeds, Duration connectTimeout, Duration requestTimeout,
                     int inFlightRequestsMax, int queuedRequestsMax, Duration clusterRefreshInterval, ClientTls tls,
-                    String localHost) {
+                    String localHost, int connectionsPerNode) {
     static final Duration CONNECT_TIMEOUT_DEFAULT = Duration.ofSeconds(2);
     static final Duration REQUEST_TIMEOUT_DEFAULT = Duration.ofSeconds(5);
     static final int IN_FLIGHT_REQUESTS_MAX_DEFAULT = 1024;
     static final int QUEUED_REQUESTS_MAX_DEFAULT = 65_536;
     static final Duration CLUSTER_REFRESH_INTERVAL_DEFAULT = Duration.ofSeconds(5);
+    static final int CONNECTIONS_PER_NODE_MAX = 10_000;
 
     ClientConfig {
         Objects.requireNonNull(authKey, "authKey");
@@ -39,13 +42,16 @@ record ClientConfig(byte[] authKey, List<NodeAddress> seeds, Duration connectTim
         requirePositive(clusterRefreshInterval, "clusterRefreshInterval");
         if (inFlightRequestsMax < 1) throw new IllegalArgumentException("inFlightRequestsMax must be >= 1");
         if (queuedRequestsMax < 1) throw new IllegalArgumentException("queuedRequestsMax must be >= 1");
+        if (connectionsPerNode < 1 || connectionsPerNode > CONNECTIONS_PER_NODE_MAX) {
+            throw new IllegalArgumentException("connectionsPerNode must be between 1 and " + CONNECTIONS_PER_NODE_MAX);
+        }
     }
 
-    /** Plaintext, connecting from the system's choice of local address. */
+    /** Plaintext, one connection per node, connecting from the system's choice of local address. */
     ClientConfig(byte[] authKey, List<NodeAddress> seeds, Duration connectTimeout, Duration requestTimeout,
                  int inFlightRequestsMax, int queuedRequestsMax, Duration clusterRefreshInterval) {
         this(authKey, seeds, connectTimeout, requestTimeout, inFlightRequestsMax, queuedRequestsMax, clusterRefreshInterval,
-                null, null);
+                null, null, 1);
     }
 
     private static void requirePositive(Duration duration, String name) {

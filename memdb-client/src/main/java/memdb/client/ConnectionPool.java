@@ -4,15 +4,17 @@ import io.netty.channel.EventLoop;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import memdb.protocol.Request;
 
 /**
- * The client's connections: one {@link NodeConnection} per node address, created (not connected) on
- * first use, all served by one {@link NettyTransport} event loop and stamped by one {@link ClientClock}.
+ * The client's connections: {@code connectionsPerNode} {@link NodeConnection}s per node address (usually
+ * one), created (not connected) on first use and taken in turn by requests, all served by one
+ * {@link NettyTransport} event loop and stamped by one {@link ClientClock}.
  * Shared by the data path ({@link MemDbClient}) and the router, which sends CLUSTER_INFO over the same
  * connections and schedules its refresh timer on {@link #loop()}.
  *
- * <p>Invariants: at most one connection per address; once closed, every send fails at once with
+ * <p>Invariants: at most {@code connectionsPerNode} connections per address; once closed, every send fails at once with
  * SHUTTING_DOWN and no connection is created.
  */
 final class ConnectionPool implements AutoCloseable {
@@ -20,7 +22,7 @@ final class ConnectionPool implements AutoCloseable {
     private final NettyTransport transport = new NettyTransport();
     private final ClientClock clock = new ClientClock();
     private final EventLoop loop = transport.nextLoop();
-    private final Map<NodeAddress, NodeConnection> connections = new ConcurrentHashMap<>();
+    private final Map<NodeAddress, NodeConnections> connections = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     ConnectionPool(ClientConfig config) {
@@ -35,14 +37,14 @@ final class ConnectionPool implements AutoCloseable {
     Call send(NodeAddress node, Request request) {
         Call call = new Call(request);
         if (closed.get()) call.fail(Failures.clientClosed());
-        else connections.computeIfAbsent(node, address -> new NodeConnection(address, transport, config, clock)).submit(call);
+        else connections.computeIfAbsent(node, this::open).next().submit(call);
         return call;
     }
 
     /** True when the client's last connect to {@code node} failed moments ago (see NodeConnection). */
     boolean recentlyUnreachable(NodeAddress node) {
-        NodeConnection connection = connections.get(node);
-        return connection != null && connection.recentlyUnreachable();
+        NodeConnections toNode = connections.get(node);
+        return toNode != null && toNode.recentlyUnreachable();
     }
 
     /** The event loop for timers; tasks on it never block. */
@@ -67,7 +69,39 @@ final class ConnectionPool implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
-        connections.values().forEach(NodeConnection::close);
+        connections.values().forEach(NodeConnections::close);
         transport.close();
+    }
+
+    private NodeConnections open(NodeAddress address) {
+        NodeConnection[] all = new NodeConnection[config.connectionsPerNode()];
+        for (int i = 0; i < all.length; i++) all[i] = new NodeConnection(address, transport, config, clock);
+        return new NodeConnections(all);
+    }
+
+    /** One node's connections, handed out round-robin. */
+    private static final class NodeConnections {
+        private final NodeConnection[] all;
+        private final AtomicInteger turn = new AtomicInteger();
+
+        NodeConnections(NodeConnection[] all) {
+            this.all = all;
+        }
+
+        NodeConnection next() {
+            return all.length == 1 ? all[0] : all[Math.floorMod(turn.getAndIncrement(), all.length)];
+        }
+
+        /** True when a connect to the node failed moments ago on any of them. */
+        boolean recentlyUnreachable() {
+            for (NodeConnection connection : all) {
+                if (connection.recentlyUnreachable()) return true;
+            }
+            return false;
+        }
+
+        void close() {
+            for (NodeConnection connection : all) connection.close();
+        }
     }
 }

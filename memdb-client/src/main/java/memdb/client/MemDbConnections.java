@@ -56,6 +56,7 @@ public final class MemDbConnections {
         private int queuedRequestsMax = ClientConfig.QUEUED_REQUESTS_MAX_DEFAULT;
         private Duration clusterRefreshInterval = ClientConfig.CLUSTER_REFRESH_INTERVAL_DEFAULT;
         private ClientTls tls;
+        private int connectionsPerNode = 1;
 
         private Builder() {}
 
@@ -115,6 +116,18 @@ public final class MemDbConnections {
         }
 
         /**
+         * Connections to open to each node (default 1, at most 10,000), all served by the client's one event
+         * loop; requests take them in turn. One pipelined connection carries a node's full load, so more are
+         * for spreading load over a node's I/O threads or for load tests that need many connections
+         * (`memdb bench --connections`). Requests a thread sends without waiting for the answers may then
+         * reach the node in another order than they were sent.
+         */
+        public Builder connectionsPerNode(int connectionsPerNode) {
+            this.connectionsPerNode = connectionsPerNode;
+            return this;
+        }
+
+        /**
          * Connect over TLS, trusting the CA certificate(s) in the PEM file {@code caPem} (for a cluster whose
          * certificates {@code memdb cert} made). The node's address must be in its certificate.
          */
@@ -137,7 +150,7 @@ public final class MemDbConnections {
             if (seeds == null && singleNode == null) throw new IllegalArgumentException("at least one seed node is required");
             List<NodeAddress> nodes = singleNode != null ? List.of(singleNode) : seeds.stream().distinct().toList();
             ClientConfig config = new ClientConfig(authKey, nodes, connectTimeout, requestTimeout,
-                    inFlightRequestsMax, queuedRequestsMax, clusterRefreshInterval, tls, null);
+                    inFlightRequestsMax, queuedRequestsMax, clusterRefreshInterval, tls, null, connectionsPerNode);
             ConnectionPool pool = new ConnectionPool(config);
             Router router = singleNode != null ? new SingleNodeRouter(singleNode)
                     : new RingRouter(pool, config.seeds(), config.clusterRefreshInterval());

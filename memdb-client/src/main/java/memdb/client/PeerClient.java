@@ -40,7 +40,7 @@ public final class PeerClient implements AutoCloseable {
      */
     public PeerClient(String authKey, Duration connectTimeout, Duration requestTimeout, ClientTls tls, String localHost) {
         this.pool = new ConnectionPool(new ClientConfig(authKey.getBytes(StandardCharsets.UTF_8), NO_ROUTING,
-                connectTimeout, requestTimeout, IN_FLIGHT_MAX, QUEUED_MAX, Duration.ofSeconds(5), tls, localHost));
+                connectTimeout, requestTimeout, IN_FLIGHT_MAX, QUEUED_MAX, Duration.ofSeconds(5), tls, localHost, 1));
     }
 
     /** Sends {@code request} to the node at {@code address} ("host:port"); fails with a MemDbException. */

@@ -14,8 +14,8 @@ import java.util.function.BiConsumer;
 import memdb.client.MemDb;
 
 /**
- * Runs the tests of a plan one after another on shared clients (one per {@code --connections}, each
- * with its own connection to every node), under one deadline for the whole
+ * Runs the tests of a plan one after another on one shared client (with {@code --connections} connections
+ * to every node), under one deadline for the whole
  * run ({@code --time-limit-s}): a test that reaches it stops sending, waits for its answers, and is
  * reported as incomplete; the tests after it are not run.
  *
@@ -27,19 +27,17 @@ public final class Bench {
     static final int QUORUM_WAITERS_MAX = 256;
     private static final long PROGRESS_INTERVAL_MS = 250;
 
-    private final List<MemDb> dbs;
+    private final MemDb db;
     private final BenchPlan plan;
     private final PrintStream progress;
 
-    /** @param progress where to draw a progress line (a terminal), or null for none */
+    /**
+     * @param db       the client every logical client sends through (with as many connections per node as the
+     *                 plan asks for: {@link BenchPlan#connections()})
+     * @param progress where to draw a progress line (a terminal), or null for none
+     */
     public Bench(MemDb db, BenchPlan plan, PrintStream progress) {
-        this(List.of(db), plan, progress);
-    }
-
-    /** With one client per connection the plan asks for; the logical clients are spread over them. */
-    public Bench(List<MemDb> dbs, BenchPlan plan, PrintStream progress) {
-        if (dbs.isEmpty()) throw new IllegalArgumentException("no client");
-        this.dbs = List.copyOf(dbs);
+        this.db = db;
         this.plan = plan;
         this.progress = progress;
     }
@@ -59,11 +57,8 @@ public final class Bench {
             List<TestResult> results = new ArrayList<>();
             for (BenchTest test : plan.tests()) {
                 if (System.nanoTime() - deadlineNanos >= 0) break;
-                List<BenchOperation> operations = new ArrayList<>();
-                for (MemDb db : dbs) {
-                    operations.add(BenchOperation.of(test, db, plan.valueBytes(), plan.consistency(), plan.requestTimeout(),
-                            quorumWaiters));
-                }
+                List<BenchOperation> operations = List.of(BenchOperation.of(test, db, plan.valueBytes(), plan.consistency(),
+                        plan.requestTimeout(), quorumWaiters));
                 if (plan.warmupRequests() > 0) {
                     new BenchRunner(operations, plan.withRequests(plan.warmupRequests()), deadlineNanos).run(test.label());
                     if (System.nanoTime() - deadlineNanos >= 0) break;

@@ -23,7 +23,7 @@ import memdb.protocol.Consistency;
  *                 by a generator seeded from {@code seed} and the client's index
  * @param duration how long each test sends (then it is complete, whatever {@code requests} says, which
  *                 stays a cap); zero: each test sends {@code requests}
- * @param connections separate client connections to each node, the clients spread over them round-robin
+ * @param connections client connections to each node, on the client's one event loop, taken in turn by requests
  */
 public record BenchPlan(List<BenchTest> tests, long requests, int clients, int pipeline, int valueBytes,
                         long keyspace, Consistency consistency, long seed, long warmupRequests, Duration timeLimit,
