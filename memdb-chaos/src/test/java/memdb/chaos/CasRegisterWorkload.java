@@ -1,5 +1,7 @@
 package memdb.chaos;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,6 +11,8 @@ import java.util.Random;
 import memdb.client.MemDb;
 import memdb.linearizability.Budget;
 import memdb.linearizability.CheckResult;
+import memdb.linearizability.History;
+import memdb.linearizability.HistoryFile;
 import memdb.linearizability.HistoryRecorder;
 import memdb.linearizability.Input;
 import memdb.linearizability.KeyedHistories;
@@ -24,6 +28,7 @@ import memdb.linearizability.ViolationReport;
  */
 final class CasRegisterWorkload implements Workload {
     private static final Budget BUDGET = new Budget(3_000_000, Duration.ofSeconds(30));
+    private static final Path HISTORIES = Path.of(System.getProperty("memdb.chaos.histories", "target/chaos-histories"));
 
     private final String prefix;
     private final int operationsPerKey;
@@ -98,16 +103,36 @@ final class CasRegisterWorkload implements Workload {
     public List<Verdict> check(MemDb client) {
         LinearizabilityChecker checker = new LinearizabilityChecker(BUDGET, System::nanoTime);
         List<String> violations = new ArrayList<>();
-        Map<String, CheckResult> results = histories.check(checker);
-        results.forEach((key, result) -> {
+        Map<String, History> keyed = histories.histories();
+        keyed.forEach((key, history) -> {
+            long start = System.nanoTime();
+            CheckResult result = checker.check(history);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            Path saved = save(key, history, result + " in " + millis + " ms");
             if (result instanceof CheckResult.Violation violation) {
-                violations.add("key " + key + ": " + new ViolationReport(checker, 200).explain(violation));
+                violations.add("key " + key + " (history: " + saved + "): " + new ViolationReport(checker, 200).explain(violation));
             } else if (result instanceof CheckResult.Timeout) {
-                violations.add("key " + key + ": checker " + result);
+                violations.add("key " + key + " (history: " + saved + "): checker " + result);
             }
         });
         synchronized (this) {
-            return List.of(new Verdict(name(), operations, results.size(), violations));
+            return List.of(new Verdict(name(), operations, keyed.size(), violations));
+        }
+    }
+
+    /**
+     * Saves a key's history with its verdict under {@code -Dmemdb.chaos.histories} (default
+     * {@code target/chaos-histories}), so a failing or timed-out check can be replayed by a unit test
+     * ({@link HistoryFile#read}). Returns the file, or null if it could not be written.
+     */
+    private static Path save(String key, History history, String verdict) {
+        Path file = HISTORIES.resolve(key + ".history");
+        try {
+            HistoryFile.write(history, file, "cas-register history of key " + key + "\nverdict: " + verdict);
+            return file;
+        } catch (IOException e) {
+            System.err.println("could not save the history of " + key + ": " + e);
+            return null;
         }
     }
 
