@@ -26,7 +26,25 @@ import java.util.function.LongSupplier;
  * each configuration explored at most once.
  *
  * <p>Unknown outcomes (Knossos' {@code :info}) return at +infinity and accept any output, so they can
- * always be linearized last, which stands for "never applied" (see {@link RegisterModel}).
+ * always be linearized last, which stands for "never applied" (see {@link RegisterModel}). Two rules
+ * keep them from multiplying the search (each open unknown used to double the configurations for the
+ * rest of the history, which ran the chaos harness's histories out of budget):
+ * <ol>
+ *   <li><b>An unknown operation is linearized only where it changes the state.</b> Proof that no
+ *   linearization is lost: take a legal linearization L in which an unknown u leaves the state as it
+ *   was (an unknown read; a cas whose expectation does not hold; a write of the current value). Move u
+ *   to the end of L. Every other operation sees the same sequence of states, so it still replays; u
+ *   at the end accepts any output, so it steps; and u precedes nothing in real time (it returns at
+ *   +infinity), so placing it later breaks no real-time order. Repeating this (removing a state-keeping
+ *   operation from the middle does not change whether the others change the state) gives a legal L*
+ *   whose unknown operations before the last known one all change the state — an order this search
+ *   still explores, as the rule depends only on the configuration, which keeps Lowe's cache exact.
+ *   <li><b>The history is linearizable once every known operation is linearized</b>: the unknown ones
+ *   left are appended in any order (each steps from any state and precedes nothing).
+ * </ol>
+ * Failed operations never reach the checker ({@link History} drops them: they had no effect). Every
+ * witness is replayed before it is returned ({@link #isLegal}), so a bug in these rules would show up
+ * as an exception, never as a wrong "linearizable".
  *
  * <p>Invariants: the list holds exactly the entries of unlinearized operations, in real-time order;
  * {@code linearized} has exactly the bits of the operations on the stack; {@code state} is the model
@@ -56,23 +74,27 @@ public final class LinearizabilityChecker {
         Entry[] stack = new Entry[count];
         RegisterState[] statesBefore = new RegisterState[count];
         int depth = 0;
+        int knownLeft = (int) operations.stream().filter(operation -> !operation.unknown()).count();
         RegisterState state = RegisterModel.INITIAL;
         Frontier frontier = new Frontier();
         long steps = 0;
         Entry entry = head.next;
-        while (head.next != null) {
+        while (knownLeft > 0) {
             steps++;
             if (steps > budget.stepsMax() || (steps % TIME_CHECK_STEPS == 0 && elapsed(startNanos).compareTo(budget.timeMax()) > 0)) {
                 return new CheckResult.Timeout(steps, elapsed(startNanos));
             }
             if (entry.isCall()) {
-                RegisterState next = RegisterModel.step(state, entry.operation);
-                if (next != null && explored.add(new Configuration(withBit(linearized, entry.operation.id()), next))) {
+                Operation operation = entry.operation;
+                RegisterState next = RegisterModel.step(state, operation);
+                boolean useful = next != null && !(operation.unknown() && next.equals(state)); // rule 1
+                if (useful && explored.add(new Configuration(withBit(linearized, operation.id()), next))) {
                     stack[depth] = entry;
                     statesBefore[depth] = state;
                     depth++;
                     state = next;
-                    linearized.set(entry.operation.id());
+                    linearized.set(operation.id());
+                    knownLeft -= operation.unknown() ? 0 : 1;
                     entry.lift();
                     frontier.reached(stack, depth);
                     entry = head.next;
@@ -81,6 +103,7 @@ public final class LinearizabilityChecker {
                 }
                 continue;
             }
+            // a known operation's return: while one is unlinearized it comes before every unknown's (+infinity)
             frontier.blockedAt(entry.operation, state);
             if (depth == 0) {
                 return frontier.violation(history, entry.operation, steps);
@@ -89,10 +112,44 @@ public final class LinearizabilityChecker {
             Entry top = stack[depth];
             state = statesBefore[depth];
             linearized.clear(top.operation.id());
+            knownLeft += top.operation.unknown() ? 0 : 1;
             top.unlift();
             entry = top.next;
         }
-        return new CheckResult.Linearizable(operationsOf(stack, depth), steps);
+        List<Operation> witness = operationsOf(stack, depth); // rule 2: the unknown operations left go last
+        for (Operation operation : operations) {
+            if (!linearized.get(operation.id())) {
+                witness.add(operation);
+            }
+        }
+        if (!isLegal(witness)) {
+            throw new IllegalStateException("checker bug: the witness does not replay: " + witness);
+        }
+        return new CheckResult.Linearizable(witness, steps);
+    }
+
+    /**
+     * Whether {@code order} replays on the register and respects real time (no operation placed after
+     * one that completed before it was invoked: the minimum return position of the operations after
+     * each one must lie after its invocation).
+     */
+    static boolean isLegal(List<Operation> order) {
+        int earliestReturnAfter = Integer.MAX_VALUE;
+        for (int index = order.size() - 1; index >= 0; index--) {
+            Operation operation = order.get(index);
+            if (earliestReturnAfter < operation.invokeIndex()) {
+                return false;
+            }
+            earliestReturnAfter = Math.min(earliestReturnAfter, operation.returnIndex());
+        }
+        RegisterState state = RegisterModel.INITIAL;
+        for (Operation operation : order) {
+            state = RegisterModel.step(state, operation);
+            if (state == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Duration elapsed(long startNanos) {
@@ -129,9 +186,6 @@ public final class LinearizabilityChecker {
         }
 
         void blockedAt(Operation operation, RegisterState state) {
-            if (operation.unknown()) {
-                return; // only reached through the cache: an unknown operation never blocks on its own
-            }
             if (blocked == null || operation.returnIndex() > blocked.returnIndex()) {
                 blocked = operation;
                 statesAtBlocked.clear();
