@@ -23,27 +23,41 @@ import memdb.linearizability.ViolationReport;
 /**
  * CAS registers: serial reads, compare-and-sets from the value the client last saw, and set-if-absent,
  * over a few keys at a time; a key is retired after {@code operationsPerKey} operations (about 300 keeps
- * the checker fast) and a fresh one takes its slot. Each key's history is checked with the Wing and Gong
- * / Lowe linearizability checker; a checker time-out counts as a violation.
+ * the checker fast) or once {@code unknownsPerKey} of its compare-and-sets ended unknown, whichever comes
+ * first, and a fresh key takes its slot (Jepsen bounds the open operations per key the same way: each
+ * unknown outcome stays open to the end of the history and widens the checker's search). Each key's
+ * history is checked with the Wing and Gong / Lowe linearizability checker; a checker time-out counts as
+ * a violation.
  */
 final class CasRegisterWorkload implements Workload {
+    /** Unknown compare-and-sets after which a key retires (Jepsen-style bound on open operations per history). */
+    static final int UNKNOWNS_PER_KEY = 10;
     private static final Budget BUDGET = new Budget(3_000_000, Duration.ofSeconds(30));
     private static final Path HISTORIES = Path.of(System.getProperty("memdb.chaos.histories", "target/chaos-histories"));
 
     private final String prefix;
     private final int operationsPerKey;
+    private final int unknownsPerKey;
     private final int[] generation;
     private final int[] used;
+    private final int[] unknowns;
     private final KeyedHistories histories;
     private final List<String> keys = new ArrayList<>();
     private final Map<Integer, Map<String, String>> lastSeen = new HashMap<>();
     private long operations;
 
+    /** With the default bound of {@link #UNKNOWNS_PER_KEY} unknown compare-and-sets per key. */
     CasRegisterWorkload(String prefix, int slots, int operationsPerKey) {
+        this(prefix, slots, operationsPerKey, UNKNOWNS_PER_KEY);
+    }
+
+    CasRegisterWorkload(String prefix, int slots, int operationsPerKey, int unknownsPerKey) {
         this.prefix = prefix;
         this.operationsPerKey = operationsPerKey;
+        this.unknownsPerKey = unknownsPerKey;
         this.generation = new int[slots];
         this.used = new int[slots];
+        this.unknowns = new int[slots];
         this.histories = new KeyedHistories(System::nanoTime, 10_000, 2 * operationsPerKey + 64);
     }
 
@@ -55,15 +69,29 @@ final class CasRegisterWorkload implements Workload {
     /** The key for the next operation: a random slot's current key, rotated once it has had its share. */
     private synchronized String nextKey(Random random) {
         int slot = random.nextInt(generation.length);
-        if (used[slot] >= operationsPerKey) {
+        if (used[slot] >= operationsPerKey || unknowns[slot] >= unknownsPerKey) {
             generation[slot]++;
             used[slot] = 0;
+            unknowns[slot] = 0;
         }
         used[slot]++;
         operations++;
-        String key = prefix + "-cas-" + slot + "-" + generation[slot];
+        String key = keyOf(slot);
         if (used[slot] == 1) keys.add(key);
         return key;
+    }
+
+    /** A compare-and-set on {@code key} ended unknown: it counts towards retiring the key. */
+    private synchronized void unknownOutcome(String key) {
+        for (int slot = 0; slot < generation.length; slot++) {
+            if (key.equals(keyOf(slot))) {
+                unknowns[slot]++;
+            }
+        }
+    }
+
+    private String keyOf(int slot) {
+        return prefix + "-cas-" + slot + "-" + generation[slot];
     }
 
     private synchronized Map<String, String> seenBy(int process) {
@@ -87,6 +115,7 @@ final class CasRegisterWorkload implements Workload {
         recorder.invoke(process, Input.cas(expected, value));
         Outcome<Boolean> cas = Outcome.of(expected == null ? client.casIfAbsentAsync(key, value) : client.casAsync(key, expected, value));
         complete(recorder, process, cas, () -> Output.swapped(cas.value()));
+        if (cas.kind() == Outcome.Kind.UNKNOWN) unknownOutcome(key);
         if (cas.ok() && cas.value()) seen.put(key, value);
         if (!cas.ok() || !cas.value()) seen.remove(key); // value unknown now: read it (or try absent) next
     }
