@@ -30,8 +30,11 @@ import memdb.linearizability.ViolationReport;
  * a violation.
  */
 final class CasRegisterWorkload implements Workload {
-    /** Unknown compare-and-sets after which a key retires (Jepsen-style bound on open operations per history). */
-    static final int UNKNOWNS_PER_KEY = 10;
+    /**
+     * Unknown compare-and-sets after which a key retires (Jepsen-style bound on open operations per history);
+     * {@code -Dmemdb.chaos.cas.unknownsPerKey=N} ({@code -Dchaos.casUnknownsPerKey} in the long run) changes it.
+     */
+    static final int UNKNOWNS_PER_KEY = Integer.getInteger("memdb.chaos.cas.unknownsPerKey", 10);
     private static final Budget BUDGET = new Budget(3_000_000, Duration.ofSeconds(30));
     private static final Path HISTORIES = Path.of(System.getProperty("memdb.chaos.histories", "target/chaos-histories"));
 
