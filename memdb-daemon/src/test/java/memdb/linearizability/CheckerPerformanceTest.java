@@ -54,9 +54,9 @@ class CheckerPerformanceTest {
     /**
      * Histories shaped like the chaos harness's CAS register workload (compare-and-set from the value last
      * seen, set-if-absent after an unknown outcome) with a third of the outcomes unknown, as when every
-     * node is killed at once: within the harness's budget of 3,000,000 steps. Each unknown stays open to
-     * the end, and before the checker linearized unknown operations only where they change the state,
-     * histories like these ran out of that budget.
+     * node is killed at once: within the harness's budget of 3,000,000 steps, though each unknown
+     * stays open to the end of the history. (The histories the harness saved are replayed by
+     * {@code ChaosHistoriesTest}.)
      */
     @Test
     void casWorkloadHistoriesWithAThirdUnknownCheckWithinTheHarnessBudget() {
