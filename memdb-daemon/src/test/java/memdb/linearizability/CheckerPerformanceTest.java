@@ -53,22 +53,23 @@ class CheckerPerformanceTest {
 
     /**
      * Histories shaped like the chaos harness's CAS register workload (compare-and-set from the value last
-     * seen, set-if-absent after an unknown outcome) with a third of the outcomes unknown, as when every
-     * node is killed at once: within the harness's budget of 3,000,000 steps, though each unknown
-     * stays open to the end of the history. (The histories the harness saved are replayed by
-     * {@code ChaosHistoriesTest}.)
+     * seen, set-if-absent after an unknown outcome) from 20 clients with half the outcomes unknown, as
+     * when every node is killed at once: each within the harness's budget of 3,000,000 steps. Each
+     * unknown stays open to the end of the history; before unknown operations were linearized only
+     * where they change the state, the checker ran out of that budget on seeds 1, 2, 3 and 7 of these
+     * and took 0.5 to 1.3 million steps on the others (now: at most 7,266).
      */
     @Test
-    void casWorkloadHistoriesWithAThirdUnknownCheckWithinTheHarnessBudget() {
-        for (long seed = 1; seed <= 6; seed++) {
+    void casWorkloadHistoriesWithHalfTheOutcomesUnknownCheckWithinTheHarnessBudget() {
+        for (long seed = 1; seed <= 8; seed++) {
             SplittableRandom random = new SplittableRandom(seed);
             History history = RegisterSimulation.generate(random,
-                    new RegisterSimulation.Settings(2 + random.nextInt(9), OPERATIONS, 3, 0.03, 0.33), true);
+                    new RegisterSimulation.Settings(20, OPERATIONS, 3, 0.03, 0.5), true);
             long start = System.nanoTime();
             CheckResult result = new LinearizabilityChecker(new Budget(3_000_000, BOUND), System::nanoTime).check(history);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             long unknown = history.operations().stream().filter(Operation::unknown).count();
-            System.out.printf("linearizability: CAS workload, %d operations (%d unknown), seed %d: %s, %d ms%n",
+            System.out.printf("linearizability: CAS workload, %d operations (%d unknown), 20 clients, seed %d: %s, %d ms%n",
                     history.operations().size(), unknown, seed, result, took.toMillis());
             assertInstanceOf(CheckResult.Linearizable.class, result, "seed " + seed + ": " + result);
         }
