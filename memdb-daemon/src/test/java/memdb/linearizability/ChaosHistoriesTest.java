@@ -18,12 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Histories the fault harness recorded ({@code memdb-chaos}'s cas-register workload saves every one under
  * {@code memdb-chaos/target/chaos-histories} in {@link HistoryFile}'s format), replayed: each must check
  * as linearizable within the harness's budget (3,000,000 steps or 30 s; a time-out there counts as a
- * failure). The files in {@code src/test/resources/memdb/linearizability/chaos} come from reruns of the
- * seed whose long run (docs/reliability.md, long run 3) had checker time-outs, in the faults that had
- * them (every node killed at once, one node isolated: up to half the outcomes unknown); each file's
- * comment says which run and round. The timed-out histories themselves were not saved then, and the
- * rerun's timing records different ones, so the time-outs are reproduced by the workload-shaped
- * simulated histories of {@link CheckerPerformanceTest}. To replay a new one, copy it here.
+ * failure). The files in {@code src/test/resources/memdb/linearizability/chaos} come from runs of the seed
+ * whose long run 3 (docs/reliability.md) had checker time-outs, in the faults that had them (every node
+ * killed at once, one node isolated); each file's comment says which run and round. The four
+ * {@code kill-all-r17-*} and {@code kill-all-r34-*} files are reproducers: the same rounds of long run 4,
+ * on which the checker before the unknown-outcome rules ran out of that budget (25 to 37 unknown
+ * operations each, most of them reads); now each takes a few hundred steps. To replay another saved
+ * history, copy it here.
  */
 class ChaosHistoriesTest {
     /** The budget of {@code memdb.chaos.CasRegisterWorkload}. */
