@@ -121,11 +121,11 @@ class CanaryIT {
     // ---- ack-before-fsync ----------------------------------------------------------------------------
 
     /**
-     * Every node runs the canary. One write, 1.1 s of quiet and a second write: its commit writes out
-     * whatever the nodes held, so the burst that follows starts with nothing held. Ten keys are written at
-     * QUORUM in a burst (well under the canary's 1 s hold) and every node is killed at once right after
-     * the last acknowledgement: the burst's records were still in the processes' memory, so after the
-     * restart the reads at ALL find acknowledged writes gone.
+     * Every node runs the canary. One write, 1.1 s of quiet and a second write (a commit after the canary's
+     * 1 s hold: what was held so far goes out to the log), then ten keys written at QUORUM in a burst (well
+     * inside the next hold) and every node killed at once right after the last acknowledgement: the burst's
+     * records were still in the processes' memory, so after the restart the reads at ALL find acknowledged
+     * writes gone.
      */
     private static List<Verdict> burstThenKillEveryNode(String canary) throws Exception {
         cluster.plant(everyNode(canary));
