@@ -106,6 +106,7 @@ class CanaryIT {
         for (ChaosCluster.Node node : cluster.nodes()) node.canary = canaries.get(node.id);
         cluster.heal();
         assertTrue(cluster.awaitAllUp(Duration.ofSeconds(60)), "the cluster did not come back within 60 s");
+        for (ChaosCluster.Node node : cluster.nodes()) cluster.awaitServing(node);
     }
 
     /** The final reads at ALL through node 1 (which read-repair), then the convergence of every key written. */
@@ -225,6 +226,7 @@ class CanaryIT {
             three.canary = canary;
             cluster.start(three, Map.of(), false);
             assertTrue(cluster.awaitAllUp(Duration.ofSeconds(60)), "the cluster did not come back within 60 s");
+            cluster.awaitServing(three); // else a CAS refused while node 3 catches up would be recorded as unknown
             try (MemDb stale = cluster.clientOf(three)) {
                 Outcome<Boolean> swap = register.cas(stale, 1, key, "v1", "v2");
                 assertTrue(swap.ok(), "the CAS through node 3 must be answered: " + swap);
@@ -273,6 +275,7 @@ class CanaryIT {
         cluster.start(two, Map.of(), false);
         network.heal();
         assertTrue(cluster.awaitUp(List.of(two, three), Duration.ofSeconds(60)), "nodes 2 and 3 did not see each other up");
+        cluster.awaitServing(two);
         JsonNode replicas = new Convergence(three.server.adminAddress()).versions(key);
         assertTrue(replicas != null && replicas.toString().contains("ABSENT") && !replicas.toString().contains("PRESENT"),
                 "node 1's COMMIT must not have reached node 2 (else the scenario does not set up): " + replicas);

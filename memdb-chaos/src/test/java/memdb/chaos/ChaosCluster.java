@@ -132,6 +132,22 @@ final class ChaosCluster implements AutoCloseable {
             start(node, Map.of(), false);
         }
         if (!awaitAllUp(Duration.ofSeconds(60))) throw new IllegalStateException("the cluster did not come up within 60 s");
+        for (Node node : nodes) awaitServing(node);
+    }
+
+    /**
+     * Waits (bounded) until {@code node} serves client data: a node just started answers UNAVAILABLE until a
+     * peer's gossip has brought its membership up to date. Probes with a read of a key of its own.
+     */
+    void awaitServing(Node node) throws InterruptedException {
+        try (MemDb client = clientOf(node)) {
+            Outcome<String> probe = null;
+            for (int attempt = 0; attempt < 60 && (probe == null || !probe.ok()); attempt++) {
+                if (probe != null) Thread.sleep(500);
+                probe = Outcome.of(client.getAsync("harness-probe", memdb.protocol.Consistency.ONE));
+            }
+            if (!probe.ok()) throw new IllegalStateException("node " + node.id + " does not serve: " + probe.error());
+        }
     }
 
     /** A client of {@code node} alone (through its proxy): that node coordinates every request. */
