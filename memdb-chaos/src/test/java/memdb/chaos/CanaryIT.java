@@ -223,10 +223,7 @@ class CanaryIT {
         try (MemDb one = cluster.clientOf(cluster.node(1))) {
             Outcome<Boolean> set = register.cas(one, 0, key, null, "v1");
             assertEquals(Boolean.TRUE, set.value(), "the CAS through node 1 must succeed while node 3 is down: " + set);
-            three.canary = canary;
-            cluster.start(three, Map.of(), false);
-            assertTrue(cluster.awaitAllUp(Duration.ofSeconds(60)), "the cluster did not come back within 60 s");
-            cluster.awaitServing(three); // else a CAS refused while node 3 catches up would be recorded as unknown
+            cluster.startWith(three, canary, cluster.nodes()); // serving: a refused CAS would be recorded as unknown
             try (MemDb stale = cluster.clientOf(three)) {
                 Outcome<Boolean> swap = register.cas(stale, 1, key, "v1", "v2");
                 assertTrue(swap.ok(), "the CAS through node 3 must be answered: " + swap);
@@ -271,11 +268,8 @@ class CanaryIT {
         }
         cluster.kill(one);
         cluster.kill(two);
-        two.canary = canary;
-        cluster.start(two, Map.of(), false);
         network.heal();
-        assertTrue(cluster.awaitUp(List.of(two, three), Duration.ofSeconds(60)), "nodes 2 and 3 did not see each other up");
-        cluster.awaitServing(two);
+        cluster.startWith(two, canary, List.of(two, three));
         JsonNode replicas = new Convergence(three.server.adminAddress()).versions(key);
         assertTrue(replicas != null && replicas.toString().contains("ABSENT") && !replicas.toString().contains("PRESENT"),
                 "node 1's COMMIT must not have reached node 2 (else the scenario does not set up): " + replicas);

@@ -150,6 +150,17 @@ final class ChaosCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code node} (down) with bug canary {@code canary} (null: none) and waits until the nodes of
+     * {@code together} (it among them) see each other up and it serves client data.
+     */
+    void startWith(Node node, String canary, List<Node> together) throws Exception {
+        node.canary = canary;
+        start(node, Map.of(), false);
+        if (!awaitUp(together, Duration.ofSeconds(60))) throw new IllegalStateException("nodes did not see each other up within 60 s");
+        awaitServing(node);
+    }
+
     /** A client of {@code node} alone (through its proxy): that node coordinates every request. */
     MemDb clientOf(Node node) {
         return MemDbConnections.builder().node(node.host, node.proxy.port()).authKey(AUTH_KEY)
