@@ -27,7 +27,8 @@ import memdb.linearizability.ViolationReport;
  * first, and a fresh key takes its slot (Jepsen bounds the open operations per key the same way: each
  * unknown outcome stays open to the end of the history and widens the checker's search). Each key's
  * history is checked with the Wing and Gong / Lowe linearizability checker; a checker time-out counts as
- * a violation.
+ * a violation. Scripted scenarios (CanaryIT) call {@link #read} and {@link #cas} on keys and clients of
+ * their choosing instead of {@link #step}.
  */
 final class CasRegisterWorkload implements Workload {
     /**
@@ -104,23 +105,36 @@ final class CasRegisterWorkload implements Workload {
     @Override
     public void step(MemDb client, int process, Random random) throws InterruptedException {
         String key = nextKey(random);
-        HistoryRecorder recorder = histories.recorder(key);
         Map<String, String> seen = seenBy(process);
         if (random.nextInt(3) == 0 || (!seen.containsKey(key) && random.nextBoolean())) {
-            recorder.invoke(process, Input.read());
-            Outcome<String> read = Outcome.of(client.serialGetAsync(key));
-            complete(recorder, process, read, () -> Output.value(read.value()));
+            Outcome<String> read = read(client, process, key);
             if (read.ok()) seen.put(key, read.value());
             return;
         }
         String expected = seen.get(key);
         String value = "p" + process + "-" + random.nextInt(1_000_000);
+        Outcome<Boolean> cas = cas(client, process, key, expected, value);
+        if (cas.ok() && cas.value()) seen.put(key, value);
+        if (!cas.ok() || !cas.value()) seen.remove(key); // value unknown now: read it (or try absent) next
+    }
+
+    /** A serial read of {@code key} by client {@code process}, recorded in the key's history. */
+    Outcome<String> read(MemDb client, int process, String key) throws InterruptedException {
+        HistoryRecorder recorder = histories.recorder(key);
+        recorder.invoke(process, Input.read());
+        Outcome<String> read = Outcome.of(client.serialGetAsync(key));
+        complete(recorder, process, read, () -> Output.value(read.value()));
+        return read;
+    }
+
+    /** A CAS of {@code key} from {@code expected} (null: absent) to {@code value} by client {@code process}, recorded. */
+    Outcome<Boolean> cas(MemDb client, int process, String key, String expected, String value) throws InterruptedException {
+        HistoryRecorder recorder = histories.recorder(key);
         recorder.invoke(process, Input.cas(expected, value));
         Outcome<Boolean> cas = Outcome.of(expected == null ? client.casIfAbsentAsync(key, value) : client.casAsync(key, expected, value));
         complete(recorder, process, cas, () -> Output.swapped(cas.value()));
         if (cas.kind() == Outcome.Kind.UNKNOWN) unknownOutcome(key);
-        if (cas.ok() && cas.value()) seen.put(key, value);
-        if (!cas.ok() || !cas.value()) seen.remove(key); // value unknown now: read it (or try absent) next
+        return cas;
     }
 
     private static void complete(HistoryRecorder recorder, int process, Outcome<?> outcome, java.util.function.Supplier<Output> output) {

@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import memdb.auth.AuthThrottle;
 import memdb.clock.LamportClock;
 import memdb.cluster.ClusterLog;
 import memdb.admin.AdminServer;
@@ -214,11 +215,13 @@ public final class Node implements AutoCloseable {
         ClientListener resp = null;
         try {
             NetworkConfig network = config.network();
+            AuthThrottle throttle = new AuthThrottle(); // one record of wrong keys per address for both client ports
             server = ClientServer.bind(network.bind(), network.port(), config.limits(), security.serverTls(),
-                    certified -> new Session(security.keys(), security.peerMutual(), certified, nodeId, VERSION), loop, Node::halt);
+                    certified -> new Session(security.keys(), security.peerMutual(), certified, nodeId, VERSION), loop, Node::halt,
+                    throttle);
             AdminServer admin = AdminServer.bind(network.bind(), network.adminPort(), security.adminKeys(), security.serverTls(),
                     new NodeAdminBackend(loop, peers, nodeId, clock, requestMetrics, Node::halt, running));
-            resp = startResp(config, security, loop);
+            resp = startResp(config, security, loop, throttle);
             Node node = new Node(config, running, loop, opLog, server, peers, admin, resp);
             node.stopOnceLeft(clock);
             return node;
@@ -233,13 +236,13 @@ public final class Node implements AutoCloseable {
     }
 
     /** The RESP2 listener on resp-port, or null when it is 0 (off). */
-    private static ClientListener startResp(ServerConfig config, NodeSecurity security, CoreLoop loop) {
+    private static ClientListener startResp(ServerConfig config, NodeSecurity security, CoreLoop loop, AuthThrottle throttle) {
         NetworkConfig network = config.network();
         if (network.respPort() == 0) return null;
         ServerFacts facts = new ServerFacts(VERSION, config.nodeId(), network.respPort(), config.storage().fsync().configName(),
                 config.limits().connectionsMax(), System.currentTimeMillis());
         return RespServer.bind(network.bind(), network.respPort(), config.limits(), security.clientKey(), security.serverTls(),
-                facts, loop);
+                facts, loop, throttle);
     }
 
     /**

@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import memdb.auth.AuthThrottle;
 import memdb.net.FlowControl;
 import memdb.node.Connection;
 import memdb.node.CoreLoop;
@@ -31,7 +33,8 @@ import memdb.protocol.Responses;
  * head are written; each slot counts as in flight in the channel's {@link FlowControl} until its reply is
  * written, so reading pauses while max-pending-per-connection commands wait or while the client does not
  * read its replies; after QUIT, a wrong key or a protocol error, nothing more is read,
- * the replies owed are written, then the channel closes. Bad input never escapes as anything else.
+ * the replies owed are written, then the channel closes. A wrong key's reply waits for the
+ * {@link AuthThrottle}'s delay for the remote address (as on the native port). Bad input never escapes as anything else.
  * Everything but {@link Connection#send} runs on the channel's event loop; send hops onto it.
  */
 final class RespHandler extends ChannelInboundHandlerAdapter {
@@ -70,6 +73,8 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     private final RespSession session;
     private final RequestSink core;
     private final FlowControl flow;
+    /** Slows down key guessing; shared by the node's client ports. */
+    private final AuthThrottle throttle;
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
     private final Map<Integer, Part> parts = new HashMap<>();
     private ChannelHandlerContext ctx;
@@ -77,9 +82,14 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     private int nextRequestId = 1;
 
     RespHandler(RespSession session, RequestSink core, FlowControl flow) {
+        this(session, core, flow, new AuthThrottle());
+    }
+
+    RespHandler(RespSession session, RequestSink core, FlowControl flow, AuthThrottle throttle) {
         this.session = session;
         this.core = core;
         this.flow = flow;
+        this.throttle = throttle;
     }
 
     /** Set once the channel is to close after the replies owed: nothing more is read. */
@@ -96,6 +106,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (closing()) return;
+        boolean wasAuthenticated = session.isAuthenticated();
         RespSession.Action action;
         try {
             action = session.handle((RespCommand) msg);
@@ -103,12 +114,32 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
             LOG.log(Level.WARNING, "internal error handling a RESP command from " + ctx.channel().remoteAddress(), e);
             action = new RespSession.Reply(RespReply.Error.err("internal error on the server; see its log"), false);
         }
+        if (!wasAuthenticated && session.isAuthenticated()) throttle.succeeded(AuthThrottle.addressOf(ctx.channel().remoteAddress()));
         if (action instanceof RespSession.Reply reply) {
             enqueue(new Slot(reply.reply(), reply.thenClose()));
         } else if (action instanceof RespSession.Submit submit) {
             submit(submit);
+        } else if (action instanceof RespSession.WrongKey wrongKey) {
+            answerLater(ctx, wrongKey.reply());
         }
         writeFinished();
+    }
+
+    /**
+     * A wrong key: its reply takes its slot in the reply order and closes the channel, but is filled in only
+     * after the throttle's delay for the remote address (scheduled on the event loop, never slept on);
+     * nothing more is read meanwhile ({@link FlowControl#stop}, the one owner of the read switch).
+     */
+    private void answerLater(ChannelHandlerContext ctx, RespReply reply) {
+        long delayMs = throttle.failed(AuthThrottle.addressOf(ctx.channel().remoteAddress()), System.nanoTime() / 1_000_000);
+        Slot slot = new Slot(null, true);
+        enqueue(slot);
+        if (delayMs > 0) LOG.log(Level.INFO, "failed RESP authentication from " + ctx.channel().remoteAddress() + "; answering in " + delayMs + " ms");
+        ctx.executor().schedule(() -> {
+            slot.reply = reply;
+            writeFinished();
+            ctx.flush();
+        }, delayMs, TimeUnit.MILLISECONDS);
     }
 
     private void submit(RespSession.Submit submit) {
