@@ -106,7 +106,7 @@ MEMDB_LAST=$(cat "$WORK/memdb-last")
 if [[ ! -f $WORK/redis-last ]]; then
     log "load: redis, appendfsync everysec, redis-cli --pipe"
     java -cp $J:$WORK/loader MemDbLoad resp "$RECORDS" >"$WORK/set.resp"
-    start_redis "$WORK/redis-raw"
+    start_redis "$WORK/redis-raw" --auto-aof-rewrite-percentage 0   # the raw AOF stays all SET commands
     t0=$(now_ms)
     redis-cli -p "$RPORT" --pipe <"$WORK/set.resp" >&2
     t1=$(now_ms)
