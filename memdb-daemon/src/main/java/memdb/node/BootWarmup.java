@@ -17,7 +17,9 @@ import memdb.store.Store;
  * thread, so the node never answers before its state is rebuilt.
  *
  * <p>Rule: the boot's outcome does not change. The security is resolved exactly as the boot would resolve
- * it, and its failure is thrown where the boot asks for it ({@link #security()}); the class warm-up is a
+ * it, and its failure is thrown where the boot asks for it ({@link #security()}; one difference: a boot
+ * that then fails on a damaged log may already have created the user's generated auth key file, as the
+ * next successful boot would); the class warm-up is a
  * throwaway core over an empty store and a log that persists nothing, and its failures are ignored (the real
  * use meets and reports them).
  */
