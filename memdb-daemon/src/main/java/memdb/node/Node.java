@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import memdb.auth.AuthThrottle;
 import memdb.clock.LamportClock;
 import memdb.cluster.ClusterLog;
@@ -110,6 +111,7 @@ public final class Node implements AutoCloseable {
         boolean restorePaxos = !canaries.has(Canaries.Canary.FORGET_PROMISE);
         Path dataDir = config.storage().dataDir();
         createDataDir(dataDir);
+        BootWarmup warmup = BootWarmup.start(config);
         Store store = new Store(estimatedEntries(dataDir));
         CounterStore counters = new CounterStore();
         StoreReplay storeReplay = new StoreReplay(store, counters);
@@ -140,7 +142,8 @@ public final class Node implements AutoCloseable {
         store.trim();
         acceptorStates.prune(store);
         long lamportHigh = canaries.has(Canaries.Canary.NO_CLOCK_RESTORE) ? 0 : report.lamportHigh();
-        Node node = start(resolved, reloader, log, store, counters, acceptorStates, lamportHigh, hints, clusterLog, canaries);
+        Node node = start(resolved, reloader, log, store, counters, acceptorStates, lamportHigh, hints, clusterLog, canaries,
+                warmup::security);
         if (report.recordsReplayed() > 0) LOG.log(System.Logger.Level.INFO, bootLine(startNanos, replayedNanos, System.nanoTime(), report));
         return node;
     }
@@ -175,16 +178,16 @@ public final class Node implements AutoCloseable {
     public static Node start(ServerConfig config, OpLog opLog) {
         createDataDir(config.storage().dataDir());
         return start(ResolvedConfig.embedded(config), null, opLog, new Store(), new CounterStore(), new AcceptorStates(), 0,
-                List.of(), new ClusterLog.Restored(), Canaries.NONE);
+                List.of(), new ClusterLog.Restored(), Canaries.NONE, () -> NodeSecurity.of(config));
     }
 
     private static Node start(ResolvedConfig resolved, ConfigLoader reloader, OpLog opLog, Store store, CounterStore counters,
                               AcceptorStates acceptorStates, long lamportHigh, List<LogRecord> hints,
-                              ClusterLog.Restored clusterLog, Canaries canaries) {
+                              ClusterLog.Restored clusterLog, Canaries canaries, Supplier<NodeSecurity> securityOf) {
         ServerConfig config = resolved.config();
         NodeSecurity security;
         try {
-            security = NodeSecurity.of(config);
+            security = securityOf.get();
         } catch (RuntimeException e) {
             opLog.close();
             throw e;
