@@ -197,6 +197,11 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
         }
 
         @Override
+        public java.util.concurrent.Executor executor() {
+            return channel.eventLoop();
+        }
+
+        @Override
         public void send(List<Envelope> envelopes) {
             if (channel.eventLoop().inEventLoop()) {
                 onResponses(envelopes);
