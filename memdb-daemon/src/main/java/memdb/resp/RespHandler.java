@@ -1,5 +1,6 @@
 package memdb.resp;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -7,9 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -76,10 +75,10 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     /** Slows down key guessing; shared by the node's client ports. */
     private final AuthThrottle throttle;
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
-    private final Map<Integer, Part> parts = new HashMap<>();
+    /** The native requests in flight at the core, by request id (handed out here, one after the other). */
+    private final InFlight<Part> parts = new InFlight<>(1);
     private ChannelHandlerContext ctx;
     private Connection replies;
-    private int nextRequestId = 1;
 
     RespHandler(RespSession session, RequestSink core, FlowControl flow) {
         this(session, core, flow, new AuthThrottle());
@@ -149,8 +148,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
         flow.requestIn();
         for (int i = 0; i < requests.size(); i++) {
             Request request = requests.get(i);
-            int requestId = nextRequestId++;
-            parts.put(requestId, new Part(slot, i));
+            int requestId = parts.add(new Part(slot, i));
             CoreLoop.Submission submission = core.submit(replies, Envelope.request(requestId, core.lamportTime(), request), request);
             if (submission != CoreLoop.Submission.ACCEPTED && parts.remove(requestId) != null) {
                 slot.fill(i, refusal(submission));
@@ -170,19 +168,25 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
         if (slot.thenClose) flow.stop();
     }
 
-    /** Writes the finished replies at the head of the queue (without flushing); closes after a closing one. */
+    /**
+     * Writes the finished replies at the head of the queue as one buffer (without flushing: one write, not
+     * one per reply); closes after a closing one.
+     */
     private void writeFinished() {
+        ByteBuf out = null;
         while (!slots.isEmpty() && slots.peek().reply != null) {
             Slot slot = slots.poll();
             flow.repliesOut(1);
+            if (out == null) out = ctx.alloc().ioBuffer();
+            slot.reply.encode(out);
             if (slot.thenClose) {
-                ctx.writeAndFlush(slot.reply).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
                 slots.clear();
                 parts.clear();
                 return;
             }
-            ctx.write(slot.reply);
         }
+        if (out != null) ctx.write(out);
     }
 
     /** Responses from the core, on the event loop. */
@@ -221,6 +225,11 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
 
         CoreReplies(Channel channel) {
             this.channel = channel;
+        }
+
+        @Override
+        public java.util.concurrent.Executor executor() {
+            return channel.eventLoop();
         }
 
         @Override
