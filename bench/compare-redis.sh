@@ -6,7 +6,12 @@
 #   env: N=200000 (requests per test), CLIENTS=50, SIZE=16 (value bytes), PIPELINE=16,
 #        MODES="aof none", SKIP_BUILD=1 (memdb.jar already built), KEEP=1 (keep the work directory),
 #        MEMDB_JAVA_OPTS="..." (extra JVM options for the node, e.g. a JFR recording),
-#        MEMDB_JAR=path (another memdb.jar, e.g. a copy, so that a rebuild cannot change the jar under the node)
+#        MEMDB_JAR=path (another memdb.jar, e.g. a copy, so that a rebuild cannot change the jar under the node),
+#        BASE_JAR=path (a second MemDB node from this jar runs side by side as system "base", e.g. the build before
+#        a change: the table then also gives MemDB / base, which means something even when the load does not),
+#        PING=0 (leave out the PING test),
+#        NATIVE=1 (after each MemDB run, the same test through `memdb bench` on the node's native port, as system
+#        "native": the "memdb bench on the native protocol >= the RESP figure", in the same run)
 #
 # Durability modes, each with both servers running side by side on free loopback ports:
 #   aof : Redis appendonly yes, appendfsync everysec  vs  MemDB --fsync everysec
@@ -62,17 +67,19 @@ start_redis() {
     await_pong "$RPORT" "$RPID" redis "$dir/redis.log"
 }
 
-# start_memdb MODE -> MPID MPORT (the RESP port)
+# start_memdb MODE [JAR NAME] -> MPID MPORT (the RESP port)
 start_memdb() {
-    local dir=$WORK/memdb-$1 fsync
+    local jar=${2:-$J} name=${3:-memdb}
+    local dir=$WORK/$name-$1 fsync
     mkdir -p "$dir"
     if [[ $1 == aof ]]; then fsync=everysec; else fsync=no; fi
     MPORT=$(free_port)
+    MNPORT=$(free_port)
     # shellcheck disable=SC2086
-    java ${MEMDB_JAVA_OPTS:-} -jar $J server --bind 127.0.0.1 --port "$(free_port)" --admin-port "$(free_port)" \
+    java ${MEMDB_JAVA_OPTS:-} -jar "$jar" server --bind 127.0.0.1 --port "$MNPORT" --admin-port "$(free_port)" \
         --resp-port "$MPORT" --data-dir "$dir/db" --auth-key $AUTH --fsync $fsync 2>"$dir/stderr" &
     MPID=$!; PIDS+=("$MPID")
-    await_pong "$MPORT" "$MPID" "memdb node" "$dir/stderr"
+    await_pong "$MPORT" "$MPID" "$name node" "$dir/stderr"
 }
 
 # bench MODE ROUND SYSTEM PORT TEST_ARGS... : one redis-benchmark run, its CSV rows appended to the results
@@ -89,33 +96,64 @@ bench() {
     if [[ -s $WORK/bench.err ]]; then cat "$WORK/bench.err" >&2; fi
 }
 
-TESTS=("-t set,get -d $SIZE" "-t set,get -d $SIZE -P $PIPELINE" "-t ping")
+# bench_native MODE ROUND PORT TEST_ARGS... : the same test through memdb bench on the native port, as system "native"
+bench_native() {
+    local mode=$1 round=$2 port=$3; shift 3
+    local pipeline=1 tests= size=3 args=("$@") i
+    for ((i = 0; i < ${#args[@]}; i++)); do
+        case ${args[i]} in -P) pipeline=${args[i + 1]} ;; -t) tests=${args[i + 1]} ;; -d) size=${args[i + 1]} ;; esac
+    done
+    [[ $tests == *ping* ]] && return 0 # memdb bench has no PING test
+    java -jar "$J" bench -s "127.0.0.1:$port" -a $AUTH -t "$tests" -n "$N" -c "$CLIENTS" -d "$size" -P "$pipeline" --warmup $((N / 10)) --csv \
+        2>"$WORK/bench.err" | tail -n +2 \
+        | while IFS=, read -r test _requests _errors _seconds rps p50 p99 _rest; do
+            test=${test^^}
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$round" "$test" "$pipeline" native "$rps" "$p50" "$p99" >>"$RESULTS"
+            log "  $mode round $round native $test -P $pipeline: $rps ops/s, p50 $p50 ms, p99 $p99 ms"
+        done
+    if [[ -s $WORK/bench.err ]]; then cat "$WORK/bench.err" >&2; fi
+}
+
+TESTS=("-t set,get -d $SIZE" "-t set,get -d $SIZE -P $PIPELINE")
+[[ ${PING:-1} == 0 ]] || TESTS+=("-t ping")
+SYSTEMS=(redis memdb)
+[[ -z ${BASE_JAR:-} ]] || SYSTEMS+=(base)
 
 log "$(machine)"
 log "work directory $WORK, results in $OUT; $ROUNDS rounds of: ${TESTS[*]} (-n $N -c $CLIENTS)"
 for mode in $MODES; do
     start_redis "$mode"
+    declare -A PORT_OF=([redis]=$RPORT)
+    if [[ -n ${BASE_JAR:-} ]]; then
+        start_memdb "$mode" "$BASE_JAR" base
+        BPID=$MPID; PORT_OF[base]=$MPORT
+        log "mode $mode: base pid $BPID RESP port $MPORT ($BASE_JAR)"
+    fi
     start_memdb "$mode"
+    PORT_OF[memdb]=$MPORT; NATIVE_PORT=$MNPORT
     log "mode $mode: redis pid $RPID port $RPORT, memdb pid $MPID RESP port $MPORT; warming up"
-    for system in redis memdb; do
-        port=$RPORT; [[ $system == memdb ]] && port=$MPORT
+    for system in "${SYSTEMS[@]}"; do
+        port=${PORT_OF[$system]}
         for pipeline in 1 "$PIPELINE"; do
             redis-benchmark -h 127.0.0.1 -p "$port" -a $AUTH -c "$CLIENTS" -n "$N" --csv -t set,get,ping -P "$pipeline" >/dev/null 2>&1
         done
     done
     for ((round = 1; round <= ROUNDS; round++)); do
         log "mode $mode round $round; uptime: $(uptime)"
-        order=(redis memdb); ((round % 2 == 0)) && order=(memdb redis)
+        order=("${SYSTEMS[@]:round % ${#SYSTEMS[@]}}" "${SYSTEMS[@]:0:round % ${#SYSTEMS[@]}}") # rotates by round
         for test in "${TESTS[@]}"; do
             for system in "${order[@]}"; do
-                port=$RPORT; [[ $system == memdb ]] && port=$MPORT
+                port=${PORT_OF[$system]}
                 # shellcheck disable=SC2086
                 bench "$mode" "$round" "$system" "$port" $test
+                # shellcheck disable=SC2086
+                if [[ $system == memdb && ${NATIVE:-} == 1 ]]; then bench_native "$mode" "$round" "$NATIVE_PORT" $test; fi
             done
         done
     done
     kill -0 "$MPID" 2>/dev/null || { cat "$WORK/memdb-$mode/stderr" >&2; echo "memdb node died" >&2; exit 1; }
     stop_pid "$MPID"
+    [[ -z ${BASE_JAR:-} ]] || stop_pid "$BPID"
     stop_pid "$RPID"
 done
 
@@ -128,15 +166,32 @@ for r in rows:
     groups.setdefault((r['mode'], r['test'], r['pipeline']), {}).setdefault(r['system'], []).append(r)
 def med(rs, field):
     return statistics.median(float(r[field]) for r in rs)
-print("| durability | test | -P | Redis ops/s | MemDB ops/s | ops/s ratio | Redis p50/p99 ms | MemDB p50/p99 ms | p99 ratio | runs |")
-print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+with_base = any(r['system'] == 'base' for r in rows)
+with_native = any(r['system'] == 'native' for r in rows)
+extra_head, extra_rule = (" base ops/s | base p50/p99 ms | MemDB / base ops/s |", "---:|---:|---:|") if with_base else ("", "")
+if with_native:
+    extra_head += " native ops/s | native p50/p99 ms | native / RESP ops/s |"
+    extra_rule += "---:|---:|---:|"
+print("| durability | test | -P | Redis ops/s | MemDB ops/s | ops/s ratio | Redis p50/p99 ms | MemDB p50/p99 ms | p99 ratio | runs |" + extra_head)
+print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|" + extra_rule)
 for (mode, test, pipeline), by in groups.items():
     redis, memdb = by.get('redis', []), by.get('memdb', [])
     if not redis or not memdb:
         continue
     r_rps, m_rps = med(redis, 'rps'), med(memdb, 'rps')
     r50, r99, m50, m99 = med(redis, 'p50_ms'), med(redis, 'p99_ms'), med(memdb, 'p50_ms'), med(memdb, 'p99_ms')
+    extra = ""
+    base = by.get('base', [])
+    if with_base and base:
+        b_rps = med(base, 'rps')
+        extra = f" {b_rps:,.0f} | {med(base, 'p50_ms'):.3f} / {med(base, 'p99_ms'):.3f} | {m_rps / b_rps:.2f}x |"
+    elif with_base:
+        extra = " | | |"
+    native = by.get('native', [])
+    if with_native and native:
+        n_rps = med(native, 'rps')
+        extra += f" {n_rps:,.0f} | {med(native, 'p50_ms'):.3f} / {med(native, 'p99_ms'):.3f} | {n_rps / m_rps:.2f}x |"
     print(f"| {mode} | {test} | {pipeline} | {r_rps:,.0f} | {m_rps:,.0f} | {m_rps / r_rps:.2f}x | {r50:.3f} / {r99:.3f} "
-          f"| {m50:.3f} / {m99:.3f} | {m99 / r99 if r99 else float('inf'):.2f}x | {len(memdb)} |")
+          f"| {m50:.3f} / {m99:.3f} | {m99 / r99 if r99 else float('inf'):.2f}x | {len(memdb)} |{extra}")
 EOF
 log "raw results: $RESULTS"

@@ -4,7 +4,9 @@
 #   bench/oplog-vs-redis.sh [RECORDS [ROUNDS]]      defaults: 1000000 records, 3 rounds
 #   env: MEMDB_JAR=path (another memdb.jar), BOOT_ROUNDS=N (boot rounds, default ROUNDS), SKIP_BUILD=1 (jar and test classes already built), KEEP=1 (keep the work directory),
 #        WRITE_N=20000 (records per write-throughput run through the node), SKIP_WRITES=1, SKIP_OPLOGBENCH=1,
-#        LAUNCHER=1 (start the node with bin/memdb, i.e. with the launcher's JVM flags and CDS archive, not java -jar)
+#        LAUNCHER=1 (start the node with bin/memdb, i.e. with the launcher's JVM flags and CDS archive, not java -jar),
+#        REUSE=DIR (the work directory of an earlier run, kept with KEEP=1: the data sets already there are not
+#        loaded again, only what is missing; the directory is kept)
 #
 # 1. Loads RECORDS SETs (key:%012d = 16 bytes, 100-byte values, identical bytes for both systems) into a
 #    real MemDB node (--fsync everysec, pipelined client) and into redis-server (appendonly yes,
@@ -37,6 +39,7 @@ LZ4=$(ls ~/.m2/repository/at/yawk/lz4/lz4-java/*/lz4-java-*.jar | head -1)
 CP=memdb-client/target/classes:memdb-daemon/target/classes:memdb-daemon/target/test-classes:$LZ4
 
 work_dirs oplog-vs-redis
+if [[ -n ${REUSE:-} ]]; then rmdir "$WORK"; WORK=$(realpath "$REUSE"); KEEP=1; fi
 RESULTS=$OUT/results.tsv
 record() { printf '%s\n' "$*" | tr ' ' '\t' >>"$RESULTS"; }   # round system variant value unit
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat"; }   # user + system CPU of a PID
@@ -85,38 +88,53 @@ log "work directory $WORK, results in $OUT; $RECORDS records, $ROUNDS rounds"
 
 javac -cp $J -d "$WORK/loader" bench/MemDbLoad.java
 
-# ---- 1. load the same data into both --------------------------------------------------------------
+# ---- 1. load the same data into both (each step skipped when REUSE's directory already has its result) --
 mkdir -p "$WORK/memdb-raw" "$WORK/redis-raw"
-log "load: memdb node, fsync everysec, 1 writer x 1000 in flight; uptime: $(uptime)"
-start_memdb "$WORK/memdb-raw" everysec
-java -cp $J:$WORK/loader MemDbLoad load 127.0.0.1 "$MPORT" $AUTH "$RECORDS" 1 1000 | tee "$WORK/memdb-load.txt" >&2
-MEMDB_LAST=$(java -jar $J get "key:$(printf %012d $((RECORDS - 1)))" -s 127.0.0.1:"$MPORT" -a $AUTH)
-stop_pid "$MPID"
-record 0 memdb load "$(awk '{print $(NF-1)}' "$WORK/memdb-load.txt")" records/s
+if [[ ! -f $WORK/memdb-last ]]; then
+    log "load: memdb node, fsync everysec, 1 writer x 1000 in flight; uptime: $(uptime)"
+    start_memdb "$WORK/memdb-raw" everysec
+    java -cp $J:$WORK/loader MemDbLoad load 127.0.0.1 "$MPORT" $AUTH "$RECORDS" 1 1000 | tee "$WORK/memdb-load.txt" >&2
+    for ((i = 0; i < 3; i++)); do   # the CLI gives up after 5 s: retry, a loaded machine can be that slow
+        MEMDB_LAST=$(java -jar $J get "key:$(printf %012d $((RECORDS - 1)))" -s 127.0.0.1:"$MPORT" -a $AUTH) && break
+    done
+    stop_pid "$MPID"
+    printf '%s' "$MEMDB_LAST" >"$WORK/memdb-last"
+    record 0 memdb load "$(awk '{print $(NF-1)}' "$WORK/memdb-load.txt")" records/s
+fi
+MEMDB_LAST=$(cat "$WORK/memdb-last")
 
-log "load: redis, appendfsync everysec, redis-cli --pipe"
-java -cp $J:$WORK/loader MemDbLoad resp "$RECORDS" >"$WORK/set.resp"
-start_redis "$WORK/redis-raw"
-t0=$(now_ms)
-redis-cli -p "$RPORT" --pipe <"$WORK/set.resp" >&2
-t1=$(now_ms)
-record 0 redis load "$((RECORDS * 1000 / (t1 - t0)))" records/s
-REDIS_LAST=$(redis-cli -p "$RPORT" get "key:$(printf %012d $((RECORDS - 1)))")
-[[ $(redis-cli -p "$RPORT" dbsize) == "$RECORDS" ]] || { echo "redis dbsize wrong" >&2; exit 1; }
+if [[ ! -f $WORK/redis-last ]]; then
+    log "load: redis, appendfsync everysec, redis-cli --pipe"
+    java -cp $J:$WORK/loader MemDbLoad resp "$RECORDS" >"$WORK/set.resp"
+    start_redis "$WORK/redis-raw" --auto-aof-rewrite-percentage 0   # the raw AOF stays all SET commands
+    t0=$(now_ms)
+    redis-cli -p "$RPORT" --pipe <"$WORK/set.resp" >&2
+    t1=$(now_ms)
+    record 0 redis load "$((RECORDS * 1000 / (t1 - t0)))" records/s
+    REDIS_LAST=$(redis-cli -p "$RPORT" get "key:$(printf %012d $((RECORDS - 1)))")
+    [[ $(redis-cli -p "$RPORT" dbsize) == "$RECORDS" ]] || { echo "redis dbsize wrong" >&2; exit 1; }
+    stop_pid "$RPID"   # SIGTERM: redis fsyncs the AOF and exits
+    printf '%s' "$REDIS_LAST" >"$WORK/redis-last"
+    rm -f "$WORK/set.resp"
+fi
+REDIS_LAST=$(cat "$WORK/redis-last")
 [[ $MEMDB_LAST == "$REDIS_LAST" ]] || { echo "last value differs: memdb '$MEMDB_LAST' redis '$REDIS_LAST'" >&2; exit 1; }
 log "both hold $RECORDS keys; last value identical: $REDIS_LAST"
-stop_pid "$RPID"   # SIGTERM: redis fsyncs the AOF and exits
 
-cp -r "$WORK/memdb-raw" "$WORK/memdb-compacted"
-rm -f "$WORK/memdb-compacted/LOCK"
-java -jar $J log-compact "$WORK/memdb-compacted" >&2
-cp -r "$WORK/redis-raw" "$WORK/redis-rewritten"
-start_redis "$WORK/redis-rewritten"
-redis-cli -p "$RPORT" bgrewriteaof >/dev/null
-until redis-cli -p "$RPORT" info persistence | grep -q '^aof_rewrite_in_progress:0' \
-    && ! redis-cli -p "$RPORT" info persistence | grep -q '^aof_rewrite_scheduled:1'; do sleep 0.1; done
-sleep 0.5
-stop_pid "$RPID"
+if [[ ! -d $WORK/memdb-compacted ]]; then
+    cp -r "$WORK/memdb-raw" "$WORK/memdb-compacted"
+    rm -f "$WORK/memdb-compacted/LOCK"
+    java -jar $J log-compact "$WORK/memdb-compacted" >&2
+fi
+if [[ ! -d $WORK/redis-rewritten ]]; then
+    cp -r "$WORK/redis-raw" "$WORK/redis-rewritten"
+    start_redis "$WORK/redis-rewritten"
+    redis-cli -p "$RPORT" bgrewriteaof >/dev/null
+    until redis-cli -p "$RPORT" info persistence | grep -q '^aof_rewrite_in_progress:0' \
+        && ! redis-cli -p "$RPORT" info persistence | grep -q '^aof_rewrite_scheduled:1'; do sleep 0.1; done
+    sleep 0.5
+    stop_pid "$RPID"
+fi
 {
     echo "on-disk sizes (bytes):"
     for d in memdb-raw memdb-compacted redis-raw redis-rewritten; do

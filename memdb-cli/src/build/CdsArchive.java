@@ -1,18 +1,25 @@
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Builds the static AppCDS archive that bin/memdb uses (JDK 17: -Xshare:dump over a class list), run by
  * `mvn package` as a single-file Java program so it needs nothing but the JDK.
  *
- * <p>Steps: run a few representative one-shot commands with -XX:DumpLoadedClassList, and `memdb repl` on a
+ * <p>Steps: run a few representative one-shot commands with -XX:DumpLoadedClassList, two boots of a node
+ * (`memdb server`: a fresh one taking writes, then its restart replaying them), and `memdb repl` on a
  * pseudo-terminal (through script(1), so that JLine's terminal, line reader, completion and tail tips are
  * loaded as on a person's terminal; skipped with a note where script(1) is missing), merge their class
  * lists, dump the archive, then check that the JVM maps it (-Xshare:on). A static archive, not a dynamic
@@ -76,6 +83,7 @@ public final class CdsArchive {
             addClasses(list, classes);
         }
         trainRepl(java, jar, work, classes);
+        trainServer(java, jar, work, classes);
         Path merged = work.resolve("memdb.classlist");
         Files.write(merged, classes, StandardCharsets.UTF_8);
         run(List.of(java, "-Xshare:dump", "-XX:SharedClassListFile=" + merged, "-XX:SharedArchiveFile=" + archive,
@@ -122,6 +130,72 @@ public final class CdsArchive {
         addClasses(list, classes);
     }
 
+    /**
+     * A node's boot: `memdb server` on a fresh data directory takes a few writes (`memdb set`) and stops on
+     * SIGTERM, then boots again on that directory, replaying its log, and stops. The classes of the node,
+     * the op log's replay and write path and Netty then come from the archive when `bin/memdb server` starts
+     * (docs/oplog-benchmark.md, session 4); before, the archive held only the one-shot commands' classes.
+     */
+    private static void trainServer(String java, Path jar, Path work, Set<String> classes)
+            throws IOException, InterruptedException {
+        Path data = work.resolve("training-server-data");
+        deleteTree(data);
+        Files.createDirectories(data);
+        for (int boot = 0; boot < 2; boot++) {
+            Path list = work.resolve("training-server-" + boot + ".classlist");
+            Files.deleteIfExists(list);
+            Path log = work.resolve("training-server-" + boot + ".log");
+            Process server = start(List.of(java, "-Xshare:off", "-XX:DumpLoadedClassList=" + list, "-jar", jar.toString(),
+                    "server", "--data-dir", data.toString(), "--bind", "127.0.0.1", "--port", freePort(), "--admin-port", freePort()),
+                    work, log, Path.of(nullDevice()));
+            try {
+                int port = awaitListening(server, log);
+                if (boot == 0) {
+                    for (int i = 0; i < 3; i++) { // best effort: on a starved machine a write may time out
+                        run(List.of(java, "-jar", jar.toString(), "set", "cds-training-" + i, "v" + i, "-s", "127.0.0.1:" + port,
+                                "--timeout-ms", "30000"), work, work.resolve("training-server-set.log"), TRAINING_SECONDS_MAX, false);
+                    }
+                }
+            } finally {
+                server.destroy(); // SIGTERM: the node stops cleanly and the JVM writes out its class list
+                if (!server.waitFor(TRAINING_SECONDS_MAX, TimeUnit.SECONDS)) {
+                    server.destroyForcibly();
+                    throw new IOException("the training node did not stop on SIGTERM; see " + log);
+                }
+            }
+            if (!Files.exists(list)) throw new IOException("no class list from the training node; see " + log);
+            addClasses(list, classes);
+        }
+        deleteTree(data);
+    }
+
+    /** The client port from the node's "listening on HOST:PORT" line, once it is in {@code log}. */
+    private static int awaitListening(Process server, Path log) throws IOException, InterruptedException {
+        Pattern listening = Pattern.compile("listening on [^ ]*:(\\d+)");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TRAINING_SECONDS_MAX);
+        while (System.nanoTime() < deadline) {
+            Matcher m = listening.matcher(Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "");
+            if (m.find()) return Integer.parseInt(m.group(1));
+            if (!server.isAlive()) throw new IOException("the training node stopped; see " + log);
+            Thread.sleep(50);
+        }
+        throw new IOException("the training node did not start in " + TRAINING_SECONDS_MAX + " s; see " + log);
+    }
+
+    /** A free loopback port (a node on port 0 would advertise an address its clients cannot use). */
+    private static String freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return Integer.toString(socket.getLocalPort());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(path);
+        }
+    }
+
     /** A word for sh -c: in single quotes. */
     private static String quoted(String word) {
         return "'" + word.replace("'", "'\\''") + "'";
@@ -134,6 +208,17 @@ public final class CdsArchive {
 
     private static void run(List<String> command, Path work, Path log, long secondsMax, boolean mustSucceed, Path input)
             throws IOException, InterruptedException {
+        Process process = start(command, work, log, input);
+        if (!process.waitFor(secondsMax, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException("timed out after " + secondsMax + " s: " + String.join(" ", command));
+        }
+        if (mustSucceed && process.exitValue() != 0) {
+            throw new IOException("exit " + process.exitValue() + " from " + String.join(" ", command) + "; see " + log);
+        }
+    }
+
+    private static Process start(List<String> command, Path work, Path log, Path input) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(input.toFile()));
         // no real key file or seeds from the builder's environment; the training commands fail fast anyway
@@ -142,14 +227,7 @@ public final class CdsArchive {
         builder.environment().put("XDG_CONFIG_HOME", work.toString());
         builder.environment().put("MEMDB_HISTFILE", nullDevice());
         builder.environment().put("MEMDB_ADMIN", "127.0.0.1:1");
-        Process process = builder.start();
-        if (!process.waitFor(secondsMax, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException("timed out after " + secondsMax + " s: " + String.join(" ", command));
-        }
-        if (mustSucceed && process.exitValue() != 0) {
-            throw new IOException("exit " + process.exitValue() + " from " + String.join(" ", command) + "; see " + log);
-        }
+        return builder.start();
     }
 
     private static String nullDevice() {

@@ -3,36 +3,21 @@ package memdb.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import java.util.concurrent.TimeUnit;
 import memdb.protocol.Consistency;
 import memdb.protocol.Envelope;
 import memdb.protocol.FrameCodec;
 import memdb.protocol.Key;
 import memdb.protocol.Requests;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The native protocol's frame codec (memdb.protocol.FrameCodec): encoding and decoding one SET frame (16-byte
  * key, 100-byte value) and one GET frame, into and out of a pooled buffer as the Netty pipeline does.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class CodecBenchmark {
+public class CodecBenchmark extends BenchmarkDefaults {
     private final Envelope set = Envelope.request(7, 42, new Requests.Set(Key.of("key:000000000001"), new byte[100], Consistency.DEFAULT));
     private final Envelope get = Envelope.request(8, 42, new Requests.Get(Key.of("key:000000000001"), Consistency.DEFAULT));
     private ByteBuf out;

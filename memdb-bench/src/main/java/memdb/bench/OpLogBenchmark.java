@@ -15,31 +15,19 @@ import memdb.oplog.OpLogOptions;
 import memdb.protocol.Key;
 import memdb.protocol.Timestamp;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The op log (memdb.oplog.FileOpLog) with fsync=no in a fresh temporary directory: {@code batch} SET
  * records (16-byte key, 100-byte value) appended, then one commit, waiting until the commit has run its
  * callback — what the core loop does per batch. The score is per batch; divide by {@code batch} for a record.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class OpLogBenchmark {
+public class OpLogBenchmark extends BenchmarkDefaults {
     @Param({"1", "64"})
     public int batch;
 

@@ -11,16 +11,11 @@ import memdb.protocol.Key;
 import memdb.protocol.Timestamp;
 import memdb.store.Store;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -29,13 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * path (frames read in place, straight into the store's entries, store sized up front); {@code viaRecords}:
  * every frame copied into a LogRecord first, into a store that grows as it fills (the path before session 3).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class ReplayBenchmark {
+public class ReplayBenchmark extends BenchmarkDefaults {
     @Param({"100000"})
     public int records;
 

@@ -1,33 +1,18 @@
 package memdb.bench;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import memdb.protocol.Key;
 import memdb.ring.Ring;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The ring lookup (memdb.ring.Ring): the preference list (N=3) of a key on a ring of {@code nodes} nodes with
  * 128 vnodes each, which every request's coordinator computes; keys round-robin over 4096 distinct ones.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class RingBenchmark {
+public class RingBenchmark extends BenchmarkDefaults {
     private static final int KEYS = 4096;
 
     @Param({"3", "12"})

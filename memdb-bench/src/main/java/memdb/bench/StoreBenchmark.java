@@ -1,34 +1,19 @@
 package memdb.bench;
 
-import java.util.concurrent.TimeUnit;
 import memdb.protocol.Key;
 import memdb.protocol.Timestamp;
 import memdb.store.Store;
 import memdb.store.Versioned;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The in-memory store (memdb.store.Store): a last-writer-wins put (apply of a newer version) and a get, over
  * {@code keys} keys of the form key:%012d with 100-byte values, each operation on the next key round-robin.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class StoreBenchmark {
+public class StoreBenchmark extends BenchmarkDefaults {
     @Param({"100000"})
     public int keys;
 

@@ -17,9 +17,9 @@ import memdb.cli.MemdbProcesses;
 import memdb.client.MemDb;
 import memdb.client.MemDbConnections;
 import memdb.client.PeerClient;
+import memdb.node.Canaries;
 import memdb.protocol.ClusterRequests;
 import memdb.protocol.ClusterResponses;
-import memdb.protocol.Member;
 
 /**
  * N real {@code memdb} processes on loopback, each on an address of its own (127.0.0.(10+i), all of 127/8
@@ -47,6 +47,8 @@ final class ChaosCluster implements AutoCloseable {
         Proxy proxy;
         volatile MemdbProcesses.Server server;
         volatile boolean paused;
+        /** The bug canary (memdb.node.Canaries) this node's process is started with; null: none. */
+        volatile String canary;
 
         Node(int id, String host, int port, Path home) {
             this.id = id;
@@ -117,6 +119,54 @@ final class ChaosCluster implements AutoCloseable {
         return faults;
     }
 
+    /**
+     * Restarts (kill -9, start) each node whose bug canary is not the one {@code canaryByNode} gives it (null
+     * or absent: none), so that it runs with that one; then waits until every node sees every node up.
+     */
+    void plant(Map<Integer, String> canaryByNode) throws Exception {
+        for (Node node : nodes) {
+            String wanted = canaryByNode.get(node.id);
+            if (java.util.Objects.equals(wanted, node.canary) && node.server != null) continue;
+            kill(node);
+            node.canary = wanted;
+            start(node, Map.of(), false);
+        }
+        if (!awaitAllUp(Duration.ofSeconds(60))) throw new IllegalStateException("the cluster did not come up within 60 s");
+        for (Node node : nodes) awaitServing(node);
+    }
+
+    /**
+     * Waits (bounded) until {@code node} serves client data: a node just started answers UNAVAILABLE until a
+     * peer's gossip has brought its membership up to date. Probes with a read of a key of its own.
+     */
+    void awaitServing(Node node) throws InterruptedException {
+        try (MemDb client = clientOf(node)) {
+            Outcome<String> probe = null;
+            for (int attempt = 0; attempt < 60 && (probe == null || !probe.ok()); attempt++) {
+                if (probe != null) Thread.sleep(500);
+                probe = Outcome.of(client.getAsync("harness-probe", memdb.protocol.Consistency.ONE));
+            }
+            if (!probe.ok()) throw new IllegalStateException("node " + node.id + " does not serve: " + probe.error());
+        }
+    }
+
+    /**
+     * Starts {@code node} (down) with bug canary {@code canary} (null: none) and waits until the nodes of
+     * {@code together} (it among them) see each other up and it serves client data.
+     */
+    void startWith(Node node, String canary, List<Node> together) throws Exception {
+        node.canary = canary;
+        start(node, Map.of(), false);
+        if (!awaitUp(together, Duration.ofSeconds(60))) throw new IllegalStateException("nodes did not see each other up within 60 s");
+        awaitServing(node);
+    }
+
+    /** A client of {@code node} alone (through its proxy): that node coordinates every request. */
+    MemDb clientOf(Node node) {
+        return MemDbConnections.builder().node(node.host, node.proxy.port()).authKey(AUTH_KEY)
+                .connectTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(30)).build();
+    }
+
     /** A client that learns the cluster through the proxies (as an application would reach it). */
     MemDb client() {
         return MemDbConnections.builder().seeds(nodes.stream().map(Node::proxyAddress).toList()).authKey(AUTH_KEY)
@@ -132,6 +182,7 @@ final class ChaosCluster implements AutoCloseable {
     void start(Node node, Map<String, String> extraEnv, boolean forceRecover) throws IOException, InterruptedException {
         Map<String, String> env = new HashMap<>(environment);
         env.put("MEMDB_ADVERTISE_ADDRESS", node.proxyAddress());
+        if (node.canary != null) env.put("JDK_JAVA_OPTIONS", "-D" + Canaries.PROPERTY + "=" + node.canary);
         env.putAll(extraEnv);
         List<String> args = new ArrayList<>(List.of("--node-id", Integer.toString(node.id), "--auth-key", AUTH_KEY,
                 "--data-dir", node.dataDir().toString(), "--seeds", seeds()));
@@ -231,20 +282,27 @@ final class ChaosCluster implements AutoCloseable {
 
     /** Waits until every node sees every node up (bounded); false when it did not happen in time. */
     boolean awaitAllUp(Duration timeout) throws InterruptedException {
+        return awaitUp(nodes, timeout);
+    }
+
+    /** Waits until each of {@code some} sees each of them up (bounded); false when it did not happen in time. */
+    boolean awaitUp(List<Node> some, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (allUp()) return true;
+            if (up(some)) return true;
             Thread.sleep(200);
         }
         return false;
     }
 
-    private boolean allUp() {
-        for (Node node : nodes) {
+    private boolean up(List<Node> some) {
+        for (Node node : some) {
             try {
                 var view = (ClusterResponses.ClusterView) probe.call(node.directAddress(), new ClusterRequests.ClusterInfo(), 0)
                         .get(2, TimeUnit.SECONDS);
-                if (view.members().stream().filter(Member::up).count() != nodes.size()) return false;
+                for (Node other : some) {
+                    if (view.members().stream().noneMatch(m -> m.up() && m.nodeId() == other.id)) return false;
+                }
             } catch (Exception notYet) {
                 return false;
             }

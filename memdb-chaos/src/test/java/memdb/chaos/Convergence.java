@@ -54,7 +54,8 @@ final class Convergence {
         return true;
     }
 
-    private JsonNode versions(String key) {
+    /** Every replica's version of {@code key} (the admin API's "replicas"), or null when it could not be asked. */
+    JsonNode versions(String key) {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + adminAddress + "/v1/keys/" + key + "?versions=true"))
                     .header("Authorization", "Bearer " + ChaosCluster.AUTH_KEY).timeout(Duration.ofSeconds(5)).build();

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ class LongChaosRun {
         assertTrue(Files.exists(ChaosCluster.LIBFAKETIME), "libfaketime is missing: apt-get install faketime");
         long seconds = Long.parseLong(System.getProperty("memdb.chaos.duration", "600"));
         Path reportFile = Path.of(System.getProperty("memdb.chaos.report", "target/chaos-report.md"));
+        List<Fault> order = order(System.getProperty("memdb.chaos.faults", ""));
         long seed = ChaosRun.seed();
         List<RoundResult> rounds = new ArrayList<>();
         long started = System.nanoTime();
@@ -42,7 +44,7 @@ class LongChaosRun {
             ChaosRun run = new ChaosRun(cluster, seed, 2);
             try {
                 for (int number = 1; System.nanoTime() + ROUND.toNanos() / 2 < deadline; number++) {
-                    Fault fault = ORDER.get((number - 1) % ORDER.size());
+                    Fault fault = order.get((number - 1) % order.size());
                     boolean disk = fault == Fault.LOG_TRUNCATE || fault == Fault.LOG_BITFLIP;
                     RoundResult result = run.round(number, List.of(fault), ROUND, disk ? Workloads::diskDamage : Workloads::all);
                     rounds.add(result);
@@ -51,7 +53,8 @@ class LongChaosRun {
                 }
             } finally {
                 run.close();
-                String command = "tools/chaos.sh " + seconds + "   (mvn -B -Pchaos -pl memdb-chaos -am verify -Dchaos.duration=" + seconds + ")";
+                String faults = order.equals(ORDER) ? "" : " -Dchaos.faults=" + String.join(",", order.stream().map(Fault::name).toList());
+                String command = "tools/chaos.sh " + seconds + "   (mvn -B -Pchaos -pl memdb-chaos -am verify -Dchaos.duration=" + seconds + faults + ")";
                 String report = Report.markdown(command, seed, 5, (System.nanoTime() - started) / 1_000_000_000L, rounds);
                 Files.createDirectories(reportFile.toAbsolutePath().getParent());
                 Files.writeString(reportFile, report, StandardCharsets.UTF_8);
@@ -60,5 +63,11 @@ class LongChaosRun {
         }
         List<String> violations = rounds.stream().flatMap(r -> r.violations().stream()).toList();
         assertEquals(List.of(), violations, "see " + reportFile);
+    }
+
+    /** The faults in turn: {@code -Dchaos.faults=KILL_ALL,PARTITION_ONE} (names of {@link Fault}) or, if empty, {@link #ORDER}. */
+    private static List<Fault> order(String names) {
+        if (names.isBlank()) return ORDER;
+        return Arrays.stream(names.split(",")).map(String::strip).map(Fault::valueOf).toList();
     }
 }

@@ -19,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * advertises the proxy's address), and it tells its callers apart by source address (each node has its own
  * loopback address and starts its peer connections from it). Every chunk of bytes is checked against the
  * {@link NetworkFaults}: passed, delayed, dropped with its connection (loss), or, across a partition,
- * refused and closed or black-holed. A black-holed connection has lost bytes mid-stream, so it is closed
- * when its link heals. Blocking sockets, two pump threads per connection (a few dozen connections at most).
+ * refused and closed or black-holed (also when the partition starts while the chunk is delayed). A
+ * black-holed connection has lost bytes mid-stream, so it is closed when its link heals. Blocking sockets,
+ * two pump threads per connection (a few dozen connections at most).
  */
 final class Proxy implements AutoCloseable {
     private static final int POLL_MS = 100;
@@ -77,8 +78,8 @@ final class Proxy implements AutoCloseable {
             open.add(caller);
             open.add(upstream);
             Link link = new Link(from, caller, upstream);
-            start(() -> link.pump(caller, upstream), "proxy-" + from + "-to-" + target);
-            start(() -> link.pump(upstream, caller), "proxy-" + target + "-to-" + from);
+            start(() -> link.pump(caller, upstream, from, target), "proxy-" + from + "-to-" + target);
+            start(() -> link.pump(upstream, caller, target, from), "proxy-" + target + "-to-" + from);
         }
     }
 
@@ -95,7 +96,8 @@ final class Proxy implements AutoCloseable {
             this.upstream = upstream;
         }
 
-        void pump(Socket in, Socket out) {
+        /** Passes the bytes that node {@code source} sends node {@code destination} (0: a client) on this connection. */
+        void pump(Socket in, Socket out, int source, int destination) {
             byte[] buffer = new byte[16 * 1024];
             try {
                 in.setSoTimeout(POLL_MS);
@@ -118,8 +120,15 @@ final class Proxy implements AutoCloseable {
                         continue;
                     }
                     if (random.nextDouble() < faults.lossProbability()) break;
-                    long delay = faults.delayMs();
-                    if (delay > 0) Thread.sleep(delay);
+                    long delay = faults.delayMs(source, destination);
+                    if (delay > 0) {
+                        Thread.sleep(delay);
+                        if (faults.isCut(from, target)) { // cut while it waited: the chunk is lost with the link
+                            if (faults.cutKind() == NetworkFaults.Cut.CLOSE) break;
+                            tainted = true;
+                            continue;
+                        }
+                    }
                     output.write(buffer, 0, n);
                     output.flush();
                 }

@@ -15,6 +15,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The proxy against an echo server: it passes a client's and a node's bytes, knows a node by its source
  * address, refuses and closes across a partition, swallows bytes in a black hole (and closes that
- * connection once the link heals), and delays.
+ * connection once the link heals), and delays (everything, or one direction of one link; a chunk held when its
+ * link is cut is dropped).
  */
 class ProxyTest {
     private static final String TARGET_HOST = "127.0.0.41";
@@ -30,6 +32,8 @@ class ProxyTest {
 
     private final NetworkFaults faults = new NetworkFaults();
     private ServerSocket echo;
+    /** Bytes the echo server received. */
+    private final AtomicLong received = new AtomicLong();
     private Proxy proxy;
 
     @BeforeEach
@@ -41,7 +45,11 @@ class ProxyTest {
                     Socket socket = echo.accept();
                     Thread pump = new Thread(() -> {
                         try (socket) {
-                            socket.getInputStream().transferTo(socket.getOutputStream());
+                            byte[] buffer = new byte[1024];
+                            for (int n = socket.getInputStream().read(buffer); n >= 0; n = socket.getInputStream().read(buffer)) {
+                                received.addAndGet(n);
+                                socket.getOutputStream().write(buffer, 0, n);
+                            }
                         } catch (IOException ignored) {
                             // the test closed it
                         }
@@ -124,6 +132,33 @@ class ProxyTest {
             long started = System.nanoTime();
             roundTrip(node, "slow");
             assertTrue(System.nanoTime() - started >= 600_000_000L, "two hops of 300 ms each");
+        }
+    }
+
+    @Test
+    void aOneWayDelayHoldsOnlyThatDirection() throws IOException {
+        faults.delay(2, 1, 600); // node 2's bytes to node 1 wait; the echo back (1 to 2) does not
+        try (Socket node = connect(NODE_2_HOST); Socket client = connect("127.0.0.1")) {
+            long started = System.nanoTime();
+            roundTrip(node, "held");
+            long took = System.nanoTime() - started;
+            assertTrue(took >= 600_000_000L && took < 1_200_000_000L, "one hop of 600 ms, not two: " + took / 1_000_000 + " ms");
+            started = System.nanoTime();
+            roundTrip(client, "free");
+            assertTrue(System.nanoTime() - started < 600_000_000L, "a client is not held");
+        }
+    }
+
+    @Test
+    void aChunkHeldWhenItsLinkIsCutIsDropped() throws Exception {
+        faults.delay(2, 1, 600);
+        try (Socket node = connect(NODE_2_HOST)) {
+            node.getOutputStream().write("commit".getBytes(StandardCharsets.UTF_8));
+            Thread.sleep(200); // the chunk is held in the proxy now
+            faults.partition(List.of(1), List.of(2), NetworkFaults.Cut.BLACK_HOLE);
+            Thread.sleep(1_000); // well past the delay
+            assertEquals(0, received.get(), "the held chunk never reached the node");
+            faults.heal();
         }
     }
 

@@ -8,7 +8,7 @@ final class Workloads {
 
     /** All four: CAS registers, unique appends, quorum writes, counters. */
     static List<Workload> all(String prefix) {
-        return List.of(new CasRegisterWorkload(prefix, 2, 300), new AppendWorkload(prefix, 60),
+        return List.of(new CasRegisterWorkload(prefix, 2, 300, CasRegisterWorkload.UNKNOWNS_PER_KEY), new AppendWorkload(prefix, 60),
                 new QuorumSetWorkload(prefix, 5, true), new CounterWorkload(prefix, 2));
     }
 

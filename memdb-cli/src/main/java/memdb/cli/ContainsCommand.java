@@ -13,7 +13,7 @@ final class ContainsCommand extends DataCommand {
 
     @Override
     protected Reply run(MemDb db, Output output) {
-        boolean present = db.contains(key, consistency);
+        boolean present = db.contains(key, consistency.level);
         Map<String, Object> fields = jsonFor(key);
         fields.put("contains", present);
         return Reply.of(fields).raw(Boolean.toString(present)).exitCode(present ? ExitCode.OK : ExitCode.NOT_FOUND);

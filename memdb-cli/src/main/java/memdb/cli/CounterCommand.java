@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import memdb.client.CounterQuorumResponse;
 import memdb.client.MemDb;
-import memdb.protocol.Consistency;
 import memdb.protocol.ErrorCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,9 +29,8 @@ final class CounterCommand extends CommandGroup {
         @Mixin
         ClientOptions client;
 
-        @Option(names = "--consistency", paramLabel = "LEVEL", completionCandidates = Candidates.Consistencies.class,
-                description = "ONE, QUORUM or ALL (default: the node's; writes QUORUM, reads ONE).")
-        Consistency consistency = Consistency.DEFAULT;
+        @Mixin
+        ConsistencyOption consistency;
 
         @Parameters(index = "0", paramLabel = "KEY", description = "The counter's key.")
         String key;
@@ -58,7 +56,7 @@ final class CounterCommand extends CommandGroup {
 
         @Override
         long run(MemDb db) {
-            return db.increment(key, by, consistency);
+            return db.increment(key, by, consistency.level);
         }
     }
 
@@ -71,7 +69,7 @@ final class CounterCommand extends CommandGroup {
         @Override
         long run(MemDb db) {
             if (by == Long.MIN_VALUE) throw new UserError(ExitCode.USAGE, "cannot decrement by " + by + "; use incr");
-            return db.increment(key, -by, consistency);
+            return db.increment(key, -by, consistency.level);
         }
     }
 
@@ -83,7 +81,7 @@ final class CounterCommand extends CommandGroup {
 
         @Override
         long run(MemDb db) {
-            if (quorum == null) return db.getCounter(key, consistency);
+            if (quorum == null) return db.getCounter(key, consistency.level);
             CounterQuorumResponse response = db.getQuorumCounter(key);
             if (quorum < 1 || quorum > response.replicaCount()) {
                 throw new UserError(ExitCode.USAGE, "--quorum must be 1.." + response.replicaCount() + " (the key's replicas)");

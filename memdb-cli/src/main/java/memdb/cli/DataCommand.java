@@ -4,10 +4,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import memdb.client.MemDb;
-import memdb.protocol.Consistency;
 import memdb.protocol.MemDbException;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -22,9 +20,8 @@ abstract class DataCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
-    @Option(names = "--consistency", paramLabel = "LEVEL", completionCandidates = Candidates.Consistencies.class,
-            description = "ONE, QUORUM or ALL (default: the node's; writes QUORUM, reads ONE).")
-    Consistency consistency = Consistency.DEFAULT;
+    @Mixin
+    ConsistencyOption consistency;
 
     @Override
     public final Integer call() {

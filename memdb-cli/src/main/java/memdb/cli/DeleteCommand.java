@@ -13,7 +13,7 @@ final class DeleteCommand extends DataCommand {
 
     @Override
     protected Reply run(MemDb db, Output output) {
-        boolean existed = db.delete(key, consistency);
+        boolean existed = db.delete(key, consistency.level);
         Map<String, Object> fields = jsonFor(key);
         fields.put("deleted", existed);
         Reply reply = Reply.of(fields).raw("OK");

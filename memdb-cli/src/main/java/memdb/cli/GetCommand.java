@@ -34,10 +34,10 @@ final class GetCommand extends DataCommand {
 
     @Override
     protected Reply run(MemDb db, Output output) {
-        if (serial && (quorum != null || consistency != memdb.protocol.Consistency.DEFAULT)) {
+        if (serial && (quorum != null || consistency.level != memdb.protocol.Consistency.DEFAULT)) {
             throw new UserError(ExitCode.USAGE, "--serial cannot be combined with --quorum or --consistency");
         }
-        byte[] value = serial ? db.serialGetBytes(key) : quorum == null ? db.getBytes(key, consistency) : quorumRead(db);
+        byte[] value = serial ? db.serialGetBytes(key) : quorum == null ? db.getBytes(key, consistency.level) : quorumRead(db);
         Map<String, Object> fields = jsonFor(key);
         fields.put("found", value != null);
         if (value == null) return Reply.of(fields).failure("key '" + key + "' not found", ExitCode.NOT_FOUND);

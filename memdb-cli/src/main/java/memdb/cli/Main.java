@@ -22,7 +22,19 @@ public final class Main {
 
     /** Runs one command line against the given streams and returns its exit code. */
     public static int run(Io io, String... args) {
+        ParseResult server = ServerFastPath.parse(args);
+        if (server != null) return runServer(io, server);
         return run(io, Session.oneShot(), args);
+    }
+
+    /** A plain {@code memdb server ...} line, run as the tree would run it, without building the tree. */
+    private static int runServer(Io io, ParseResult server) {
+        warnIfAuthKeyOnCommandLine(server, io, Session.oneShot());
+        try {
+            return ServerFastPath.options(server).run(io, null);
+        } catch (Exception e) {
+            return report(io, e);
+        }
     }
 
     /** Runs one command line in a session (the REPL runs each of its lines so, sharing the session). */

@@ -71,6 +71,12 @@ final class ServerOptions {
      * stopped; SIGHUP resolves it again (re-reading the file) and applies the settings that may change live.
      */
     int run(Io io, String seedsOverride) {
+        NodeRunner.runForeground(ConfigLoader.system(flags(seedsOverride), io.env(), config));
+        return ExitCode.OK;
+    }
+
+    /** The flags given, by config key (what overrides the environment and the config file). */
+    Map<String, String> flags(String seedsOverride) {
         Map<String, String> flags = new LinkedHashMap<>();
         put(flags, "node-id", nodeId);
         put(flags, "bind", bind);
@@ -88,8 +94,7 @@ final class ServerOptions {
         put(flags, "tls-ca", tlsCa);
         if (forceRecover) flags.put("force-recover", "true");
         if (seedsOverride != null) flags.put("join", "true"); // memdb join: take ranges' data before serving them
-        NodeRunner.runForeground(ConfigLoader.system(flags, io.env(), config));
-        return ExitCode.OK;
+        return flags;
     }
 
     private static void put(Map<String, String> flags, String key, String value) {

@@ -21,7 +21,7 @@ final class SetCommand extends DataCommand {
     @Override
     protected Reply run(MemDb db, Output output) {
         byte[] bytes = value == null || value.equals("-") ? readStdin(root.io()) : value.getBytes(StandardCharsets.UTF_8);
-        db.set(key, bytes, consistency);
+        db.set(key, bytes, consistency.level);
         Map<String, Object> fields = jsonFor(key);
         fields.put("ok", true);
         fields.put("bytes", bytes.length);

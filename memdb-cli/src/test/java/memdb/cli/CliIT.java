@@ -23,10 +23,6 @@ class CliIT extends SingleNodeIT {
         super(KEY);
     }
 
-    private MemdbProcesses.Result memdb(String... args) throws Exception {
-        return processes.run(env, NONE, args);
-    }
-
     @Test
     void setThenGetPrintsTheRawValueAndANewline() throws Exception {
         assertEquals(0, memdb("set", "greeting", "hello world").exitCode());

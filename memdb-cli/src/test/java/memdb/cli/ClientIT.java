@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,32 +17,14 @@ import java.util.concurrent.TimeUnit;
 import memdb.client.MemDb;
 import memdb.client.MemDbConnections;
 import memdb.protocol.AuthenticationException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The Java client against a real node: many threads pipelining on one connection, each answered right. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ClientIT {
+class ClientIT extends SingleNodeIT {
     private static final String KEY = "client-it-key";
 
-    @TempDir
-    static Path root;
-
-    private MemdbProcesses processes;
-    private MemdbProcesses.Server server;
-
-    @BeforeAll
-    void startServer() throws Exception {
-        processes = new MemdbProcesses(root);
-        server = processes.startSingleNode(KEY);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        processes.close();
+    ClientIT() {
+        super(KEY);
     }
 
     @Test

@@ -6,40 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The REPL of the real jar through a pipe (batch mode): a bash here-doc of several commands, the exit
  * code of the first failure, --continue, and {@code memdb} alone reading its commands from stdin.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReplIT {
-    private static final String KEY = "repl-it-secret-key-0123";
-
-    @TempDir
-    static Path root;
-
-    private MemdbProcesses processes;
-    private Map<String, String> env;
-
-    @BeforeAll
-    void startServer() throws Exception {
-        processes = new MemdbProcesses(root);
-        MemdbProcesses.Server server = processes.startSingleNode(KEY);
-        env = processes.clientEnvironment(server, KEY);
+class ReplIT extends SingleNodeIT {
+    ReplIT() {
+        super("repl-it-secret-key-0123");
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        processes.close();
-    }
-
-    private MemdbProcesses.Result memdb(String stdin, String... args) throws Exception {
+    private MemdbProcesses.Result memdbReading(String stdin, String... args) throws Exception {
         return processes.run(env, stdin.getBytes(StandardCharsets.UTF_8), args);
     }
 
@@ -52,7 +30,7 @@ class ReplIT {
                 + "get greeting\n"
                 + "contains greeting -o json\n"
                 + "EOF\n";
-        MemdbProcesses.Result result = processes.runCommand(List.of("/bin/bash", "-c", script), env, new byte[0]);
+        MemdbProcesses.Result result = processes.runCommand(List.of("/bin/bash", "-c", script), env, NONE);
         assertEquals(0, result.exitCode(), result.stderr());
         assertEquals("OK\nhello world!\n{\"key\":\"greeting\",\"contains\":true}\n", result.stdout());
         assertEquals("", result.stderr());
@@ -60,16 +38,16 @@ class ReplIT {
 
     @Test
     void stopsAtTheFirstFailureWithItsExitCode() throws Exception {
-        MemdbProcesses.Result result = memdb("set a 1\nget missing-key\nset b 2\n", "repl");
+        MemdbProcesses.Result result = memdbReading("set a 1\nget missing-key\nset b 2\n", "repl");
         assertEquals(ExitCode.NOT_FOUND, result.exitCode());
         assertEquals("OK\n", result.stdout());
         assertEquals("memdb: key 'missing-key' not found\n", result.stderr());
-        assertEquals(ExitCode.NOT_FOUND, memdb("get b\n", "get", "b").exitCode(), "set b never ran");
+        assertEquals(ExitCode.NOT_FOUND, memdbReading("get b\n", "get", "b").exitCode(), "set b never ran");
     }
 
     @Test
     void continueRunsEveryLineAndExitsWithTheFirstFailure() throws Exception {
-        MemdbProcesses.Result result = memdb("get nothing-here\nset c 3 --consistency NEVER\nset c 3\nget c\n",
+        MemdbProcesses.Result result = memdbReading("get nothing-here\nset c 3 --consistency NEVER\nset c 3\nget c\n",
                 "repl", "--continue");
         assertEquals(ExitCode.NOT_FOUND, result.exitCode(), result.stderr());
         assertEquals("OK\n3\n", result.stdout());
@@ -78,7 +56,7 @@ class ReplIT {
 
     @Test
     void theReplsOutputOptionIsTheDefaultOfItsCommands() throws Exception {
-        MemdbProcesses.Result result = memdb("set j v\nget j\nget j -o raw\n", "repl", "-o", "json");
+        MemdbProcesses.Result result = memdbReading("set j v\nget j\nget j -o raw\n", "repl", "-o", "json");
         assertEquals(0, result.exitCode(), result.stderr());
         assertEquals("{\"key\":\"j\",\"ok\":true,\"bytes\":1}\n{\"key\":\"j\",\"found\":true,\"value\":\"v\"}\nv\n",
                 result.stdout());
@@ -86,7 +64,7 @@ class ReplIT {
 
     @Test
     void aCommandCannotReadTheScriptAsItsValue() throws Exception {
-        MemdbProcesses.Result result = memdb("set k\nget k\n");
+        MemdbProcesses.Result result = memdbReading("set k\nget k\n");
         assertEquals(ExitCode.USAGE, result.exitCode());
         assertEquals(1, result.stderr().strip().lines().count(), result.stderr());
     }

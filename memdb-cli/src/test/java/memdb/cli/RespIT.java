@@ -70,6 +70,12 @@ class RespIT {
             assertEquals("save\n\nappendonly\nyes\n", cli(processes, respPort, KEY, "CONFIG", "GET", "save", "appendonly").stdout());
             MemdbProcesses.Result wrongKey = cli(processes, respPort, "wrong", "PING");
             assertTrue(wrongKey.stderr().contains("AUTH failed: WRONGPASS"), wrongKey.stdout() + wrongKey.stderr());
+            long started = System.nanoTime();
+            cli(processes, respPort, "wrong", "PING"); // the address's second failure: answered after 200 ms
+            MemdbProcesses.Result third = cli(processes, respPort, "wrong", "PING"); // the third: 400 ms
+            long slowedMs = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(third.stderr().contains("AUTH failed: WRONGPASS"), third.stdout() + third.stderr());
+            assertTrue(slowedMs >= 600, "repeated wrong keys are slowed down (200 + 400 ms): " + slowedMs + " ms");
 
             MemdbProcesses.Result bench = run(processes, List.of("redis-benchmark", "-h", "127.0.0.1", "-p", Integer.toString(respPort),
                     "-a", KEY, "-t", "set,get,ping", "-n", "2000", "-q"), new byte[0]);

@@ -1,5 +1,6 @@
 package memdb.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -30,11 +31,24 @@ abstract class SingleNodeIT {
         this.serverArgs = serverArgs;
     }
 
+    /**
+     * The node's arguments beyond the auth key and data directory: those given to the constructor. A test that
+     * must first prepare files under {@link #root} (a config file, say) overrides this.
+     */
+    String[] serverArgs() throws IOException {
+        return serverArgs;
+    }
+
     @BeforeAll
     void startServer() throws Exception {
         processes = new MemdbProcesses(root);
-        server = processes.startSingleNode(authKey, serverArgs);
+        server = processes.startSingleNode(authKey, serverArgs());
         env = processes.clientEnvironment(server, authKey);
+    }
+
+    /** Runs one {@code memdb} command against the node, with {@link #env} and no standard input. */
+    MemdbProcesses.Result memdb(String... args) throws Exception {
+        return processes.run(env, NONE, args);
     }
 
     @AfterAll

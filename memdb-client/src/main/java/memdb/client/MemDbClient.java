@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.concurrent.ThreadLocalRandom;
 import memdb.crdt.PnCounter;
@@ -95,15 +96,9 @@ final class MemDbClient implements MemDb {
     @Override
     public CompletableFuture<Long> incrementAsync(String key, long delta, Consistency consistency) {
         Objects.requireNonNull(consistency, "consistency");
-        Key validKey;
-        try {
-            validKey = validKey(key);
-        } catch (MemDbException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        if (pool.isClosed()) return CompletableFuture.failedFuture(Failures.clientClosed());
-        return increment(validKey, delta, consistency, ThreadLocalRandom.current().nextLong(), false, COUNTER_ATTEMPTS_MAX)
-                .thenApply(response -> expect(CounterMessages.State.class, response).value());
+        return withValidKey(key, validKey ->
+                increment(validKey, delta, consistency, ThreadLocalRandom.current().nextLong(), false, COUNTER_ATTEMPTS_MAX)
+                        .thenApply(response -> expect(CounterMessages.State.class, response).value()));
     }
 
     /**
@@ -151,17 +146,11 @@ final class MemDbClient implements MemDb {
 
     @Override
     public CounterQuorumResponse getQuorumCounter(String key) {
-        Key validKey = validKey(key);
-        Router.Route route = Futures.join(router.route(validKey));
-        Map<NodeAddress, CompletableFuture<ReplicaResponse<PnCounter>>> answers = new LinkedHashMap<>();
-        for (NodeAddress replica : route.replicas()) {
-            Call call = pool.send(replica, new CounterMessages.Get(validKey, Consistency.ONE));
-            answers.put(replica, call.result().thenApply(response -> {
-                PnCounter counter = expect(CounterMessages.State.class, response).counter();
-                return new ReplicaResponse<>(replica, Responses.ValueState.PRESENT, counter.epoch(), counter);
-            }));
-        }
-        return new CounterQuorumResponse(new QuorumResponse<>(answers));
+        return new CounterQuorumResponse(askReplicas(key, validKey -> new CounterMessages.Get(validKey, Consistency.ONE),
+                (replica, response) -> {
+                    PnCounter counter = expect(CounterMessages.State.class, response).counter();
+                    return new ReplicaResponse<>(replica, Responses.ValueState.PRESENT, counter.epoch(), counter);
+                }));
     }
 
     @Override
@@ -178,6 +167,16 @@ final class MemDbClient implements MemDb {
     /** The one path of every single-coordinator operation. */
     private <R extends Response, T> CompletableFuture<T> execute(
             String key, Function<Key, Request> requestForKey, Class<R> answerType, Function<R, T> result) {
+        return withValidKey(key, validKey -> {
+            Request request = requestForKey.apply(validKey);
+            return router.route(validKey)
+                    .thenCompose(route -> send(route.coordinators(), 0, request))
+                    .thenApply(response -> result.apply(expect(answerType, response)));
+        });
+    }
+
+    /** Runs {@code operation} on the validated key, or fails at once: an invalid key, a closed client. */
+    private <T> CompletableFuture<T> withValidKey(String key, Function<Key, CompletableFuture<T>> operation) {
         Key validKey;
         try {
             validKey = validKey(key);
@@ -185,10 +184,7 @@ final class MemDbClient implements MemDb {
             return CompletableFuture.failedFuture(e);
         }
         if (pool.isClosed()) return CompletableFuture.failedFuture(Failures.clientClosed());
-        Request request = requestForKey.apply(validKey);
-        return router.route(validKey)
-                .thenCompose(route -> send(route.coordinators(), 0, request))
-                .thenApply(response -> result.apply(expect(answerType, response)));
+        return operation.apply(validKey);
     }
 
     private CompletableFuture<Response> send(List<NodeAddress> coordinators, int index, Request request) {
@@ -210,21 +206,28 @@ final class MemDbClient implements MemDb {
         });
     }
 
-    /**
-     * Asks every replica of the key for its version (GET at ONE, which a replica answers from its own
-     * store), each answer arriving on its own. Waits for the route only before the first view is known.
-     */
+    /** Asks every replica of the key for its version (GET at ONE, which a replica answers from its own store). */
     private <T> QuorumResponse<T> quorumRead(String key, Function<byte[], T> decode) {
+        return askReplicas(key, validKey -> new Requests.Get(validKey, Consistency.ONE), (replica, response) -> {
+            Responses.Value value = expect(Responses.Value.class, response);
+            T decoded = value.isPresent() ? decode.apply(value.value()) : null;
+            return new ReplicaResponse<>(replica, value.state(), value.timestamp(), decoded);
+        });
+    }
+
+    /**
+     * Sends every replica of the key its own read ({@code requestForKey}, at ONE), each answer arriving on its
+     * own as {@code answer} reads it. Waits for the route only before the first view is known.
+     */
+    private <T> QuorumResponse<T> askReplicas(String key, Function<Key, Request> requestForKey,
+                                              BiFunction<NodeAddress, Response, ReplicaResponse<T>> answer) {
         Key validKey = validKey(key);
+        Request request = requestForKey.apply(validKey);
         Router.Route route = Futures.join(router.route(validKey));
         Map<NodeAddress, CompletableFuture<ReplicaResponse<T>>> answers = new LinkedHashMap<>();
         for (NodeAddress replica : route.replicas()) {
-            Call call = pool.send(replica, new Requests.Get(validKey, Consistency.ONE));
-            answers.put(replica, call.result().thenApply(response -> {
-                Responses.Value value = expect(Responses.Value.class, response);
-                T decoded = value.isPresent() ? decode.apply(value.value()) : null;
-                return new ReplicaResponse<>(replica, value.state(), value.timestamp(), decoded);
-            }));
+            Call call = pool.send(replica, request);
+            answers.put(replica, call.result().thenApply(response -> answer.apply(replica, response)));
         }
         return new QuorumResponse<>(answers);
     }

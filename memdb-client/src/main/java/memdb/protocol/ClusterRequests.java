@@ -1,7 +1,6 @@
 package memdb.protocol;
 
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -75,16 +74,10 @@ public final class ClusterRequests {
 
         public Opcode opcode() { return Opcode.HINTS; }
 
-        public void encode(ByteBuf out) {
-            out.writeShort(entries.size());
-            for (ReplicaWrite entry : entries) entry.encode(out);
-        }
+        public void encode(ByteBuf out) { Wire.writeList16(out, entries, ReplicaWrite::encode); }
 
         static Hints decode(ByteBuf in) {
-            int count = Wire.readUnsignedShort(in);
-            List<ReplicaWrite> entries = new ArrayList<>(Math.min(count, 1024));
-            for (int i = 0; i < count; i++) entries.add(ReplicaWrite.decode(in));
-            return new Hints(entries);
+            return new Hints(Wire.readList16(in, ENTRIES_MAX, "too many hints", ReplicaWrite::decode));
         }
     }
 
@@ -125,14 +118,10 @@ public final class ClusterRequests {
     }
 
     static void writeMembers(ByteBuf out, List<Member> members) {
-        out.writeShort(members.size());
-        for (Member m : members) m.encode(out);
+        Wire.writeList16(out, members, Member::encode);
     }
 
     static List<Member> readMembers(ByteBuf in) {
-        int count = Wire.readUnsignedShort(in);
-        List<Member> members = new ArrayList<>(Math.min(count, 1024));
-        for (int i = 0; i < count; i++) members.add(Member.decode(in));
-        return members;
+        return Wire.readList16(in, Wire.U16_MAX, "too many members", Member::decode);
     }
 }

@@ -26,14 +26,9 @@ public final class CounterMessages {
 
         public Opcode opcode() { return Opcode.COUNTER_ADD; }
 
-        public void encode(ByteBuf out) { writeAdd(out, key, operationId, delta, consistency); }
+        public void encode(ByteBuf out) { writeIncrement(out, key, operationId, delta, consistency); }
 
-        static Add decode(ByteBuf in) {
-            Consistency consistency = Consistency.fromWire(Wire.readUnsignedByte(in));
-            Key key = Wire.readKey(in);
-            long operationId = Wire.readLong(in);
-            return new Add(key, operationId, Wire.readLong(in), consistency);
-        }
+        static Add decode(ByteBuf in) { return readIncrement(in, Add::new); }
     }
 
     /** Reads a counter at a consistency level (the node merges the answers of that many replicas). */
@@ -45,15 +40,9 @@ public final class CounterMessages {
 
         public Opcode opcode() { return Opcode.COUNTER_GET; }
 
-        public void encode(ByteBuf out) {
-            out.writeByte(consistency.wireCode());
-            Wire.writeKey(out, key);
-        }
+        public void encode(ByteBuf out) { Shapes.writeTarget(out, consistency, key); }
 
-        static Get decode(ByteBuf in) {
-            Consistency consistency = Consistency.fromWire(Wire.readUnsignedByte(in));
-            return new Get(Wire.readKey(in), consistency);
-        }
+        static Get decode(ByteBuf in) { return Shapes.readTarget(in, Get::new); }
     }
 
     /** Node to node: the coordinator asks a replica of the key to lead an increment (same fields as {@link Add}). */
@@ -65,12 +54,9 @@ public final class CounterMessages {
 
         public Opcode opcode() { return Opcode.COUNTER_LEAD; }
 
-        public void encode(ByteBuf out) { writeAdd(out, key, operationId, delta, consistency); }
+        public void encode(ByteBuf out) { writeIncrement(out, key, operationId, delta, consistency); }
 
-        static Lead decode(ByteBuf in) {
-            Add add = Add.decode(in);
-            return new Lead(add.key(), add.operationId(), add.delta(), add.consistency());
-        }
+        static Lead decode(ByteBuf in) { return readIncrement(in, Lead::new); }
     }
 
     /** Node to node: merge this (partial or whole) counter into the replica's (a leader's slot, read repair). */
@@ -122,10 +108,22 @@ public final class CounterMessages {
         static State decode(ByteBuf in) { return new State(PnCounter.decode(in)); }
     }
 
-    private static void writeAdd(ByteBuf out, Key key, long operationId, long delta, Consistency consistency) {
-        out.writeByte(consistency.wireCode());
-        Wire.writeKey(out, key);
+    /** COUNTER_ADD and COUNTER_LEAD: {@code consistency, key, i64 operation id, i64 delta}. */
+    @FunctionalInterface
+    private interface IncrementFields<T> {
+        T make(Key key, long operationId, long delta, Consistency consistency);
+    }
+
+    private static void writeIncrement(ByteBuf out, Key key, long operationId, long delta, Consistency consistency) {
+        Shapes.writeTarget(out, consistency, key);
         out.writeLong(operationId);
         out.writeLong(delta);
+    }
+
+    private static <T> T readIncrement(ByteBuf in, IncrementFields<T> make) {
+        return Shapes.readTarget(in, (key, consistency) -> {
+            long operationId = Wire.readLong(in);
+            return make.make(key, operationId, Wire.readLong(in), consistency);
+        });
     }
 }

@@ -38,12 +38,18 @@ public final class Key implements Comparable<Key> {
         if (bytes.length > BYTES_MAX) {
             throw ErrorCode.KEY_TOO_LONG.exception("key is " + bytes.length + " bytes; the limit is " + BYTES_MAX);
         }
+        if (isAscii(bytes)) return this; // the usual key: valid UTF-8 without running a decoder
         try {
             StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
         } catch (CharacterCodingException e) {
             throw ErrorCode.INVALID_ARGUMENT.exception("key is not valid UTF-8");
         }
         return this;
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) if (b < 0) return false;
+        return true;
     }
 
     public int length() {

@@ -100,16 +100,12 @@ public final class PaxosMessages {
 
         public void encode(ByteBuf out) {
             Wire.writeKey(out, key);
-            Wire.writeTimestamp(out, ballot);
-            Wire.writeTimestamp(out, origin);
-            Wire.writeBlob(out, value);
+            Shapes.writeProposal(out, ballot, origin, value);
         }
 
         static Propose decode(ByteBuf in) {
             Key key = Wire.readKey(in);
-            Timestamp ballot = Wire.readTimestamp(in);
-            Timestamp origin = Wire.readTimestamp(in);
-            return new Propose(key, ballot, origin, Wire.readBlob(in));
+            return Shapes.readProposal(in, (ballot, origin, value) -> new Propose(key, ballot, origin, value));
         }
 
         @Override public boolean equals(Object o) {
@@ -140,16 +136,12 @@ public final class PaxosMessages {
 
         public void encode(ByteBuf out) {
             Wire.writeKey(out, key);
-            Wire.writeTimestamp(out, ballot);
-            Wire.writeTimestamp(out, origin);
-            Wire.writeBlob(out, value);
+            Shapes.writeProposal(out, ballot, origin, value);
         }
 
         static Commit decode(ByteBuf in) {
             Key key = Wire.readKey(in);
-            Timestamp ballot = Wire.readTimestamp(in);
-            Timestamp origin = Wire.readTimestamp(in);
-            return new Commit(key, ballot, origin, Wire.readBlob(in));
+            return Shapes.readProposal(in, (ballot, origin, value) -> new Commit(key, ballot, origin, value));
         }
 
         @Override public boolean equals(Object o) {
@@ -190,9 +182,7 @@ public final class PaxosMessages {
         public void encode(ByteBuf out) {
             out.writeByte(promised ? 1 : 0);
             Wire.writeTimestamp(out, ballot);
-            Wire.writeTimestamp(out, acceptedBallot);
-            Wire.writeTimestamp(out, acceptedOrigin);
-            Wire.writeBlob(out, acceptedValue);
+            Shapes.writeProposal(out, acceptedBallot, acceptedOrigin, acceptedValue);
             current.encode(out);
             Wire.writeTimestamp(out, currentOrigin);
         }
@@ -200,11 +190,11 @@ public final class PaxosMessages {
         static Promise decode(ByteBuf in) {
             boolean promised = Wire.readBoolean(in);
             Timestamp ballot = Wire.readTimestamp(in);
-            Timestamp acceptedBallot = Wire.readTimestamp(in);
-            Timestamp acceptedOrigin = Wire.readTimestamp(in);
-            byte[] acceptedValue = Wire.readBlob(in);
-            Responses.Value current = Responses.Value.decode(in);
-            return new Promise(promised, ballot, acceptedBallot, acceptedOrigin, acceptedValue, current, Wire.readTimestamp(in));
+            return Shapes.readProposal(in, (acceptedBallot, acceptedOrigin, acceptedValue) -> {
+                Responses.Value current = Responses.Value.decode(in);
+                return new Promise(promised, ballot, acceptedBallot, acceptedOrigin, acceptedValue, current,
+                        Wire.readTimestamp(in));
+            });
         }
 
         @Override public boolean equals(Object o) {

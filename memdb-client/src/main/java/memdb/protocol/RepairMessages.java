@@ -1,7 +1,6 @@
 package memdb.protocol;
 
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -65,8 +64,7 @@ public final class RepairMessages {
         public Opcode opcode() { return Opcode.REPAIR_DIGEST; }
 
         public void encode(ByteBuf out) {
-            out.writeLong(rangeStart);
-            out.writeLong(rangeEnd);
+            Shapes.writeRange(out, rangeStart, rangeEnd);
             out.writeByte(level);
             writeInts(out, nodes);
         }
@@ -89,17 +87,9 @@ public final class RepairMessages {
             hashes = List.copyOf(hashes);
         }
 
-        public void encode(ByteBuf out) {
-            out.writeInt(hashes.size());
-            for (long hash : hashes) out.writeLong(hash);
-        }
+        public void encode(ByteBuf out) { Wire.writeList32(out, hashes, (hash, o) -> o.writeLong(hash)); }
 
-        static Hashes decode(ByteBuf in) {
-            int count = count(in);
-            List<Long> hashes = new ArrayList<>(Math.min(count, 1024));
-            for (int i = 0; i < count; i++) hashes.add(Wire.readLong(in));
-            return new Hashes(hashes);
-        }
+        static Hashes decode(ByteBuf in) { return new Hashes(Wire.readList32(in, ITEMS_MAX, Wire::readLong)); }
     }
 
     /** Asks for every entry of the range (start, end] in the given leaves; answered with {@link Entries}. */
@@ -113,8 +103,7 @@ public final class RepairMessages {
         public Opcode opcode() { return Opcode.REPAIR_FETCH; }
 
         public void encode(ByteBuf out) {
-            out.writeLong(rangeStart);
-            out.writeLong(rangeEnd);
+            Shapes.writeRange(out, rangeStart, rangeEnd);
             writeInts(out, leaves);
         }
 
@@ -227,36 +216,24 @@ public final class RepairMessages {
     }
 
     private static void writeInts(ByteBuf out, List<Integer> values) {
-        out.writeInt(values.size());
-        for (int value : values) out.writeInt(value);
+        Wire.writeList32(out, values, (value, o) -> o.writeInt(value));
     }
 
     private static List<Integer> readInts(ByteBuf in) {
-        int count = count(in);
-        List<Integer> values = new ArrayList<>(Math.min(count, 1024));
-        for (int i = 0; i < count; i++) {
-            int value = Wire.readInt(in);
-            if (value < 0) throw Wire.malformed("negative tree index");
-            values.add(value);
-        }
-        return values;
+        return Wire.readList32(in, ITEMS_MAX, RepairMessages::readTreeIndex);
+    }
+
+    private static int readTreeIndex(ByteBuf in) {
+        int value = Wire.readInt(in);
+        if (value < 0) throw Wire.malformed("negative tree index");
+        return value;
     }
 
     private static void writeEntries(ByteBuf out, List<Entry> entries) {
-        out.writeInt(entries.size());
-        for (Entry entry : entries) entry.encode(out);
+        Wire.writeList32(out, entries, Entry::encode);
     }
 
     private static List<Entry> readEntries(ByteBuf in) {
-        int count = count(in);
-        List<Entry> entries = new ArrayList<>(Math.min(count, 1024));
-        for (int i = 0; i < count; i++) entries.add(Entry.decode(in));
-        return entries;
-    }
-
-    private static int count(ByteBuf in) {
-        int count = Wire.readInt(in);
-        if (count < 0 || count > ITEMS_MAX) throw Wire.malformed("item count " + count + " out of 0.." + ITEMS_MAX);
-        return count;
+        return Wire.readList32(in, ITEMS_MAX, Entry::decode);
     }
 }

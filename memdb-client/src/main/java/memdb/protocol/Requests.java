@@ -44,15 +44,9 @@ public final class Requests {
 
         public Opcode opcode() { return Opcode.GET; }
 
-        public void encode(ByteBuf out) {
-            out.writeByte(consistency.wireCode());
-            Wire.writeKey(out, key);
-        }
+        public void encode(ByteBuf out) { Shapes.writeTarget(out, consistency, key); }
 
-        static Get decode(ByteBuf in) {
-            Consistency consistency = Consistency.fromWire(Wire.readUnsignedByte(in));
-            return new Get(Wire.readKey(in), consistency);
-        }
+        static Get decode(ByteBuf in) { return Shapes.readTarget(in, Get::new); }
     }
 
     public record Set(Key key, byte[] value, Consistency consistency) implements Request {
@@ -65,15 +59,12 @@ public final class Requests {
         public Opcode opcode() { return Opcode.SET; }
 
         public void encode(ByteBuf out) {
-            out.writeByte(consistency.wireCode());
-            Wire.writeKey(out, key);
+            Shapes.writeTarget(out, consistency, key);
             Wire.writeBlob(out, value);
         }
 
         static Set decode(ByteBuf in) {
-            Consistency consistency = Consistency.fromWire(Wire.readUnsignedByte(in));
-            Key key = Wire.readKey(in);
-            return new Set(key, Wire.readBlob(in), consistency);
+            return Shapes.readTarget(in, (key, consistency) -> new Set(key, Wire.readBlob(in), consistency));
         }
 
         @Override public boolean equals(Object o) {
@@ -94,15 +85,9 @@ public final class Requests {
 
         public Opcode opcode() { return Opcode.DELETE; }
 
-        public void encode(ByteBuf out) {
-            out.writeByte(consistency.wireCode());
-            Wire.writeKey(out, key);
-        }
+        public void encode(ByteBuf out) { Shapes.writeTarget(out, consistency, key); }
 
-        static Delete decode(ByteBuf in) {
-            Consistency consistency = Consistency.fromWire(Wire.readUnsignedByte(in));
-            return new Delete(Wire.readKey(in), consistency);
-        }
+        static Delete decode(ByteBuf in) { return Shapes.readTarget(in, Delete::new); }
     }
 
     public record Contains(Key key, Consistency consistency) implements Request {
@@ -113,14 +98,8 @@ public final class Requests {
 
         public Opcode opcode() { return Opcode.CONTAINS; }
 
-        public void encode(ByteBuf out) {
-            out.writeByte(consistency.wireCode());
-            Wire.writeKey(out, key);
-        }
+        public void encode(ByteBuf out) { Shapes.writeTarget(out, consistency, key); }
 
-        static Contains decode(ByteBuf in) {
-            Consistency consistency = Consistency.fromWire(Wire.readUnsignedByte(in));
-            return new Contains(Wire.readKey(in), consistency);
-        }
+        static Contains decode(ByteBuf in) { return Shapes.readTarget(in, Contains::new); }
     }
 }

@@ -1,7 +1,6 @@
 package memdb.protocol;
 
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -37,17 +36,13 @@ public final class StateTransferMessages {
         void encode(ByteBuf out) {
             Wire.writeKey(out, key);
             Wire.writeTimestamp(out, promised);
-            Wire.writeTimestamp(out, acceptedBallot);
-            Wire.writeTimestamp(out, acceptedOrigin);
-            Wire.writeBlob(out, acceptedValue);
+            Shapes.writeProposal(out, acceptedBallot, acceptedOrigin, acceptedValue);
         }
 
         static AcceptorEntry decode(ByteBuf in) {
             Key key = Wire.readKey(in);
             Timestamp promised = Wire.readTimestamp(in);
-            Timestamp ballot = Wire.readTimestamp(in);
-            Timestamp origin = Wire.readTimestamp(in);
-            return new AcceptorEntry(key, promised, ballot, origin, Wire.readBlob(in));
+            return Shapes.readProposal(in, (ballot, origin, value) -> new AcceptorEntry(key, promised, ballot, origin, value));
         }
 
         /** Roughly what the entry costs on the wire. */
@@ -95,17 +90,9 @@ public final class StateTransferMessages {
 
         public Opcode opcode() { return Opcode.PAXOS_STATE_PULL; }
 
-        public void encode(ByteBuf out) {
-            out.writeLong(start);
-            out.writeLong(end);
-            Wire.writeBlob(out, after.bytes());
-        }
+        public void encode(ByteBuf out) { Shapes.writeRangeCursor(out, start, end, after); }
 
-        static PaxosStatePull decode(ByteBuf in) {
-            long start = Wire.readLong(in);
-            long end = Wire.readLong(in);
-            return new PaxosStatePull(start, end, Key.wrap(Wire.readBlob(in)));
-        }
+        static PaxosStatePull decode(ByteBuf in) { return Shapes.readRangeCursor(in, PaxosStatePull::new); }
     }
 
     /** The answer to PAXOS_STATE_PULL: entries in key order, and whether more follow after the last one. */
@@ -144,10 +131,7 @@ public final class StateTransferMessages {
     public record CounterDigest(long start, long end) implements Request {
         public Opcode opcode() { return Opcode.COUNTER_DIGEST; }
 
-        public void encode(ByteBuf out) {
-            out.writeLong(start);
-            out.writeLong(end);
-        }
+        public void encode(ByteBuf out) { Shapes.writeRange(out, start, end); }
 
         static CounterDigest decode(ByteBuf in) {
             long start = Wire.readLong(in);
@@ -181,17 +165,9 @@ public final class StateTransferMessages {
 
         public Opcode opcode() { return Opcode.COUNTER_FETCH; }
 
-        public void encode(ByteBuf out) {
-            out.writeLong(start);
-            out.writeLong(end);
-            Wire.writeBlob(out, after.bytes());
-        }
+        public void encode(ByteBuf out) { Shapes.writeRangeCursor(out, start, end, after); }
 
-        static CounterFetch decode(ByteBuf in) {
-            long start = Wire.readLong(in);
-            long end = Wire.readLong(in);
-            return new CounterFetch(start, end, Key.wrap(Wire.readBlob(in)));
-        }
+        static CounterFetch decode(ByteBuf in) { return Shapes.readRangeCursor(in, CounterFetch::new); }
     }
 
     /** The answer to COUNTER_FETCH: counters in key order, and whether more follow after the last one. */
@@ -203,30 +179,20 @@ public final class StateTransferMessages {
 
         public void encode(ByteBuf out) {
             out.writeByte(more ? 1 : 0);
-            out.writeShort(entries.size());
-            for (CounterEntry e : entries) e.encode(out);
+            Wire.writeList16(out, entries, CounterEntry::encode);
         }
 
         static CounterChunk decode(ByteBuf in) {
             boolean more = Wire.readBoolean(in);
-            int count = Wire.readUnsignedShort(in);
-            if (count > ITEMS_MAX) throw Wire.malformed("too many counters in a chunk: " + count);
-            List<CounterEntry> entries = new ArrayList<>(Math.min(count, 256));
-            for (int i = 0; i < count; i++) entries.add(CounterEntry.decode(in));
-            return new CounterChunk(entries, more);
+            return new CounterChunk(Wire.readList16(in, ITEMS_MAX, "too many counters in a chunk", CounterEntry::decode), more);
         }
     }
 
     private static void writeAcceptorEntries(ByteBuf out, List<AcceptorEntry> entries) {
-        out.writeShort(entries.size());
-        for (AcceptorEntry e : entries) e.encode(out);
+        Wire.writeList16(out, entries, AcceptorEntry::encode);
     }
 
     private static List<AcceptorEntry> readAcceptorEntries(ByteBuf in) {
-        int count = Wire.readUnsignedShort(in);
-        if (count > ITEMS_MAX) throw Wire.malformed("too many acceptor entries in a chunk: " + count);
-        List<AcceptorEntry> entries = new ArrayList<>(Math.min(count, 256));
-        for (int i = 0; i < count; i++) entries.add(AcceptorEntry.decode(in));
-        return entries;
+        return Wire.readList16(in, ITEMS_MAX, "too many acceptor entries in a chunk", AcceptorEntry::decode);
     }
 }

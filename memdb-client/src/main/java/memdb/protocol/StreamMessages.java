@@ -1,7 +1,6 @@
 package memdb.protocol;
 
 import io.netty.buffer.ByteBuf;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,19 +24,16 @@ public final class StreamMessages {
         public Opcode opcode() { return Opcode.STREAM_PULL; }
 
         public void encode(ByteBuf out) {
-            out.writeLong(start);
-            out.writeLong(end);
-            Wire.writeBlob(out, after.bytes());
+            Shapes.writeRangeCursor(out, start, end, after);
             out.writeInt(bytesMax);
         }
 
         static StreamPull decode(ByteBuf in) {
-            long start = Wire.readLong(in);
-            long end = Wire.readLong(in);
-            Key after = Key.wrap(Wire.readBlob(in));
-            int bytesMax = Wire.readInt(in);
-            if (bytesMax < 1) throw Wire.malformed("stream chunk limit must be >= 1");
-            return new StreamPull(start, end, after, bytesMax);
+            return Shapes.readRangeCursor(in, (start, end, after) -> {
+                int bytesMax = Wire.readInt(in);
+                if (bytesMax < 1) throw Wire.malformed("stream chunk limit must be >= 1");
+                return new StreamPull(start, end, after, bytesMax);
+            });
         }
     }
 
@@ -94,15 +90,10 @@ public final class StreamMessages {
     }
 
     private static void writeEntries(ByteBuf out, List<ClusterRequests.ReplicaWrite> entries) {
-        out.writeShort(entries.size());
-        for (ClusterRequests.ReplicaWrite e : entries) e.encode(out);
+        Wire.writeList16(out, entries, ClusterRequests.ReplicaWrite::encode);
     }
 
     private static List<ClusterRequests.ReplicaWrite> readEntries(ByteBuf in) {
-        int count = Wire.readUnsignedShort(in);
-        if (count > CHUNK_ENTRIES_MAX) throw Wire.malformed("too many entries in a chunk: " + count);
-        List<ClusterRequests.ReplicaWrite> entries = new ArrayList<>(Math.min(count, 256));
-        for (int i = 0; i < count; i++) entries.add(ClusterRequests.ReplicaWrite.decode(in));
-        return entries;
+        return Wire.readList16(in, CHUNK_ENTRIES_MAX, "too many entries in a chunk", ClusterRequests.ReplicaWrite::decode);
     }
 }

@@ -2,6 +2,10 @@ package memdb.protocol;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Reading and writing the protocol's field types (docs/protocol.md §3). Every read checks that the
@@ -98,6 +102,39 @@ public final class Wire {
         byte[] bytes = new byte[length];
         in.readBytes(bytes);
         return bytes;
+    }
+
+    /** Writes a list as a u16 count, then each item ({@code items} holds at most {@link #U16_MAX}). */
+    static <T> void writeList16(ByteBuf out, List<T> items, BiConsumer<? super T, ByteBuf> writer) {
+        out.writeShort(items.size());
+        for (T item : items) writer.accept(item, out);
+    }
+
+    /** Reads a u16 count, then that many items; a count over {@code countMax} is malformed ({@code tooMany}: n). */
+    static <T> List<T> readList16(ByteBuf in, int countMax, String tooMany, Function<ByteBuf, ? extends T> reader) {
+        int count = readUnsignedShort(in);
+        if (count > countMax) throw malformed(tooMany + ": " + count);
+        return readItems(in, count, reader);
+    }
+
+    /** Writes a list as a u32 count, then each item. */
+    static <T> void writeList32(ByteBuf out, List<T> items, BiConsumer<? super T, ByteBuf> writer) {
+        out.writeInt(items.size());
+        for (T item : items) writer.accept(item, out);
+    }
+
+    /** Reads a u32 count, then that many items; a count over {@code countMax} is malformed. */
+    static <T> List<T> readList32(ByteBuf in, int countMax, Function<ByteBuf, ? extends T> reader) {
+        int count = readInt(in);
+        if (count < 0 || count > countMax) throw malformed("item count " + count + " out of 0.." + countMax);
+        return readItems(in, count, reader);
+    }
+
+    /** A count read off the wire only bounds the loop: the list grows as items actually arrive. */
+    private static <T> List<T> readItems(ByteBuf in, int count, Function<ByteBuf, ? extends T> reader) {
+        List<T> items = new ArrayList<>(Math.min(count, 256));
+        for (int i = 0; i < count; i++) items.add(reader.apply(in));
+        return items;
     }
 
     private static void need(ByteBuf in, int bytes) {

@@ -13,18 +13,12 @@ import memdb.protocol.InvalidArgumentException;
 import memdb.protocol.MemDbTimeoutException;
 import memdb.protocol.Opcode;
 import memdb.protocol.Timestamp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The client's counter calls against fake nodes: retries keep the operation id, quorum reads merge. */
-class CounterClientTest {
-    private final FakeNode node = new FakeNode(FakeCluster.AUTH_KEY, 1);
-    private final MemDb db = MemDbConnections.builder().authKey(FakeCluster.AUTH_KEY).node("127.0.0.1", node.port()).build();
-
-    @AfterEach
-    void tearDown() {
-        db.close();
-        node.close();
+class CounterClientTest extends SingleFakeNodeTest {
+    CounterClientTest() {
+        super(node -> MemDbConnections.builder().authKey(FakeCluster.AUTH_KEY).node("127.0.0.1", node.port()).build());
     }
 
     private List<CounterMessages.Add> adds() {

@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,18 +18,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * to the requests of each read): each caller must still get its own answer.
  */
 @ExtendWith(SampledLeakDetection.class)
-class PipeliningTest {
+class PipeliningTest extends SingleFakeNodeTest {
     private static final int THREADS = 16;
     private static final int OPERATIONS_PER_THREAD = 1000;
-
-    private final FakeNode node = new FakeNode("secret", 1);
-    private final MemDb db = MemDbConnections.single("127.0.0.1", node.port(), "secret");
-
-    @AfterEach
-    void tearDown() {
-        db.close();
-        node.close();
-    }
 
     @Test
     void concurrentBlockingCallersEachGetTheirOwnAnswer() throws Exception {

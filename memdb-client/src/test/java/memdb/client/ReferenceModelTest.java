@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,18 +18,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * one connection are written in submission order, so the node applies them in that order.
  */
 @ExtendWith(SampledLeakDetection.class)
-class ReferenceModelTest {
+class ReferenceModelTest extends SingleFakeNodeTest {
     private static final int OPERATIONS = 1500;
     private static final int KEYS = 20;
 
-    private final FakeNode node = new FakeNode("secret", 1);
-    private final MemDb db = MemDbConnections.builder().authKey("secret").seeds(List.of(node.seed()))
-            .inFlightRequestsMax(32).build();
-
-    @AfterEach
-    void tearDown() {
-        db.close();
-        node.close();
+    ReferenceModelTest() {
+        super(node -> MemDbConnections.builder().authKey(FakeCluster.AUTH_KEY).seeds(List.of(node.seed()))
+                .inFlightRequestsMax(32).build());
     }
 
     @ParameterizedTest(name = "seed {0}")

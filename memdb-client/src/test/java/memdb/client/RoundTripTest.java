@@ -19,19 +19,10 @@ import memdb.protocol.Opcode;
 import memdb.protocol.Requests;
 import memdb.protocol.ServerException;
 import memdb.protocol.WrongTypeException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Every operation against one fake node: values of every shape, absent keys, error frames, misuse. */
-class RoundTripTest {
-    private final FakeNode node = new FakeNode("secret", 1);
-    private final MemDb db = MemDbConnections.single("127.0.0.1", node.port(), "secret");
-
-    @AfterEach
-    void tearDown() {
-        db.close();
-        node.close();
-    }
+class RoundTripTest extends SingleFakeNodeTest {
 
     @Test
     void setThenGetReturnsTheValue() {

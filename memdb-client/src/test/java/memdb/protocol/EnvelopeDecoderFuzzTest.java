@@ -11,9 +11,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Coverage-guided fuzzing of {@link EnvelopeDecoder} with Jazzer: any byte string goes through the decoder in
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * ({@code #frameBody} fuzzes FrameCodec alone, much faster; Jazzer fuzzes one method per run.)
  * A crashing input is written to that directory; fix the bug and commit the input.
  */
+@ExtendWith(Leaks.class)
 class EnvelopeDecoderFuzzTest {
     static {
         // Replaying saved inputs needs no instrumentation: Jazzer's hooks only guide mutation (and its
@@ -35,16 +35,6 @@ class EnvelopeDecoderFuzzTest {
         if (System.getenv("JAZZER_FUZZ") == null && System.getProperty("jazzer.hooks") == null) {
             System.setProperty("jazzer.hooks", "false");
         }
-    }
-
-    @BeforeAll
-    static void hookLeakDetector() {
-        Leaks.install();
-    }
-
-    @AfterAll
-    static void noLeaksReported() {
-        Leaks.assertNone();
     }
 
     @FuzzTest(maxDuration = "5m")

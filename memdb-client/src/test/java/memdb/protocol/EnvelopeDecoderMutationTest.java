@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.LongStream;
 import memdb.protocol.DecoderHarness.Outcome;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link DecoderProperties}. A failure names its seed; replay one with
  * {@code -Dtest=EnvelopeDecoderMutationTest -Dmemdb.seed=N}.
  */
+@ExtendWith(Leaks.class)
 class EnvelopeDecoderMutationTest {
     static final int SEEDS = 200;
     static final int[] INTERESTING = {0x00, 0x01, 0x02, 0x03, 0x0F, 0x10, 0x11, 0x7F, 0x80, 0xDB, 0xFE, 0xFF};
@@ -28,16 +28,6 @@ class EnvelopeDecoderMutationTest {
     static LongStream seeds() {
         String one = System.getProperty("memdb.seed");
         return one != null ? LongStream.of(Long.parseLong(one)) : LongStream.range(0, SEEDS);
-    }
-
-    @BeforeAll
-    static void hookLeakDetector() {
-        Leaks.install();
-    }
-
-    @AfterAll
-    static void noLeaksReported() {
-        Leaks.assertNone();
     }
 
     @ParameterizedTest(name = "seed {0}")

@@ -15,27 +15,17 @@ import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Random;
 import memdb.protocol.DecoderHarness.Outcome;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** EnvelopeDecoder through Netty's EmbeddedChannel: split-invariance, limits, failure, no leaks. */
+@ExtendWith(Leaks.class)
 class EnvelopeDecoderTest {
     static final int MAX = FrameCodec.FRAME_BYTES_MAX_DEFAULT;
     static final List<Envelope> SAMPLES = Samples.all();
     static final byte[] STREAM = Samples.encodeAll(SAMPLES);
-
-    @BeforeAll
-    static void hookLeakDetector() {
-        Leaks.install();
-    }
-
-    @AfterAll
-    static void noLeaksReported() {
-        Leaks.assertNone();
-    }
 
     @Test
     void wholeStreamDecodesToTheSamples() {

@@ -6,6 +6,9 @@ import io.netty.util.ResourceLeakDetector;
 import java.lang.reflect.Field;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Makes Netty's leak detector fail tests instead of only logging: a listener on the ByteBuf detector
@@ -13,13 +16,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and fails if anything leaked. The build runs tests at -Dio.netty.leakDetection.level=paranoid, so every
  * leak-aware buffer is tracked; note that Netty never tracks unpooled heap buffers, which is why
  * {@link DecoderHarness.TrackingAllocator} wraps its buffers explicitly. (The harness also checks refCnt
- * of every buffer directly, which does not depend on the GC.)
+ * of every buffer directly, which does not depend on the GC.) As a JUnit extension
+ * ({@code @ExtendWith(Leaks.class)}) it installs the listener before a test class and asserts after it.
  */
-final class Leaks {
+final class Leaks implements BeforeAllCallback, AfterAllCallback {
     private static final List<String> REPORTED = new CopyOnWriteArrayList<>();
     private static volatile boolean installed;
 
-    private Leaks() {}
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        install();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        assertNone();
+    }
 
     static synchronized void install() {
         if (installed) return;

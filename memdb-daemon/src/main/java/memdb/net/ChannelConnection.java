@@ -39,6 +39,11 @@ final class ChannelConnection implements Connection {
         }
     }
 
+    @Override
+    public java.util.concurrent.Executor executor() {
+        return channel.eventLoop();
+    }
+
     private void writeAndFlush(List<Envelope> replies) {
         for (Envelope reply : replies) {
             if (reply.message() instanceof Responses.Error error) logRefusal(reply, error);

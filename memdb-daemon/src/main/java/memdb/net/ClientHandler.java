@@ -35,10 +35,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final Runnable killSwitch;
     private ChannelConnection connection;
 
-    /** Slows down key guessing; shared by the port's connections. */
+    /** Slows down key guessing; shared by the node's client ports. */
     private final AuthThrottle throttle;
-    /** Set while a failed AUTH waits for its delayed answer: whatever else arrives is dropped. */
-    private boolean answeringLater;
 
     ClientHandler(Session session, CoreLoop loop, FlowControl flow, Runnable killSwitch) {
         this(session, loop, flow, killSwitch, new AuthThrottle());
@@ -59,7 +57,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     /** Whether the channel is being closed: whatever else was read in the same burst is dropped. */
     private boolean closing() {
-        return flow.stopped() || answeringLater;
+        return flow.stopped();
     }
 
     @Override
@@ -68,7 +66,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         Envelope envelope = (Envelope) msg;
         Session.Admission admission = session.admit(envelope.message());
         if (envelope.message() instanceof Requests.Auth && session.isAuthenticated()) throttle.succeeded(AuthThrottle.addressOf(ctx.channel().remoteAddress()));
-        if (admission instanceof Session.Answer answer && envelope.message() instanceof Requests.Auth && !session.isAuthenticated()) {
+        if (admission instanceof Session.Answer answer && envelope.message() instanceof Requests.Auth && !session.isAuthenticated()
+                && answer.thenClose()) {
             answerLater(ctx, envelope, answer);
         } else if (admission instanceof Session.Answer answer) {
             answer(ctx, envelope, answer);
@@ -104,18 +103,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * A failed AUTH: the answer (and the close) waits for the throttle's delay, scheduled on the channel's
-     * event loop, never slept on; nothing more is read from the connection meanwhile.
+     * A failed AUTH (always answered with a close): nothing more is read from the connection from now on
+     * ({@link FlowControl#stop}, the one owner of the read switch), and the answer and the close wait for
+     * the throttle's delay, scheduled on the channel's event loop, never slept on.
      */
     private void answerLater(ChannelHandlerContext ctx, Envelope request, Session.Answer answer) {
         long delayMs = throttle.failed(AuthThrottle.addressOf(ctx.channel().remoteAddress()), System.nanoTime() / 1_000_000);
-        answeringLater = true;
-        ctx.channel().config().setAutoRead(false);
+        flow.stop();
         if (delayMs > 0) LOG.log(Level.INFO, "failed authentication from " + ctx.channel().remoteAddress() + "; answering in " + delayMs + " ms");
-        ctx.executor().schedule(() -> {
-            answeringLater = false;
-            answer(ctx, request, answer);
-        }, delayMs, TimeUnit.MILLISECONDS);
+        ctx.executor().schedule(() -> answer(ctx, request, answer), delayMs, TimeUnit.MILLISECONDS);
     }
 
 

@@ -44,7 +44,16 @@ public final class ClientServer {
      */
     public static ClientListener bind(String bind, int port, LimitsConfig limits, ServerTls tls,
                                       Function<BooleanSupplier, Session> sessions, CoreLoop loop, Runnable killSwitch) {
-        AuthThrottle throttle = new AuthThrottle();
+        return bind(bind, port, limits, tls, sessions, loop, killSwitch, new AuthThrottle());
+    }
+
+    /**
+     * As above, with the {@link AuthThrottle} that slows down repeated wrong keys: the node shares one between
+     * its client ports (native and RESP), so that a guesser gains nothing by switching ports.
+     */
+    public static ClientListener bind(String bind, int port, LimitsConfig limits, ServerTls tls,
+                                      Function<BooleanSupplier, Session> sessions, CoreLoop loop, Runnable killSwitch,
+                                      AuthThrottle throttle) {
         return ClientListener.bind("client", bind, port, limits,
                 tls == null ? null : () -> new TlsGate(tls, ctx -> tlsRequired(ctx, loop)),
                 new EnvelopeEncoder(),

@@ -16,6 +16,9 @@ import java.lang.System.Logger.Level;
  * its replies stops being read: the memory it holds on the node is bounded by the water mark plus its
  * requests in flight. Also closes the channel when the idle handler before it says it has been idle, and
  * sorts out what went wrong on a channel for its handler ({@link #failed}), logging one line for it.
+ * It is the one owner of the channel's read switch ({@code autoRead}): handlers never set it themselves
+ * (a failed AUTH, whose answer waits for the {@link memdb.auth.AuthThrottle}'s delay and then closes the
+ * channel, calls {@link #stop()} at once, so back-pressure cannot switch reading back on meanwhile).
  *
  * <p>Invariants: {@code pending} counts requests handed on and not yet answered; once {@link #stop()} was
  * called nothing is read again. Runs on the channel's event loop only.

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import memdb.admin.RequestMetrics;
 import memdb.cluster.Membership;
 import memdb.protocol.Envelope;
@@ -84,9 +86,13 @@ final class BatchOutbox implements Outbox {
         return replies.isEmpty() && sends.isEmpty();
     }
 
-    /** Carries everything out: each connection gets its replies in one send; then the peer requests. */
+    /**
+     * Carries everything out: each connection gets its replies in one send, and the connections that send on
+     * the same event loop are sent to by one task on it (one hand-off per I/O thread and batch, not one per
+     * connection); then the peer requests.
+     */
     void release(PeerSender peers) {
-        byConnection(null).forEach(Connection::send);
+        sendGrouped(byConnection(null));
         if (metrics != null || slowRequestNanos > 0) {
             long now = System.nanoTime();
             for (Reply r : replies) {
@@ -104,7 +110,31 @@ final class BatchOutbox implements Outbox {
 
     /** The op log could not make the batch durable: every reply becomes a STORAGE error; nothing is sent. */
     void failReplies() {
-        byConnection(new Responses.Error(ErrorCode.STORAGE, "the write could not be made durable")).forEach(Connection::send);
+        sendGrouped(byConnection(new Responses.Error(ErrorCode.STORAGE, "the write could not be made durable")));
+    }
+
+    private static void sendGrouped(Map<Connection, List<Envelope>> grouped) {
+        Map<Executor, List<Runnable>> byExecutor = null;
+        for (Map.Entry<Connection, List<Envelope>> e : grouped.entrySet()) {
+            Connection connection = e.getKey();
+            Executor executor = connection.executor();
+            if (executor == null) {
+                connection.send(e.getValue());
+                continue;
+            }
+            if (byExecutor == null) byExecutor = new IdentityHashMap<>();
+            List<Envelope> replies = e.getValue();
+            byExecutor.computeIfAbsent(executor, x -> new ArrayList<>()).add(() -> connection.send(replies));
+        }
+        if (byExecutor == null) return;
+        for (Map.Entry<Executor, List<Runnable>> e : byExecutor.entrySet()) {
+            List<Runnable> sends = e.getValue();
+            try {
+                e.getKey().execute(() -> sends.forEach(Runnable::run)); // on the event loop, each send writes at once
+            } catch (RejectedExecutionException stopping) {
+                // The event loop is shutting down, and its channels with it: nobody is left to answer.
+            }
+        }
     }
 
     /** The replies as envelopes grouped by connection, in order; each one replaced by {@code instead} when given. */

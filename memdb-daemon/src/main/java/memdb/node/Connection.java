@@ -1,6 +1,7 @@
 package memdb.node;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 import memdb.protocol.Envelope;
 
 /**
@@ -10,4 +11,13 @@ import memdb.protocol.Envelope;
  */
 public interface Connection {
     void send(List<Envelope> replies);
+
+    /**
+     * The thread (a Netty event loop) on which {@link #send} does its work, or null when it has none. The
+     * core loop hands each such executor one task per batch that sends to all of its connections (rather
+     * than each connection hopping onto it by itself).
+     */
+    default Executor executor() {
+        return null;
+    }
 }

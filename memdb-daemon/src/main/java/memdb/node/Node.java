@@ -12,6 +12,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import memdb.auth.AuthThrottle;
 import memdb.clock.LamportClock;
 import memdb.cluster.ClusterLog;
 import memdb.admin.AdminServer;
@@ -109,6 +111,7 @@ public final class Node implements AutoCloseable {
         boolean restorePaxos = !canaries.has(Canaries.Canary.FORGET_PROMISE);
         Path dataDir = config.storage().dataDir();
         createDataDir(dataDir);
+        BootWarmup warmup = BootWarmup.start(config);
         Store store = new Store(estimatedEntries(dataDir));
         CounterStore counters = new CounterStore();
         StoreReplay storeReplay = new StoreReplay(store, counters);
@@ -139,7 +142,8 @@ public final class Node implements AutoCloseable {
         store.trim();
         acceptorStates.prune(store);
         long lamportHigh = canaries.has(Canaries.Canary.NO_CLOCK_RESTORE) ? 0 : report.lamportHigh();
-        Node node = start(resolved, reloader, log, store, counters, acceptorStates, lamportHigh, hints, clusterLog, canaries);
+        Node node = start(resolved, reloader, log, store, counters, acceptorStates, lamportHigh, hints, clusterLog, canaries,
+                warmup::security);
         if (report.recordsReplayed() > 0) LOG.log(System.Logger.Level.INFO, bootLine(startNanos, replayedNanos, System.nanoTime(), report));
         return node;
     }
@@ -174,16 +178,16 @@ public final class Node implements AutoCloseable {
     public static Node start(ServerConfig config, OpLog opLog) {
         createDataDir(config.storage().dataDir());
         return start(ResolvedConfig.embedded(config), null, opLog, new Store(), new CounterStore(), new AcceptorStates(), 0,
-                List.of(), new ClusterLog.Restored(), Canaries.NONE);
+                List.of(), new ClusterLog.Restored(), Canaries.NONE, () -> NodeSecurity.of(config));
     }
 
     private static Node start(ResolvedConfig resolved, ConfigLoader reloader, OpLog opLog, Store store, CounterStore counters,
                               AcceptorStates acceptorStates, long lamportHigh, List<LogRecord> hints,
-                              ClusterLog.Restored clusterLog, Canaries canaries) {
+                              ClusterLog.Restored clusterLog, Canaries canaries, Supplier<NodeSecurity> securityOf) {
         ServerConfig config = resolved.config();
         NodeSecurity security;
         try {
-            security = NodeSecurity.of(config);
+            security = securityOf.get();
         } catch (RuntimeException e) {
             opLog.close();
             throw e;
@@ -214,11 +218,13 @@ public final class Node implements AutoCloseable {
         ClientListener resp = null;
         try {
             NetworkConfig network = config.network();
+            AuthThrottle throttle = new AuthThrottle(); // one record of wrong keys per address for both client ports
             server = ClientServer.bind(network.bind(), network.port(), config.limits(), security.serverTls(),
-                    certified -> new Session(security.keys(), security.peerMutual(), certified, nodeId, VERSION), loop, Node::halt);
+                    certified -> new Session(security.keys(), security.peerMutual(), certified, nodeId, VERSION), loop, Node::halt,
+                    throttle);
             AdminServer admin = AdminServer.bind(network.bind(), network.adminPort(), security.adminKeys(), security.serverTls(),
                     new NodeAdminBackend(loop, peers, nodeId, clock, requestMetrics, Node::halt, running));
-            resp = startResp(config, security, loop);
+            resp = startResp(config, security, loop, throttle);
             Node node = new Node(config, running, loop, opLog, server, peers, admin, resp);
             node.stopOnceLeft(clock);
             return node;
@@ -233,13 +239,13 @@ public final class Node implements AutoCloseable {
     }
 
     /** The RESP2 listener on resp-port, or null when it is 0 (off). */
-    private static ClientListener startResp(ServerConfig config, NodeSecurity security, CoreLoop loop) {
+    private static ClientListener startResp(ServerConfig config, NodeSecurity security, CoreLoop loop, AuthThrottle throttle) {
         NetworkConfig network = config.network();
         if (network.respPort() == 0) return null;
         ServerFacts facts = new ServerFacts(VERSION, config.nodeId(), network.respPort(), config.storage().fsync().configName(),
                 config.limits().connectionsMax(), System.currentTimeMillis());
         return RespServer.bind(network.bind(), network.respPort(), config.limits(), security.clientKey(), security.serverTls(),
-                facts, loop);
+                facts, loop, throttle);
     }
 
     /**

@@ -10,7 +10,10 @@ import memdb.protocol.Timestamp;
 /**
  * The hand-off between the core thread (append, commit) and the writer thread (take): double-buffered
  * frames plus the commit callbacks waiting for them. This is where group commit happens: one
- * {@link #take} collects every record and every callback queued since the previous one.
+ * {@link #take} collects every record and every callback queued since the previous one. It also decides
+ * ({@link #route}) whether a commit needs the writer at all: under EVERYSEC and NO the core thread writes
+ * its records itself ({@link #takeRecords}) and runs the callback at once, and a commit with nothing to
+ * wait for runs at once under every policy.
  *
  * <p>Invariants: sequence numbers are issued here, strictly increasing, in append order, which is also
  * file order; a callback is taken together with (or after) every record appended before its commit, so
@@ -19,7 +22,9 @@ import memdb.protocol.Timestamp;
  *
  * <p>The fsync policy lives here, so that a change of policy ({@link #setFsync}) falls on a commit
  * boundary: every commit queued after the change is fsynced when the new policy is ALWAYS, and each
- * batch carries the policy in force when it was taken, for the writer's EVERYSEC timing.
+ * batch carries the policy in force when it was taken, for the writer's EVERYSEC timing. Callbacks run in
+ * commit order: a commit is only run by the core thread while no callback waits for (or is being run by)
+ * the writer.
  */
 final class CommitQueue {
     static final int PENDING_COMMITS_MAX = 1 << 16;
@@ -34,11 +39,16 @@ final class CommitQueue {
     private boolean wakeRequested;
     private boolean writerWaiting;
     private boolean fsyncRequired;
+    /** Callbacks the writer has taken and not yet run. */
+    private int callbacksTaken;
+    /** Every record up to this sequence is fsynced (replayed records count as on disk). */
+    private long syncedSequence;
     private FsyncPolicy fsync;
     private Throwable failure;
 
     CommitQueue(long lastSequence, int pendingBytesMax, FsyncPolicy fsync) {
         this.sequence = lastSequence;
+        this.syncedSequence = lastSequence;
         this.pendingBytesMax = pendingBytesMax;
         this.fsync = java.util.Objects.requireNonNull(fsync, "fsync");
     }
@@ -79,6 +89,43 @@ final class CommitQueue {
         if (writerWaiting) notifyAll(); // a busy writer takes it on its next turn, with everything queued meanwhile
     }
 
+    /** Where a commit's callback runs: at once, after the core thread wrote the pending records, or on the writer. */
+    enum Route { NOW, WRITE_HERE, WRITER }
+
+    /**
+     * How the core thread completes its next commit. Only the core thread appends and commits, so the answer
+     * stays true until its next call here (the writer only ever finishes work meanwhile). {@code fsync}: a
+     * commitFsynced.
+     */
+    synchronized Route route(boolean fsync) {
+        checkUsable();
+        if (!callbacks.isEmpty() || callbacksTaken > 0) return Route.WRITER; // keep commit order
+        if (fsync || this.fsync == FsyncPolicy.ALWAYS) {
+            return pending.size() == 0 && syncedSequence >= sequence ? Route.NOW : Route.WRITER;
+        }
+        return Route.WRITE_HERE;
+    }
+
+    /** For the core thread's own write (under the writer's I/O lock): the pending records, replaced by an empty buffer. */
+    synchronized RecordBuffer takeRecords() {
+        checkUsable();
+        RecordBuffer records = pending;
+        pending = spare != null ? spare : new RecordBuffer();
+        spare = null;
+        notifyAll(); // an append waiting for room
+        return records;
+    }
+
+    /** Every record up to {@code sequenceHigh} is fsynced. */
+    synchronized void synced(long sequenceHigh) {
+        syncedSequence = Math.max(syncedSequence, sequenceHigh);
+    }
+
+    /** The writer ran {@code count} callbacks it had taken. */
+    synchronized void callbacksRan(int count) {
+        callbacksTaken -= count;
+    }
+
     private interface Condition {
         boolean holds();
     }
@@ -101,8 +148,11 @@ final class CommitQueue {
         if (closed) throw new IllegalStateException("op log closed");
     }
 
-    /** Waits up to {@code timeoutMillis} (0 = forever) for work, then takes all of it (possibly nothing). */
-    synchronized Batch take(long timeoutMillis) throws InterruptedException {
+    /**
+     * Waits up to {@code timeoutMillis} (0 = forever) for work: records, callbacks, a close or a wake-up. The
+     * writer then takes it with {@link #take()} under its I/O lock.
+     */
+    synchronized void awaitWork(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (pending.size() == 0 && callbacks.isEmpty() && !closed && !wakeRequested) {
             long left = timeoutMillis == 0 ? 0 : deadline - System.currentTimeMillis();
@@ -114,8 +164,13 @@ final class CommitQueue {
                 writerWaiting = false;
             }
         }
+    }
+
+    /** Takes all the work there is (possibly nothing), without waiting. */
+    synchronized Batch take() {
         wakeRequested = false;
         Batch batch = new Batch(pending, callbacks, fsyncRequired, closed, fsync);
+        callbacksTaken += callbacks.size();
         fsyncRequired = false;
         pending = spare != null ? spare : new RecordBuffer();
         spare = null;
@@ -143,7 +198,7 @@ final class CommitQueue {
 
     /** The writer failed: no callback will run again, every later call throws. */
     synchronized void fail(Throwable cause) {
-        failure = cause;
+        if (failure == null) failure = cause;
         closed = true;
         callbacks.clear();
         notifyAll();

@@ -24,8 +24,9 @@ import memdb.store.Store;
  * releases the lock. Invariants: one instance per directory (the lock); sequence numbers continue above
  * every one ever issued; {@code append}/{@code commit} come from one core thread; once the writer fails,
  * they throw and no callback runs again — the node must stop, never acknowledge a write it may not have.
- * Callbacks run on the writer thread: they must hand their work to the core thread (enqueue an input)
- * and never call back into the log, which could block the writer on itself.
+ * Callbacks run on the core thread inside {@code commit} (EVERYSEC and NO, or nothing to wait for) or on
+ * the writer thread (ALWAYS, commitFsynced): they must not block, and never call back into the log, which
+ * could block the writer on itself.
  */
 public final class FileOpLog implements OpLog {
     private final Path dir;
@@ -128,12 +129,30 @@ public final class FileOpLog implements OpLog {
 
     @Override
     public void commit(Runnable afterDurable) {
-        queue.commit(afterDurable, false);
+        commit(afterDurable, false);
     }
 
     @Override
     public void commitFsynced(Runnable afterFsynced) {
-        queue.commit(afterFsynced, true);
+        commit(afterFsynced, true);
+    }
+
+    /**
+     * Under EVERYSEC and NO the core thread writes the batch's records to the OS itself and runs the callback
+     * at once (no hand-off to the writer and back); under ALWAYS, and for commitFsynced, the writer's group
+     * commit runs it after the fsync — unless there is nothing to wait for (no record appended since the
+     * last fsync, no earlier callback still waiting), then it runs at once.
+     */
+    private void commit(Runnable callback, boolean fsync) {
+        if (callback == null) throw new NullPointerException("afterDurable");
+        switch (queue.route(fsync)) {
+            case NOW -> LogWriter.runCallback(callback);
+            case WRITE_HERE -> {
+                writer.writeFromCore();
+                LogWriter.runCallback(callback);
+            }
+            case WRITER -> queue.commit(callback, fsync);
+        }
     }
 
     @Override

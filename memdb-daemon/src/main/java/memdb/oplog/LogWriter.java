@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import memdb.oplog.format.SegmentHeader;
 
 /**
  * The writer thread of a {@link FileOpLog}: takes batches from the {@link CommitQueue}, writes them to the
  * live segment, fsyncs as the {@link FsyncPolicy} says, then runs the batch's commit callbacks. Also
- * seals the live segment (fsync, then a fresh segment) when it is full or a compaction is due.
+ * seals the live segment (fsync, then a fresh segment) when it is full or a compaction is due, and runs
+ * EVERYSEC's background fsync. Under EVERYSEC and NO the core thread writes its own commits
+ * ({@link #writeFromCore}); one I/O lock keeps every write, the seal and the close in file order.
  *
  * <p>Invariants: callbacks of a batch run only after the batch is written (and, under ALWAYS — the policy
  * the {@link CommitQueue} had when the callback was committed — or when a callback came from {@code commitFsynced}, fsynced — together with everything written before it):
@@ -38,7 +41,10 @@ final class LogWriter implements Runnable {
     private long segmentBytes;
     private long sequenceWritten;
     private long lamportWritten;
+    /** Guards the channel and what is written to it: the writer thread's writes and seals, the core thread's writes. */
+    private final ReentrantLock io = new ReentrantLock();
     private boolean dirty;
+    private boolean channelClosed;
     private long lastSyncNanos = System.nanoTime();
 
     LogWriter(Path dir, CommitQueue queue, OpLogOptions options, Syncer syncer, OnlineCompactor compactor,
@@ -63,20 +69,38 @@ final class LogWriter implements Runnable {
     public void run() {
         try {
             while (true) {
-                CommitQueue.Batch batch = queue.take(queue.fsync() == FsyncPolicy.EVERYSEC ? options.fsyncInterval().toMillis() : 0);
-                write(batch.records());
+                queue.awaitWork(queue.fsync() == FsyncPolicy.EVERYSEC ? options.fsyncInterval().toMillis() : 0);
+                if (queue.failure() != null) { // the core thread's own write failed: nothing more is written
+                    closeQuietly();
+                    return;
+                }
+                CommitQueue.Batch batch;
+                io.lock();
+                try {
+                    batch = queue.take();
+                    write(batch.records());
+                } finally {
+                    io.unlock();
+                }
                 if (batch.fsyncRequired() || batch.fsync() == FsyncPolicy.ALWAYS
                         || (batch.fsync() == FsyncPolicy.EVERYSEC && intervalPassed())) {
                     sync();
                 }
                 queue.recycle(batch.records());
                 batch.callbacks().forEach(LogWriter::runCallback);
+                queue.callbacksRan(batch.callbacks().size());
                 if (batch.closing()) break;
-                if (segmentBytes >= OpLogOptions.SEGMENT_BYTES_MAX) seal();
+                if (segmentBytes() >= OpLogOptions.SEGMENT_BYTES_MAX) seal();
                 if (compactor.wanted()) compactor.start(seal(), compactor.bytesSinceSnapshot());
             }
-            sync(); // a clean close leaves everything on disk, whatever the policy
-            channel.close();
+            io.lock();
+            try {
+                sync(); // a clean close leaves everything on disk, whatever the policy
+                channel.close();
+                channelClosed = true;
+            } finally {
+                io.unlock();
+            }
         } catch (Exception | Error e) { // whatever it is, the core thread must learn that nothing is durable any more
             LOG.log(System.Logger.Level.ERROR, "op-log writer failed; no further write will be acknowledged", e);
             queue.fail(e);
@@ -84,6 +108,32 @@ final class LogWriter implements Runnable {
         }
     }
 
+    /**
+     * The core thread's own commit under EVERYSEC or NO: writes the pending records to the OS now, in file
+     * order with the writer's writes (one I/O lock), so that the caller may run the commit's callback at
+     * once. Wakes the writer when the segment is full or a compaction is due. An I/O error fails the log for
+     * good, as on the writer thread, and is thrown.
+     */
+    void writeFromCore() {
+        io.lock();
+        try {
+            if (channelClosed) throw new IllegalStateException("op log closed");
+            RecordBuffer records = queue.takeRecords();
+            try {
+                write(records);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "op-log write failed; no further write will be acknowledged", e);
+                queue.fail(e);
+                throw new IllegalStateException("op log failed; the node must stop: " + e, e);
+            }
+            queue.recycle(records);
+        } finally {
+            io.unlock();
+        }
+        if (segmentBytes() >= OpLogOptions.SEGMENT_BYTES_MAX || compactor.wanted()) queue.wake();
+    }
+
+    /** Called with the I/O lock held. */
     private void write(RecordBuffer records) throws IOException {
         if (records.size() == 0) return;
         LogDirectory.writeFully(channel, records.view());
@@ -94,32 +144,60 @@ final class LogWriter implements Runnable {
         dirty = true;
     }
 
+    private long segmentBytes() {
+        io.lock();
+        try {
+            return segmentBytes;
+        } finally {
+            io.unlock();
+        }
+    }
+
     private boolean intervalPassed() {
         return System.nanoTime() - lastSyncNanos >= options.fsyncInterval().toNanos();
     }
 
+    /**
+     * fsyncs what was written (writer thread only: only it replaces the channel). Not under the I/O lock
+     * unless the caller holds it: the core thread may write meanwhile; what it writes after the dirty flag
+     * is cleared sets it again and waits for the next fsync.
+     */
     private void sync() throws IOException {
         lastSyncNanos = System.nanoTime();
-        if (!dirty) return;
+        long upTo;
+        io.lock();
+        try {
+            if (!dirty) return;
+            dirty = false;
+            upTo = sequenceWritten;
+        } finally {
+            io.unlock();
+        }
         syncer.sync(channel);
         fsyncs.incrementAndGet();
-        dirty = false;
+        queue.synced(upTo);
     }
 
-    /** Fsyncs and closes the live segment, starts the next one; returns the sealed generation. */
+    /** Fsyncs and closes the live segment, starts the next one; returns the sealed generation. Takes the I/O lock. */
     private long seal() throws IOException {
-        dirty = true; // a sealed segment is always fsynced, under every policy
-        sync();
-        channel.close();
-        long sealed = generation;
-        generation++;
-        SegmentHeader header = new SegmentHeader(0, generation, options.wallClockMillis().getAsLong(), sequenceWritten, lamportWritten);
-        channel = LogDirectory.createLogSegment(dir, header);
-        segmentBytes = channel.size();
-        return sealed;
+        io.lock();
+        try {
+            dirty = true; // a sealed segment is always fsynced, under every policy
+            sync();
+            channel.close();
+            long sealed = generation;
+            generation++;
+            SegmentHeader header = new SegmentHeader(0, generation, options.wallClockMillis().getAsLong(), sequenceWritten, lamportWritten);
+            channel = LogDirectory.createLogSegment(dir, header);
+            segmentBytes = channel.size();
+            return sealed;
+        } finally {
+            io.unlock();
+        }
     }
 
-    private static void runCallback(Runnable callback) {
+    /** Runs a commit callback; one that throws is logged, not the log's failure. */
+    static void runCallback(Runnable callback) {
         try {
             callback.run();
         } catch (RuntimeException e) {

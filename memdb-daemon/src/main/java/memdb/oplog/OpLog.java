@@ -11,7 +11,8 @@ import memdb.protocol.Timestamp;
  * code only after every record appended so far is as durable as the fsync policy promises
  * ({@code always}: on disk, fsynced; {@code everysec}/{@code no}: written to the OS). Many writers'
  * records thus share one fsync (group commit). Both methods are called from the core thread only;
- * {@code afterDurable} may run on another thread.
+ * {@code afterDurable} may run inside {@code commit} on the calling thread (when nothing has to wait, e.g.
+ * the records are already written to the OS under {@code everysec}/{@code no}) or later on another thread.
  */
 public interface OpLog extends AutoCloseable {
     /**

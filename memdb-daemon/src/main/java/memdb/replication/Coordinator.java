@@ -147,6 +147,10 @@ public final class Coordinator {
         int required = level.required(replicas.size()) + pending.size();
         replicas.addAll(pending);
         if (!enoughUp(replyTo, replicas, required, level, nowMs, out)) return;
+        if (replicas.size() == 1 && replicas.get(0) == membership.selfId()) {
+            writeHereOnly(replyTo, key, version, out);
+            return;
+        }
         // Pending replicas (a join or leave under way, Cassandra's pending ranges) get the write too, and each
         // adds one to the acknowledgements required: of any W + P of them, at least W come from the replicas
         // that hold the key once the move is over, whichever way it ends, so a read at R (W + R > N) meets it.
@@ -165,6 +169,17 @@ public final class Coordinator {
             }
         }
         settle(id, write, out);
+    }
+
+    /**
+     * The key's only replica is this node (a single node, or N=1): the write is applied and answered in
+     * this call, as a quorum of one would settle it, without an operation, a quorum or an id to track.
+     */
+    private void writeHereOnly(Object replyTo, Key key, Versioned version, Outbox out) {
+        ReplicaAck ack = replica.apply(key, version);
+        boolean heldNewer = heldNewer(ack, version.timestamp());
+        metrics.writesSucceeded++;
+        out.reply(replyTo, new Responses.Written(version.timestamp(), ack.existed(), heldNewer));
     }
 
     /** GET (containsOnly false) or CONTAINS (true). */
@@ -248,9 +263,14 @@ public final class Coordinator {
 
     private void onWriteAck(Write write, int node, ReplicaAck ack) {
         if (ack.existed()) write.existed = true;
-        boolean heldNewer = !ack.applied() && ack.current().isAfter(write.timestamp);
-        if (heldNewer) metrics.concurrentWritesDetected++;
-        write.quorum.ack(node, heldNewer);
+        write.quorum.ack(node, heldNewer(ack, write.timestamp));
+    }
+
+    /** Whether the replica kept a newer version than the write's (a detected concurrent write, counted). */
+    private boolean heldNewer(ReplicaAck ack, Timestamp written) {
+        boolean newer = !ack.applied() && ack.current().isAfter(written);
+        if (newer) metrics.concurrentWritesDetected++;
+        return newer;
     }
 
     /** A replica did not take the write: it fails for the quorum and, the first time, goes to hinted handoff. */

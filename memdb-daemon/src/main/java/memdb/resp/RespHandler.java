@@ -1,5 +1,6 @@
 package memdb.resp;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -7,11 +8,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import memdb.auth.AuthThrottle;
 import memdb.net.FlowControl;
 import memdb.node.Connection;
 import memdb.node.CoreLoop;
@@ -31,7 +32,8 @@ import memdb.protocol.Responses;
  * head are written; each slot counts as in flight in the channel's {@link FlowControl} until its reply is
  * written, so reading pauses while max-pending-per-connection commands wait or while the client does not
  * read its replies; after QUIT, a wrong key or a protocol error, nothing more is read,
- * the replies owed are written, then the channel closes. Bad input never escapes as anything else.
+ * the replies owed are written, then the channel closes. A wrong key's reply waits for the
+ * {@link AuthThrottle}'s delay for the remote address (as on the native port). Bad input never escapes as anything else.
  * Everything but {@link Connection#send} runs on the channel's event loop; send hops onto it.
  */
 final class RespHandler extends ChannelInboundHandlerAdapter {
@@ -70,16 +72,23 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     private final RespSession session;
     private final RequestSink core;
     private final FlowControl flow;
+    /** Slows down key guessing; shared by the node's client ports. */
+    private final AuthThrottle throttle;
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
-    private final Map<Integer, Part> parts = new HashMap<>();
+    /** The native requests in flight at the core, by request id (handed out here, one after the other). */
+    private final InFlight<Part> parts = new InFlight<>(1);
     private ChannelHandlerContext ctx;
     private Connection replies;
-    private int nextRequestId = 1;
 
     RespHandler(RespSession session, RequestSink core, FlowControl flow) {
+        this(session, core, flow, new AuthThrottle());
+    }
+
+    RespHandler(RespSession session, RequestSink core, FlowControl flow, AuthThrottle throttle) {
         this.session = session;
         this.core = core;
         this.flow = flow;
+        this.throttle = throttle;
     }
 
     /** Set once the channel is to close after the replies owed: nothing more is read. */
@@ -96,6 +105,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (closing()) return;
+        boolean wasAuthenticated = session.isAuthenticated();
         RespSession.Action action;
         try {
             action = session.handle((RespCommand) msg);
@@ -103,12 +113,32 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
             LOG.log(Level.WARNING, "internal error handling a RESP command from " + ctx.channel().remoteAddress(), e);
             action = new RespSession.Reply(RespReply.Error.err("internal error on the server; see its log"), false);
         }
+        if (!wasAuthenticated && session.isAuthenticated()) throttle.succeeded(AuthThrottle.addressOf(ctx.channel().remoteAddress()));
         if (action instanceof RespSession.Reply reply) {
             enqueue(new Slot(reply.reply(), reply.thenClose()));
         } else if (action instanceof RespSession.Submit submit) {
             submit(submit);
+        } else if (action instanceof RespSession.WrongKey wrongKey) {
+            answerLater(ctx, wrongKey.reply());
         }
         writeFinished();
+    }
+
+    /**
+     * A wrong key: its reply takes its slot in the reply order and closes the channel, but is filled in only
+     * after the throttle's delay for the remote address (scheduled on the event loop, never slept on);
+     * nothing more is read meanwhile ({@link FlowControl#stop}, the one owner of the read switch).
+     */
+    private void answerLater(ChannelHandlerContext ctx, RespReply reply) {
+        long delayMs = throttle.failed(AuthThrottle.addressOf(ctx.channel().remoteAddress()), System.nanoTime() / 1_000_000);
+        Slot slot = new Slot(null, true);
+        enqueue(slot);
+        if (delayMs > 0) LOG.log(Level.INFO, "failed RESP authentication from " + ctx.channel().remoteAddress() + "; answering in " + delayMs + " ms");
+        ctx.executor().schedule(() -> {
+            slot.reply = reply;
+            writeFinished();
+            ctx.flush();
+        }, delayMs, TimeUnit.MILLISECONDS);
     }
 
     private void submit(RespSession.Submit submit) {
@@ -118,8 +148,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
         flow.requestIn();
         for (int i = 0; i < requests.size(); i++) {
             Request request = requests.get(i);
-            int requestId = nextRequestId++;
-            parts.put(requestId, new Part(slot, i));
+            int requestId = parts.add(new Part(slot, i));
             CoreLoop.Submission submission = core.submit(replies, Envelope.request(requestId, core.lamportTime(), request), request);
             if (submission != CoreLoop.Submission.ACCEPTED && parts.remove(requestId) != null) {
                 slot.fill(i, refusal(submission));
@@ -139,19 +168,25 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
         if (slot.thenClose) flow.stop();
     }
 
-    /** Writes the finished replies at the head of the queue (without flushing); closes after a closing one. */
+    /**
+     * Writes the finished replies at the head of the queue as one buffer (without flushing: one write, not
+     * one per reply); closes after a closing one.
+     */
     private void writeFinished() {
+        ByteBuf out = null;
         while (!slots.isEmpty() && slots.peek().reply != null) {
             Slot slot = slots.poll();
             flow.repliesOut(1);
+            if (out == null) out = ctx.alloc().ioBuffer();
+            slot.reply.encode(out);
             if (slot.thenClose) {
-                ctx.writeAndFlush(slot.reply).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
                 slots.clear();
                 parts.clear();
                 return;
             }
-            ctx.write(slot.reply);
         }
+        if (out != null) ctx.write(out);
     }
 
     /** Responses from the core, on the event loop. */
@@ -190,6 +225,11 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
 
         CoreReplies(Channel channel) {
             this.channel = channel;
+        }
+
+        @Override
+        public java.util.concurrent.Executor executor() {
+            return channel.eventLoop();
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import memdb.tls.ServerTls;
 import memdb.tls.TlsGate;
 import java.util.concurrent.atomic.AtomicLong;
+import memdb.auth.AuthThrottle;
 import memdb.net.ClientListener;
 import memdb.node.CoreLoop;
 import memdb.node.LimitsConfig;
@@ -17,7 +18,8 @@ import memdb.node.LimitsConfig;
  * <pre>
  *   [TlsGate → SslHandler] → … → FlowControl → RespDecoder(max-frame-bytes + framing) → RespHandler(RespSession, CoreLoop)
  * </pre>
- * Requests go to the same {@link CoreLoop} as the native port's. The listener's lifecycle is ClientListener's.
+ * Requests go to the same {@link CoreLoop} as the native port's, and a wrong key is slowed down as on the
+ * native port (the same {@link AuthThrottle}). The listener's lifecycle is ClientListener's.
  */
 public final class RespServer {
     /** Room for RESP's own framing around the largest key and value (headers of a SET's three bulk strings). */
@@ -37,6 +39,15 @@ public final class RespServer {
     /** As above, over TLS when {@code tls} is not null (redis-cli --tls). */
     public static ClientListener bind(String bind, int port, LimitsConfig limits, String authKey, ServerTls tls, ServerFacts facts,
                                       CoreLoop loop) {
+        return bind(bind, port, limits, authKey, tls, facts, loop, new AuthThrottle());
+    }
+
+    /**
+     * As above, with the {@link AuthThrottle} that slows down repeated wrong keys (the node shares one between
+     * its client ports, keyed by the remote IP address).
+     */
+    public static ClientListener bind(String bind, int port, LimitsConfig limits, String authKey, ServerTls tls, ServerFacts facts,
+                                      CoreLoop loop, AuthThrottle throttle) {
         AtomicLong connectionIds = new AtomicLong();
         RequestSink core = RequestSink.of(loop);
         long commandBytesMax = (long) limits.frameBytesMax() + FRAMING_SLACK_BYTES;
@@ -48,7 +59,7 @@ public final class RespServer {
                 (pipeline, flow) -> {
                     pipeline.addLast("decoder", new RespDecoder(commandBytesMax));
                     RespSession session = new RespSession(authKey, facts, connectionIds.incrementAndGet(), System::currentTimeMillis);
-                    pipeline.addLast("handler", new RespHandler(session, core, flow));
+                    pipeline.addLast("handler", new RespHandler(session, core, flow, throttle));
                 });
     }
 }

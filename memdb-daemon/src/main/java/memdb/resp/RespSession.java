@@ -13,15 +13,26 @@ import memdb.protocol.Response;
  *
  * <p>Invariants: before AUTH (or HELLO ... AUTH) with the cluster's key, only AUTH, HELLO and QUIT are
  * served, everything else is {@code -NOAUTH}; keys are compared in constant time; a wrong key is
- * {@code -WRONGPASS} and closes the connection (as a wrong key does on the native port). Only RESP2 and
+ * {@code -WRONGPASS} ({@link WrongKey}: answered after the port's slow-down) and closes the connection (as
+ * a wrong key does on the native port). Only RESP2 and
  * database 0 exist. Used by one I/O thread at a time.
  */
 public final class RespSession {
     /** What to do with one command. */
-    public sealed interface Action permits Reply, Submit {}
+    public sealed interface Action permits Reply, Submit, WrongKey {}
 
     /** Answer {@code reply} (in its turn), then close the connection if {@code thenClose}. */
     public record Reply(RespReply reply, boolean thenClose) implements Action {}
+
+    /**
+     * A wrong key (AUTH, HELLO ... AUTH): answer {@link #reply} in its turn once the port's slow-down for the
+     * remote address has passed (memdb.auth.AuthThrottle), then close the connection.
+     */
+    public record WrongKey() implements Action {
+        public RespReply reply() {
+            return RespErrors.WRONGPASS;
+        }
+    }
 
     /** Hand {@code requests} to the core; {@code combine} makes the reply from their responses, in the same order. */
     public record Submit(List<Request> requests, Function<List<Response>, RespReply> combine) implements Action {
@@ -86,7 +97,7 @@ public final class RespSession {
     private Action auth(RespCommand c) {
         if (c.arity() > 3) return reply(RespReply.Error.err("syntax error"));
         boolean ok = authenticate(c.arity() == 3 ? c.text(1) : null, c.arg(c.arity() - 1));
-        return ok ? reply(RespReply.OK) : new Reply(RespErrors.WRONGPASS, true);
+        return ok ? reply(RespReply.OK) : new WrongKey();
     }
 
     /** Whether the user (null: none given) and key are right; if so, the connection is authenticated from now on. */
@@ -111,7 +122,7 @@ public final class RespSession {
         for (int i = 2; i < c.arity(); i++) {
             String option = c.text(i).toUpperCase(java.util.Locale.ROOT);
             if (option.equals("AUTH") && i + 2 < c.arity()) {
-                if (!authenticate(c.text(i + 1), c.arg(i + 2))) return new Reply(RespErrors.WRONGPASS, true);
+                if (!authenticate(c.text(i + 1), c.arg(i + 2))) return new WrongKey();
                 i += 2;
             } else if (option.equals("SETNAME") && i + 1 < c.arity()) {
                 name = c.text(++i);

@@ -20,13 +20,34 @@ class CheckerPropertyTest {
     /** Tiny histories, half of them corrupted: the checker agrees with exhaustive enumeration. */
     @Test
     void agreesWithBruteForceOnSmallHistories() {
+        agreesWithBruteForce(0.15, 1, false);
+    }
+
+    /**
+     * The same with many unknown outcomes (30 to 60 percent, as when every node is killed at once):
+     * the rules that keep unknown operations from multiplying the search lose no linearization and
+     * invent none.
+     */
+    @Test
+    void agreesWithBruteForceOnSmallHistoriesWithManyUnknowns() {
+        agreesWithBruteForce(0.3, 1_000_001, false);
+        agreesWithBruteForce(0.6, 2_000_001, false);
+        agreesWithBruteForce(0.3, 3_000_001, true);
+        agreesWithBruteForce(0.6, 4_000_001, true);
+    }
+
+    /**
+     * {@code SMALL_CASES} seeds from {@code firstSeed} (random operations, or the chaos harness's CAS
+     * workload's shape); a failure names its seed and unknown rate.
+     */
+    private static void agreesWithBruteForce(double unknownRate, long firstSeed, boolean casWorkload) {
         int violations = 0;
-        for (long seed = 1; seed <= SMALL_CASES; seed++) {
-            History history = smallHistory(seed);
+        for (long seed = firstSeed; seed < firstSeed + SMALL_CASES; seed++) {
+            History history = smallHistory(seed, unknownRate, casWorkload);
             boolean expected = BruteForceChecker.linearizable(history);
             CheckResult result = Checks.check(history);
             if (expected != result instanceof CheckResult.Linearizable || result instanceof CheckResult.Timeout) {
-                fail("seed " + seed + ": brute force says " + (expected ? "linearizable" : "not linearizable")
+                fail("seed " + seed + " (unknown rate " + unknownRate + (casWorkload ? ", CAS workload" : "") + "): brute force says " + (expected ? "linearizable" : "not linearizable")
                         + ", checker says " + result + "\n" + history);
             }
             if (result instanceof CheckResult.Linearizable linearizable) {
@@ -89,11 +110,11 @@ class CheckerPropertyTest {
         assertTrue(checked > 20, "too few counterexamples checked: " + checked);
     }
 
-    private static History smallHistory(long seed) {
+    private static History smallHistory(long seed, double unknownRate, boolean casWorkload) {
         SplittableRandom random = new SplittableRandom(seed);
         RegisterSimulation.Settings settings = new RegisterSimulation.Settings(
-                1 + random.nextInt(4), 1 + random.nextInt(7), 2 + random.nextInt(2), 0.1, 0.15);
-        History history = RegisterSimulation.generate(random, settings);
+                1 + random.nextInt(4), 1 + random.nextInt(7), 2 + random.nextInt(2), 0.1, unknownRate);
+        History history = RegisterSimulation.generate(random, settings, casWorkload);
         return random.nextBoolean() ? RegisterSimulation.corrupt(random, history, 3) : history;
     }
 }

@@ -35,6 +35,13 @@ public final class KeyedHistories {
         return recorder;
     }
 
+    /** Each key's history so far, in first-use order. */
+    public synchronized Map<String, History> histories() {
+        Map<String, History> histories = new LinkedHashMap<>();
+        recorders.forEach((key, recorder) -> histories.put(key, recorder.history()));
+        return histories;
+    }
+
     /** Each key's verdict, in first-use order. The whole is linearizable iff every one is. */
     public synchronized Map<String, CheckResult> check(LinearizabilityChecker checker) {
         Map<String, CheckResult> results = new LinkedHashMap<>();

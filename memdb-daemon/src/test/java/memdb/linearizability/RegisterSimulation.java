@@ -20,6 +20,8 @@ final class RegisterSimulation {
 
     private static final class Client {
         int process;
+        boolean seenKnown; // the chaos harness's CAS workload: the value this client last saw, if it knows one
+        String seen;
         Input input;
         Fate fate;
         boolean applied;
@@ -29,6 +31,16 @@ final class RegisterSimulation {
     private RegisterSimulation() {}
 
     static History generate(SplittableRandom random, Settings settings) {
+        return generate(random, settings, false);
+    }
+
+    /**
+     * As above; with {@code casWorkload}, clients act like the chaos harness's CAS register workload
+     * ({@code memdb.chaos.CasRegisterWorkload}): reads, compare-and-sets from the value the client last
+     * saw to a value no one wrote before, and set-if-absent when it knows no value (after an unknown or
+     * failed outcome) — the shape whose many unknown outcomes used to run the checker out of budget.
+     */
+    static History generate(SplittableRandom random, Settings settings, boolean casWorkload) {
         History.Builder history = History.builder();
         List<Client> clients = new ArrayList<>();
         for (int index = 0; index < settings.clients(); index++) {
@@ -43,7 +55,7 @@ final class RegisterSimulation {
             Client client = clients.get(random.nextInt(clients.size()));
             if (client.input == null) {
                 if (invoked < settings.operations()) {
-                    client.input = randomInput(random, settings.valuesMax());
+                    client.input = casWorkload ? casWorkloadInput(random, client, invoked) : randomInput(random, settings.valuesMax());
                     client.fate = randomFate(random, settings);
                     client.applied = false;
                     history.invoke(client.process, client.input);
@@ -54,6 +66,7 @@ final class RegisterSimulation {
                 register = Objects.requireNonNull(RegisterModel.step(register, client.input, client.output));
                 client.applied = true;
             } else {
+                learn(client);
                 switch (client.fate) {
                     case OK -> history.ok(client.process, client.output);
                     case FAIL -> history.fail(client.process);
@@ -74,6 +87,27 @@ final class RegisterSimulation {
             case 1 -> Input.write(randomValue(random, valuesMax));
             default -> Input.cas(random.nextInt(4) == 0 ? null : randomValue(random, valuesMax), randomValue(random, valuesMax));
         };
+    }
+
+    private static Input casWorkloadInput(SplittableRandom random, Client client, int invoked) {
+        if (random.nextInt(3) == 0 || (!client.seenKnown && random.nextBoolean())) {
+            return Input.read();
+        }
+        return Input.cas(client.seenKnown ? client.seen : null, "p" + client.process + "-" + invoked);
+    }
+
+    /** What a client of the CAS workload knows after its operation completes. */
+    private static void learn(Client client) {
+        boolean ok = client.fate == Fate.OK;
+        if (ok && client.output instanceof Output.ReadValue value) {
+            client.seen = value.value();
+            client.seenKnown = true;
+        } else if (ok && client.output instanceof Output.CasResult cas && cas.swapped()) {
+            client.seen = ((Input.Cas) client.input).newValue();
+            client.seenKnown = true;
+        } else if (!(client.input instanceof Input.Read)) {
+            client.seenKnown = false;
+        }
     }
 
     static String randomValue(SplittableRandom random, int valuesMax) {

@@ -66,6 +66,26 @@ class ClientHandlerTest {
         assertTrue(channel.isActive(), "overload does not close the connection");
     }
 
+    /**
+     * A wrong key's answer waits for the AuthThrottle's delay; meanwhile nothing is read, and back-pressure
+     * (FlowControl, the one owner of the read switch) cannot switch reading back on.
+     */
+    @Test
+    void aWrongKeyIsAnsweredAfterTheDelayAndNothingIsReadMeanwhile() {
+        channel.freezeTime();
+        receive(1, new Requests.Auth("wrong".getBytes(StandardCharsets.UTF_8)));
+        assertNull(reply(), "not answered yet");
+        assertFalse(channel.config().isAutoRead(), "nothing is read while the answer waits");
+        flow.repliesOut(0); // as a reply to an earlier request going out would
+        channel.pipeline().fireChannelWritabilityChanged();
+        assertFalse(channel.config().isAutoRead(), "back-pressure does not switch reading back on");
+        channel.advanceTimeBy(memdb.auth.AuthThrottle.DELAY_MS_FIRST, java.util.concurrent.TimeUnit.MILLISECONDS);
+        channel.runPendingTasks();
+        Envelope refused = reply();
+        assertEquals(ErrorCode.AUTH_FAILED, ((Responses.Error) refused.message()).code());
+        assertFalse(channel.isOpen(), "then the connection closes");
+    }
+
     @Test
     void aFrameSplitIntoSingleBytesIsDecodedAsOne() {
         byte[] frame = WireClient.encode(Envelope.request(1, 0, new Requests.Auth(KEY.getBytes(StandardCharsets.UTF_8))));

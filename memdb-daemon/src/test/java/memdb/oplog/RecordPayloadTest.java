@@ -1,17 +1,21 @@
 package memdb.oplog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import memdb.oplog.OpLog.Op;
 import memdb.oplog.format.RecordCodec;
+import memdb.oplog.format.RecordPayload;
 import memdb.oplog.format.SegmentHeader;
 import memdb.protocol.Key;
 import memdb.protocol.Timestamp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,5 +48,19 @@ class RecordPayloadTest {
         }
         assertEquals(1, recovered.contents().size(), "the good record is kept");
         OpLogFuzzTest.check(dir, false); // and the rewritten log opens cleanly, with the same store
+    }
+
+    private static final byte[] GARBAGE = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
+
+    @ParameterizedTest
+    @EnumSource(value = Op.class, names = {"SET", "DELETE", "CLOCK", "PAXOS_PROMISE"})
+    void opsWithoutAPayloadTakeAnyValue(Op op) {
+        assertNull(RecordPayload.defect(op, GARBAGE));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Op.class, mode = EnumSource.Mode.EXCLUDE, names = {"SET", "DELETE", "CLOCK", "PAXOS_PROMISE"})
+    void everyOtherOpChecksItsPayload(Op op) {
+        assertNotNull(RecordPayload.defect(op, GARBAGE), op::name);
     }
 }

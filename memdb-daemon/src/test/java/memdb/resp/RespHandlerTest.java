@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import memdb.auth.AuthThrottle;
 import memdb.clock.LamportClock;
 import memdb.net.FlowControl;
 import memdb.node.Connection;
@@ -62,11 +64,16 @@ class RespHandlerTest {
     private final Core core = new Core();
     private final EmbeddedChannel channel = newChannel();
 
+    /** A channel whose wrong keys are answered at once (the slow-down has its own test). */
     private EmbeddedChannel newChannel() {
+        return newChannel(new AuthThrottle(0, 0, 60_000, 16));
+    }
+
+    private EmbeddedChannel newChannel(AuthThrottle throttle) {
         ServerFacts facts = new ServerFacts("test", 1, 6380, "everysec", 100, 0);
         FlowControl flow = new FlowControl(PENDING_MAX, "resp");
         return new EmbeddedChannel(new RespEncoder(), flow, new RespDecoder(4096),
-                new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow));
+                new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow, throttle));
     }
 
     @AfterEach
@@ -114,6 +121,36 @@ class RespHandlerTest {
     void aWrongKeyIsRefusedAndClosesTheConnection() {
         assertEquals("-WRONGPASS invalid username-password pair or user is disabled.\r\n", exchange(command("AUTH", "nope") + command("PING")));
         assertFalse(channel.isOpen());
+    }
+
+    /**
+     * As on the native port: a wrong key is answered after the AuthThrottle's delay for the address (100 ms,
+     * then 200, ...), nothing is read meanwhile, and a right key clears the record.
+     */
+    @Test
+    void repeatedWrongKeysAreAnsweredLaterAndLater() {
+        AuthThrottle throttle = new AuthThrottle(100, 1_000, 60_000, 16);
+        String wrongpass = "-WRONGPASS invalid username-password pair or user is disabled.\r\n";
+        EmbeddedChannel first = newChannel(throttle);
+        first.freezeTime();
+        assertEquals("", exchange(first, (command("AUTH", "nope") + command("PING")).getBytes(StandardCharsets.UTF_8)), "not yet");
+        assertFalse(first.config().isAutoRead(), "nothing is read while the answer waits");
+        first.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+        assertEquals(wrongpass, output(first), "after 100 ms, and the PING after it is never served");
+        assertFalse(first.isOpen());
+
+        EmbeddedChannel second = newChannel(throttle);
+        second.freezeTime();
+        assertEquals("", exchange(second, command("HELLO", "2", "AUTH", "default", "nope").getBytes(StandardCharsets.UTF_8)));
+        second.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+        assertEquals("", output(second), "the second failure waits 200 ms");
+        second.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+        assertEquals(wrongpass, output(second));
+
+        EmbeddedChannel right = newChannel(throttle);
+        assertEquals("+OK\r\n", exchange(right, AUTH.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(0, throttle.addresses(), "a right key clears the address's record");
+        for (EmbeddedChannel c : List.of(first, second, right)) c.finishAndReleaseAll();
     }
 
     @Test

@@ -147,10 +147,7 @@ public final class RecordCodec {
         frame.valuePosition = body + 33 + keyLength;
         frame.valueLength = valueLength;
         frame.nextPosition = body + 33 + keyLength + valueLength;
-        if (op != Op.SET && op != Op.DELETE) { // a SET or DELETE value is anything; the others carry a payload
-            String defect = RecordPayload.defect(op, frame.value());
-            if (defect != null) return new Damaged(defect, false);
-        }
-        return null;
+        String defect = RecordPayload.defect(frame);
+        return defect == null ? null : new Damaged(defect, false);
     }
 }

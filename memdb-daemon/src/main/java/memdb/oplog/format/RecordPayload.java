@@ -1,5 +1,6 @@
 package memdb.oplog.format;
 
+import java.util.function.Function;
 import memdb.cluster.ClusterLog;
 import memdb.crdt.PnCounter;
 import memdb.oplog.OpLog.Op;
@@ -24,14 +25,30 @@ public final class RecordPayload {
 
     /** Why {@code value} is not a payload of {@code op}, or null when it is one. */
     public static String defect(Op op, byte[] value) {
+        Function<byte[], String> check = check(op);
+        return check == null ? null : check.apply(value);
+    }
+
+    /**
+     * {@link #defect(Op, byte[])} of a frame read in place: the value is copied out only for an op that
+     * carries a payload, so the bulk of a log (SET and DELETE) is checked without a copy.
+     */
+    static String defect(Frame frame) {
+        Function<byte[], String> check = check(frame.op());
+        return check == null ? null : check.apply(frame.value());
+    }
+
+    /** The check of {@code op}'s payload, or null when its value is any bytes (SET, DELETE) or empty by format. */
+    private static Function<byte[], String> check(Op op) {
         return switch (op) {
-            case HINT -> HintPayload.defect(value);
-            case COUNTER -> counterDefect(value);
-            case COUNTER_SLOT -> value.length == SLOT_ID_BYTES ? null : "COUNTER_SLOT record of " + value.length + " bytes, not 8";
-            case PAXOS_ACCEPT -> value.length >= ACCEPT_ORIGIN_BYTES ? null
+            case HINT -> HintPayload::defect;
+            case COUNTER -> RecordPayload::counterDefect;
+            case COUNTER_SLOT -> value -> value.length == SLOT_ID_BYTES ? null
+                    : "COUNTER_SLOT record of " + value.length + " bytes, not 8";
+            case PAXOS_ACCEPT -> value -> value.length >= ACCEPT_ORIGIN_BYTES ? null
                     : "PAXOS_ACCEPT record of " + value.length + " bytes, shorter than its ballot origin";
-            case CLUSTER -> clusterDefect(value);
-            default -> null;
+            case CLUSTER -> RecordPayload::clusterDefect;
+            case SET, DELETE, CLOCK, PAXOS_PROMISE -> null;
         };
     }
 

@@ -1,0 +1,11 @@
+package memdb.cli;
+
+import memdb.protocol.Consistency;
+import picocli.CommandLine.Option;
+
+/** The {@code --consistency} option of the commands that read or write one key (a picocli mixin). */
+final class ConsistencyOption {
+    @Option(names = "--consistency", paramLabel = "LEVEL", completionCandidates = Candidates.Consistencies.class,
+            description = "ONE, QUORUM or ALL (default: the node's; writes QUORUM, reads ONE).")
+    Consistency level = Consistency.DEFAULT;
+}

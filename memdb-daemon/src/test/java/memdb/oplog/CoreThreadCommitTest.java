@@ -1,0 +1,116 @@
+package memdb.oplog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import memdb.oplog.OpLog.Op;
+import memdb.protocol.Key;
+import memdb.protocol.Timestamp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Commits completed by the calling (core) thread without a hand-off to the writer: under everysec and no
+ * the records are written to the OS inside commit and the callback runs there; under every policy a commit
+ * with nothing to wait for runs at once; and callbacks still run in commit order when some must wait.
+ */
+class CoreThreadCommitTest {
+    @TempDir
+    Path dir;
+
+    private static void append(OpLog log, int i) {
+        log.append(Op.SET, Key.of("k" + i), new Timestamp(i + 1, 1), new byte[16]);
+    }
+
+    private long liveSegmentBytes() throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("log-")).mapToLong(p -> p.toFile().length()).max().orElse(0);
+        }
+    }
+
+    @Test
+    void underEverysecAndNoTheCommitWritesItsRecordsAndRunsTheCallbackOnTheCallingThread() throws Exception {
+        for (FsyncPolicy policy : new FsyncPolicy[] {FsyncPolicy.NO, FsyncPolicy.EVERYSEC}) {
+            dir = Files.createDirectories(dir.resolve(policy.configName()));
+            AtomicLong syncs = new AtomicLong();
+            OpLogOptions options = Logs.options().withFsync(policy).withFsyncInterval(Duration.ofHours(1));
+            try (FileOpLog log = FileOpLog.open(dir, options, r -> {}, ch -> syncs.incrementAndGet())) {
+                long before = liveSegmentBytes();
+                append(log, 0);
+                AtomicReference<Thread> ranOn = new AtomicReference<>();
+                AtomicLong bytesSeen = new AtomicLong();
+                log.commit(() -> {
+                    ranOn.set(Thread.currentThread());
+                    try {
+                        bytesSeen.set(liveSegmentBytes());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                assertSame(Thread.currentThread(), ranOn.get(), policy + ": the callback ran inside commit, on the caller");
+                assertTrue(bytesSeen.get() > before, policy + ": the record was written to the OS before the callback ran");
+                assertEquals(0, syncs.get(), policy + ": and not fsynced for it");
+            }
+            assertEquals(1, Logs.replay(dir, Logs.options()).report().recordsReplayed());
+        }
+    }
+
+    @Test
+    void underAlwaysACommitWithNothingUnsyncedRunsAtOnceAndOneWithRecordsWaitsForTheFsync() throws Exception {
+        GroupCommitTest.HeldSyncer syncer = new GroupCommitTest.HeldSyncer();
+        try (FileOpLog log = FileOpLog.open(dir, Logs.options().withFsync(FsyncPolicy.ALWAYS), r -> {}, syncer)) {
+            AtomicInteger reads = new AtomicInteger();
+            log.commit(reads::incrementAndGet);
+            assertEquals(1, reads.get(), "nothing appended since the last fsync: no wait (a read-only batch)");
+
+            AtomicInteger written = new AtomicInteger();
+            append(log, 0);
+            log.commit(written::incrementAndGet);
+            assertTrue(syncer.entered.await(10, TimeUnit.SECONDS));
+            assertEquals(0, written.get(), "a commit with a record waits for its fsync");
+            log.commit(reads::incrementAndGet);
+            assertEquals(1, reads.get(), "a read-only commit behind a waiting one waits too (commit order)");
+            syncer.release.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (reads.get() < 2 && System.nanoTime() < deadline) Thread.sleep(2);
+            assertEquals(1, written.get());
+            assertEquals(2, reads.get());
+
+            log.commit(reads::incrementAndGet);
+            assertEquals(3, reads.get(), "everything fsynced again: no wait");
+        }
+    }
+
+    @Test
+    void aCommitFsyncedUnderNoKeepsLaterCommitsBehindIt() throws Exception {
+        GroupCommitTest.HeldSyncer syncer = new GroupCommitTest.HeldSyncer();
+        List<String> order = new CopyOnWriteArrayList<>();
+        try (FileOpLog log = FileOpLog.open(dir, Logs.options().withFsync(FsyncPolicy.NO), r -> {}, syncer)) {
+            append(log, 0);
+            log.commitFsynced(() -> order.add("promise"));
+            assertTrue(syncer.entered.await(10, TimeUnit.SECONDS));
+            append(log, 1);
+            log.commit(() -> order.add("write"));
+            assertFalse(order.contains("write"), "not answered before the promise ahead of it");
+            syncer.release.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (order.size() < 2 && System.nanoTime() < deadline) Thread.sleep(2);
+            assertEquals(List.of("promise", "write"), order);
+
+            log.commit(() -> order.add("after"));
+            assertEquals("after", order.get(2), "once nothing waits, a commit under no runs on the caller again");
+        }
+        assertEquals(2, Logs.replay(dir, Logs.options()).report().recordsReplayed());
+    }
+}
