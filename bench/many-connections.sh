@@ -9,7 +9,7 @@
 #   memdb bench -t set -r 100000 -d 100 -c CONNECTIONS --connections CONNECTIONS --duration SECONDS
 # (one client per connection, one request in flight each; all connections on the bench client's one I/O
 # thread). Samples the node at start, every quarter of the run and after it: established connections on its
-# port (ss), its heap after a full GC (jcmd GC.run + GC.heap_info: the live set) and memdb_store_bytes. Prints
+# port (ss), its live heap (jcmd GC.class_histogram: a full collection, then the reachable objects' bytes) and memdb_store_bytes. Prints
 # the bench report and the samples; stops the node by PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,13 +41,14 @@ done
 sample() {
     local conns heap store
     conns=$(ss -Htn state established "( sport = :$PORT )" | wc -l)
-    jcmd "$NODE" GC.run >/dev/null
-    heap=$(jcmd "$NODE" GC.heap_info | grep -oE 'used [0-9]+K' | head -1 | grep -oE '[0-9]+')
+    # GC.class_histogram runs a full collection and counts what is reachable: the live set. (GC.run followed by
+    # GC.heap_info would also count what the node allocated between the two jcmd calls, tens of MB under load.)
+    heap=$(jcmd "$NODE" GC.class_histogram | awk '$1 == "Total" {print int($3 / 1024)}')
     store=$(curl -s -H "Authorization: Bearer $AUTH" "http://127.0.0.1:$ADMIN/metrics" \
         | awk '$1 == "memdb_store_bytes" {print $2}')
     printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$conns" "$heap" "${store:-?}" "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/samples.tsv"
 }
-printf 'when\tconnections\theap_used_after_full_gc_KiB\tmemdb_store_bytes\tload\n' >"$OUT/samples.tsv"
+printf 'when\tconnections\tlive_heap_KiB\tmemdb_store_bytes\tload\n' >"$OUT/samples.tsv"
 sample start
 
 log "bench: $CONNECTIONS connections for $SECONDS_RUN s"
