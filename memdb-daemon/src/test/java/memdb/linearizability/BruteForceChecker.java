@@ -63,13 +63,6 @@ final class BruteForceChecker {
                 }
             }
         }
-        RegisterState state = RegisterModel.INITIAL;
-        for (Operation operation : order) {
-            state = RegisterModel.step(state, operation);
-            if (state == null) {
-                return false;
-            }
-        }
-        return true;
+        return RegisterModel.accepts(order);
     }
 }

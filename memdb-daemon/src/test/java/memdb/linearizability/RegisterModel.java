@@ -1,5 +1,6 @@
 package memdb.linearizability;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,18 @@ public final class RegisterModel {
 
     public static RegisterState step(RegisterState state, Operation operation) {
         return step(state, operation.input(), operation.output());
+    }
+
+    /** Whether every operation of {@code order}, stepped one after another from {@link #INITIAL}, is possible. */
+    public static boolean accepts(List<Operation> order) {
+        RegisterState state = INITIAL;
+        for (Operation operation : order) {
+            state = step(state, operation);
+            if (state == null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @param output the observed output, or {@code null} if unknown */
