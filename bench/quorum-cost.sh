@@ -19,12 +19,7 @@ start_node single 1 "$SINGLE_PORT" "" --fsync no
 C1=$(free_port); C2=$(free_port); C3=$(free_port)
 CLUSTER="127.0.0.1:$C1,127.0.0.1:$C2,127.0.0.1:$C3"
 start_node c1 1 "$C1" "$CLUSTER" --fsync no; start_node c2 2 "$C2" "$CLUSTER" --fsync no; start_node c3 3 "$C3" "$CLUSTER" --fsync no
-for _ in $(seq 100); do
-  up=$(java -jar "$JAR" cluster status --json --admin "127.0.0.1:$(cat "$OUT/c1/admin-port")" -a "$KEY" 2>/dev/null \
-       | python3 -c 'import json,sys; print(sum(n["state"]=="UP" for n in json.load(sys.stdin)["nodes"]))' || echo 0)
-  [ "$up" = 3 ] && break; sleep 0.5
-done
-[ "$up" = 3 ] || { echo "the 3-node cluster did not come up" >&2; exit 1; }
+await_cluster_up c1 3
 
 bench() { java -jar "$JAR" bench -a "$KEY" "${LOAD[@]}" --json "$@"; }
 for round in $(seq "$ROUNDS"); do
