@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""CPU time per thread of running processes, from /proc (exact, unlike sampling on a loaded machine).
+"""CPU time per thread of running JVMs, from /proc (exact, unlike sampling on a loaded machine), each
+thread named by its Java name (`jcmd PID Thread.print`: /proc keeps only 15 characters of a name).
 
     bench/thread-cpu.py snap PID... >BEFORE.json      user and system CPU of every thread of these processes
     bench/thread-cpu.py diff BEFORE.json AFTER.json   what each thread used in between: seconds of user and
@@ -10,21 +11,29 @@ import collections
 import json
 import os
 import re
+import subprocess
 import sys
 
 TICK = os.sysconf("SC_CLK_TCK")
 
 
+def java_names(pid):
+    """Native thread id -> Java thread name, from the JVM's thread dump (empty if jcmd cannot attach)."""
+    dump = subprocess.run(["jcmd", str(pid), "Thread.print"], capture_output=True, text=True).stdout
+    return {str(int(nid, 16)): name for name, nid in re.findall(r'^"(.*)" .*? nid=0x([0-9a-f]+) ', dump, re.M)}
+
+
 def snap(pids):
     threads = {}
     for pid in pids:
+        names = java_names(pid)
         for tid in os.listdir(f"/proc/{pid}/task"):
             try:
                 with open(f"/proc/{pid}/task/{tid}/stat") as f:
                     stat = f.read()
             except FileNotFoundError:
                 continue  # the thread ended meanwhile
-            name = stat[stat.index("(") + 1:stat.rindex(")")]
+            name = names.get(tid) or stat[stat.index("(") + 1:stat.rindex(")")]
             fields = stat[stat.rindex(")") + 2:].split()
             threads[f"{pid}/{tid}"] = {"name": name, "user": int(fields[11]) / TICK, "system": int(fields[12]) / TICK}
     json.dump(threads, sys.stdout)
@@ -41,10 +50,10 @@ def diff(before_path, after_path):
     total = sum(u + s for u, s in used.values())
     print(f"CPU seconds used in between: {total:.2f} (user {sum(u for u, _ in used.values()):.2f}, "
           f"system {sum(s for _, s in used.values()):.2f})")
-    print(f"  {'thread':<24} {'user s':>7} {'system s':>8} {'share':>6}")
+    print(f"  {'thread':<48} {'user s':>7} {'system s':>8} {'share':>6}")
     for name, (user, system) in sorted(used.items(), key=lambda item: -sum(item[1])):
         if user + system > 0:
-            print(f"  {name:<24} {user:>7.2f} {system:>8.2f} {100 * (user + system) / total:>5.1f}%")
+            print(f"  {name:<48} {user:>7.2f} {system:>8.2f} {100 * (user + system) / total:>5.1f}%")
 
 
 if __name__ == "__main__":
