@@ -6,7 +6,7 @@
 #   bench/compare-hazelcast.sh [ROUNDS]            default 3 rounds (medians need >= 3)
 #   env: N=100000 (measured requests per test), WARMUP=20000 (unmeasured requests first, same client JVM),
 #        CLIENTS=50, KEYS=100000 (random keys key:%012d), SIZE=3 (value bytes: memdb bench's default),
-#        SINGLE=0 (leave out the 1 member / 1 node pair), ASYNC=1 (Hazelcast client: async closed loop
+#        SINGLE=0 (leave out the 1 member / 1 node pair), WARM_ROUND=0 (no unmeasured round 0 first), ASYNC=1 (Hazelcast client: async closed loop
 #        instead of a blocking thread per client), SKIP_BUILD=1 (memdb.jar already built),
 #        MEMDB_JAR=path (another memdb.jar), HAZELCAST_JAR=path (else ~/.m2, fetched with mvn if missing),
 #        HAZELCAST_VERSION=5.7.0, KEEP=1 (keep the work directory), OUT=dir (results),
@@ -20,8 +20,9 @@
 #        write waits for 2 of 3 copies, the third follows: the equivalent of N=3 write QUORUM);
 #   memdb3: 3 MemDB nodes seeded with each other (replication factor 3), --fsync no (Hazelcast keeps no disk copy);
 #   hz1, memdb1 (unless SINGLE=0): one Hazelcast member, one MemDB node.
-# In each round every figure runs once, Hazelcast and MemDB in turn, the order alternating by round; each run is one
-# client JVM for one test (warm-up, then the measured requests):
+# First an unmeasured round 0 (the servers' JVMs compile their hot paths: a cold cluster's first run is 2-3x slower),
+# then in each round every figure runs once, Hazelcast and MemDB in turn, the order alternating by round; each run is
+# one client JVM for one test (warm-up, then the measured requests):
 #   java HazelcastLoad --members ... --map MAP -t TEST -n N --warmup WARMUP -c CLIENTS -r KEYS -d SIZE
 #   memdb bench -s SEEDS -t TEST -n N --warmup WARMUP -c CLIENTS -r KEYS -d SIZE --consistency QUORUM|ONE --json
 # Hazelcast reads go to the key's owner only: one copy answers, as in MemDB's ONE read; MemDB's QUORUM read
@@ -38,6 +39,7 @@ CLIENTS=${CLIENTS:-50}
 KEYS=${KEYS:-100000}
 SIZE=${SIZE:-3}
 SINGLE=${SINGLE:-1}
+WARM_ROUND=${WARM_ROUND:-1}
 HAZELCAST_VERSION=${HAZELCAST_VERSION:-5.7.0}
 HZ_JAR=${HAZELCAST_JAR:-$HOME/.m2/repository/com/hazelcast/hazelcast/$HAZELCAST_VERSION/hazelcast-$HAZELCAST_VERSION.jar}
 JAR=${MEMDB_JAR:-$(pwd)/memdb-cli/target/memdb.jar}
@@ -153,8 +155,8 @@ round_of() { # round_of ROUND SYSTEM: every figure of that system in this round
 
 log "$(machine)"
 log "work directory $WORK, results in $OUT; $ROUNDS rounds; load: ${LOAD[*]}; Hazelcast client: ${HZ_ASYNC[*]:-blocking threads}"
-for ((round = 1; round <= ROUNDS; round++)); do
-    log "round $round; uptime: $(uptime)"
+for ((round = WARM_ROUND ? 0 : 1; round <= ROUNDS; round++)); do
+    log "round $round$( ((round)) || echo ' (warm-up, not counted)'); uptime: $(uptime)"
     if ((round % 2)); then order=(hazelcast memdb); else order=(memdb hazelcast); fi
     for system in "${order[@]}"; do round_of "$round" "$system"; done
 done
@@ -182,7 +184,7 @@ fi
 # ---- the table: medians per (target, figure) and the ratios MemDB / Hazelcast --------------------------------
 python3 - "$RESULTS" <<'EOF'
 import csv, statistics, sys
-rows = [r for r in csv.DictReader(open(sys.argv[1]), delimiter='\t') if r['round'] != 'profile']
+rows = [r for r in csv.DictReader(open(sys.argv[1]), delimiter='\t') if r['round'] not in ('0', 'profile')]
 groups = {}
 for r in rows:
     assert r['errors'] == '0' and r['complete'] == 'True', r
