@@ -315,7 +315,7 @@ public final class NodeCore {
         } else if (AntiEntropy.owns(correlationId)) {
             antiEntropy.onResponse(correlationId, response, nowMs, out);
         } else if (!mover.onResponse(correlationId, response, this::logRangeDone)) {
-            coordinator.onPeerResponse(nodeId, correlationId, response, out);
+            coordinator.onPeerResponse(nodeId, correlationId, response, nowMs, out);
         }
         afterStep();
     }
@@ -326,7 +326,7 @@ public final class NodeCore {
         else if (HintedHandoff.owns(correlationId)) handoff.onFailure(nodeId, correlationId);
         else if (Proposer.owns(correlationId)) proposer.onPeerFailure(nodeId, correlationId, nowMs, out);
         else if (AntiEntropy.owns(correlationId)) antiEntropy.onFailure(correlationId, nowMs, out);
-        else if (!mover.onFailure(correlationId)) coordinator.onPeerFailure(nodeId, correlationId, out);
+        else if (!mover.onFailure(correlationId)) coordinator.onPeerFailure(nodeId, correlationId, nowMs, out);
         afterStep();
     }
 

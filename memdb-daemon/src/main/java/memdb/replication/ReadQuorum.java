@@ -1,6 +1,7 @@
 package memdb.replication;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,11 @@ import memdb.protocol.Responses.ValueState;
  * older value). Then computes read repair (Dynamo §4.5): which replicas hold something older than the
  * newest version seen and must be sent it.
  *
- * <p>Invariants: each replica's first answer counts; the outcome, once decided, never changes.
+ * <p>The coordinator asks only as many replicas as it needs and keeps the others in reserve
+ * ({@link #ask}, {@link #outstanding}): a replica that answers or fails counts as asked.
+ *
+ * <p>Invariants: each replica's first answer counts; the outcome, once decided, never changes; the read is
+ * {@link #complete()} once its outcome is decided and every replica asked has answered or failed.
  */
 public final class ReadQuorum {
     public enum Outcome { PENDING, SUCCEEDED, FAILED }
@@ -26,6 +31,7 @@ public final class ReadQuorum {
     private final int required;
     private final Map<Integer, Value> answers = new LinkedHashMap<>();
     private final List<Integer> failed = new ArrayList<>();
+    private final Set<Integer> asked = new HashSet<>();
     private Outcome outcome = Outcome.PENDING;
 
     public ReadQuorum(List<Integer> replicas, int required) {
@@ -36,14 +42,35 @@ public final class ReadQuorum {
         this.required = required;
     }
 
+    /** The coordinator sent the read to {@code replica}: the read is not complete until it answers or fails. */
+    public void ask(int replica) {
+        if (replicas.contains(replica)) asked.add(replica);
+    }
+
     public Outcome answer(int replica, Value value) {
-        if (replicas.contains(replica) && !failed.contains(replica)) answers.putIfAbsent(replica, value);
+        if (replicas.contains(replica) && !failed.contains(replica)) {
+            answers.putIfAbsent(replica, value);
+            asked.add(replica);
+        }
         return decide();
     }
 
     public Outcome fail(int replica) {
-        if (replicas.contains(replica) && !answers.containsKey(replica) && !failed.contains(replica)) failed.add(replica);
+        if (replicas.contains(replica) && !answers.containsKey(replica) && !failed.contains(replica)) {
+            failed.add(replica);
+            asked.add(replica);
+        }
         return decide();
+    }
+
+    /** Replicas asked that have neither answered nor failed yet. */
+    public int outstanding() {
+        return asked.size() - answers.size() - failed.size();
+    }
+
+    /** Answers still missing for the outcome, beyond those already asked for (0 once decided). */
+    public int shortfall() {
+        return outcome == Outcome.PENDING ? Math.max(0, required - answers.size() - outstanding()) : 0;
     }
 
     private Outcome decide() {
@@ -58,9 +85,9 @@ public final class ReadQuorum {
         return outcome;
     }
 
-    /** Whether every replica has answered or failed: nothing more will come. */
+    /** Whether the outcome is decided and every replica asked has answered or failed: nothing more will come. */
     public boolean complete() {
-        return answers.size() + failed.size() == replicas.size();
+        return outcome != Outcome.PENDING && outstanding() == 0;
     }
 
     /** The newest version among the answers (ABSENT when none holds anything). */
