@@ -5,8 +5,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.util.collection.IntObjectHashMap;
-import io.netty.util.collection.IntObjectMap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +33,6 @@ import memdb.protocol.Responses;
 final class NodeConnection {
     private enum State { IDLE, CONNECTING, AUTHENTICATING, READY, CLOSED }
 
-    /** Servers answer frames they could not attribute with this id (0xFFFFFFFF); we never use it. */
-    private static final int UNATTRIBUTED_REQUEST_ID = -1;
     /** After a failed connect the node counts as unreachable this long, so failover tries others first. */
     private static final long UNREACHABLE_HOLD_DOWN_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -50,8 +46,8 @@ final class NodeConnection {
     private State state = State.IDLE;
     private Channel channel;
     private final ArrayDeque<Call> queued = new ArrayDeque<>();
-    private final IntObjectMap<Call> inFlight = new IntObjectHashMap<>();
-    private int nextRequestId;
+    private final InFlightCalls inFlight = new InFlightCalls();
+    private final CallTimeouts timeouts;
     /** Read from any thread: when the last connect failed (System.nanoTime), or 0 once one succeeds. */
     private volatile long lastConnectFailureNanos;
 
@@ -61,6 +57,8 @@ final class NodeConnection {
         this.transport = transport;
         this.config = config;
         this.clock = clock;
+        this.timeouts = new CallTimeouts(config.requestTimeout().toNanos(), System::nanoTime,
+                (task, delayNanos) -> loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS), this::timeOut);
     }
 
     NodeAddress address() {
@@ -112,7 +110,7 @@ final class NodeConnection {
             call.fail(Failures.overloaded(address, queued.size()));
             return;
         }
-        call.timer(loop.schedule(() -> timeOut(call), config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        timeouts.start(call);
         queued.add(call);
         if (state == State.IDLE) connect();
         else writeQueued();
@@ -139,7 +137,7 @@ final class NodeConnection {
     private void authenticate() {
         state = State.AUTHENTICATING;
         Call auth = new Call(new Requests.Auth(config.authKey()));
-        auth.timer(loop.schedule(() -> timeOut(auth), config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        timeouts.start(auth);
         Channel authenticating = channel;
         auth.result().whenComplete((response, failure) -> {
             if (channel != authenticating) return;
@@ -169,22 +167,12 @@ final class NodeConnection {
     }
 
     private void write(Call call) {
-        int requestId = allocateRequestId();
-        inFlight.put(requestId, call);
-        call.markWritten(requestId);
+        int requestId = inFlight.add(call);
         channel.write(Envelope.request(requestId, clock.highestSeen(), call.request())).addListener(written -> {
             if (!written.isSuccess() && inFlight.remove(requestId, call)) {
                 call.fail(Failures.connectionFailed(address, written.cause()));
             }
         });
-    }
-
-    private int allocateRequestId() {
-        int id;
-        do {
-            id = nextRequestId++;
-        } while (id == UNATTRIBUTED_REQUEST_ID || inFlight.containsKey(id));
-        return id;
     }
 
     private void onEnvelope(Envelope envelope) {
@@ -197,7 +185,7 @@ final class NodeConnection {
         if (call == null) {
             // A late answer to a call that timed out is dropped. An error the node could not attribute to a
             // request (it could not read our frame) ends the connection, as the node closes it too.
-            if (envelope.requestId() == UNATTRIBUTED_REQUEST_ID && envelope.message() instanceof Responses.Error error) {
+            if (envelope.requestId() == InFlightCalls.UNATTRIBUTED_REQUEST_ID && envelope.message() instanceof Responses.Error error) {
                 disconnect(error.toException());
             }
             return;
@@ -234,9 +222,8 @@ final class NodeConnection {
         Channel dropped = channel;
         channel = null;
         List<Call> pending = new ArrayList<>(queued);
-        pending.addAll(inFlight.values());
+        pending.addAll(inFlight.removeAll());
         queued.clear();
-        inFlight.clear();
         for (Call call : pending) call.fail(failure);
         if (dropped != null) dropped.close();
     }
