@@ -1,5 +1,6 @@
 package memdb.client;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import memdb.protocol.Envelope;
+import memdb.protocol.FrameCodec;
 import memdb.protocol.MemDbException;
 import memdb.protocol.Requests;
 import memdb.protocol.Response;
@@ -21,6 +23,12 @@ import memdb.protocol.Responses;
  * connection's event loop, which owns all of its state (no locks): it connects lazily, sends AUTH before
  * anything else, writes up to {@code inFlightRequestsMax} requests without waiting for answers, and
  * matches answers to requests by request id, in whatever order they arrive.
+ *
+ * <p>Costs per request are kept flat for deep pipelines (docs/performance.md, "Session 5: native pipelining"):
+ * requests are written in batches (those released while answers are read go out at the end of the read,
+ * the others from one write task), encoded into one buffer per batch with one flush; the calls in flight
+ * are found by request id in an {@link InFlightCalls} table; and their timeouts share one timer per
+ * connection ({@link CallTimeouts}) instead of one scheduled task each.
  *
  * <p>States: IDLE -> CONNECTING -> AUTHENTICATING -> READY, back to IDLE when the connection fails or
  * drops (the next request reconnects), CLOSED for good after {@link #close()}.
@@ -35,6 +43,9 @@ final class NodeConnection {
 
     /** After a failed connect the node counts as unreachable this long, so failover tries others first. */
     private static final long UNREACHABLE_HOLD_DOWN_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** A write batch is written once it holds this many bytes (a new one starts), so batches stay small. */
+    private static final int WRITE_BATCH_BYTES = 64 * 1024;
+    private static final int WRITE_BATCH_INITIAL_BYTES = 512;
 
     private final NodeAddress address;
     private final EventLoop loop;
@@ -48,6 +59,10 @@ final class NodeConnection {
     private final ArrayDeque<Call> queued = new ArrayDeque<>();
     private final InFlightCalls inFlight = new InFlightCalls();
     private final CallTimeouts timeouts;
+    /** True while answers are being read: requests they release are written at the end of the read. */
+    private boolean reading;
+    /** True while a task that writes the queued calls is waiting on the loop. */
+    private boolean writeScheduled;
     /** Read from any thread: when the last connect failed (System.nanoTime), or 0 once one succeeds. */
     private volatile long lastConnectFailureNanos;
 
@@ -113,7 +128,7 @@ final class NodeConnection {
         timeouts.start(call);
         queued.add(call);
         if (state == State.IDLE) connect();
-        else writeQueued();
+        else requestWrite();
     }
 
     private void connect() {
@@ -153,26 +168,87 @@ final class NodeConnection {
         channel.flush();
     }
 
-    /** Writes queued calls while in-flight slots are free; skips calls that already timed out. */
+    /**
+     * Writes the queued calls soon, in one batch: at the end of the current read when answers are being read
+     * (their callbacks send the next requests), otherwise from one task queued behind the submissions
+     * already waiting on the loop. One write and one flush per batch, not per request.
+     */
+    private void requestWrite() {
+        if (reading || writeScheduled) return;
+        writeScheduled = true;
+        try {
+            loop.execute(() -> {
+                writeScheduled = false;
+                writeQueued();
+            });
+        } catch (RejectedExecutionException e) {
+            writeScheduled = false; // the loop is shutting down; close() fails every queued call
+        }
+    }
+
+    /**
+     * Writes queued calls while in-flight slots are free, skipping calls that already timed out: each is
+     * encoded into a shared buffer, written when it reaches {@link #WRITE_BATCH_BYTES} and at the end, then
+     * one flush. A call that cannot be encoded fails alone.
+     */
     private void writeQueued() {
-        if (state != State.READY) return;
+        if (state != State.READY || queued.isEmpty()) return;
+        ByteBuf batch = null;
+        List<Call> batchCalls = null;
         boolean wrote = false;
         while (inFlight.size() < config.inFlightRequestsMax() && !queued.isEmpty()) {
             Call call = queued.poll();
             if (call.isDone()) continue;
-            write(call);
-            wrote = true;
+            if (batch == null) {
+                batch = channel.alloc().ioBuffer(WRITE_BATCH_INITIAL_BYTES);
+                batchCalls = new ArrayList<>();
+            }
+            if (!encode(call, batch)) continue;
+            batchCalls.add(call);
+            if (batch.readableBytes() >= WRITE_BATCH_BYTES) {
+                wrote |= writeBatch(batch, batchCalls);
+                batch = null;
+            }
         }
+        if (batch != null) wrote |= writeBatch(batch, batchCalls);
         if (wrote) channel.flush();
     }
 
-    private void write(Call call) {
+    /** Encodes the call's request into {@code batch} under a fresh request id; false (the call failed) if it cannot be. */
+    private boolean encode(Call call, ByteBuf batch) {
         int requestId = inFlight.add(call);
-        channel.write(Envelope.request(requestId, clock.highestSeen(), call.request())).addListener(written -> {
-            if (!written.isSuccess() && inFlight.remove(requestId, call)) {
-                call.fail(Failures.connectionFailed(address, written.cause()));
+        try {
+            FrameCodec.encode(Envelope.request(requestId, clock.highestSeen(), call.request()), batch);
+            return true;
+        } catch (RuntimeException e) {
+            inFlight.remove(requestId, call);
+            call.fail(Failures.connectionFailed(address, e));
+            return false;
+        }
+    }
+
+    /**
+     * Writes one batch (false, and releases it, when it holds no call); if the write fails, its calls still
+     * waiting for an answer fail (and the connection closes).
+     */
+    private boolean writeBatch(ByteBuf batch, List<Call> calls) {
+        if (calls.isEmpty()) {
+            batch.release();
+            return false;
+        }
+        channel.write(batch).addListener(written -> {
+            if (written.isSuccess()) return;
+            for (Call call : calls) {
+                if (inFlight.remove(call.requestId(), call)) call.fail(Failures.connectionFailed(address, written.cause()));
             }
         });
+        return true;
+    }
+
+    /** Writes one call alone, now (AUTH, before the connection is READY). */
+    private void write(Call call) {
+        ByteBuf frame = channel.alloc().ioBuffer(WRITE_BATCH_INITIAL_BYTES);
+        writeBatch(frame, encode(call, frame) ? List.of(call) : List.of());
     }
 
     private void onEnvelope(Envelope envelope) {
@@ -199,7 +275,7 @@ final class NodeConnection {
         } else {
             call.succeed((Response) envelope.message());
         }
-        writeQueued();
+        requestWrite();
     }
 
     /** The sender's clock, and the versions it reports: everything the client has now observed. */
@@ -213,12 +289,13 @@ final class NodeConnection {
         if (call.isDone()) return;
         if (call.written()) inFlight.remove(call.requestId(), call);
         call.fail(Failures.timedOut(address, config.requestTimeout()));
-        writeQueued();
+        requestWrite();
     }
 
     /** Drops the connection, failing every queued and in-flight call with {@code failure}. */
     private void disconnect(MemDbException failure) {
         if (state != State.CLOSED) state = State.IDLE;
+        reading = false;
         Channel dropped = channel;
         channel = null;
         List<Call> pending = new ArrayList<>(queued);
@@ -232,7 +309,16 @@ final class NodeConnection {
     private final class ResponseHandler extends SimpleChannelInboundHandler<Envelope> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Envelope envelope) {
-            if (ctx.channel() == channel) onEnvelope(envelope);
+            if (ctx.channel() != channel) return;
+            reading = true;
+            onEnvelope(envelope);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (ctx.channel() != channel) return;
+            reading = false;
+            writeQueued();
         }
 
         @Override
