@@ -12,7 +12,7 @@
 #        PING=0 (leave out the PING test),
 #        NATIVE=1 (after each MemDB run, the same test through `memdb bench` on the node's native port, as system
 #        "native": the issue's "memdb bench on the native protocol >= the RESP figure", in the same run),
-#        NATIVE_CONNECTIONS=1 (memdb bench --connections), NATIVE_WARMUP=N/10 (memdb bench --warmup: requests of each
+#        NATIVE_CONNECTIONS=1 (memdb bench --connections; memdb bench runs through bin/memdb, MEMDB_JAVA_OPTS apply), NATIVE_WARMUP=N/10 (memdb bench --warmup: requests of each
 #        test first sent unmeasured, so that the bench client's JIT has compiled its hot path)
 # CPU: every run also records the CPU time the server (from /proc) and the load generator (/usr/bin/time) used,
 # in microseconds per request (both tests of a run together); the table gives it for MemDB RESP and native:
@@ -128,7 +128,9 @@ bench_native() {
     done
     [[ $tests == *ping* ]] && return 0 # memdb bench has no PING test
     before=$(cpu_s "$MPID")
-    measured java -jar "$J" bench -s "127.0.0.1:$port" -a $AUTH -t "$tests" -n "$N" -c "$CLIENTS" -d "$size" -P "$pipeline" \
+    # through the bin/memdb launcher, as a user runs it: its flags for one-shot commands (C1 only, serial GC)
+    # halve the bench client's CPU over a run of this size against C2's compilations (docs/performance.md)
+    MEMDB_JAR=$J measured bin/memdb bench -s "127.0.0.1:$port" -a $AUTH -t "$tests" -n "$N" -c "$CLIENTS" -d "$size" -P "$pipeline" \
         --warmup "$warmup" --connections "${NATIVE_CONNECTIONS:-1}" --csv >"$WORK/bench.csv" 2>"$WORK/bench.err" \
         || { log "  $mode round $round native -P $pipeline: memdb bench failed (no row): $(cat "$WORK/bench.err")"; return 0; }
     # the warm-up requests count too: the node served them and the client spent CPU on them
