@@ -200,7 +200,7 @@ final class MemDbClient implements MemDb {
                 T value;
                 try {
                     value = decode.apply(response);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) { // as thenApply would: the answer fails, it is never left pending
                     failWith(answer, e);
                     return;
                 }
