@@ -11,7 +11,12 @@
 #        a change: the table then also gives MemDB / base, which means something even when the load does not),
 #        PING=0 (leave out the PING test),
 #        NATIVE=1 (after each MemDB run, the same test through `memdb bench` on the node's native port, as system
-#        "native": the issue's "memdb bench on the native protocol >= the RESP figure", in the same run)
+#        "native": the issue's "memdb bench on the native protocol >= the RESP figure", in the same run),
+#        NATIVE_CONNECTIONS=1 (memdb bench --connections; memdb bench runs through bin/memdb, MEMDB_JAVA_OPTS apply), NATIVE_WARMUP=N/10 (memdb bench --warmup: requests of each
+#        test first sent unmeasured, so that the bench client's JIT has compiled its hot path)
+# CPU: every run also records the CPU time the server (from /proc) and the load generator (/usr/bin/time) used,
+# in microseconds per request (both tests of a run together); the table gives it for MemDB RESP and native:
+# on a 2-core machine shared by server and load generator, it says what the throughput is bound by.
 #
 # Durability modes, each with both servers running side by side on free loopback ports:
 #   aof : Redis appendonly yes, appendfsync everysec  vs  MemDB --fsync everysec
@@ -43,7 +48,20 @@ fi
 
 work_dirs compare-redis
 RESULTS=$OUT/results.tsv
-printf 'mode\tround\ttest\tpipeline\tsystem\trps\tp50_ms\tp99_ms\n' >"$RESULTS"
+printf 'mode\tround\ttest\tpipeline\tsystem\trps\tp50_ms\tp99_ms\tserver_cpu_us\tgen_cpu_us\n' >"$RESULTS"
+TICK=$(getconf CLK_TCK)
+cpu_s() { awk -v t="$TICK" '{printf "%.2f", ($14+$15)/t}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# measured CMD...: runs CMD with its user+system CPU seconds in $WORK/gen.cpu (0 without /usr/bin/time)
+measured() {
+    if [[ -x /usr/bin/time ]]; then /usr/bin/time -f '%U %S' -o "$WORK/gen.cpu" "$@"
+    else echo "0 0" >"$WORK/gen.cpu"; "$@"; fi
+}
+# cpu_per_request SERVER_CPU_BEFORE SERVER_PID REQUESTS -> "server_us gen_us" per request
+cpu_per_request() {
+    local after; after=$(cpu_s "$2")
+    python3 -c "import sys; b,a,n=float(sys.argv[1]),float(sys.argv[2]),int(sys.argv[3]); u,s=map(float,open(sys.argv[4]).read().split()[-2:]); print(f'{(a-b)*1e6/n:.2f} {(u+s)*1e6/n:.2f}')" \
+        "$1" "$after" "$3" "$WORK/gen.cpu"
+}
 
 await_pong() { # await_pong PORT PID NAME LOGFILE: until PING with the auth key answers PONG (120 s at most)
     local port=$1 pid=$2 name=$3 logfile=$4 i
@@ -85,13 +103,18 @@ start_memdb() {
 # bench MODE ROUND SYSTEM PORT TEST_ARGS... : one redis-benchmark run, its CSV rows appended to the results
 bench() {
     local mode=$1 round=$2 system=$3 port=$4; shift 4
-    local pipeline=1 args=("$@") i
-    for ((i = 0; i < ${#args[@]}; i++)); do [[ ${args[i]} == -P ]] && pipeline=${args[i + 1]}; done
-    redis-benchmark -h 127.0.0.1 -p "$port" -a $AUTH -c "$CLIENTS" -n "$N" --csv "${args[@]}" 2>"$WORK/bench.err" \
-        | tail -n +2 | tr -d '"' \
+    local pipeline=1 args=("$@") i tests=1 before cpu
+    for ((i = 0; i < ${#args[@]}; i++)); do
+        [[ ${args[i]} == -P ]] && pipeline=${args[i + 1]}
+        [[ ${args[i]} == -t ]] && tests=$(tr ',' '\n' <<<"${args[i + 1]}" | wc -l)
+    done
+    before=$(cpu_s "${PID_OF[$system]}")
+    measured redis-benchmark -h 127.0.0.1 -p "$port" -a $AUTH -c "$CLIENTS" -n "$N" --csv "${args[@]}" >"$WORK/bench.csv" 2>"$WORK/bench.err"
+    cpu=$(cpu_per_request "$before" "${PID_OF[$system]}" $((N * tests)))
+    tail -n +2 "$WORK/bench.csv" | tr -d '"' \
         | while IFS=, read -r test rps _avg _min p50 _p95 p99 _max; do
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$round" "$test" "$pipeline" "$system" "$rps" "$p50" "$p99" >>"$RESULTS"
-            log "  $mode round $round $system $test -P $pipeline: $rps ops/s, p50 $p50 ms, p99 $p99 ms"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$round" "$test" "$pipeline" "$system" "$rps" "$p50" "$p99" ${cpu} >>"$RESULTS"
+            log "  $mode round $round $system $test -P $pipeline: $rps ops/s, p50 $p50 ms, p99 $p99 ms; CPU us/request server, generator: $cpu"
         done
     if [[ -s $WORK/bench.err ]]; then cat "$WORK/bench.err" >&2; fi
 }
@@ -99,17 +122,24 @@ bench() {
 # bench_native MODE ROUND PORT TEST_ARGS... : the same test through memdb bench on the native port, as system "native"
 bench_native() {
     local mode=$1 round=$2 port=$3; shift 3
-    local pipeline=1 tests= size=3 args=("$@") i
+    local pipeline=1 tests= size=3 args=("$@") i before cpu warmup=${NATIVE_WARMUP:-$((N / 10))}
     for ((i = 0; i < ${#args[@]}; i++)); do
         case ${args[i]} in -P) pipeline=${args[i + 1]} ;; -t) tests=${args[i + 1]} ;; -d) size=${args[i + 1]} ;; esac
     done
     [[ $tests == *ping* ]] && return 0 # memdb bench has no PING test
-    java -jar "$J" bench -s "127.0.0.1:$port" -a $AUTH -t "$tests" -n "$N" -c "$CLIENTS" -d "$size" -P "$pipeline" --warmup $((N / 10)) --csv \
-        2>"$WORK/bench.err" | tail -n +2 \
+    before=$(cpu_s "$MPID")
+    # through the bin/memdb launcher, as a user runs it: its flags for one-shot commands (C1 only, serial GC)
+    # halve the bench client's CPU over a run of this size against C2's compilations (docs/performance.md)
+    MEMDB_JAR=$J measured bin/memdb bench -s "127.0.0.1:$port" -a $AUTH -t "$tests" -n "$N" -c "$CLIENTS" -d "$size" -P "$pipeline" \
+        --warmup "$warmup" --connections "${NATIVE_CONNECTIONS:-1}" --csv >"$WORK/bench.csv" 2>"$WORK/bench.err" \
+        || { log "  $mode round $round native -P $pipeline: memdb bench failed (no row): $(cat "$WORK/bench.err")"; return 0; }
+    # the warm-up requests count too: the node served them and the client spent CPU on them
+    cpu=$(cpu_per_request "$before" "$MPID" $(((N + warmup) * $(tr ',' '\n' <<<"$tests" | wc -l))))
+    tail -n +2 "$WORK/bench.csv" \
         | while IFS=, read -r test _requests _errors _seconds rps p50 p99 _rest; do
             test=${test^^}
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$round" "$test" "$pipeline" native "$rps" "$p50" "$p99" >>"$RESULTS"
-            log "  $mode round $round native $test -P $pipeline: $rps ops/s, p50 $p50 ms, p99 $p99 ms"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$round" "$test" "$pipeline" native "$rps" "$p50" "$p99" ${cpu} >>"$RESULTS"
+            log "  $mode round $round native $test -P $pipeline: $rps ops/s, p50 $p50 ms, p99 $p99 ms; CPU us/request node, memdb bench: $cpu"
         done
     if [[ -s $WORK/bench.err ]]; then cat "$WORK/bench.err" >&2; fi
 }
@@ -123,14 +153,14 @@ log "$(machine)"
 log "work directory $WORK, results in $OUT; $ROUNDS rounds of: ${TESTS[*]} (-n $N -c $CLIENTS)"
 for mode in $MODES; do
     start_redis "$mode"
-    declare -A PORT_OF=([redis]=$RPORT)
+    declare -A PORT_OF=([redis]=$RPORT) PID_OF=([redis]=$RPID)
     if [[ -n ${BASE_JAR:-} ]]; then
         start_memdb "$mode" "$BASE_JAR" base
-        BPID=$MPID; PORT_OF[base]=$MPORT
+        BPID=$MPID; PORT_OF[base]=$MPORT; PID_OF[base]=$MPID
         log "mode $mode: base pid $BPID RESP port $MPORT ($BASE_JAR)"
     fi
     start_memdb "$mode"
-    PORT_OF[memdb]=$MPORT; NATIVE_PORT=$MNPORT
+    PORT_OF[memdb]=$MPORT; PID_OF[memdb]=$MPID; NATIVE_PORT=$MNPORT
     log "mode $mode: redis pid $RPID port $RPORT, memdb pid $MPID RESP port $MPORT; warming up"
     for system in "${SYSTEMS[@]}"; do
         port=${PORT_OF[$system]}
@@ -170,8 +200,8 @@ with_base = any(r['system'] == 'base' for r in rows)
 with_native = any(r['system'] == 'native' for r in rows)
 extra_head, extra_rule = (" base ops/s | base p50/p99 ms | MemDB / base ops/s |", "---:|---:|---:|") if with_base else ("", "")
 if with_native:
-    extra_head += " native ops/s | native p50/p99 ms | native / RESP ops/s |"
-    extra_rule += "---:|---:|---:|"
+    extra_head += " native ops/s | native p50/p99 ms | native / RESP ops/s | CPU us/req RESP: node + redis-benchmark | CPU us/req native: node + memdb bench |"
+    extra_rule += "---:|---:|---:|---:|---:|"
 print("| durability | test | -P | Redis ops/s | MemDB ops/s | ops/s ratio | Redis p50/p99 ms | MemDB p50/p99 ms | p99 ratio | runs |" + extra_head)
 print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|" + extra_rule)
 for (mode, test, pipeline), by in groups.items():
@@ -191,6 +221,7 @@ for (mode, test, pipeline), by in groups.items():
     if with_native and native:
         n_rps = med(native, 'rps')
         extra += f" {n_rps:,.0f} | {med(native, 'p50_ms'):.3f} / {med(native, 'p99_ms'):.3f} | {n_rps / m_rps:.2f}x |"
+        extra += f" {med(memdb, 'server_cpu_us'):.2f} + {med(memdb, 'gen_cpu_us'):.2f} | {med(native, 'server_cpu_us'):.2f} + {med(native, 'gen_cpu_us'):.2f} |"
     print(f"| {mode} | {test} | {pipeline} | {r_rps:,.0f} | {m_rps:,.0f} | {m_rps / r_rps:.2f}x | {r50:.3f} / {r99:.3f} "
           f"| {m50:.3f} / {m99:.3f} | {m99 / r99 if r99 else float('inf'):.2f}x | {len(memdb)} |{extra}")
 EOF

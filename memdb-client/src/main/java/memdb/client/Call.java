@@ -1,7 +1,6 @@
 package memdb.client;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import memdb.protocol.MemDbException;
 import memdb.protocol.Request;
 import memdb.protocol.Response;
@@ -11,7 +10,7 @@ import memdb.protocol.Response;
  * completes, and the bookkeeping the connection keeps for it.
  *
  * <p>Invariants: the result is completed at most once, always on the connection's event loop, and the
- * timeout timer is cancelled when it is. {@link #written()} turns true before the request reaches the
+ * timeout is cancelled when it is. {@link #written()} turns true before the request reaches the
  * socket and never turns back; a caller that sees a failed result with {@code written() == false} knows
  * that the node never received the request, so sending it elsewhere cannot apply it twice.
  */
@@ -22,7 +21,11 @@ final class Call {
     private volatile boolean answered;
     // Owned by the connection's event loop.
     private int requestId;
-    private ScheduledFuture<?> timer;
+    /** The timeouts whose list holds this call while its timeout runs, and its place there ({@link CallTimeouts}). */
+    CallTimeouts timeouts;
+    long deadlineNanos;
+    Call earlier;
+    Call later;
 
     Call(Request request) {
         this.request = request;
@@ -62,10 +65,6 @@ final class Call {
         this.written = true;
     }
 
-    void timer(ScheduledFuture<?> timer) {
-        this.timer = timer;
-    }
-
     void succeed(Response response) {
         cancelTimer();
         result.complete(response);
@@ -77,6 +76,6 @@ final class Call {
     }
 
     private void cancelTimer() {
-        if (timer != null) timer.cancel(false);
+        if (timeouts != null) timeouts.cancel(this);
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.concurrent.ThreadLocalRandom;
@@ -164,15 +165,56 @@ final class MemDbClient implements MemDb {
         pool.close();
     }
 
-    /** The one path of every single-coordinator operation. */
+    /**
+     * The one path of every single-coordinator operation. One future per request besides the call's own: the
+     * answer is mapped and failover decided in one callback on the call (a chain of thenCompose,
+     * exceptionallyCompose and thenApply cost three futures and three completions per request). Failures
+     * reach the returned future as a CompletionException around the cause, as a chain of stages gives them.
+     */
     private <R extends Response, T> CompletableFuture<T> execute(
             String key, Function<Key, Request> requestForKey, Class<R> answerType, Function<R, T> result) {
         return withValidKey(key, validKey -> {
             Request request = requestForKey.apply(validKey);
-            return router.route(validKey)
-                    .thenCompose(route -> send(route.coordinators(), 0, request))
-                    .thenApply(response -> result.apply(expect(answerType, response)));
+            CompletableFuture<T> answer = new CompletableFuture<>();
+            Function<Response, T> decode = response -> result.apply(expect(answerType, response));
+            CompletableFuture<Router.Route> route = router.route(validKey);
+            if (route.isDone() && !route.isCompletedExceptionally()) {
+                sendFor(route.join().coordinators(), 0, request, answer, decode);
+            } else {
+                route.whenComplete((known, failure) -> {
+                    if (failure != null) failWith(answer, failure);
+                    else sendFor(known.coordinators(), 0, request, answer, decode);
+                });
+            }
+            return answer;
         });
+    }
+
+    /** Sends to the first coordinator that takes the request and completes {@code answer} with the decoded answer. */
+    private <T> void sendFor(List<NodeAddress> coordinators, int index, Request request, CompletableFuture<T> answer,
+                             Function<Response, T> decode) {
+        NodeAddress node = coordinators.get(index);
+        Call call = pool.send(node, request);
+        call.result().whenComplete((response, failure) -> {
+            if (failure == null) {
+                T value;
+                try {
+                    value = decode.apply(response);
+                } catch (Throwable e) { // as thenApply would: the answer fails, it is never left pending
+                    failWith(answer, e);
+                    return;
+                }
+                answer.complete(value);
+            } else if (tryNextCoordinator(node, call, index, coordinators.size(), failure)) {
+                sendFor(coordinators, index + 1, request, answer, decode);
+            } else {
+                failWith(answer, failure);
+            }
+        });
+    }
+
+    private static void failWith(CompletableFuture<?> answer, Throwable failure) {
+        answer.completeExceptionally(failure instanceof CompletionException ? failure : new CompletionException(failure));
     }
 
     /** Runs {@code operation} on the validated key, or fails at once: an invalid key, a closed client. */
@@ -187,23 +229,23 @@ final class MemDbClient implements MemDb {
         return operation.apply(validKey);
     }
 
-    private CompletableFuture<Response> send(List<NodeAddress> coordinators, int index, Request request) {
-        return send(coordinators, index, request, new Call[1]);
-    }
-
     /** Sends to the first coordinator that takes the request; {@code last[0]} is the last call made. */
     private CompletableFuture<Response> send(List<NodeAddress> coordinators, int index, Request request, Call[] last) {
         NodeAddress node = coordinators.get(index);
         Call call = pool.send(node, request);
         last[0] = call;
-        return call.result().exceptionallyCompose(failure -> {
-            if (!(failure instanceof UnavailableException unavailable) || pool.isClosed()) {
-                return CompletableFuture.failedFuture(failure);
-            }
-            if (unavailable.code() == ErrorCode.UNAVAILABLE) router.nodeFailed(node); // not OVERLOADED
-            boolean neverSent = !call.written() && index + 1 < coordinators.size();
-            return neverSent ? send(coordinators, index + 1, request, last) : CompletableFuture.failedFuture(failure);
-        });
+        return call.result().exceptionallyCompose(failure -> tryNextCoordinator(node, call, index, coordinators.size(), failure)
+                ? send(coordinators, index + 1, request, last) : CompletableFuture.failedFuture(failure));
+    }
+
+    /**
+     * Whether a call that failed should go to the next coordinator: only when it never reached a node
+     * (unavailable before it was written) and there is a next one. Tells the router of an unreachable node.
+     */
+    private boolean tryNextCoordinator(NodeAddress node, Call call, int index, int coordinators, Throwable failure) {
+        if (!(failure instanceof UnavailableException unavailable) || pool.isClosed()) return false;
+        if (unavailable.code() == ErrorCode.UNAVAILABLE) router.nodeFailed(node); // not OVERLOADED
+        return !call.written() && index + 1 < coordinators;
     }
 
     /** Asks every replica of the key for its version (GET at ONE, which a replica answers from its own store). */

@@ -15,7 +15,6 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
@@ -30,7 +29,8 @@ import memdb.tls.ClientTls;
  * The client's only contact with Netty's machinery: one event loop group per {@link MemDb} (a single
  * thread: a client is I/O bound and every connection is pipelined), epoll when the native transport is
  * available and NIO otherwise, and the channel pipeline
- * {@code [SslHandler ->] EnvelopeDecoder -> EnvelopeEncoder -> FlushConsolidationHandler -> connection handler}.
+ * {@code [SslHandler ->] EnvelopeDecoder -> EnvelopeEncoder -> connection handler} (the connection writes its
+ * requests in batches, one flush each: NodeConnection).
  *
  * <p>Its threads are {@link IoThread}s, so that blocking calls can refuse to run on them (a blocking
  * wait on the only I/O thread would wait for itself).
@@ -76,7 +76,6 @@ final class NettyTransport implements AutoCloseable {
                         channel.pipeline().addLast(
                                 new EnvelopeDecoder(FrameCodec.FRAME_BYTES_MAX_DEFAULT),
                                 ENCODER,
-                                new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
                                 handler);
                     }
                 })

@@ -1,18 +1,18 @@
 package memdb.client;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.util.collection.IntObjectHashMap;
-import io.netty.util.collection.IntObjectMap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import memdb.protocol.Envelope;
+import memdb.protocol.FrameCodec;
 import memdb.protocol.MemDbException;
 import memdb.protocol.Requests;
 import memdb.protocol.Response;
@@ -23,6 +23,12 @@ import memdb.protocol.Responses;
  * connection's event loop, which owns all of its state (no locks): it connects lazily, sends AUTH before
  * anything else, writes up to {@code inFlightRequestsMax} requests without waiting for answers, and
  * matches answers to requests by request id, in whatever order they arrive.
+ *
+ * <p>Costs per request are kept flat for deep pipelines (docs/performance.md, "Session 5: native pipelining"):
+ * requests are written in batches (those released while answers are read go out at the end of the read,
+ * the others from one write task), encoded into one buffer per batch with one flush; the calls in flight
+ * are found by request id in an {@link InFlightCalls} table; and their timeouts share one timer per
+ * connection ({@link CallTimeouts}) instead of one scheduled task each.
  *
  * <p>States: IDLE -> CONNECTING -> AUTHENTICATING -> READY, back to IDLE when the connection fails or
  * drops (the next request reconnects), CLOSED for good after {@link #close()}.
@@ -35,10 +41,11 @@ import memdb.protocol.Responses;
 final class NodeConnection {
     private enum State { IDLE, CONNECTING, AUTHENTICATING, READY, CLOSED }
 
-    /** Servers answer frames they could not attribute with this id (0xFFFFFFFF); we never use it. */
-    private static final int UNATTRIBUTED_REQUEST_ID = -1;
     /** After a failed connect the node counts as unreachable this long, so failover tries others first. */
     private static final long UNREACHABLE_HOLD_DOWN_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** A write batch is written once it holds this many bytes (a new one starts), so batches stay small. */
+    private static final int WRITE_BATCH_BYTES = 64 * 1024;
+    private static final int WRITE_BATCH_INITIAL_BYTES = 512;
 
     private final NodeAddress address;
     private final EventLoop loop;
@@ -50,8 +57,12 @@ final class NodeConnection {
     private State state = State.IDLE;
     private Channel channel;
     private final ArrayDeque<Call> queued = new ArrayDeque<>();
-    private final IntObjectMap<Call> inFlight = new IntObjectHashMap<>();
-    private int nextRequestId;
+    private final InFlightCalls inFlight = new InFlightCalls();
+    private final CallTimeouts timeouts;
+    /** True while answers are being read: requests they release are written at the end of the read. */
+    private boolean reading;
+    /** True while a task that writes the queued calls is waiting on the loop. */
+    private boolean writeScheduled;
     /** Read from any thread: when the last connect failed (System.nanoTime), or 0 once one succeeds. */
     private volatile long lastConnectFailureNanos;
 
@@ -61,6 +72,8 @@ final class NodeConnection {
         this.transport = transport;
         this.config = config;
         this.clock = clock;
+        this.timeouts = new CallTimeouts(config.requestTimeout().toNanos(), System::nanoTime,
+                (task, delayNanos) -> loop.schedule(task, delayNanos, TimeUnit.NANOSECONDS), this::timeOut);
     }
 
     NodeAddress address() {
@@ -112,10 +125,10 @@ final class NodeConnection {
             call.fail(Failures.overloaded(address, queued.size()));
             return;
         }
-        call.timer(loop.schedule(() -> timeOut(call), config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        timeouts.start(call);
         queued.add(call);
         if (state == State.IDLE) connect();
-        else writeQueued();
+        else requestWrite();
     }
 
     private void connect() {
@@ -139,7 +152,7 @@ final class NodeConnection {
     private void authenticate() {
         state = State.AUTHENTICATING;
         Call auth = new Call(new Requests.Auth(config.authKey()));
-        auth.timer(loop.schedule(() -> timeOut(auth), config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS));
+        timeouts.start(auth);
         Channel authenticating = channel;
         auth.result().whenComplete((response, failure) -> {
             if (channel != authenticating) return;
@@ -155,36 +168,87 @@ final class NodeConnection {
         channel.flush();
     }
 
-    /** Writes queued calls while in-flight slots are free; skips calls that already timed out. */
+    /**
+     * Writes the queued calls soon, in one batch: at the end of the current read when answers are being read
+     * (their callbacks send the next requests), otherwise from one task queued behind the submissions
+     * already waiting on the loop. One write and one flush per batch, not per request.
+     */
+    private void requestWrite() {
+        if (reading || writeScheduled) return;
+        writeScheduled = true;
+        try {
+            loop.execute(() -> {
+                writeScheduled = false;
+                writeQueued();
+            });
+        } catch (RejectedExecutionException e) {
+            writeScheduled = false; // the loop is shutting down; close() fails every queued call
+        }
+    }
+
+    /**
+     * Writes queued calls while in-flight slots are free, skipping calls that already timed out: each is
+     * encoded into a shared buffer, written when it reaches {@link #WRITE_BATCH_BYTES} and at the end, then
+     * one flush. A call that cannot be encoded fails alone.
+     */
     private void writeQueued() {
-        if (state != State.READY) return;
+        if (state != State.READY || queued.isEmpty()) return;
+        ByteBuf batch = null;
+        List<Call> batchCalls = null;
         boolean wrote = false;
         while (inFlight.size() < config.inFlightRequestsMax() && !queued.isEmpty()) {
             Call call = queued.poll();
             if (call.isDone()) continue;
-            write(call);
-            wrote = true;
+            if (batch == null) {
+                batch = channel.alloc().ioBuffer(WRITE_BATCH_INITIAL_BYTES);
+                batchCalls = new ArrayList<>();
+            }
+            if (!encode(call, batch)) continue;
+            batchCalls.add(call);
+            if (batch.readableBytes() >= WRITE_BATCH_BYTES) {
+                wrote |= writeBatch(batch, batchCalls);
+                batch = null;
+            }
         }
+        if (batch != null) wrote |= writeBatch(batch, batchCalls);
         if (wrote) channel.flush();
     }
 
-    private void write(Call call) {
-        int requestId = allocateRequestId();
-        inFlight.put(requestId, call);
-        call.markWritten(requestId);
-        channel.write(Envelope.request(requestId, clock.highestSeen(), call.request())).addListener(written -> {
-            if (!written.isSuccess() && inFlight.remove(requestId, call)) {
-                call.fail(Failures.connectionFailed(address, written.cause()));
-            }
-        });
+    /** Encodes the call's request into {@code batch} under a fresh request id; false (the call failed) if it cannot be. */
+    private boolean encode(Call call, ByteBuf batch) {
+        int requestId = inFlight.add(call);
+        try {
+            FrameCodec.encode(Envelope.request(requestId, clock.highestSeen(), call.request()), batch);
+            return true;
+        } catch (RuntimeException e) {
+            inFlight.remove(requestId, call);
+            call.fail(Failures.connectionFailed(address, e));
+            return false;
+        }
     }
 
-    private int allocateRequestId() {
-        int id;
-        do {
-            id = nextRequestId++;
-        } while (id == UNATTRIBUTED_REQUEST_ID || inFlight.containsKey(id));
-        return id;
+    /**
+     * Writes one batch (false, and releases it, when it holds no call); if the write fails, its calls still
+     * waiting for an answer fail (and the connection closes).
+     */
+    private boolean writeBatch(ByteBuf batch, List<Call> calls) {
+        if (calls.isEmpty()) {
+            batch.release();
+            return false;
+        }
+        channel.write(batch).addListener(written -> {
+            if (written.isSuccess()) return;
+            for (Call call : calls) {
+                if (inFlight.remove(call.requestId(), call)) call.fail(Failures.connectionFailed(address, written.cause()));
+            }
+        });
+        return true;
+    }
+
+    /** Writes one call alone, now (AUTH, before the connection is READY). */
+    private void write(Call call) {
+        ByteBuf frame = channel.alloc().ioBuffer(WRITE_BATCH_INITIAL_BYTES);
+        writeBatch(frame, encode(call, frame) ? List.of(call) : List.of());
     }
 
     private void onEnvelope(Envelope envelope) {
@@ -197,7 +261,7 @@ final class NodeConnection {
         if (call == null) {
             // A late answer to a call that timed out is dropped. An error the node could not attribute to a
             // request (it could not read our frame) ends the connection, as the node closes it too.
-            if (envelope.requestId() == UNATTRIBUTED_REQUEST_ID && envelope.message() instanceof Responses.Error error) {
+            if (envelope.requestId() == InFlightCalls.UNATTRIBUTED_REQUEST_ID && envelope.message() instanceof Responses.Error error) {
                 disconnect(error.toException());
             }
             return;
@@ -211,7 +275,7 @@ final class NodeConnection {
         } else {
             call.succeed((Response) envelope.message());
         }
-        writeQueued();
+        requestWrite();
     }
 
     /** The sender's clock, and the versions it reports: everything the client has now observed. */
@@ -225,18 +289,18 @@ final class NodeConnection {
         if (call.isDone()) return;
         if (call.written()) inFlight.remove(call.requestId(), call);
         call.fail(Failures.timedOut(address, config.requestTimeout()));
-        writeQueued();
+        requestWrite();
     }
 
     /** Drops the connection, failing every queued and in-flight call with {@code failure}. */
     private void disconnect(MemDbException failure) {
         if (state != State.CLOSED) state = State.IDLE;
+        reading = false;
         Channel dropped = channel;
         channel = null;
         List<Call> pending = new ArrayList<>(queued);
-        pending.addAll(inFlight.values());
+        pending.addAll(inFlight.removeAll());
         queued.clear();
-        inFlight.clear();
         for (Call call : pending) call.fail(failure);
         if (dropped != null) dropped.close();
     }
@@ -245,7 +309,16 @@ final class NodeConnection {
     private final class ResponseHandler extends SimpleChannelInboundHandler<Envelope> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Envelope envelope) {
-            if (ctx.channel() == channel) onEnvelope(envelope);
+            if (ctx.channel() != channel) return;
+            reading = true;
+            onEnvelope(envelope);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (ctx.channel() != channel) return;
+            reading = false;
+            writeQueued();
         }
 
         @Override
