@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import memdb.protocol.Request;
 import memdb.tls.ClientTls;
 import memdb.protocol.Response;
@@ -24,6 +25,8 @@ public final class PeerClient implements AutoCloseable {
     private static final List<NodeAddress> NO_ROUTING = List.of(NodeAddress.parse("127.0.0.1:1"));
 
     private final ConnectionPool pool;
+    /** Parsed addresses: a node forwards to the same few peers all the time, so each string is parsed once. */
+    private final ConcurrentHashMap<String, NodeAddress> addresses = new ConcurrentHashMap<>();
 
     public PeerClient(String authKey, Duration connectTimeout, Duration requestTimeout) {
         this(authKey, connectTimeout, requestTimeout, null);
@@ -46,7 +49,7 @@ public final class PeerClient implements AutoCloseable {
     /** Sends {@code request} to the node at {@code address} ("host:port"); fails with a MemDbException. */
     public CompletableFuture<Response> call(String address, Request request, long lamport) {
         pool.observe(lamport);
-        return pool.send(NodeAddress.parse(address), request).result();
+        return pool.send(addresses.computeIfAbsent(address, NodeAddress::parse), request).result();
     }
 
     /** The highest Lamport time seen in any answer. */
