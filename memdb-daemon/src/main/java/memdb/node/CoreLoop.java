@@ -34,7 +34,9 @@ import memdb.protocol.Responses;
  * one round shares one commit (Redis's AOF write before it sleeps). A batch feeds each input to the core,
  * ticks the core every {@link #TICK_MS} (a timer on the loop also runs an empty batch for the tick), commits
  * the batch's op-log records once and releases the batch's replies and peer requests only after they are
- * durable (group commit, DESIGN §4). Nothing on this thread may block: no waiting on a future, no sleep.
+ * durable (group commit, DESIGN §4). Nothing on this thread may block: no waiting on a future, no sleep
+ * (the one wait is the op log's own back-pressure, when its writer falls behind under fsync=always, which
+ * stalls the core and so, by design, the reading of more requests).
  *
  * <p>Invariants: only the loop thread touches the core; at most {@code pendingRequestsMax} client
  * requests wait (beyond that, submit says OVERLOADED; peer answers, failures and queries are never
@@ -356,9 +358,10 @@ public final class CoreLoop implements AutoCloseable {
         }
     }
 
-    private static BatchOutbox.ReplyTo replyTo(ClientRequest r) {
+    /** Where the request's reply goes; the key's length only when slow requests are logged (it is for the log line). */
+    private BatchOutbox.ReplyTo replyTo(ClientRequest r) {
         return new BatchOutbox.ReplyTo(r.connection(), r.envelope().opcode(), r.envelope().requestId(), r.arrivedNanos(),
-                SlowRequestLog.keyBytes(r.request()));
+                slowRequestNanos > 0 ? SlowRequestLog.keyBytes(r.request()) : SlowRequestLog.NO_KEY);
     }
 
     /** An input that arrived after the last batch: a client request is answered SHUTTING_DOWN, a query still runs. */
