@@ -28,7 +28,9 @@ import memdb.node.LimitsConfig;
  * Each channel's outbound buffer has the water marks {@link #WRITE_BUFFER_LOW_BYTES} and
  * {@link #WRITE_BUFFER_HIGH_BYTES}: above the high mark the channel is not writable and is not read from
  * until it drains below the low mark. Lifecycle: {@link #bind} → {@link #stopAccepting()} (no new
- * connections; open ones keep being answered) → {@link #close()} (closes every connection, stops the loops).
+ * connections; open ones keep being answered) → {@link #close()} (closes every connection, stops the loops
+ * it made). In a node the channels are served on the core's own event loop (memdb.node.CoreLoop), which the
+ * node stops after closing its listeners.
  */
 public final class ClientListener implements AutoCloseable {
     public static final int WRITE_BUFFER_LOW_BYTES = 256 * 1024;
