@@ -10,8 +10,8 @@ import memdb.protocol.Envelope;
 import memdb.protocol.Responses;
 
 /**
- * The core loop's view of one client channel: a batch of replies becomes one task on the channel's event
- * loop that writes each reply and flushes once, logging one line for each error reply, and tells the
+ * The core loop's view of one client channel: a batch of replies is written at once when the core runs on
+ * the channel's event loop, else becomes one task on that loop; each reply is written and flushed once, logging one line for each error reply, and tells the
  * channel's {@link FlowControl} that those requests are answered. Replies to a closed channel are dropped by Netty.
  */
 final class ChannelConnection implements Connection {
@@ -41,7 +41,8 @@ final class ChannelConnection implements Connection {
 
     @Override
     public java.util.concurrent.Executor executor() {
-        return channel.eventLoop();
+        EventLoop eventLoop = channel.eventLoop();
+        return eventLoop.inEventLoop() ? null : eventLoop;
     }
 
     private void writeAndFlush(List<Envelope> replies) {

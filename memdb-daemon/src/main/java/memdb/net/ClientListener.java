@@ -28,7 +28,9 @@ import memdb.node.LimitsConfig;
  * Each channel's outbound buffer has the water marks {@link #WRITE_BUFFER_LOW_BYTES} and
  * {@link #WRITE_BUFFER_HIGH_BYTES}: above the high mark the channel is not writable and is not read from
  * until it drains below the low mark. Lifecycle: {@link #bind} → {@link #stopAccepting()} (no new
- * connections; open ones keep being answered) → {@link #close()} (closes every connection, stops the loops).
+ * connections; open ones keep being answered) → {@link #close()} (closes every connection, stops the loops
+ * it made). In a node the channels are served on the core's own event loop (memdb.node.CoreLoop), which the
+ * node stops after closing its listeners.
  */
 public final class ClientListener implements AutoCloseable {
     public static final int WRITE_BUFFER_LOW_BYTES = 256 * 1024;
@@ -40,16 +42,14 @@ public final class ClientListener implements AutoCloseable {
         void addLast(ChannelPipeline pipeline, FlowControl flow);
     }
 
-    private final EventLoopGroup acceptors;
-    private final EventLoopGroup workers;
+    /** The event loops the listener made itself and stops on close (none when it serves on a shared group). */
+    private final EventLoopGroup[] ownGroups;
     private final Channel serverChannel;
     private final ConnectionTracker tracker;
     private final String transportName;
 
-    private ClientListener(EventLoopGroup acceptors, EventLoopGroup workers, Channel serverChannel,
-                           ConnectionTracker tracker, String transportName) {
-        this.acceptors = acceptors;
-        this.workers = workers;
+    private ClientListener(EventLoopGroup[] ownGroups, Channel serverChannel, ConnectionTracker tracker, String transportName) {
+        this.ownGroups = ownGroups;
         this.serverChannel = serverChannel;
         this.tracker = tracker;
         this.transportName = transportName;
@@ -72,9 +72,22 @@ public final class ClientListener implements AutoCloseable {
      */
     public static ClientListener bind(String name, String bind, int port, LimitsConfig limits, Supplier<ChannelHandler> gate,
                                       ChannelHandler encoder, Function<String, Object> refusal, Stages stages) {
+        return bind(name, bind, port, limits, gate, encoder, refusal, stages, null);
+    }
+
+    /**
+     * As above, serving the listening socket and every connection on {@code shared} when it is not null (a
+     * node: the core loop's event loop, or the node's I/O group), which the caller owns and stops after
+     * {@link #close()}; with null, on event loops of the listener's own (one acceptor, one worker per CPU).
+     */
+    public static ClientListener bind(String name, String bind, int port, LimitsConfig limits, Supplier<ChannelHandler> gate,
+                                      ChannelHandler encoder, Function<String, Object> refusal, Stages stages,
+                                      EventLoopGroup shared) {
         IoTransport transport = IoTransport.detect();
-        EventLoopGroup acceptors = transport.newGroup(1, "memdb-" + name + "-accept");
-        EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors(), "memdb-" + name + "-io");
+        EventLoopGroup acceptors = shared != null ? shared : transport.newGroup(1, "memdb-" + name + "-accept");
+        EventLoopGroup workers = shared != null ? shared
+                : transport.newGroup(Runtime.getRuntime().availableProcessors(), "memdb-" + name + "-io");
+        EventLoopGroup[] owned = shared != null ? new EventLoopGroup[0] : new EventLoopGroup[] {acceptors, workers};
         ConnectionTracker tracker = new ConnectionTracker(name, limits.connectionsMax(), refusal);
         ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
             @Override
@@ -101,13 +114,13 @@ public final class ClientListener implements AutoCloseable {
                 .childHandler(initializer)
                 .bind(new InetSocketAddress(bind, port)).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            shutdown(acceptors, workers);
+            shutdown(owned);
             Throwable cause = bound.cause();
             String what = name.equals("client") ? "" : " for " + name.toUpperCase(java.util.Locale.ROOT);
             throw new UncheckedIOException("cannot listen" + what + " on " + bind + ":" + port + ": " + cause.getMessage(),
                     cause instanceof IOException io ? io : new IOException(cause));
         }
-        return new ClientListener(acceptors, workers, bound.channel(), tracker, transport.name());
+        return new ClientListener(owned, bound.channel(), tracker, transport.name());
     }
 
     public InetSocketAddress localAddress() {
@@ -128,12 +141,12 @@ public final class ClientListener implements AutoCloseable {
         serverChannel.close().syncUninterruptibly();
     }
 
-    /** Closes every connection (after the replies already handed to them) and stops the event loops. */
+    /** Closes every connection (after the replies already handed to them) and stops the listener's own event loops. */
     @Override
     public void close() {
         stopAccepting();
         tracker.closeAll();
-        shutdown(acceptors, workers);
+        shutdown(ownGroups);
     }
 
     private static void shutdown(EventLoopGroup... groups) {

@@ -54,6 +54,17 @@ public final class ClientServer {
     public static ClientListener bind(String bind, int port, LimitsConfig limits, ServerTls tls,
                                       Function<BooleanSupplier, Session> sessions, CoreLoop loop, Runnable killSwitch,
                                       AuthThrottle throttle) {
+        return bind(bind, port, limits, tls, sessions, loop, killSwitch, throttle, null);
+    }
+
+    /**
+     * As above, serving the connections on {@code shared} when it is not null (a node: the core loop's own
+     * event loop, so that a request reaches the core and its reply the channel without a hand-off), which
+     * the caller stops after closing the listener; with null, on event loops of the listener's own.
+     */
+    public static ClientListener bind(String bind, int port, LimitsConfig limits, ServerTls tls,
+                                      Function<BooleanSupplier, Session> sessions, CoreLoop loop, Runnable killSwitch,
+                                      AuthThrottle throttle, io.netty.channel.EventLoopGroup shared) {
         return ClientListener.bind("client", bind, port, limits,
                 tls == null ? null : () -> new TlsGate(tls, ctx -> tlsRequired(ctx, loop)),
                 new EnvelopeEncoder(),
@@ -62,7 +73,7 @@ public final class ClientServer {
                     pipeline.addLast("decoder", new EnvelopeDecoder(limits.frameBytesMax()));
                     BooleanSupplier certified = () -> ServerTls.peerCertified(pipeline.get(SslHandler.class));
                     pipeline.addLast("handler", new ClientHandler(sessions.apply(certified), loop, flow, killSwitch, throttle));
-                });
+                }, shared);
     }
 
     /** The plaintext error frame for a client that connected to the TLS port without TLS. */

@@ -137,13 +137,22 @@ final class BatchOutbox implements Outbox {
         }
     }
 
-    /** The replies as envelopes grouped by connection, in order; each one replaced by {@code instead} when given. */
+    /**
+     * The replies as envelopes grouped by connection, in order; each one replaced by {@code instead} when
+     * given. A run of replies to one connection (a pipelined read) is looked up in the map once.
+     */
     private Map<Connection, List<Envelope>> byConnection(Response instead) {
         Map<Connection, List<Envelope>> grouped = new IdentityHashMap<>();
+        Connection last = null;
+        List<Envelope> lastList = null;
         for (Reply r : replies) {
             Response response = instead != null ? instead : r.response();
-            grouped.computeIfAbsent(r.to().connection(), c -> new ArrayList<>())
-                    .add(Envelope.response(r.to().opcode(), r.to().requestId(), lamport, response));
+            Connection connection = r.to().connection();
+            if (connection != last) {
+                last = connection;
+                lastList = grouped.computeIfAbsent(connection, c -> new ArrayList<>());
+            }
+            lastList.add(Envelope.response(r.to().opcode(), r.to().requestId(), lamport, response));
         }
         return grouped;
     }

@@ -13,9 +13,10 @@ public interface Connection {
     void send(List<Envelope> replies);
 
     /**
-     * The thread (a Netty event loop) on which {@link #send} does its work, or null when it has none. The
-     * core loop hands each such executor one task per batch that sends to all of its connections (rather
-     * than each connection hopping onto it by itself).
+     * The thread (a Netty event loop) on which {@link #send} does its work, or null when it has none or is
+     * the calling thread (a channel served on the core's own loop: send writes at once). The core loop hands
+     * each such executor one task per batch that sends to all of its connections (rather than each
+     * connection hopping onto it by itself).
      */
     default Executor executor() {
         return null;

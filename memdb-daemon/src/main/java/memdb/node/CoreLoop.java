@@ -1,15 +1,19 @@
 package memdb.node;
 
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import memdb.admin.RequestMetrics;
+import memdb.net.IoTransport;
 import memdb.oplog.OpLog;
 import memdb.protocol.Envelope;
 import memdb.protocol.ErrorCode;
@@ -18,28 +22,38 @@ import memdb.protocol.Response;
 import memdb.protocol.Responses;
 
 /**
- * The node's event loop: the one thread that owns the {@link NodeCore} (STYLE §3). I/O threads hand it
- * inputs — client and peer requests, peer answers and failures, admin queries — through a bounded
- * queue; the loop takes a batch, feeds each input to the core, ticks the core every {@link #TICK_MS},
- * then commits the batch's op-log records once and releases the batch's replies and peer requests only
- * after they are durable (group commit, DESIGN §4).
+ * The node's core loop: the one thread that owns the {@link NodeCore} (STYLE §3). That thread is a
+ * single-thread Netty event loop which, in a node, also serves the client and RESP channels (the Redis
+ * model): a request read on one of them is handed to the core by a plain method call on the same thread,
+ * and its reply is written by that thread too, with no hand-off. Inputs from other threads — peer answers
+ * and failures (the peer client has its own event loops), admin queries, channels served elsewhere, tests —
+ * arrive as tasks on the loop ({@code execute}: Netty's queue and wake-up).
+ *
+ * <p>Batching: an input is added to the current batch; the first one of a batch schedules one "run the
+ * batch" task, which Netty runs after it has handled this round's ready I/O events, so whatever was read in
+ * one round shares one commit (Redis's AOF write before it sleeps). A batch feeds each input to the core,
+ * ticks the core every {@link #TICK_MS} (a timer on the loop also runs an empty batch for the tick), commits
+ * the batch's op-log records once and releases the batch's replies and peer requests only after they are
+ * durable (group commit, DESIGN §4). Nothing on this thread may block: no waiting on a future, no sleep
+ * (the one wait is the op log's own back-pressure, when its writer falls behind under fsync=always, which
+ * stalls the core and so, by design, the reading of more requests).
  *
  * <p>Invariants: only the loop thread touches the core; at most {@code pendingRequestsMax} client
- * requests wait (beyond that, submit says OVERLOADED; peer answers always get in, since the room kept
- * for them is never given to clients); at most {@link #BATCH_MAX} inputs share a commit; after
- * {@link #close()} every request accepted before it has been answered, and submit says SHUTTING_DOWN.
+ * requests wait (beyond that, submit says OVERLOADED; peer answers, failures and queries are never
+ * refused); at most {@link #BATCH_MAX} inputs share a commit; after {@link #close()} every request accepted
+ * before it has been answered, and submit says SHUTTING_DOWN. Inputs handed over before {@link #start()}
+ * wait for it.
  */
 public final class CoreLoop implements AutoCloseable {
     public static final int BATCH_MAX = 1024;
     public static final long TICK_MS = 10;
-    /** Queue room kept for peer answers, failures and queries, which must not be refused. */
-    private static final int INTERNAL_ROOM = 4096;
+    private static final long SHUTDOWN_TIMEOUT_MS = 2_000;
     private static final System.Logger LOG = System.getLogger(CoreLoop.class.getName());
 
     /** The outcome of {@link #submit}. */
     public enum Submission { ACCEPTED, OVERLOADED, SHUTTING_DOWN }
 
-    private sealed interface Input permits ClientRequest, PeerResponse, PeerFailure, Query, Stop {}
+    private sealed interface Input permits ClientRequest, PeerResponse, PeerFailure, Query {}
 
     private record ClientRequest(Connection connection, Envelope envelope, Request request, long arrivedNanos) implements Input {}
 
@@ -49,16 +63,28 @@ public final class CoreLoop implements AutoCloseable {
 
     private record Query(Runnable task) implements Input {}
 
-    private record Stop() implements Input {}
-
     private final NodeCore core;
     private final OpLog opLog;
     private final PeerSender peers;
     private final LongSupplier nowMs;
     private final int pendingRequestsMax;
-    private final BlockingQueue<Input> queue;
-    private final Thread thread;
+    private final EventLoop eventLoop;
+    /** The group the loop came from when the loop made it itself (shut down by close), else null. */
+    private final EventLoopGroup ownGroup;
+    /** Client requests accepted and not yet fed to the core, whichever thread handed them over. */
+    private final AtomicInteger clientRequestsWaiting = new AtomicInteger();
+    /** The inputs of the next batch; the loop thread's only. */
+    private final ArrayDeque<Input> batch = new ArrayDeque<>();
+    private final Runnable runBatches = () -> runScheduledBatch(false);
+    private final Runnable tick = () -> runScheduledBatch(true);
+    /** Whether a "run the batch" task is on the loop's queue; the loop thread's only. */
+    private boolean batchScheduled;
+    /** Set on the loop thread by start; before it, inputs wait in the batch. */
+    private boolean started;
     private volatile boolean accepting = true;
+    /** Set on the loop thread once close has run the last batch: later inputs are refused or dropped. */
+    private volatile boolean stopped;
+    private ScheduledFuture<?> ticker;
     private volatile long lamportPublished;
     private long nextTickMs;
     private RingListener ringListener = (version, members) -> {};
@@ -83,14 +109,31 @@ public final class CoreLoop implements AutoCloseable {
         this.ringVersionSeen = core.membership().ringVersion();
     }
 
+    /**
+     * A loop on an event loop of its own, on a thread named {@code threadName}, which {@link #close()}
+     * stops (tests, and a core whose channels are served elsewhere).
+     */
     public CoreLoop(NodeCore core, OpLog opLog, PeerSender peers, LongSupplier nowMs, int pendingRequestsMax, String threadName) {
+        this(core, opLog, peers, nowMs, pendingRequestsMax, IoTransport.detect().newGroup(1, threadName), true);
+    }
+
+    /**
+     * A loop on {@code eventLoop}, which the caller owns and stops after {@link #close()} (a node: the loop
+     * that also serves its channels, which must outlive the core so that the last replies reach them).
+     */
+    public CoreLoop(NodeCore core, OpLog opLog, PeerSender peers, LongSupplier nowMs, int pendingRequestsMax, EventLoop eventLoop) {
+        this(core, opLog, peers, nowMs, pendingRequestsMax, eventLoop, false);
+    }
+
+    private CoreLoop(NodeCore core, OpLog opLog, PeerSender peers, LongSupplier nowMs, int pendingRequestsMax,
+                     EventLoopGroup group, boolean owned) {
         this.core = core;
         this.opLog = opLog;
         this.peers = peers;
         this.nowMs = nowMs;
         this.pendingRequestsMax = pendingRequestsMax;
-        this.queue = new ArrayBlockingQueue<>(pendingRequestsMax + INTERNAL_ROOM);
-        this.thread = new Thread(this::run, threadName);
+        this.eventLoop = group instanceof EventLoop loop ? loop : group.next();
+        this.ownGroup = owned ? group : null;
         this.lamportPublished = core.lamportTime();
     }
 
@@ -99,16 +142,44 @@ public final class CoreLoop implements AutoCloseable {
         return () -> System.nanoTime() / 1_000_000;
     }
 
-    public void start() {
-        thread.start();
+    /** The event loop the core runs on: a node registers its client channels on it. */
+    public EventLoop eventLoop() {
+        return eventLoop;
     }
 
-    /** Hands a client's (or peer's) request to the loop; never blocks. Called from I/O threads. */
+    /** Starts feeding inputs to the core (those handed over before now go first) and ticking it. */
+    public void start() {
+        onLoop(() -> {
+            if (stopped || started) return;
+            started = true;
+            nextTickMs = nowMs.getAsLong();
+            ticker = eventLoop.scheduleAtFixedRate(tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+            if (!batch.isEmpty()) scheduleBatch();
+        });
+    }
+
+    /**
+     * Hands a client's (or peer's) request to the loop; never blocks. On the loop thread (a channel the loop
+     * serves) the request joins the current batch at once; from any other thread it arrives as a task.
+     */
     public Submission submit(Connection connection, Envelope envelope, Request request) {
         if (!accepting) return Submission.SHUTTING_DOWN;
-        if (queue.size() >= pendingRequestsMax) return Submission.OVERLOADED;
-        return queue.offer(new ClientRequest(connection, envelope, request, System.nanoTime()))
-                ? Submission.ACCEPTED : Submission.OVERLOADED;
+        if (clientRequestsWaiting.incrementAndGet() > pendingRequestsMax) {
+            clientRequestsWaiting.decrementAndGet();
+            return Submission.OVERLOADED;
+        }
+        ClientRequest input = new ClientRequest(connection, envelope, request, System.nanoTime());
+        if (eventLoop.inEventLoop()) {
+            accept(input);
+            return Submission.ACCEPTED;
+        }
+        try {
+            eventLoop.execute(() -> accept(input));
+            return Submission.ACCEPTED;
+        } catch (RejectedExecutionException e) {
+            clientRequestsWaiting.decrementAndGet();
+            return Submission.SHUTTING_DOWN;
+        }
     }
 
     /** A peer answered a request the core sent. */
@@ -150,11 +221,19 @@ public final class CoreLoop implements AutoCloseable {
         });
     }
 
+    /** An input that is never refused while the loop runs; false once the loop has stopped. */
     private boolean offerInternal(Input input) {
-        if (!thread.isAlive() && !accepting) return false;
-        boolean offered = queue.offer(input);
-        if (!offered) LOG.log(Level.WARNING, "core queue full: dropped a " + input.getClass().getSimpleName());
-        return offered;
+        if (stopped) return false;
+        if (eventLoop.inEventLoop()) {
+            accept(input);
+            return true;
+        }
+        try {
+            eventLoop.execute(() -> accept(input));
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
     }
 
     /** The core's Lamport time as of the last batch, for replies sent by other threads. */
@@ -162,42 +241,83 @@ public final class CoreLoop implements AutoCloseable {
         return lamportPublished;
     }
 
-    /** Stops taking requests, answers those already queued, and waits for the loop to end. Idempotent. */
+    /**
+     * Stops taking requests, answers those already accepted (in batches of at most {@link #BATCH_MAX}, each
+     * committed), and returns once they are; then stops the loop's own event loop, if it made one.
+     * Idempotent; on the loop thread itself it does the same without waiting.
+     */
     @Override
     public void close() {
         if (!accepting) return;
         accepting = false;
-        if (!thread.isAlive()) return;
-        putUninterruptibly(new Stop());
-        joinUninterruptibly();
-        refuseLeftovers();
-    }
-
-    private void run() {
-        List<Input> batch = new ArrayList<>(BATCH_MAX);
-        boolean stopping = false;
-        nextTickMs = nowMs.getAsLong();
-        while (!stopping) {
+        boolean onLoop = eventLoop.inEventLoop();
+        if (onLoop) {
+            stopCore();
+        } else {
+            CompletableFuture<Void> done = new CompletableFuture<>();
             try {
-                Input first = queue.poll(TICK_MS, TimeUnit.MILLISECONDS);
-                if (first != null) batch.add(first);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                LOG.log(Level.ERROR, "the core loop was interrupted and stops");
-                return;
+                eventLoop.execute(() -> {
+                    stopCore();
+                    done.complete(null);
+                });
+            } catch (RejectedExecutionException e) {
+                stopped = true; // the event loop is already gone: nothing more can run on it
+                done.complete(null);
             }
-            queue.drainTo(batch, BATCH_MAX - batch.size());
-            stopping = batch.stream().anyMatch(input -> input instanceof Stop);
-            runBatch(batch);
-            batch.clear();
+            awaitUninterruptibly(done);
+        }
+        if (ownGroup != null) {
+            io.netty.util.concurrent.Future<?> terminated = ownGroup.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            if (!onLoop) terminated.awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS * 2); // the loop cannot wait for its own end
         }
     }
 
-    private void runBatch(List<Input> batch) {
+    /** The last batches, on the loop thread: everything accepted is fed to the core and committed. */
+    private void stopCore() {
+        while (!batch.isEmpty()) runBatch(false);
+        stopped = true;
+        if (ticker != null) ticker.cancel(false);
+    }
+
+    /** Runs {@code task} on the loop thread: now when called there, else as a task. */
+    private void onLoop(Runnable task) {
+        if (eventLoop.inEventLoop()) task.run();
+        else eventLoop.execute(task);
+    }
+
+    /** On the loop thread: an input joins the current batch (or, after close, is refused or dropped). */
+    private void accept(Input input) {
+        if (stopped) {
+            refuse(input);
+            return;
+        }
+        batch.add(input);
+        if (started && !batchScheduled) scheduleBatch();
+    }
+
+    private void scheduleBatch() {
+        batchScheduled = true;
+        eventLoop.execute(runBatches);
+    }
+
+    /** The "run the batch" task, and the tick timer's: one batch, and another task for what is left over. */
+    private void runScheduledBatch(boolean tickDue) {
+        if (!tickDue) batchScheduled = false;
+        if (stopped) return;
+        runBatch(tickDue);
+        if (!batch.isEmpty() && !batchScheduled) scheduleBatch();
+    }
+
+    /** Feeds at most {@link #BATCH_MAX} inputs to the core, ticks it when due, and commits once. */
+    private void runBatch(boolean tickDue) {
         long now = nowMs.getAsLong();
         BatchOutbox outbox = new BatchOutbox(core.membership(), requestMetrics, slowRequestNanos);
-        for (Input input : batch) handle(input, now, outbox);
-        if (now >= nextTickMs) {
+        for (int i = 0; i < BATCH_MAX && !batch.isEmpty(); i++) {
+            Input input = batch.poll();
+            if (input instanceof ClientRequest) clientRequestsWaiting.decrementAndGet();
+            handle(input, now, outbox);
+        }
+        if (tickDue || now >= nextTickMs) {
             nextTickMs = now + TICK_MS;
             core.tick(now, outbox);
         }
@@ -238,46 +358,34 @@ public final class CoreLoop implements AutoCloseable {
         }
     }
 
-    private static BatchOutbox.ReplyTo replyTo(ClientRequest r) {
+    /** Where the request's reply goes; the key's length only when slow requests are logged (it is for the log line). */
+    private BatchOutbox.ReplyTo replyTo(ClientRequest r) {
         return new BatchOutbox.ReplyTo(r.connection(), r.envelope().opcode(), r.envelope().requestId(), r.arrivedNanos(),
-                SlowRequestLog.keyBytes(r.request()));
+                slowRequestNanos > 0 ? SlowRequestLog.keyBytes(r.request()) : SlowRequestLog.NO_KEY);
     }
 
-    /** Answers requests that slipped in while the loop was stopping. */
-    private void refuseLeftovers() {
-        List<Input> leftovers = new ArrayList<>();
-        queue.drainTo(leftovers);
-        for (Input input : leftovers) {
-            if (input instanceof ClientRequest r) {
-                Envelope e = r.envelope();
-                r.connection().send(List.of(Envelope.response(e.opcode(), e.requestId(), lamportPublished,
-                        new Responses.Error(ErrorCode.SHUTTING_DOWN, "the node is shutting down"))));
-            } else if (input instanceof Query q) {
-                q.task().run();
-            }
+    /** An input that arrived after the last batch: a client request is answered SHUTTING_DOWN, a query still runs. */
+    private void refuse(Input input) {
+        if (input instanceof ClientRequest r) {
+            clientRequestsWaiting.decrementAndGet();
+            Envelope e = r.envelope();
+            r.connection().send(List.of(Envelope.response(e.opcode(), e.requestId(), lamportPublished,
+                    new Responses.Error(ErrorCode.SHUTTING_DOWN, "the node is shutting down"))));
+        } else if (input instanceof Query q) {
+            q.task().run();
         }
     }
 
-    private void putUninterruptibly(Input input) {
+    private static void awaitUninterruptibly(CompletableFuture<Void> done) {
         boolean interrupted = false;
         while (true) {
             try {
-                queue.put(input);
+                done.get();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
-    }
-
-    private void joinUninterruptibly() {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
+            } catch (java.util.concurrent.ExecutionException e) {
+                break;
             }
         }
         if (interrupted) Thread.currentThread().interrupt();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -20,6 +21,8 @@ import memdb.admin.AdminServer;
 import memdb.admin.RequestMetrics;
 import memdb.net.ClientListener;
 import memdb.net.ClientServer;
+import memdb.net.IoTransport;
+import io.netty.channel.EventLoopGroup;
 import memdb.net.PeerTransport;
 import memdb.net.Session;
 import memdb.counter.CounterStore;
@@ -55,6 +58,7 @@ public final class Node implements AutoCloseable {
     private static final Duration PEER_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
     private static final long LEAVE_POLL_MS = 200;
+    private static final long SHUTDOWN_TIMEOUT_MS = 2_000;
 
     private final ServerConfig config;
     private final RunningConfig runningConfig;
@@ -65,11 +69,14 @@ public final class Node implements AutoCloseable {
     private final AdminServer admin;
     /** The Redis-protocol listener, or null when resp-port is 0. */
     private final ClientListener resp;
+    /** The event loop the core runs on and the client channels are served on; stopped last. */
+    private final EventLoopGroup coreGroup;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
     private Node(ServerConfig config, RunningConfig runningConfig, CoreLoop loop, OpLog opLog, ClientListener server,
-                 PeerTransport peers, AdminServer admin, ClientListener resp) {
+                 PeerTransport peers, AdminServer admin, ClientListener resp, EventLoopGroup coreGroup) {
+        this.coreGroup = coreGroup;
         this.runningConfig = runningConfig;
         this.resp = resp;
         this.peers = peers;
@@ -204,7 +211,10 @@ public final class Node implements AutoCloseable {
         for (LogRecord hint : hints) core.restoreHint(hint.key(), hint.timestamp(), hint.value());
         Path dataDir = config.storage().dataDir();
         core.antiEntropy().onRoundFinished(report -> recordRepair(dataDir, report, clock.getAsLong()));
-        CoreLoop loop = new CoreLoop(core, opLog, peers, clock, PENDING_REQUESTS_MAX, "memdb-core-" + nodeId);
+        // One event loop runs the core and serves the client and RESP channels (the Redis model): a request read
+        // there reaches the core, and its reply the channel, by a method call. The peer client keeps its own.
+        EventLoopGroup coreGroup = IoTransport.detect().newGroup(1, "memdb-core-" + nodeId);
+        CoreLoop loop = new CoreLoop(core, opLog, peers, clock, PENDING_REQUESTS_MAX, coreGroup.next());
         RequestMetrics requestMetrics = new RequestMetrics();
         loop.recordRequestsInto(requestMetrics);
         peers.deliverTo(loop);
@@ -221,11 +231,11 @@ public final class Node implements AutoCloseable {
             AuthThrottle throttle = new AuthThrottle(); // one record of wrong keys per address for both client ports
             server = ClientServer.bind(network.bind(), network.port(), config.limits(), security.serverTls(),
                     certified -> new Session(security.keys(), security.peerMutual(), certified, nodeId, VERSION), loop, Node::halt,
-                    throttle);
+                    throttle, coreGroup);
             AdminServer admin = AdminServer.bind(network.bind(), network.adminPort(), security.adminKeys(), security.serverTls(),
                     new NodeAdminBackend(loop, peers, nodeId, clock, requestMetrics, Node::halt, running));
-            resp = startResp(config, security, loop, throttle);
-            Node node = new Node(config, running, loop, opLog, server, peers, admin, resp);
+            resp = startResp(config, security, loop, throttle, coreGroup);
+            Node node = new Node(config, running, loop, opLog, server, peers, admin, resp, coreGroup);
             node.stopOnceLeft(clock);
             return node;
         } catch (RuntimeException e) {
@@ -234,18 +244,25 @@ public final class Node implements AutoCloseable {
             loop.close();
             peers.close();
             opLog.close();
+            shutdown(coreGroup);
             throw e;
         }
     }
 
+    /** Stops the core's event loop, once nothing is served on it any more. */
+    private static void shutdown(EventLoopGroup group) {
+        group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS).awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS * 2);
+    }
+
     /** The RESP2 listener on resp-port, or null when it is 0 (off). */
-    private static ClientListener startResp(ServerConfig config, NodeSecurity security, CoreLoop loop, AuthThrottle throttle) {
+    private static ClientListener startResp(ServerConfig config, NodeSecurity security, CoreLoop loop, AuthThrottle throttle,
+                                            EventLoopGroup shared) {
         NetworkConfig network = config.network();
         if (network.respPort() == 0) return null;
         ServerFacts facts = new ServerFacts(VERSION, config.nodeId(), network.respPort(), config.storage().fsync().configName(),
                 config.limits().connectionsMax(), System.currentTimeMillis());
         return RespServer.bind(network.bind(), network.respPort(), config.limits(), security.clientKey(), security.serverTls(),
-                facts, loop, throttle);
+                facts, loop, throttle, shared);
     }
 
     /**
@@ -353,6 +370,7 @@ public final class Node implements AutoCloseable {
             opLog.close();
             server.close();
             if (resp != null) resp.close();
+            shutdown(coreGroup);
         } finally {
             terminated.countDown();
         }

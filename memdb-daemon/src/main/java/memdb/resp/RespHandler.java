@@ -34,7 +34,7 @@ import memdb.protocol.Responses;
  * read its replies; after QUIT, a wrong key or a protocol error, nothing more is read,
  * the replies owed are written, then the channel closes. A wrong key's reply waits for the
  * {@link AuthThrottle}'s delay for the remote address (as on the native port). Bad input never escapes as anything else.
- * Everything but {@link Connection#send} runs on the channel's event loop; send hops onto it.
+ * Everything but {@link Connection#send} runs on the channel's event loop; send hops onto it when called elsewhere.
  */
 final class RespHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(RespHandler.class.getName());
@@ -219,7 +219,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
         ctx.flush();
     }
 
-    /** The core's way back to this channel: hops onto the channel's event loop. */
+    /** The core's way back to this channel: at once on the channel's event loop (the core's own, in a node), else hops onto it. */
     private final class CoreReplies implements Connection {
         private final Channel channel;
 
@@ -229,7 +229,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public java.util.concurrent.Executor executor() {
-            return channel.eventLoop();
+            return channel.eventLoop().inEventLoop() ? null : channel.eventLoop();
         }
 
         @Override

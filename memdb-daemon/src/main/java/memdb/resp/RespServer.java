@@ -48,6 +48,15 @@ public final class RespServer {
      */
     public static ClientListener bind(String bind, int port, LimitsConfig limits, String authKey, ServerTls tls, ServerFacts facts,
                                       CoreLoop loop, AuthThrottle throttle) {
+        return bind(bind, port, limits, authKey, tls, facts, loop, throttle, null);
+    }
+
+    /**
+     * As above, serving the connections on {@code shared} when it is not null (a node: the core loop's own
+     * event loop), which the caller stops after closing the listener; with null, on event loops of its own.
+     */
+    public static ClientListener bind(String bind, int port, LimitsConfig limits, String authKey, ServerTls tls, ServerFacts facts,
+                                      CoreLoop loop, AuthThrottle throttle, io.netty.channel.EventLoopGroup shared) {
         AtomicLong connectionIds = new AtomicLong();
         RequestSink core = RequestSink.of(loop);
         long commandBytesMax = (long) limits.frameBytesMax() + FRAMING_SLACK_BYTES;
@@ -60,6 +69,6 @@ public final class RespServer {
                     pipeline.addLast("decoder", new RespDecoder(commandBytesMax));
                     RespSession session = new RespSession(authKey, facts, connectionIds.incrementAndGet(), System::currentTimeMillis);
                     pipeline.addLast("handler", new RespHandler(session, core, flow, throttle));
-                });
+                }, shared);
     }
 }

@@ -37,6 +37,7 @@ class ClientHandlerTest {
     @AfterEach
     void release() {
         channel.finishAndReleaseAll();
+        loop.close();
     }
 
     private void receive(int requestId, memdb.protocol.Request request) {
@@ -134,5 +135,6 @@ class ClientHandlerTest {
         assertNull(pipelining.readOutbound(), "nothing refused: the client is slowed, not dropped");
         assertTrue(pipelining.isActive());
         pipelining.finishAndReleaseAll();
+        roomy.close();
     }
 }

@@ -71,6 +71,21 @@ class NodeServerTest {
         return new Requests.Get(Key.of(key), Consistency.DEFAULT);
     }
 
+    /**
+     * The Redis model: the node's client channels are served on the core's own event loop (one thread,
+     * "memdb-core-N"), so no I/O thread of the client listener exists to hand requests over from.
+     */
+    @Test
+    void clientConnectionsAreServedOnTheCoresEventLoopWithoutIoThreadsOfTheirOwn() throws IOException {
+        try (WireClient client = client()) {
+            assertInstanceOf(Responses.Written.class, client.call(set("k", new byte[] {1})));
+            java.util.List<String> names = Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList();
+            assertTrue(names.stream().anyMatch(n -> n.startsWith("memdb-core-1")), names.toString());
+            assertTrue(names.stream().noneMatch(n -> n.startsWith("memdb-client-io") || n.startsWith("memdb-client-accept")),
+                    names.toString());
+        }
+    }
+
     @Test
     void authSucceedsWithTheNodeIdAndVersion() throws IOException {
         try (WireClient client = WireClient.connect(node.address())) {

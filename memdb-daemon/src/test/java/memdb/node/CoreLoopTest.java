@@ -25,12 +25,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class CoreLoopTest {
-    /** A connection that records each batch of replies it is sent. */
+    /** A connection that records each batch of replies it is sent, and the thread that sent it. */
     static final class RecordingConnection implements Connection {
         final BlockingQueue<List<Envelope>> batches = new LinkedBlockingQueue<>();
+        final BlockingQueue<Thread> senders = new LinkedBlockingQueue<>();
 
         @Override
         public void send(List<Envelope> replies) {
+            senders.add(Thread.currentThread());
             batches.add(replies);
         }
 
@@ -142,5 +144,111 @@ class CoreLoopTest {
         assertEquals(ErrorCode.INTERNAL, ((Responses.Error) reply.message()).code());
         submit(loop, connection, 2, new Requests.Ping());
         assertInstanceOf(Responses.Ok.class, connection.nextBatch().get(0).message());
+    }
+
+    /** Runs {@code task} on the loop's thread (as a channel read there would) and returns its result. */
+    private static <T> T onLoop(CoreLoop loop, java.util.concurrent.Callable<T> task) throws Exception {
+        return loop.eventLoop().submit(task).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRequestHandedOverOnTheLoopThreadIsAnsweredOnThatThreadAfterTheCurrentTurn() throws Exception {
+        CoreLoop loop = newLoop(100);
+        loop.start();
+        RecordingConnection connection = new RecordingConnection();
+        Thread loopThread = onLoop(loop, Thread::currentThread);
+        boolean answeredDuringSubmit = onLoop(loop, () -> {
+            assertEquals(CoreLoop.Submission.ACCEPTED, submit(loop, connection, 1, set("x")));
+            return !connection.batches.isEmpty();
+        });
+        assertTrue(!answeredDuringSubmit, "the batch runs after the turn that read the request, not inside submit");
+        assertEquals(1, connection.nextBatch().get(0).requestId());
+        assertEquals(loopThread, connection.senders.poll(), "the reply is sent by the loop's own thread: no hand-off");
+        assertEquals(1, opLog.commits());
+    }
+
+    @Test
+    void everythingHandedOverInOneTurnOfTheLoopSharesOneCommit() throws Exception {
+        CoreLoop loop = newLoop(100);
+        loop.start();
+        RecordingConnection a = new RecordingConnection();
+        RecordingConnection b = new RecordingConnection();
+        onLoop(loop, () -> {
+            for (int i = 0; i < 5; i++) submit(loop, i % 2 == 0 ? a : b, i, set("k" + i));
+            return null;
+        });
+        assertEquals(3, a.nextBatch().size());
+        assertEquals(2, b.nextBatch().size());
+        assertEquals(1, opLog.commits(), "one round, one commit");
+        assertEquals(5, opLog.entries.size());
+    }
+
+    @Test
+    void moreThanBatchMaxInOneTurnIsCommittedInBatchesOfAtMostBatchMax() throws Exception {
+        CoreLoop loop = newLoop(4000);
+        loop.start();
+        RecordingConnection connection = new RecordingConnection();
+        int count = CoreLoop.BATCH_MAX + 100;
+        onLoop(loop, () -> {
+            for (int i = 0; i < count; i++) submit(loop, connection, i, set("k" + i));
+            return null;
+        });
+        assertEquals(CoreLoop.BATCH_MAX, connection.nextBatch().size());
+        assertEquals(100, connection.nextBatch().size());
+        assertEquals(2, opLog.commits());
+    }
+
+    @Test
+    void onTheLoopThreadTooAFullQueueRefusesClientsButNotQueries() throws Exception {
+        CoreLoop loop = newLoop(2); // not started: nothing is fed to the core yet
+        RecordingConnection connection = new RecordingConnection();
+        List<CoreLoop.Submission> submissions = onLoop(loop, () -> List.of(
+                submit(loop, connection, 1, new Requests.Ping()), submit(loop, connection, 2, new Requests.Ping()),
+                submit(loop, connection, 3, new Requests.Ping())));
+        assertEquals(List.of(CoreLoop.Submission.ACCEPTED, CoreLoop.Submission.ACCEPTED, CoreLoop.Submission.OVERLOADED), submissions);
+        java.util.concurrent.CompletableFuture<Long> answer = loop.query(NodeCore::lamportTime); // never refused
+        loop.start();
+        assertEquals(0L, answer.get(5, TimeUnit.SECONDS));
+        assertEquals(2, connection.nextBatch().size());
+        assertEquals(CoreLoop.Submission.ACCEPTED, onLoop(loop, () -> submit(loop, connection, 4, new Requests.Ping())),
+                "room again once the batch ran");
+    }
+
+    @Test
+    void closeAnswersWhatTheLoopThreadAcceptedAndThenItsSubmitsAreRefused() throws Exception {
+        opLog = new RecordingOpLog(false);
+        CoreLoop loop = newLoop(100);
+        loop.start();
+        RecordingConnection connection = new RecordingConnection();
+        java.util.concurrent.CountDownLatch accepted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
+        // The loop thread accepts a request, then is held until close() has begun on this thread.
+        loop.eventLoop().execute(() -> {
+            submit(loop, connection, 1, set("x"));
+            accepted.countDown();
+            awaitQuietly(closing);
+        });
+        accepted.await();
+        Thread closer = new Thread(loop::close);
+        closer.start();
+        while (loop.submit(connection, Envelope.request(9, 0, new Requests.Ping()), new Requests.Ping()) != CoreLoop.Submission.SHUTTING_DOWN) {
+            Thread.onSpinWait();
+        }
+        closing.countDown();
+        closer.join(5_000);
+        assertTrue(!closer.isAlive());
+        List<Envelope> replies = new ArrayList<>();
+        for (List<Envelope> batch; (batch = connection.batches.poll()) != null; ) replies.addAll(batch);
+        assertEquals(List.of(1), replies.stream().map(Envelope::requestId).filter(id -> id != 9).toList(),
+                "the request accepted before close was answered");
+        assertInstanceOf(Responses.Written.class, replies.stream().filter(r -> r.requestId() == 1).findFirst().orElseThrow().message());
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
