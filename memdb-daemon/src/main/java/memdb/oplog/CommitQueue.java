@@ -89,7 +89,10 @@ final class CommitQueue {
         if (writerWaiting) notifyAll(); // a busy writer takes it on its next turn, with everything queued meanwhile
     }
 
-    /** Where a commit's callback runs: at once, after the core thread wrote the pending records, or on the writer. */
+    /**
+     * Where a commit's callback runs: at once (nothing to wait for), after the core thread wrote the pending
+     * records, or on the writer.
+     */
     enum Route { NOW, WRITE_HERE, WRITER }
 
     /**
@@ -103,7 +106,9 @@ final class CommitQueue {
         if (fsync || this.fsync == FsyncPolicy.ALWAYS) {
             return pending.size() == 0 && syncedSequence >= sequence ? Route.NOW : Route.WRITER;
         }
-        return Route.WRITE_HERE;
+        // nothing to write (a read-only batch): the core thread must not wait for the writer's I/O lock,
+        // which a segment seal holds across its fsync
+        return pending.size() == 0 ? Route.NOW : Route.WRITE_HERE;
     }
 
     /** For the core thread's own write (under the writer's I/O lock): the pending records, replaced by an empty buffer. */

@@ -115,6 +115,7 @@ final class LogWriter implements Runnable {
      * good, as on the writer thread, and is thrown.
      */
     void writeFromCore() {
+        boolean wake;
         io.lock();
         try {
             if (channelClosed) throw new IllegalStateException("op log closed");
@@ -127,10 +128,11 @@ final class LogWriter implements Runnable {
                 throw new IllegalStateException("op log failed; the node must stop: " + e, e);
             }
             queue.recycle(records);
+            wake = segmentBytes >= OpLogOptions.SEGMENT_BYTES_MAX;
         } finally {
             io.unlock();
         }
-        if (segmentBytes() >= OpLogOptions.SEGMENT_BYTES_MAX || compactor.wanted()) queue.wake();
+        if (wake || compactor.wanted()) queue.wake();
     }
 
     /** Called with the I/O lock held. */

@@ -67,6 +67,16 @@ class CoreThreadCommitTest {
     }
 
     @Test
+    void underEverysecAndNoACommitWithNothingAppendedRunsAtOnceWithoutTakingTheWritersLock() {
+        for (FsyncPolicy policy : new FsyncPolicy[] {FsyncPolicy.NO, FsyncPolicy.EVERYSEC}) {
+            CommitQueue queue = new CommitQueue(0, 1 << 20, policy);
+            assertEquals(CommitQueue.Route.NOW, queue.route(false), policy + ": a read-only batch writes nothing");
+            queue.append(Op.SET, Key.of("k"), new Timestamp(1, 1), new byte[16], 0);
+            assertEquals(CommitQueue.Route.WRITE_HERE, queue.route(false), policy + ": a record is written by the caller");
+        }
+    }
+
+    @Test
     void underAlwaysACommitWithNothingUnsyncedRunsAtOnceAndOneWithRecordsWaitsForTheFsync() throws Exception {
         GroupCommitTest.HeldSyncer syncer = new GroupCommitTest.HeldSyncer();
         try (FileOpLog log = FileOpLog.open(dir, Logs.options().withFsync(FsyncPolicy.ALWAYS), r -> {}, syncer)) {
