@@ -27,9 +27,13 @@ import memdb.protocol.Key;
  * sealed slab with the most garbage is walked, each live entry moved to the current slab (its slot is
  * found again by re-hashing its key and probing for its address), and the slab released; at most
  * {@value #COMPACTIONS_PER_CHANGE_MAX} slabs per change, so a write's extra latency is bounded by copying
- * two slabs (≤ 512 KiB). Bounds: the victim has at least the average garbage, so above the limit at most
- * 3 bytes are copied per byte freed (write amplification ≤ 4 with entries much smaller than a slab), and
- * the shared slabs hold at most 4/3 of the live bytes plus about two slabs.
+ * two slabs (≤ 512 KiB). Bounds: above the limit the victim holds at least about the average garbage, a
+ * quarter of a slab, so at most 3 bytes are copied per byte freed (each byte written is copied at most
+ * about 3 more times, with entries much smaller than a slab). After every change the garbage is at most
+ * its limit plus half a slab (what one change can add: the entry it killed and the tail of the slab it
+ * sealed; SlabStorePropertyTest checks it), so the shared slabs take at most 4/3 of the live bytes plus
+ * about 3.5 slabs (0.9 MiB). Replay of a 1M-key log ({@link #applyFrom}) writes each entry once and
+ * compacts nothing unless keys repeat.
  *
  * <p>Invariants: keys are compared by their full bytes (the hash only narrows the search); every entry
  * that is not DEAD is named by exactly one slot, and every slot names a live entry; a key's stored

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.LongStream;
+import memdb.node.LimitsConfig;
 import memdb.protocol.Key;
 import memdb.protocol.Timestamp;
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,31 @@ class StoreTest {
         assertTrue(allocated < 16 * 1024, allocated + " bytes allocated by 40,000 replayed overwrites");
         assertEquals(keys, store.liveKeys());
         assertEquals(valueBytes, store.getValue(key(7)).length);
+    }
+
+    /**
+     * The largest value a node takes by default (max-value-bytes) under the longest key goes into a slab of
+     * its own: overwritten in place by a value of the same size, given back as soon as a delete kills it.
+     */
+    @Test
+    void theLargestValueGetsASlabOfItsOwnThatADeleteGivesBack() {
+        Store store = new Store();
+        Key longest = Key.of("k".repeat(Key.BYTES_MAX));
+        byte[] value = new byte[LimitsConfig.VALUE_BYTES_MAX_DEFAULT];
+        new Random(3).nextBytes(value);
+        store.apply(key(1), Versioned.value(new Timestamp(1, 1), bytes("small")));
+        long small = store.heapBytes();
+        assertTrue(store.apply(longest, Versioned.value(new Timestamp(2, 1), value)).applied());
+        assertArrayEquals(value, store.getValue(longest));
+        long held = store.heapBytes();
+        assertTrue(held - small >= value.length + Key.BYTES_MAX && held - small < value.length + 2048, held - small + " bytes");
+        value[7] ^= 1;
+        assertTrue(store.apply(longest, Versioned.value(new Timestamp(3, 1), value)).applied());
+        assertArrayEquals(value, store.getValue(longest));
+        assertEquals(held, store.heapBytes(), "a same-size overwrite takes no new memory");
+        assertTrue(store.apply(longest, Versioned.tombstone(new Timestamp(4, 1))).applied());
+        assertEquals(small, store.heapBytes(), "the tombstone fits in the shared slab; the value's slab is gone");
+        assertArrayEquals(bytes("small"), store.getValue(key(1)));
     }
 
     /** A store sized by too high a guess (replay) gives the table back, and keeps every entry findable. */
