@@ -298,7 +298,10 @@ public final class Store {
         return slabs.garbageBytesLimit();
     }
 
-    /** Visits every entry (tombstones included) with a copy of its key and version. */
+    /**
+     * Visits every entry (tombstones included) with a copy of its key and version. The action must not
+     * change the store (a change may compact and move the entries being walked): collect, then change.
+     */
     public void forEach(BiConsumer<Key, Versioned> action) {
         int[] table = addresses;
         for (int address : table) {
