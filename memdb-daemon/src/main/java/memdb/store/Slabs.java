@@ -15,8 +15,8 @@ import java.util.Arrays;
  * the entry dies.
  *
  * <p>Accounting (shared slabs only): a slab's live bytes are the sizes of its entries that are not DEAD;
- * garbage is the bytes of all sealed shared slabs plus the used part of the current one, less the live
- * bytes (dead entries and the unused tails of sealed slabs). A sealed slab whose last entry dies is
+ * garbage is the bytes used (all of a sealed slab, the appended part of the current one) less the live
+ * bytes: dead entries and the unused tails of sealed slabs. A sealed slab whose last entry dies is
  * released at once: to a pool of at most {@value #POOL_MAX} full-size slabs (reused by the next slab
  * opened), or to the GC. Which slab to compact and when is decided here ({@link #victim()},
  * {@link #garbageBytesLimit()}); moving the entries needs the table, so {@link Store} does it.
@@ -144,15 +144,22 @@ final class Slabs {
         release(index);
     }
 
-    /** Dead bytes and unused tails of the shared slabs. */
+    /** Dead bytes and unused tails of the sealed slabs, and dead bytes of the current one. */
     long garbageBytes() {
-        return sealedBytes + (current == 0 ? 0 : used[current]) - liveBytes;
+        return usedBytes() - liveBytes;
     }
 
-    /** Compaction runs while garbage is above this: a quarter of the shared slabs' bytes, and at least two slabs. */
+    /**
+     * Compaction runs while garbage is above this: a quarter of the bytes the shared slabs use (all of a
+     * sealed slab, the appended part of the current one). No floor of a few slabs: a small node's
+     * max-memory can be smaller than two full slabs, and its deletes must free memory.
+     */
     long garbageBytesLimit() {
-        long shared = sealedBytes + (current == 0 ? 0 : slabs[current].length);
-        return Math.max(shared / 4, 2L * slabBytes);
+        return usedBytes() / 4;
+    }
+
+    private long usedBytes() {
+        return sealedBytes + (current == 0 ? 0 : used[current]);
     }
 
     int slabBytes() {

@@ -23,16 +23,18 @@ import memdb.protocol.Key;
  * its own) and the held one is marked DEAD. Staged bytes of a write that lost are simply overwritten.
  *
  * <p>Compaction (log-structured memory, as in RAMCloud): after each change, while the garbage (dead
- * entries and sealed slabs' unused tails) is above max(1/4 of the shared slabs' bytes, 2 slabs), the
- * sealed slab with the most garbage is walked, each live entry moved to the current slab (its slot is
+ * entries, unused tails of sealed slabs) is above a quarter of the bytes the shared slabs use, the sealed
+ * slab with the most garbage is walked, each live entry moved to the current slab (its slot is
  * found again by re-hashing its key and probing for its address), and the slab released; at most
  * {@value #COMPACTIONS_PER_CHANGE_MAX} slabs per change, so a write's extra latency is bounded by copying
  * two slabs (≤ 512 KiB). Bounds: above the limit the victim holds at least about the average garbage, a
  * quarter of a slab, so at most 3 bytes are copied per byte freed (each byte written is copied at most
  * about 3 more times, with entries much smaller than a slab). After every change the garbage is at most
- * its limit plus half a slab (what one change can add: the entry it killed and the tail of the slab it
- * sealed; SlabStorePropertyTest checks it), so the shared slabs take at most 4/3 of the live bytes plus
- * about 3.5 slabs (0.9 MiB). Replay of a 1M-key log ({@link #applyFrom}) writes each entry once and
+ * its limit plus one and a half slabs (the current slab's dead entries, which wait until it is sealed, and
+ * what one change can add: the entry it killed and the tail of the slab it sealed; SlabStorePropertyTest
+ * checks it), so the shared slabs use at most 4/3 of the live bytes plus two slabs (0.5 MiB). No floor of
+ * a few slabs before compacting: a small node's deletes must free memory under a max-memory smaller than
+ * two slabs (LimitsTest), and compacting a small slab is cheap. Replay of a 1M-key log ({@link #applyFrom}) writes each entry once and
  * compacts nothing unless keys repeat.
  *
  * <p>Invariants: keys are compared by their full bytes (the hash only narrows the search); every entry
