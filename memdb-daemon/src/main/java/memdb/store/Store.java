@@ -34,8 +34,8 @@ import memdb.protocol.Key;
  * what one change can add: the entry it killed and the tail of the slab it sealed; SlabStorePropertyTest
  * checks it), so the shared slabs use at most 4/3 of the live bytes plus two slabs (0.5 MiB). No floor of
  * a few slabs before compacting: a small node's deletes must free memory under a max-memory smaller than
- * two slabs (LimitsTest), and compacting a small slab is cheap. Replay of a 1M-key log ({@link #applyFrom}) writes each entry once and
- * compacts nothing unless keys repeat.
+ * two slabs (LimitsTest), and compacting a small slab is cheap. Replay of a 1M-key log
+ * ({@link #applyFrom}) writes each entry once and compacts nothing unless keys repeat.
  *
  * <p>Invariants: keys are compared by their full bytes (the hash only narrows the search); every entry
  * that is not DEAD is named by exactly one slot, and every slot names a live entry; a key's stored
