@@ -69,7 +69,8 @@ public final class MemDbLoad {
     private static void load(String host, int port, String authKey, long records, int threads, int window) throws Exception {
         AtomicLong next = new AtomicLong(1); // key 0 is the warm-up write below
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        try (MemDb db = MemDbConnections.builder().authKey(authKey).node(host, port)
+        // 60-s request time-out: on a shared, loaded machine a node can take longer than the default 5 s to answer
+        try (MemDb db = MemDbConnections.builder().authKey(authKey).node(host, port).requestTimeout(java.time.Duration.ofSeconds(60))
                 .inFlightRequestsMax(Math.max(1024, threads * window)).queuedRequestsMax(1 << 20).build()) {
             db.set(key(0), value(0)); // connect and authenticate before the clock starts
             long start = System.nanoTime();

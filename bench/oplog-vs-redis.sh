@@ -6,7 +6,10 @@
 #        WRITE_N=20000 (records per write-throughput run through the node), SKIP_WRITES=1, SKIP_OPLOGBENCH=1,
 #        LAUNCHER=1 (start the node with bin/memdb, i.e. with the launcher's JVM flags and CDS archive, not java -jar),
 #        REUSE=DIR (the work directory of an earlier run, kept with KEEP=1: the data sets already there are not
-#        loaded again, only what is missing; the directory is kept)
+#        loaded again, only what is missing; the directory is kept),
+#        MEMDB_JAR_B=path (a second memdb.jar, e.g. main's build, booted in every round on the same logs right
+#        after the first, recorded as system memdb-b: two builds side by side in one run; with LAUNCHER=1 its
+#        CDS archive must lie next to it, memdb.jar -> memdb.jsa, built for that path)
 #
 # 1. Loads RECORDS SETs (key:%012d = 16 bytes, 100-byte values, identical bytes for both systems) into a
 #    real MemDB node (--fsync everysec, pipelined client) and into redis-server (appendonly yes,
@@ -43,7 +46,11 @@ if [[ -n ${REUSE:-} ]]; then rmdir "$WORK"; WORK=$(realpath "$REUSE"); KEEP=1; f
 RESULTS=$OUT/results.tsv
 record() { printf '%s\n' "$*" | tr ' ' '\t' >>"$RESULTS"; }   # round system variant value unit
 cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat"; }   # user + system CPU of a PID
-if [[ -n ${LAUNCHER:-} ]]; then MEMDB_SERVER=(env MEMDB_JAR="$(realpath "$J")" bin/memdb server); else MEMDB_SERVER=(java -jar $J server); fi
+# memdb_server JAR: the command that starts a node of that jar
+memdb_server() {
+    if [[ -n ${LAUNCHER:-} ]]; then MEMDB_SERVER=(env MEMDB_JAR="$(realpath "$1")" bin/memdb server); else MEMDB_SERVER=(java -jar "$1" server); fi
+}
+memdb_server "$J"
 
 # start_memdb DIR FSYNC -> sets MPID MPORT BOOT_MS (process start to the "listening" line with the port
 # accepting connections). Compaction threshold 0: the node never compacts by itself here.
@@ -144,7 +151,9 @@ fi
 } >&2
 
 # ---- 2. boot to ready, interleaved rounds ----------------------------------------------------------
-boot_memdb() { # round variant
+boot_memdb() { # round variant [system jar]
+    local system=${3:-memdb}
+    memdb_server "${4:-$J}"
     start_memdb "$WORK/memdb-$2" everysec
     local n i   # data check (the CLI gives up after 5 s: retry, a loaded machine can be that slow)
     for ((i = 0; i < 3; i++)); do
@@ -152,10 +161,13 @@ boot_memdb() { # round variant
     done
     [[ $n == "$MEMDB_LAST" ]] || log "WARNING memdb-$2: last key not checked or different: $n"
     stop_pid "$MPID"
-    log "round $1 memdb $2: boot to ready $BOOT_MS ms, CPU $BOOT_CPU_MS ms ($(grep -o -m1 'boot:.*' "$WORK/memdb-$2.stderr" || true))"
-    record "$1" memdb "boot-$2" "$BOOT_MS" ms
-    record "$1" memdb "boot-cpu-$2" "$BOOT_CPU_MS" ms
+    log "round $1 $system $2: boot to ready $BOOT_MS ms, CPU $BOOT_CPU_MS ms ($(grep -o -m1 'boot:.*' "$WORK/memdb-$2.stderr" || true))"
+    record "$1" "$system" "boot-$2" "$BOOT_MS" ms
+    record "$1" "$system" "boot-cpu-$2" "$BOOT_CPU_MS" ms
+    memdb_server "$J"
 }
+# boot_memdb_b round variant: the same boot with MEMDB_JAR_B, if given
+boot_memdb_b() { if [[ -n ${MEMDB_JAR_B:-} ]]; then boot_memdb "$1" "$2" memdb-b "$MEMDB_JAR_B"; fi; }
 boot_redis() {
     start_redis "$WORK/redis-$2"
     [[ $(redis-cli -p "$RPORT" dbsize) == "$RECORDS" ]] || { echo "redis-$2 lost data" >&2; exit 1; }
@@ -169,9 +181,9 @@ boot_redis() {
 for ((r = 1; r <= BOOT_ROUNDS; r++)); do
     up=$(uptime); log "round $r uptime: $up"; echo "boot round $r: $up" >>"$OUT/uptime.txt"
     if ((r % 2)); then
-        boot_memdb $r raw; boot_redis $r raw; boot_memdb $r compacted; boot_redis $r rewritten
+        boot_memdb $r raw; boot_memdb_b $r raw; boot_redis $r raw; boot_memdb_b $r compacted; boot_memdb $r compacted; boot_redis $r rewritten
     else
-        boot_redis $r raw; boot_memdb $r raw; boot_redis $r rewritten; boot_memdb $r compacted
+        boot_redis $r raw; boot_memdb_b $r raw; boot_memdb $r raw; boot_redis $r rewritten; boot_memdb $r compacted; boot_memdb_b $r compacted
     fi
 done
 

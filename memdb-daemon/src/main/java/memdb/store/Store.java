@@ -7,30 +7,58 @@ import memdb.protocol.Key;
 /**
  * The in-memory data of one node: the newest version of each key, last-writer-wins by timestamp.
  *
- * <p>Layout (issue 8, bytes per key): an open-addressing hash table with linear probing over two
- * parallel arrays — the entries, each one flat {@code byte[]} ({@link EntryLayout}: kind, timestamp,
- * key, value), and their key hashes, so that a probe compares ints and touches an entry only on a hash
- * match. A key therefore costs one heap object and about eight bytes of table, instead of a map node,
- * a key wrapper, a version and a timestamp; replay and GC have a sixth of the objects to handle.
- * Reads hand out copies ({@link Versioned} records), so the flat entries are never shared.
+ * <p>Layout (issues 3 and 8: boot time and bytes per key): the entries ({@link EntryLayout}: kind,
+ * timestamp, key, value; 8-byte aligned) lie back to back in large {@code byte[]} slabs ({@link Slabs}),
+ * and an open-addressing hash table with linear probing holds two {@code int} arrays: each entry's
+ * address in the slabs and its key hash, so that a probe compares ints and touches an entry only on a
+ * hash match. No object per key and no reference in the table: a key costs its entry and eight bytes a
+ * slot, the GC has a few hundred slabs to trace instead of a million arrays, and filling the table
+ * stores no young reference into an old array (no card marking, no G1 refinement during replay).
+ * Reads hand out copies ({@link Versioned} records), so the slabs are never shared.
  *
- * <p>Invariants: keys are compared by their full bytes (the hash only narrows the search); a key's
- * stored timestamp never decreases; a delete is a tombstone (kept until purged after the tombstone
- * grace period), so that an older write replayed or delivered late cannot resurrect the key; the
- * table is at most three-quarters full, and a removal shifts the following run back (no tombstone
- * slots). Not thread-safe: owned by the node's core thread.
+ * <p>A write stages its header and key at the end of the current slab, finds the key's slot by hash
+ * and key bytes, and applies last-writer-wins. If applied and the held entry has the same aligned size,
+ * the new one overwrites it in place (no garbage: the counter and same-size SET case); else the staged
+ * entry is kept (the append offset moves on; an entry over a quarter of a slab is copied into a slab of
+ * its own) and the held one is marked DEAD. Staged bytes of a write that lost are simply overwritten.
+ *
+ * <p>Compaction (log-structured memory, as in RAMCloud): after each change, while the garbage (dead
+ * entries, unused tails of sealed slabs) is above a quarter of the bytes the shared slabs use, the sealed
+ * slab with the most garbage is walked, each live entry moved to the current slab (its slot is
+ * found again by re-hashing its key and probing for its address), and the slab released; at most
+ * {@value #COMPACTIONS_PER_CHANGE_MAX} slabs per change, so a write's extra latency is bounded by copying
+ * two slabs (≤ 512 KiB). Bounds: above the limit the victim holds at least about the average garbage, a
+ * quarter of a slab, so at most 3 bytes are copied per byte freed (each byte written is copied at most
+ * about 3 more times, with entries much smaller than a slab). After every change the garbage is at most
+ * its limit plus one and a half slabs (the current slab's dead entries, which wait until it is sealed, and
+ * what one change can add: the entry it killed and the tail of the slab it sealed; SlabStorePropertyTest
+ * checks it), so the shared slabs use at most 4/3 of the live bytes plus two slabs (0.5 MiB). No floor of
+ * a few slabs before compacting: a small node's deletes must free memory under a max-memory smaller than
+ * two slabs (LimitsTest), and compacting a small slab is cheap. Replay of a 1M-key log
+ * ({@link #applyFrom}) writes each entry once and compacts nothing unless keys repeat.
+ *
+ * <p>Invariants: keys are compared by their full bytes (the hash only narrows the search); every entry
+ * that is not DEAD is named by exactly one slot, and every slot names a live entry; a key's stored
+ * timestamp never decreases; a delete is a tombstone (kept until purged after the tombstone grace
+ * period), so that an older write replayed or delivered late cannot resurrect the key; the table is at
+ * most three-quarters full, and a removal shifts the following run back (no tombstone slots). Not
+ * thread-safe: owned by the node's core thread.
  */
 public final class Store {
     private static final int CAPACITY_MIN = 16;
     private static final int CAPACITY_MAX = 1 << 30;
+    static final int COMPACTIONS_PER_CHANGE_MAX = 2;
 
-    private byte[][] entries;
+    private final Slabs slabs;
+    private int[] addresses;
     private int[] hashes;
     private int mask;
     private int size;
     private int liveKeys;
-    private long entryHeapBytes;
     private long changes;
+    /** The entry being written: staged at the current slab's append offset by {@link #stage}. */
+    private byte[] stagedSlab;
+    private int stagedOffset;
 
     /** The outcome of {@link #apply}: whether the incoming version won, and what was there before. */
     public record Applied(boolean applied, Versioned previous) {
@@ -50,21 +78,30 @@ public final class Store {
 
     /** A store sized for about {@code expectedEntries} without growing (replay knows roughly how many). */
     public Store(int expectedEntries) {
+        this(expectedEntries, Slabs.SLAB_BYTES_DEFAULT);
+    }
+
+    /** With slabs of {@code slabBytes} (tests use tiny slabs so that compaction runs all the time). */
+    Store(int expectedEntries, int slabBytes) {
+        slabs = new Slabs(slabBytes);
         allocate(capacityFor(Math.max(0, expectedEntries)));
     }
 
     /** The stored version (value or tombstone), or null when the key was never written. */
     public Versioned get(Key key) {
         int slot = find(key);
-        return slot < 0 ? null : EntryLayout.version(entries[slot]);
+        if (slot < 0) return null;
+        int address = addresses[slot];
+        return EntryLayout.version(slabs.slab(address), Slabs.offset(address));
     }
 
     /** The live value, or null when absent or deleted. */
     public byte[] getValue(Key key) {
         int slot = find(key);
         if (slot < 0) return null;
-        byte[] entry = entries[slot];
-        return EntryLayout.kind(entry) == Versioned.Kind.TOMBSTONE ? null : EntryLayout.value(entry);
+        byte[] slab = slabs.slab(addresses[slot]);
+        int offset = Slabs.offset(addresses[slot]);
+        return EntryLayout.isTombstoneCode(EntryLayout.kindCode(slab, offset)) ? null : EntryLayout.value(slab, offset);
     }
 
     /**
@@ -72,75 +109,152 @@ public final class Store {
      * is the same write delivered twice and is not applied again.
      */
     public Applied apply(Key key, Versioned incoming) {
-        byte[] entry = EntryLayout.encode(key, incoming);
+        byte[] value = incoming.value();
+        stage(EntryLayout.kindCode(incoming.kind()), incoming.timestamp().lamport(), incoming.timestamp().nodeId(),
+                key.length(), value.length);
+        System.arraycopy(key.bytes(), 0, stagedSlab, stagedOffset + EntryLayout.KEY, key.length());
         int hash = spread(key.hashCode());
-        int slot = locate(hash, entry);
-        Versioned previous = entries[slot] == null ? null : EntryLayout.version(entries[slot]);
-        return new Applied(put(slot, hash, entry), previous);
+        int slot = locateStaged(hash);
+        int held = addresses[slot];
+        Versioned previous = held == 0 ? null : EntryLayout.version(slabs.slab(held), Slabs.offset(held));
+        if (!wins(held)) return new Applied(false, previous);
+        int address = place(slot, hash);
+        System.arraycopy(value, 0, slabs.slab(address), valueOffset(address, key.length()), value.length);
+        compact();
+        return new Applied(true, previous);
     }
 
     /**
      * {@link #apply} for op-log replay: the version is read in place from {@code source} (key at
      * {@code keyPosition}, value at {@code valuePosition}, absolute positions) and copied once, straight into
-     * the key's flat entry, with no key, version or outcome object on the way. Same last-writer-wins rule.
+     * its slab, with no key, version or outcome object on the way (the key is staged and hashed in the slab;
+     * {@code ByteBuffer.get(int, byte[], int, int)} copies without allocating). Same last-writer-wins rule.
      *
      * @return whether the version was applied (false: the key holds a version at least as new)
      */
     public boolean applyFrom(ByteBuffer source, int keyPosition, int keyLength, int valuePosition, int valueLength,
                              boolean tombstone, long lamport, int nodeId) {
-        byte[] entry = EntryLayout.encode(source, keyPosition, keyLength, valuePosition, valueLength,
-                tombstone ? Versioned.Kind.TOMBSTONE : Versioned.Kind.VALUE, lamport, nodeId);
-        int hash = spread(EntryLayout.keyHash(entry));
-        return put(locate(hash, entry), hash, entry);
-    }
-
-    /** The slot holding the key of {@code entry}, or the empty slot where it would go. */
-    private int locate(int hash, byte[] entry) {
-        int slot = hash & mask;
-        for (byte[] held; (held = entries[slot]) != null; slot = (slot + 1) & mask) {
-            if (hashes[slot] == hash && EntryLayout.sameKey(held, entry)) return slot;
-        }
-        return slot;
-    }
-
-    /** Stores {@code entry} at the slot {@link #locate} found, unless what is there is at least as new. */
-    private boolean put(int slot, int hash, byte[] entry) {
-        byte[] held = entries[slot];
-        if (held != null) {
-            if (!EntryLayout.isOlderThan(held, entry)) return false;
-            replace(slot, entry);
-            changes++;
-            liveKeys += live(entry) - live(held);
-            return true;
-        }
-        entries[slot] = entry;
-        hashes[slot] = hash;
-        entryHeapBytes += EntryLayout.heapBytes(entry);
-        changes++;
-        liveKeys += live(entry);
-        if (++size > threshold()) grow();
+        stage(EntryLayout.kindCode(tombstone ? Versioned.Kind.TOMBSTONE : Versioned.Kind.VALUE), lamport, nodeId,
+                keyLength, valueLength);
+        source.get(keyPosition, stagedSlab, stagedOffset + EntryLayout.KEY, keyLength);
+        int hash = spread(EntryLayout.keyHash(stagedSlab, stagedOffset));
+        int slot = locateStaged(hash);
+        if (!wins(addresses[slot])) return false;
+        int address = place(slot, hash);
+        source.get(valuePosition, slabs.slab(address), valueOffset(address, keyLength), valueLength);
+        compact();
         return true;
     }
 
     /**
-     * Shrinks the table to the capacity its entries need when it is more than twice that: after a replay
-     * that sized the store by a guess ({@link #Store(int)}) that was too high.
+     * Writes the header of the incoming entry at the current slab's append offset, with room after it for
+     * the key, and for the value too unless the entry is large (then it goes to a slab of its own).
+     */
+    private void stage(byte kind, long lamport, int nodeId, int keyLength, int valueLength) {
+        long bytes = EntryLayout.alignedBytes(keyLength, valueLength);
+        if (bytes > Slabs.ARRAY_BYTES_MAX) {
+            throw new IllegalArgumentException("an entry of " + bytes + " bytes is larger than the largest array");
+        }
+        int room = slabs.isLarge(bytes) ? EntryLayout.alignedHeaderAndKeyBytes(keyLength) : (int) bytes;
+        stagedSlab = slabs.currentWithRoom(room);
+        stagedOffset = slabs.appendOffset();
+        EntryLayout.writeHeader(stagedSlab, stagedOffset, kind, lamport, nodeId, keyLength, valueLength);
+    }
+
+    /** The slot holding the staged entry's key, or the empty slot where it would go. */
+    private int locateStaged(int hash) {
+        int slot = hash & mask;
+        for (int held; (held = addresses[slot]) != 0; slot = (slot + 1) & mask) {
+            if (hashes[slot] == hash && EntryLayout.sameKey(slabs.slab(held), Slabs.offset(held), stagedSlab, stagedOffset)) {
+                return slot;
+            }
+        }
+        return slot;
+    }
+
+    /** Whether the staged entry beats what the slot holds ({@code held}, 0 for nothing). */
+    private boolean wins(int held) {
+        return held == 0 || EntryLayout.isNewer(stagedSlab, stagedOffset, slabs.slab(held), Slabs.offset(held));
+    }
+
+    /**
+     * Makes the staged entry (header and key) the slot's: in place of the held entry when it has the same
+     * size, else appended or in a dedicated slab, the held one killed. Returns its address; the caller
+     * copies the value in.
+     */
+    private int place(int slot, int hash) {
+        int keyLength = EntryLayout.keyLength(stagedSlab, stagedOffset);
+        long bytes = EntryLayout.alignedBytes(keyLength, EntryLayout.valueLength(stagedSlab, stagedOffset));
+        int live = live(EntryLayout.kindCode(stagedSlab, stagedOffset));
+        int held = addresses[slot];
+        if (held != 0) {
+            byte[] heldSlab = slabs.slab(held);
+            int heldOffset = Slabs.offset(held);
+            int heldLive = live(EntryLayout.kindCode(heldSlab, heldOffset));
+            int address = held;
+            if (fitsInPlace(held, bytes)) {
+                System.arraycopy(stagedSlab, stagedOffset, heldSlab, heldOffset, EntryLayout.KEY + keyLength);
+            } else {
+                address = commitStaged(bytes, keyLength);
+                addresses[slot] = address;
+                slabs.kill(held);
+            }
+            changes++;
+            liveKeys += live - heldLive;
+            return address;
+        }
+        int address = commitStaged(bytes, keyLength);
+        changes++;
+        addresses[slot] = address;
+        hashes[slot] = hash;
+        liveKeys += live;
+        if (++size > threshold()) grow();
+        return address;
+    }
+
+    /** Whether an entry of {@code bytes} can overwrite the one at {@code held}: it takes exactly the same space. */
+    private boolean fitsInPlace(int held, long bytes) {
+        byte[] slab = slabs.slab(held);
+        if (slabs.isDedicated(held)) {
+            return slabs.isLarge(bytes) && slab.length == bytes;
+        }
+        return EntryLayout.alignedBytes(slab, Slabs.offset(held)) == bytes;
+    }
+
+    /** Keeps the staged entry where it is, or copies its header and key to a dedicated slab if it is large. */
+    private int commitStaged(long bytes, int keyLength) {
+        if (!slabs.isLarge(bytes)) return slabs.append((int) bytes);
+        int address = slabs.allocateDedicated((int) bytes);
+        System.arraycopy(stagedSlab, stagedOffset, slabs.slab(address), 0, EntryLayout.KEY + keyLength);
+        return address;
+    }
+
+    private static int valueOffset(int address, int keyLength) {
+        return Slabs.offset(address) + EntryLayout.KEY + keyLength;
+    }
+
+    /**
+     * Shrinks the table to the capacity its entries need when it is more than twice that (after a replay
+     * that sized the store by a guess, {@link #Store(int)}, that was too high), and gives the slab pool back.
      */
     public void trim() {
         int needed = capacityFor(size);
-        if (entries.length > 2 * needed) rehash(needed);
+        if (addresses.length > 2 * needed) rehash(needed);
+        slabs.trim();
     }
 
     /** Removes a tombstone for good (after the grace period); a live value is never purged. */
     public boolean purgeTombstone(Key key, Versioned tombstone) {
         int slot = find(key);
         if (slot < 0) return false;
-        byte[] entry = entries[slot];
-        if (EntryLayout.kind(entry) != Versioned.Kind.TOMBSTONE || !EntryLayout.version(entry).equals(tombstone)) {
+        int address = addresses[slot];
+        byte[] slab = slabs.slab(address);
+        int offset = Slabs.offset(address);
+        if (!EntryLayout.isTombstoneCode(EntryLayout.kindCode(slab, offset))
+                || !EntryLayout.version(slab, offset).equals(tombstone)) {
             return false;
         }
         remove(slot);
-        changes++;
         return true;
     }
 
@@ -151,10 +265,9 @@ public final class Store {
     public void drop(Key key) {
         int slot = find(key);
         if (slot < 0) return;
-        byte[] entry = entries[slot];
-        if (EntryLayout.kind(entry) != Versioned.Kind.TOMBSTONE) liveKeys--;
+        int address = addresses[slot];
+        liveKeys -= live(EntryLayout.kindCode(slabs.slab(address), Slabs.offset(address)));
         remove(slot);
-        changes++;
     }
 
     /** Grows with every change (applied version, purge or drop): lets a reader tell whether a snapshot is stale. */
@@ -172,37 +285,85 @@ public final class Store {
         return size;
     }
 
-    /** Heap bytes the store holds: its entries' arrays and its table (what /metrics reports per key). */
+    /** Heap bytes the store holds: its slabs (shared, dedicated, pooled) and its table (what /metrics reports per key). */
     public long heapBytes() {
-        return entryHeapBytes + 2L * (16 + 4L * entries.length);
+        return slabs.heapBytes() + 2 * EntryLayout.arrayHeapBytes(4L * addresses.length);
     }
 
-    /** Visits every entry (tombstones included) with a copy of its key and version. */
+    /** Garbage in the shared slabs, for tests of the compaction bound. */
+    long garbageBytes() {
+        return slabs.garbageBytes();
+    }
+
+    /** The garbage above which compaction runs. */
+    long garbageBytesLimit() {
+        return slabs.garbageBytesLimit();
+    }
+
+    /**
+     * Visits every entry (tombstones included) with a copy of its key and version. The action must not
+     * change the store (a change may compact and move the entries being walked): collect, then change.
+     */
     public void forEach(BiConsumer<Key, Versioned> action) {
-        byte[][] table = entries;
-        for (byte[] entry : table) {
-            if (entry != null) action.accept(EntryLayout.key(entry), EntryLayout.version(entry));
+        int[] table = addresses;
+        for (int address : table) {
+            if (address == 0) continue;
+            byte[] slab = slabs.slab(address);
+            int offset = Slabs.offset(address);
+            action.accept(EntryLayout.key(slab, offset), EntryLayout.version(slab, offset));
         }
     }
 
     private int find(Key key) {
         int hash = spread(key.hashCode());
         byte[] keyBytes = key.bytes();
-        for (int slot = hash & mask; entries[slot] != null; slot = (slot + 1) & mask) {
-            if (hashes[slot] == hash && EntryLayout.hasKey(entries[slot], keyBytes)) return slot;
+        for (int slot = hash & mask, address; (address = addresses[slot]) != 0; slot = (slot + 1) & mask) {
+            if (hashes[slot] == hash && EntryLayout.hasKey(slabs.slab(address), Slabs.offset(address), keyBytes)) return slot;
         }
         return -1;
     }
 
-    private void replace(int slot, byte[] entry) {
-        entryHeapBytes += EntryLayout.heapBytes(entry) - EntryLayout.heapBytes(entries[slot]);
-        entries[slot] = entry;
-    }
-
     private void remove(int slot) {
-        entryHeapBytes -= EntryLayout.heapBytes(entries[slot]);
+        slabs.kill(addresses[slot]);
         removeAt(slot);
         size--;
+        changes++;
+        compact();
+    }
+
+    /** Compacts at most {@value #COMPACTIONS_PER_CHANGE_MAX} sealed slabs while the garbage is above its limit. */
+    private void compact() {
+        for (int i = 0; i < COMPACTIONS_PER_CHANGE_MAX && slabs.garbageBytes() > slabs.garbageBytesLimit(); i++) {
+            int victim = slabs.victim();
+            if (victim == 0) return;
+            compactSlab(victim);
+        }
+    }
+
+    /** Moves every live entry of sealed slab {@code index} to the current slab, repoints its slot, releases the slab. */
+    private void compactSlab(int index) {
+        byte[] slab = slabs.slab(Slabs.address(index, 0));
+        for (int offset = 0, end = slabs.end(index); offset < end; ) {
+            int bytes = EntryLayout.alignedBytes(slab, offset);
+            if (EntryLayout.kindCode(slab, offset) != EntryLayout.DEAD) {
+                int from = Slabs.address(index, offset);
+                int slot = slotOf(from, spread(EntryLayout.keyHash(slab, offset)));
+                byte[] target = slabs.currentWithRoom(bytes);
+                System.arraycopy(slab, offset, target, slabs.appendOffset(), bytes);
+                addresses[slot] = slabs.append(bytes);
+                slabs.moved(from, bytes);
+            }
+            offset += bytes;
+        }
+        slabs.releaseCompacted(index);
+    }
+
+    /** The slot naming {@code address} (a live entry always has one). */
+    private int slotOf(int address, int hash) {
+        for (int slot = hash & mask; addresses[slot] != 0; slot = (slot + 1) & mask) {
+            if (addresses[slot] == address) return slot;
+        }
+        throw new IllegalStateException("live entry at " + Integer.toHexString(address) + " has no slot");
     }
 
     /** Linear-probing deletion: pulls back every later entry of the run that may sit at or before the hole. */
@@ -210,45 +371,45 @@ public final class Store {
         int slot = hole;
         while (true) {
             slot = (slot + 1) & mask;
-            if (entries[slot] == null) break;
+            if (addresses[slot] == 0) break;
             int home = hashes[slot] & mask;
             boolean movable = hole <= slot ? home <= hole || home > slot : home <= hole && home > slot;
             if (movable) {
-                entries[hole] = entries[slot];
+                addresses[hole] = addresses[slot];
                 hashes[hole] = hashes[slot];
                 hole = slot;
             }
         }
-        entries[hole] = null;
+        addresses[hole] = 0;
         hashes[hole] = 0;
     }
 
     private void grow() {
-        if (entries.length == CAPACITY_MAX) throw new IllegalStateException("store is full: " + size + " entries");
-        rehash(entries.length * 2);
+        if (addresses.length == CAPACITY_MAX) throw new IllegalStateException("store is full: " + size + " entries");
+        rehash(addresses.length * 2);
     }
 
     private void rehash(int capacity) {
-        byte[][] oldEntries = entries;
+        int[] oldAddresses = addresses;
         int[] oldHashes = hashes;
         allocate(capacity);
-        for (int i = 0; i < oldEntries.length; i++) {
-            if (oldEntries[i] == null) continue;
+        for (int i = 0; i < oldAddresses.length; i++) {
+            if (oldAddresses[i] == 0) continue;
             int slot = oldHashes[i] & mask;
-            while (entries[slot] != null) slot = (slot + 1) & mask;
-            entries[slot] = oldEntries[i];
+            while (addresses[slot] != 0) slot = (slot + 1) & mask;
+            addresses[slot] = oldAddresses[i];
             hashes[slot] = oldHashes[i];
         }
     }
 
     private void allocate(int capacity) {
-        entries = new byte[capacity][];
+        addresses = new int[capacity];
         hashes = new int[capacity];
         mask = capacity - 1;
     }
 
     private int threshold() {
-        return entries.length == CAPACITY_MAX ? CAPACITY_MAX - 1 : entries.length / 4 * 3;
+        return addresses.length == CAPACITY_MAX ? CAPACITY_MAX - 1 : addresses.length / 4 * 3;
     }
 
     private static int capacityFor(int expected) {
@@ -262,7 +423,7 @@ public final class Store {
         return h ^ (h >>> 16);
     }
 
-    private static int live(byte[] entry) {
-        return EntryLayout.kind(entry) == Versioned.Kind.TOMBSTONE ? 0 : 1;
+    private static int live(byte kind) {
+        return EntryLayout.isTombstoneCode(kind) ? 0 : 1;
     }
 }

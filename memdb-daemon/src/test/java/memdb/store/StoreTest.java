@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.LongStream;
+import memdb.node.LimitsConfig;
 import memdb.protocol.Key;
 import memdb.protocol.Timestamp;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,59 @@ class StoreTest {
         buf.put(offset, key.bytes()).put(offset + key.length(), v.value());
         return store.applyFrom(buf, offset, key.length(), offset + key.length(), v.value().length, v.isTombstone(),
                 v.timestamp().lamport(), v.timestamp().nodeId());
+    }
+
+    /**
+     * Replay's path creates no object per record: applying records read in place from a buffer allocates
+     * nothing once the slabs exist when each overwrites an entry of the same size (the counter and
+     * redis-benchmark case), where a store of one array per entry allocates one per record.
+     */
+    @Test
+    void replayedSameSizeOverwritesAllocateNothing() {
+        int keys = 1000;
+        int valueBytes = 100;
+        int recordBytes = 11 + valueBytes;
+        ByteBuffer records = ByteBuffer.allocateDirect(keys * recordBytes);
+        for (int i = 0; i < keys; i++) records.put(i * recordBytes, key(i).bytes());
+        Store store = new Store(keys);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long allocatedBefore = 0;
+        for (int round = 1; round <= 60; round++) {
+            if (round == 21) allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < keys; i++) {
+                int at = i * recordBytes;
+                assertTrue(store.applyFrom(records, at, 11, at + 11, valueBytes, false, round, 1));
+            }
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+        assertTrue(allocated < 16 * 1024, allocated + " bytes allocated by 40,000 replayed overwrites");
+        assertEquals(keys, store.liveKeys());
+        assertEquals(valueBytes, store.getValue(key(7)).length);
+    }
+
+    /**
+     * The largest value a node takes by default (max-value-bytes) under the longest key goes into a slab of
+     * its own: overwritten in place by a value of the same size, given back as soon as a delete kills it.
+     */
+    @Test
+    void theLargestValueGetsASlabOfItsOwnThatADeleteGivesBack() {
+        Store store = new Store();
+        Key longest = Key.of("k".repeat(Key.BYTES_MAX));
+        byte[] value = new byte[LimitsConfig.VALUE_BYTES_MAX_DEFAULT];
+        new Random(3).nextBytes(value);
+        store.apply(key(1), Versioned.value(new Timestamp(1, 1), bytes("small")));
+        long small = store.heapBytes();
+        assertTrue(store.apply(longest, Versioned.value(new Timestamp(2, 1), value)).applied());
+        assertArrayEquals(value, store.getValue(longest));
+        long held = store.heapBytes();
+        assertTrue(held - small >= value.length + Key.BYTES_MAX && held - small < value.length + 2048, held - small + " bytes");
+        value[7] ^= 1;
+        assertTrue(store.apply(longest, Versioned.value(new Timestamp(3, 1), value)).applied());
+        assertArrayEquals(value, store.getValue(longest));
+        assertEquals(held, store.heapBytes(), "a same-size overwrite takes no new memory");
+        assertTrue(store.apply(longest, Versioned.tombstone(new Timestamp(4, 1))).applied());
+        assertEquals(small, store.heapBytes(), "the tombstone fits in the shared slab; the value's slab is gone");
+        assertArrayEquals(bytes("small"), store.getValue(key(1)));
     }
 
     /** A store sized by too high a guess (replay) gives the table back, and keeps every entry findable. */
@@ -171,9 +226,10 @@ class StoreTest {
         for (int i = 0; i < n; i++) store.apply(key(i), Versioned.value(new Timestamp(i + 1, 1), new byte[100]));
         assertEquals(n, store.liveKeys());
         for (int i = 0; i < n; i += 997) assertEquals(100, store.getValue(key(i)).length);
-        // 13 header + 11 key + 100 value + 16 array header -> 144 bytes, plus 8 bytes of table per slot.
+        // 17 header + 11 key + 100 value -> 128 bytes in a slab, no array header; 8 bytes of table per slot
+        // (2^18 slots for 100,000 keys: 21 bytes a key); under 4 a key of slab tails and bookkeeping.
         long perKey = store.heapBytes() / n;
-        assertTrue(perKey >= 144 && perKey <= 144 + 8 * 4, "bytes per key " + perKey);
+        assertTrue(perKey >= 128 + 20 && perKey <= 128 + 21 + 4, "bytes per key " + perKey);
     }
 
     private static Key key(int i) {
