@@ -42,12 +42,15 @@ public interface OpLog extends AutoCloseable {
             return code;
         }
 
+        private static final Op[] BY_CODE = new Op[16];
+
+        static {
+            for (Op op : values()) BY_CODE[op.code] = op;
+        }
+
         /** The op for a stable on-disk code, or null when the code is unknown (a newer format or damage). */
         public static Op fromCode(int code) {
-            for (Op op : values()) {
-                if (op.code == code) return op;
-            }
-            return null;
+            return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
         }
     }
 

@@ -1,6 +1,7 @@
 package memdb.oplog.format;
 
 import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
 import memdb.oplog.OpLog.Op;
 import memdb.protocol.Key;
 import memdb.protocol.Timestamp;
@@ -28,6 +29,10 @@ public final class Frame {
     }
 
     ByteBuffer buf;
+    /** Scratch for the CRC check, reused for every frame of a run: no allocation per record. */
+    final CRC32C crc = new CRC32C();
+    private ByteBuffer crcSource;
+    private ByteBuffer crcView;
     long sequence;
     Op op;
     long lamport;
@@ -38,6 +43,15 @@ public final class Frame {
     int valuePosition;
     int valueLength;
     int nextPosition;
+
+    /** A view of {@code source} whose position and limit the CRC check may move (made once per buffer). */
+    ByteBuffer crcView(ByteBuffer source) {
+        if (crcSource != source) {
+            crcSource = source;
+            crcView = source.duplicate();
+        }
+        return crcView;
+    }
 
     public long sequence() {
         return sequence;

@@ -114,14 +114,19 @@ public final class RecordCodec {
         if (BODY_FIXED_BYTES + keyLength > bodyLength) return new Damaged("key length exceeds record", atLimit);
         long valueLength = Integer.toUnsignedLong(buf.getInt(body + 29 + keyLength));
         if (BODY_FIXED_BYTES + keyLength + valueLength != bodyLength) return new Damaged("field lengths disagree", atLimit);
-        if (crc(buf, pos, (int) bodyLength) != buf.getInt(pos + 4)) return new Damaged("CRC32C mismatch", atLimit);
+        if (crc(buf, pos, (int) bodyLength, frame) != buf.getInt(pos + 4)) return new Damaged("CRC32C mismatch", atLimit);
         return decodeBody(buf, body, keyLength, (int) valueLength, frame);
     }
 
-    private static int crc(ByteBuffer buf, int pos, int bodyLength) {
-        CRC32C crc = new CRC32C();
-        crc.update(buf.slice(pos, 4));
-        crc.update(buf.slice(pos + FRAME_PREFIX_BYTES, bodyLength));
+    /** The frame's CRC32C (length prefix and body), with the frame's reusable checksum and view of {@code buf}. */
+    private static int crc(ByteBuffer buf, int pos, int bodyLength, Frame frame) {
+        CRC32C crc = frame.crc;
+        crc.reset();
+        ByteBuffer view = frame.crcView(buf);
+        view.clear().position(pos).limit(pos + 4);
+        crc.update(view);
+        view.clear().position(pos + FRAME_PREFIX_BYTES).limit(pos + FRAME_PREFIX_BYTES + bodyLength);
+        crc.update(view);
         return (int) crc.getValue();
     }
 

@@ -131,6 +131,26 @@ class RecordCodecTest {
         assertEquals(1, instances.size(), "one frame instance, reused");
     }
 
+    /** Replay's hot loop: checking and reading frames in place allocates nothing per record (no checksum, no slices). */
+    @Test
+    void scanningFramesInPlaceAllocatesNothingPerRecord() throws Exception {
+        int count = 20_000;
+        ByteBuffer run = ByteBuffer.allocateDirect(count * RecordCodec.frameBytes(11, 100));
+        for (int i = 0; i < count; i++) run.put(RecordCodec.encode(set(i + 1, String.format("key:%07d", i), 100)));
+        long[] lamports = new long[1];
+        Frame.Sink sink = f -> lamports[0] += f.lamport() + f.op().code() + f.keyLength() + f.valueLength();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long allocatedBefore = 0;
+        for (int round = 1; round <= 30; round++) {
+            if (round == 11) allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+            assertEquals(count, FrameScanner.scanFrames(run, 0, run.position(), false, false, sink).records());
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+        assertTrue(allocated < 64 * 1024, allocated + " bytes allocated to scan 400,000 frames");
+        assertTrue(lamports[0] > 0);
+    }
+
     /** A frame from a newer format (unknown op, CRC fine) at the very end is refused, never cut as torn. */
     @Test
     void aValidCrcWithAnUnknownOpIsDamageEvenAtTheEnd() {
