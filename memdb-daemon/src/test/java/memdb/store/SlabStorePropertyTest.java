@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -78,7 +77,7 @@ class SlabStorePropertyTest {
             assertEquals(wins, applied.applied(), at);
             assertEquals(held, applied.previous(), at);
         } else {
-            assertEquals(wins, applyFrom(store, key, incoming, random), at);
+            assertEquals(wins, StoreTest.applyFrom(store, key, incoming, random), at);
         }
         if (wins) model.put(key, incoming);
     }
@@ -99,16 +98,6 @@ class SlabStorePropertyTest {
         assertArrayEquals(held == null || held.isTombstone() ? null : held.value(), store.getValue(key), at);
         assertEquals(model.size(), store.entries(), at);
         assertEquals(model.values().stream().filter(v -> !v.isTombstone()).count(), store.liveKeys(), at);
-    }
-
-    /** The version read in place from a buffer (heap or direct, at a random offset), as replay does. */
-    private static boolean applyFrom(Store store, Key key, Versioned v, Random random) {
-        int offset = random.nextInt(8);
-        int capacity = offset + key.length() + v.value().length + random.nextInt(8);
-        ByteBuffer buf = random.nextBoolean() ? ByteBuffer.allocate(capacity) : ByteBuffer.allocateDirect(capacity);
-        buf.put(offset, key.bytes()).put(offset + key.length(), v.value());
-        return store.applyFrom(buf, offset, key.length(), offset + key.length(), v.value().length, v.isTombstone(),
-                v.timestamp().lamport(), v.timestamp().nodeId());
     }
 
     /** Keys of 1 to 300 bytes; about half are runs of "Aa"/"BB" blocks of a few lengths, so many share a hash code. */

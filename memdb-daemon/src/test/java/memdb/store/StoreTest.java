@@ -79,7 +79,7 @@ class StoreTest {
     }
 
     /** Replay's path: the version read in place from a buffer (heap or direct, at a random offset). */
-    private static boolean applyFrom(Store store, Key key, Versioned v, Random random) {
+    static boolean applyFrom(Store store, Key key, Versioned v, Random random) {
         int offset = random.nextInt(8);
         int capacity = offset + key.length() + v.value().length + random.nextInt(8);
         ByteBuffer buf = random.nextBoolean() ? ByteBuffer.allocate(capacity) : ByteBuffer.allocateDirect(capacity);
