@@ -168,18 +168,9 @@ public final class CoreLoop implements AutoCloseable {
             clientRequestsWaiting.decrementAndGet();
             return Submission.OVERLOADED;
         }
-        ClientRequest input = new ClientRequest(connection, envelope, request, System.nanoTime());
-        if (eventLoop.inEventLoop()) {
-            accept(input);
-            return Submission.ACCEPTED;
-        }
-        try {
-            eventLoop.execute(() -> accept(input));
-            return Submission.ACCEPTED;
-        } catch (RejectedExecutionException e) {
-            clientRequestsWaiting.decrementAndGet();
-            return Submission.SHUTTING_DOWN;
-        }
+        if (handOver(new ClientRequest(connection, envelope, request, System.nanoTime()))) return Submission.ACCEPTED;
+        clientRequestsWaiting.decrementAndGet();
+        return Submission.SHUTTING_DOWN;
     }
 
     /** A peer answered a request the core sent. */
@@ -223,7 +214,11 @@ public final class CoreLoop implements AutoCloseable {
 
     /** An input that is never refused while the loop runs; false once the loop has stopped. */
     private boolean offerInternal(Input input) {
-        if (stopped) return false;
+        return !stopped && handOver(input);
+    }
+
+    /** Gives {@code input} to the loop: at once on the loop thread, else as a task; false when the loop is gone. */
+    private boolean handOver(Input input) {
         if (eventLoop.inEventLoop()) {
             accept(input);
             return true;
