@@ -37,6 +37,12 @@ import memdb.protocol.UnavailableException;
 final class MemDbClient implements MemDb {
     /** Attempts of one increment (the first and its retries with the same operation id). */
     static final int COUNTER_ATTEMPTS_MAX = 3;
+    /**
+     * Attempts refused before anything may have counted: free to retry (a new id, so likely another leader),
+     * and with one replica of three down a third of the ids lead there, so three tries failed one increment
+     * in 27 (CounterIT); eight fail one in 6,561.
+     */
+    static final int COUNTER_REFUSALS_MAX = 8;
 
     private final ConnectionPool pool;
     private final Router router;
@@ -98,7 +104,8 @@ final class MemDbClient implements MemDb {
     public CompletableFuture<Long> incrementAsync(String key, long delta, Consistency consistency) {
         Objects.requireNonNull(consistency, "consistency");
         return withValidKey(key, validKey ->
-                increment(validKey, delta, consistency, ThreadLocalRandom.current().nextLong(), false, COUNTER_ATTEMPTS_MAX)
+                increment(validKey, delta, consistency, ThreadLocalRandom.current().nextLong(), false, COUNTER_ATTEMPTS_MAX,
+                        COUNTER_REFUSALS_MAX)
                         .thenApply(response -> expect(CounterMessages.State.class, response).value()));
     }
 
@@ -109,10 +116,11 @@ final class MemDbClient implements MemDb {
      * nothing: while no attempt may have counted, the next one takes a new id (so, likely, another leader).
      * Once one may have (TIMEOUT, UNKNOWN_OUTCOME, a connection lost after the write), the id is kept, and
      * if the attempts run out or its leader cannot be reached the outcome is unknown (MemDbTimeoutException):
-     * a new id could count the increment twice.
+     * a new id could count the increment twice. Refusals while nothing may have counted draw on their own,
+     * larger budget ({@link #COUNTER_REFUSALS_MAX}); every other attempt on {@code attemptsLeft}.
      */
     private CompletableFuture<Response> increment(Key key, long delta, Consistency consistency, long operationId,
-                                                  boolean mayHaveCounted, int attemptsLeft) {
+                                                  boolean mayHaveCounted, int attemptsLeft, int refusalsLeft) {
         Request request = new CounterMessages.Add(key, operationId, delta, consistency);
         Call[] last = new Call[1];
         return router.route(key)
@@ -126,7 +134,9 @@ final class MemDbClient implements MemDb {
                             || (cause instanceof UnavailableException && !countedNothing);
                     if (!countedNothing && !unknown) return CompletableFuture.failedFuture(cause); // refused for good
                     boolean counted = mayHaveCounted || unknown;
-                    if (attemptsLeft <= 1 || pool.isClosed()) {
+                    int attempts = counted ? attemptsLeft - 1 : attemptsLeft;
+                    int refusals = counted ? refusalsLeft : refusalsLeft - 1;
+                    if (attempts < 1 || refusals < 1 || pool.isClosed()) {
                         if (counted && !(cause instanceof MemDbTimeoutException)) {
                             return CompletableFuture.failedFuture(ErrorCode.UNKNOWN_OUTCOME.exception("the increment may or "
                                     + "may not have been counted: " + cause.getMessage()));
@@ -134,7 +144,7 @@ final class MemDbClient implements MemDb {
                         return CompletableFuture.failedFuture(cause);
                     }
                     long nextId = counted ? operationId : ThreadLocalRandom.current().nextLong();
-                    return increment(key, delta, consistency, nextId, counted, attemptsLeft - 1);
+                    return increment(key, delta, consistency, nextId, counted, attempts, refusals);
                 });
     }
 

@@ -13,6 +13,7 @@ import memdb.protocol.InvalidArgumentException;
 import memdb.protocol.MemDbTimeoutException;
 import memdb.protocol.Opcode;
 import memdb.protocol.Timestamp;
+import memdb.protocol.UnavailableException;
 import org.junit.jupiter.api.Test;
 
 /** The client's counter calls against fake nodes: retries keep the operation id, quorum reads merge. */
@@ -58,6 +59,21 @@ class CounterClientTest extends SingleFakeNodeTest {
         assertEquals(3, adds.size(), "three attempts");
         assertEquals(3, adds.stream().map(CounterMessages.Add::operationId).distinct().count(), "a new id after each refusal");
         assertEquals(4, db.getCounter("r"));
+    }
+
+    /** Refusals that counted nothing have their own, larger budget: a down leader picked by several ids in a row. */
+    @Test
+    void refusalsBeforeCountingOutlastTheAttemptBudgetAndThenGiveUp() {
+        node.counterAddsToRefuse.set(MemDbClient.COUNTER_REFUSALS_MAX - 1);
+        assertEquals(5, db.increment("many", 5));
+        assertEquals(MemDbClient.COUNTER_REFUSALS_MAX, adds().size());
+        assertEquals(5, db.getCounter("many"));
+
+        node.counterAddsToRefuse.set(MemDbClient.COUNTER_REFUSALS_MAX);
+        int before = adds().size();
+        assertThrows(UnavailableException.class, () -> db.increment("never", 1));
+        assertEquals(MemDbClient.COUNTER_REFUSALS_MAX, adds().size() - before, "then it gives up");
+        assertEquals(0, db.getCounter("never"));
     }
 
     /** Once an attempt may have counted, the id is kept; its leader then unreachable: the outcome is unknown. */
