@@ -21,6 +21,10 @@ import net.jpountz.xxhash.XXHashFactory;
  * <p>Invariants: immutable; tokens are sorted (signed long order, wrapping at the end); a node's
  * tokens depend only on its id and the vnode count, so every node computes the same ring from the same
  * membership; a preference list never names a node twice and has min(N, nodes) entries.
+ *
+ * <p>Every key of one range has the same preference list, so lists are made once per range and kept
+ * (for the last replication factor asked: a node and a client ask with one), and handed out as
+ * unmodifiable lists: finding a key's replicas is a hash and a binary search, with nothing allocated.
  */
 public final class Ring {
     public static final int VNODES_DEFAULT = 128;
@@ -31,6 +35,23 @@ public final class Ring {
     private final int[] owners;
     private final SortedSet<Integer> nodes;
     private final int vnodesPerNode;
+    /** The preference lists made so far, for one replication factor (replaced when another is asked). */
+    private volatile ListsByRange lists;
+
+    /**
+     * Preference lists by range index, made on first use. Threads may race to fill a slot: each makes an
+     * equal list, and an unmodifiable list is safely published through its final fields, so any one will do.
+     */
+    private static final class ListsByRange {
+        final int replicationFactor;
+        final List<Integer>[] byRange;
+
+        @SuppressWarnings("unchecked")
+        ListsByRange(int replicationFactor, int ranges) {
+            this.replicationFactor = replicationFactor;
+            this.byRange = new List[ranges];
+        }
+    }
 
     private Ring(long[] tokens, int[] owners, SortedSet<Integer> nodes, int vnodesPerNode) {
         this.tokens = tokens;
@@ -106,10 +127,15 @@ public final class Ring {
      * them as well, so that nothing written during a move is missing once it is done.
      */
     public static List<Integer> pendingReplicas(Ring current, Ring future, Key key, int replicationFactor) {
+        if (current == future) return List.of(); // no move under way
         long position = position(key);
         List<Integer> now = current.preferenceListAt(position, replicationFactor);
-        List<Integer> pending = new ArrayList<>();
-        for (int node : future.preferenceListAt(position, replicationFactor)) if (!now.contains(node)) pending.add(node);
+        List<Integer> pending = List.of();
+        for (int node : future.preferenceListAt(position, replicationFactor)) {
+            if (now.contains(node)) continue;
+            if (pending.isEmpty()) pending = new ArrayList<>();
+            pending.add(node);
+        }
         return pending;
     }
 
@@ -130,17 +156,31 @@ public final class Ring {
         return ranges;
     }
 
-    /** The first N distinct nodes clockwise from {@code position}. */
+    /** The first N distinct nodes clockwise from {@code position}, as an unmodifiable list. */
     public List<Integer> preferenceListAt(long position, int replicationFactor) {
-        int wanted = Math.min(replicationFactor, nodes.size());
+        if (tokens.length == 0 || replicationFactor < 1) return List.of();
+        int range = firstTokenAtOrAfter(position);
+        ListsByRange known = lists;
+        if (known == null || known.replicationFactor != replicationFactor) {
+            known = new ListsByRange(replicationFactor, tokens.length);
+            lists = known;
+        }
+        List<Integer> list = known.byRange[range];
+        if (list == null) {
+            list = walkFrom(range, Math.min(replicationFactor, nodes.size()));
+            known.byRange[range] = list;
+        }
+        return list;
+    }
+
+    /** The first {@code wanted} distinct owners from token {@code start} on, clockwise. */
+    private List<Integer> walkFrom(int start, int wanted) {
         List<Integer> list = new ArrayList<>(wanted);
-        if (wanted == 0) return list;
-        int start = firstTokenAtOrAfter(position);
         for (int step = 0; step < tokens.length && list.size() < wanted; step++) {
             int owner = owners[(start + step) % tokens.length];
             if (!list.contains(owner)) list.add(owner);
         }
-        return list;
+        return List.copyOf(list);
     }
 
     private int firstTokenAtOrAfter(long position) {

@@ -1,6 +1,7 @@
 package memdb.ring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -59,12 +60,24 @@ class RingTest {
             List<Integer> expected = new ArrayList<>();
             int start = 0;
             while (start < points.size() && points.get(start)[0] < position) start++;
-            for (int s = 0; s < points.size() && expected.size() < 3; s++) {
+            // Mostly N = 3, sometimes another N: the ring keeps the lists of one N, and must not mix them up.
+            int replicationFactor = random.nextInt(4) == 0 ? 1 + random.nextInt(8) : 3;
+            for (int s = 0; s < points.size() && expected.size() < replicationFactor; s++) {
                 int owner = (int) points.get((start + s) % points.size())[1];
                 if (!expected.contains(owner)) expected.add(owner);
             }
-            assertEquals(expected, ring.preferenceList(key, 3), "seed " + seed + " case " + i);
+            assertEquals(expected, ring.preferenceList(key, replicationFactor), "seed " + seed + " case " + i);
         }
+    }
+
+    /** Preference lists are shared between the keys of a range, so nobody may change one. */
+    @Test
+    void preferenceListsAreUnmodifiable() {
+        Ring ring = Ring.of(nodes(3), 8);
+        List<Integer> list = ring.preferenceList(Key.of("k"), 2);
+        assertThrows(UnsupportedOperationException.class, () -> list.add(9));
+        assertEquals(list, ring.preferenceList(Key.of("k"), 2));
+        assertThrows(UnsupportedOperationException.class, () -> Ring.of(List.of(), 8).preferenceList(Key.of("k"), 2).add(1));
     }
 
     /** Ownership spread with 128 vnodes: every node within 25% of the fair share (printed for the record). */

@@ -38,6 +38,11 @@ public final class Membership {
     private Ring futureRing;
     private long ringVersion;
     private boolean heardFromPeers;
+    /**
+     * Whether another member has not left: kept by {@link #rebuildRing}, which every change of a peer's status
+     * (and every new peer) goes through, so that the per-request check reads a field.
+     */
+    private boolean hasPeers;
 
     public Membership(Member self, long downAfterMs, int vnodesPerNode, RandomGenerator random, long nowMs) {
         this.selfId = self.nodeId();
@@ -156,6 +161,7 @@ public final class Membership {
 
     /** The membership changes accepted since the last call, oldest first, for the durable cluster log. */
     public List<Member> drainChanges() {
+        if (changes.isEmpty()) return List.of(); // after nearly every input: nothing to copy
         List<Member> drained = List.copyOf(changes);
         changes.clear();
         return drained;
@@ -209,8 +215,7 @@ public final class Membership {
 
     /** Whether this node knows of any other member that has not left. */
     public boolean hasPeers() {
-        for (Member m : members.values()) if (m.nodeId() != selfId && m.status() != Member.Status.LEFT) return true;
-        return false;
+        return hasPeers;
     }
 
     /** A peer to gossip with: a random other member that has not left (down ones too, so that recovery is noticed), or -1. */
@@ -256,7 +261,10 @@ public final class Membership {
             }
         }
         ring = Ring.of(inRing, vnodesPerNode);
-        futureRing = Ring.of(inFuture, vnodesPerNode);
+        // No move under way: the future ring is the ring itself, so that pending replicas are found at once.
+        futureRing = inFuture.equals(inRing) ? ring : Ring.of(inFuture, vnodesPerNode);
         ringVersion++;
+        hasPeers = false;
+        for (Member m : members.values()) if (m.nodeId() != selfId && m.status() != Member.Status.LEFT) hasPeers = true;
     }
 }

@@ -40,12 +40,14 @@ public final class CounterStore {
 
     /** Whether the key holds a counter with at least one slot (an empty counter gives a key no kind). */
     public boolean isCounter(Key key) {
+        if (counters.isEmpty()) return false; // every plain read asks: no lookup while there are no counters
         PnCounter counter = counters.get(key);
         return counter != null && !counter.slots().isEmpty();
     }
 
     /** A plain version (value or tombstone) of {@code timestamp} was applied to the key: an older counter goes. */
     public void onPlainVersion(Key key, Timestamp timestamp) {
+        if (counters.isEmpty()) return; // every plain write tells: no lookup while there are no counters
         PnCounter counter = counters.get(key);
         if (counter != null && timestamp.isAfter(counter.epoch())) counters.remove(key);
     }

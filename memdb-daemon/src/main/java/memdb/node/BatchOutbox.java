@@ -23,16 +23,6 @@ import memdb.replication.Outbox;
  * records are durable. Owned by the core thread until {@link #release} hands it to the log's callback.
  */
 final class BatchOutbox implements Outbox {
-    /** Where a reply goes: the connection a request came on, and the request's opcode and id. */
-    record ReplyTo(Connection connection, Opcode opcode, int requestId, long arrivedNanos, int keyBytes) {
-        /** For a request without a key (or where its length does not matter). */
-        ReplyTo(Connection connection, Opcode opcode, int requestId, long arrivedNanos) {
-            this(connection, opcode, requestId, arrivedNanos, SlowRequestLog.NO_KEY);
-        }
-    }
-
-    private record Reply(ReplyTo to, Response response) {}
-
     /** Metric names of the opcodes, made once rather than for every reply. */
     private static final String[] OPERATION_NAMES = java.util.Arrays.stream(Opcode.values())
             .map(op -> op.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
@@ -44,7 +34,9 @@ final class BatchOutbox implements Outbox {
     private final RequestMetrics metrics;
     /** Replies at least this late are logged as slow; 0 = none. */
     private final long slowRequestNanos;
-    private final List<Reply> replies = new ArrayList<>();
+    /** The replies, as two parallel lists (no object per reply): whose request, and what answers it. */
+    private final List<ClientRequest> repliesTo = new ArrayList<>();
+    private final List<Response> responses = new ArrayList<>();
     private final List<PeerSend> sends = new ArrayList<>();
     private long lamport;
 
@@ -60,7 +52,8 @@ final class BatchOutbox implements Outbox {
 
     @Override
     public void reply(Object replyTo, Response response) {
-        replies.add(new Reply((ReplyTo) replyTo, response));
+        repliesTo.add((ClientRequest) replyTo);
+        responses.add(response);
     }
 
     @Override
@@ -83,7 +76,7 @@ final class BatchOutbox implements Outbox {
     }
 
     boolean isEmpty() {
-        return replies.isEmpty() && sends.isEmpty();
+        return repliesTo.isEmpty() && sends.isEmpty();
     }
 
     /**
@@ -95,13 +88,15 @@ final class BatchOutbox implements Outbox {
         sendGrouped(byConnection(null));
         if (metrics != null || slowRequestNanos > 0) {
             long now = System.nanoTime();
-            for (Reply r : replies) {
-                long latencyNanos = now - r.to().arrivedNanos();
+            for (int i = 0; i < repliesTo.size(); i++) {
+                ClientRequest to = repliesTo.get(i);
+                Response response = responses.get(i);
+                long latencyNanos = now - to.arrivedNanos();
                 if (metrics != null) {
-                    metrics.record(OPERATION_NAMES[r.to().opcode().ordinal()], r.response() instanceof Responses.Error, latencyNanos);
+                    metrics.record(OPERATION_NAMES[to.opcode().ordinal()], response instanceof Responses.Error, latencyNanos);
                 }
                 if (slowRequestNanos > 0 && latencyNanos >= slowRequestNanos) {
-                    SlowRequestLog.log(r.to().opcode(), r.to().requestId(), r.to().keyBytes(), latencyNanos, r.response());
+                    SlowRequestLog.log(to.opcode(), to.requestId(), SlowRequestLog.keyBytes(to.request()), latencyNanos, response);
                 }
             }
         }
@@ -145,14 +140,15 @@ final class BatchOutbox implements Outbox {
         Map<Connection, List<Envelope>> grouped = new IdentityHashMap<>();
         Connection last = null;
         List<Envelope> lastList = null;
-        for (Reply r : replies) {
-            Response response = instead != null ? instead : r.response();
-            Connection connection = r.to().connection();
+        for (int i = 0; i < repliesTo.size(); i++) {
+            ClientRequest to = repliesTo.get(i);
+            Response response = instead != null ? instead : responses.get(i);
+            Connection connection = to.connection();
             if (connection != last) {
                 last = connection;
                 lastList = grouped.computeIfAbsent(connection, c -> new ArrayList<>());
             }
-            lastList.add(Envelope.response(r.to().opcode(), r.to().requestId(), lamport, response));
+            lastList.add(Envelope.response(to.opcode(), to.requestId(), lamport, response));
         }
         return grouped;
     }

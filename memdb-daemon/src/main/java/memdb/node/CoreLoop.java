@@ -53,9 +53,8 @@ public final class CoreLoop implements AutoCloseable {
     /** The outcome of {@link #submit}. */
     public enum Submission { ACCEPTED, OVERLOADED, SHUTTING_DOWN }
 
-    private sealed interface Input permits ClientRequest, PeerResponse, PeerFailure, Query {}
-
-    private record ClientRequest(Connection connection, Envelope envelope, Request request, long arrivedNanos) implements Input {}
+    /** What the loop feeds to the core; a client's request is a {@link ClientRequest}. */
+    sealed interface Input permits ClientRequest, PeerResponse, PeerFailure, Query {}
 
     private record PeerResponse(int nodeId, long correlationId, long lamport, Response response) implements Input {}
 
@@ -336,8 +335,7 @@ public final class CoreLoop implements AutoCloseable {
     private void handle(Input input, long now, BatchOutbox outbox) {
         try {
             if (input instanceof ClientRequest r) {
-                Envelope e = r.envelope();
-                core.onRequest(replyTo(r), r.request(), e.lamport(), now, outbox);
+                core.onRequest(r, r.request(), r.envelope().lamport(), now, outbox);
             } else if (input instanceof PeerResponse r) {
                 core.onPeerResponse(r.nodeId(), r.correlationId(), r.lamport(), r.response(), now, outbox);
             } else if (input instanceof PeerFailure f) {
@@ -348,15 +346,9 @@ public final class CoreLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "internal error in the core handling " + input.getClass().getSimpleName(), e);
             if (input instanceof ClientRequest r) {
-                outbox.reply(replyTo(r), new Responses.Error(ErrorCode.INTERNAL, "internal error on the server; see its log"));
+                outbox.reply(r, new Responses.Error(ErrorCode.INTERNAL, "internal error on the server; see its log"));
             }
         }
-    }
-
-    /** Where the request's reply goes; the key's length only when slow requests are logged (it is for the log line). */
-    private BatchOutbox.ReplyTo replyTo(ClientRequest r) {
-        return new BatchOutbox.ReplyTo(r.connection(), r.envelope().opcode(), r.envelope().requestId(), r.arrivedNanos(),
-                slowRequestNanos > 0 ? SlowRequestLog.keyBytes(r.request()) : SlowRequestLog.NO_KEY);
     }
 
     /** An input that arrived after the last batch: a client request is answered SHUTTING_DOWN, a query still runs. */

@@ -153,12 +153,15 @@ public final class Coordinator {
         }
         Timestamp ts = clock.tick();
         Versioned version = value == null ? Versioned.tombstone(ts) : Versioned.value(ts, value);
-        List<Integer> replicas = new ArrayList<>(membership.ring().preferenceList(key, settings.replicationFactor()));
+        List<Integer> replicas = membership.ring().preferenceList(key, settings.replicationFactor());
         List<Integer> pending = Ring.pendingReplicas(membership.ring(), membership.futureRing(), key,
                 settings.replicationFactor());
         Consistency level = settings.writeLevel(requested);
         int required = level.required(replicas.size()) + pending.size();
-        replicas.addAll(pending);
+        if (!pending.isEmpty()) {
+            replicas = new ArrayList<>(replicas);
+            replicas.addAll(pending);
+        }
         if (!enoughUp(replyTo, replicas, required, level, nowMs, out)) return;
         if (replicas.size() == 1 && replicas.get(0) == membership.selfId()) {
             writeHereOnly(replyTo, key, version, out);

@@ -10,6 +10,7 @@ import memdb.cluster.Membership;
 import memdb.protocol.Envelope;
 import memdb.protocol.Member;
 import memdb.protocol.Opcode;
+import memdb.protocol.Requests;
 import memdb.protocol.Responses;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class BatchOutboxTest {
     }
 
     private static void reply(BatchOutbox outbox, Connection to, int requestId) {
-        outbox.reply(new BatchOutbox.ReplyTo(to, Opcode.PING, requestId, 0), new Responses.Ok());
+        outbox.reply(new ClientRequest(to, Envelope.request(requestId, 0, new Requests.Ping()), new Requests.Ping(), 0), new Responses.Ok());
     }
 
     @Test
