@@ -162,12 +162,20 @@ public final class CoreLoop implements AutoCloseable {
      * serves) the request joins the current batch at once; from any other thread it arrives as a task.
      */
     public Submission submit(Connection connection, Envelope envelope, Request request) {
+        return submit(connection, envelope.requestId(), envelope.lamport(), request);
+    }
+
+    /**
+     * As {@link #submit(Connection, Envelope, Request)}, for a request that arrived without an envelope of its
+     * own (a RESP command): its reply's envelope carries {@code requestId}; {@code lamport} is the sender's time.
+     */
+    public Submission submit(Connection connection, int requestId, long lamport, Request request) {
         if (!accepting) return Submission.SHUTTING_DOWN;
         if (clientRequestsWaiting.incrementAndGet() > pendingRequestsMax) {
             clientRequestsWaiting.decrementAndGet();
             return Submission.OVERLOADED;
         }
-        if (handOver(new ClientRequest(connection, envelope, request, System.nanoTime()))) return Submission.ACCEPTED;
+        if (handOver(new ClientRequest(connection, requestId, lamport, request, System.nanoTime()))) return Submission.ACCEPTED;
         clientRequestsWaiting.decrementAndGet();
         return Submission.SHUTTING_DOWN;
     }
@@ -335,7 +343,7 @@ public final class CoreLoop implements AutoCloseable {
     private void handle(Input input, long now, BatchOutbox outbox) {
         try {
             if (input instanceof ClientRequest r) {
-                core.onRequest(r, r.request(), r.envelope().lamport(), now, outbox);
+                core.onRequest(r, r.request(), r.lamport(), now, outbox);
             } else if (input instanceof PeerResponse r) {
                 core.onPeerResponse(r.nodeId(), r.correlationId(), r.lamport(), r.response(), now, outbox);
             } else if (input instanceof PeerFailure f) {
@@ -355,8 +363,7 @@ public final class CoreLoop implements AutoCloseable {
     private void refuse(Input input) {
         if (input instanceof ClientRequest r) {
             clientRequestsWaiting.decrementAndGet();
-            Envelope e = r.envelope();
-            r.connection().send(List.of(Envelope.response(e.opcode(), e.requestId(), lamportPublished,
+            r.connection().send(List.of(Envelope.response(r.opcode(), r.requestId(), lamportPublished,
                     new Responses.Error(ErrorCode.SHUTTING_DOWN, "the node is shutting down"))));
         } else if (input instanceof Query q) {
             q.task().run();

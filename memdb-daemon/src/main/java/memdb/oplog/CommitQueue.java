@@ -3,7 +3,6 @@ package memdb.oplog;
 import java.util.ArrayList;
 import java.util.List;
 import memdb.oplog.OpLog.Op;
-import memdb.oplog.format.LogRecord;
 import memdb.protocol.Key;
 import memdb.protocol.Timestamp;
 
@@ -74,7 +73,7 @@ final class CommitQueue {
     synchronized long append(Op op, Key key, Timestamp timestamp, byte[] value, long wallMillis) {
         awaitRoom(() -> pending.size() > 0 && pending.size() >= pendingBytesMax);
         long next = sequence + 1;
-        pending.add(new LogRecord(next, op, timestamp, wallMillis, key, value == null ? NO_VALUE : value));
+        pending.add(next, op, timestamp, wallMillis, key, value == null ? NO_VALUE : value);
         sequence = next;
         if (writerWaiting && pending.size() >= pendingBytesMax / 2) notifyAll(); // drain early; a commit wakes it anyway
         return next;

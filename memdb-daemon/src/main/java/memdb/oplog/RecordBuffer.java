@@ -2,8 +2,11 @@ package memdb.oplog;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import memdb.oplog.format.LogRecord;
+import java.util.zip.CRC32C;
+import memdb.oplog.OpLog.Op;
 import memdb.oplog.format.RecordCodec;
+import memdb.protocol.Key;
+import memdb.protocol.Timestamp;
 
 /**
  * Encoded frames waiting to be written, with the highest sequence and lamport time among them.
@@ -14,14 +17,15 @@ final class RecordBuffer {
     private int size;
     private long sequenceHigh;
     private long lamportHigh;
+    private final CRC32C crc = new CRC32C();
 
-    void add(LogRecord record) {
-        RecordCodec.checkLimits(record);
-        int frame = RecordCodec.frameBytes(record);
+    /** Encodes one record, given by its fields (nothing is allocated for it but room, now and then). */
+    void add(long sequence, Op op, Timestamp timestamp, long wallMillis, Key key, byte[] value) {
+        int frame = RecordCodec.frameBytes(key.length(), value.length);
         if (bytes.length - size < frame) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + frame));
-        size += RecordCodec.encode(record, bytes, size);
-        sequenceHigh = Math.max(sequenceHigh, record.sequence());
-        lamportHigh = Math.max(lamportHigh, record.timestamp().lamport());
+        size += RecordCodec.encode(sequence, op, timestamp, wallMillis, key, value, bytes, size, crc);
+        sequenceHigh = Math.max(sequenceHigh, sequence);
+        lamportHigh = Math.max(lamportHigh, timestamp.lamport());
     }
 
     int size() {

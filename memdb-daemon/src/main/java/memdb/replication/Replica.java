@@ -40,7 +40,7 @@ public final class Replica {
             opLog.append(version.isTombstone() ? OpLog.Op.DELETE : OpLog.Op.SET, key, version.timestamp(), version.value());
             return new ReplicaAck(true, applied.previousWasLive(), version.timestamp());
         }
-        return new ReplicaAck(false, applied.previousWasLive(), applied.previous().timestamp());
+        return new ReplicaAck(false, applied.previousWasLive(), applied.heldTimestamp());
     }
 
     /** @throws memdb.protocol.MemDbException WRONG_TYPE when the key holds a counter */

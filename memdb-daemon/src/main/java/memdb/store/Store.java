@@ -3,6 +3,7 @@ package memdb.store;
 import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
 import memdb.protocol.Key;
+import memdb.protocol.Timestamp;
 
 /**
  * The in-memory data of one node: the newest version of each key, last-writer-wins by timestamp.
@@ -60,15 +61,18 @@ public final class Store {
     private byte[] stagedSlab;
     private int stagedOffset;
 
-    /** The outcome of {@link #apply}: whether the incoming version won, and what was there before. */
-    public record Applied(boolean applied, Versioned previous) {
+    /**
+     * The outcome of {@link #apply}: whether the incoming version won, whether the key held a live value
+     * before it, and, when it lost, the timestamp of the version that beat it (else null). Nothing of the
+     * previous version is copied out: an applied write allocates nothing for its outcome.
+     */
+    public record Applied(boolean applied, boolean previousWasLive, Timestamp heldTimestamp) {
+        private static final Applied OVER_LIVE = new Applied(true, true, null);
+        private static final Applied OVER_NOTHING_LIVE = new Applied(true, false, null);
+
         /** The incoming version lost to a newer one already held: a detected concurrent write. */
         public boolean superseded() {
             return !applied;
-        }
-
-        public boolean previousWasLive() {
-            return previous != null && !previous.isTombstone();
         }
     }
 
@@ -116,12 +120,18 @@ public final class Store {
         int hash = spread(key.hashCode());
         int slot = locateStaged(hash);
         int held = addresses[slot];
-        Versioned previous = held == 0 ? null : EntryLayout.version(slabs.slab(held), Slabs.offset(held));
-        if (!wins(held)) return new Applied(false, previous);
+        boolean previousWasLive = held != 0
+                && !EntryLayout.isTombstoneCode(EntryLayout.kindCode(slabs.slab(held), Slabs.offset(held)));
+        if (!wins(held)) {
+            byte[] heldSlab = slabs.slab(held);
+            int heldOffset = Slabs.offset(held);
+            return new Applied(false, previousWasLive,
+                    new Timestamp(EntryLayout.lamport(heldSlab, heldOffset), EntryLayout.nodeId(heldSlab, heldOffset)));
+        }
         int address = place(slot, hash);
         System.arraycopy(value, 0, slabs.slab(address), valueOffset(address, key.length()), value.length);
         compact();
-        return new Applied(true, previous);
+        return previousWasLive ? Applied.OVER_LIVE : Applied.OVER_NOTHING_LIVE;
     }
 
     /**

@@ -50,7 +50,7 @@ class BatchOutboxTest {
     }
 
     private static void reply(BatchOutbox outbox, Connection to, int requestId) {
-        outbox.reply(new ClientRequest(to, Envelope.request(requestId, 0, new Requests.Ping()), new Requests.Ping(), 0), new Responses.Ok());
+        outbox.reply(new ClientRequest(to, requestId, 0, new Requests.Ping(), 0), new Responses.Ok());
     }
 
     @Test

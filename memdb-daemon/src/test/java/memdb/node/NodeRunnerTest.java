@@ -28,6 +28,28 @@ class NodeRunnerTest {
     @TempDir
     Path dir;
 
+    /** A node runs without Netty's leak tracking unless its system property asks for some. */
+    @Test
+    void nettyLeakTrackingIsOffInANodeUnlessAskedFor() {
+        io.netty.util.ResourceLeakDetector.Level before = io.netty.util.ResourceLeakDetector.getLevel();
+        String property = System.getProperty(NodeRunner.LEAK_DETECTION_PROPERTY);
+        try {
+            System.clearProperty(NodeRunner.LEAK_DETECTION_PROPERTY);
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.SIMPLE);
+            NodeRunner.applyProcessDefaults();
+            assertEquals(io.netty.util.ResourceLeakDetector.Level.DISABLED, io.netty.util.ResourceLeakDetector.getLevel());
+
+            System.setProperty(NodeRunner.LEAK_DETECTION_PROPERTY, "paranoid");
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.PARANOID);
+            NodeRunner.applyProcessDefaults();
+            assertEquals(io.netty.util.ResourceLeakDetector.Level.PARANOID, io.netty.util.ResourceLeakDetector.getLevel());
+        } finally {
+            if (property == null) System.clearProperty(NodeRunner.LEAK_DETECTION_PROPERTY);
+            else System.setProperty(NodeRunner.LEAK_DETECTION_PROPERTY, property);
+            io.netty.util.ResourceLeakDetector.setLevel(before);
+        }
+    }
+
     @Test
     void theStartupLineNamesNodeAddressAndDataDirButNotTheKey() {
         ServerConfig config = new ConfigResolver(null, dir.toString())

@@ -75,7 +75,8 @@ class SlabStorePropertyTest {
         if (random.nextBoolean()) {
             Store.Applied applied = store.apply(key, incoming);
             assertEquals(wins, applied.applied(), at);
-            assertEquals(held, applied.previous(), at);
+            assertEquals(held != null && !held.isTombstone(), applied.previousWasLive(), at);
+            assertEquals(wins ? null : held.timestamp(), applied.heldTimestamp(), at);
         } else {
             assertEquals(wins, StoreTest.applyFrom(store, key, incoming, random), at);
         }

@@ -51,7 +51,8 @@ class StoreTest {
                 if (random.nextBoolean()) {
                     Store.Applied applied = store.apply(key, v);
                     assertEquals(wins, applied.applied(), "seed " + seed + " step " + step);
-                    assertEquals(before, applied.previous(), "seed " + seed + " step " + step);
+                    assertEquals(before != null && !before.isTombstone(), applied.previousWasLive(), "seed " + seed + " step " + step);
+                    assertEquals(wins ? null : before.timestamp(), applied.heldTimestamp(), "seed " + seed + " step " + step);
                 } else {
                     assertEquals(wins, applyFrom(store, key, v, random), "seed " + seed + " step " + step);
                 }

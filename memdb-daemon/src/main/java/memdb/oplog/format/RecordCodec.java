@@ -1,6 +1,9 @@
 package memdb.oplog.format;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 import memdb.oplog.OpLog.Op;
 import memdb.protocol.Key;
@@ -30,6 +33,10 @@ public final class RecordCodec {
     public static final int VALUE_BYTES_MAX = 64 << 20;
     public static final int BODY_BYTES_MAX = BODY_FIXED_BYTES + KEY_BYTES_MAX + VALUE_BYTES_MAX;
 
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private RecordCodec() {}
 
     /** Bytes of the whole frame of a record with this key and value. */
@@ -43,24 +50,49 @@ public final class RecordCodec {
 
     /** Throws IllegalArgumentException when the record breaks the format's limits (a caller's bug: limits are checked upstream). */
     public static void checkLimits(LogRecord r) {
-        if (r.key().length() > KEY_BYTES_MAX) throw new IllegalArgumentException("key longer than " + KEY_BYTES_MAX + " bytes");
-        if (r.value().length > VALUE_BYTES_MAX) throw new IllegalArgumentException("value longer than " + VALUE_BYTES_MAX + " bytes");
+        checkLimits(r.key().length(), r.value().length);
+    }
+
+    private static void checkLimits(int keyBytes, int valueBytes) {
+        if (keyBytes > KEY_BYTES_MAX) throw new IllegalArgumentException("key longer than " + KEY_BYTES_MAX + " bytes");
+        if (valueBytes > VALUE_BYTES_MAX) throw new IllegalArgumentException("value longer than " + VALUE_BYTES_MAX + " bytes");
     }
 
     /** Writes the frame at {@code offset} of {@code target} (which must have room) and returns its length. */
     public static int encode(LogRecord r, byte[] target, int offset) {
-        checkLimits(r);
-        byte[] key = r.key().bytes();
-        int frame = frameBytes(key.length, r.value().length);
-        ByteBuffer b = ByteBuffer.wrap(target, offset, frame).slice();
-        b.putInt(frame - FRAME_PREFIX_BYTES).putInt(0);
-        b.putLong(r.sequence()).put((byte) r.op().code()).putLong(r.timestamp().lamport())
-                .putShort((short) r.timestamp().nodeId()).putLong(r.wallMillis())
-                .putShort((short) key.length).put(key).putInt(r.value().length).put(r.value());
-        CRC32C crc = new CRC32C();
+        return encode(r.sequence(), r.op(), r.timestamp(), r.wallMillis(), r.key(), r.value(), target, offset, new CRC32C());
+    }
+
+    /**
+     * Writes the frame of a record given by its fields at {@code offset} of {@code target} (which must have
+     * room) and returns its length: the op log's append path, which makes no {@link LogRecord} (nor anything
+     * else) per record. {@code crc} is the caller's, reset here. The fields are checked as a LogRecord's are.
+     */
+    public static int encode(long sequence, Op op, Timestamp timestamp, long wallMillis, Key key, byte[] value,
+                             byte[] target, int offset, CRC32C crc) {
+        if (op == null || timestamp == null || key == null || value == null) throw new NullPointerException("record field");
+        if (op == Op.DELETE && value.length != 0) throw new IllegalArgumentException("a DELETE record has no value");
+        byte[] keyBytes = key.bytes();
+        checkLimits(keyBytes.length, value.length);
+        int frame = frameBytes(keyBytes.length, value.length);
+        int at = offset;
+        INT.set(target, at, frame - FRAME_PREFIX_BYTES);
+        at += 8; // the length, and room for the CRC
+        LONG.set(target, at, sequence);
+        target[at + 8] = (byte) op.code();
+        LONG.set(target, at + 9, timestamp.lamport());
+        SHORT.set(target, at + 17, (short) timestamp.nodeId());
+        LONG.set(target, at + 19, wallMillis);
+        SHORT.set(target, at + 27, (short) keyBytes.length);
+        at += 29;
+        System.arraycopy(keyBytes, 0, target, at, keyBytes.length);
+        at += keyBytes.length;
+        INT.set(target, at, value.length);
+        System.arraycopy(value, 0, target, at + 4, value.length);
+        crc.reset();
         crc.update(target, offset, 4);
         crc.update(target, offset + FRAME_PREFIX_BYTES, frame - FRAME_PREFIX_BYTES);
-        b.putInt(4, (int) crc.getValue());
+        INT.set(target, offset + 4, (int) crc.getValue());
         return frame;
     }
 
