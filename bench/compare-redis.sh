@@ -22,7 +22,8 @@
 #   aof : Redis appendonly yes, appendfsync everysec  vs  MemDB --fsync everysec
 #   none: Redis appendonly no, save ""                vs  MemDB --fsync no (MemDB has no switch to turn its op
 #         log off: it still writes every record to the OS, it just never fsyncs; Redis writes nothing)
-# Per mode: one warm-up pass (unpipelined and pipelined) against each (not counted: the JVM compiles its hot paths), then ROUNDS rounds;
+# Per mode: a warm-up of WARMUP_S=20 seconds of passes (unpipelined and pipelined) against each (not counted: the JVM
+# compiles its hot paths; see warm_up), then ROUNDS rounds;
 # in each round every test runs against Redis and against MemDB in turn, the order alternating by round:
 #   redis-benchmark -t set,get -n N -c CLIENTS -d SIZE [-P PIPELINE]   and   -t ping -n N -c CLIENTS
 # Both servers need the same auth (requirepass = MemDB's auth key). Every process started here is stopped by
@@ -144,6 +145,19 @@ bench_native() {
     if [[ -s $WORK/bench.err ]]; then cat "$WORK/bench.err" >&2; fi
 }
 
+# warm_up PORT: redis-benchmark passes against it, unpipelined and pipelined, for at least WARMUP_S seconds. A JVM's
+# C2 compiler goes on recompiling the node's hot paths for the first few million requests (measured in session 6:
+# 1.4 us of compiler CPU per request after 600,000 pipelined requests, about none after 4,000,000), CPU it would
+# otherwise take from the measured runs on 2 shared cores; every system gets the same warm-up.
+warm_up() {
+    local port=$1 until=$((SECONDS + ${WARMUP_S:-20})) pipeline
+    while ((SECONDS < until)); do
+        for pipeline in 1 "$PIPELINE" "$PIPELINE" "$PIPELINE"; do
+            redis-benchmark -h 127.0.0.1 -p "$port" -a $AUTH -c "$CLIENTS" -n "$N" --csv -t set,get,ping -d "$SIZE" -P "$pipeline" >/dev/null 2>&1
+        done
+    done
+}
+
 TESTS=("-t set,get -d $SIZE" "-t set,get -d $SIZE -P $PIPELINE")
 [[ ${PING:-1} == 0 ]] || TESTS+=("-t ping")
 SYSTEMS=(redis memdb)
@@ -162,12 +176,7 @@ for mode in $MODES; do
     start_memdb "$mode"
     PORT_OF[memdb]=$MPORT; PID_OF[memdb]=$MPID; NATIVE_PORT=$MNPORT
     log "mode $mode: redis pid $RPID port $RPORT, memdb pid $MPID RESP port $MPORT; warming up"
-    for system in "${SYSTEMS[@]}"; do
-        port=${PORT_OF[$system]}
-        for pipeline in 1 "$PIPELINE"; do
-            redis-benchmark -h 127.0.0.1 -p "$port" -a $AUTH -c "$CLIENTS" -n "$N" --csv -t set,get,ping -P "$pipeline" >/dev/null 2>&1
-        done
-    done
+    for system in "${SYSTEMS[@]}"; do warm_up "${PORT_OF[$system]}"; done
     for ((round = 1; round <= ROUNDS; round++)); do
         log "mode $mode round $round; uptime: $(uptime)"
         order=("${SYSTEMS[@]:round % ${#SYSTEMS[@]}}" "${SYSTEMS[@]:0:round % ${#SYSTEMS[@]}}") # rotates by round
