@@ -97,7 +97,10 @@ public final class ClientListener implements AutoCloseable {
                 pipeline.addLast("encoder", encoder);
                 pipeline.addLast("connections", tracker);
                 if (limits.idleTimeoutMs() > 0) {
-                    pipeline.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeoutMs(), TimeUnit.MILLISECONDS));
+                    // Idle = nothing read for the timeout. Every reply answers something read, and a client that does
+                    // not read its replies is not read from either (FlowControl), so reads alone tell; watching
+                    // writes too would put a promise and a listener on every write.
+                    pipeline.addLast("idle", new IdleStateHandler(limits.idleTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS));
                 }
                 FlowControl flow = new FlowControl(limits.pendingPerConnectionMax(), name);
                 pipeline.addLast("flow", flow);
