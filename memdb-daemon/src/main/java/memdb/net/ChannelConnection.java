@@ -1,5 +1,6 @@
 package memdb.net;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.lang.System.Logger.Level;
@@ -7,12 +8,15 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import memdb.node.Connection;
 import memdb.protocol.Envelope;
+import memdb.protocol.ErrorCode;
+import memdb.protocol.FrameCodec;
 import memdb.protocol.Responses;
 
 /**
  * The core loop's view of one client channel: a batch of replies is written at once when the core runs on
- * the channel's event loop, else becomes one task on that loop; each reply is written and flushed once, logging one line for each error reply, and tells the
- * channel's {@link FlowControl} that those requests are answered. Replies to a closed channel are dropped by Netty.
+ * the channel's event loop, else becomes one task on that loop; a batch's replies are encoded into one buffer,
+ * written and flushed once, logging one line for each error reply, and the channel's {@link FlowControl} is
+ * told that those requests are answered. Replies to a closed channel are dropped by Netty.
  */
 final class ChannelConnection implements Connection {
     private static final System.Logger LOG = System.getLogger(ChannelConnection.class.getName());
@@ -45,13 +49,30 @@ final class ChannelConnection implements Connection {
         return eventLoop.inEventLoop() ? null : eventLoop;
     }
 
+    /**
+     * The batch's frames go out in one buffer, one write and one flush (not a write, a promise and a buffer per
+     * reply); a failed write is the channel's failure (its exceptionCaught), as a closed channel's is.
+     */
     private void writeAndFlush(List<Envelope> replies) {
+        ByteBuf out = channel.alloc().ioBuffer();
         for (Envelope reply : replies) {
             if (reply.message() instanceof Responses.Error error) logRefusal(reply, error);
-            channel.write(reply);
+            encode(reply, out);
         }
-        channel.flush();
+        channel.writeAndFlush(out, channel.voidPromise());
         flow.repliesOut(replies.size());
+    }
+
+    /** One reply's frame; a reply that cannot be encoded (a node bug) is answered INTERNAL rather than never. */
+    private void encode(Envelope reply, ByteBuf out) {
+        try {
+            FrameCodec.encode(reply, out);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "cannot encode the reply to " + reply.opcode() + " request "
+                    + Integer.toUnsignedString(reply.requestId()) + " from " + channel.remoteAddress(), e);
+            FrameCodec.encode(Envelope.response(reply.opcode(), reply.requestId(), reply.lamport(),
+                    new Responses.Error(ErrorCode.INTERNAL, "the reply could not be encoded; see the node's log")), out);
+        }
     }
 
     /** One line per refused request (a key or value over the limits, ...); the connection stays open. */
