@@ -4,19 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * Client requests answered by this node, per operation: counts by outcome and a latency histogram.
- * Thread-safe and cheap on the hot path: {@link #record} is two LongAdder increments and a wait-free
- * HdrHistogram {@link Recorder} write, callable from any thread at any rate.
+ * Thread-safe; each operation's figures are guarded by its own lock, taken once per {@link #record} and once
+ * per run of one operation in {@link #recordAll} (the core loop records a whole batch of replies at a time,
+ * so under load a reply costs a few plain increments, not atomic operations of its own).
  *
  * <p>Limits: about {@link #OPERATIONS_MAX} distinct operation names (later ones count as
  * {@link #OTHER}; threads racing on new names may add a few more, never unboundedly many); latencies are kept in microseconds, 2 significant digits (1% error), from 1 µs to
- * {@link #LATENCY_US_MAX} (longer ones count as that). Quantiles cover the whole life of the node:
- * each {@link #snapshot} folds what was recorded since the previous one into a running total.
+ * {@link #LATENCY_US_MAX} (longer ones count as that). Quantiles cover the whole life of the node.
  */
 public final class RequestMetrics {
     public static final int OPERATIONS_MAX = 64;
@@ -28,14 +26,21 @@ public final class RequestMetrics {
     public record OperationStats(String op, long ok, long errors, long latencyCount, double latencySumSeconds,
                                  double p50Seconds, double p99Seconds, double p999Seconds) {}
 
+    /** Guarded by itself. */
     private static final class Operation {
-        final LongAdder ok = new LongAdder();
-        final LongAdder errors = new LongAdder();
-        final LongAdder latencyNanosSum = new LongAdder();
-        final Recorder recorder = new Recorder(1, LATENCY_US_MAX, SIGNIFICANT_DIGITS);
-        /** Guarded by this: the interval buffer and the running total of all intervals. */
-        Histogram interval;
-        final Histogram total = new Histogram(1, LATENCY_US_MAX, SIGNIFICANT_DIGITS);
+        long ok;
+        long errors;
+        long latencyNanosSum;
+        final Histogram latenciesUs = new Histogram(1, LATENCY_US_MAX, SIGNIFICANT_DIGITS);
+
+        /** With this operation's lock held. */
+        void add(boolean error, long latencyNanos) {
+            if (error) errors++;
+            else ok++;
+            long nanos = Math.max(0, latencyNanos);
+            latencyNanosSum += nanos;
+            latenciesUs.recordValue(Math.min(LATENCY_US_MAX, Math.max(1, nanos / 1_000)));
+        }
     }
 
     private final Map<String, Operation> operations = new ConcurrentHashMap<>();
@@ -43,10 +48,25 @@ public final class RequestMetrics {
     /** Counts one answered request of {@code op}; {@code error} when its reply was an error. */
     public void record(String op, boolean error, long latencyNanos) {
         Operation o = operation(op);
-        (error ? o.errors : o.ok).increment();
-        long nanos = Math.max(0, latencyNanos);
-        o.latencyNanosSum.add(nanos);
-        o.recorder.recordValue(Math.min(LATENCY_US_MAX, Math.max(1, nanos / 1_000)));
+        synchronized (o) {
+            o.add(error, latencyNanos);
+        }
+    }
+
+    /**
+     * Counts {@code count} answered requests at once: request i was of operation {@code ops[i]} (the same
+     * String object for the same operation: runs are told apart by identity), an error when
+     * {@code errors[i]}, answered after {@code latencyNanos[i]}.
+     */
+    public void recordAll(String[] ops, boolean[] errors, long[] latencyNanos, int count) {
+        int i = 0;
+        while (i < count) {
+            String op = ops[i];
+            Operation o = operation(op);
+            synchronized (o) {
+                for (; i < count && ops[i] == op; i++) o.add(errors[i], latencyNanos[i]);
+            }
+        }
     }
 
     private Operation operation(String op) {
@@ -66,10 +86,8 @@ public final class RequestMetrics {
 
     private static OperationStats stats(String op, Operation o) {
         synchronized (o) {
-            o.interval = o.recorder.getIntervalHistogram(o.interval);
-            o.total.add(o.interval);
-            return new OperationStats(op, o.ok.sum(), o.errors.sum(), o.total.getTotalCount(),
-                    o.latencyNanosSum.sum() / 1e9, seconds(o.total, 50), seconds(o.total, 99), seconds(o.total, 99.9));
+            return new OperationStats(op, o.ok, o.errors, o.latenciesUs.getTotalCount(), o.latencyNanosSum / 1e9,
+                    seconds(o.latenciesUs, 50), seconds(o.latenciesUs, 99), seconds(o.latenciesUs, 99.9));
         }
     }
 

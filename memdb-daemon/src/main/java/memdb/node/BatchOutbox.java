@@ -88,17 +88,22 @@ final class BatchOutbox implements Outbox {
         sendGrouped(byConnection(null));
         if (metrics != null || slowRequestNanos > 0) {
             long now = System.nanoTime();
-            for (int i = 0; i < repliesTo.size(); i++) {
+            int count = repliesTo.size();
+            String[] ops = new String[count];
+            boolean[] errors = new boolean[count];
+            long[] latencies = new long[count];
+            for (int i = 0; i < count; i++) {
                 ClientRequest to = repliesTo.get(i);
                 Response response = responses.get(i);
                 long latencyNanos = now - to.arrivedNanos();
-                if (metrics != null) {
-                    metrics.record(OPERATION_NAMES[to.opcode().ordinal()], response instanceof Responses.Error, latencyNanos);
-                }
+                ops[i] = OPERATION_NAMES[to.opcode().ordinal()];
+                errors[i] = response instanceof Responses.Error;
+                latencies[i] = latencyNanos;
                 if (slowRequestNanos > 0 && latencyNanos >= slowRequestNanos) {
                     SlowRequestLog.log(to.opcode(), to.requestId(), SlowRequestLog.keyBytes(to.request()), latencyNanos, response);
                 }
             }
+            if (metrics != null) metrics.recordAll(ops, errors, latencies, count);
         }
         for (PeerSend s : sends) peers.send(s.nodeId(), s.address(), s.correlationId(), s.request(), lamport);
     }

@@ -67,6 +67,29 @@ class MetricsTest {
         assertEquals(20.0, stats.get("set").latencySumSeconds(), 1e-9);
     }
 
+    /** The core loop's way (a batch at once, runs of one operation under one lock) counts exactly what one by one does. */
+    @Test
+    void recordingABatchEqualsRecordingEachAnswer() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(20261127L);
+        String[] names = {"get", "set", "delete"};
+        RequestMetrics batched = new RequestMetrics();
+        RequestMetrics single = new RequestMetrics();
+        for (int batch = 0; batch < 50; batch++) {
+            int count = random.nextInt(40);
+            String[] ops = new String[count + 3];
+            boolean[] errors = new boolean[count + 3];
+            long[] latencies = new long[count + 3];
+            for (int i = 0; i < count; i++) {
+                ops[i] = names[random.nextInt(random.nextBoolean() ? 1 : names.length)];
+                errors[i] = random.nextInt(7) == 0;
+                latencies[i] = random.nextLong(-10, 5_000_000_000L);
+                single.record(ops[i], errors[i], latencies[i]);
+            }
+            batched.recordAll(ops, errors, latencies, count); // entries past count are not read
+        }
+        assertEquals(single.snapshot(), batched.snapshot());
+    }
+
     @Test
     void quantilesFollowTheRecordedLatencies() {
         RequestMetrics metrics = new RequestMetrics();
