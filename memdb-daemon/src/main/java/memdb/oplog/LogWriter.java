@@ -180,8 +180,14 @@ final class LogWriter implements Runnable {
         queue.synced(upTo);
     }
 
-    /** Fsyncs and closes the live segment, starts the next one; returns the sealed generation. Takes the I/O lock. */
+    /**
+     * Fsyncs and closes the live segment, starts the next one; returns the sealed generation. Takes the I/O
+     * lock, which the core thread's own writes wait for (EVERYSEC, NO), so the bulk of the segment is fsynced
+     * first without it: under the lock, only what the core wrote meanwhile is left to fsync (a seal used to
+     * hold the core for an fsync of everything written since the last one, up to a second of writes).
+     */
     private long seal() throws IOException {
+        sync();
         io.lock();
         try {
             dirty = true; // a sealed segment is always fsynced, under every policy
