@@ -1,13 +1,15 @@
 package memdb.cli.bench;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -17,17 +19,26 @@ import org.HdrHistogram.Histogram;
  * answer sends the client's next request), until {@code requests} have been sent, the plan's duration has
  * passed (the test is then complete) or the deadline passes; then waits for the answers in flight.
  *
- * <p>Invariants: at most clients * pipeline requests are in flight; at most {@code requests} are sent;
- * each client's next key is drawn by one thread at a time (the {@code wanted} counter below serializes
- * a client's sends, and also keeps a request that fails at once from recursing into the next).
- * Latency is recorded in microseconds from just before the send to the completion of its future.
+ * <p>A client's {@code pipeline} requests in flight are its {@link Slot}s: each slot has one request in flight
+ * at a time and is the callback of its own request (it records the latency and sends the slot's next), so a
+ * request costs the runner no object of its own. Slot 0 of client c draws its keys from the generator seeded
+ * seed * 1000003 + c, slot p > 0 from the p-th split of it (taken before the test starts), so a run's keys
+ * are reproducible. Without {@code -r} every key is the one string {@code key:000000000000}, made once.
+ *
+ * <p>Invariants: at most clients * pipeline requests are in flight; at most {@code requests} are sent; a
+ * slot's sends are made by one thread at a time (the {@code wanted} counter below serializes them, and also
+ * keeps a request that fails at once from recursing into the next). Every answered request, success or
+ * failure, is counted and its latency recorded, in microseconds from just before the send to its answer.
  */
 public final class BenchRunner {
     private static final long LATENCY_US_MAX = TimeUnit.MINUTES.toMicros(10);
+    private static final int KEY_DIGITS = 12;
+    private static final String KEY_PREFIX = "key:";
 
     private final List<BenchOperation> operations;
     private final BenchPlan plan;
     private final long deadlineNanos;
+    private final boolean durationBound;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong answered = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
@@ -47,6 +58,7 @@ public final class BenchRunner {
         this.operations = List.copyOf(operations);
         this.plan = plan;
         this.deadlineNanos = deadlineNanos;
+        this.durationBound = !plan.duration().isZero();
         this.slotsActive = new AtomicInteger(plan.inFlightMax());
     }
 
@@ -61,12 +73,15 @@ public final class BenchRunner {
 
     /** Runs the test to the end (all answered, or the deadline plus one request timeout) and reports it. */
     TestResult run(String label) throws InterruptedException {
+        List<Slot> slots = new ArrayList<>(plan.inFlightMax());
+        for (int c = 0; c < plan.clients(); c++) {
+            SplittableRandom random = new SplittableRandom(plan.seed() * 1_000_003L + c);
+            BenchOperation operation = operations.get(c % operations.size());
+            for (int p = 0; p < plan.pipeline(); p++) slots.add(new Slot(p == 0 ? random : random.split(), operation));
+        }
         long start = System.nanoTime();
         durationEndNanos = start + plan.duration().toNanos();
-        for (int c = 0; c < plan.clients(); c++) {
-            Client client = new Client(new SplittableRandom(plan.seed() * 1_000_003L + c), operations.get(c % operations.size()));
-            for (int p = 0; p < plan.pipeline(); p++) client.sendWanted();
-        }
+        for (Slot slot : slots) slot.sendWanted();
         long waitNanos = Math.max(0, deadlineNanos - System.nanoTime()) + plan.requestTimeout().toNanos()
                 + TimeUnit.SECONDS.toNanos(1);
         boolean allAnswered = finished.await(waitNanos, TimeUnit.NANOSECONDS);
@@ -77,11 +92,16 @@ public final class BenchRunner {
                 latencyUs.getValueAtPercentile(99.9) / 1000.0, latencyUs.getMaxValue() / 1000.0, complete);
     }
 
+    /** The key of index {@code index}: key:%012d. */
     static String key(long index) {
         String digits = Long.toString(index);
-        StringBuilder key = new StringBuilder(16).append("key:");
-        for (int i = digits.length(); i < 12; i++) key.append('0');
-        return key.append(digits).toString();
+        if (digits.length() >= KEY_DIGITS) return KEY_PREFIX + digits;
+        char[] key = new char[KEY_PREFIX.length() + KEY_DIGITS];
+        KEY_PREFIX.getChars(0, KEY_PREFIX.length(), key, 0);
+        int firstDigit = key.length - digits.length();
+        Arrays.fill(key, KEY_PREFIX.length(), firstDigit, '0');
+        digits.getChars(0, digits.length(), key, firstDigit);
+        return new String(key);
     }
 
     private void record(long startNanos, Throwable failure) {
@@ -98,19 +118,31 @@ public final class BenchRunner {
         if (slotsActive.decrementAndGet() == 0) finished.countDown();
     }
 
-    /** One logical client: a seeded key generator and up to {@code pipeline} requests in flight. */
-    private final class Client {
+    /** One request in flight of one logical client: its key generator, and the callback of its request. */
+    private final class Slot implements BiConsumer<Object, Throwable> {
         private final SplittableRandom random;
         private final BenchOperation operation;
+        /** The one key of a run without -r (null with -r). */
+        private final String onlyKey;
         /** Sends wanted and not yet made; only the thread that raised it from 0 sends. */
         private final AtomicInteger wanted = new AtomicInteger();
+        /** When the request in flight was sent (written before the send, read by its callback). */
+        private long startNanos;
 
-        Client(SplittableRandom random, BenchOperation operation) {
+        Slot(SplittableRandom random, BenchOperation operation) {
             this.random = random;
             this.operation = operation;
+            this.onlyKey = plan.keyspace() == 0 ? key(0) : null;
         }
 
-        /** Asks for one more send: made now, or by the thread already sending for this client. */
+        /** The answer (or failure) of this slot's request: recorded, then the slot's next request goes out. */
+        @Override
+        public void accept(Object value, Throwable failure) {
+            record(startNanos, failure);
+            sendWanted();
+        }
+
+        /** Asks for one more send: made now, or by the thread already sending for this slot. */
         void sendWanted() {
             if (wanted.getAndIncrement() != 0) return;
             do {
@@ -119,7 +151,7 @@ public final class BenchRunner {
         }
 
         private void sendOne() {
-            if (!plan.duration().isZero() && System.nanoTime() - durationEndNanos >= 0) {
+            if (durationBound && System.nanoTime() - durationEndNanos >= 0) {
                 retireSlot();
                 return;
             }
@@ -132,18 +164,13 @@ public final class BenchRunner {
                 retireSlot();
                 return;
             }
-            String key = key(plan.keyspace() == 0 ? 0 : random.nextLong(plan.keyspace()));
-            long startNanos = System.nanoTime();
-            CompletableFuture<?> answer;
+            String key = onlyKey != null ? onlyKey : key(random.nextLong(plan.keyspace()));
+            startNanos = System.nanoTime();
             try {
-                answer = operation.start(key);
+                operation.start(key, this);
             } catch (RuntimeException e) {
-                answer = CompletableFuture.failedFuture(e);
+                accept(null, e);
             }
-            answer.whenComplete((value, failure) -> {
-                record(startNanos, failure);
-                sendWanted();
-            });
         }
     }
 }
