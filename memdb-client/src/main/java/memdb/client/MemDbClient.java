@@ -47,6 +47,8 @@ final class MemDbClient implements MemDb {
 
     private final ConnectionPool pool;
     private final Router router;
+    /** The last key validated (see validKey); written and read by any thread, unsynchronized on purpose. */
+    private LastKey lastKey;
 
     MemDbClient(ConnectionPool pool, Router router) {
         this.pool = pool;
@@ -381,9 +383,21 @@ final class MemDbClient implements MemDb {
         return new QuorumResponse<>(answers);
     }
 
-    private static Key validKey(String key) {
-        return Key.of(Objects.requireNonNull(key, "key")).validate();
+    /**
+     * The key encoded and validated. The last one is kept with the string it came from, and used again when the
+     * next request passes the same String object (a caller that sends one key over and over, as a load
+     * generator does, then encodes it once); another string, even an equal one, is encoded anew.
+     */
+    private Key validKey(String key) {
+        LastKey last = lastKey;
+        if (last != null && last.text == Objects.requireNonNull(key, "key")) return last.key;
+        Key valid = Key.of(Objects.requireNonNull(key, "key")).validate();
+        lastKey = new LastKey(key, valid);
+        return valid;
     }
+
+    /** A key string and its encoded Key (immutable, so any thread may read it through a plain field). */
+    private record LastKey(String text, Key key) {}
 
     /** The connection already checked the opcode, so a mismatch here means a decoder broke the protocol. */
     private static <R extends Response> R expect(Class<R> answerType, Response response) {

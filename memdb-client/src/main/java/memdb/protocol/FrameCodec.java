@@ -32,10 +32,8 @@ public final class FrameCodec {
         int lengthIndex = out.writerIndex();
         try {
             out.writeInt(0);
-            out.writeByte(MAGIC);
-            out.writeByte(VERSION);
-            out.writeByte(envelope.opcode().code());
-            out.writeByte(envelope.flags());
+            // magic, version, opcode, flags: one write of four bytes (each write of a ByteBuf checks bounds)
+            out.writeInt(MAGIC << 24 | VERSION << 16 | (envelope.opcode().code() & 0xFF) << 8 | (envelope.flags() & 0xFF));
             out.writeInt(envelope.requestId());
             out.writeLong(envelope.lamport());
             envelope.message().encode(out);
@@ -51,11 +49,12 @@ public final class FrameCodec {
         if (frame.readableBytes() < HEADER_BYTES) {
             throw Wire.malformed("frame of " + frame.readableBytes() + " bytes is shorter than the header");
         }
-        int magic = frame.readUnsignedByte();
+        int head = frame.readInt(); // magic, version, opcode, flags
+        int magic = head >>> 24;
         if (magic != MAGIC) throw Wire.malformed(String.format("bad magic 0x%02X (expected 0xDB)", magic));
-        int version = frame.readUnsignedByte();
-        int opcodeByte = frame.readUnsignedByte();
-        int flags = frame.readUnsignedByte();
+        int version = (head >>> 16) & 0xFF;
+        int opcodeByte = (head >>> 8) & 0xFF;
+        int flags = head & 0xFF;
         int requestIdBits = frame.readInt();
         long requestId = Integer.toUnsignedLong(requestIdBits);
         long lamport = frame.readLong();

@@ -3,14 +3,15 @@ package memdb.cli.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
-import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -45,7 +46,16 @@ public final class BenchRunner {
     private final AtomicReference<Throwable> firstError = new AtomicReference<>();
     private final AtomicInteger slotsActive;
     private final CountDownLatch finished = new CountDownLatch(1);
-    private final Histogram latencyUs = new ConcurrentHistogram(LATENCY_US_MAX, 3);
+    /**
+     * Latencies, one plain histogram per recording thread (almost always only the client's I/O thread: a
+     * ConcurrentHistogram costs atomic updates on every record), added together when the test ends.
+     */
+    private final Queue<Histogram> latencyHistograms = new ConcurrentLinkedQueue<>();
+    private final ThreadLocal<Histogram> latencyUs = ThreadLocal.withInitial(() -> {
+        Histogram histogram = new Histogram(LATENCY_US_MAX, 3);
+        latencyHistograms.add(histogram);
+        return histogram;
+    });
     private volatile boolean stoppedByDeadline;
     /** When the plan has a duration: the time its sending stops (set before the first send). */
     private volatile long durationEndNanos;
@@ -87,9 +97,11 @@ public final class BenchRunner {
         boolean allAnswered = finished.await(waitNanos, TimeUnit.NANOSECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
         boolean complete = allAnswered && !stoppedByDeadline;
+        Histogram all = new Histogram(LATENCY_US_MAX, 3);
+        for (Histogram recorded : latencyHistograms) all.add(recorded);
         return new TestResult(label, answered.get(), errors.get(), seconds,
-                latencyUs.getValueAtPercentile(50) / 1000.0, latencyUs.getValueAtPercentile(99) / 1000.0,
-                latencyUs.getValueAtPercentile(99.9) / 1000.0, latencyUs.getMaxValue() / 1000.0, complete);
+                all.getValueAtPercentile(50) / 1000.0, all.getValueAtPercentile(99) / 1000.0,
+                all.getValueAtPercentile(99.9) / 1000.0, all.getMaxValue() / 1000.0, complete);
     }
 
     /** The key of index {@code index}: key:%012d. */
@@ -106,7 +118,7 @@ public final class BenchRunner {
 
     private void record(long startNanos, Throwable failure) {
         long micros = (System.nanoTime() - startNanos) / 1000;
-        latencyUs.recordValue(Math.min(Math.max(micros, 0), LATENCY_US_MAX));
+        latencyUs.get().recordValue(Math.min(Math.max(micros, 0), LATENCY_US_MAX));
         if (failure != null) {
             errors.incrementAndGet();
             firstError.compareAndSet(null, failure);
