@@ -58,15 +58,14 @@ final class MemDbClient implements MemDb {
     @Override
     public CompletableFuture<byte[]> getBytesAsync(String key, Consistency consistency) {
         Objects.requireNonNull(consistency, "consistency");
-        return execute(key, k -> new Requests.Get(k, consistency), Responses.Value.class,
-                value -> value.isPresent() ? value.value() : null);
+        return execute(key, k -> new Requests.Get(k, consistency), Responses.Value.class, MemDbClient::bytesOf);
     }
 
     @Override
     public CompletableFuture<Void> setAsync(String key, byte[] value, Consistency consistency) {
         Objects.requireNonNull(consistency, "consistency");
         byte[] snapshot = Objects.requireNonNull(value, "value").clone(); // the caller may reuse its array
-        return execute(key, k -> new Requests.Set(k, snapshot, consistency), Responses.Written.class, written -> null);
+        return execute(key, k -> new Requests.Set(k, snapshot, consistency), Responses.Written.class, MemDbClient::nothing);
     }
 
     @Override
@@ -81,30 +80,43 @@ final class MemDbClient implements MemDb {
         return execute(key, k -> new Requests.Contains(k, consistency), Responses.Bool.class, Responses.Bool::value);
     }
 
+    // The callback variants build their request directly (no lambda capturing it per request).
+
     @Override
     public void getBytesAsync(String key, Consistency consistency, BiConsumer<? super byte[], ? super Throwable> callback) {
         Objects.requireNonNull(consistency, "consistency");
-        execute(key, k -> new Requests.Get(k, consistency), Responses.Value.class,
-                value -> value.isPresent() ? value.value() : null, callback);
+        Key validKey = validKeyOrFail(key, callback);
+        if (validKey != null) send(validKey, new Requests.Get(validKey, consistency), Responses.Value.class, MemDbClient::bytesOf, callback);
     }
 
     @Override
     public void setAsync(String key, byte[] value, Consistency consistency, BiConsumer<? super Void, ? super Throwable> callback) {
         Objects.requireNonNull(consistency, "consistency");
         byte[] snapshot = Objects.requireNonNull(value, "value").clone(); // the caller may reuse its array
-        execute(key, k -> new Requests.Set(k, snapshot, consistency), Responses.Written.class, written -> null, callback);
+        Key validKey = validKeyOrFail(key, callback);
+        if (validKey != null) send(validKey, new Requests.Set(validKey, snapshot, consistency), Responses.Written.class, MemDbClient::nothing, callback);
     }
 
     @Override
     public void deleteAsync(String key, Consistency consistency, BiConsumer<? super Boolean, ? super Throwable> callback) {
         Objects.requireNonNull(consistency, "consistency");
-        execute(key, k -> new Requests.Delete(k, consistency), Responses.Written.class, Responses.Written::existed, callback);
+        Key validKey = validKeyOrFail(key, callback);
+        if (validKey != null) send(validKey, new Requests.Delete(validKey, consistency), Responses.Written.class, Responses.Written::existed, callback);
     }
 
     @Override
     public void containsAsync(String key, Consistency consistency, BiConsumer<? super Boolean, ? super Throwable> callback) {
         Objects.requireNonNull(consistency, "consistency");
-        execute(key, k -> new Requests.Contains(k, consistency), Responses.Bool.class, Responses.Bool::value, callback);
+        Key validKey = validKeyOrFail(key, callback);
+        if (validKey != null) send(validKey, new Requests.Contains(validKey, consistency), Responses.Bool.class, Responses.Bool::value, callback);
+    }
+
+    private static byte[] bytesOf(Responses.Value value) {
+        return value.isPresent() ? value.value() : null;
+    }
+
+    private static Void nothing(Responses.Written written) {
+        return null;
     }
 
     @Override
@@ -222,25 +234,23 @@ final class MemDbClient implements MemDb {
     }
 
     /**
-     * {@link #execute(String, Function, Class, Function)} with a callback instead of a future: the outcome goes
-     * to {@code outcome} exactly once, the failure itself (never wrapped): at once on this thread for an invalid
-     * key or a closed client, otherwise on the I/O thread.
+     * The key of a callback variant, validated, or null after the failure went to {@code callback} (at once, on
+     * this thread: an invalid key, a closed client; the failure itself, never wrapped).
      */
-    private <R extends Response, T> void execute(String key, Function<Key, Request> requestForKey, Class<R> answerType,
-                                                 Function<R, T> result, BiConsumer<? super T, ? super Throwable> outcome) {
-        Objects.requireNonNull(outcome, "callback");
+    private Key validKeyOrFail(String key, BiConsumer<?, ? super Throwable> callback) {
+        Objects.requireNonNull(callback, "callback");
         Key validKey;
         try {
             validKey = validKey(key);
         } catch (MemDbException e) {
-            deliver(outcome, null, e);
-            return;
+            deliver(callback, null, e);
+            return null;
         }
         if (pool.isClosed()) {
-            deliver(outcome, null, Failures.clientClosed());
-            return;
+            deliver(callback, null, Failures.clientClosed());
+            return null;
         }
-        send(validKey, requestForKey.apply(validKey), answerType, result, outcome);
+        return validKey;
     }
 
     /**

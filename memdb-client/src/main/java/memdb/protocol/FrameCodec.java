@@ -29,14 +29,27 @@ public final class FrameCodec {
      * than the u16 length field can say) nothing is left in {@code out} and the exception propagates.
      */
     public static void encode(Envelope envelope, ByteBuf out) {
+        encode(envelope.opcode(), envelope.flags(), envelope.requestId(), envelope.lamport(), envelope.message(), out);
+    }
+
+    /**
+     * {@link #encode(Envelope, ByteBuf)} of {@code Envelope.request(requestId, lamport, request)}, without making
+     * the envelope (a client encodes one per request; a request's envelope always holds, its lamport >= 0).
+     */
+    public static void encodeRequest(int requestId, long lamport, Request request, ByteBuf out) {
+        if (lamport < 0) throw new IllegalArgumentException("negative lamport time " + lamport);
+        encode(request.opcode(), 0, requestId, lamport, request, out);
+    }
+
+    private static void encode(Opcode opcode, int flags, int requestId, long lamport, Message message, ByteBuf out) {
         int lengthIndex = out.writerIndex();
         try {
             out.writeInt(0);
             // magic, version, opcode, flags: one write of four bytes (each write of a ByteBuf checks bounds)
-            out.writeInt(MAGIC << 24 | VERSION << 16 | (envelope.opcode().code() & 0xFF) << 8 | (envelope.flags() & 0xFF));
-            out.writeInt(envelope.requestId());
-            out.writeLong(envelope.lamport());
-            envelope.message().encode(out);
+            out.writeInt(MAGIC << 24 | VERSION << 16 | (opcode.code() & 0xFF) << 8 | (flags & 0xFF));
+            out.writeInt(requestId);
+            out.writeLong(lamport);
+            message.encode(out);
         } catch (RuntimeException e) {
             out.writerIndex(lengthIndex);
             throw e;
