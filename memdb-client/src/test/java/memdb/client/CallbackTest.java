@@ -120,10 +120,7 @@ class CallbackTest extends SingleFakeNodeTest {
     @Test
     void aNodesErrorIsTheExceptionItself() throws Exception {
         node.failKey("bad", ErrorCode.UNAVAILABLE);
-        Outcome<byte[]> outcome = new Outcome<>();
-        db.getBytesAsync("bad", Consistency.ONE, outcome);
-        assertInstanceOf(UnavailableException.class, outcome.failure());
-        assertEquals(1, outcome.calls.get());
+        assertGetFailsOnceWith(db, "bad", UnavailableException.class);
     }
 
     @Test
@@ -146,10 +143,7 @@ class CallbackTest extends SingleFakeNodeTest {
         try (MemDb quick = MemDbConnections.builder().authKey(FakeCluster.AUTH_KEY).node("127.0.0.1", node.port())
                 .requestTimeout(Duration.ofMillis(200)).build()) {
             node.silent = true;
-            Outcome<byte[]> outcome = new Outcome<>();
-            quick.getBytesAsync("k", Consistency.ONE, outcome);
-            assertInstanceOf(MemDbTimeoutException.class, outcome.failure());
-            assertEquals(1, outcome.calls.get());
+            assertGetFailsOnceWith(quick, "k", MemDbTimeoutException.class);
         }
     }
 
@@ -171,5 +165,13 @@ class CallbackTest extends SingleFakeNodeTest {
         Outcome<Boolean> answered = new Outcome<>();
         other.containsAsync("k", Consistency.ONE, answered);
         assertTrue(answered.get());
+    }
+
+    /** A get through the callback of {@code client} fails with the exception itself, of this type, once. */
+    private static void assertGetFailsOnceWith(MemDb client, String key, Class<? extends MemDbException> type) throws Exception {
+        Outcome<byte[]> outcome = new Outcome<>();
+        client.getBytesAsync(key, Consistency.ONE, outcome);
+        assertInstanceOf(type, outcome.failure());
+        assertEquals(1, outcome.calls.get());
     }
 }
