@@ -88,9 +88,10 @@ def med(system, test, pipeline, field):
     values = [float(r[field]) for r in rows if r['system'] == system and r['test'] == test and r['pipeline'] == pipeline]
     return statistics.median(values) if values else float('nan')
 systems = sorted({r['system'] for r in rows}, key=lambda s: ['redis-benchmark', 'base', 'memdb'].index(s))
-print('| test | -P | ' + ' | '.join(f'{s} ops/s' for s in systems) + ' | '
-      + ' | '.join(f'{s} / redis-benchmark' for s in systems if s != 'redis-benchmark') + ' | '
-      + ' | '.join(f'{s} CPU us/req' for s in systems) + ' |')
+label = {'redis-benchmark': 'redis-benchmark (RESP)', 'base': 'base `memdb bench`', 'memdb': 'this `memdb bench`'}
+print('| test | -P | ' + ' | '.join(f'{label[s]} ops/s' for s in systems) + ' | '
+      + ' | '.join(f'{label[s]} / RESP' for s in systems if s != 'redis-benchmark') + ' | '
+      + ' | '.join(f'CPU µs/req {label[s]}' for s in systems) + ' |')
 print('|---|---|' + '---:|' * (3 * len(systems) - 1))
 for pipeline in sorted({r['pipeline'] for r in rows}, key=int):
     for test in ['set', 'get']:
