@@ -24,6 +24,8 @@ final class ConnectionPool implements AutoCloseable {
     private final EventLoop loop = transport.nextLoop();
     private final Map<NodeAddress, NodeConnections> connections = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The connections of the node last sent to (any thread may replace it; see connectionsTo). */
+    private volatile LastUsed lastUsed;
 
     ConnectionPool(ClientConfig config) {
         this.config = config;
@@ -35,11 +37,39 @@ final class ConnectionPool implements AutoCloseable {
 
     /** Sends {@code request} to {@code node} (from any thread); the call's result completes on the event loop. */
     Call send(NodeAddress node, Request request) {
-        Call call = new Call(request);
+        return send(node, new Call(request));
+    }
+
+    /**
+     * Sends {@code request} to {@code node} (from any thread); {@code listener} gets the outcome, on the event
+     * loop, or at once on this thread when the client is closed.
+     */
+    Call send(NodeAddress node, Request request, Call.Listener listener) {
+        return send(node, new Call(request, listener));
+    }
+
+    private Call send(NodeAddress node, Call call) {
         if (closed.get()) call.fail(Failures.clientClosed());
-        else connections.computeIfAbsent(node, this::open).next().submit(call);
+        else connectionsTo(node).next().submit(call);
         return call;
     }
+
+    /**
+     * The node's connections, opened on first use. The last node asked for is remembered by identity: routes
+     * hand out the same address objects again and again, and one node is the common case (a map lookup
+     * hashes and compares the address on every request).
+     */
+    private NodeConnections connectionsTo(NodeAddress node) {
+        LastUsed last = lastUsed;
+        if (last != null && last.address == node) return last.connections;
+        NodeConnections found = connections.get(node);
+        if (found == null) found = connections.computeIfAbsent(node, this::open);
+        lastUsed = new LastUsed(node, found);
+        return found;
+    }
+
+    /** A node address object and its connections. */
+    private record LastUsed(NodeAddress address, NodeConnections connections) {}
 
     /** True when the client's last connect to {@code node} failed moments ago (see NodeConnection). */
     boolean recentlyUnreachable(NodeAddress node) {

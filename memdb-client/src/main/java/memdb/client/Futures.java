@@ -45,7 +45,8 @@ final class Futures {
         }
     }
 
-    private static Throwable unwrapCompletion(Throwable failure) {
+    /** The cause inside CompletionExceptions and ExecutionExceptions (the failure itself when it is neither). */
+    static Throwable unwrapCompletion(Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();

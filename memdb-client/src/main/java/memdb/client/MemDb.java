@@ -2,6 +2,7 @@ package memdb.client;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import memdb.protocol.Consistency;
 
 /**
@@ -85,6 +86,38 @@ public interface MemDb extends AutoCloseable {
     /** Closes every connection; pending requests fail with UnavailableException. Idempotent. */
     @Override
     void close();
+
+    // ---- callbacks: the primitives without a future ----
+
+    /**
+     * {@link #getBytesAsync(String, Consistency)} with a callback instead of a future, for callers that keep
+     * many requests in flight and want no future per request (a load generator, a pipeline). {@code callback}
+     * gets the value's bytes (null when the key holds no live value) and null, or null and the failure: the
+     * exception itself (a {@link memdb.protocol.MemDbException} as the blocking calls throw it, an
+     * IllegalArgumentException-like programmer error), never a CompletionException. It runs exactly once: on
+     * the client's I/O thread, or at once on the calling thread when the request fails before it is sent (an
+     * invalid key, a closed client). Keep it short and non-blocking, as every callback on the I/O thread (it
+     * may send the next request); what it throws is ignored, as CompletableFuture ignores what a
+     * {@code whenComplete} action throws. Timeouts, failover and errors are those of the future variant.
+     */
+    default void getBytesAsync(String key, Consistency consistency, BiConsumer<? super byte[], ? super Throwable> callback) {
+        whenComplete(getBytesAsync(key, consistency), callback);
+    }
+
+    /** {@link #setAsync(String, byte[], Consistency)} with a callback (null and null on success); see {@link #getBytesAsync(String, Consistency, BiConsumer)}. */
+    default void setAsync(String key, byte[] value, Consistency consistency, BiConsumer<? super Void, ? super Throwable> callback) {
+        whenComplete(setAsync(key, value, consistency), callback);
+    }
+
+    /** {@link #deleteAsync(String, Consistency)} with a callback; see {@link #getBytesAsync(String, Consistency, BiConsumer)}. */
+    default void deleteAsync(String key, Consistency consistency, BiConsumer<? super Boolean, ? super Throwable> callback) {
+        whenComplete(deleteAsync(key, consistency), callback);
+    }
+
+    /** {@link #containsAsync(String, Consistency)} with a callback; see {@link #getBytesAsync(String, Consistency, BiConsumer)}. */
+    default void containsAsync(String key, Consistency consistency, BiConsumer<? super Boolean, ? super Throwable> callback) {
+        whenComplete(containsAsync(key, consistency), callback);
+    }
 
     // ---- asynchronous variants ----
 
@@ -263,6 +296,12 @@ public interface MemDb extends AutoCloseable {
 
     default long getCounter(String key, Consistency consistency) {
         return Futures.join(getCounterAsync(key, consistency));
+    }
+
+    /** The callback variants on top of a future: the failure unwrapped, as the callback contract says. */
+    private static <T> void whenComplete(CompletableFuture<T> future, BiConsumer<? super T, ? super Throwable> callback) {
+        java.util.Objects.requireNonNull(callback, "callback");
+        future.whenComplete((value, failure) -> callback.accept(value, failure == null ? null : Futures.unwrapCompletion(failure)));
     }
 
     private static String utf8OrNull(byte[] bytes) {

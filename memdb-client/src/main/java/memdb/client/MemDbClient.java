@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.concurrent.ThreadLocalRandom;
@@ -46,6 +47,8 @@ final class MemDbClient implements MemDb {
 
     private final ConnectionPool pool;
     private final Router router;
+    /** The last key validated (see validKey); written and read by any thread, unsynchronized on purpose. */
+    private LastKey lastKey;
 
     MemDbClient(ConnectionPool pool, Router router) {
         this.pool = pool;
@@ -55,15 +58,14 @@ final class MemDbClient implements MemDb {
     @Override
     public CompletableFuture<byte[]> getBytesAsync(String key, Consistency consistency) {
         Objects.requireNonNull(consistency, "consistency");
-        return execute(key, k -> new Requests.Get(k, consistency), Responses.Value.class,
-                value -> value.isPresent() ? value.value() : null);
+        return execute(key, k -> new Requests.Get(k, consistency), Responses.Value.class, MemDbClient::bytesOf);
     }
 
     @Override
     public CompletableFuture<Void> setAsync(String key, byte[] value, Consistency consistency) {
         Objects.requireNonNull(consistency, "consistency");
         byte[] snapshot = Objects.requireNonNull(value, "value").clone(); // the caller may reuse its array
-        return execute(key, k -> new Requests.Set(k, snapshot, consistency), Responses.Written.class, written -> null);
+        return execute(key, k -> new Requests.Set(k, snapshot, consistency), Responses.Written.class, MemDbClient::nothing);
     }
 
     @Override
@@ -76,6 +78,45 @@ final class MemDbClient implements MemDb {
     public CompletableFuture<Boolean> containsAsync(String key, Consistency consistency) {
         Objects.requireNonNull(consistency, "consistency");
         return execute(key, k -> new Requests.Contains(k, consistency), Responses.Bool.class, Responses.Bool::value);
+    }
+
+    // The callback variants build their request directly (no lambda capturing it per request).
+
+    @Override
+    public void getBytesAsync(String key, Consistency consistency, BiConsumer<? super byte[], ? super Throwable> callback) {
+        Objects.requireNonNull(consistency, "consistency");
+        Key validKey = validKeyOrFail(key, callback);
+        if (validKey != null) send(validKey, new Requests.Get(validKey, consistency), Responses.Value.class, MemDbClient::bytesOf, callback);
+    }
+
+    @Override
+    public void setAsync(String key, byte[] value, Consistency consistency, BiConsumer<? super Void, ? super Throwable> callback) {
+        Objects.requireNonNull(consistency, "consistency");
+        byte[] snapshot = Objects.requireNonNull(value, "value").clone(); // the caller may reuse its array
+        Key validKey = validKeyOrFail(key, callback);
+        if (validKey != null) send(validKey, new Requests.Set(validKey, snapshot, consistency), Responses.Written.class, MemDbClient::nothing, callback);
+    }
+
+    @Override
+    public void deleteAsync(String key, Consistency consistency, BiConsumer<? super Boolean, ? super Throwable> callback) {
+        Objects.requireNonNull(consistency, "consistency");
+        Key validKey = validKeyOrFail(key, callback);
+        if (validKey != null) send(validKey, new Requests.Delete(validKey, consistency), Responses.Written.class, Responses.Written::existed, callback);
+    }
+
+    @Override
+    public void containsAsync(String key, Consistency consistency, BiConsumer<? super Boolean, ? super Throwable> callback) {
+        Objects.requireNonNull(consistency, "consistency");
+        Key validKey = validKeyOrFail(key, callback);
+        if (validKey != null) send(validKey, new Requests.Contains(validKey, consistency), Responses.Bool.class, Responses.Bool::value, callback);
+    }
+
+    private static byte[] bytesOf(Responses.Value value) {
+        return value.isPresent() ? value.value() : null;
+    }
+
+    private static Void nothing(Responses.Written written) {
+        return null;
     }
 
     @Override
@@ -176,51 +217,119 @@ final class MemDbClient implements MemDb {
     }
 
     /**
-     * The one path of every single-coordinator operation. One future per request besides the call's own: the
-     * answer is mapped and failover decided in one callback on the call (a chain of thenCompose,
-     * exceptionallyCompose and thenApply cost three futures and three completions per request). Failures
-     * reach the returned future as a CompletionException around the cause, as a chain of stages gives them.
+     * The one path of every single-coordinator operation, with a future: {@link #send} with a callback that
+     * completes it. Failures reach the future as a CompletionException around the cause, as a chain of stages
+     * gives them (an invalid key and a closed client: a future failed with the exception itself).
      */
     private <R extends Response, T> CompletableFuture<T> execute(
             String key, Function<Key, Request> requestForKey, Class<R> answerType, Function<R, T> result) {
         return withValidKey(key, validKey -> {
-            Request request = requestForKey.apply(validKey);
             CompletableFuture<T> answer = new CompletableFuture<>();
-            Function<Response, T> decode = response -> result.apply(expect(answerType, response));
-            CompletableFuture<Router.Route> route = router.route(validKey);
-            if (route.isDone() && !route.isCompletedExceptionally()) {
-                sendFor(route.join().coordinators(), 0, request, answer, decode);
-            } else {
-                route.whenComplete((known, failure) -> {
-                    if (failure != null) failWith(answer, failure);
-                    else sendFor(known.coordinators(), 0, request, answer, decode);
-                });
-            }
+            send(validKey, requestForKey.apply(validKey), answerType, result, (value, failure) -> {
+                if (failure == null) answer.complete(value);
+                else failWith(answer, failure);
+            });
             return answer;
         });
     }
 
-    /** Sends to the first coordinator that takes the request and completes {@code answer} with the decoded answer. */
-    private <T> void sendFor(List<NodeAddress> coordinators, int index, Request request, CompletableFuture<T> answer,
-                             Function<Response, T> decode) {
-        NodeAddress node = coordinators.get(index);
-        Call call = pool.send(node, request);
-        call.result().whenComplete((response, failure) -> {
-            if (failure == null) {
-                T value;
-                try {
-                    value = decode.apply(response);
-                } catch (Throwable e) { // as thenApply would: the answer fails, it is never left pending
-                    failWith(answer, e);
-                    return;
-                }
-                answer.complete(value);
-            } else if (tryNextCoordinator(node, call, index, coordinators.size(), failure)) {
-                sendFor(coordinators, index + 1, request, answer, decode);
-            } else {
-                failWith(answer, failure);
-            }
+    /**
+     * The key of a callback variant, validated, or null after the failure went to {@code callback} (at once, on
+     * this thread: an invalid key, a closed client; the failure itself, never wrapped).
+     */
+    private Key validKeyOrFail(String key, BiConsumer<?, ? super Throwable> callback) {
+        Objects.requireNonNull(callback, "callback");
+        Key validKey;
+        try {
+            validKey = validKey(key);
+        } catch (MemDbException e) {
+            deliver(callback, null, e);
+            return null;
+        }
+        if (pool.isClosed()) {
+            deliver(callback, null, Failures.clientClosed());
+            return null;
+        }
+        return validKey;
+    }
+
+    /**
+     * Routes the key (without a future once the view is known) and sends the request as a call whose listener
+     * ({@link Exchange}) decodes the answer or fails over; no future per request (a chain of thenCompose,
+     * exceptionallyCompose and thenApply cost three futures and three completions per request).
+     */
+    private <R extends Response, T> void send(Key validKey, Request request, Class<R> answerType, Function<R, T> result,
+                                              BiConsumer<? super T, ? super Throwable> outcome) {
+        Exchange<R, T> exchange = new Exchange<>(request, answerType, result, outcome);
+        Router.Route route = router.routeIfKnown(validKey);
+        if (route != null) {
+            exchange.start(route.coordinators());
+            return;
+        }
+        router.route(validKey).whenComplete((known, failure) -> {
+            if (failure != null) deliver(outcome, null, Futures.unwrapCompletion(failure));
+            else exchange.start(known.coordinators());
         });
+    }
+
+    /**
+     * Hands an outcome to a caller's callback. The callback runs on the I/O thread, so whatever it throws is
+     * dropped here, as CompletableFuture drops what a whenComplete action throws: it must not end the
+     * connection under the other requests.
+     */
+    private static <T> void deliver(BiConsumer<? super T, ? super Throwable> outcome, T value, Throwable failure) {
+        try {
+            outcome.accept(value, failure);
+        } catch (RuntimeException | Error ignored) {
+            // the caller's own failure; the client goes on
+        }
+    }
+
+    /**
+     * One single-coordinator request on its way: sent to the first coordinator that takes it (the next only
+     * when it never reached the previous one), its answer decoded, the outcome delivered once.
+     */
+    private final class Exchange<R extends Response, T> implements Call.Listener {
+        private final Request request;
+        private final Class<R> answerType;
+        private final Function<R, T> result;
+        private final BiConsumer<? super T, ? super Throwable> outcome;
+        private List<NodeAddress> coordinators;
+        private int index;
+
+        Exchange(Request request, Class<R> answerType, Function<R, T> result, BiConsumer<? super T, ? super Throwable> outcome) {
+            this.request = request;
+            this.answerType = answerType;
+            this.result = result;
+            this.outcome = outcome;
+        }
+
+        void start(List<NodeAddress> coordinators) {
+            this.coordinators = coordinators;
+            pool.send(coordinators.get(0), request, this);
+        }
+
+        @Override
+        public void answered(Call call, Response response) {
+            T value;
+            try {
+                value = result.apply(expect(answerType, response));
+            } catch (RuntimeException | Error e) { // as thenApply would: the outcome is a failure, never lost
+                deliver(outcome, null, e);
+                return;
+            }
+            deliver(outcome, value, null);
+        }
+
+        @Override
+        public void failed(Call call, MemDbException failure) {
+            if (tryNextCoordinator(coordinators.get(index), call, index, coordinators.size(), failure)) {
+                index++;
+                pool.send(coordinators.get(index), request, this);
+            } else {
+                deliver(outcome, null, failure);
+            }
+        }
     }
 
     private static void failWith(CompletableFuture<?> answer, Throwable failure) {
@@ -284,9 +393,21 @@ final class MemDbClient implements MemDb {
         return new QuorumResponse<>(answers);
     }
 
-    private static Key validKey(String key) {
-        return Key.of(Objects.requireNonNull(key, "key")).validate();
+    /**
+     * The key encoded and validated. The last one is kept with the string it came from, and used again when the
+     * next request passes the same String object (a caller that sends one key over and over, as a load
+     * generator does, then encodes it once); another string, even an equal one, is encoded anew.
+     */
+    private Key validKey(String key) {
+        LastKey last = lastKey;
+        if (last != null && last.text == Objects.requireNonNull(key, "key")) return last.key;
+        Key valid = Key.of(Objects.requireNonNull(key, "key")).validate();
+        lastKey = new LastKey(key, valid);
+        return valid;
     }
+
+    /** A key string and its encoded Key (immutable, so any thread may read it through a plain field). */
+    private record LastKey(String text, Key key) {}
 
     /** The connection already checked the opcode, so a mismatch here means a decoder broke the protocol. */
     private static <R extends Response> R expect(Class<R> answerType, Response response) {

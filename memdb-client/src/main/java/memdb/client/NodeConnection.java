@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.channel.SimpleChannelInboundHandler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -218,7 +218,7 @@ final class NodeConnection {
     private boolean encode(Call call, ByteBuf batch) {
         int requestId = inFlight.add(call);
         try {
-            FrameCodec.encode(Envelope.request(requestId, clock.highestSeen(), call.request()), batch);
+            FrameCodec.encodeRequest(requestId, clock.highestSeen(), call.request(), batch);
             return true;
         } catch (RuntimeException e) {
             inFlight.remove(requestId, call);
@@ -306,9 +306,14 @@ final class NodeConnection {
     }
 
     /** The end of one channel's pipeline; events from a channel that is no longer current are ignored. */
-    private final class ResponseHandler extends SimpleChannelInboundHandler<Envelope> {
+    private final class ResponseHandler extends ChannelInboundHandlerAdapter {
+        /** Only envelopes come here (the decoder makes nothing else); a plain instanceof, no type matcher. */
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, Envelope envelope) {
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (!(message instanceof Envelope envelope)) {
+                ctx.fireChannelRead(message);
+                return;
+            }
             if (ctx.channel() != channel) return;
             reading = true;
             onEnvelope(envelope);

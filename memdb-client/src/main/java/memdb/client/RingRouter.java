@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import memdb.protocol.AuthenticationException;
 import memdb.protocol.ClusterRequests;
 import memdb.protocol.ClusterResponses.ClusterView;
@@ -51,6 +52,8 @@ final class RingRouter implements Router {
     private final EventLoop loop;
     private volatile RoutingTable table;
     private volatile boolean closed;
+    /** {@code pool::recentlyUnreachable}, made once (a method reference allocates where it is evaluated). */
+    private final Predicate<NodeAddress> recentlyUnreachable;
     // Owned by the event loop.
     private boolean refreshing;
     private final ArrayDeque<CompletableFuture<RoutingTable>> waiters = new ArrayDeque<>();
@@ -63,19 +66,26 @@ final class RingRouter implements Router {
         this.seeds = List.copyOf(seeds);
         this.refreshInterval = refreshInterval;
         this.loop = pool.loop();
+        this.recentlyUnreachable = pool::recentlyUnreachable;
     }
 
     @Override
     public CompletableFuture<Route> route(Key key) {
         RoutingTable current = table;
-        if (current != null) return CompletableFuture.completedFuture(current.route(key, pool::recentlyUnreachable));
+        if (current != null) return CompletableFuture.completedFuture(current.route(key, recentlyUnreachable));
         CompletableFuture<RoutingTable> learned = new CompletableFuture<>();
         try {
             loop.execute(() -> awaitFirstView(learned));
         } catch (RejectedExecutionException e) {
             learned.completeExceptionally(Failures.clientClosed());
         }
-        return learned.thenApply(view -> view.route(key, pool::recentlyUnreachable));
+        return learned.thenApply(view -> view.route(key, recentlyUnreachable));
+    }
+
+    @Override
+    public Route routeIfKnown(Key key) {
+        RoutingTable current = table;
+        return current == null ? null : current.route(key, recentlyUnreachable);
     }
 
     @Override

@@ -20,6 +20,12 @@ interface Router {
     CompletableFuture<Route> route(Key key);
 
     /**
+     * The key's route when the router knows it without waiting (the data path's common case: no future per
+     * request), else null: then {@link #route} learns it.
+     */
+    Route routeIfKnown(Key key);
+
+    /**
      * The client could not reach {@code node}, or lost its connection: the router's picture may be stale
      * (a ring-aware router refreshes it soon). Called from any thread; never blocks.
      */

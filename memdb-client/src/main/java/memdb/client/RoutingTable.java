@@ -28,6 +28,8 @@ final class RoutingTable {
     private final Ring ring;
     private final Map<Integer, NodeAddress> addresses;
     private final Set<Integer> up;
+    /** With one node in the ring every key has the same route: this one (null with more nodes). */
+    private final Router.Route onlyRoute;
 
     private RoutingTable(long ringVersion, int replicationFactor, Ring ring, Map<Integer, NodeAddress> addresses,
                          Set<Integer> up) {
@@ -36,6 +38,12 @@ final class RoutingTable {
         this.ring = ring;
         this.addresses = addresses;
         this.up = up;
+        if (addresses.size() == 1) {
+            List<NodeAddress> only = List.copyOf(addresses.values());
+            this.onlyRoute = new Router.Route(only, only);
+        } else {
+            this.onlyRoute = null;
+        }
     }
 
     /** The table of a view; IllegalArgumentException (with a reason) when the view holds no usable ring. */
@@ -62,9 +70,11 @@ final class RoutingTable {
 
     /**
      * The key's route: its replicas in preference-list order; as coordinators the same replicas with those
-     * believed up and not {@code recentlyUnreachable} first, each group keeping ring order.
+     * believed up and not {@code recentlyUnreachable} first, each group keeping ring order. With one node in
+     * the ring that node is the whole route of every key, and the same Route object is returned each time.
      */
     Router.Route route(Key key, Predicate<NodeAddress> recentlyUnreachable) {
+        if (onlyRoute != null) return onlyRoute;
         List<NodeAddress> replicas = new ArrayList<>(replicationFactor);
         List<NodeAddress> healthy = new ArrayList<>(replicationFactor);
         List<NodeAddress> doubtful = new ArrayList<>();

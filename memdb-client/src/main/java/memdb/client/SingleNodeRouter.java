@@ -10,15 +10,22 @@ import memdb.protocol.Key;
  * refreshed. That node is also the only "replica" a quorum read asks.
  */
 final class SingleNodeRouter implements Router {
+    private final Route only;
     private final CompletableFuture<Route> route;
 
     SingleNodeRouter(NodeAddress node) {
-        this.route = CompletableFuture.completedFuture(new Route(List.of(node), List.of(node)));
+        this.only = new Route(List.of(node), List.of(node));
+        this.route = CompletableFuture.completedFuture(only);
     }
 
     @Override
     public CompletableFuture<Route> route(Key key) {
         return route;
+    }
+
+    @Override
+    public Route routeIfKnown(Key key) {
+        return only;
     }
 
     @Override

@@ -8,6 +8,9 @@ public enum Consistency {
     QUORUM(2),
     ALL(3);
 
+    /** values() copies its array on every call; decoding runs once per request. */
+    private static final Consistency[] LEVELS = values();
+
     private final int wireCode;
 
     Consistency(int wireCode) {
@@ -19,7 +22,7 @@ public enum Consistency {
     }
 
     public static Consistency fromWire(int code) {
-        for (Consistency c : values()) if (c.wireCode == code) return c;
+        for (Consistency c : LEVELS) if (c.wireCode == code) return c;
         throw ErrorCode.MALFORMED_FRAME.exception("unknown consistency level " + code);
     }
 

@@ -29,16 +29,27 @@ public final class FrameCodec {
      * than the u16 length field can say) nothing is left in {@code out} and the exception propagates.
      */
     public static void encode(Envelope envelope, ByteBuf out) {
+        encode(envelope.opcode(), envelope.flags(), envelope.requestId(), envelope.lamport(), envelope.message(), out);
+    }
+
+    /**
+     * {@link #encode(Envelope, ByteBuf)} of {@code Envelope.request(requestId, lamport, request)}, without making
+     * the envelope (a client encodes one per request; a request's envelope always holds, its lamport >= 0).
+     */
+    public static void encodeRequest(int requestId, long lamport, Request request, ByteBuf out) {
+        if (lamport < 0) throw new IllegalArgumentException("negative lamport time " + lamport);
+        encode(request.opcode(), 0, requestId, lamport, request, out);
+    }
+
+    private static void encode(Opcode opcode, int flags, int requestId, long lamport, Message message, ByteBuf out) {
         int lengthIndex = out.writerIndex();
         try {
             out.writeInt(0);
-            out.writeByte(MAGIC);
-            out.writeByte(VERSION);
-            out.writeByte(envelope.opcode().code());
-            out.writeByte(envelope.flags());
-            out.writeInt(envelope.requestId());
-            out.writeLong(envelope.lamport());
-            envelope.message().encode(out);
+            // magic, version, opcode, flags: one write of four bytes (each write of a ByteBuf checks bounds)
+            out.writeInt(MAGIC << 24 | VERSION << 16 | (opcode.code() & 0xFF) << 8 | (flags & 0xFF));
+            out.writeInt(requestId);
+            out.writeLong(lamport);
+            message.encode(out);
         } catch (RuntimeException e) {
             out.writerIndex(lengthIndex);
             throw e;
@@ -51,11 +62,12 @@ public final class FrameCodec {
         if (frame.readableBytes() < HEADER_BYTES) {
             throw Wire.malformed("frame of " + frame.readableBytes() + " bytes is shorter than the header");
         }
-        int magic = frame.readUnsignedByte();
+        int head = frame.readInt(); // magic, version, opcode, flags
+        int magic = head >>> 24;
         if (magic != MAGIC) throw Wire.malformed(String.format("bad magic 0x%02X (expected 0xDB)", magic));
-        int version = frame.readUnsignedByte();
-        int opcodeByte = frame.readUnsignedByte();
-        int flags = frame.readUnsignedByte();
+        int version = (head >>> 16) & 0xFF;
+        int opcodeByte = (head >>> 8) & 0xFF;
+        int flags = head & 0xFF;
         int requestIdBits = frame.readInt();
         long requestId = Integer.toUnsignedLong(requestIdBits);
         long lamport = frame.readLong();

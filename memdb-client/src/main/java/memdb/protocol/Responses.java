@@ -37,9 +37,12 @@ public final class Responses {
     public enum ValueState {
         ABSENT, PRESENT, TOMBSTONE;
 
+        /** values() copies its array on every call; decoding runs once per answer. */
+        private static final ValueState[] ALL = values();
+
         static ValueState fromWire(int b) {
-            if (b >= values().length) throw Wire.malformed("unknown value state " + b);
-            return values()[b];
+            if (b >= ALL.length) throw Wire.malformed("unknown value state " + b);
+            return ALL[b];
         }
     }
 

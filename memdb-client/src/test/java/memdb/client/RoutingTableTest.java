@@ -67,6 +67,23 @@ class RoutingTableTest {
     }
 
     @Test
+    void withOneNodeInTheRingEveryKeyHasTheSameRouteObjectWhateverItsLiveness() {
+        List<Member> members = upMembers(1);
+        members.add(new Member(2, "10.0.0.2", 10_000, 1, 1, Member.Status.LEFT, false));
+        for (boolean up : List.of(true, false)) {
+            members.set(0, member(1, up));
+            RoutingTable table = RoutingTable.of(view(1, 3, members));
+            Router.Route first = table.route(Key.of("k"), node -> false);
+            assertEquals(List.of(address(1)), first.replicas());
+            assertEquals(List.of(address(1)), first.coordinators());
+            for (int i = 0; i < 100; i++) {
+                boolean unreachable = i % 2 == 0;
+                assertSame(first, table.route(Key.of("key-" + i), node -> unreachable), "made once per table");
+            }
+        }
+    }
+
+    @Test
     void leftMembersAreNotInTheRingAndTheFactorIsCapped() {
         List<Member> members = upMembers(2);
         members.add(new Member(3, "10.0.0.3", 10_000, 1, 1, Member.Status.LEFT, false));

@@ -47,6 +47,22 @@ class FrameCodecTest {
         assertEquals(envelope.lamport(), frame.readLong());
     }
 
+    static Stream<Envelope> requestSamples() {
+        return samples().filter(envelope -> envelope.message() instanceof Request);
+    }
+
+    @ParameterizedTest
+    @MethodSource("requestSamples")
+    void aRequestEncodedWithoutItsEnvelopeIsTheSameFrame(Envelope envelope) {
+        Request request = (Request) envelope.message();
+        ByteBuf direct = Unpooled.buffer();
+        FrameCodec.encodeRequest(envelope.requestId(), envelope.lamport(), request, direct);
+        byte[] bytes = new byte[direct.readableBytes()];
+        direct.readBytes(bytes);
+        assertArrayEquals(Samples.encode(envelope), bytes);
+        assertThrows(IllegalArgumentException.class, () -> FrameCodec.encodeRequest(1, -1, request, Unpooled.buffer()));
+    }
+
     @Test
     void bigValuesRoundTrip() {
         byte[] value = new byte[1024 * 1024];

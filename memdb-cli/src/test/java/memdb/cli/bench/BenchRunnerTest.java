@@ -33,10 +33,10 @@ class BenchRunnerTest {
     void answersAtOnceSendExactlyNWithoutRecursing() throws Exception {
         BenchPlan plan = plan(200_000, 3, 2, 0, Duration.ofSeconds(60));
         AtomicInteger started = new AtomicInteger();
-        TestResult result = new BenchRunner(key -> {
+        TestResult result = new BenchRunner(BenchOperation.ofFuture(key -> {
             started.incrementAndGet();
             return CompletableFuture.completedFuture(null);
-        }, plan, deadline(plan.timeLimit())).run("get");
+        }), plan, deadline(plan.timeLimit())).run("get");
         assertEquals(200_000, started.get());
         assertEquals(200_000, result.requests());
         assertEquals(0, result.errors());
@@ -51,11 +51,11 @@ class BenchRunnerTest {
         AtomicInteger inFlightMax = new AtomicInteger();
         Set<String> keys = ConcurrentHashMap.newKeySet();
         try {
-            TestResult result = new BenchRunner(key -> {
+            TestResult result = new BenchRunner(BenchOperation.ofFuture(key -> {
                 keys.add(key);
                 inFlightMax.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                 return CompletableFuture.runAsync(inFlight::decrementAndGet, io);
-            }, plan, deadline(plan.timeLimit())).run("get");
+            }), plan, deadline(plan.timeLimit())).run("get");
             assertEquals(20_000, result.requests());
             assertTrue(inFlightMax.get() <= 32, "in flight " + inFlightMax.get());
             assertTrue(keys.size() > 900 && keys.size() <= 1000, keys.size() + " keys");
@@ -72,7 +72,7 @@ class BenchRunnerTest {
         ExecutorService io = Executors.newFixedThreadPool(2);
         try {
             long start = System.nanoTime();
-            TestResult result = new BenchRunner(key -> CompletableFuture.runAsync(() -> {}, io), plan,
+            TestResult result = new BenchRunner(BenchOperation.ofFuture(key -> CompletableFuture.runAsync(() -> {}, io)), plan,
                     deadline(plan.timeLimit())).run("get");
             long tookMs = (System.nanoTime() - start) / 1_000_000;
             assertTrue(tookMs >= 300 && tookMs < 10_000, "ran for its duration: " + tookMs + " ms");
@@ -92,10 +92,10 @@ class BenchRunnerTest {
         try {
             List<BenchOperation> connections = new ArrayList<>();
             for (AtomicInteger count : used) {
-                connections.add(key -> {
+                connections.add(BenchOperation.ofFuture(key -> {
                     count.incrementAndGet();
                     return CompletableFuture.runAsync(() -> {}, io);
-                });
+                }));
             }
             TestResult result = new BenchRunner(connections, plan, deadline(plan.timeLimit())).run("get");
             assertEquals(3000, result.requests());
@@ -109,9 +109,9 @@ class BenchRunnerTest {
     void failuresAreCountedAndTheFirstIsKept() throws Exception {
         BenchPlan plan = plan(1000, 4, 1, 0, Duration.ofSeconds(60));
         AtomicInteger count = new AtomicInteger();
-        BenchRunner runner = new BenchRunner(key -> count.incrementAndGet() % 10 == 0
+        BenchRunner runner = new BenchRunner(BenchOperation.ofFuture(key -> count.incrementAndGet() % 10 == 0
                 ? CompletableFuture.failedFuture(new IllegalStateException("boom"))
-                : CompletableFuture.completedFuture(null), plan, deadline(plan.timeLimit()));
+                : CompletableFuture.completedFuture(null)), plan, deadline(plan.timeLimit()));
         TestResult result = runner.run("get");
         assertEquals(1000, result.requests());
         assertEquals(100, result.errors());
@@ -124,7 +124,7 @@ class BenchRunnerTest {
         ExecutorService io = Executors.newSingleThreadExecutor();
         try {
             long start = System.nanoTime();
-            TestResult result = new BenchRunner(key -> CompletableFuture.runAsync(() -> sleepMs(1), io), plan,
+            TestResult result = new BenchRunner(BenchOperation.ofFuture(key -> CompletableFuture.runAsync(() -> sleepMs(1), io)), plan,
                     deadline(plan.timeLimit())).run("get");
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3));
             assertFalse(result.complete());
@@ -145,10 +145,10 @@ class BenchRunnerTest {
         BenchPlan plan = new BenchPlan(List.of(BenchTest.GET), 50, 1, 1, 3, 1_000_000, Consistency.ONE, seed, 0,
                 Duration.ofSeconds(10), Duration.ofSeconds(1));
         List<String> keys = new ArrayList<>();
-        new BenchRunner(key -> {
+        new BenchRunner(BenchOperation.ofFuture(key -> {
             keys.add(key);
             return CompletableFuture.completedFuture(null);
-        }, plan, deadline(plan.timeLimit())).run("get");
+        }), plan, deadline(plan.timeLimit())).run("get");
         return new HashSet<>(keys);
     }
 
