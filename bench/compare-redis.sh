@@ -12,7 +12,7 @@
 #        PING=0 (leave out the PING test),
 #        NATIVE=1 (after each MemDB run, the same test through `memdb bench` on the node's native port, as system
 #        "native": the "memdb bench on the native protocol >= the RESP figure", in the same run),
-#        NATIVE_CONNECTIONS=1 (memdb bench --connections; memdb bench runs through bin/memdb, MEMDB_JAVA_OPTS apply), NATIVE_WARMUP=N/10 (memdb bench --warmup: requests of each
+#        NATIVE_CONNECTIONS=1 (memdb bench --connections; memdb bench runs through bin/memdb, MEMDB_JAVA_OPTS apply), NATIVE_WARMUP=N/2 (memdb bench --warmup: requests of each
 #        test first sent unmeasured, so that the bench client's JIT has compiled its hot path)
 # CPU: every run also records the CPU time the server (from /proc) and the load generator (/usr/bin/time) used,
 # in microseconds per request (both tests of a run together); the table gives it for MemDB RESP and native:
@@ -123,7 +123,7 @@ bench() {
 # bench_native MODE ROUND PORT TEST_ARGS... : the same test through memdb bench on the native port, as system "native"
 bench_native() {
     local mode=$1 round=$2 port=$3; shift 3
-    local pipeline=1 tests= size=3 args=("$@") i before cpu warmup=${NATIVE_WARMUP:-$((N / 10))}
+    local pipeline=1 tests= size=3 args=("$@") i before cpu warmup=${NATIVE_WARMUP:-$((N / 2))}
     for ((i = 0; i < ${#args[@]}; i++)); do
         case ${args[i]} in -P) pipeline=${args[i + 1]} ;; -t) tests=${args[i + 1]} ;; -d) size=${args[i + 1]} ;; esac
     done
