@@ -86,4 +86,28 @@ class RespDecoderTest {
         List<String> commands = decode(("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n" + "*0\r\n" + "  get\t k  \r\n").getBytes(StandardCharsets.US_ASCII));
         assertEquals(List.of("3 [83, 69, 84] [107] []", "2 [103, 101, 116] [107]"), commands);
     }
+
+    /** A multibulk header line is accepted exactly when it is an optional '-' and 1..18 digits (and not too many arguments). */
+    @Test
+    void headerNumbersAreReadAsTheStrictReferenceReadsThem() {
+        java.util.regex.Pattern reference = java.util.regex.Pattern.compile("-?[0-9]{1,18}");
+        String alphabet = "0123456789-+ x\n";
+        SplittableRandom random = new SplittableRandom(8);
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder line = new StringBuilder();
+            for (int i = random.nextInt(0, 22); i > 0; i--) line.append(alphabet.charAt(random.nextInt(random.nextBoolean() ? 10 : alphabet.length())));
+            String text = line.toString();
+            boolean expected = reference.matcher(text).matches() && Long.parseLong(text) <= RespDecoder.ARGUMENTS_MAX;
+            EmbeddedChannel channel = new EmbeddedChannel(new RespDecoder(1 << 20));
+            boolean accepted;
+            try {
+                channel.writeInbound(Unpooled.wrappedBuffer(("*" + text + "\r\n").getBytes(StandardCharsets.US_ASCII)));
+                accepted = true;
+            } catch (io.netty.handler.codec.DecoderException e) {
+                accepted = false;
+            }
+            channel.finishAndReleaseAll();
+            assertEquals(expected, accepted, "*" + text);
+        }
+    }
 }
