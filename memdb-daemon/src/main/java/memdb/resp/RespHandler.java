@@ -222,13 +222,18 @@ final class RespHandler extends ChannelInboundHandlerAdapter implements RespSess
         if (slot.thenClose) flow.stop();
     }
 
-    /** Encodes the finished replies at the head of the queue (written by {@link #writeReplies}); after a closing one, closes. */
+    /**
+     * Encodes the finished replies at the head of the queue (written by {@link #writeReplies}) and counts them
+     * out of the flow control in one go; after a closing one, closes.
+     */
     private void writeFinished() {
+        int finished = 0;
         while (!slots.isEmpty() && slots.peek().reply != null) {
             Slot slot = slots.poll();
-            flow.repliesOut(1);
+            finished++;
             encode(slot.reply);
             if (slot.thenClose) {
+                flow.repliesOut(finished);
                 ByteBuf last = takeReplies();
                 ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
                 slots.clear();
@@ -236,6 +241,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter implements RespSess
                 return;
             }
         }
+        if (finished > 0) flow.repliesOut(finished);
     }
 
     private void encode(RespReply reply) {
