@@ -157,9 +157,15 @@ final class RespHandler extends ChannelInboundHandlerAdapter implements RespSess
         writeFinished();
     }
 
+    /** The session's invariant, checked always: one outcome per command (a second would shift every later reply). */
+    private void markOutcome() {
+        if (outcomeGiven) throw new IllegalStateException("a second outcome for one RESP command");
+        outcomeGiven = true;
+    }
+
     @Override
     public void reply(RespReply reply, boolean thenClose) {
-        outcomeGiven = true;
+        markOutcome();
         if (slots.isEmpty() && !thenClose) encode(reply); // nothing owed before it: its turn is now
         else enqueue(new Slot(reply, thenClose));
     }
@@ -171,7 +177,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter implements RespSess
      */
     @Override
     public void wrongKey() {
-        outcomeGiven = true;
+        markOutcome();
         long delayMs = throttle.failed(AuthThrottle.addressOf(ctx.channel().remoteAddress()), System.nanoTime() / 1_000_000);
         Slot slot = new Slot(null, true);
         enqueue(slot);
@@ -185,7 +191,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter implements RespSess
 
     @Override
     public void submit(Request request, Function<Response, RespReply> makeReply) {
-        outcomeGiven = true;
+        markOutcome();
         OneRequest slot = new OneRequest(makeReply);
         enqueue(slot);
         submit(slot, inFlight.add(slot), request);
@@ -194,7 +200,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter implements RespSess
     /** The requests' ids are handed out before the first goes to the core, which may answer it at once. */
     @Override
     public void submit(Request[] requests, Function<Response[], RespReply> combine) {
-        outcomeGiven = true;
+        markOutcome();
         ManyRequests slot = new ManyRequests(requests.length, combine);
         enqueue(slot);
         slot.firstRequestId = inFlight.add(slot);
