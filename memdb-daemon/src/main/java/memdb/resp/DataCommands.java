@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntFunction;
 import memdb.protocol.Consistency;
 import memdb.protocol.CounterMessages;
 import memdb.protocol.Key;
@@ -15,33 +16,35 @@ import memdb.protocol.Responses;
 /**
  * The data commands, translated to the native protocol's requests (one per key, at the node's default
  * consistency) so that they take exactly the native path through the core: coordinator, replicas, op log.
- * Each command becomes a {@link RespSession.Submit} whose combiner turns the responses, in request order,
- * into one RESP reply. Multi-key commands (DEL, EXISTS, MGET, MSET) are one request per key and are not
- * atomic: an error on any key is the command's reply, the other keys' effects stay.
+ * Each command is submitted to the session's {@link RespSession.Outcome} with a function that turns the
+ * responses, in request order, into one RESP reply. Those functions capture nothing (so they are made
+ * once, not per command), and a key or value is the command's argument array itself, not a copy.
+ * Multi-key commands (DEL, EXISTS, MGET, MSET) are one request per key and are not atomic: an error on
+ * any key is the command's reply, the other keys' effects stay.
  */
 final class DataCommands {
     private static final List<String> SET_OPTIONS = List.of("EX", "PX", "EXAT", "PXAT", "NX", "XX", "KEEPTTL", "GET");
 
     private DataCommands() {}
 
-    static RespSession.Action get(RespCommand c) {
-        return submit(List.of(new Requests.Get(key(c, 1), Consistency.DEFAULT)), r -> value(r.get(0)));
+    static void get(RespCommand c, RespSession.Outcome out) {
+        out.submit(new Requests.Get(key(c, 1), Consistency.DEFAULT), DataCommands::value);
     }
 
-    static RespSession.Action set(RespCommand c) {
+    static void set(RespCommand c, RespSession.Outcome out) {
         if (c.arity() > 3) {
             String option = c.text(3).toUpperCase(Locale.ROOT);
-            if (!SET_OPTIONS.contains(option)) return reply(RespReply.Error.err("syntax error"));
-            return reply(RespReply.Error.err("SET option '" + option + "' is not supported by MemDB (keys do not expire, "
-                    + "and SET is unconditional): use SET key value"));
+            out.reply(SET_OPTIONS.contains(option)
+                    ? RespReply.Error.err("SET option '" + option + "' is not supported by MemDB (keys do not expire, "
+                            + "and SET is unconditional): use SET key value")
+                    : RespReply.Error.err("syntax error"), false);
+            return;
         }
-        return submit(List.of(new Requests.Set(key(c, 1), c.arg(2), Consistency.DEFAULT)), r -> written(r.get(0)));
+        out.submit(new Requests.Set(key(c, 1), c.arg(2), Consistency.DEFAULT), DataCommands::written);
     }
 
-    static RespSession.Action del(RespCommand c) {
-        List<Request> requests = new ArrayList<>();
-        for (int i = 1; i < c.arity(); i++) requests.add(new Requests.Delete(key(c, i), Consistency.DEFAULT));
-        return submit(requests, responses -> {
+    static void del(RespCommand c, RespSession.Outcome out) {
+        submitPerKey(c, 1, i -> new Requests.Delete(key(c, i), Consistency.DEFAULT), out, responses -> {
             long deleted = 0;
             for (Response r : responses) {
                 if (r instanceof Responses.Error e) return RespErrors.of(e);
@@ -51,10 +54,8 @@ final class DataCommands {
         });
     }
 
-    static RespSession.Action exists(RespCommand c) {
-        List<Request> requests = new ArrayList<>();
-        for (int i = 1; i < c.arity(); i++) requests.add(new Requests.Contains(key(c, i), Consistency.DEFAULT));
-        return submit(requests, responses -> {
+    static void exists(RespCommand c, RespSession.Outcome out) {
+        submitPerKey(c, 1, i -> new Requests.Contains(key(c, i), Consistency.DEFAULT), out, responses -> {
             long present = 0;
             for (Response r : responses) {
                 if (r instanceof Responses.Error e) return RespErrors.of(e);
@@ -64,11 +65,9 @@ final class DataCommands {
         });
     }
 
-    static RespSession.Action mget(RespCommand c) {
-        List<Request> requests = new ArrayList<>();
-        for (int i = 1; i < c.arity(); i++) requests.add(new Requests.Get(key(c, i), Consistency.DEFAULT));
-        return submit(requests, responses -> {
-            List<RespReply> values = new ArrayList<>(responses.size());
+    static void mget(RespCommand c, RespSession.Outcome out) {
+        submitPerKey(c, 1, i -> new Requests.Get(key(c, i), Consistency.DEFAULT), out, responses -> {
+            List<RespReply> values = new ArrayList<>(responses.length);
             for (Response r : responses) {
                 if (r instanceof Responses.Error e) return RespErrors.of(e);
                 values.add(value(r));
@@ -77,44 +76,47 @@ final class DataCommands {
         });
     }
 
-    static RespSession.Action mset(RespCommand c) {
-        if (c.arity() % 2 != 1) return reply(RespErrors.wrongArity(CommandSpec.MSET));
-        List<Request> requests = new ArrayList<>();
-        for (int i = 1; i < c.arity(); i += 2) requests.add(new Requests.Set(key(c, i), c.arg(i + 1), Consistency.DEFAULT));
-        return submit(requests, responses -> {
+    static void mset(RespCommand c, RespSession.Outcome out) {
+        if (c.arity() % 2 != 1) {
+            out.reply(RespErrors.wrongArity(CommandSpec.MSET), false);
+            return;
+        }
+        submitPerKey(c, 2, i -> new Requests.Set(key(c, i), c.arg(i + 1), Consistency.DEFAULT), out, responses -> {
             for (Response r : responses) if (r instanceof Responses.Error e) return RespErrors.of(e);
             return RespReply.OK;
         });
     }
 
     /**
-     * INCR, INCRBY, DECR, DECRBY: the one place where counters meet RESP. {@code delta} is what the command
-     * adds. Until the node has counter requests this answers an error; wiring them in is this method alone.
+     * INCR, INCRBY, DECR, DECRBY: the one place where counters meet RESP: a native COUNTER_ADD at the node's
+     * default consistency that adds what the command adds, answered with the counter's new value. RESP has
+     * no retries of its own, so each command is one logical increment with a fresh operation id
+     * (docs/counters.md).
      */
-    static RespSession.Action counter(RespCommand c, CommandSpec spec) {
+    static void counter(RespCommand c, CommandSpec spec, RespSession.Outcome out) {
         long by = 1;
         if (spec == CommandSpec.INCRBY || spec == CommandSpec.DECRBY) {
             Long parsed = RespSession.parseLong(c.text(2));
             if (parsed == null || (spec == CommandSpec.DECRBY && parsed == Long.MIN_VALUE)) {
-                return reply(RespReply.Error.err("value is not an integer or out of range"));
+                out.reply(RespReply.Error.err("value is not an integer or out of range"), false);
+                return;
             }
             by = parsed;
         }
         long delta = spec == CommandSpec.DECR || spec == CommandSpec.DECRBY ? -by : by;
-        return counterRequest(key(c, 1), delta);
+        long operationId = ThreadLocalRandom.current().nextLong();
+        out.submit(new CounterMessages.Add(key(c, 1), operationId, delta, Consistency.DEFAULT), DataCommands::counterValue);
     }
 
     /**
-     * Adds {@code delta} to the counter at {@code key} and answers its new value as an integer: a native
-     * COUNTER_ADD at the node's default consistency. RESP has no retries of its own, so each command is one
-     * logical increment with a fresh operation id (docs/counters.md).
+     * One request per key of a command whose keys start at argument 1, every {@code step} arguments:
+     * {@code request} makes the request for the key at argument i.
      */
-    private static RespSession.Action counterRequest(Key key, long delta) {
-        long operationId = ThreadLocalRandom.current().nextLong();
-        return submit(List.of(new CounterMessages.Add(key, operationId, delta, Consistency.DEFAULT)), r -> {
-            if (r.get(0) instanceof Responses.Error e) return RespErrors.of(e);
-            return new RespReply.Integer(((CounterMessages.State) r.get(0)).counter().value());
-        });
+    private static void submitPerKey(RespCommand c, int step, IntFunction<Request> request, RespSession.Outcome out,
+                                     java.util.function.Function<Response[], RespReply> combine) {
+        Request[] requests = new Request[(c.arity() - 1) / step];
+        for (int k = 0; k < requests.length; k++) requests[k] = request.apply(1 + k * step);
+        out.submit(requests, combine);
     }
 
     private static Key key(RespCommand c, int i) {
@@ -132,11 +134,8 @@ final class DataCommands {
         return RespReply.OK;
     }
 
-    private static RespSession.Action submit(List<Request> requests, java.util.function.Function<List<Response>, RespReply> combine) {
-        return new RespSession.Submit(requests, combine);
-    }
-
-    private static RespSession.Action reply(RespReply reply) {
-        return new RespSession.Reply(reply, false);
+    private static RespReply counterValue(Response r) {
+        if (r instanceof Responses.Error e) return RespErrors.of(e);
+        return new RespReply.Integer(((CounterMessages.State) r).counter().value());
     }
 }

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,51 +22,80 @@ import memdb.protocol.Response;
 import memdb.protocol.Responses;
 
 /**
- * The last stage of a RESP channel: each decoded command goes through the connection's {@link RespSession};
- * what it answers itself becomes a reply at once, what needs the data goes to the core as native requests
- * (one per key, each with its own request id) and its reply is made when all their responses are back.
+ * The last stage of a RESP channel: each decoded command goes through the connection's {@link RespSession},
+ * which tells this handler (its {@link RespSession.Outcome}) what to do: a reply it can give at once, or
+ * native requests for the core (one per key, each with its own request id) whose responses make the reply
+ * when all of them are back.
  *
  * <p>Invariants: replies leave in the order the commands came (RESP has no request ids: a pipelined client
- * matches replies by position), so each command takes a slot in a queue and only the finished slots at its
- * head are written; each slot counts as in flight in the channel's {@link FlowControl} until its reply is
+ * matches replies by position), so a command whose reply cannot be given at once takes a {@link Slot} in a
+ * queue and only the finished slots at its head are written; a reply given at once with nothing owed before
+ * it skips the queue. Each slot counts as in flight in the channel's {@link FlowControl} until its reply is
  * written, so reading pauses while max-pending-per-connection commands wait or while the client does not
- * read its replies; after QUIT, a wrong key or a protocol error, nothing more is read,
- * the replies owed are written, then the channel closes. A wrong key's reply waits for the
- * {@link AuthThrottle}'s delay for the remote address (as on the native port). Bad input never escapes as anything else.
+ * read its replies; after QUIT, a wrong key or a protocol error, nothing more is read, the replies owed
+ * are written, then the channel closes. A wrong key's reply waits for the {@link AuthThrottle}'s delay for
+ * the remote address (as on the native port). Bad input never escapes as anything else.
+ *
+ * <p>Cost: the replies are encoded into one buffer, written (with no promise to complete) and flushed once
+ * per read from the socket and once per batch of responses from the core, not once per command. A command
+ * of one request (GET, SET, INCR) costs one slot, which is also its entry in the table of requests in flight.
  * Everything but {@link Connection#send} runs on the channel's event loop; send hops onto it when called elsewhere.
  */
-final class RespHandler extends ChannelInboundHandlerAdapter {
+final class RespHandler extends ChannelInboundHandlerAdapter implements RespSession.Outcome {
     private static final System.Logger LOG = System.getLogger(RespHandler.class.getName());
 
-    /** One command's place in the reply order. */
-    private static final class Slot {
+    /** One command's place in the reply order: finished once {@link #reply} is set. */
+    private static class Slot {
         RespReply reply;
-        boolean thenClose;
-        final Response[] responses;
-        int missing;
-        final Function<List<Response>, RespReply> combine;
+        final boolean thenClose;
 
         Slot(RespReply reply, boolean thenClose) {
             this.reply = reply;
             this.thenClose = thenClose;
-            this.responses = null;
-            this.combine = null;
         }
 
-        Slot(int parts, Function<List<Response>, RespReply> combine) {
-            this.responses = new Response[parts];
-            this.missing = parts;
-            this.combine = combine;
-        }
-
-        void fill(int index, Response response) {
-            if (responses[index] != null) return;
-            responses[index] = response;
-            if (--missing == 0) reply = combine.apply(Arrays.asList(responses));
+        /** The core's response to the request with {@code requestId}, one of this command's. */
+        void fill(int requestId, Response response) {
+            throw new IllegalStateException("a reply given at once has no requests");
         }
     }
 
-    private record Part(Slot slot, int index) {}
+    /** A command of one request: the slot is its entry in the requests in flight, too. */
+    private static final class OneRequest extends Slot {
+        private final Function<Response, RespReply> makeReply;
+
+        OneRequest(Function<Response, RespReply> makeReply) {
+            super(null, false);
+            this.makeReply = makeReply;
+        }
+
+        @Override
+        void fill(int requestId, Response response) {
+            reply = makeReply.apply(response);
+        }
+    }
+
+    /** A command of several requests, whose ids follow one another from {@link #firstRequestId}. */
+    private static final class ManyRequests extends Slot {
+        private final Response[] responses;
+        private final Function<Response[], RespReply> combine;
+        /** Set before any of its requests goes to the core. */
+        private int firstRequestId;
+        private int missing;
+
+        ManyRequests(int requests, Function<Response[], RespReply> combine) {
+            super(null, false);
+            this.responses = new Response[requests];
+            this.missing = requests;
+            this.combine = combine;
+        }
+
+        @Override
+        void fill(int requestId, Response response) {
+            responses[requestId - firstRequestId] = response;
+            if (--missing == 0) reply = combine.apply(responses);
+        }
+    }
 
     private final RespSession session;
     private final RequestSink core;
@@ -75,10 +103,14 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     /** Slows down key guessing; shared by the node's client ports. */
     private final AuthThrottle throttle;
     private final ArrayDeque<Slot> slots = new ArrayDeque<>();
-    /** The native requests in flight at the core, by request id (handed out here, one after the other). */
-    private final InFlight<Part> parts = new InFlight<>(1);
+    /** The native requests in flight at the core, by request id (handed out here, one after the other): their commands' slots. */
+    private final InFlight<Slot> inFlight = new InFlight<>(1);
     private ChannelHandlerContext ctx;
     private Connection replies;
+    /** Replies encoded and not yet written to the channel; null when there are none. */
+    private ByteBuf out;
+    /** Whether the session gave its outcome for the command being handled. */
+    private boolean outcomeGiven;
 
     RespHandler(RespSession session, RequestSink core, FlowControl flow) {
         this(session, core, flow, new AuthThrottle());
@@ -103,25 +135,39 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (out != null) {
+            out.release();
+            out = null;
+        }
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (closing()) return;
         boolean wasAuthenticated = session.isAuthenticated();
-        RespSession.Action action;
+        outcomeGiven = false;
         try {
-            action = session.handle((RespCommand) msg);
+            session.handle((RespCommand) msg, this);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "internal error handling a RESP command from " + ctx.channel().remoteAddress(), e);
-            action = new RespSession.Reply(RespReply.Error.err("internal error on the server; see its log"), false);
+            if (!outcomeGiven) reply(RespReply.Error.err("internal error on the server; see its log"), false);
         }
         if (!wasAuthenticated && session.isAuthenticated()) throttle.succeeded(AuthThrottle.addressOf(ctx.channel().remoteAddress()));
-        if (action instanceof RespSession.Reply reply) {
-            enqueue(new Slot(reply.reply(), reply.thenClose()));
-        } else if (action instanceof RespSession.Submit submit) {
-            submit(submit);
-        } else if (action instanceof RespSession.WrongKey wrongKey) {
-            answerLater(ctx, wrongKey.reply());
-        }
         writeFinished();
+    }
+
+    /** The session's invariant, checked always: one outcome per command (a second would shift every later reply). */
+    private void markOutcome() {
+        if (outcomeGiven) throw new IllegalStateException("a second outcome for one RESP command");
+        outcomeGiven = true;
+    }
+
+    @Override
+    public void reply(RespReply reply, boolean thenClose) {
+        markOutcome();
+        if (slots.isEmpty() && !thenClose) encode(reply); // nothing owed before it: its turn is now
+        else enqueue(new Slot(reply, thenClose));
     }
 
     /**
@@ -129,30 +175,44 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
      * after the throttle's delay for the remote address (scheduled on the event loop, never slept on);
      * nothing more is read meanwhile ({@link FlowControl#stop}, the one owner of the read switch).
      */
-    private void answerLater(ChannelHandlerContext ctx, RespReply reply) {
+    @Override
+    public void wrongKey() {
+        markOutcome();
         long delayMs = throttle.failed(AuthThrottle.addressOf(ctx.channel().remoteAddress()), System.nanoTime() / 1_000_000);
         Slot slot = new Slot(null, true);
         enqueue(slot);
         if (delayMs > 0) LOG.log(Level.INFO, "failed RESP authentication from " + ctx.channel().remoteAddress() + "; answering in " + delayMs + " ms");
         ctx.executor().schedule(() -> {
-            slot.reply = reply;
+            slot.reply = RespErrors.WRONGPASS;
             writeFinished();
-            ctx.flush();
+            writeReplies();
         }, delayMs, TimeUnit.MILLISECONDS);
     }
 
-    private void submit(RespSession.Submit submit) {
-        List<Request> requests = submit.requests();
-        Slot slot = new Slot(requests.size(), submit.combine());
-        slots.add(slot);
-        flow.requestIn();
-        for (int i = 0; i < requests.size(); i++) {
-            Request request = requests.get(i);
-            int requestId = parts.add(new Part(slot, i));
-            CoreLoop.Submission submission = core.submit(replies, Envelope.request(requestId, core.lamportTime(), request), request);
-            if (submission != CoreLoop.Submission.ACCEPTED && parts.remove(requestId) != null) {
-                slot.fill(i, refusal(submission));
-            }
+    @Override
+    public void submit(Request request, Function<Response, RespReply> makeReply) {
+        markOutcome();
+        OneRequest slot = new OneRequest(makeReply);
+        enqueue(slot);
+        submit(slot, inFlight.add(slot), request);
+    }
+
+    /** The requests' ids are handed out before the first goes to the core, which may answer it at once. */
+    @Override
+    public void submit(Request[] requests, Function<Response[], RespReply> combine) {
+        markOutcome();
+        ManyRequests slot = new ManyRequests(requests.length, combine);
+        enqueue(slot);
+        slot.firstRequestId = inFlight.add(slot);
+        for (int i = 1; i < requests.length; i++) inFlight.add(slot);
+        for (int i = 0; i < requests.length; i++) submit(slot, slot.firstRequestId + i, requests[i]);
+    }
+
+    /** Hands {@code request}, one of {@code slot}'s, to the core; a refusal is its response at once. */
+    private void submit(Slot slot, int requestId, Request request) {
+        CoreLoop.Submission submission = core.submit(replies, Envelope.request(requestId, core.lamportTime(), request), request);
+        if (submission != CoreLoop.Submission.ACCEPTED && inFlight.remove(requestId) != null) {
+            slot.fill(requestId, refusal(submission));
         }
     }
 
@@ -169,39 +229,58 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Writes the finished replies at the head of the queue as one buffer (without flushing: one write, not
-     * one per reply); closes after a closing one.
+     * Encodes the finished replies at the head of the queue (written by {@link #writeReplies}) and counts them
+     * out of the flow control in one go; after a closing one, closes.
      */
     private void writeFinished() {
-        ByteBuf out = null;
+        int finished = 0;
         while (!slots.isEmpty() && slots.peek().reply != null) {
             Slot slot = slots.poll();
-            flow.repliesOut(1);
-            if (out == null) out = ctx.alloc().ioBuffer();
-            slot.reply.encode(out);
+            finished++;
+            encode(slot.reply);
             if (slot.thenClose) {
-                ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                flow.repliesOut(finished);
+                ByteBuf last = takeReplies();
+                ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
                 slots.clear();
-                parts.clear();
+                inFlight.clear();
                 return;
             }
         }
-        if (out != null) ctx.write(out);
+        if (finished > 0) flow.repliesOut(finished);
+    }
+
+    private void encode(RespReply reply) {
+        if (out == null) out = ctx.alloc().ioBuffer();
+        reply.encode(out);
+    }
+
+    /** Writes and flushes the replies encoded so far, if any: one write, and no promise to complete. */
+    private void writeReplies() {
+        if (out != null) ctx.writeAndFlush(takeReplies(), ctx.voidPromise());
+    }
+
+    /** The replies encoded so far, which the caller writes (taken first: writing may close the channel, which releases {@link #out}). */
+    private ByteBuf takeReplies() {
+        ByteBuf replies = out;
+        out = null;
+        return replies;
     }
 
     /** Responses from the core, on the event loop. */
     private void onResponses(List<Envelope> envelopes) {
         for (Envelope envelope : envelopes) {
-            Part part = parts.remove(envelope.requestId());
-            if (part != null) part.slot().fill(part.index(), (Response) envelope.message());
+            int requestId = envelope.requestId();
+            Slot slot = inFlight.remove(requestId);
+            if (slot != null) slot.fill(requestId, (Response) envelope.message());
         }
         writeFinished();
-        ctx.flush();
+        writeReplies();
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        ctx.flush();
+        writeReplies();
     }
 
     @Override
@@ -216,7 +295,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter {
             case UNEXPECTED -> enqueue(new Slot(RespReply.Error.err("internal error on the server; see its log"), true));
         }
         writeFinished();
-        ctx.flush();
+        writeReplies();
     }
 
     /** The core's way back to this channel: at once on the channel's event loop (the core's own, in a node), else hops onto it. */

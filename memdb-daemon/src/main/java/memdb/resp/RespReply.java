@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * One RESP2 reply value (the Redis serialization protocol, version 2): simple string, error, integer,
- * bulk string, the null bulk string, or an array of replies. Each knows its own wire form.
+ * bulk string, the null bulk string, or an array of replies. Each knows its own wire form, and writes it
+ * straight into the buffer: numbers (integers, lengths) as ASCII digits, with no String in between.
  */
 public sealed interface RespReply {
     RespReply OK = new SimpleString("OK");
@@ -51,7 +52,7 @@ public sealed interface RespReply {
     record Integer(long value) implements RespReply {
         public void encode(ByteBuf out) {
             out.writeByte(':');
-            writeLine(out, Long.toString(value));
+            writeNumberLine(out, value);
         }
     }
 
@@ -63,7 +64,7 @@ public sealed interface RespReply {
 
         public void encode(ByteBuf out) {
             out.writeByte('$');
-            writeLine(out, java.lang.Integer.toString(bytes.length));
+            writeNumberLine(out, bytes.length);
             out.writeBytes(bytes);
             out.writeByte('\r').writeByte('\n');
         }
@@ -100,13 +101,32 @@ public sealed interface RespReply {
 
         public void encode(ByteBuf out) {
             out.writeByte('*');
-            writeLine(out, java.lang.Integer.toString(elements.size()));
+            writeNumberLine(out, elements.size());
             for (RespReply element : elements) element.encode(out);
         }
     }
 
     private static void writeLine(ByteBuf out, String text) {
         out.writeCharSequence(text, StandardCharsets.UTF_8);
+        out.writeByte('\r').writeByte('\n');
+    }
+
+    /** {@code value} in decimal ASCII digits (as Long.toString writes it), then CR LF. */
+    private static void writeNumberLine(ByteBuf out, long value) {
+        if (value == Long.MIN_VALUE) { // its magnitude is not a long
+            writeLine(out, Long.toString(value));
+            return;
+        }
+        if (value < 0) {
+            out.writeByte('-');
+            value = -value;
+        }
+        int digits = 1;
+        for (long rest = value / 10; rest > 0; rest /= 10) digits++;
+        out.ensureWritable(digits + 2);
+        int end = out.writerIndex() + digits;
+        for (int at = end - 1; at >= out.writerIndex(); at--, value /= 10) out.setByte(at, (int) ('0' + value % 10));
+        out.writerIndex(end);
         out.writeByte('\r').writeByte('\n');
     }
 }

@@ -29,9 +29,8 @@ final class ToolCommands {
         this.wallClockMs = wallClockMs;
     }
 
-    RespSession.Action dbsize() {
-        return new RespSession.Submit(List.of(new ClusterRequests.NodeStats()),
-                r -> r.get(0) instanceof ClusterResponses.Stats s ? new RespReply.Integer(s.keys()) : error(r.get(0)));
+    void dbsize(RespSession.Outcome out) {
+        out.submit(new ClusterRequests.NodeStats(), r -> r instanceof ClusterResponses.Stats s ? new RespReply.Integer(s.keys()) : error(r));
     }
 
     RespReply command(RespCommand c) {
@@ -45,7 +44,7 @@ final class ToolCommands {
             case "INFO": {
                 List<RespReply> entries = new ArrayList<>();
                 for (int i = 2; i < c.arity(); i++) {
-                    CommandSpec spec = CommandSpec.byName(c.text(i).toUpperCase(Locale.ROOT));
+                    CommandSpec spec = CommandSpec.byName(c.arg(i));
                     entries.add(spec == null ? RespReply.NULL : spec.describe());
                 }
                 return new RespReply.Array(entries);
@@ -92,7 +91,7 @@ final class ToolCommands {
     }
 
     /** INFO [section...]: asks the core for the key count, then answers the sections asked for (default: all). */
-    RespSession.Action info(RespCommand c) {
+    void info(RespCommand c, RespSession.Outcome out) {
         List<String> sections = new ArrayList<>();
         for (int i = 1; i < c.arity(); i++) {
             String s = c.text(i).toLowerCase(Locale.ROOT);
@@ -100,8 +99,8 @@ final class ToolCommands {
             else sections.add(s);
         }
         if (sections.isEmpty()) sections.addAll(INFO_SECTIONS);
-        return new RespSession.Submit(List.of(new ClusterRequests.NodeStats()),
-                r -> r.get(0) instanceof ClusterResponses.Stats s ? RespReply.Bulk.of(infoText(sections, s.keys())) : error(r.get(0)));
+        out.submit(new ClusterRequests.NodeStats(),
+                r -> r instanceof ClusterResponses.Stats s ? RespReply.Bulk.of(infoText(sections, s.keys())) : error(r));
     }
 
     private String infoText(List<String> sections, long keys) {

@@ -244,6 +244,10 @@ class RespHandlerTest {
         exchange(AUTH);
         core.refuseWith = CoreLoop.Submission.OVERLOADED;
         assertEquals("-OVERLOADED the node is overloaded; retry later\r\n+PONG\r\n", exchange(command("GET", "a") + "PING\r\n"));
+        assertEquals("-OVERLOADED the node is overloaded; retry later\r\n",
+                exchange(command("MGET", "a", "b", "c")), "each key refused: the command's reply is the error, once");
+        core.refuseWith = null;
+        assertEquals(":0\r\n+OK\r\n", exchange(command("DEL", "a", "b") + command("MSET", "a", "1", "b", "2")), "the ids go on after refusals");
         assertTrue(channel.isOpen());
     }
 
