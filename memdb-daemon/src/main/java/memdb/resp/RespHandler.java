@@ -210,7 +210,7 @@ final class RespHandler extends ChannelInboundHandlerAdapter implements RespSess
 
     /** Hands {@code request}, one of {@code slot}'s, to the core; a refusal is its response at once. */
     private void submit(Slot slot, int requestId, Request request) {
-        CoreLoop.Submission submission = core.submit(replies, Envelope.request(requestId, core.lamportTime(), request), request);
+        CoreLoop.Submission submission = core.submit(replies, requestId, core.lamportTime(), request);
         if (submission != CoreLoop.Submission.ACCEPTED && inFlight.remove(requestId) != null) {
             slot.fill(requestId, refusal(submission));
         }

@@ -46,10 +46,10 @@ class RespHandlerTest {
         CoreLoop.Submission refuseWith;
 
         @Override
-        public CoreLoop.Submission submit(Connection connection, Envelope envelope, Request request) {
+        public CoreLoop.Submission submit(Connection connection, int requestId, long lamport, Request request) {
             if (refuseWith != null) return refuseWith;
-            Response response = SingleNode.handle(node, request, envelope.lamport());
-            Runnable answer = () -> connection.send(List.of(Envelope.response(envelope.opcode(), envelope.requestId(), 1, response)));
+            Response response = SingleNode.handle(node, request, lamport);
+            Runnable answer = () -> connection.send(List.of(Envelope.response(request.opcode(), requestId, 1, response)));
             if (holding) held.add(answer);
             else answer.run();
             return CoreLoop.Submission.ACCEPTED;
