@@ -9,7 +9,6 @@ import java.util.concurrent.Executor;
 import memdb.cluster.Membership;
 import memdb.protocol.Envelope;
 import memdb.protocol.Member;
-import memdb.protocol.Opcode;
 import memdb.protocol.Requests;
 import memdb.protocol.Responses;
 import org.junit.jupiter.api.Test;
