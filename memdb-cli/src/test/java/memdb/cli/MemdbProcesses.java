@@ -72,11 +72,47 @@ public final class MemdbProcesses implements AutoCloseable {
         return Path.of(jar);
     }
 
+    /** Ports handed out by {@link #freePort} in this JVM: never handed out twice. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A loopback port that is free now and stays free until a server binds it: one below the kernel's range of
+     * ephemeral ports, which no outgoing connection ever takes. (A port the kernel hands out for port 0 comes
+     * from that range, and a test that picks its nodes' ports first and starts them one by one lost one to an
+     * earlier node's outgoing peer connection: "Address already in use".) Never the same port twice per JVM.
+     */
     public static int freePort() {
+        int ephemeralStart = ephemeralRangeStart();
+        int low = Math.max(1024, ephemeralStart - 12_000);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200 && low < ephemeralStart; attempt++) {
+            int port = random.nextInt(low, ephemeralStart);
+            if (!HANDED_OUT.contains(port) && canBind(port) && HANDED_OUT.add(port)) return port;
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The first ephemeral port (Linux: /proc/sys/net/ipv4/ip_local_port_range), 32768 when it cannot be read. */
+    private static int ephemeralRangeStart() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
+        }
+    }
+
+    private static boolean canBind(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
