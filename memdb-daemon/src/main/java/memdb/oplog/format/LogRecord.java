@@ -15,6 +15,11 @@ public record LogRecord(long sequence, Op op, Timestamp timestamp, long wallMill
     private static final byte[] EMPTY = new byte[0];
 
     public LogRecord {
+        checkFields(op, timestamp, key, value);
+    }
+
+    /** This record's invariants on loose fields: RecordCodec's append path encodes records without making one. */
+    static void checkFields(Op op, Timestamp timestamp, Key key, byte[] value) {
         if (op == null || timestamp == null || key == null || value == null) throw new NullPointerException("record field");
         if (op == Op.DELETE && value.length != 0) throw new IllegalArgumentException("a DELETE record has no value");
     }

@@ -70,8 +70,7 @@ public final class RecordCodec {
      */
     public static int encode(long sequence, Op op, Timestamp timestamp, long wallMillis, Key key, byte[] value,
                              byte[] target, int offset, CRC32C crc) {
-        if (op == null || timestamp == null || key == null || value == null) throw new NullPointerException("record field");
-        if (op == Op.DELETE && value.length != 0) throw new IllegalArgumentException("a DELETE record has no value");
+        LogRecord.checkFields(op, timestamp, key, value);
         byte[] keyBytes = key.bytes();
         checkLimits(keyBytes.length, value.length);
         int frame = frameBytes(keyBytes.length, value.length);
