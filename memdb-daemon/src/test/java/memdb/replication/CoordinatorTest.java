@@ -67,10 +67,15 @@ class CoordinatorTest {
         return Value.present(new Timestamp(lamport, nodeId), new byte[] {(byte) lamport});
     }
 
-    @Test
-    void aQuorumReadAsksOneOtherReplicaAndIsDoneWhenItAnswers() {
+    /** Nodes 2 and 3 join this node 1, and a client reads "k" at QUORUM at time 0: one replica is asked, one kept in reserve. */
+    private void startQuorumReadWithTwoPeers() {
         membership.merge(List.of(member(2), member(3)), 0);
         coordinator.read("client", Key.of("k"), false, Consistency.QUORUM, 0, out);
+    }
+
+    @Test
+    void aQuorumReadAsksOneOtherReplicaAndIsDoneWhenItAnswers() {
+        startQuorumReadWithTwoPeers();
         assertEquals(1, readsSent().size(), "this node answers itself; one more answer makes a quorum of 3");
         int asked = readsSent().get(0);
         coordinator.onPeerResponse(asked, correlationFor(asked), Value.ABSENT, 1, out);
@@ -83,8 +88,7 @@ class CoordinatorTest {
 
     @Test
     void aReplicaThatFailsIsReplacedByTheReserveAtOnce() {
-        membership.merge(List.of(member(2), member(3)), 0);
-        coordinator.read("client", Key.of("k"), false, Consistency.QUORUM, 0, out);
+        startQuorumReadWithTwoPeers();
         int first = readsSent().get(0);
         coordinator.onPeerFailure(first, correlationFor(first), 1, out);
         assertEquals(2, readsSent().size());
@@ -97,8 +101,7 @@ class CoordinatorTest {
 
     @Test
     void aSlowReplicaMakesTheReadAskTheReserveAfterTheSpeculativeDelay() {
-        membership.merge(List.of(member(2), member(3)), 0);
-        coordinator.read("client", Key.of("k"), false, Consistency.QUORUM, 0, out);
+        startQuorumReadWithTwoPeers();
         long delay = coordinator.speculativeRetryMs();
         assertTrue(delay > 0 && delay < TIMEOUT_MS, "delay " + delay);
         coordinator.tick(delay - 1, out);
@@ -119,8 +122,7 @@ class CoordinatorTest {
 
     @Test
     void aReplicaInReserveThatWentDownIsNotAsked() {
-        membership.merge(List.of(member(2), member(3)), 0);
-        coordinator.read("client", Key.of("k"), false, Consistency.QUORUM, 0, out);
+        startQuorumReadWithTwoPeers();
         int first = readsSent().get(0);
         int reserve = first == 2 ? 3 : 2;
         membership.markDown(reserve);
