@@ -7,6 +7,7 @@ import java.util.List;
 import memdb.oplog.LogDirectory.Layout;
 import memdb.oplog.LogDirectory.Segment;
 import memdb.oplog.format.Compactor;
+import memdb.oplog.format.Frame;
 import memdb.oplog.format.LogRecord;
 import memdb.oplog.format.SegmentHeader;
 
@@ -47,7 +48,8 @@ final class CompactionJob {
         }
         boolean includesLast = !layout.logs().isEmpty() && inputs.contains(layout.logs().get(layout.logs().size() - 1));
         Compactor compactor = new Compactor();
-        ReplayReport read = Replayer.replay(inputs, includesLast, settings.forceRecover(), false, compactor::add);
+        Frame.Sink inPlace = compactor::add; // records read where they lie: an overwrite allocates nothing
+        ReplayReport read = Replayer.replay(inputs, includesLast, settings.forceRecover(), false, inPlace);
         compactor.observeFloors(read.sequenceHigh(), read.lamportHigh());
         List<LogRecord> kept = compactor.result(settings.nowMillis(), settings.tombstoneGraceMillis(),
                 settings.repairedSinceMillis());

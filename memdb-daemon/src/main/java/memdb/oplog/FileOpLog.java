@@ -91,7 +91,9 @@ public final class FileOpLog implements OpLog {
             SegmentHeader header = new SegmentHeader(0, layout.highestGeneration() + 1, options.wallClockMillis().getAsLong(),
                     report.sequenceHigh(), report.lamportHigh());
             FileChannel live = LogDirectory.createLogSegment(dataDir, header);
-            OnlineCompactor compactor = new OnlineCompactor(dataDir, options, bytesSinceSnapshot);
+            LogDirectory.Segment snapshot = LogDirectory.scan(dataDir).snapshot();
+            long snapshotBytes = snapshot == null ? 0 : Files.size(snapshot.path());
+            OnlineCompactor compactor = new OnlineCompactor(dataDir, options, bytesSinceSnapshot, snapshotBytes);
             return new FileOpLog(dataDir, options, lock, report, compactor, syncer, live, header);
         } catch (IOException | RuntimeException e) {
             lock.close();
@@ -182,6 +184,11 @@ public final class FileOpLog implements OpLog {
     /** fsyncs done by the writer so far (group commit makes this far smaller than the commits). */
     public long fsyncCount() {
         return writer.fsyncCount();
+    }
+
+    /** The log written since the snapshot at which the next background compaction starts (see {@link OnlineCompactor}). */
+    long nextCompactionAtBytes() {
+        return compactor.nextCompactionAtBytes();
     }
 
     /** Seals the live segment and compacts everything before it in the background, now. */

@@ -14,6 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * The writer thread decides when ({@link #wanted}) and seals the live segment; this class does the rest
  * on its own thread.
  *
+ * <p>When: once the log written since the last snapshot reaches the threshold or the snapshot's own size,
+ * whichever is larger (Redis's {@code auto-aof-rewrite-percentage 100} with a 64 MiB floor). A compaction
+ * reads the snapshot and the logs, so with this rule it reads at most twice what was written since the
+ * previous one: its cost per byte written stays bounded however large the data set grows, where a fixed
+ * threshold would re-read a large snapshot every threshold's worth of writes.
+ *
  * <p>Invariants: at most one compaction at a time; a compaction only reads files at or below the sealed
  * generation, which nobody writes any more; a failed compaction changes no live file (see
  * {@link CompactionJob}) and is retried only after the log grows by another threshold.
@@ -29,17 +35,20 @@ final class OnlineCompactor implements AutoCloseable {
     private boolean running;
     private boolean requested;
     private long nextAtBytes;
+    /** Bytes of the newest snapshot file (0: none yet); guarded by this. */
+    private long snapshotBytes;
     /** Live settings ({@link #reconfigure}); guarded by this. */
     private long thresholdBytes;
     private java.time.Duration tombstoneGrace;
 
-    OnlineCompactor(Path dir, OpLogOptions options, long bytesSinceSnapshot) {
+    OnlineCompactor(Path dir, OpLogOptions options, long bytesSinceSnapshot, long snapshotBytes) {
         this.dir = dir;
         this.options = options;
         this.bytesSinceSnapshot = new AtomicLong(bytesSinceSnapshot);
         this.thresholdBytes = options.compactionThresholdBytes();
         this.tombstoneGrace = options.tombstoneGrace();
-        this.nextAtBytes = thresholdBytes;
+        this.snapshotBytes = snapshotBytes;
+        this.nextAtBytes = nextAtBytes();
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "memdb-oplog-compactor");
             t.setDaemon(true);
@@ -74,7 +83,17 @@ final class OnlineCompactor implements AutoCloseable {
     synchronized void reconfigure(long thresholdBytes, java.time.Duration tombstoneGrace) {
         this.thresholdBytes = thresholdBytes;
         this.tombstoneGrace = tombstoneGrace;
-        if (!running) nextAtBytes = thresholdBytes;
+        if (!running) nextAtBytes = nextAtBytes();
+    }
+
+    /** The log written since the snapshot at which the next compaction starts: the threshold, or the snapshot's size if larger. */
+    private synchronized long nextAtBytes() {
+        return Math.max(thresholdBytes, snapshotBytes);
+    }
+
+    /** Where the next compaction starts (for tests and the admin view). */
+    synchronized long nextCompactionAtBytes() {
+        return nextAtBytes;
     }
 
     private synchronized long thresholdBytes() {
@@ -101,7 +120,7 @@ final class OnlineCompactor implements AutoCloseable {
                     tombstoneGrace().toMillis(), now, false, false, RepairHorizon.read(dir));
             CompactionReport report = CompactionJob.run(LogDirectory.scan(dir), upTo, dir, settings);
             bytesSinceSnapshot.addAndGet(-sealedBytes);
-            finish(thresholdBytes());
+            succeeded(report.bytesAfter());
             report.lines().forEach(line -> LOG.log(System.Logger.Level.INFO, line));
             mine.forEach(f -> f.complete(report));
         } catch (Exception | Error e) {
@@ -109,6 +128,11 @@ final class OnlineCompactor implements AutoCloseable {
             finish(bytesSinceSnapshot.get() + Math.max(thresholdBytes(), 1));
             mine.forEach(f -> f.completeExceptionally(e));
         }
+    }
+
+    private synchronized void succeeded(long newSnapshotBytes) {
+        snapshotBytes = newSnapshotBytes;
+        finish(nextAtBytes());
     }
 
     private synchronized void finish(long nextAt) {

@@ -27,21 +27,35 @@ public final class Compactor {
     /** A hint is per peer and key: the newest record of each decides (a DONE removes it). */
     private record HintSlot(int peer, Key key) {}
 
-    private final Map<Key, LogRecord> newest = new HashMap<>();
+    /** SET, DELETE and CLUSTER records: the newest per key (the bulk of any log). */
+    private final NewestPerKey newest = new NewestPerKey();
     /** Per key, every COUNTER record merged into one (the replayed counter), carrying the last one's sequence. */
     private final Map<Key, LogRecord> counters = new HashMap<>();
     private LogRecord slotRecord;
     private final Map<HintSlot, LogRecord> newestHints = new HashMap<>();
-    private final Map<Key, LogRecord> promises = new HashMap<>();
-    private final Map<Key, LogRecord> accepts = new HashMap<>();
+    private final NewestPerKey promises = new NewestPerKey();
+    private final NewestPerKey accepts = new NewestPerKey();
     private long recordsIn;
     private long sequenceFloor;
     private long lamportFloor;
 
+    /**
+     * Adds the record a frame holds without copying it when it is a SET, DELETE or CLUSTER record (the
+     * compactor's bulk: an overwrite of a key already seen allocates nothing); any other record is copied
+     * and added as by {@link #add(LogRecord)}. The frame is not kept.
+     */
+    public void add(Frame frame) {
+        NewestPerKey table = newestTable(frame.op());
+        if (table != newest) {
+            add(frame.toRecord());
+            return;
+        }
+        count(frame.sequence(), frame.lamport());
+        newest.offer(frame);
+    }
+
     public void add(LogRecord record) {
-        recordsIn++;
-        sequenceFloor = Math.max(sequenceFloor, record.sequence());
-        lamportFloor = Math.max(lamportFloor, record.timestamp().lamport());
+        count(record.sequence(), record.timestamp().lamport());
         if (record.op() == memdb.oplog.OpLog.Op.CLOCK) return; // the lamport floor keeps what it reserved
         if (record.op() == memdb.oplog.OpLog.Op.COUNTER_SLOT) {
             if (slotRecord == null || record.sequence() > slotRecord.sequence()) slotRecord = record;
@@ -56,9 +70,23 @@ public final class Compactor {
             newestHints.merge(slot, record, (held, incoming) -> incoming.sequence() > held.sequence() ? incoming : held);
             return;
         }
-        Map<Key, LogRecord> kind = record.op() == memdb.oplog.OpLog.Op.PAXOS_PROMISE ? promises
-                : record.op() == memdb.oplog.OpLog.Op.PAXOS_ACCEPT ? accepts : newest;
-        kind.merge(record.key(), record, (held, incoming) -> incoming.timestamp().isAfter(held.timestamp()) ? incoming : held);
+        newestTable(record.op()).offer(record);
+    }
+
+    private void count(long sequence, long lamport) {
+        recordsIn++;
+        sequenceFloor = Math.max(sequenceFloor, sequence);
+        lamportFloor = Math.max(lamportFloor, lamport);
+    }
+
+    /** The table of an op kept newest-per-key: acceptor state apart from data (SET, DELETE, CLUSTER). */
+    private NewestPerKey newestTable(memdb.oplog.OpLog.Op op) {
+        return switch (op) {
+            case PAXOS_PROMISE -> promises;
+            case PAXOS_ACCEPT -> accepts;
+            case SET, DELETE, CLUSTER -> newest;
+            case CLOCK, COUNTER, COUNTER_SLOT, HINT -> null;
+        };
     }
 
     /** The PN-counter join of two COUNTER records of a key, as replay would merge them; the later sequence. */
@@ -119,23 +147,25 @@ public final class Compactor {
      */
     public List<LogRecord> result(long nowMillis, long tombstoneGraceMillis, long repairedSinceMillis) {
         List<LogRecord> kept = new ArrayList<>(newest.size());
-        for (LogRecord r : newest.values()) {
-            if (!(r.isTombstone() && purgeable(r.wallMillis(), nowMillis, tombstoneGraceMillis, repairedSinceMillis))) kept.add(r);
-        }
+        newest.forEach(slot -> {
+            if (!(slot.isTombstone() && purgeable(slot.wallMillis, nowMillis, tombstoneGraceMillis, repairedSinceMillis))) {
+                kept.add(slot.toRecord());
+            }
+        });
         for (LogRecord r : newestHints.values()) {
             boolean done = HintPayload.decode(r.value()).kind() == HintPayload.Kind.DONE;
             if (!done && !expired(r, nowMillis, tombstoneGraceMillis)) kept.add(r);
         }
         counters.forEach((key, counter) -> {
-            LogRecord plain = newest.get(key);
+            NewestPerKey.Slot plain = newest.get(key);
             if (plain == null || !plain.timestamp().isAfter(counter.timestamp())) kept.add(counter); // else replaced
         });
         if (slotRecord != null) kept.add(slotRecord);
-        for (Map<Key, LogRecord> acceptorState : List.of(promises, accepts)) {
-            for (LogRecord r : acceptorState.values()) {
-                LogRecord data = newest.get(r.key());
-                if (data == null || r.timestamp().isAfter(data.timestamp())) kept.add(r);
-            }
+        for (NewestPerKey acceptorState : List.of(promises, accepts)) {
+            acceptorState.forEach(state -> {
+                NewestPerKey.Slot data = newest.get(Key.wrap(state.key));
+                if (data == null || state.timestamp().isAfter(data.timestamp())) kept.add(state.toRecord());
+            });
         }
         kept.sort(Comparator.comparingLong(LogRecord::sequence));
         return kept;

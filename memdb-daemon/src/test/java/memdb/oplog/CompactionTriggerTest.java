@@ -1,0 +1,96 @@
+package memdb.oplog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import memdb.oplog.OpLog.Op;
+import memdb.protocol.Key;
+import memdb.protocol.Timestamp;
+import memdb.store.Store;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * When the background compaction starts: once the log written since the snapshot reaches the threshold or
+ * the snapshot's size, whichever is larger, so that a large data set is not re-read every threshold's worth
+ * of writes (the cost of compacting stays at most twice the bytes written).
+ */
+class CompactionTriggerTest {
+    @TempDir
+    Path dir;
+
+    private OnlineCompactor compactor(long thresholdBytes, long snapshotBytes) {
+        return new OnlineCompactor(dir, Logs.options().withCompactionThresholdBytes(thresholdBytes), 0, snapshotBytes);
+    }
+
+    @Test
+    void aSnapshotLargerThanTheThresholdPostponesTheNextCompactionToItsSize() {
+        try (OnlineCompactor compactor = compactor(1_000, 5_000)) {
+            assertEquals(5_000, compactor.nextCompactionAtBytes());
+            compactor.wrote(4_999);
+            assertFalse(compactor.wanted(), "the threshold alone would have started one at 1,000 bytes");
+            compactor.wrote(1);
+            assertTrue(compactor.wanted());
+        }
+    }
+
+    @Test
+    void aSmallSnapshotLeavesTheThresholdInCharge() {
+        try (OnlineCompactor compactor = compactor(1_000, 100)) {
+            compactor.wrote(999);
+            assertFalse(compactor.wanted());
+            compactor.wrote(1);
+            assertTrue(compactor.wanted());
+        }
+    }
+
+    @Test
+    void thresholdZeroStillMeansNeverWhateverTheSnapshot() {
+        try (OnlineCompactor compactor = compactor(0, 5_000)) {
+            compactor.wrote(1L << 40);
+            assertFalse(compactor.wanted());
+        }
+    }
+
+    @Test
+    void aLiveThresholdAboveTheSnapshotTakesOver() {
+        try (OnlineCompactor compactor = compactor(1_000, 5_000)) {
+            compactor.reconfigure(8_000, Duration.ofDays(1));
+            assertEquals(8_000, compactor.nextCompactionAtBytes());
+            compactor.reconfigure(10, Duration.ofDays(1));
+            assertEquals(5_000, compactor.nextCompactionAtBytes());
+        }
+    }
+
+    /** Through the files: after a compaction and after a reopen, the next one waits for the snapshot's size in new log. */
+    @Test
+    void theSnapshotWrittenAndTheSnapshotFoundAtOpenSetTheNextStart() throws Exception {
+        OpLogOptions options = Logs.options().withCompactionThresholdBytes(4 << 10);
+        long snapshotBytes;
+        try (FileOpLog log = FileOpLog.open(dir, options, new Store())) {
+            Random random = new Random(1);
+            for (int i = 0; i < 2_000; i++) {
+                byte[] value = new byte[100];
+                random.nextBytes(value); // incompressible: the snapshot is far above the threshold
+                log.append(Op.SET, Key.of("key:" + i), new Timestamp(i + 1, 1), value);
+            }
+            CountDownLatch written = new CountDownLatch(1);
+            log.commit(written::countDown);
+            assertTrue(written.await(10, TimeUnit.SECONDS));
+            CompactionReport report = log.compactNow().get(30, TimeUnit.SECONDS);
+            snapshotBytes = Files.size(report.snapshot());
+            assertTrue(snapshotBytes > 100 * 2_000, "snapshot of " + snapshotBytes + " bytes");
+            assertEquals(snapshotBytes, log.nextCompactionAtBytes());
+        }
+        try (FileOpLog log = FileOpLog.open(dir, options, new Store())) {
+            assertEquals(snapshotBytes, log.nextCompactionAtBytes());
+        }
+    }
+}
