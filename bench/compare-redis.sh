@@ -20,8 +20,9 @@
 #
 # Durability modes, each with both servers running side by side on free loopback ports:
 #   aof : Redis appendonly yes, appendfsync everysec  vs  MemDB --fsync everysec
-#   none: Redis appendonly no, save ""                vs  MemDB --fsync no (MemDB has no switch to turn its op
-#         log off: it still writes every record to the OS, it just never fsyncs; Redis writes nothing)
+#   none: Redis appendonly no, save ""                vs  MemDB --persistence off (no op log: nothing on disk);
+#         a jar from before that option (e.g. an older BASE_JAR) runs with --fsync no instead: it still writes every
+#         record to the OS and compacts, it just never fsyncs
 # Per mode: a warm-up of WARMUP_S=20 seconds of passes (unpipelined and pipelined) against each (not counted: the JVM
 # compiles its hot paths; see warm_up), then ROUNDS rounds;
 # in each round every test runs against Redis and against MemDB in turn, the order alternating by round:
@@ -89,14 +90,21 @@ start_redis() {
 # start_memdb MODE [JAR NAME] -> MPID MPORT (the RESP port)
 start_memdb() {
     local jar=${2:-$J} name=${3:-memdb}
-    local dir=$WORK/$name-$1 fsync
+    local dir=$WORK/$name-$1
     mkdir -p "$dir"
-    if [[ $1 == aof ]]; then fsync=everysec; else fsync=no; fi
+    local durability=(--fsync everysec)
+    if [[ $1 == none ]]; then
+        if unzip -p "$jar" memdb/cli/ServerOptions.class 2>/dev/null | grep -aq -- --persistence; then
+            durability=(--persistence off)
+        else
+            durability=(--fsync no)
+        fi
+    fi
     MPORT=$(free_port)
     MNPORT=$(free_port)
     # shellcheck disable=SC2086
     java ${MEMDB_JAVA_OPTS:-} -jar "$jar" server --bind 127.0.0.1 --port "$MNPORT" --admin-port "$(free_port)" \
-        --resp-port "$MPORT" --data-dir "$dir/db" --auth-key $AUTH --fsync $fsync 2>"$dir/stderr" &
+        --resp-port "$MPORT" --data-dir "$dir/db" --auth-key $AUTH "${durability[@]}" 2>"$dir/stderr" &
     MPID=$!; PIDS+=("$MPID")
     await_pong "$MPORT" "$MPID" "$name node" "$dir/stderr"
 }

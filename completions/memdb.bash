@@ -276,7 +276,7 @@ function _picocli_memdb_server() {
 
   local commands=""
   local flag_opts="'--force-recover' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--node-id' '--bind' '--port' '--admin-port' '--resp-port' '--data-dir' '--seeds' '--auth-key' '--fsync' '--replication-factor' '--max-value-bytes' '--tls-cert' '--tls-key' '--tls-ca'"
+  local arg_opts="'--config' '--node-id' '--bind' '--port' '--admin-port' '--resp-port' '--data-dir' '--seeds' '--auth-key' '--fsync' '--persistence' '--replication-factor' '--max-value-bytes' '--tls-cert' '--tls-key' '--tls-ca'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -312,6 +312,9 @@ function _picocli_memdb_server() {
       return
       ;;
     '--fsync')
+      return
+      ;;
+    '--persistence')
       return
       ;;
     '--replication-factor')
@@ -348,7 +351,7 @@ function _picocli_memdb_join() {
 
   local commands=""
   local flag_opts="'--force-recover' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--node-id' '--bind' '--port' '--admin-port' '--resp-port' '--data-dir' '--seeds' '--auth-key' '--fsync' '--replication-factor' '--max-value-bytes' '--tls-cert' '--tls-key' '--tls-ca'"
+  local arg_opts="'--config' '--node-id' '--bind' '--port' '--admin-port' '--resp-port' '--data-dir' '--seeds' '--auth-key' '--fsync' '--persistence' '--replication-factor' '--max-value-bytes' '--tls-cert' '--tls-key' '--tls-ca'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -384,6 +387,9 @@ function _picocli_memdb_join() {
       return
       ;;
     '--fsync')
+      return
+      ;;
+    '--persistence')
       return
       ;;
     '--replication-factor')
@@ -1473,7 +1479,7 @@ function _picocli_memdb_config_get() {
       return
       ;;
   esac
-  local KEY_pos_param_args=("node-id" "bind" "port" "admin-port" "data-dir" "auth-key" "seeds" "max-value-bytes" "max-frame-bytes" "max-connections" "idle-timeout-ms" "fsync" "force-recover" "compaction-threshold-bytes" "tombstone-grace-seconds" "replication-factor" "vnodes" "gossip-interval-ms" "down-after-ms" "request-timeout-ms" "write-consistency" "read-consistency" "log-level" "slow-request-ms" "resp-port" "max-hints-per-peer" "join" "stream-bytes-per-sec" "cas-timeout-ms" "repair-interval-ms" "repair-bandwidth-bytes-per-sec" "max-pending-per-connection" "max-memory" "max-key-bytes" "client-key" "node-key" "admin-key" "tls-cert" "tls-key" "tls-ca" "tls-peer-mutual" "advertise-address") # 0-0 values
+  local KEY_pos_param_args=("node-id" "bind" "port" "admin-port" "data-dir" "auth-key" "seeds" "max-value-bytes" "max-frame-bytes" "max-connections" "idle-timeout-ms" "fsync" "force-recover" "compaction-threshold-bytes" "tombstone-grace-seconds" "replication-factor" "vnodes" "gossip-interval-ms" "down-after-ms" "request-timeout-ms" "write-consistency" "read-consistency" "log-level" "slow-request-ms" "resp-port" "max-hints-per-peer" "join" "stream-bytes-per-sec" "cas-timeout-ms" "repair-interval-ms" "repair-bandwidth-bytes-per-sec" "max-pending-per-connection" "max-memory" "max-key-bytes" "client-key" "node-key" "admin-key" "tls-cert" "tls-key" "tls-ca" "tls-peer-mutual" "advertise-address" "persistence") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

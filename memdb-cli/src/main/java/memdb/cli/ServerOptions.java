@@ -46,6 +46,10 @@ final class ServerOptions {
     @Option(names = "--fsync", paramLabel = "POLICY", description = "always, everysec or no (default everysec).")
     String fsync;
 
+    @Option(names = "--persistence", paramLabel = "on|off",
+            description = "off: keep nothing on disk, no op log (a node alone, as a cache: its data is lost when it stops; default on).")
+    String persistence;
+
     @Option(names = "--force-recover",
             description = "Boot past a damaged op log, keeping every good record and reporting what was dropped.")
     boolean forceRecover;
@@ -87,6 +91,7 @@ final class ServerOptions {
         put(flags, "seeds", seedsOverride != null ? seedsOverride : seeds);
         put(flags, "auth-key", authKey);
         put(flags, "fsync", fsync);
+        put(flags, "persistence", persistence);
         put(flags, "max-value-bytes", maxValueBytes);
         put(flags, "replication-factor", replicationFactor);
         put(flags, "tls-cert", tlsCert);

@@ -23,6 +23,7 @@ class ServerFastPathTest {
             List.of("server"),
             List.of("server", "--port", "0", "--admin-port", "0", "--bind", "127.0.0.1", "--data-dir", "/tmp/d",
                     "--auth-key", "k", "--fsync", "everysec"),
+            List.of("server", "--persistence", "off", "--resp-port", "6380"),
             List.of("server", "--node-id=7", "--resp-port=6380", "--seeds=a:1,b:2", "--force-recover",
                     "--replication-factor", "2", "--max-value-bytes", "1024", "--config", "/tmp/memdb.conf"),
             List.of("server", "--tls-cert", "c.pem", "--tls-key", "k.pem", "--tls-ca", "ca.pem", "--fsync", "bogus"));

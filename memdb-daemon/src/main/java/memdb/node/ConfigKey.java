@@ -53,7 +53,8 @@ public enum ConfigKey {
     TLS_KEY("tls-key"),
     TLS_CA("tls-ca"),
     TLS_PEER_MUTUAL("tls-peer-mutual"),
-    ADVERTISE_ADDRESS("advertise-address");
+    ADVERTISE_ADDRESS("advertise-address"),
+    PERSISTENCE("persistence");
 
     /** Whether a new value takes effect on the running node or only at its next start. */
     public enum Reload { LIVE, RESTART }

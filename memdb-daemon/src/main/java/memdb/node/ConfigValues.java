@@ -56,6 +56,7 @@ final class ConfigValues {
             case RESP_PORT -> String.valueOf(c.network().respPort());
             case MAX_HINTS_PER_PEER -> String.valueOf(c.cluster().maxHintsPerPeer());
             case JOIN -> String.valueOf(c.cluster().join());
+            case PERSISTENCE -> c.storage().persistence() ? "on" : "off";
             case STREAM_BYTES_PER_SEC -> String.valueOf(c.cluster().streamBytesPerSec());
             case CAS_TIMEOUT_MS -> String.valueOf(c.cluster().casTimeoutMs());
             case REPAIR_INTERVAL_MS -> String.valueOf(c.repair().intervalMs());

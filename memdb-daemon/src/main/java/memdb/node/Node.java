@@ -116,9 +116,15 @@ public final class Node implements AutoCloseable {
         ServerConfig config = resolved.config();
         if (canaries.any()) LOG.log(System.Logger.Level.WARNING, canaries.warning(config.nodeId()));
         boolean restorePaxos = !canaries.has(Canaries.Canary.FORGET_PROMISE);
+        BootWarmup warmup = BootWarmup.start(config);
+        if (!config.storage().persistence()) {
+            LOG.log(System.Logger.Level.WARNING, "persistence off: no op log, nothing is written to disk, and the data is lost"
+                    + " when the node stops");
+            return start(resolved, reloader, OpLog.none(), new Store(), new CounterStore(), new AcceptorStates(), 0, List.of(),
+                    new ClusterLog.Restored(), canaries, warmup::security);
+        }
         Path dataDir = config.storage().dataDir();
         createDataDir(dataDir);
-        BootWarmup warmup = BootWarmup.start(config);
         Store store = new Store(estimatedEntries(dataDir));
         CounterStore counters = new CounterStore();
         StoreReplay storeReplay = new StoreReplay(store, counters);
@@ -210,7 +216,11 @@ public final class Node implements AutoCloseable {
         core.restore(clusterLog, clock.getAsLong());
         for (LogRecord hint : hints) core.restoreHint(hint.key(), hint.timestamp(), hint.value());
         Path dataDir = config.storage().dataDir();
-        core.antiEntropy().onRoundFinished(report -> recordRepair(dataDir, report, clock.getAsLong()));
+        if (config.storage().persistence()) {
+            core.antiEntropy().onRoundFinished(report -> recordRepair(dataDir, report, clock.getAsLong()));
+        } else {
+            core.refuseCluster("node " + nodeId + " runs with persistence off and takes no part in a cluster");
+        }
         // One event loop runs the core and serves the client and RESP channels (the Redis model): a request read
         // there reaches the core, and its reply the channel, by a method call. The peer client keeps its own.
         EventLoopGroup coreGroup = IoTransport.detect().newGroup(1, "memdb-core-" + nodeId);

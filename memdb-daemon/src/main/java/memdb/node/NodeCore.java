@@ -125,6 +125,8 @@ public final class NodeCore {
     /** max-key-bytes and max-memory, asked before every request is dispatched. */
     private final WriteLimits limits;
     private long nextGossipMs;
+    /** Why this node answers every gossip with FORBIDDEN, or null (see {@link #refuseCluster}). */
+    private String clusterRefusal;
     private long clusterLogVersion;
     /** No timestamp above this is handed out before a CLOCK record reserving it is in the op log. */
     private long clockReservedUntil;
@@ -248,6 +250,8 @@ public final class NodeCore {
         } else if (request instanceof StreamMessages.Leave) {
             mover.startLeave();
             out.reply(replyTo, new Responses.Ok());
+        } else if (request instanceof ClusterRequests.Gossip && clusterRefusal != null) {
+            out.reply(replyTo, new Responses.Error(ErrorCode.FORBIDDEN, clusterRefusal));
         } else if (request instanceof ClusterRequests.Gossip gossip) {
             membership.mergeReceived(gossip.members(), nowMs);
             out.reply(replyTo, new ClusterResponses.GossipAck(membership.digest(nowMs)));
@@ -485,6 +489,15 @@ public final class NodeCore {
 
     public Store store() {
         return store;
+    }
+
+    /**
+     * From now on, answers every gossip with FORBIDDEN and {@code reason} and learns nothing from it, so that no
+     * cluster forms through this node (a node without persistence: a member that forgets its log when it
+     * restarts could break CAS and counters).
+     */
+    public void refuseCluster(String reason) {
+        clusterRefusal = reason;
     }
 
     /** max-key-bytes and max-memory: {@link WriteLimits#configure} at start, refusals for /metrics. */

@@ -60,12 +60,14 @@ public final class NodeRunner {
 
     /**
      * E.g. {@code memdb node 1 listening on 127.0.0.1:10000 (data dir /home/ann/.local/share/memdb)}, with
-     * {@code , RESP on 127.0.0.1:6380} before the data dir when the Redis-protocol listener is on.
+     * {@code , RESP on 127.0.0.1:6380} before the data dir when the Redis-protocol listener is on, and
+     * {@code (persistence off)} instead of the data dir when there is none.
      */
     static String startupLine(Node node) {
         ServerConfig config = node.config();
         String resp = node.respPort() == 0 ? "" : ", RESP on " + config.network().bind() + ":" + node.respPort();
         return "memdb node " + config.nodeId() + " listening on " + config.network().bind() + ":" + node.port() + resp
-                + " (data dir " + config.storage().dataDir().toAbsolutePath() + ")";
+                + (config.storage().persistence() ? " (data dir " + config.storage().dataDir().toAbsolutePath() + ")"
+                : " (persistence off)");
     }
 }

@@ -25,7 +25,15 @@ final class SettingsReader {
 
     ServerConfig serverConfig() {
         int nodeId = (int) number(ConfigKey.NODE_ID, 1, 65535, ServerConfig.NODE_ID_DEFAULT);
-        return new ServerConfig(nodeId, network(), limits(), storage(), cluster(), authKey(), logging(), repair(), security());
+        NetworkConfig network = network();
+        StorageConfig storage = storage();
+        ClusterConfig cluster = cluster();
+        if (!storage.persistence() && (!network.seeds().isEmpty() || cluster.join())) {
+            throw settings.get(ConfigKey.PERSISTENCE).invalid(ConfigKey.PERSISTENCE, "a node without persistence runs alone: "
+                    + "a cluster member that forgets its log when it restarts could break CAS and counters; drop "
+                    + (cluster.join() ? "join" : "seeds") + " or turn persistence on");
+        }
+        return new ServerConfig(nodeId, network, limits(), storage, cluster, authKey(), logging(), repair(), security());
     }
 
     private ClusterConfig cluster() {
@@ -137,16 +145,22 @@ final class SettingsReader {
                 StorageConfig.COMPACTION_THRESHOLD_BYTES_DEFAULT);
         long grace = number(ConfigKey.TOMBSTONE_GRACE_SECONDS, 0, Long.MAX_VALUE / 1000,
                 StorageConfig.TOMBSTONE_GRACE_SECONDS_DEFAULT);
-        return new StorageConfig(dataDir, fsync(), bool(ConfigKey.FORCE_RECOVER), threshold, grace);
+        return new StorageConfig(dataDir, fsync(), bool(ConfigKey.FORCE_RECOVER), threshold, grace,
+                flag(ConfigKey.PERSISTENCE, true, "expected on or off"));
     }
 
     private boolean bool(ConfigKey key) {
+        return flag(key, false, "expected true or false");
+    }
+
+    /** A yes/no setting: true, yes or on; false, no or off (any case); {@code ifUnset} when not given. */
+    private boolean flag(ConfigKey key, boolean ifUnset, String expected) {
         Setting s = settings.get(key);
-        if (s == null) return false;
+        if (s == null) return ifUnset;
         return switch (s.value().toLowerCase(java.util.Locale.ROOT)) {
             case "true", "yes", "on" -> true;
             case "false", "no", "off" -> false;
-            default -> throw s.invalid(key, "expected true or false");
+            default -> throw s.invalid(key, expected);
         };
     }
 
