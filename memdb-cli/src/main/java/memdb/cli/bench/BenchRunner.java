@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
-import java.util.function.LongPredicate;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -95,12 +94,19 @@ public final class BenchRunner {
         return run(label, null);
     }
 
+    /** Asked while a test runs whether to stop sending. */
+    @FunctionalInterface
+    interface StopRule {
+        /** @param nowNanos System.nanoTime; @param answered the requests answered so far */
+        boolean stopNow(long nowNanos, long answered);
+    }
+
     /**
-     * {@link #run(String)}, asking {@code stopNow} every {@link JitSettling#WINDOW_NANOS} while requests go out
-     * (with the time, System.nanoTime) whether to stop sending: once it says so, the runner stops, waits for the
-     * answers in flight, and the test counts as complete. Null: never.
+     * {@link #run(String)}, asking {@code stopRule} every {@link JitSettling#WINDOW_NANOS} while requests go out
+     * whether to stop sending: once it says so, the runner stops, waits for the answers in flight, and the test
+     * counts as complete. Null: never.
      */
-    TestResult run(String label, LongPredicate stopNow) throws InterruptedException {
+    TestResult run(String label, StopRule stopRule) throws InterruptedException {
         List<Slot> slots = new ArrayList<>(plan.inFlightMax());
         for (int c = 0; c < plan.clients(); c++) {
             SplittableRandom random = new SplittableRandom(plan.seed() * 1_000_003L + c);
@@ -112,9 +118,9 @@ public final class BenchRunner {
         for (Slot slot : slots) slot.sendWanted(System.nanoTime());
         long waitEndNanos = Math.max(start, deadlineNanos) + plan.requestTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
         boolean allAnswered = false;
-        while (stopNow != null && !stopRequested && !allAnswered && System.nanoTime() - waitEndNanos < 0) {
+        while (stopRule != null && !stopRequested && !allAnswered && System.nanoTime() - waitEndNanos < 0) {
             allAnswered = finished.await(Math.min(JitSettling.WINDOW_NANOS, waitEndNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (!allAnswered && stopNow.test(System.nanoTime())) stopRequested = true;
+            if (!allAnswered && stopRule.stopNow(System.nanoTime(), answered.get())) stopRequested = true;
         }
         if (!allAnswered) allAnswered = finished.await(Math.max(0, waitEndNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -126,7 +132,7 @@ public final class BenchRunner {
                 all.getValueAtPercentile(99.9) / 1000.0, all.getMaxValue() / 1000.0, complete);
     }
 
-    /** Whether the stop rule of {@link #run(String, LongPredicate)} stopped the sending. */
+    /** Whether the stop rule of {@link #run(String, StopRule)} stopped the sending. */
     boolean stoppedByRule() {
         return stopRequested;
     }
