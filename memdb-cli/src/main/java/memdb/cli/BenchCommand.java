@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--duration", paramLabel = "S", defaultValue = "0",
             description = "Run each test for this many seconds instead of -n requests (default 0: off); "
-                    + "--time-limit-s must cover all tests.")
+                    + "--time-limit-s must cover all tests and their warm-ups.")
     long durationS;
 
     @Option(names = "--connections", paramLabel = "N", defaultValue = "1",

@@ -70,13 +70,17 @@ class BenchCommandTest {
         assertEquals(1000, plan.connections());
         assertEquals(5000, parse("bench", "-t", "get", "--duration", "5", "-n", "5000").plan().requests());
         assertEquals(Duration.ZERO, parse("bench").plan().duration());
+        // the time limit covers each test's duration and its automatic warm-up's bound; a fixed warm-up is the user's count
+        assertEquals(Duration.ofSeconds(290), parse("bench", "-t", "get", "--duration", "290").plan().duration());
+        assertEquals(Duration.ofSeconds(300), parse("bench", "-t", "get", "--duration", "300", "--warmup", "0").plan().duration());
         assertEquals(1, parse("bench").plan().connections());
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--duration -1    | --duration must be between 0 and",
-        "--duration 200   | --duration times the number of tests must fit in --time-limit-s",
+        "--duration 200   | --duration times the number of tests (plus 10 s of warm-up each with --warmup auto) must fit in --time-limit-s",
+        "-t get --duration 295 | --duration times the number of tests (plus 10 s of warm-up each",
         "--connections 0  | --connections must be between 1 and -c",
         "-c 2 --connections 3 | --connections must be between 1 and -c",
         "-t ping          | unknown test 'ping'",

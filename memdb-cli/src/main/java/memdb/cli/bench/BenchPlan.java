@@ -14,7 +14,7 @@ import memdb.protocol.Consistency;
  * 1 <= pipeline <= {@link #PIPELINE_MAX}; clients * pipeline <= {@link #IN_FLIGHT_MAX} (the client's
  * queue per connection); 0 <= valueBytes <= {@link #VALUE_BYTES_MAX} (the node's default limit);
  * keyspace 0 (one key) or positive; a positive time limit and request timeout; a duration of zero (none)
- * or of at most the time limit per test; 1 <= connections <= {@link #CONNECTIONS_MAX} and at most clients.
+ * or one whose total over the tests, with the bound of each test's automatic warm-up, fits in the time limit; 1 <= connections <= {@link #CONNECTIONS_MAX} and at most clients.
  *
  * @param warmup   how each test warms up before it is measured ({@link Warmup}: none, N requests, or until the
  *                 JIT compiler has settled), so that both JVMs run compiled code during the measured requests
@@ -51,8 +51,10 @@ public record BenchPlan(List<BenchTest> tests, long requests, int clients, int p
         check(!timeLimit.isNegative() && !timeLimit.isZero() && timeLimit.toSeconds() <= TIME_LIMIT_S_MAX,
                 "--time-limit-s must be between 1 and " + TIME_LIMIT_S_MAX);
         check(!requestTimeout.isNegative() && !requestTimeout.isZero(), "--timeout-ms must be positive");
-        check(!duration.isNegative() && duration.multipliedBy(tests.size()).compareTo(timeLimit) <= 0,
-                "--duration times the number of tests must fit in --time-limit-s");
+        check(!duration.isNegative() && (duration.isZero() || duration.plus(warmup.untilJitSettles() ? Warmup.AUTO_TIME_MAX : Duration.ZERO)
+                        .multipliedBy(tests.size()).compareTo(timeLimit) <= 0),
+                "--duration times the number of tests (plus " + Warmup.AUTO_TIME_MAX.toSeconds()
+                        + " s of warm-up each with --warmup auto) must fit in --time-limit-s");
         check(connections >= 1 && connections <= Math.min(CONNECTIONS_MAX, clients),
                 "--connections must be between 1 and -c (at most " + CONNECTIONS_MAX + ")");
     }
