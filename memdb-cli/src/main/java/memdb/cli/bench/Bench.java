@@ -67,17 +67,11 @@ public final class Bench {
                 if (System.nanoTime() - deadlineNanos >= 0) break;
                 List<BenchOperation> operations = List.of(BenchOperation.of(test, db, plan.valueBytes(), plan.consistency(),
                         plan.requestTimeout(), quorumWaiters));
-                Warmup.Done warmedUp = warmUp(test, operations, deadlineNanos);
+                Warmup.Done warmedUp = warmUp(test, operations, deadlineNanos, printer);
                 if (System.nanoTime() - deadlineNanos >= 0) break;
                 BenchRunner runner = new BenchRunner(operations, plan, deadlineNanos);
-                var ticker = printer == null ? null : printer.scheduleAtFixedRate(progressLine(test, runner),
-                        PROGRESS_INTERVAL_MS, PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
-                TestResult result = runner.run(test.label()).withWarmup(warmedUp);
-                if (ticker != null) {
-                    ticker.cancel(false);
-                    progress.print("\r" + " ".repeat(72) + "\r");
-                    progress.flush();
-                }
+                TestResult result = runShowing(printer, progressLine(test, runner), runner, test.label(), null)
+                        .withWarmup(warmedUp);
                 results.add(result);
                 onResult.accept(result, runner.firstError());
                 if (!result.complete()) break;
@@ -94,22 +88,43 @@ public final class Bench {
      * compiler has settled ({@link JitSettling}), within {@link Warmup#AUTO_TIME_MAX} and
      * {@link Warmup#requestCap} requests.
      */
-    private Warmup.Done warmUp(BenchTest test, List<BenchOperation> operations, long deadlineNanos) throws InterruptedException {
+    private Warmup.Done warmUp(BenchTest test, List<BenchOperation> operations, long deadlineNanos,
+                               ScheduledExecutorService printer) throws InterruptedException {
         Warmup warmup = plan.warmup();
         if (warmup.isNone()) return Warmup.Done.NONE;
         BenchRunner runner = new BenchRunner(operations, plan.withRequests(warmup.requestCap(plan.requests())),
                 Math.min(deadlineNanos, warmup.untilJitSettles() ? System.nanoTime() + Warmup.AUTO_TIME_MAX.toNanos() : Long.MAX_VALUE));
-        TestResult done;
-        Warmup.End end;
-        if (warmup.untilJitSettles()) {
-            JitSettling jit = new JitSettling(compileMillis, System.nanoTime());
-            done = runner.run(test.label(), jit::settledAt);
-            end = runner.stoppedByRule() ? Warmup.End.JIT_SETTLED : Warmup.End.BOUND;
-        } else {
-            done = runner.run(test.label());
-            end = done.complete() ? Warmup.End.REQUESTS : Warmup.End.BOUND;
-        }
+        JitSettling jit = warmup.untilJitSettles() ? new JitSettling(compileMillis, System.nanoTime()) : null;
+        TestResult done = runShowing(printer, warmupLine(test, runner), runner, test.label(), jit == null ? null : jit::settledAt);
+        Warmup.End end = jit != null ? (runner.stoppedByRule() ? Warmup.End.JIT_SETTLED : Warmup.End.BOUND)
+                : (done.complete() ? Warmup.End.REQUESTS : Warmup.End.BOUND);
         return new Warmup.Done(done.requests(), done.seconds(), end);
+    }
+
+    /** Runs {@code runner} (with {@code stopRule}, or none), redrawing {@code line} on the progress stream meanwhile. */
+    private TestResult runShowing(ScheduledExecutorService printer, Runnable line, BenchRunner runner, String label,
+                                  BenchRunner.StopRule stopRule) throws InterruptedException {
+        var ticker = printer == null ? null
+                : printer.scheduleAtFixedRate(line, PROGRESS_INTERVAL_MS, PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        try {
+            return runner.run(label, stopRule);
+        } finally {
+            if (ticker != null) {
+                ticker.cancel(false);
+                progress.print("\r" + " ".repeat(72) + "\r");
+                progress.flush();
+            }
+        }
+    }
+
+    private Runnable warmupLine(BenchTest test, BenchRunner runner) {
+        long startNanos = System.nanoTime();
+        return () -> {
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            progress.printf(Locale.ROOT, "\r%s: warm-up (%s), %d requests in %.1f s   ", test.label(), plan.warmup(),
+                    runner.answered(), seconds);
+            progress.flush();
+        };
     }
 
     private Runnable progressLine(BenchTest test, BenchRunner runner) {

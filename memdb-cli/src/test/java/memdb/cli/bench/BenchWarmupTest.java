@@ -3,7 +3,10 @@ package memdb.cli.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -49,8 +52,12 @@ class BenchWarmupTest {
                 Duration.ofSeconds(60), Duration.ofSeconds(5));
     }
 
+    /** What the progress line drew (the runs print it as on a terminal). */
+    private final ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
     private TestResult run(BenchPlan plan, LongSupplier compileMillis) throws InterruptedException {
-        List<TestResult> results = new Bench(answeringGets(), plan, null, compileMillis).run((result, error) -> {});
+        PrintStream terminal = new PrintStream(progress, true, StandardCharsets.UTF_8);
+        List<TestResult> results = new Bench(answeringGets(), plan, terminal, compileMillis).run((result, error) -> {});
         assertEquals(1, results.size());
         return results.get(0);
     }
@@ -69,6 +76,7 @@ class BenchWarmupTest {
         assertTrue(warmup.requests() > 0 && warmup.requests() < 10 * 20_000_000L, warmup.toString());
         assertEquals(20_000_000, result.requests());
         assertEquals(warmup.requests() + result.requests(), gets.get(), "every request sent is a warm-up's or a measured one");
+        assertTrue(progress.toString(StandardCharsets.UTF_8).contains("\rget: warm-up (auto), "), "a terminal sees the warm-up go on");
     }
 
     @Test
