@@ -12,8 +12,8 @@
 #        PING=0 (leave out the PING test),
 #        NATIVE=1 (after each MemDB run, the same test through `memdb bench` on the node's native port, as system
 #        "native": the issue's "memdb bench on the native protocol >= the RESP figure", in the same run),
-#        NATIVE_CONNECTIONS=1 (memdb bench --connections; memdb bench runs through bin/memdb, MEMDB_JAVA_OPTS apply), NATIVE_WARMUP=N/2 (memdb bench --warmup: requests of each
-#        test first sent unmeasured, so that the bench client's JIT has compiled its hot path)
+#        NATIVE_CONNECTIONS=1 (memdb bench --connections; memdb bench runs through bin/memdb, MEMDB_JAVA_OPTS apply), NATIVE_WARMUP=auto (memdb bench --warmup: auto = each
+#        test first sends unmeasured until the bench client's JIT has settled, or N requests; C2 since session 7)
 # CPU: every run also records the CPU time the server (from /proc) and the load generator (/usr/bin/time) used,
 # in microseconds per request (both tests of a run together); the table gives it for MemDB RESP and native:
 # on a 2-core machine shared by server and load generator, it says what the throughput is bound by.
@@ -131,19 +131,21 @@ bench() {
 # bench_native MODE ROUND PORT TEST_ARGS... : the same test through memdb bench on the native port, as system "native"
 bench_native() {
     local mode=$1 round=$2 port=$3; shift 3
-    local pipeline=1 tests= size=3 args=("$@") i before cpu warmup=${NATIVE_WARMUP:-$((N / 2))}
+    local pipeline=1 tests= size=3 args=("$@") i before cpu sent warmup=${NATIVE_WARMUP:-auto}
     for ((i = 0; i < ${#args[@]}; i++)); do
         case ${args[i]} in -P) pipeline=${args[i + 1]} ;; -t) tests=${args[i + 1]} ;; -d) size=${args[i + 1]} ;; esac
     done
     [[ $tests == *ping* ]] && return 0 # memdb bench has no PING test
     before=$(cpu_s "$MPID")
-    # through the bin/memdb launcher, as a user runs it: its flags for one-shot commands (C1 only, serial GC)
-    # halve the bench client's CPU over a run of this size against C2's compilations (docs/performance.md)
+    # through the bin/memdb launcher, as a user runs it (for bench: C2, serial GC; the auto warm-up waits for the
+    # JIT to settle: docs/performance.md, "Session 7: native bench")
     MEMDB_JAR=$J measured bin/memdb bench -s "127.0.0.1:$port" -a $AUTH -t "$tests" -n "$N" -c "$CLIENTS" -d "$size" -P "$pipeline" \
         --warmup "$warmup" --connections "${NATIVE_CONNECTIONS:-1}" --csv >"$WORK/bench.csv" 2>"$WORK/bench.err" \
         || { log "  $mode round $round native -P $pipeline: memdb bench failed (no row): $(cat "$WORK/bench.err")"; return 0; }
-    # the warm-up requests count too: the node served them and the client spent CPU on them
-    cpu=$(cpu_per_request "$before" "$MPID" $(((N + warmup) * $(tr ',' '\n' <<<"$tests" | wc -l))))
+    # the warm-up requests count too: the node served them and the client spent CPU on them (the CSV's own
+    # warmup_requests column since session 7, else the fixed --warmup)
+    sent=$(awk -F, -v fixed="$warmup" 'NR > 1 {n += $2 + (NF >= 13 ? $11 : fixed)} END {print n}' "$WORK/bench.csv")
+    cpu=$(cpu_per_request "$before" "$MPID" "$sent")
     tail -n +2 "$WORK/bench.csv" \
         | while IFS=, read -r test _requests _errors _seconds rps p50 p99 _rest; do
             test=${test^^}

@@ -8,6 +8,7 @@ import memdb.cli.bench.BenchPlan;
 import memdb.cli.bench.BenchReport;
 import memdb.cli.bench.BenchTest;
 import memdb.cli.bench.TestResult;
+import memdb.cli.bench.Warmup;
 import memdb.client.MemDb;
 import memdb.protocol.Consistency;
 import memdb.protocol.MemDbException;
@@ -60,9 +61,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Seed of the key generators (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
-            description = "Requests of each test sent first and not measured (default ${DEFAULT-VALUE}).")
-    long warmupRequests;
+    @Option(names = "--warmup", paramLabel = "auto|N", defaultValue = "auto",
+            description = "Warm-up of each test, sent first and not measured: auto = until the JIT compiler has settled "
+                    + "(at most 10 s and 10 times -n requests), N = N requests, 0 = none (default ${DEFAULT-VALUE}).")
+    String warmup;
 
     @Option(names = "--consistency", paramLabel = "LEVEL", completionCandidates = Candidates.Consistencies.class,
             description = "ONE, QUORUM or ALL (default: the node's; writes QUORUM, reads ONE). quorum-get always waits for a majority.")
@@ -74,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--duration", paramLabel = "S", defaultValue = "0",
             description = "Run each test for this many seconds instead of -n requests (default 0: off); "
-                    + "--time-limit-s must cover all tests.")
+                    + "--time-limit-s must cover all tests and their warm-ups.")
     long durationS;
 
     @Option(names = "--connections", paramLabel = "N", defaultValue = "1",
@@ -99,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
         long requestCount = requests != null ? requests : durationS > 0 ? BenchPlan.REQUESTS_MAX : 100_000;
         try {
             return new BenchPlan(BenchTest.parseList(tests), requestCount, clients, pipeline, valueBytes, keyspace,
-                    consistency, seed, warmupRequests, Duration.ofSeconds(timeLimitS), Duration.ofMillis(client.timeoutMs),
+                    consistency, seed, Warmup.parse(warmup), Duration.ofSeconds(timeLimitS), Duration.ofMillis(client.timeoutMs),
                     Duration.ofSeconds(durationS), connections);
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCode.USAGE, e.getMessage());

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import memdb.cli.bench.BenchPlan;
 import memdb.cli.bench.BenchTest;
+import memdb.cli.bench.Warmup;
 import memdb.protocol.Consistency;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +46,7 @@ class BenchCommandTest {
         assertEquals(3, plan.valueBytes());
         assertEquals(0, plan.keyspace());
         assertEquals(Consistency.DEFAULT, plan.consistency());
-        assertEquals(0, plan.warmupRequests());
+        assertEquals(Warmup.AUTO, plan.warmup());
         assertEquals(Duration.ofSeconds(300), plan.timeLimit());
         assertEquals(Duration.ofMillis(5000), plan.requestTimeout());
     }
@@ -56,7 +57,7 @@ class BenchCommandTest {
                 "-r", "1000", "--seed", "7", "--warmup", "500", "--consistency", "quorum", "--time-limit-s", "10", "--timeout-ms", "250",
                 "-s", "127.0.0.1:1", "-a", "k").plan();
         assertEquals(List.of(BenchTest.GET, BenchTest.SET, BenchTest.QUORUM_GET), plan.tests());
-        assertEquals(new BenchPlan(plan.tests(), 2000, 4, 16, 100, 1000, Consistency.QUORUM, 7, 500,
+        assertEquals(new BenchPlan(plan.tests(), 2000, 4, 16, 100, 1000, Consistency.QUORUM, 7, Warmup.ofRequests(500),
                 Duration.ofSeconds(10), Duration.ofMillis(250)), plan);
     }
 
@@ -69,13 +70,17 @@ class BenchCommandTest {
         assertEquals(1000, plan.connections());
         assertEquals(5000, parse("bench", "-t", "get", "--duration", "5", "-n", "5000").plan().requests());
         assertEquals(Duration.ZERO, parse("bench").plan().duration());
+        // the time limit covers each test's duration and its automatic warm-up's bound; a fixed warm-up is the user's count
+        assertEquals(Duration.ofSeconds(290), parse("bench", "-t", "get", "--duration", "290").plan().duration());
+        assertEquals(Duration.ofSeconds(300), parse("bench", "-t", "get", "--duration", "300", "--warmup", "0").plan().duration());
         assertEquals(1, parse("bench").plan().connections());
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--duration -1    | --duration must be between 0 and",
-        "--duration 200   | --duration times the number of tests must fit in --time-limit-s",
+        "--duration 200   | --duration times the number of tests (plus 10 s of warm-up each with --warmup auto) must fit in --time-limit-s",
+        "-t get --duration 295 | --duration times the number of tests (plus 10 s of warm-up each",
         "--connections 0  | --connections must be between 1 and -c",
         "-c 2 --connections 3 | --connections must be between 1 and -c",
         "-t ping          | unknown test 'ping'",
@@ -88,7 +93,8 @@ class BenchCommandTest {
         "-d -1            | -d must be between 0 and",
         "-d 2000000       | -d must be between 0 and",
         "-r -5            | -r must be positive",
-        "--warmup -1      | --warmup must be between 0 and",
+        "--warmup -1      | --warmup must be auto or between 0 and",
+        "--warmup soon    | --warmup must be auto or between 0 and",
         "--time-limit-s 0 | --time-limit-s must be between 1 and",
         "--timeout-ms 0   | --timeout-ms must be positive",
         "--csv --json     | --csv and --json cannot be combined",

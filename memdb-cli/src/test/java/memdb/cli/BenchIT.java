@@ -34,6 +34,10 @@ class BenchIT extends SingleNodeIT {
             assertTrue(test.path("ops_per_sec").asDouble() > 0, result.stdout());
             assertTrue(test.path("p50_ms").asDouble() <= test.path("max_ms").asDouble(), result.stdout());
             assertTrue(test.path("complete").asBoolean());
+            // the default warm-up is auto: until the JIT settles, at most 10 x -n requests
+            JsonNode warmup = test.path("warmup");
+            assertTrue(warmup.path("requests").asLong() > 0 && warmup.path("requests").asLong() <= 20_000, result.stdout());
+            assertTrue(List.of("jit-settled", "bound").contains(warmup.path("end").asText()), result.stdout());
         }
     }
 
@@ -44,7 +48,8 @@ class BenchIT extends SingleNodeIT {
         assertEquals(0, result.exitCode(), result.stderr());
         List<String> lines = result.stdout().lines().toList();
         assertEquals(6, lines.size(), result.stdout());
-        assertEquals("test,requests,errors,seconds,ops_per_sec,p50_ms,p99_ms,p999_ms,max_ms,complete", lines.get(0));
+        assertEquals("test,requests,errors,seconds,ops_per_sec,p50_ms,p99_ms,p999_ms,max_ms,complete,"
+                + "warmup_requests,warmup_seconds,warmup_end", lines.get(0));
         List<String> names = lines.stream().skip(1).map(line -> line.split(",")[0]).toList();
         assertEquals(List.of("set", "get", "contains", "quorum-get", "delete"), names);
         for (String line : lines.subList(1, lines.size())) {
@@ -52,6 +57,8 @@ class BenchIT extends SingleNodeIT {
             assertEquals("500", fields[1], line);
             assertEquals("0", fields[2], line);
             assertEquals("true", fields[9], line);
+            assertTrue(Long.parseLong(fields[10]) <= 5000, "auto warm-up: at most 10 x -n requests: " + line);
+            assertTrue(List.of("jit-settled", "bound").contains(fields[12]), line);
         }
     }
 

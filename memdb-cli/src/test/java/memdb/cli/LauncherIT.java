@@ -65,7 +65,7 @@ class LauncherIT extends SingleNodeIT {
     }
 
     @Test
-    void oneShotCommandsStartFastAndServersKeepG1ButGiveMemoryBack() throws Exception {
+    void oneShotCommandsStartFastBenchKeepsC2AndServersKeepG1ButGiveMemoryBack() throws Exception {
         Map<String, String> dryRun = new HashMap<>(env);
         dryRun.put("MEMDB_LAUNCHER_DRY_RUN", "1");
         String get = launcher(dryRun, new byte[0], "get", "k").stdout();
@@ -77,6 +77,11 @@ class LauncherIT extends SingleNodeIT {
             assertFalse(line.contains("UseSerialGC"), line);
             assertTrue(line.contains("-XX:MaxHeapFreeRatio=20"), line);
         }
+        // bench keeps C2: its warm-up waits for the JIT to settle, so the measured requests run C2 code
+        String bench = launcher(dryRun, new byte[0], "bench", "-t", "get").stdout();
+        assertFalse(bench.contains("TieredStopAtLevel"), bench);
+        assertTrue(bench.contains("-XX:+UseSerialGC"), bench);
+        assertTrue(bench.endsWith("-jar " + MemdbProcesses.jar() + " bench -t get\n"), bench);
         Path archive = MemdbProcesses.jar().resolveSibling("memdb.jsa");
         // The launcher uses an archive only when it is newer than the jar (a build with -Dmemdb.cds.skip leaves an older one).
         boolean current = Files.exists(archive)

@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 import memdb.client.MemDb;
 
 /**
@@ -30,6 +31,7 @@ public final class Bench {
     private final MemDb db;
     private final BenchPlan plan;
     private final PrintStream progress;
+    private final LongSupplier compileMillis;
 
     /**
      * @param db       the client every logical client sends through (with as many connections per node as the
@@ -37,9 +39,15 @@ public final class Bench {
      * @param progress where to draw a progress line (a terminal), or null for none
      */
     public Bench(MemDb db, BenchPlan plan, PrintStream progress) {
+        this(db, plan, progress, plan.warmup().untilJitSettles() ? JitSettling.jvmCompileMillis() : () -> 0);
+    }
+
+    /** @param compileMillis the JIT compiler's accumulated time in milliseconds (tests pass their own) */
+    Bench(MemDb db, BenchPlan plan, PrintStream progress, LongSupplier compileMillis) {
         this.db = db;
         this.plan = plan;
         this.progress = progress;
+        this.compileMillis = compileMillis;
     }
 
     /**
@@ -59,19 +67,11 @@ public final class Bench {
                 if (System.nanoTime() - deadlineNanos >= 0) break;
                 List<BenchOperation> operations = List.of(BenchOperation.of(test, db, plan.valueBytes(), plan.consistency(),
                         plan.requestTimeout(), quorumWaiters));
-                if (plan.warmupRequests() > 0) {
-                    new BenchRunner(operations, plan.withRequests(plan.warmupRequests()), deadlineNanos).run(test.label());
-                    if (System.nanoTime() - deadlineNanos >= 0) break;
-                }
+                Warmup.Done warmedUp = warmUp(test, operations, deadlineNanos, printer);
+                if (System.nanoTime() - deadlineNanos >= 0) break;
                 BenchRunner runner = new BenchRunner(operations, plan, deadlineNanos);
-                var ticker = printer == null ? null : printer.scheduleAtFixedRate(progressLine(test, runner),
-                        PROGRESS_INTERVAL_MS, PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
-                TestResult result = runner.run(test.label());
-                if (ticker != null) {
-                    ticker.cancel(false);
-                    progress.print("\r" + " ".repeat(72) + "\r");
-                    progress.flush();
-                }
+                TestResult result = runShowing(printer, progressLine(test, runner), runner, test.label(), null)
+                        .withWarmup(warmedUp);
                 results.add(result);
                 onResult.accept(result, runner.firstError());
                 if (!result.complete()) break;
@@ -81,6 +81,50 @@ public final class Bench {
             if (quorumWaiters != null) quorumWaiters.shutdownNow();
             if (printer != null) printer.shutdownNow();
         }
+    }
+
+    /**
+     * The warm-up of one test (its requests are not counted): none, a fixed number of requests, or until the JIT
+     * compiler has settled ({@link JitSettling}), within {@link Warmup#AUTO_TIME_MAX} and
+     * {@link Warmup#requestCap} requests.
+     */
+    private Warmup.Done warmUp(BenchTest test, List<BenchOperation> operations, long deadlineNanos,
+                               ScheduledExecutorService printer) throws InterruptedException {
+        Warmup warmup = plan.warmup();
+        if (warmup.isNone()) return Warmup.Done.NONE;
+        BenchRunner runner = new BenchRunner(operations, plan.withRequests(warmup.requestCap(plan.requests())),
+                Math.min(deadlineNanos, warmup.untilJitSettles() ? System.nanoTime() + Warmup.AUTO_TIME_MAX.toNanos() : Long.MAX_VALUE));
+        JitSettling jit = warmup.untilJitSettles() ? new JitSettling(compileMillis, System.nanoTime()) : null;
+        TestResult done = runShowing(printer, warmupLine(test, runner), runner, test.label(), jit == null ? null : jit::settledAt);
+        Warmup.End end = jit != null ? (runner.stoppedByRule() ? Warmup.End.JIT_SETTLED : Warmup.End.BOUND)
+                : (done.complete() ? Warmup.End.REQUESTS : Warmup.End.BOUND);
+        return new Warmup.Done(done.requests(), done.seconds(), end);
+    }
+
+    /** Runs {@code runner} (with {@code stopRule}, or none), redrawing {@code line} on the progress stream meanwhile. */
+    private TestResult runShowing(ScheduledExecutorService printer, Runnable line, BenchRunner runner, String label,
+                                  BenchRunner.StopRule stopRule) throws InterruptedException {
+        var ticker = printer == null ? null
+                : printer.scheduleAtFixedRate(line, PROGRESS_INTERVAL_MS, PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        try {
+            return runner.run(label, stopRule);
+        } finally {
+            if (ticker != null) {
+                ticker.cancel(false);
+                progress.print("\r" + " ".repeat(72) + "\r");
+                progress.flush();
+            }
+        }
+    }
+
+    private Runnable warmupLine(BenchTest test, BenchRunner runner) {
+        long startNanos = System.nanoTime();
+        return () -> {
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            progress.printf(Locale.ROOT, "\r%s: warm-up (%s), %d requests in %.1f s   ", test.label(), plan.warmup(),
+                    runner.answered(), seconds);
+            progress.flush();
+        };
     }
 
     private Runnable progressLine(BenchTest test, BenchRunner runner) {

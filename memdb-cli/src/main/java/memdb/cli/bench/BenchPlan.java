@@ -14,10 +14,10 @@ import memdb.protocol.Consistency;
  * 1 <= pipeline <= {@link #PIPELINE_MAX}; clients * pipeline <= {@link #IN_FLIGHT_MAX} (the client's
  * queue per connection); 0 <= valueBytes <= {@link #VALUE_BYTES_MAX} (the node's default limit);
  * keyspace 0 (one key) or positive; a positive time limit and request timeout; a duration of zero (none)
- * or of at most the time limit per test; 1 <= connections <= {@link #CONNECTIONS_MAX} and at most clients.
+ * or one whose total over the tests, with the bound of each test's automatic warm-up, fits in the time limit; 1 <= connections <= {@link #CONNECTIONS_MAX} and at most clients.
  *
- * @param warmupRequests requests of each test sent first and not measured (0 to 1e9), so that both
- *                 JVMs have compiled the hot path before the measured requests
+ * @param warmup   how each test warms up before it is measured ({@link Warmup}: none, N requests, or until the
+ *                 JIT compiler has settled), so that both JVMs run compiled code during the measured requests
  * @param keyspace 0: every request uses the one key {@code key:000000000000} (as redis-benchmark
  *                 without -r); otherwise keys {@code key:%012d} drawn uniformly from [0, keyspace)
  *                 by a generator seeded from {@code seed} and the client's index
@@ -26,7 +26,7 @@ import memdb.protocol.Consistency;
  * @param connections client connections to each node, on the client's one event loop, taken in turn by requests
  */
 public record BenchPlan(List<BenchTest> tests, long requests, int clients, int pipeline, int valueBytes,
-                        long keyspace, Consistency consistency, long seed, long warmupRequests, Duration timeLimit,
+                        long keyspace, Consistency consistency, long seed, Warmup warmup, Duration timeLimit,
                         Duration requestTimeout, Duration duration, int connections) {
     public static final long REQUESTS_MAX = 1_000_000_000L;
     public static final int CLIENTS_MAX = 10_000;
@@ -45,30 +45,32 @@ public record BenchPlan(List<BenchTest> tests, long requests, int clients, int p
         check((long) clients * pipeline <= IN_FLIGHT_MAX,
                 "-c times -P must be at most " + IN_FLIGHT_MAX + " requests in flight");
         check(valueBytes >= 0 && valueBytes <= VALUE_BYTES_MAX, "-d must be between 0 and " + VALUE_BYTES_MAX + " bytes");
-        check(warmupRequests >= 0 && warmupRequests <= REQUESTS_MAX, "--warmup must be between 0 and " + REQUESTS_MAX);
+        check(warmup != null, "a warm-up is required (Warmup.NONE for none)");
         check(keyspace >= 0, "-r must be positive (or 0 for a single key)");
         check(consistency != null, "a consistency is required");
         check(!timeLimit.isNegative() && !timeLimit.isZero() && timeLimit.toSeconds() <= TIME_LIMIT_S_MAX,
                 "--time-limit-s must be between 1 and " + TIME_LIMIT_S_MAX);
         check(!requestTimeout.isNegative() && !requestTimeout.isZero(), "--timeout-ms must be positive");
-        check(!duration.isNegative() && duration.multipliedBy(tests.size()).compareTo(timeLimit) <= 0,
-                "--duration times the number of tests must fit in --time-limit-s");
+        check(!duration.isNegative() && (duration.isZero() || duration.plus(warmup.untilJitSettles() ? Warmup.AUTO_TIME_MAX : Duration.ZERO)
+                        .multipliedBy(tests.size()).compareTo(timeLimit) <= 0),
+                "--duration times the number of tests (plus " + Warmup.AUTO_TIME_MAX.toSeconds()
+                        + " s of warm-up each with --warmup auto) must fit in --time-limit-s");
         check(connections >= 1 && connections <= Math.min(CONNECTIONS_MAX, clients),
                 "--connections must be between 1 and -c (at most " + CONNECTIONS_MAX + ")");
     }
 
     /** A plan bounded by its request count, on one connection. */
     public BenchPlan(List<BenchTest> tests, long requests, int clients, int pipeline, int valueBytes,
-                     long keyspace, Consistency consistency, long seed, long warmupRequests, Duration timeLimit,
+                     long keyspace, Consistency consistency, long seed, Warmup warmup, Duration timeLimit,
                      Duration requestTimeout) {
-        this(tests, requests, clients, pipeline, valueBytes, keyspace, consistency, seed, warmupRequests, timeLimit,
+        this(tests, requests, clients, pipeline, valueBytes, keyspace, consistency, seed, warmup, timeLimit,
                 requestTimeout, Duration.ZERO, 1);
     }
 
     /** This plan with another request count and no duration (the warm-up of a test runs as a plan of its own). */
     public BenchPlan withRequests(long requestCount) {
         return new BenchPlan(tests, requestCount, clients, pipeline, valueBytes, keyspace, consistency, seed,
-                warmupRequests, timeLimit, requestTimeout, Duration.ZERO, connections);
+                warmup, timeLimit, requestTimeout, Duration.ZERO, connections);
     }
 
     /** Requests one test keeps in flight at most. */

@@ -62,6 +62,8 @@ public final class BenchRunner {
         return histogram;
     });
     private volatile boolean stoppedByDeadline;
+    /** Set when the caller's stop rule says so: sending stops, and the test is complete (a warm-up that is done). */
+    private volatile boolean stopRequested;
     /** When the plan has a duration: the time its sending stops (set before the first send). */
     private volatile long durationEndNanos;
 
@@ -89,6 +91,22 @@ public final class BenchRunner {
 
     /** Runs the test to the end (all answered, or the deadline plus one request timeout) and reports it. */
     TestResult run(String label) throws InterruptedException {
+        return run(label, null);
+    }
+
+    /** Asked while a test runs whether to stop sending. */
+    @FunctionalInterface
+    interface StopRule {
+        /** @param nowNanos System.nanoTime; @param answered the requests answered so far */
+        boolean stopNow(long nowNanos, long answered);
+    }
+
+    /**
+     * {@link #run(String)}, asking {@code stopRule} every {@link JitSettling#WINDOW_NANOS} while requests go out
+     * whether to stop sending: once it says so, the runner stops, waits for the answers in flight, and the test
+     * counts as complete. Null: never.
+     */
+    TestResult run(String label, StopRule stopRule) throws InterruptedException {
         List<Slot> slots = new ArrayList<>(plan.inFlightMax());
         for (int c = 0; c < plan.clients(); c++) {
             SplittableRandom random = new SplittableRandom(plan.seed() * 1_000_003L + c);
@@ -98,9 +116,13 @@ public final class BenchRunner {
         long start = System.nanoTime();
         durationEndNanos = start + plan.duration().toNanos();
         for (Slot slot : slots) slot.sendWanted(System.nanoTime());
-        long waitNanos = Math.max(0, deadlineNanos - System.nanoTime()) + plan.requestTimeout().toNanos()
-                + TimeUnit.SECONDS.toNanos(1);
-        boolean allAnswered = finished.await(waitNanos, TimeUnit.NANOSECONDS);
+        long waitEndNanos = Math.max(start, deadlineNanos) + plan.requestTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+        boolean allAnswered = false;
+        while (stopRule != null && !stopRequested && !allAnswered && System.nanoTime() - waitEndNanos < 0) {
+            allAnswered = finished.await(Math.min(JitSettling.WINDOW_NANOS, waitEndNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (!allAnswered && stopRule.stopNow(System.nanoTime(), answered.get())) stopRequested = true;
+        }
+        if (!allAnswered) allAnswered = finished.await(Math.max(0, waitEndNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
         boolean complete = allAnswered && !stoppedByDeadline;
         Histogram all = new Histogram(LATENCY_US_MAX, 3);
@@ -108,6 +130,11 @@ public final class BenchRunner {
         return new TestResult(label, answered.get(), errors.get(), seconds,
                 all.getValueAtPercentile(50) / 1000.0, all.getValueAtPercentile(99) / 1000.0,
                 all.getValueAtPercentile(99.9) / 1000.0, all.getMaxValue() / 1000.0, complete);
+    }
+
+    /** Whether the stop rule of {@link #run(String, StopRule)} stopped the sending. */
+    boolean stoppedByRule() {
+        return stopRequested;
     }
 
     /** The key of index {@code index}: key:%012d. */
@@ -170,7 +197,7 @@ public final class BenchRunner {
         }
 
         private void sendOne(long now) {
-            if (durationBound && now - durationEndNanos >= 0) {
+            if (stopRequested || (durationBound && now - durationEndNanos >= 0)) {
                 retireSlot();
                 return;
             }

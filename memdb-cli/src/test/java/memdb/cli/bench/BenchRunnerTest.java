@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The closed loop of {@link BenchRunner} against fake operations: counts, concurrency bound, keys, limits. */
 class BenchRunnerTest {
     private static BenchPlan plan(long requests, int clients, int pipeline, long keyspace, Duration timeLimit) {
-        return new BenchPlan(List.of(BenchTest.GET), requests, clients, pipeline, 3, keyspace, Consistency.ONE, 1, 0,
+        return new BenchPlan(List.of(BenchTest.GET), requests, clients, pipeline, 3, keyspace, Consistency.ONE, 1, Warmup.NONE,
                 timeLimit, Duration.ofSeconds(2));
     }
 
@@ -67,7 +67,7 @@ class BenchRunnerTest {
 
     @Test
     void aDurationBoundTestSendsUntilItsTimeIsUpAndIsComplete() throws Exception {
-        BenchPlan plan = new BenchPlan(List.of(BenchTest.GET), BenchPlan.REQUESTS_MAX, 4, 1, 3, 0, Consistency.ONE, 1, 0,
+        BenchPlan plan = new BenchPlan(List.of(BenchTest.GET), BenchPlan.REQUESTS_MAX, 4, 1, 3, 0, Consistency.ONE, 1, Warmup.NONE,
                 Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofMillis(300), 1);
         ExecutorService io = Executors.newFixedThreadPool(2);
         try {
@@ -85,7 +85,7 @@ class BenchRunnerTest {
 
     @Test
     void clientsAreSpreadOverTheConnectionsRoundRobin() throws Exception {
-        BenchPlan plan = new BenchPlan(List.of(BenchTest.GET), 3000, 6, 1, 3, 0, Consistency.ONE, 1, 0,
+        BenchPlan plan = new BenchPlan(List.of(BenchTest.GET), 3000, 6, 1, 3, 0, Consistency.ONE, 1, Warmup.NONE,
                 Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ZERO, 3);
         List<AtomicInteger> used = List.of(new AtomicInteger(), new AtomicInteger(), new AtomicInteger());
         ExecutorService io = Executors.newFixedThreadPool(2);
@@ -142,7 +142,7 @@ class BenchRunnerTest {
     }
 
     private static Set<String> keysOf(long seed) throws Exception {
-        BenchPlan plan = new BenchPlan(List.of(BenchTest.GET), 50, 1, 1, 3, 1_000_000, Consistency.ONE, seed, 0,
+        BenchPlan plan = new BenchPlan(List.of(BenchTest.GET), 50, 1, 1, 3, 1_000_000, Consistency.ONE, seed, Warmup.NONE,
                 Duration.ofSeconds(10), Duration.ofSeconds(1));
         List<String> keys = new ArrayList<>();
         new BenchRunner(BenchOperation.ofFuture(key -> {
