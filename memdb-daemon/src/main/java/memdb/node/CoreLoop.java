@@ -320,11 +320,13 @@ public final class CoreLoop implements AutoCloseable {
         BatchOutbox outbox = spareOutbox != null ? spareOutbox.reset(core.membership(), slowRequestNanos)
                 : new BatchOutbox(core.membership(), requestMetrics, slowRequestNanos);
         spareOutbox = null; // a batch run from within this one's release (a close) makes its own
+        int clientRequests = 0;
         for (int i = 0; i < BATCH_MAX && !batch.isEmpty(); i++) {
             Input input = batch.poll();
-            if (input instanceof ClientRequest) clientRequestsWaiting.decrementAndGet();
+            if (input instanceof ClientRequest) clientRequests++;
             handle(input, now, outbox);
         }
+        if (clientRequests > 0) clientRequestsWaiting.addAndGet(-clientRequests); // one atomic per batch, not per request
         if (tickDue || now >= nextTickMs) {
             nextTickMs = now + TICK_MS;
             core.tick(now, outbox);
