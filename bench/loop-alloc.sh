@@ -5,7 +5,8 @@
 #
 #   bench/loop-alloc.sh JAR...        e.g. bench/loop-alloc.sh /tmp/base.jar memdb-cli/target/memdb.jar
 #   env: N=500000 (requests per test), T=set,get (redis-benchmark tests), P=16 (pipeline), FSYNC=no, PORT=17000
-#        (uses PORT..PORT+2)
+#        (uses PORT..PORT+2), NATIVE=1 (the load on the native port instead: `memdb bench` of LOAD_JAR, default the
+#        first JAR, the same for every jar, in a JVM of its own; its warm-up is the same 300,000 requests)
 # Per jar: a node with a JFR recording, a 300,000-request warm-up, a JFR dump, the measured run
 # (redis-benchmark -t T -n N -c 50 -d 16 -P P), another dump; the loop thread's jdk.ThreadAllocationStatistics
 # before and after, divided by the requests. Every node started here is stopped by its PID.
@@ -25,6 +26,7 @@ print(max(e["values"]["allocated"] for e in events
           if "memdb-core" in ((e["values"].get("thread") or {}).get("javaName") or "")))'
 }
 
+FIRST_JAR=$1
 for jar in "$@"; do
     dir=$WORK/$(basename "$jar" .jar)
     mkdir -p "$dir"
@@ -36,7 +38,13 @@ for jar in "$@"; do
         redis-cli -p $((PORT + 2)) -a $AUTH ping 2>/dev/null | grep -q PONG && break
         sleep 0.2
     done
-    bench() { redis-benchmark -p $((PORT + 2)) -a $AUTH -c 50 -d 16 -P "${P:-16}" -q "$@" >/dev/null 2>&1; }
+    if [[ -n ${NATIVE:-} ]]; then
+        bench() { # bench -t TESTS -n N, on the native port
+            java -jar "${LOAD_JAR:-$FIRST_JAR}" bench -s 127.0.0.1:"$PORT" -a $AUTH -c 50 -d 16 -P "${P:-16}" "$@" >/dev/null 2>&1
+        }
+    else
+        bench() { redis-benchmark -p $((PORT + 2)) -a $AUTH -c 50 -d 16 -P "${P:-16}" -q "$@" >/dev/null 2>&1; }
+    fi
     bench -t set,get -n 300000
     jcmd "$PID" JFR.dump filename="$dir/before.jfr" >/dev/null
     bench -t "${T:-set,get}" -n "${N:-500000}"

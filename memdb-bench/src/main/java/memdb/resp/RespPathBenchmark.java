@@ -55,7 +55,7 @@ public class RespPathBenchmark extends BenchmarkDefaults {
         }
 
         void answer() {
-            connection.send(batch);
+            connection.send(memdb.node.ReplyBatch.of(batch));
             batch.clear();
         }
     }

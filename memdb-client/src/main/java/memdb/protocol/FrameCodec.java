@@ -41,6 +41,22 @@ public final class FrameCodec {
         encode(request.opcode(), 0, requestId, lamport, request, out);
     }
 
+    /**
+     * {@link #encode(Envelope, ByteBuf)} of {@code Envelope.response(opcode, requestId, lamport, response)}, without
+     * making the envelope (a node encodes one per reply), with the same checks: a success response of another
+     * type than the opcode's, or a negative lamport, is an IllegalArgumentException and nothing is written.
+     */
+    public static void encodeResponse(Opcode opcode, int requestId, long lamport, Response response, ByteBuf out) {
+        if (lamport < 0) throw new IllegalArgumentException("negative lamport time " + lamport);
+        int flags = Envelope.FLAG_RESPONSE;
+        if (response instanceof Responses.Error) {
+            flags |= Envelope.FLAG_ERROR;
+        } else if (!opcode.responseType().isInstance(response)) {
+            throw new IllegalArgumentException(opcode + " is not answered by " + response.getClass().getSimpleName());
+        }
+        encode(opcode, flags, requestId, lamport, response, out);
+    }
+
     private static void encode(Opcode opcode, int flags, int requestId, long lamport, Message message, ByteBuf out) {
         int lengthIndex = out.writerIndex();
         try {

@@ -63,6 +63,31 @@ class FrameCodecTest {
         assertThrows(IllegalArgumentException.class, () -> FrameCodec.encodeRequest(1, -1, request, Unpooled.buffer()));
     }
 
+    static Stream<Envelope> responseSamples() {
+        return samples().filter(Envelope::isResponse);
+    }
+
+    @ParameterizedTest
+    @MethodSource("responseSamples")
+    void aResponseEncodedWithoutItsEnvelopeIsTheSameFrameWithTheSameChecks(Envelope envelope) {
+        Response response = (Response) envelope.message();
+        ByteBuf direct = Unpooled.buffer();
+        FrameCodec.encodeResponse(envelope.opcode(), envelope.requestId(), envelope.lamport(), response, direct);
+        byte[] bytes = new byte[direct.readableBytes()];
+        direct.readBytes(bytes);
+        assertArrayEquals(Samples.encode(envelope), bytes);
+        ByteBuf refused = Unpooled.buffer();
+        assertThrows(IllegalArgumentException.class,
+                () -> FrameCodec.encodeResponse(envelope.opcode(), 1, -1, response, refused));
+        if (!(response instanceof Responses.Error)) {
+            Opcode other = java.util.Arrays.stream(Opcode.values()).filter(op -> !op.responseType().isInstance(response))
+                    .findFirst().orElseThrow();
+            assertThrows(IllegalArgumentException.class, () -> Envelope.response(other, 1, 1, response), "the envelope's own check");
+            assertThrows(IllegalArgumentException.class, () -> FrameCodec.encodeResponse(other, 1, 1, response, refused));
+        }
+        assertEquals(0, refused.readableBytes(), "nothing written when refused");
+    }
+
     @Test
     void bigValuesRoundTrip() {
         byte[] value = new byte[1024 * 1024];

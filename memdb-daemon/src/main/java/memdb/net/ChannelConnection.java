@@ -4,12 +4,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.lang.System.Logger.Level;
-import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import memdb.node.Connection;
+import memdb.node.ReplyBatch;
 import memdb.protocol.Envelope;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.FrameCodec;
+import memdb.protocol.Opcode;
+import memdb.protocol.Response;
 import memdb.protocol.Responses;
 
 /**
@@ -30,14 +32,15 @@ final class ChannelConnection implements Connection {
     }
 
     @Override
-    public void send(List<Envelope> replies) {
+    public void send(ReplyBatch replies) {
         EventLoop eventLoop = channel.eventLoop();
         if (eventLoop.inEventLoop()) {
             writeAndFlush(replies);
             return;
         }
+        ReplyBatch kept = replies.copy(); // the batch given may be valid during this call only
         try {
-            eventLoop.execute(() -> writeAndFlush(replies));
+            eventLoop.execute(() -> writeAndFlush(kept));
         } catch (RejectedExecutionException e) {
             // The event loop is shutting down, and the channel with it: nobody is left to answer.
         }
@@ -51,33 +54,37 @@ final class ChannelConnection implements Connection {
 
     /**
      * The batch's frames go out in one buffer, one write and one flush (not a write, a promise and a buffer per
-     * reply); a failed write is the channel's failure (its exceptionCaught), as a closed channel's is.
+     * reply, nor an envelope per reply); a failed write is the channel's failure (its exceptionCaught), as a
+     * closed channel's is.
      */
-    private void writeAndFlush(List<Envelope> replies) {
+    private void writeAndFlush(ReplyBatch replies) {
         ByteBuf out = channel.alloc().ioBuffer();
-        for (Envelope reply : replies) {
-            if (reply.message() instanceof Responses.Error error) logRefusal(reply, error);
-            encode(reply, out);
+        long lamport = replies.lamport();
+        int n = replies.size();
+        for (int i = 0; i < n; i++) {
+            Response response = replies.response(i);
+            if (response instanceof Responses.Error error) logRefusal(replies.opcode(i), replies.requestId(i), error);
+            encode(replies.opcode(i), replies.requestId(i), lamport, response, out);
         }
         channel.writeAndFlush(out, channel.voidPromise());
-        flow.repliesOut(replies.size());
+        flow.repliesOut(n);
     }
 
     /** One reply's frame; a reply that cannot be encoded (a node bug) is answered INTERNAL rather than never. */
-    private void encode(Envelope reply, ByteBuf out) {
+    private void encode(Opcode opcode, int requestId, long lamport, Response response, ByteBuf out) {
         try {
-            FrameCodec.encode(reply, out);
+            FrameCodec.encodeResponse(opcode, requestId, lamport, response, out);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "cannot encode the reply to " + reply.opcode() + " request "
-                    + Integer.toUnsignedString(reply.requestId()) + " from " + channel.remoteAddress(), e);
-            FrameCodec.encode(Envelope.response(reply.opcode(), reply.requestId(), reply.lamport(),
+            LOG.log(Level.ERROR, "cannot encode the reply to " + opcode + " request "
+                    + Integer.toUnsignedString(requestId) + " from " + channel.remoteAddress(), e);
+            FrameCodec.encode(Envelope.response(opcode, requestId, lamport,
                     new Responses.Error(ErrorCode.INTERNAL, "the reply could not be encoded; see the node's log")), out);
         }
     }
 
     /** One line per refused request (a key or value over the limits, ...); the connection stays open. */
-    private void logRefusal(Envelope reply, Responses.Error error) {
-        LOG.log(Level.INFO, reply.opcode() + " request " + Integer.toUnsignedString(reply.requestId()) + " from "
+    private void logRefusal(Opcode opcode, int requestId, Responses.Error error) {
+        LOG.log(Level.INFO, opcode + " request " + Integer.toUnsignedString(requestId) + " from "
                 + channel.remoteAddress() + " refused: " + error.code() + ": " + error.message());
     }
 }

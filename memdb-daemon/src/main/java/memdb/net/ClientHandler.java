@@ -11,6 +11,7 @@ import memdb.protocol.ClusterRequests;
 import memdb.protocol.Envelope;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.ProtocolException;
+import memdb.protocol.Request;
 import memdb.protocol.Requests;
 import memdb.protocol.Response;
 import memdb.protocol.Responses;
@@ -71,12 +72,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             answerLater(ctx, envelope, answer);
         } else if (admission instanceof Session.Answer answer) {
             answer(ctx, envelope, answer);
-        } else if (admission instanceof Session.Forward forward && forward.request() instanceof ClusterRequests.Kill) {
+        } else if (envelope.message() instanceof ClusterRequests.Kill) { // admitted: a node-key connection's
             LOG.log(System.Logger.Level.WARNING, "killed by a KILL request from " + ctx.channel().remoteAddress());
             ctx.writeAndFlush(Envelope.response(envelope.opcode(), envelope.requestId(), loop.lamportTime(), new Responses.Ok()))
                     .addListener(done -> killSwitch.run());
-        } else if (admission instanceof Session.Forward forward) {
-            CoreLoop.Submission submission = loop.submit(connection, envelope, forward.request());
+        } else {
+            CoreLoop.Submission submission = loop.submit(connection, envelope, (Request) envelope.message());
             if (submission == CoreLoop.Submission.ACCEPTED) {
                 flow.requestIn();
             } else {

@@ -28,8 +28,8 @@ public final class Session {
     /** Reply with {@code response} now, then close the connection if {@code thenClose}. */
     public record Answer(Response response, boolean thenClose) implements Admission {}
 
-    /** Hand {@code request} to the core. */
-    public record Forward(Request request) implements Admission {}
+    /** Hand the request to the core: one constant, not an object per request. */
+    public enum Forward implements Admission { REQUEST }
 
     /** Says no peer certificate was verified (plaintext, or TLS without mutual authentication). */
     public static final BooleanSupplier NO_CERTIFICATE = () -> false;
@@ -73,7 +73,7 @@ public final class Session {
                     + " is a node-to-node message: it needs the node key, and this connection authenticated with the client key"),
                     false);
         }
-        return new Forward(request);
+        return Forward.REQUEST;
     }
 
     public boolean isAuthenticated() {

@@ -1,16 +1,15 @@
 package memdb.node;
 
-import java.util.List;
 import java.util.concurrent.Executor;
-import memdb.protocol.Envelope;
 
 /**
  * The port through which the core loop answers one client connection (implemented by memdb.net over a
  * Netty channel, and by tests in memory). {@link #send} may be called from any thread; it writes the
- * replies in order and flushes once.
+ * replies in order and flushes once. The batch it is given may be valid only during the call
+ * ({@link ReplyBatch}): a connection that writes later keeps a {@link ReplyBatch#copy()}.
  */
 public interface Connection {
-    void send(List<Envelope> replies);
+    void send(ReplyBatch replies);
 
     /**
      * The thread (a Netty event loop) on which {@link #send} does its work, or null when it has none or is

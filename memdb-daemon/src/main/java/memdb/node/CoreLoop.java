@@ -36,7 +36,9 @@ import memdb.protocol.Responses;
  * the batch's op-log records once and releases the batch's replies and peer requests only after they are
  * durable (group commit, DESIGN §4). Nothing on this thread may block: no waiting on a future, no sleep
  * (the one wait is the op log's own back-pressure, when its writer falls behind under fsync=always, which
- * stalls the core and so, by design, the reading of more requests).
+ * stalls the core and so, by design, the reading of more requests). A batch's {@link BatchOutbox} is reused
+ * by the next batch once released, so that a batch allocates nothing for its replies beyond what the core
+ * makes (fewer young collections, which stop this thread).
  *
  * <p>Invariants: only the loop thread touches the core; at most {@code pendingRequestsMax} client
  * requests wait (beyond that, submit says OVERLOADED; peer answers, failures and queries are never
@@ -76,6 +78,8 @@ public final class CoreLoop implements AutoCloseable {
     private final ArrayDeque<Input> batch = new ArrayDeque<>();
     private final Runnable runBatches = () -> runScheduledBatch(false);
     private final Runnable tick = () -> runScheduledBatch(true);
+    /** The last batch's outbox once released, for the next batch to reuse (its arrays); the loop thread's only. */
+    private BatchOutbox spareOutbox;
     /** Whether a "run the batch" task is on the loop's queue; the loop thread's only. */
     private boolean batchScheduled;
     /** Set on the loop thread by start; before it, inputs wait in the batch. */
@@ -313,12 +317,16 @@ public final class CoreLoop implements AutoCloseable {
     /** Feeds at most {@link #BATCH_MAX} inputs to the core, ticks it when due, and commits once. */
     private void runBatch(boolean tickDue) {
         long now = nowMs.getAsLong();
-        BatchOutbox outbox = new BatchOutbox(core.membership(), requestMetrics, slowRequestNanos);
+        BatchOutbox outbox = spareOutbox != null ? spareOutbox.reset(core.membership(), slowRequestNanos)
+                : new BatchOutbox(core.membership(), requestMetrics, slowRequestNanos);
+        spareOutbox = null; // a batch run from within this one's release (a close) makes its own
+        int clientRequests = 0;
         for (int i = 0; i < BATCH_MAX && !batch.isEmpty(); i++) {
             Input input = batch.poll();
-            if (input instanceof ClientRequest) clientRequestsWaiting.decrementAndGet();
+            if (input instanceof ClientRequest) clientRequests++;
             handle(input, now, outbox);
         }
+        if (clientRequests > 0) clientRequestsWaiting.addAndGet(-clientRequests); // one atomic per batch, not per request
         if (tickDue || now >= nextTickMs) {
             nextTickMs = now + TICK_MS;
             core.tick(now, outbox);
@@ -330,7 +338,10 @@ public final class CoreLoop implements AutoCloseable {
         lamportPublished = core.lamportTime();
         outbox.stamp(lamportPublished);
         boolean fsync = core.takeFsyncRequired(); // Paxos promises and accepts: on disk before answered
-        if (outbox.isEmpty()) return;
+        if (outbox.isEmpty()) {
+            spareOutbox = outbox;
+            return;
+        }
         try {
             if (fsync) opLog.commitFsynced(() -> outbox.release(peers));
             else opLog.commit(() -> outbox.release(peers));
@@ -338,6 +349,9 @@ public final class CoreLoop implements AutoCloseable {
             LOG.log(Level.ERROR, "op log commit failed; the batch's replies become storage errors", e);
             outbox.failReplies();
         }
+        // Released already (the commit's callback ran here: fsync=no or everysec): the next batch reuses it.
+        // Released later by the log's writer thread: left to it, and the next batch makes its own.
+        if (outbox.released()) spareOutbox = outbox;
     }
 
     private void handle(Input input, long now, BatchOutbox outbox) {
@@ -363,8 +377,8 @@ public final class CoreLoop implements AutoCloseable {
     private void refuse(Input input) {
         if (input instanceof ClientRequest r) {
             clientRequestsWaiting.decrementAndGet();
-            r.connection().send(List.of(Envelope.response(r.opcode(), r.requestId(), lamportPublished,
-                    new Responses.Error(ErrorCode.SHUTTING_DOWN, "the node is shutting down"))));
+            r.connection().send(ReplyBatch.of(r.opcode(), r.requestId(), lamportPublished,
+                    new Responses.Error(ErrorCode.SHUTTING_DOWN, "the node is shutting down")));
         } else if (input instanceof Query q) {
             q.task().run();
         }

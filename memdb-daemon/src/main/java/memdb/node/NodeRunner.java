@@ -11,6 +11,9 @@ public final class NodeRunner {
     private static final String LOG_FORMAT = "%1$tF %1$tT.%1$tL %4$s %3$s: %5$s%6$s%n";
     private static final String LOG_FORMAT_PROPERTY = "java.util.logging.SimpleFormatter.format";
     static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
+    /** Netty's switch for its reference-count check on every buffer access, and the older name it still reads. */
+    static final String CHECK_ACCESSIBLE_PROPERTY = "io.netty.buffer.checkAccessible";
+    static final String CHECK_ACCESSIBLE_LEGACY_PROPERTY = "io.netty.buffer.bytebuf.checkAccessible";
 
     private NodeRunner() {}
 
@@ -29,13 +32,21 @@ public final class NodeRunner {
     }
 
     /**
-     * What a node process wants unless told otherwise by a system property: one-line log records, and no
-     * Netty leak tracking. Netty samples one buffer in 128 by default, with a stack trace for it and a
-     * wrapper around every access to it: a test aid that cost a node about 3% of its event loop under
-     * pipelined load. {@code -Dio.netty.leakDetection.level=paranoid} (e.g. in MEMDB_JAVA_OPTS) turns it on.
+     * What a node process wants unless told otherwise by a system property: one-line log records, no Netty
+     * leak tracking, and no reference-count check on every buffer access. Netty samples one buffer in 128 by
+     * default, with a stack trace for it and a wrapper around every access to it: a test aid that cost a node
+     * about 3% of its event loop under pipelined load. {@code -Dio.netty.leakDetection.level=paranoid} (e.g. in
+     * MEMDB_JAVA_OPTS) turns it on. The access check reads a buffer's reference count on every get, set, read
+     * and write, to turn a use after release (a bug) into an exception: ~10% of the event loop's samples under
+     * pipelined RESP load (docs/performance.md, session 7). Bounds checks stay on.
+     * {@code -Dio.netty.buffer.checkAccessible=true} turns it back on. Netty reads that property once, when its
+     * buffer classes initialize, so this runs before anything touches a buffer.
      */
     static void applyProcessDefaults() {
         if (System.getProperty(LOG_FORMAT_PROPERTY) == null) System.setProperty(LOG_FORMAT_PROPERTY, LOG_FORMAT);
+        if (System.getProperty(CHECK_ACCESSIBLE_PROPERTY) == null && System.getProperty(CHECK_ACCESSIBLE_LEGACY_PROPERTY) == null) {
+            System.setProperty(CHECK_ACCESSIBLE_PROPERTY, "false");
+        }
         if (System.getProperty(LEAK_DETECTION_PROPERTY) == null) {
             io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
         }

@@ -14,7 +14,8 @@ import java.util.List;
  *
  * <p>Invariants: the parse state between reads is the arguments of the current command read so far (in
  * an array that becomes the command's own: one byte[] per argument and one array per command is all a
- * multibulk command allocates) and the length of the bulk whose header was read; nothing is allocated for
+ * multibulk command allocates, less the name when the client sent the same name before: it is shared) and
+ * the length of the bulk whose header was read; nothing is allocated for
  * a bulk before all its bytes are here, nor more than 16 argument places before their bulks arrive (the
  * array doubles up to the declared count, so it ends exactly that long); every length is checked against
  * a limit before it is trusted (arguments per command, bytes per command, bytes per inline line).
@@ -31,7 +32,12 @@ final class RespDecoder extends ByteToMessageDecoder {
     /** CR LF read as one big-endian short. */
     private static final short CRLF = ('\r' << 8) | '\n';
 
+    /** Names longer than this are never shared (no command's is). */
+    private static final int NAME_BYTES_MAX = 16;
+
     private final long commandBytesMax;
+    /** The connection's recent command names, by length and first byte ({@link #readName}). */
+    private final byte[][] names = new byte[32][];
     /** The current command's arguments, the first {@code argumentsRead} of them read; null between commands. */
     private byte[][] args;
     private int argumentsRead;
@@ -80,8 +86,7 @@ final class RespDecoder extends ByteToMessageDecoder {
         while (argumentsRead < argumentCount) {
             if (bulkLength < 0 && !readBulkHeader(in)) return null;
             if (in.readableBytes() < bulkLength + 2) return null;
-            byte[] bytes = new byte[(int) bulkLength];
-            in.readBytes(bytes);
+            byte[] bytes = argumentsRead == 0 && bulkLength <= NAME_BYTES_MAX ? readName(in, (int) bulkLength) : readBulk(in);
             if (in.readShort() != CRLF) throw new RespProtocolException("expected CRLF after a bulk string");
             if (argumentsRead == args.length) args = Arrays.copyOf(args, Math.min(argumentCount, 2 * args.length));
             args[argumentsRead++] = bytes;
@@ -90,6 +95,38 @@ final class RespDecoder extends ByteToMessageDecoder {
         RespCommand command = new RespCommand(args);
         args = null;
         return command;
+    }
+
+    private byte[] readBulk(ByteBuf in) {
+        byte[] bytes = new byte[(int) bulkLength];
+        in.readBytes(bytes);
+        return bytes;
+    }
+
+    /**
+     * A command's name: the array of an earlier command's name when the client sent the same bytes before (kept
+     * in a small table by length and first byte; the arrays are never changed, so commands may share them),
+     * else a new one, which replaces that table entry.
+     */
+    private byte[] readName(ByteBuf in, int length) {
+        int at = in.readerIndex();
+        int slot = length == 0 ? 0 : (length * 31 + in.getByte(at)) & (names.length - 1);
+        byte[] known = names[slot];
+        if (known != null && known.length == length && sameBytes(in, at, known)) {
+            in.skipBytes(length);
+            return known;
+        }
+        byte[] name = new byte[length];
+        in.readBytes(name);
+        names[slot] = name;
+        return name;
+    }
+
+    private static boolean sameBytes(ByteBuf in, int at, byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (in.getByte(at + i) != bytes[i]) return false;
+        }
+        return true;
     }
 
     private boolean readBulkHeader(ByteBuf in) {

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -15,7 +14,7 @@ import memdb.auth.AuthThrottle;
 import memdb.net.FlowControl;
 import memdb.node.Connection;
 import memdb.node.CoreLoop;
-import memdb.protocol.Envelope;
+import memdb.node.ReplyBatch;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.Request;
 import memdb.protocol.Response;
@@ -268,11 +267,12 @@ final class RespHandler extends ChannelInboundHandlerAdapter implements RespSess
     }
 
     /** Responses from the core, on the event loop. */
-    private void onResponses(List<Envelope> envelopes) {
-        for (Envelope envelope : envelopes) {
-            int requestId = envelope.requestId();
+    private void onResponses(ReplyBatch responses) {
+        int n = responses.size();
+        for (int i = 0; i < n; i++) {
+            int requestId = responses.requestId(i);
             Slot slot = inFlight.remove(requestId);
-            if (slot != null) slot.fill(requestId, (Response) envelope.message());
+            if (slot != null) slot.fill(requestId, responses.response(i));
         }
         writeFinished();
         writeReplies();
@@ -312,13 +312,14 @@ final class RespHandler extends ChannelInboundHandlerAdapter implements RespSess
         }
 
         @Override
-        public void send(List<Envelope> envelopes) {
+        public void send(ReplyBatch responses) {
             if (channel.eventLoop().inEventLoop()) {
-                onResponses(envelopes);
+                onResponses(responses);
                 return;
             }
+            ReplyBatch kept = responses.copy(); // the batch given may be valid during this call only
             try {
-                channel.eventLoop().execute(() -> onResponses(envelopes));
+                channel.eventLoop().execute(() -> onResponses(kept));
             } catch (RejectedExecutionException e) {
                 // The event loop is shutting down, and the channel with it: nobody is left to answer.
             }

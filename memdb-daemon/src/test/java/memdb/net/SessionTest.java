@@ -47,7 +47,7 @@ class SessionTest {
         assertFalse(accepted.thenClose());
         assertTrue(session.isAuthenticated());
         Requests.Get get = new Requests.Get(Key.of("k"), Consistency.ONE);
-        assertEquals(new Session.Forward(get), session.admit(get));
+        assertEquals(Session.Forward.REQUEST, session.admit(get));
     }
 
     @Test
@@ -86,7 +86,7 @@ class SessionTest {
         client.admit(auth("client-key"));
         assertEquals(KeyPolicy.Role.CLIENT, client.role());
         Requests.Get get = new Requests.Get(Key.of("k"), Consistency.ONE);
-        assertEquals(new Session.Forward(get), client.admit(get));
+        assertEquals(Session.Forward.REQUEST, client.admit(get));
         Session.Answer refused = assertInstanceOf(Session.Answer.class,
                 client.admit(new ClusterRequests.ReplicaWrite(Key.of("k"), false, new Timestamp(1, 1), new byte[] {1})));
         assertEquals(ErrorCode.FORBIDDEN, errorCode(refused));
@@ -94,7 +94,7 @@ class SessionTest {
         String message = ((Responses.Error) refused.response()).message();
         assertTrue(message.contains("REPLICA_WRITE") && message.contains("node key"), message);
         assertFalse(message.contains("client-key") || message.contains("node-key"), "no key in a message: " + message);
-        assertEquals(new Session.Forward(new Requests.Ping()), client.admit(new Requests.Ping()));
+        assertEquals(Session.Forward.REQUEST, client.admit(new Requests.Ping()));
     }
 
     @Test
@@ -102,7 +102,7 @@ class SessionTest {
         Session node = twoKeys(false, false);
         node.admit(auth("node-key"));
         ClusterRequests.Kill kill = new ClusterRequests.Kill();
-        assertEquals(new Session.Forward(kill), node.admit(kill));
+        assertEquals(Session.Forward.REQUEST, node.admit(kill));
     }
 
     @Test

@@ -31,9 +31,9 @@ class CoreLoopTest {
         final BlockingQueue<Thread> senders = new LinkedBlockingQueue<>();
 
         @Override
-        public void send(List<Envelope> replies) {
+        public void send(ReplyBatch replies) {
             senders.add(Thread.currentThread());
-            batches.add(replies);
+            batches.add(replies.envelopes());
         }
 
         List<Envelope> nextBatch() throws InterruptedException {

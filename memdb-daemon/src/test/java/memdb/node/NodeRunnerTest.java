@@ -50,6 +50,32 @@ class NodeRunnerTest {
         }
     }
 
+    /**
+     * A node process's buffers skip Netty's reference-count check on every access unless a property asks for it
+     * (either of the names Netty reads); each case in a fresh JVM, since Netty reads the property once.
+     */
+    @Test
+    void nettyAccessChecksAreOffInANodeUnlessAskedFor() throws IOException, InterruptedException {
+        assertEquals("checkAccessible=false", nettyDefaults());
+        assertEquals("checkAccessible=true", nettyDefaults("-D" + NodeRunner.CHECK_ACCESSIBLE_PROPERTY + "=true"));
+        assertEquals("checkAccessible=true", nettyDefaults("-D" + NodeRunner.CHECK_ACCESSIBLE_LEGACY_PROPERTY + "=true"));
+    }
+
+    private static String nettyDefaults(String... jvmOptions) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of(javaBinary()));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), NettyDefaultsMain.class.getName()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, process.exitValue(), output);
+            return output.lines().reduce((first, second) -> second).orElse("");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
     @Test
     void theStartupLineNamesNodeAddressAndDataDirButNotTheKey() {
         ServerConfig config = new ConfigResolver(null, dir.toString())

@@ -1,6 +1,8 @@
 package memdb.resp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -79,6 +81,49 @@ class RespDecoderTest {
             }
             assertEquals(decode(bytes), decode(reads.toArray(byte[][]::new)), "seed " + seed);
         }
+    }
+
+    /**
+     * Names are shared between commands (no copy per command) and still come exactly as sent: random pipelined
+     * commands whose names collide in the table (same length, same first byte, other case, one byte off, empty,
+     * 16 and 17 bytes) decode to the names sent, against the list they were made from, fed in random pieces; a
+     * name sent again by the same connection is the same array.
+     */
+    @Test
+    void commandNamesAreSharedAndAlwaysTheBytesSent() {
+        List<String> names = List.of("GET", "get", "GEt", "GXT", "gET", "SET", "set", "", "INCRBY", "INCRBx",
+                "0123456789abcdef", "0123456789abcdeX", "0123456789abcdefg", "\u00ff\u00fe");
+        for (int seed = 0; seed < 100; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            List<byte[]> sent = new ArrayList<>();
+            StringBuilder wire = new StringBuilder();
+            for (int n = 0; n < 60; n++) {
+                byte[] name = names.get(random.nextInt(names.size())).getBytes(StandardCharsets.ISO_8859_1);
+                sent.add(name);
+                wire.append(multibulk(List.of(name, new byte[] {(byte) n})));
+            }
+            byte[] bytes = wire.toString().getBytes(StandardCharsets.ISO_8859_1);
+            EmbeddedChannel channel = new EmbeddedChannel(new RespDecoder(1 << 20));
+            List<RespCommand> commands = new ArrayList<>();
+            for (int at = 0; at < bytes.length; ) {
+                int end = Math.min(bytes.length, at + random.nextInt(1, 40));
+                channel.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOfRange(bytes, at, end)));
+                for (RespCommand c; (c = channel.readInbound()) != null; ) commands.add(c);
+                at = end;
+            }
+            channel.finishAndReleaseAll();
+            assertEquals(sent.size(), commands.size());
+            for (int i = 0; i < sent.size(); i++) {
+                assertArrayEquals(sent.get(i), commands.get(i).arg(0), "seed " + seed + ", command " + i);
+                assertArrayEquals(new byte[] {(byte) i}, commands.get(i).arg(1));
+            }
+        }
+        EmbeddedChannel channel = new EmbeddedChannel(new RespDecoder(1 << 20));
+        channel.writeInbound(Unpooled.wrappedBuffer("*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII)));
+        RespCommand first = channel.readInbound();
+        RespCommand second = channel.readInbound();
+        assertSame(first.arg(0), second.arg(0), "the second PING's name is the first's array");
+        channel.finishAndReleaseAll();
     }
 
     @Test

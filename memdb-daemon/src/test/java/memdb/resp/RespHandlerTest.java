@@ -17,6 +17,7 @@ import memdb.auth.AuthThrottle;
 import memdb.clock.LamportClock;
 import memdb.net.FlowControl;
 import memdb.node.Connection;
+import memdb.node.ReplyBatch;
 import memdb.node.CoreLoop;
 import memdb.node.NodeCore;
 import memdb.node.SingleNode;
@@ -49,7 +50,7 @@ class RespHandlerTest {
         public CoreLoop.Submission submit(Connection connection, int requestId, long lamport, Request request) {
             if (refuseWith != null) return refuseWith;
             Response response = SingleNode.handle(node, request, lamport);
-            Runnable answer = () -> connection.send(List.of(Envelope.response(request.opcode(), requestId, 1, response)));
+            Runnable answer = () -> connection.send(ReplyBatch.of(request.opcode(), requestId, 1, response));
             if (holding) held.add(answer);
             else answer.run();
             return CoreLoop.Submission.ACCEPTED;
