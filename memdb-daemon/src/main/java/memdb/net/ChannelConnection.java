@@ -47,6 +47,11 @@ final class ChannelConnection implements Connection {
     }
 
     @Override
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    @Override
     public java.util.concurrent.Executor executor() {
         EventLoop eventLoop = channel.eventLoop();
         return eventLoop.inEventLoop() ? null : eventLoop;

@@ -56,14 +56,18 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         connection = new ChannelConnection(ctx.channel(), flow);
     }
 
-    /** Whether the channel is being closed: whatever else was read in the same burst is dropped. */
-    private boolean closing() {
-        return flow.stopped();
+    /**
+     * Whether the channel is being closed or already is: whatever else was read in the same burst is dropped,
+     * and so is what the decoder still holds when the connection ends (a client that sent a long pipeline and
+     * hung up gets no work done for it: its replies could go nowhere).
+     */
+    private boolean closing(ChannelHandlerContext ctx) {
+        return flow.stopped() || !ctx.channel().isActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closing()) return;
+        if (closing(ctx)) return;
         Envelope envelope = (Envelope) msg;
         Session.Admission admission = session.admit(envelope.message());
         if (envelope.message() instanceof Requests.Auth && session.isAuthenticated()) throttle.succeeded(AuthThrottle.addressOf(ctx.channel().remoteAddress()));
@@ -93,7 +97,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (closing()) return;
+        if (closing(ctx)) return;
         switch (flow.failed(ctx, cause, ProtocolException.class)) {
             case PROTOCOL -> ctx.writeAndFlush(Replies.protocolError(loop.lamportTime(), (ProtocolException) cause.getCause()))
                     .addListener(ChannelFutureListener.CLOSE);

@@ -20,4 +20,13 @@ public interface Connection {
     default Executor executor() {
         return null;
     }
+
+    /**
+     * Whether the client is still connected. The core loop does not run a read of a connection that closed
+     * before its turn came (its answer could go nowhere): a client that hung up with a long pipeline of GETs
+     * costs the node no work for them. Writes still run: a client may send them and hang up at once.
+     */
+    default boolean isOpen() {
+        return true;
+    }
 }

@@ -18,6 +18,7 @@ import memdb.oplog.OpLog;
 import memdb.protocol.Envelope;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.Request;
+import memdb.protocol.Requests;
 import memdb.protocol.Response;
 import memdb.protocol.Responses;
 
@@ -357,6 +358,7 @@ public final class CoreLoop implements AutoCloseable {
     private void handle(Input input, long now, BatchOutbox outbox) {
         try {
             if (input instanceof ClientRequest r) {
+                if (answerOnly(r.request()) && !r.connection().isOpen()) return; // nobody is left to read the answer
                 core.onRequest(r, r.request(), r.lamport(), now, outbox);
             } else if (input instanceof PeerResponse r) {
                 core.onPeerResponse(r.nodeId(), r.correlationId(), r.lamport(), r.response(), now, outbox);
@@ -371,6 +373,11 @@ public final class CoreLoop implements AutoCloseable {
                 outbox.reply(r, new Responses.Error(ErrorCode.INTERNAL, "internal error on the server; see its log"));
             }
         }
+    }
+
+    /** A request whose only effect is its answer (a read: a QUORUM read's repair is left to the next read or to anti-entropy). */
+    private static boolean answerOnly(Request request) {
+        return request instanceof Requests.Get || request instanceof Requests.Contains || request instanceof Requests.Ping;
     }
 
     /** An input that arrived after the last batch: a client request is answered SHUTTING_DOWN, a query still runs. */

@@ -307,6 +307,11 @@ final class RespHandler extends ChannelInboundHandlerAdapter implements RespSess
         }
 
         @Override
+        public boolean isOpen() {
+            return channel.isActive();
+        }
+
+        @Override
         public java.util.concurrent.Executor executor() {
             return channel.eventLoop().inEventLoop() ? null : channel.eventLoop();
         }

@@ -162,6 +162,14 @@ class LimitsTest {
                     + getsServed + " of " + gets + " GETs read");
             long held = nettyBytes() - before;
             assertTrue(held < 64L << 20, "the node's buffers stay bounded: " + held + " bytes held for the stalled client");
+
+            stalled.close(); // hangs up with ~2,000 GETs sent: what the node had read of them is dropped, not served
+            long servedAfterClose = getsServed;
+            for (int i = 0; i < 30; i++) { // 3 s: enough for dozens of 512 KB answers if they were still worked on
+                Thread.sleep(100);
+                servedAfterClose = (long) metric(adminGet(node, "/metrics"), "memdb_requests_total{op=\"GET\",outcome=\"ok\"}");
+            }
+            assertTrue(servedAfterClose <= pendingMax + 8L, "no work for a client that hung up: " + servedAfterClose + " GETs served");
         }
     }
 

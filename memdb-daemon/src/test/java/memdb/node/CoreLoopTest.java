@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 class CoreLoopTest {
     /** A connection that records each batch of replies it is sent, and the thread that sent it. */
-    static final class RecordingConnection implements Connection {
+    static class RecordingConnection implements Connection {
         final BlockingQueue<List<Envelope>> batches = new LinkedBlockingQueue<>();
         final BlockingQueue<Thread> senders = new LinkedBlockingQueue<>();
 
@@ -84,6 +84,25 @@ class CoreLoopTest {
         assertEquals(1, opLog.commits());
         assertEquals(2, opLog.entries.size());
         assertEquals(1, opLog.clockReservations);
+    }
+
+    /** A client that hung up: its reads are not run (nobody could get the answer); its writes still are. */
+    @Test
+    void aClosedConnectionsReadsAreSkippedAndItsWritesStillApplied() throws InterruptedException {
+        CoreLoop loop = newLoop(100);
+        RecordingConnection gone = new RecordingConnection() {
+            @Override
+            public boolean isOpen() {
+                return false;
+            }
+        };
+        submit(loop, gone, 1, new Requests.Get(Key.of("x"), Consistency.ONE));
+        submit(loop, gone, 2, set("x"));
+        submit(loop, gone, 3, new Requests.Contains(Key.of("x"), Consistency.ONE));
+        loop.start();
+        List<Envelope> replies = gone.nextBatch();
+        assertEquals(List.of(2), replies.stream().map(Envelope::requestId).toList(), "only the write ran");
+        assertEquals(1, opLog.entries.size());
     }
 
     @Test
