@@ -141,13 +141,16 @@ public final class FileOpLog implements OpLog {
 
     /**
      * Under EVERYSEC and NO the core thread writes the batch's records to the OS itself and runs the callback
-     * at once (no hand-off to the writer and back); under ALWAYS, and for commitFsynced, the writer's group
+     * at once (no hand-off to the writer and back) — except while the writer fsyncs, when the writer writes
+     * them after the fsync ({@link LogWriter#syncing}); under ALWAYS, and for commitFsynced, the writer's group
      * commit runs it after the fsync — unless there is nothing to wait for (no record appended since the
      * last fsync, no earlier callback still waiting), then it runs at once.
      */
     private void commit(Runnable callback, boolean fsync) {
         if (callback == null) throw new NullPointerException("afterDurable");
-        switch (queue.route(fsync)) {
+        CommitQueue.Route route = queue.route(fsync);
+        if (route == CommitQueue.Route.WRITE_HERE && writer.syncing()) route = CommitQueue.Route.WRITER;
+        switch (route) {
             case NOW -> LogWriter.runCallback(callback);
             case WRITE_HERE -> {
                 writer.writeFromCore();

@@ -36,6 +36,8 @@ final class LogWriter implements Runnable {
     private final Syncer syncer;
     private final OnlineCompactor compactor;
     private final AtomicLong fsyncs = new AtomicLong();
+    /** An fsync of the live segment is running (writer thread); read by the core thread to route its commits. */
+    private volatile boolean syncing;
     private FileChannel channel;
     private long generation;
     private long segmentBytes;
@@ -63,6 +65,16 @@ final class LogWriter implements Runnable {
 
     long fsyncCount() {
         return fsyncs.get();
+    }
+
+    /**
+     * Whether an fsync is running now. The core thread then leaves its records to this thread rather than
+     * write them itself (Redis's everysec does the same): a write() to a file being fsynced may wait for the
+     * fsync (the disk's stable pages, the file's lock), up to tens of milliseconds here, and the core thread
+     * must not stall every connection for it; the batch's replies wait for the write instead, as they would.
+     */
+    boolean syncing() {
+        return syncing;
     }
 
     @Override
@@ -175,7 +187,12 @@ final class LogWriter implements Runnable {
         } finally {
             io.unlock();
         }
-        syncer.sync(channel);
+        syncing = true;
+        try {
+            syncer.sync(channel);
+        } finally {
+            syncing = false;
+        }
         fsyncs.incrementAndGet();
         queue.synced(upTo);
     }
