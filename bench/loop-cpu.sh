@@ -7,8 +7,11 @@
 #   bench/loop-cpu.sh JAR...            e.g. bench/loop-cpu.sh /tmp/base.jar memdb-cli/target/memdb.jar
 #   env: N=1000000 (requests per test), T=set,get, P=16 (pipeline), FSYNC=no, ROUNDS=1 (the jars alternate
 #        within a round), OPTS_A / OPTS_B (JVM options: with OPTS_B set, each jar runs twice per round, with
-#        OPTS_A then OPTS_B, e.g. OPTS_B=-Dio.netty.buffer.checkAccessible=true to A/B one flag on one jar)
-# Per run: a node on free ports, a 300,000-request warm-up, the measured run; the threads' CPU before and after.
+#        OPTS_A then OPTS_B, e.g. OPTS_B=-Dio.netty.buffer.checkAccessible=true to A/B one flag on one jar),
+#        ARGS_A / ARGS_B (server options, in place of --fsync $FSYNC; with ARGS_B set, each run is made with ARGS_A
+#        then ARGS_B, e.g. ARGS_A="--fsync no" ARGS_B="--persistence off"), WARMUP=300000 (requests first sent
+#        unmeasured; a few million also warm up the op-log compactor, which runs once per ~920,000 SETs)
+# Per run: a node on free ports, the warm-up, the measured run; the threads' CPU before and after.
 # Every node started here is stopped by its PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,19 +29,19 @@ threads_cpu() { # PID -> "name user_ticks sys_ticks" per thread name, summed ove
     done | awk '{u[$1] += $2; s[$1] += $3} END {for (k in u) print k, u[k], s[k]}' | sort
 }
 
-run() { # run JAR OPTS
-    local jar=$1 opts=$2 dir port pid tests
+run() { # run JAR OPTS [SERVER_ARGS]
+    local jar=$1 opts=$2 args=${3:---fsync ${FSYNC:-no}} dir port pid tests
     dir=$WORK/run$((++RUN)); mkdir -p "$dir"
     port=$(free_port)
     # shellcheck disable=SC2086
     java $opts -jar "$jar" server --bind 127.0.0.1 --port "$(free_port)" --admin-port "$(free_port)" --resp-port "$port" \
-        --data-dir "$dir/db" --auth-key $AUTH --fsync "${FSYNC:-no}" >/dev/null 2>"$dir/stderr" &
+        --data-dir "$dir/db" --auth-key $AUTH $args >/dev/null 2>"$dir/stderr" &
     pid=$!; PIDS+=("$pid")
     for _ in $(seq 300); do
         redis-cli -p "$port" --no-auth-warning -a $AUTH ping 2>/dev/null | grep -q PONG && break
         sleep 0.2
     done
-    redis-benchmark -p "$port" -a $AUTH -t set,get -n 300000 -c 50 -d 16 -P "${P:-16}" -q >/dev/null 2>&1
+    redis-benchmark -p "$port" -a $AUTH -t set,get -n "${WARMUP:-300000}" -c 50 -d 16 -P "${P:-16}" -q >/dev/null 2>&1
     threads_cpu "$pid" >"$dir/before"
     local rates
     rates=$(redis-benchmark -p "$port" -a $AUTH -t "${T:-set,get}" -n "${N:-1000000}" -c 50 -d 16 -P "${P:-16}" --csv 2>/dev/null \
@@ -46,7 +49,7 @@ run() { # run JAR OPTS
     threads_cpu "$pid" >"$dir/after"
     stop_pid "$pid"
     tests=$(tr ',' '\n' <<<"${T:-set,get}" | wc -l)
-    echo "$(basename "$jar") ${opts:-(no options)}: $rates$(uptime | sed 's/.*load/load/')"
+    echo "$(basename "$jar") ${opts:-(no options)} $args: $rates$(uptime | sed 's/.*load/load/')"
     join "$dir/before" "$dir/after" | awk -v n=$((${N:-1000000} * tests)) -v tick="$TICK" '
         { du = $4 - $2; ds = $5 - $3; if (du + ds > 0) printf "  %-28s user %.2f sys %.2f us/request\n", $1, du * 1e6 / tick / n, ds * 1e6 / tick / n }'
 }
@@ -54,7 +57,8 @@ run() { # run JAR OPTS
 RUN=0
 for round in $(seq "${ROUNDS:-1}"); do
     for jar in "$@"; do
-        run "$jar" "${OPTS_A:-}"
-        if [[ -n ${OPTS_B:-} ]]; then run "$jar" "$OPTS_B"; fi
+        run "$jar" "${OPTS_A:-}" "${ARGS_A:-}"
+        if [[ -n ${ARGS_B:-} ]]; then run "$jar" "${OPTS_A:-}" "$ARGS_B"; fi
+        if [[ -n ${OPTS_B:-} ]]; then run "$jar" "$OPTS_B" "${ARGS_A:-}"; fi
     done
 done

@@ -22,8 +22,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One op-log compaction (the online compactor's job, {@link CompactionJob}) as a dry run, so that every
  * invocation reads the same log: {@code records} SETs with 16-byte keys and 16-byte values (redis-benchmark's
- * {@code -d 16} shape) spread over {@code keys} distinct keys, written by a {@link FileOpLog} with fsync=no.
- * {@code keys=1} is redis-benchmark without {@code -r}: one key overwritten, so all but one record is dropped.
+ * {@code -d 16} shape) on keys drawn at random (seeded) from {@code keys} distinct ones, as {@code -r} does,
+ * written by a {@link FileOpLog} with fsync=no. {@code keys=1} is redis-benchmark without {@code -r}: one key
+ * overwritten, so all but one record is dropped. (Keys in order, 0, 1, 2, ..., would flatter a table whose
+ * hash keeps neighbouring keys in neighbouring slots, as {@code HashMap}'s does for such keys.)
  * The score is per compaction; divide by {@code records} for the cost of one record read.
  */
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -47,9 +49,10 @@ public class CompactionBenchmark extends BenchmarkDefaults {
         for (int k = 0; k < keys; k++) keyOf[k] = Key.of(String.format("key:%012d", k));
         try (FileOpLog log = FileOpLog.open(dir, OpLogOptions.defaults().withFsync(FsyncPolicy.NO)
                 .withCompactionThresholdBytes(0), record -> {})) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(42);
             for (int i = 0; i < records; i++) {
                 value[i & 15] = (byte) i;
-                log.append(OpLog.Op.SET, keyOf[i % keys], new Timestamp(i + 1, 1), value);
+                log.append(OpLog.Op.SET, keyOf[random.nextInt(keys)], new Timestamp(i + 1, 1), value);
             }
         }
         settings = new CompactionJob.Settings(true, -1, System.currentTimeMillis(), false, true);

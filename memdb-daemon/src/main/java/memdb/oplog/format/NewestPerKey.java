@@ -33,7 +33,8 @@ final class NewestPerKey {
         final byte[] key;
         final int hash;
         long sequence;
-        Op op;
+        /** The op's code, not the enum: an overwrite then stores only primitives (no GC write barrier per record). */
+        int opCode;
         long lamport;
         int nodeId;
         long wallMillis;
@@ -50,53 +51,58 @@ final class NewestPerKey {
         }
 
         boolean isTombstone() {
-            return op == Op.DELETE;
+            return opCode == Op.DELETE.code();
         }
 
         /** The held record, copied out (the value trimmed to its length). */
         LogRecord toRecord() {
             byte[] exact = value.length == valueLength ? value : Arrays.copyOf(value, valueLength);
-            return new LogRecord(sequence, op, timestamp(), wallMillis, Key.wrap(key), exact);
+            return new LogRecord(sequence, Op.fromCode(opCode), timestamp(), wallMillis, Key.wrap(key), exact);
         }
     }
 
+    /** The key of the frame being offered, copied out of its buffer. */
+    private byte[] scratch = new byte[64];
     private Slot[] slots = new Slot[CAPACITY_MIN];
+    /** Each slot's key hash beside it, so that a probe compares ints and touches a slot only on a match. */
+    private int[] hashes = new int[CAPACITY_MIN];
     private int size;
 
     /** Offers the record of a frame: kept when it is the first of its key or newer than the held one. */
     void offer(Frame f) {
-        offer(f.buf, f.keyPosition, f.keyLength, f.buf, f.valuePosition, f.valueLength,
-                f.sequence, f.op, f.lamport, f.nodeId, f.wallMillis);
+        if (scratch.length < f.keyLength) scratch = new byte[Math.max(f.keyLength, scratch.length * 2)];
+        f.buf.get(f.keyPosition, scratch, 0, f.keyLength); // one bulk copy: hashed and compared on the heap
+        offer(scratch, f.keyLength, f.buf, f.valuePosition, f.valueLength, f.sequence, f.op, f.lamport, f.nodeId, f.wallMillis);
     }
 
     /** Offers a whole record: the same rule as for a frame. */
     void offer(LogRecord r) {
         byte[] key = r.key().bytes();
-        offer(ByteBuffer.wrap(key), 0, key.length, ByteBuffer.wrap(r.value()), 0, r.value().length,
+        offer(key, key.length, ByteBuffer.wrap(r.value()), 0, r.value().length,
                 r.sequence(), r.op(), r.timestamp().lamport(), r.timestamp().nodeId(), r.wallMillis());
     }
 
-    private void offer(ByteBuffer keySource, int keyPosition, int keyLength, ByteBuffer valueSource, int valuePosition,
-                       int valueLength, long sequence, Op op, long lamport, int nodeId, long wallMillis) {
-        int hash = hash(keySource, keyPosition, keyLength);
+    /** {@code key[0, keyLength)} is the key; a new slot takes a copy of it. */
+    private void offer(byte[] key, int keyLength, ByteBuffer valueSource, int valuePosition, int valueLength,
+                       long sequence, Op op, long lamport, int nodeId, long wallMillis) {
+        int hash = hash(key, keyLength);
         int mask = slots.length - 1;
         int i = spread(hash) & mask;
         Slot slot;
         while ((slot = slots[i]) != null) {
-            if (slot.hash == hash && sameKey(slot.key, keySource, keyPosition, keyLength)) break;
+            if (hashes[i] == hash && Arrays.equals(slot.key, 0, slot.key.length, key, 0, keyLength)) break;
             i = (i + 1) & mask;
         }
         if (slot == null) {
-            byte[] key = new byte[keyLength];
-            keySource.get(keyPosition, key);
-            slot = new Slot(key, hash);
+            slot = new Slot(Arrays.copyOf(key, keyLength), hash);
             slots[i] = slot;
+            hashes[i] = hash;
             if (++size * 4L > slots.length * 3L) grow();
         } else if (lamport < slot.lamport || (lamport == slot.lamport && nodeId <= slot.nodeId)) {
             return;
         }
         slot.sequence = sequence;
-        slot.op = op;
+        slot.opCode = op.code();
         slot.lamport = lamport;
         slot.nodeId = nodeId;
         slot.wallMillis = wallMillis;
@@ -108,11 +114,10 @@ final class NewestPerKey {
     /** The slot of {@code key}, or null when no record of it was offered. */
     Slot get(Key key) {
         byte[] bytes = key.bytes();
-        int hash = hash(ByteBuffer.wrap(bytes), 0, bytes.length);
+        int hash = hash(bytes, bytes.length);
         int mask = slots.length - 1;
         for (int i = spread(hash) & mask; slots[i] != null; i = (i + 1) & mask) {
-            Slot slot = slots[i];
-            if (slot.hash == hash && Arrays.equals(slot.key, bytes)) return slot;
+            if (hashes[i] == hash && Arrays.equals(slots[i].key, bytes)) return slots[i];
         }
         return null;
     }
@@ -128,24 +133,23 @@ final class NewestPerKey {
     private void grow() {
         Slot[] old = slots;
         slots = new Slot[old.length * 2];
+        hashes = new int[slots.length];
         int mask = slots.length - 1;
         for (Slot slot : old) {
             if (slot == null) continue;
             int i = spread(slot.hash) & mask;
             while (slots[i] != null) i = (i + 1) & mask;
             slots[i] = slot;
+            hashes[i] = slot.hash;
         }
     }
 
-    /**
-     * A hash of the key's bytes in place, eight at a time (a frame's buffer is big-endian, as the record
-     * format: docs/oplog.md; {@link #get} hashes a key's array through a big-endian wrap, so both agree).
-     */
-    private static int hash(ByteBuffer source, int position, int length) {
+    /** A hash of {@code key[0, length)}, eight bytes at a time. */
+    private static int hash(byte[] key, int length) {
         long h = length;
         int i = 0;
-        for (; i + Long.BYTES <= length; i += Long.BYTES) h = (h ^ source.getLong(position + i)) * 0x9E3779B97F4A7C15L;
-        for (; i < length; i++) h = (h ^ (source.get(position + i) & 0xFF)) * 0x9E3779B97F4A7C15L;
+        for (; i + Long.BYTES <= length; i += Long.BYTES) h = (h ^ (long) LONG.get(key, i)) * 0x9E3779B97F4A7C15L;
+        for (; i < length; i++) h = (h ^ (key[i] & 0xFF)) * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32));
     }
 
@@ -156,15 +160,5 @@ final class NewestPerKey {
         h ^= h >>> 13;
         h *= 0xC2B2AE35;
         return h ^ (h >>> 16);
-    }
-
-    private static boolean sameKey(byte[] key, ByteBuffer source, int position, int length) {
-        if (key.length != length) return false;
-        int i = 0;
-        for (; i + Long.BYTES <= length; i += Long.BYTES) {
-            if ((long) LONG.get(key, i) != source.getLong(position + i)) return false;
-        }
-        for (; i < length; i++) if (key[i] != source.get(position + i)) return false;
-        return true;
     }
 }
