@@ -1,13 +1,10 @@
 package memdb.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import memdb.oplog.FileOpLog;
 import memdb.oplog.FsyncPolicy;
 import memdb.oplog.OpLog;
@@ -47,15 +44,7 @@ public class OpLogBenchmark extends BenchmarkDefaults {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         log.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
+        deleteTree(dir);
     }
 
     @Benchmark

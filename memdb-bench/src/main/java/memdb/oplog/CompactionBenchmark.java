@@ -1,12 +1,9 @@
 package memdb.oplog;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import memdb.bench.BenchmarkDefaults;
 import memdb.protocol.Key;
 import memdb.protocol.Timestamp;
@@ -60,15 +57,7 @@ public class CompactionBenchmark extends BenchmarkDefaults {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
+        deleteTree(dir);
     }
 
     @Benchmark
