@@ -13,9 +13,9 @@ import memdb.protocol.Timestamp;
 /**
  * The newest record of each key among those a compaction offers (one table per kind of record, see
  * {@link Compactor}). Built for the compactor's common case, a key overwritten again and again: an
- * open-addressing table with linear probing of mutable slots, searched with the key where it lies (in the
- * frame's buffer), so that a record that replaces the held one only copies its fields, and its value into
- * the slot's array when that is large enough. Reading a log of overwrites allocates nothing per record; the
+ * open-addressing table with linear probing of mutable slots (their hashes in an int array beside them),
+ * searched with the frame's key copied into one scratch array, so that a record that replaces the held one
+ * only copies its fields, and its value into the slot's array when that is large enough. Reading a log of overwrites allocates nothing per record; the
  * memory used follows the distinct keys, and {@link Slot#toRecord} makes records only of what is kept.
  *
  * <p>Invariants: one slot per distinct key bytes; a slot holds the fields of the newest record offered for
@@ -33,7 +33,7 @@ final class NewestPerKey {
         final byte[] key;
         final int hash;
         long sequence;
-        /** The op's code, not the enum: an overwrite then stores only primitives (no GC write barrier per record). */
+        /** {@link Op#code()}: an overwrite stores only primitives into the slot. */
         int opCode;
         long lamport;
         int nodeId;
@@ -54,10 +54,10 @@ final class NewestPerKey {
             return opCode == Op.DELETE.code();
         }
 
-        /** The held record, copied out (the value trimmed to its length). */
+        /** The held record, copied out (its own copy of the value: the slot's array is overwritten by newer records). */
         LogRecord toRecord() {
-            byte[] exact = value.length == valueLength ? value : Arrays.copyOf(value, valueLength);
-            return new LogRecord(sequence, Op.fromCode(opCode), timestamp(), wallMillis, Key.wrap(key), exact);
+            return new LogRecord(sequence, Op.fromCode(opCode), timestamp(), wallMillis, Key.wrap(key),
+                    Arrays.copyOf(value, valueLength));
         }
     }
 
