@@ -47,6 +47,7 @@ public final class FileOpLog implements OpLog {
         this.replayReport = replayReport;
         this.queue = new CommitQueue(replayReport.sequenceHigh(), options.pendingBytesMax(), options.fsync());
         this.compactor = compactor;
+        compactor.afterEachRun(queue::wake);
         this.writer = new LogWriter(dir, queue, options, syncer, compactor, live, liveHeader);
         this.writerThread = new Thread(writer, "memdb-oplog-writer " + dir.getFileName());
         writerThread.setDaemon(true);

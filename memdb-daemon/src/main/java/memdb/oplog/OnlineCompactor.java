@@ -35,6 +35,8 @@ final class OnlineCompactor implements AutoCloseable {
     private boolean running;
     private boolean requested;
     private long nextAtBytes;
+    /** Wakes the writer after each run: a compaction asked for meanwhile starts even if nothing more is written. */
+    private volatile Runnable afterEachRun = () -> {};
     /** Bytes of the newest snapshot file (0: none yet); guarded by this. */
     private long snapshotBytes;
     /** Live settings ({@link #reconfigure}); guarded by this. */
@@ -54,6 +56,15 @@ final class OnlineCompactor implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Runs {@code wakeWriter} after each compaction, success or failure. The writer checks {@link #wanted} only
+     * when it wakes; under fsync=no an idle writer sleeps until woken, so a {@link #request} made while a
+     * compaction ran (when {@link #wanted} says no) would otherwise wait for the next write.
+     */
+    void afterEachRun(Runnable wakeWriter) {
+        this.afterEachRun = wakeWriter;
     }
 
     /** The writer wrote {@code bytes} more to the live segment. */
@@ -127,6 +138,8 @@ final class OnlineCompactor implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "op-log compaction failed; the log is unchanged and stays valid", e);
             finish(bytesSinceSnapshot.get() + Math.max(thresholdBytes(), 1));
             mine.forEach(f -> f.completeExceptionally(e));
+        } finally {
+            afterEachRun.run();
         }
     }
 
