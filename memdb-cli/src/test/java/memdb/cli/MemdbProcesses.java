@@ -97,10 +97,14 @@ public final class MemdbProcesses implements AutoCloseable {
         }
     }
 
-    /** The first ephemeral port (Linux: /proc/sys/net/ipv4/ip_local_port_range), 32768 when it cannot be read. */
+    /**
+     * The first ephemeral port (Linux: /proc/sys/net/ipv4/ip_local_port_range), 32768 when it cannot be read.
+     * Read line by line: {@code Files.readString} of this size-0 procfs file returned "3" on JDK 17 here, so
+     * every port came from the kernel's ephemeral range (the BenchIT and MembershipIT "Address already in use").
+     */
     private static int ephemeralRangeStart() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 32_768;
