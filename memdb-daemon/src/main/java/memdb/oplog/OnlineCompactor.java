@@ -102,7 +102,7 @@ final class OnlineCompactor implements AutoCloseable {
         return Math.max(thresholdBytes, snapshotBytes);
     }
 
-    /** Where the next compaction starts (for tests and the admin view). */
+    /** Where the next compaction starts (for tests). */
     synchronized long nextCompactionAtBytes() {
         return nextAtBytes;
     }

@@ -157,13 +157,13 @@ public final class Compactor {
             if (!done && !expired(r, nowMillis, tombstoneGraceMillis)) kept.add(r);
         }
         counters.forEach((key, counter) -> {
-            NewestPerKey.Slot plain = newest.get(key);
+            NewestPerKey.Slot plain = newest.get(key.bytes());
             if (plain == null || !plain.timestamp().isAfter(counter.timestamp())) kept.add(counter); // else replaced
         });
         if (slotRecord != null) kept.add(slotRecord);
         for (NewestPerKey acceptorState : List.of(promises, accepts)) {
             acceptorState.forEach(state -> {
-                NewestPerKey.Slot data = newest.get(Key.wrap(state.key));
+                NewestPerKey.Slot data = newest.get(state.key);
                 if (data == null || state.timestamp().isAfter(data.timestamp())) kept.add(state.toRecord());
             });
         }

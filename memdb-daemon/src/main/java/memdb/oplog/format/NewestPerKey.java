@@ -15,8 +15,9 @@ import memdb.protocol.Timestamp;
  * {@link Compactor}). Built for the compactor's common case, a key overwritten again and again: an
  * open-addressing table with linear probing of mutable slots (their hashes in an int array beside them),
  * searched with the frame's key copied into one scratch array, so that a record that replaces the held one
- * only copies its fields, and its value into the slot's array when that is large enough. Reading a log of overwrites allocates nothing per record; the
- * memory used follows the distinct keys, and {@link Slot#toRecord} makes records only of what is kept.
+ * only copies its fields, and its value into the slot's array when that is large enough. Reading a log of
+ * overwrites allocates nothing per record; the memory used follows the distinct keys, and
+ * {@link Slot#toRecord} makes records only of what is kept.
  *
  * <p>Invariants: one slot per distinct key bytes; a slot holds the fields of the newest record offered for
  * its key by timestamp (lamport, then node id, as {@link Timestamp#isAfter}); a record whose timestamp is
@@ -31,7 +32,6 @@ final class NewestPerKey {
     /** The newest record of one key, its value in {@code value[0, valueLength)}. */
     static final class Slot {
         final byte[] key;
-        final int hash;
         long sequence;
         /** {@link Op#code()}: an overwrite stores only primitives into the slot. */
         int opCode;
@@ -41,9 +41,8 @@ final class NewestPerKey {
         byte[] value = EMPTY;
         int valueLength;
 
-        private Slot(byte[] key, int hash) {
+        private Slot(byte[] key) {
             this.key = key;
-            this.hash = hash;
         }
 
         Timestamp timestamp() {
@@ -86,15 +85,10 @@ final class NewestPerKey {
     private void offer(byte[] key, int keyLength, ByteBuffer valueSource, int valuePosition, int valueLength,
                        long sequence, Op op, long lamport, int nodeId, long wallMillis) {
         int hash = hash(key, keyLength);
-        int mask = slots.length - 1;
-        int i = spread(hash) & mask;
-        Slot slot;
-        while ((slot = slots[i]) != null) {
-            if (hashes[i] == hash && Arrays.equals(slot.key, 0, slot.key.length, key, 0, keyLength)) break;
-            i = (i + 1) & mask;
-        }
+        int i = find(key, keyLength, hash);
+        Slot slot = slots[i];
         if (slot == null) {
-            slot = new Slot(Arrays.copyOf(key, keyLength), hash);
+            slot = new Slot(Arrays.copyOf(key, keyLength));
             slots[i] = slot;
             hashes[i] = hash;
             if (++size * 4L > slots.length * 3L) grow();
@@ -112,14 +106,18 @@ final class NewestPerKey {
     }
 
     /** The slot of {@code key}, or null when no record of it was offered. */
-    Slot get(Key key) {
-        byte[] bytes = key.bytes();
-        int hash = hash(bytes, bytes.length);
+    Slot get(byte[] key) {
+        return slots[find(key, key.length, hash(key, key.length))];
+    }
+
+    /** The index of the slot holding {@code key[0, length)}, or of the empty slot where it would go. */
+    private int find(byte[] key, int length, int hash) {
         int mask = slots.length - 1;
-        for (int i = spread(hash) & mask; slots[i] != null; i = (i + 1) & mask) {
-            if (hashes[i] == hash && Arrays.equals(slots[i].key, bytes)) return slots[i];
+        int i = spread(hash) & mask;
+        while (slots[i] != null && !(hashes[i] == hash && Arrays.equals(slots[i].key, 0, slots[i].key.length, key, 0, length))) {
+            i = (i + 1) & mask;
         }
-        return null;
+        return i;
     }
 
     int size() {
@@ -131,16 +129,17 @@ final class NewestPerKey {
     }
 
     private void grow() {
-        Slot[] old = slots;
-        slots = new Slot[old.length * 2];
+        Slot[] oldSlots = slots;
+        int[] oldHashes = hashes;
+        slots = new Slot[oldSlots.length * 2];
         hashes = new int[slots.length];
         int mask = slots.length - 1;
-        for (Slot slot : old) {
-            if (slot == null) continue;
-            int i = spread(slot.hash) & mask;
+        for (int j = 0; j < oldSlots.length; j++) {
+            if (oldSlots[j] == null) continue;
+            int i = spread(oldHashes[j]) & mask;
             while (slots[i] != null) i = (i + 1) & mask;
-            slots[i] = slot;
-            hashes[i] = slot.hash;
+            slots[i] = oldSlots[j];
+            hashes[i] = oldHashes[j];
         }
     }
 
