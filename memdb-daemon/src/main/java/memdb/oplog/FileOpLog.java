@@ -84,16 +84,16 @@ public final class FileOpLog implements OpLog {
             LogDirectory.deleteDurably(dataDir, layout.obsolete());
             ReplayReport report = Replayer.replay(layout.replayOrder(), true, options.forceRecover(), true, sink);
             long bytesSinceSnapshot = 0;
-            if (!report.dropped().isEmpty()) {
-                rewriteWithoutDamage(dataDir, options, layout.highestGeneration());
-            } else {
+            long snapshotBytes;
+            if (!report.dropped().isEmpty()) { // the rewrite folds every file into a new snapshot: no log left
+                snapshotBytes = rewriteWithoutDamage(layout, options).bytesAfter();
+            } else { // the files the scan found, as replay left them (a torn tail cut off)
+                snapshotBytes = layout.snapshot() == null ? 0 : Files.size(layout.snapshot().path());
                 for (LogDirectory.Segment s : layout.logs()) bytesSinceSnapshot += Files.size(s.path()) - SegmentHeader.BYTES;
             }
             SegmentHeader header = new SegmentHeader(0, layout.highestGeneration() + 1, options.wallClockMillis().getAsLong(),
                     report.sequenceHigh(), report.lamportHigh());
             FileChannel live = LogDirectory.createLogSegment(dataDir, header);
-            LogDirectory.Segment snapshot = LogDirectory.scan(dataDir).snapshot();
-            long snapshotBytes = snapshot == null ? 0 : Files.size(snapshot.path());
             OnlineCompactor compactor = new OnlineCompactor(dataDir, options, bytesSinceSnapshot, snapshotBytes);
             return new FileOpLog(dataDir, options, lock, report, compactor, syncer, live, header);
         } catch (IOException | RuntimeException e) {
@@ -118,11 +118,11 @@ public final class FileOpLog implements OpLog {
     /** Beyond this many, the store grows as replay fills it rather than reserve a table up front. */
     private static final int ESTIMATED_ENTRIES_MAX = 1 << 26;
 
-    /** After a force-recover replay: a snapshot of the good records replaces the damaged files. */
-    private static void rewriteWithoutDamage(Path dir, OpLogOptions options, long upTo) throws IOException {
+    /** After a force-recover replay: a snapshot of the good records replaces the damaged files; says what it wrote. */
+    private static CompactionReport rewriteWithoutDamage(LogDirectory.Layout layout, OpLogOptions options) throws IOException {
         CompactionJob.Settings settings = new CompactionJob.Settings(options.compress(), -1,
                 options.wallClockMillis().getAsLong(), true, false, RepairHorizon.NONE);
-        CompactionJob.run(LogDirectory.scan(dir), upTo, dir, settings);
+        return CompactionJob.run(layout, layout.highestGeneration(), layout.dir(), settings);
     }
 
     @Override

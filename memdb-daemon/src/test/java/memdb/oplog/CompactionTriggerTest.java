@@ -116,4 +116,34 @@ class CompactionTriggerTest {
             assertEquals(snapshotBytes, log.nextCompactionAtBytes());
         }
     }
+
+    /**
+     * After a force-recover rewrite at open, the snapshot that rewrite wrote (not the one the directory held
+     * before, nor none) sets the next start.
+     */
+    @Test
+    void theSnapshotOfAForceRecoverRewriteSetsTheNextStart() throws Exception {
+        try (FileOpLog log = FileOpLog.open(dir, Logs.options(), new Store())) {
+            Random random = new Random(2);
+            for (int i = 0; i < 2_000; i++) {
+                byte[] value = new byte[100];
+                random.nextBytes(value);
+                log.append(Op.SET, Key.of("key:" + i), new Timestamp(i + 1, 1), value);
+            }
+            CountDownLatch written = new CountDownLatch(1);
+            log.commit(written::countDown);
+            assertTrue(written.await(10, TimeUnit.SECONDS));
+        }
+        Path segment = Logs.onlyLog(dir);
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[bytes.length / 2] ^= 0x55; // a record in the middle: damage, not a torn tail
+        Files.write(segment, bytes);
+        OpLogOptions options = Logs.options().withCompactionThresholdBytes(4 << 10).withForceRecover(true);
+        try (FileOpLog log = FileOpLog.open(dir, options, new Store())) {
+            assertEquals(1, log.replayReport().dropped().size());
+            long snapshotBytes = Files.size(LogDirectory.snapshotPath(dir, 1));
+            assertTrue(snapshotBytes > 100 * 1_999, "snapshot of " + snapshotBytes + " bytes");
+            assertEquals(snapshotBytes, log.nextCompactionAtBytes());
+        }
+    }
 }
