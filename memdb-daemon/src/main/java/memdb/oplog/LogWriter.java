@@ -50,17 +50,17 @@ final class LogWriter implements Runnable {
     private long lastSyncNanos = System.nanoTime();
 
     LogWriter(Path dir, CommitQueue queue, OpLogOptions options, Syncer syncer, OnlineCompactor compactor,
-              FileChannel channel, SegmentHeader header) throws IOException {
+              FileChannel channel, long generation, long sequenceHigh, long lamportHigh) throws IOException {
         this.dir = dir;
         this.queue = queue;
         this.options = options;
         this.syncer = syncer;
         this.compactor = compactor;
         this.channel = channel;
-        this.generation = header.generation();
+        this.generation = generation;
         this.segmentBytes = channel.size();
-        this.sequenceWritten = header.sequenceFloor();
-        this.lamportWritten = header.lamportFloor();
+        this.sequenceWritten = sequenceHigh;
+        this.lamportWritten = lamportHigh;
     }
 
     long fsyncCount() {
