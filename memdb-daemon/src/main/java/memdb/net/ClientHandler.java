@@ -25,6 +25,13 @@ import memdb.protocol.Responses;
  * counts as in flight in the channel's {@link FlowControl} until its reply is written, so reading pauses
  * while too many are (max-pending-per-connection) or while the client does not read its replies.
  * A failed AUTH is answered after the {@link AuthThrottle}'s delay for the remote address.
+ *
+ * <p>A client that hung up: every frame decoded from what it sent is handed on as usual, even once the
+ * channel is inactive (the decoder delivers what it holds when the connection ends), and the {@link CoreLoop}
+ * owns the rule for it, the same on every listener (native and RESP's {@code RespHandler}): it skips the reads
+ * of a closed connection (GET, CONTAINS, PING: their answer could go nowhere) and applies its writes (a client
+ * may pipeline SETs and hang up at once, as with Redis). Only after a frame that makes this side close the
+ * channel (a failed AUTH, a protocol error) is nothing more handled.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(ClientHandler.class.getName());
@@ -57,17 +64,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Whether the channel is being closed or already is: whatever else was read in the same burst is dropped,
-     * and so is what the decoder still holds when the connection ends (a client that sent a long pipeline and
-     * hung up gets no work done for it: its replies could go nowhere).
+     * Whether this side closes the channel (a failed AUTH, a protocol error): whatever else was read in the
+     * same burst is dropped. A client that hung up is another matter: what it sent is handed on (see the
+     * class comment).
      */
-    private boolean closing(ChannelHandlerContext ctx) {
-        return flow.stopped() || !ctx.channel().isActive();
+    private boolean closing() {
+        return flow.stopped();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closing(ctx)) return;
+        if (closing()) return;
         Envelope envelope = (Envelope) msg;
         Session.Admission admission = session.admit(envelope.message());
         if (envelope.message() instanceof Requests.Auth && session.isAuthenticated()) throttle.succeeded(AuthThrottle.addressOf(ctx.channel().remoteAddress()));
@@ -97,7 +104,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (closing(ctx)) return;
+        if (closing() || !ctx.channel().isActive()) return; // a closed channel's failure (a reply written after the client hung up): nobody to answer
         switch (flow.failed(ctx, cause, ProtocolException.class)) {
             case PROTOCOL -> ctx.writeAndFlush(Replies.protocolError(loop.lamportTime(), (ProtocolException) cause.getCause()))
                     .addListener(ChannelFutureListener.CLOSE);

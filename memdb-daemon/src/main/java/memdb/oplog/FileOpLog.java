@@ -19,8 +19,9 @@ import memdb.store.Store;
  * group commit, compacted in the background.
  *
  * <p>Lifecycle: {@link #open} locks the directory, deletes leftovers of crashed compactions, replays the
- * log into a sink (cutting a torn tail; rewriting the log if force-recover dropped damage), starts a fresh
- * live segment and the writer thread. {@link #close} drains, fsyncs, waits for a running compaction and
+ * log into a sink (cutting a torn tail; rewriting the log if force-recover dropped damage), then appends to
+ * the last log segment, whose tail replay just validated (a fresh one after a rewrite, when there is none or
+ * when it is full: restarts do not pile up small segments), and starts the writer thread. {@link #close} drains, fsyncs, waits for a running compaction and
  * releases the lock. Invariants: one instance per directory (the lock); sequence numbers continue above
  * every one ever issued; {@code append}/{@code commit} come from one core thread; once the writer fails,
  * they throw and no callback runs again — the node must stop, never acknowledge a write it may not have.
@@ -40,7 +41,7 @@ public final class FileOpLog implements OpLog {
     private boolean closed;
 
     private FileOpLog(Path dir, OpLogOptions options, DirectoryLock lock, ReplayReport replayReport, OnlineCompactor compactor,
-                      LogWriter.Syncer syncer, FileChannel live, SegmentHeader liveHeader) throws IOException {
+                      LogWriter.Syncer syncer, FileChannel live, long liveGeneration) throws IOException {
         this.dir = dir;
         this.options = options;
         this.lock = lock;
@@ -48,7 +49,8 @@ public final class FileOpLog implements OpLog {
         this.queue = new CommitQueue(replayReport.sequenceHigh(), options.pendingBytesMax(), options.fsync());
         this.compactor = compactor;
         compactor.afterEachRun(queue::wake);
-        this.writer = new LogWriter(dir, queue, options, syncer, compactor, live, liveHeader);
+        this.writer = new LogWriter(dir, queue, options, syncer, compactor, live, liveGeneration,
+                replayReport.sequenceHigh(), replayReport.lamportHigh());
         this.writerThread = new Thread(writer, "memdb-oplog-writer " + dir.getFileName());
         writerThread.setDaemon(true);
         writerThread.start();
@@ -84,18 +86,23 @@ public final class FileOpLog implements OpLog {
             LogDirectory.deleteDurably(dataDir, layout.obsolete());
             ReplayReport report = Replayer.replay(layout.replayOrder(), true, options.forceRecover(), true, sink);
             long bytesSinceSnapshot = 0;
-            if (!report.dropped().isEmpty()) {
-                rewriteWithoutDamage(dataDir, options, layout.highestGeneration());
-            } else {
+            long snapshotBytes;
+            if (!report.dropped().isEmpty()) { // the rewrite folds every file into a new snapshot: no log left
+                snapshotBytes = rewriteWithoutDamage(layout, options).bytesAfter();
+            } else { // the files the scan found, as replay left them (a torn tail cut off)
+                snapshotBytes = layout.snapshot() == null ? 0 : Files.size(layout.snapshot().path());
                 for (LogDirectory.Segment s : layout.logs()) bytesSinceSnapshot += Files.size(s.path()) - SegmentHeader.BYTES;
             }
-            SegmentHeader header = new SegmentHeader(0, layout.highestGeneration() + 1, options.wallClockMillis().getAsLong(),
-                    report.sequenceHigh(), report.lamportHigh());
-            FileChannel live = LogDirectory.createLogSegment(dataDir, header);
-            LogDirectory.Segment snapshot = LogDirectory.scan(dataDir).snapshot();
-            long snapshotBytes = snapshot == null ? 0 : Files.size(snapshot.path());
+            // The live segment: the last log, whose tail replay just validated (docs/oplog.md §5, "Appending after
+            // a boot"), unless a rewrite replaced it, it is full, or there is none; then a new one.
+            LogDirectory.Segment last = layout.logs().isEmpty() ? null : layout.logs().get(layout.logs().size() - 1);
+            boolean append = last != null && report.dropped().isEmpty() && Files.size(last.path()) < OpLogOptions.SEGMENT_BYTES_MAX;
+            long liveGeneration = append ? last.generation() : layout.highestGeneration() + 1;
+            FileChannel live = append ? LogDirectory.openForAppend(last.path())
+                    : LogDirectory.createLogSegment(dataDir, new SegmentHeader(0, liveGeneration,
+                            options.wallClockMillis().getAsLong(), report.sequenceHigh(), report.lamportHigh()));
             OnlineCompactor compactor = new OnlineCompactor(dataDir, options, bytesSinceSnapshot, snapshotBytes);
-            return new FileOpLog(dataDir, options, lock, report, compactor, syncer, live, header);
+            return new FileOpLog(dataDir, options, lock, report, compactor, syncer, live, liveGeneration);
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -118,11 +125,11 @@ public final class FileOpLog implements OpLog {
     /** Beyond this many, the store grows as replay fills it rather than reserve a table up front. */
     private static final int ESTIMATED_ENTRIES_MAX = 1 << 26;
 
-    /** After a force-recover replay: a snapshot of the good records replaces the damaged files. */
-    private static void rewriteWithoutDamage(Path dir, OpLogOptions options, long upTo) throws IOException {
+    /** After a force-recover replay: a snapshot of the good records replaces the damaged files; says what it wrote. */
+    private static CompactionReport rewriteWithoutDamage(LogDirectory.Layout layout, OpLogOptions options) throws IOException {
         CompactionJob.Settings settings = new CompactionJob.Settings(options.compress(), -1,
                 options.wallClockMillis().getAsLong(), true, false, RepairHorizon.NONE);
-        CompactionJob.run(LogDirectory.scan(dir), upTo, dir, settings);
+        return CompactionJob.run(layout, layout.highestGeneration(), layout.dir(), settings);
     }
 
     @Override

@@ -106,6 +106,22 @@ final class LogDirectory {
         return channel;
     }
 
+    /**
+     * Opens an existing log segment to append to, at its end, after an fsync: what it holds (replayed, so valid
+     * to its end) is on disk before any new record follows it, so a crash can only ever cut the new records.
+     */
+    static FileChannel openForAppend(Path segment) throws IOException {
+        FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE);
+        try {
+            channel.force(true);
+            channel.position(channel.size());
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
     static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) channel.write(buffer);
     }

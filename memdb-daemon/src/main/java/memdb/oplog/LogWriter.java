@@ -47,20 +47,22 @@ final class LogWriter implements Runnable {
     private final ReentrantLock io = new ReentrantLock();
     private boolean dirty;
     private boolean channelClosed;
+    /** The compactor's log bytes since the snapshot when the last seal closed its segment (writer thread only). */
+    private long bytesSinceSnapshotAtSeal;
     private long lastSyncNanos = System.nanoTime();
 
     LogWriter(Path dir, CommitQueue queue, OpLogOptions options, Syncer syncer, OnlineCompactor compactor,
-              FileChannel channel, SegmentHeader header) throws IOException {
+              FileChannel channel, long generation, long sequenceHigh, long lamportHigh) throws IOException {
         this.dir = dir;
         this.queue = queue;
         this.options = options;
         this.syncer = syncer;
         this.compactor = compactor;
         this.channel = channel;
-        this.generation = header.generation();
+        this.generation = generation;
         this.segmentBytes = channel.size();
-        this.sequenceWritten = header.sequenceFloor();
-        this.lamportWritten = header.lamportFloor();
+        this.sequenceWritten = sequenceHigh;
+        this.lamportWritten = lamportHigh;
     }
 
     long fsyncCount() {
@@ -103,7 +105,7 @@ final class LogWriter implements Runnable {
                 queue.callbacksRan(batch.callbacks().size());
                 if (batch.closing()) break;
                 if (segmentBytes() >= OpLogOptions.SEGMENT_BYTES_MAX) seal();
-                if (compactor.wanted()) compactor.start(seal(), compactor.bytesSinceSnapshot());
+                if (compactor.wanted()) compactor.start(this::sealForCompaction);
             }
             io.lock();
             try {
@@ -211,6 +213,7 @@ final class LogWriter implements Runnable {
             sync();
             channel.close();
             long sealed = generation;
+            bytesSinceSnapshotAtSeal = compactor.bytesSinceSnapshot();
             generation++;
             SegmentHeader header = new SegmentHeader(0, generation, options.wallClockMillis().getAsLong(), sequenceWritten, lamportWritten);
             channel = LogDirectory.createLogSegment(dir, header);
@@ -219,6 +222,12 @@ final class LogWriter implements Runnable {
         } finally {
             io.unlock();
         }
+    }
+
+    /** Seals for a compaction: the sealed generation and the log bytes up to its end (read under the I/O lock, before anything follows). */
+    private OnlineCompactor.Sealed sealForCompaction() throws IOException {
+        long generation = seal();
+        return new OnlineCompactor.Sealed(generation, bytesSinceSnapshotAtSeal);
     }
 
     /** Runs a commit callback; one that throws is logged, not the log's failure. */

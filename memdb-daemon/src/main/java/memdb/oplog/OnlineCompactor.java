@@ -115,13 +115,38 @@ final class OnlineCompactor implements AutoCloseable {
         return tombstoneGrace;
     }
 
-    /** Starts compacting everything up to {@code sealedGeneration}, which held {@code sealedBytes} of log. */
-    synchronized void start(long sealedGeneration, long sealedBytes) {
-        running = true;
-        requested = false;
-        List<CompletableFuture<CompactionReport>> mine = new ArrayList<>(waiters);
-        waiters.clear();
-        executor.execute(() -> compact(sealedGeneration, sealedBytes, mine));
+    /** What the writer sealed for a run: the sealed generation, and the log bytes since the snapshot up to its end. */
+    record Sealed(long generation, long bytesSinceSnapshot) {}
+
+    /** The writer's seal of its live segment (fsync, then a fresh segment). */
+    interface Sealer {
+        Sealed seal() throws java.io.IOException;
+    }
+
+    /**
+     * Starts a run: takes the requests it answers first, then has the writer seal, then compacts everything up
+     * to the sealed generation in the background. So every request it answers was made before the seal, and
+     * the run covers each record committed before its request; a request made during the seal waits for the
+     * next run (taking them after the seal answered such a request with a run that missed the records written
+     * between the seal and the request). A failed seal fails the requests taken (the writer then stops the log).
+     */
+    void start(Sealer sealer) throws java.io.IOException {
+        List<CompletableFuture<CompactionReport>> mine;
+        synchronized (this) {
+            running = true;
+            requested = false;
+            mine = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        Sealed sealed;
+        try {
+            sealed = sealer.seal();
+        } catch (java.io.IOException | RuntimeException e) {
+            finish(Long.MAX_VALUE);
+            mine.forEach(f -> f.completeExceptionally(e));
+            throw e;
+        }
+        executor.execute(() -> compact(sealed.generation(), sealed.bytesSinceSnapshot(), mine));
     }
 
     private void compact(long upTo, long sealedBytes, List<CompletableFuture<CompactionReport>> mine) {

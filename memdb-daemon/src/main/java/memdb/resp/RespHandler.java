@@ -33,7 +33,11 @@ import memdb.protocol.Responses;
  * written, so reading pauses while max-pending-per-connection commands wait or while the client does not
  * read its replies; after QUIT, a wrong key or a protocol error, nothing more is read, the replies owed
  * are written, then the channel closes. A wrong key's reply waits for the {@link AuthThrottle}'s delay for
- * the remote address (as on the native port). Bad input never escapes as anything else.
+ * the remote address (as on the native port). Bad input never escapes as anything else. A client that hung
+ * up: every command decoded from what it sent is handled as usual, even once the channel is inactive, and the
+ * {@link CoreLoop} owns the rule for it, the same as on the native port ({@code memdb.net.ClientHandler}): it
+ * skips the reads of a closed connection ({@link Connection#isOpen}: GET, CONTAINS, PING) and applies its
+ * writes (pipelined SETs followed by a hang-up are applied, as with Redis).
  *
  * <p>Cost: the replies are encoded into one buffer, written (with no promise to complete) and flushed once
  * per read from the socket and once per batch of responses from the core, not once per command. A command

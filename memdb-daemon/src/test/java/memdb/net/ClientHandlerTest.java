@@ -14,9 +14,11 @@ import memdb.node.CoreLoop;
 import memdb.node.PeerSender;
 import memdb.node.SingleNode;
 import memdb.oplog.OpLog;
+import memdb.protocol.Consistency;
 import memdb.protocol.Envelope;
 import memdb.protocol.EnvelopeDecoder;
 import memdb.protocol.ErrorCode;
+import memdb.protocol.Key;
 import memdb.protocol.Requests;
 import memdb.protocol.Responses;
 import memdb.store.Store;
@@ -136,5 +138,43 @@ class ClientHandlerTest {
         assertTrue(pipelining.isActive());
         pipelining.finishAndReleaseAll();
         roomy.close();
+    }
+
+    /**
+     * A client that pipelines writes and hangs up: the frames decoded after the channel went inactive still
+     * reach the core, whose rule it is to apply the writes and skip the reads (CoreLoopTest); the same on the
+     * RESP port (RespHandlerTest).
+     */
+    @Test
+    void framesDecodedAfterTheClientHungUpStillGoToTheCore() throws Exception {
+        Store store = new Store();
+        CoreLoop roomy = new CoreLoop(SingleNode.core(new LamportClock(1, 0), store, OpLog.none(), 100),
+                OpLog.none(), PeerSender.NONE, CoreLoop.monotonicMs(), 100, "unused");
+        FlowControl hungUpFlow = new FlowControl(1024, "client");
+        EmbeddedChannel hungUp = new EmbeddedChannel(hungUpFlow, new EnvelopeDecoder(1024), new HangUp(2),
+                new ClientHandler(new Session(KEY, 1, "test"), roomy, hungUpFlow, () -> {}));
+        io.netty.buffer.ByteBuf burst = Unpooled.buffer();
+        burst.writeBytes(WireClient.encode(Envelope.request(1, 0, new Requests.Auth(KEY.getBytes(StandardCharsets.UTF_8)))));
+        burst.writeBytes(WireClient.encode(Envelope.request(2, 0, set("a")))); // the channel closes as this one passes
+        burst.writeBytes(WireClient.encode(Envelope.request(3, 0, set("b"))));
+        burst.writeBytes(WireClient.encode(Envelope.request(4, 0, new Requests.Get(Key.of("a"), Consistency.ONE))));
+        hungUp.writeInbound(burst);
+        assertFalse(hungUp.isActive());
+        assertEquals(3, hungUpFlow.pending(), "both SETs and the GET went to the core");
+        hungUp.finishAndReleaseAll();
+        roomy.start();
+        try {
+            for (String key : new String[] {"a", "b"}) {
+                Responses.Value value = (Responses.Value) roomy.query(core -> SingleNode.handle(core,
+                        new Requests.Get(Key.of(key), Consistency.ONE), 0)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(value.isPresent(), "the write to " + key + " was applied");
+            }
+        } finally {
+            roomy.close();
+        }
+    }
+
+    private static Requests.Set set(String key) {
+        return new Requests.Set(Key.of(key), new byte[] {1}, Consistency.DEFAULT);
     }
 }

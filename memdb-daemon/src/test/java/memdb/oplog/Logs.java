@@ -29,6 +29,17 @@ final class Logs {
         }
     }
 
+    /**
+     * Ends the last log segment as a run that sealed it leaves it (the writer seals at 1 GiB and for each
+     * compaction): a new, empty segment follows it, so the next open appends there rather than to the last one.
+     */
+    static void sealLastSegment(Path dir) throws IOException {
+        LogDirectory.Layout layout = LogDirectory.scan(dir);
+        ReplayReport report = Replayer.replay(layout.replayOrder(), true, false, false, (java.util.function.Consumer<memdb.oplog.format.LogRecord>) r -> {});
+        LogDirectory.createLogSegment(dir, new memdb.oplog.format.SegmentHeader(0, layout.highestGeneration() + 1, 0,
+                report.sequenceHigh(), report.lamportHigh())).close();
+    }
+
     record Replayed(Map<String, Versioned> state, ReplayReport report) {}
 
     static Replayed replay(Path dir, OpLogOptions options) throws IOException {

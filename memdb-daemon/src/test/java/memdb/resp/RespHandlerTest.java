@@ -45,10 +45,12 @@ class RespHandlerTest {
         final List<Runnable> held = new ArrayList<>();
         boolean holding;
         CoreLoop.Submission refuseWith;
+        int submitted;
 
         @Override
         public CoreLoop.Submission submit(Connection connection, int requestId, long lamport, Request request) {
             if (refuseWith != null) return refuseWith;
+            submitted++;
             Response response = SingleNode.handle(node, request, lamport);
             Runnable answer = () -> connection.send(ReplyBatch.of(request.opcode(), requestId, 1, response));
             if (holding) held.add(answer);
@@ -365,5 +367,28 @@ class RespHandlerTest {
         assertTrue(ToolCommands.Glob.matches("*o*", "appendonly"));
         assertFalse(ToolCommands.Glob.matches("save?", "save"));
         assertFalse(ToolCommands.Glob.matches("*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?x", "appendfsync"));
+    }
+
+    /**
+     * A client that pipelines writes and hangs up: the commands decoded after the channel went inactive still
+     * reach the core, whose rule it is to apply the writes and skip the reads (CoreLoopTest); the same on the
+     * native port (ClientHandlerTest).
+     */
+    @Test
+    void commandsDecodedAfterTheClientHungUpStillGoToTheCore() {
+        ServerFacts facts = new ServerFacts("test", 1, 6380, "everysec", 100, 0);
+        FlowControl flow = new FlowControl(PENDING_MAX, "resp");
+        EmbeddedChannel hungUp = new EmbeddedChannel(new RespEncoder(), flow, new RespDecoder(4096), new memdb.net.HangUp(2),
+                new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow, new AuthThrottle(0, 0, 60_000, 16)));
+        // the channel closes as the first SET passes
+        hungUp.writeInbound(Unpooled.wrappedBuffer((AUTH + command("SET", "a", "v1") + command("SET", "b", "v2") + command("GET", "a"))
+                .getBytes(StandardCharsets.UTF_8)));
+        assertFalse(hungUp.isActive());
+        assertEquals(3, core.submitted, "both SETs and the GET went to the core");
+        for (String key : new String[] {"a", "b"}) {
+            Responses.Value value = (Responses.Value) SingleNode.handle(core.node, new Requests.Get(Key.of(key), Consistency.ONE), 0);
+            assertTrue(value.isPresent(), "the write to " + key + " was applied");
+        }
+        hungUp.finishAndReleaseAll();
     }
 }

@@ -23,10 +23,12 @@ public record Warmup(boolean untilJitSettles, long requests) {
     public static final Warmup AUTO = new Warmup(true, 0);
     public static final Duration AUTO_TIME_MAX = Duration.ofSeconds(10);
     public static final long AUTO_REQUESTS_FACTOR = 10;
+    /** The one error for a value that is neither {@code auto} nor a request count in range. */
+    private static final String INVALID = "--warmup must be auto or between 0 and " + BenchPlan.REQUESTS_MAX;
 
     public Warmup {
         if (requests < 0 || requests > BenchPlan.REQUESTS_MAX || (untilJitSettles && requests != 0)) {
-            throw new IllegalArgumentException("--warmup must be auto or between 0 and " + BenchPlan.REQUESTS_MAX);
+            throw new IllegalArgumentException(INVALID);
         }
     }
 
@@ -42,7 +44,7 @@ public record Warmup(boolean untilJitSettles, long requests) {
         try {
             return ofRequests(Long.parseLong(value));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--warmup must be auto or between 0 and " + BenchPlan.REQUESTS_MAX);
+            throw new IllegalArgumentException(INVALID);
         }
     }
 

@@ -20,6 +20,10 @@ class WarmupTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Warmup.parse(bad));
             assertTrue(e.getMessage().startsWith("--warmup must be auto or between 0 and"), e.getMessage());
         }
+        // Out of range (the record's check) and not a number (parse's) say the same thing.
+        assertEquals(
+                assertThrows(IllegalArgumentException.class, () -> Warmup.parse("soon")).getMessage(),
+                assertThrows(IllegalArgumentException.class, () -> Warmup.ofRequests(-1)).getMessage());
     }
 
     @Test
