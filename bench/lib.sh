@@ -11,6 +11,9 @@
 #                          $OUT if set, else /tmp/NAME-results.XXXXXX)
 #   PIDS+=("$!")           after starting a process in the background: stopped on exit
 #   stop_pid PID           stop one of them now (SIGTERM, SIGKILL after 60 s) and wait for it
+#   wait_resp PORT PID ERR [AUTH]  wait (up to 60 s) until the server PID answers PING on PORT; if it exits or never
+#                          answers, print its stderr (file ERR) and fail: redis-benchmark against a port nobody
+#                          listens on spins forever instead of failing
 
 log() { printf '%s %s\n' "$(date +%T)" "$*" >&2; }
 
@@ -43,6 +46,18 @@ stop_pid() {
     for ((i = 0; i < 600; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null || true
+}
+
+wait_resp() {
+    local port=$1 pid=$2 err=$3 auth=${4:-} i
+    for ((i = 0; i < 300; i++)); do
+        redis-cli -p "$port" --no-auth-warning ${auth:+-a "$auth"} ping 2>/dev/null | grep -q PONG && return 0
+        if ! kill -0 "$pid" 2>/dev/null; then
+            log "the server (pid $pid) exited before it answered on port $port; its stderr:"; cat "$err" >&2; exit 1
+        fi
+        sleep 0.2
+    done
+    log "the server (pid $pid) did not answer on port $port within 60 s; its stderr:"; cat "$err" >&2; exit 1
 }
 
 PIDS=()

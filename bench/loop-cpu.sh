@@ -37,10 +37,7 @@ run() { # run JAR OPTS [SERVER_ARGS]
     java $opts -jar "$jar" server --bind 127.0.0.1 --port "$(free_port)" --admin-port "$(free_port)" --resp-port "$port" \
         --data-dir "$dir/db" --auth-key $AUTH $args >/dev/null 2>"$dir/stderr" &
     pid=$!; PIDS+=("$pid")
-    for _ in $(seq 300); do
-        redis-cli -p "$port" --no-auth-warning -a $AUTH ping 2>/dev/null | grep -q PONG && break
-        sleep 0.2
-    done
+    wait_resp "$port" "$pid" "$dir/stderr" $AUTH
     redis-benchmark -p "$port" -a $AUTH -t set,get -n "${WARMUP:-300000}" -c 50 -d 16 -P "${P:-16}" -q >/dev/null 2>&1
     threads_cpu "$pid" >"$dir/before"
     local rates

@@ -8,7 +8,9 @@
 #   bench/loop-p99.sh JAR...      e.g. bench/loop-p99.sh /tmp/base.jar memdb-cli/target/memdb.jar
 #   env: ROUNDS=5, N=200000 (requests per test), P=16 (pipeline), FSYNC="everysec no" (one node per jar and
 #        mode, in turn), WARMUP_S=20 (seconds of unpipelined and pipelined passes first, not counted),
-#        MEMDB_JAVA_OPTS="..." (extra JVM options for the node, e.g. -XX:ParallelGCThreads=1)
+#        MEMDB_JAVA_OPTS="..." (extra JVM options for the node, e.g. -XX:ParallelGCThreads=1),
+#        SERVER_ARGS="..." (extra server options, e.g. --compaction-threshold-bytes 16777216 for a compaction
+#        about every 230,000 SETs: every run then holds one)
 # Needs Linux's schedstat (CONFIG_SCHEDSTATS) and redis-benchmark. Every node started here is stopped by its PID.
 # After each node's rounds: the loop thread's file writes of 1 ms or more (a JFR recording of file I/O), and how
 # many began while the op log's writer was fsyncing: a write to the log file during its fsync can wait for it.
@@ -69,12 +71,9 @@ for fsync in ${FSYNC:-everysec no}; do
         java ${MEMDB_JAVA_OPTS:-} -Xlog:gc,gc+phases=debug:file="$dir/gc.log":uptime \
             -XX:StartFlightRecording=filename="$dir/io.jfr",settings="$WORK/io.jfc" -jar "$jar" server --bind 127.0.0.1 \
             --port "$(free_port)" --admin-port "$(free_port)" --resp-port "$port" --data-dir "$dir/db" --auth-key $AUTH \
-            --fsync "$fsync" >/dev/null 2>"$dir/stderr" &
+            --fsync "$fsync" ${SERVER_ARGS:-} >/dev/null 2>"$dir/stderr" &
         pid=$!; PIDS+=("$pid")
-        for _ in $(seq 300); do
-            redis-cli -p "$port" --no-auth-warning -a $AUTH ping 2>/dev/null | grep -q PONG && break
-            sleep 0.2
-        done
+        wait_resp "$port" "$pid" "$dir/stderr" $AUTH
         bench() { redis-benchmark -p "$port" -a $AUTH -c 50 -d 16 "$@"; }
         end=$((SECONDS + ${WARMUP_S:-20}))
         while ((SECONDS < end)); do

@@ -38,6 +38,11 @@ final class CompactionJob {
     }
 
     static CompactionReport run(Layout layout, long upTo, Path targetDir, Settings settings) throws IOException {
+        return run(layout, upTo, targetDir, settings, Pacer.none());
+    }
+
+    /** As above, stepping {@code pacer} once per record read and once per record written (see {@link Pacer}). */
+    static CompactionReport run(Layout layout, long upTo, Path targetDir, Settings settings, Pacer pacer) throws IOException {
         List<Segment> inputs = new ArrayList<>();
         for (Segment s : layout.replayOrder()) {
             if (s.generation() <= upTo) inputs.add(s);
@@ -48,7 +53,10 @@ final class CompactionJob {
         }
         boolean includesLast = !layout.logs().isEmpty() && inputs.contains(layout.logs().get(layout.logs().size() - 1));
         Compactor compactor = new Compactor();
-        Frame.Sink inPlace = compactor::add; // records read where they lie: an overwrite allocates nothing
+        Frame.Sink inPlace = frame -> { // records read where they lie: an overwrite allocates nothing
+            compactor.add(frame);
+            pacer.step();
+        };
         ReplayReport read = Replayer.replay(inputs, includesLast, settings.forceRecover(), false, inPlace);
         compactor.observeFloors(read.sequenceHigh(), read.lamportHigh());
         List<LogRecord> kept = compactor.result(settings.nowMillis(), settings.tombstoneGraceMillis(),
@@ -62,7 +70,7 @@ final class CompactionJob {
         if (settings.dryRun()) {
             bytesAfter = SnapshotWriter.measure(header, kept);
         } else {
-            bytesAfter = SnapshotWriter.write(target, header, kept);
+            bytesAfter = SnapshotWriter.write(target, header, kept, pacer);
             if (targetDir.equals(layout.dir())) LogDirectory.deleteDurably(layout.dir(), replaced);
         }
         return new CompactionReport(read.recordsReplayed(), read.bytesRead(), kept.size(), bytesAfter, settings.dryRun(),

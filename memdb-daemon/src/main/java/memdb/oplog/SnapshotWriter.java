@@ -26,13 +26,13 @@ final class SnapshotWriter {
         void accept(byte[] bytes) throws IOException;
     }
 
-    /** Writes the snapshot durably and returns its size in bytes. */
-    static long write(Path target, SegmentHeader header, List<LogRecord> records) throws IOException {
+    /** Writes the snapshot durably and returns its size in bytes, stepping {@code pacer} once per record encoded. */
+    static long write(Path target, SegmentHeader header, List<LogRecord> records, Pacer pacer) throws IOException {
         Path tmp = LogDirectory.tmpPath(target);
         long bytes;
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
-            bytes = encode(header, records, b -> LogDirectory.writeFully(channel, ByteBuffer.wrap(b)));
+            bytes = encode(header, records, b -> LogDirectory.writeFully(channel, ByteBuffer.wrap(b)), pacer);
             channel.force(true);
         }
         LogDirectory.renameDurably(tmp, target);
@@ -42,13 +42,13 @@ final class SnapshotWriter {
     /** The size {@link #write} would produce. */
     static long measure(SegmentHeader header, List<LogRecord> records) {
         try {
-            return encode(header, records, b -> {});
+            return encode(header, records, b -> {}, Pacer.none());
         } catch (IOException e) {
             throw new IllegalStateException("a counting sink does no I/O", e);
         }
     }
 
-    private static long encode(SegmentHeader header, List<LogRecord> records, BlockSink sink) throws IOException {
+    private static long encode(SegmentHeader header, List<LogRecord> records, BlockSink sink, Pacer pacer) throws IOException {
         boolean compress = header.compressed();
         byte[] headerBytes = header.encode();
         sink.accept(headerBytes);
@@ -56,6 +56,7 @@ final class SnapshotWriter {
         byte[] raw = new byte[BlockCodec.RAW_BYTES_MAX];
         int used = 0;
         for (LogRecord r : records) {
+            pacer.step();
             int frame = RecordCodec.frameBytes(r);
             if (used > 0 && used + frame > raw.length) {
                 total += emit(sink, raw, used, compress);
