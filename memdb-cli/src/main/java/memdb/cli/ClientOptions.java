@@ -6,6 +6,7 @@ import java.util.List;
 import memdb.client.AuthKeyFile;
 import memdb.client.MemDb;
 import memdb.client.MemDbConnections;
+import memdb.client.NodeAddress;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,9 +22,18 @@ public final class ClientOptions extends CommonOptions {
 
     List<String> seedList(Io io) {
         String value = seeds != null ? seeds : io.env("MEMDB_SEEDS");
+        String from = seeds != null ? "--seeds" : "MEMDB_SEEDS";
         if (value == null) value = SEEDS_DEFAULT;
         List<String> list = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        if (list.isEmpty()) throw new UserError(ExitCode.USAGE, "--seeds names no node");
+        if (list.isEmpty()) throw new UserError(ExitCode.USAGE, from + " names no node");
+        for (String seed : list) {
+            try {
+                NodeAddress.parse(seed);
+            } catch (IllegalArgumentException e) {
+                String reason = e.getMessage().contains(seed) ? e.getMessage() : seed + ": " + e.getMessage();
+                throw new UserError(ExitCode.USAGE, "bad " + from + ": " + reason);
+            }
+        }
         return list;
     }
 

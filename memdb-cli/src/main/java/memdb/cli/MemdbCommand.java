@@ -66,6 +66,6 @@ final class MemdbCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a command is needed: try 'memdb --help'");
+        throw new ParameterException(spec.commandLine(), "a command is needed");
     }
 }

@@ -1,0 +1,87 @@
+package memdb.cli;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * A command line that does not parse (a missing KEY, a typo in an option, a value of the wrong kind) is a
+ * usage error: one line on stderr, "memdb: " and the reason, a guess when the typo is close to a real name,
+ * and where the full usage is, exit 2. Not the whole help page: a script's log and a REPL session keep the
+ * reason readable, and {@code --help} prints the rest on request.
+ */
+final class UsageErrors {
+    private UsageErrors() {}
+
+    /** Reports {@code e} on {@code io}'s stderr and returns the usage exit code. */
+    static int report(Io io, Session session, ParameterException e) {
+        CommandLine where = e.getCommandLine();
+        String command = where.getCommandSpec().qualifiedName();
+        String help = session.keepsConnections() ? command.substring(command.indexOf(' ') + 1) : command;
+        if (help.equals("memdb")) help = session.keepsConnections() ? "help" : "memdb --help";
+        else help += " --help";
+        Output.error(io, reason(e) + guesses(e) + " (see '" + help + "')");
+        return ExitCode.USAGE;
+    }
+
+    /** The reason, as a sentence that goes after "memdb: ". */
+    static String reason(ParameterException e) {
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+            String first = unmatched.getUnmatched().get(0);
+            boolean hasSubcommands = !e.getCommandLine().getSubcommands().isEmpty();
+            if (first.startsWith("-") && first.length() > 1) return "unknown option '" + first + "'";
+            if (hasSubcommands) return "unknown command '" + first + "'";
+            return "unexpected argument '" + first + "'";
+        }
+        String message = e.getMessage() == null ? "bad command line" : e.getMessage().strip();
+        if (message.endsWith(".")) message = message.substring(0, message.length() - 1);
+        return message.isEmpty() ? "bad command line" : Character.toLowerCase(message.charAt(0)) + message.substring(1);
+    }
+
+    /** "; did you mean --quorum?" when the typo is close to an option or command of this command, else nothing. */
+    private static String guesses(ParameterException e) {
+        if (!(e instanceof UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()) return "";
+        String typed = unmatched.getUnmatched().get(0);
+        CommandSpec spec = e.getCommandLine().getCommandSpec();
+        Stream<String> names = typed.startsWith("-")
+                ? spec.options().stream().flatMap(option -> Arrays.stream(option.names()))
+                : spec.subcommands().keySet().stream();
+        List<String> suggestions = names.distinct().filter(name -> close(typed, name))
+                .sorted(Comparator.comparingInt(name -> distance(typed, name))).limit(3).toList();
+        if (suggestions.isEmpty()) return "";
+        String last = suggestions.get(suggestions.size() - 1);
+        String list = suggestions.size() == 1 ? last
+                : String.join(", ", suggestions.subList(0, suggestions.size() - 1)) + " or " + last;
+        return "; did you mean " + list + "?";
+    }
+
+    /** A plausible typo: at most a third of the name (at least one) edits away; a one-letter option is no guess. */
+    static boolean close(String typed, String name) {
+        if (typed.length() <= 2 || name.length() <= 2) return false;
+        int distance = distance(typed, name);
+        return distance > 0 && distance <= Math.max(1, name.length() / 3);
+    }
+
+    /** Levenshtein distance. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) previous[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}

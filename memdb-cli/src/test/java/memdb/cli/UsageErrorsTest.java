@@ -1,0 +1,108 @@
+package memdb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A command line that does not parse is one line on stderr (the reason, a guess for a typo, where the help
+ * is), exit 2, nothing on stdout, and no help page; also what a bad seed and an I/O failure print.
+ */
+class UsageErrorsTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(Session session, Map<String, String> env, String... args) {
+        Io io = new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env, Io.Ttys.NONE);
+        return Main.run(io, session, args);
+    }
+
+    private String runForError(String line) {
+        int exitCode = run(Session.oneShot(), Map.of("NO_COLOR", "1"), line.split(" +"));
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertEquals(ExitCode.USAGE, exitCode, stderr);
+        assertEquals(1, stderr.lines().count(), stderr);
+        assertEquals(0, out.size(), out.toString(StandardCharsets.UTF_8));
+        return stderr.strip();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "get                          | memdb: missing required parameter: 'KEY' (see 'memdb get --help')",
+        "gett k                       | memdb: unknown command 'gett'; did you mean get? (see 'memdb --help')",
+        "frobnicate                   | memdb: unknown command 'frobnicate' (see 'memdb --help')",
+        "get k --qurom 2              | memdb: unknown option '--qurom'; did you mean --quorum? (see 'memdb get --help')",
+        "server --prot 17300          | memdb: unknown option '--prot'; did you mean --port? (see 'memdb server --help')",
+        "get k -x                     | memdb: unknown option '-x' (see 'memdb get --help')",
+        "get a b                      | memdb: unexpected argument 'b' (see 'memdb get --help')",
+        "counter                      | memdb: a subcommand is needed: incr, decr or get (see 'memdb counter --help')",
+        "cluster stauts               | memdb: unknown command 'stauts'; did you mean status? (see 'memdb cluster --help')",
+        "counter incr visits abc      | 'abc' is not a long (see 'memdb counter incr --help')",
+        "get k --quorum many          | 'many' is not an int (see 'memdb get --help')",
+        "get k -o yaml                | but was 'yaml' (see 'memdb get --help')",
+    })
+    void aBadCommandLineIsOneLineNotTheHelpPage(String line, String expected) {
+        String stderr = runForError(line);
+        assertTrue(stderr.endsWith(expected), stderr);
+        assertTrue(stderr.startsWith("memdb: "), stderr);
+        assertFalse(stderr.contains("Usage:"), stderr);
+    }
+
+    @Test
+    void inTheReplTheHintIsTheReplsOwnCommand() {
+        try (Session session = Session.interactive()) {
+            assertEquals(ExitCode.USAGE, run(session, Map.of("NO_COLOR", "1"), "get"));
+            assertEquals(ExitCode.USAGE, run(session, Map.of("NO_COLOR", "1"), "gett"));
+        }
+        assertEquals(List.of("memdb: missing required parameter: 'KEY' (see 'get --help')",
+                "memdb: unknown command 'gett'; did you mean get? (see 'help')"),
+                err.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "-s 127.0.0.1:99999 | memdb: bad --seeds: 127.0.0.1:99999: port must be 1..65535, got 99999",
+        "-s garbage         | memdb: bad --seeds: node address \"garbage\" must look like host:port",
+        "-s 127.0.0.1:x     | memdb: bad --seeds: node address \"127.0.0.1:x\" has a port that is not a number",
+    })
+    void aBadSeedIsAUsageErrorNotAnInternalError(String seeds, String expected) {
+        String[] args = ("get k -a key " + seeds).split(" +");
+        assertEquals(ExitCode.USAGE, run(Session.oneShot(), Map.of("NO_COLOR", "1"), args));
+        assertEquals(expected, err.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void aBadSeedInTheEnvironmentNamesTheVariable() {
+        assertEquals(ExitCode.USAGE, run(Session.oneShot(), Map.of("NO_COLOR", "1", "MEMDB_SEEDS", "nohostport"),
+                "get", "k", "-a", "key"));
+        assertEquals("memdb: bad MEMDB_SEEDS: node address \"nohostport\" must look like host:port",
+                err.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void anIoFailureSaysItsReasonOnceAndWhatHappenedToTheFile() {
+        IOException inUse = new IOException("bind(..) failed: Address already in use");
+        assertEquals("cannot listen on 127.0.0.1:1: bind(..) failed: Address already in use", Main.describe(
+                new UncheckedIOException("cannot listen on 127.0.0.1:1: " + inUse.getMessage(), inUse)));
+        NoSuchFileException missing = new NoSuchFileException("/proc/nope");
+        assertEquals("cannot create data dir /proc/nope: no such file or directory", Main.describe(
+                new UncheckedIOException("cannot create data dir /proc/nope: " + missing.getMessage(), missing)));
+        assertEquals("opening the log: /d/x: no such file or directory",
+                Main.describe(new UncheckedIOException("opening the log", new NoSuchFileException("/d/x"))));
+        assertEquals("/d/x: no such file or directory", Main.describe(new NoSuchFileException("/d/x")));
+    }
+}
