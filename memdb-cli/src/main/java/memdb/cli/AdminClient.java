@@ -75,6 +75,10 @@ final class AdminClient {
             if (baseUrl.startsWith("http://") && e.getMessage() != null && e.getMessage().contains("HTTP/1.1 header parser")) {
                 throw ErrorCode.TLS_REQUIRED.exception("the admin API at " + baseUrl + " did not answer plain HTTP; does it need --tls-ca?");
             }
+            if (e.getMessage() != null && e.getMessage().contains("status line")) {
+                throw new UserError(ExitCode.USAGE, address() + " answered, but not in HTTP: is it a node's data port? "
+                        + "The admin API is on its --admin-port (default 10080)");
+            }
             throw ErrorCode.UNAVAILABLE.exception("the admin API at " + baseUrl + " failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

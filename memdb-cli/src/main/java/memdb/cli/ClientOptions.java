@@ -26,15 +26,18 @@ public final class ClientOptions extends CommonOptions {
         if (value == null) value = SEEDS_DEFAULT;
         List<String> list = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (list.isEmpty()) throw new UserError(ExitCode.USAGE, from + " names no node");
-        for (String seed : list) {
-            try {
-                NodeAddress.parse(seed);
-            } catch (IllegalArgumentException e) {
-                String reason = e.getMessage().contains(seed) ? e.getMessage() : seed + ": " + e.getMessage();
-                throw new UserError(ExitCode.USAGE, "bad " + from + ": " + reason);
-            }
-        }
+        for (String seed : list) checkAddress(from, seed);
         return list;
+    }
+
+    /** A usage error unless {@code address} is host:port with a port in 1..65535; {@code from} names where it came from. */
+    static void checkAddress(String from, String address) {
+        try {
+            NodeAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            String reason = e.getMessage().contains(address) ? e.getMessage() : address + ": " + e.getMessage();
+            throw new UserError(ExitCode.USAGE, "bad " + from + ": " + reason);
+        }
     }
 
     String resolveAuthKey(Io io) {

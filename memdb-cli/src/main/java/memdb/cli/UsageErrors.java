@@ -60,9 +60,13 @@ final class UsageErrors {
         return "; did you mean " + list + "?";
     }
 
-    /** A plausible typo: at most a third of the name (at least one) edits away; a one-letter option is no guess. */
+    /**
+     * A plausible typo: at most a third of the name (at least one) edits away, or one part of a hyphenated
+     * name (compact: log-compact); a one-letter option is no guess.
+     */
     static boolean close(String typed, String name) {
         if (typed.length() <= 2 || name.length() <= 2) return false;
+        if (!typed.startsWith("-") && (name.endsWith("-" + typed) || name.startsWith(typed + "-"))) return true;
         int distance = distance(typed, name);
         return distance > 0 && distance <= Math.max(1, name.length() / 3);
     }

@@ -9,6 +9,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
@@ -44,6 +47,7 @@ class UsageErrorsTest {
     @CsvSource(delimiter = '|', value = {
         "get                          | memdb: missing required parameter: 'KEY' (see 'memdb get --help')",
         "gett k                       | memdb: unknown command 'gett'; did you mean get? (see 'memdb --help')",
+        "compact /tmp/d               | memdb: unknown command 'compact'; did you mean log-compact? (see 'memdb --help')",
         "frobnicate                   | memdb: unknown command 'frobnicate' (see 'memdb --help')",
         "get k --qurom 2              | memdb: unknown option '--qurom'; did you mean --quorum? (see 'memdb get --help')",
         "server --prot 17300          | memdb: unknown option '--prot'; did you mean --port? (see 'memdb server --help')",
@@ -91,6 +95,41 @@ class UsageErrorsTest {
                 "get", "k", "-a", "key"));
         assertEquals("memdb: bad MEMDB_SEEDS: node address \"nohostport\" must look like host:port",
                 err.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "cluster status --admin garbage            | memdb: bad --admin: node address \"garbage\" must look like host:port",
+        "cluster kill 3 --admin 127.0.0.1:99999    | memdb: bad --admin: 127.0.0.1:99999: port must be 1..65535, got 99999",
+        "config get --node 127.0.0.1:1 --node h:0  | memdb: bad --node: h:0: port must be 1..65535, got 0",
+    })
+    void aBadAdminAddressIsAUsageError(String line, String expected) {
+        assertEquals(ExitCode.USAGE, run(Session.oneShot(), Map.of("NO_COLOR", "1"), (line + " -a key").split(" +")));
+        assertEquals(expected, err.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void anAdminAddressThatIsNotHttpSaysItMayBeTheDataPort() throws Exception {
+        int exitCode;
+        try (ServerSocket notHttp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread answer = new Thread(() -> {
+                try (Socket socket = notHttp.accept()) {
+                    socket.getOutputStream().write(new byte[] {0, 0, 0, 9, 1, 2, 3, (byte) 0xdb, '\n', '\n'});
+                    socket.getInputStream().read(new byte[1024]);
+                } catch (IOException e) {
+                    // the client hung up: nothing to do
+                }
+            });
+            answer.start();
+            String address = "127.0.0.1:" + notHttp.getLocalPort();
+            exitCode = run(Session.oneShot(), Map.of("NO_COLOR", "1"), "cluster", "status", "--admin", address, "-a", "key",
+                    "--timeout-ms", "3000");
+            answer.join(5000);
+        }
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertEquals(ExitCode.USAGE, exitCode, stderr);
+        assertTrue(stderr.contains("answered, but not in HTTP: is it a node's data port?"), stderr);
+        assertEquals(1, stderr.lines().count(), stderr);
     }
 
     @Test
