@@ -57,6 +57,9 @@ final class LogCompactCommand implements Callable<Integer> {
         } catch (LogLockedException e) {
             throw new UserError(ExitCode.UNAVAILABLE, dir + " is in use by a running node (its LOCK is held); stop the node first");
         }
+        if (report.snapshot() == null) {
+            throw new UserError(ExitCode.USAGE, dir + " holds no op log to compact; is it a node's data directory (--data-dir)?");
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("dry_run", report.dryRun());
         fields.put("records_before", report.recordsBefore());

@@ -14,9 +14,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -130,6 +132,13 @@ class UsageErrorsTest {
         assertEquals(ExitCode.USAGE, exitCode, stderr);
         assertTrue(stderr.contains("answered, but not in HTTP: is it a node's data port?"), stderr);
         assertEquals(1, stderr.lines().count(), stderr);
+    }
+
+    @Test
+    void compactingADirectoryWithoutALogIsAUsageErrorNotAnInternalError(@TempDir Path empty) {
+        assertEquals(ExitCode.USAGE, run(Session.oneShot(), Map.of("NO_COLOR", "1"), "log-compact", empty.toString()));
+        assertEquals("memdb: " + empty + " holds no op log to compact; is it a node's data directory (--data-dir)?",
+                err.toString(StandardCharsets.UTF_8).strip());
     }
 
     @Test
