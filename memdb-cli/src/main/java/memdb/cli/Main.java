@@ -69,6 +69,8 @@ public final class Main {
     static CommandLine commandLine(Io io, Session session) {
         CommandLine commandLine = new CommandLine(new MemdbCommand(io, session));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // "-hello" is a value, not -h -e -l -l -o: without this, memdb set k -hello printed the help and exited 0
+        commandLine.setPosixClusteredShortOptionsAllowed(false);
         return commandLine;
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -29,10 +30,21 @@ final class UsageErrors {
         return ExitCode.USAGE;
     }
 
+    /**
+     * The words that matched nothing. A missing KEY is reported before an unknown option ({@code get -x}),
+     * so the unknown option, the likelier mistake, is taken from the command line then.
+     */
+    private static List<String> unmatched(ParameterException e) {
+        if (e instanceof UnmatchedArgumentException unmatched) return unmatched.getUnmatched();
+        if (e instanceof MissingParameterException) return e.getCommandLine().getUnmatchedArguments();
+        return List.of();
+    }
+
     /** The reason, as a sentence that goes after "memdb: ". */
     static String reason(ParameterException e) {
-        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
-            String first = unmatched.getUnmatched().get(0);
+        List<String> unmatched = unmatched(e);
+        if (!unmatched.isEmpty()) {
+            String first = unmatched.get(0);
             boolean hasSubcommands = !e.getCommandLine().getSubcommands().isEmpty();
             if (first.startsWith("-") && first.length() > 1) return "unknown option '" + first + "'";
             if (hasSubcommands) return "unknown command '" + first + "'";
@@ -43,17 +55,24 @@ final class UsageErrors {
         return message.isEmpty() ? "bad command line" : Character.toLowerCase(message.charAt(0)) + message.substring(1);
     }
 
-    /** "; did you mean --quorum?" when the typo is close to an option or command of this command, else nothing. */
+    /**
+     * "; did you mean --quorum?" when the typo is close to an option or command of this command; for a
+     * command that takes keys or values, how to give one that begins with '-'; else nothing.
+     */
     private static String guesses(ParameterException e) {
-        if (!(e instanceof UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()) return "";
-        String typed = unmatched.getUnmatched().get(0);
+        List<String> unmatched = unmatched(e);
+        if (unmatched.isEmpty()) return "";
+        String typed = unmatched.get(0);
         CommandSpec spec = e.getCommandLine().getCommandSpec();
         Stream<String> names = typed.startsWith("-")
                 ? spec.options().stream().flatMap(option -> Arrays.stream(option.names()))
                 : spec.subcommands().keySet().stream();
         List<String> suggestions = names.distinct().filter(name -> close(typed, name))
                 .sorted(Comparator.comparingInt(name -> distance(typed, name))).limit(3).toList();
-        if (suggestions.isEmpty()) return "";
+        if (suggestions.isEmpty()) {
+            boolean takesWords = !spec.positionalParameters().isEmpty();
+            return typed.startsWith("-") && takesWords ? "; if '" + typed + "' is a key or value, put -- before it" : "";
+        }
         String last = suggestions.get(suggestions.size() - 1);
         String list = suggestions.size() == 1 ? last
                 : String.join(", ", suggestions.subList(0, suggestions.size() - 1)) + " or " + last;

@@ -53,7 +53,7 @@ class UsageErrorsTest {
         "frobnicate                   | memdb: unknown command 'frobnicate' (see 'memdb --help')",
         "get k --qurom 2              | memdb: unknown option '--qurom'; did you mean --quorum? (see 'memdb get --help')",
         "server --prot 17300          | memdb: unknown option '--prot'; did you mean --port? (see 'memdb server --help')",
-        "get k -x                     | memdb: unknown option '-x' (see 'memdb get --help')",
+        "get k -x                     | memdb: unknown option '-x'; if '-x' is a key or value, put -- before it (see 'memdb get --help')",
         "get a b                      | memdb: unexpected argument 'b' (see 'memdb get --help')",
         "counter                      | memdb: a subcommand is needed: incr, decr or get (see 'memdb counter --help')",
         "cluster stauts               | memdb: unknown command 'stauts'; did you mean status? (see 'memdb cluster --help')",
@@ -66,6 +66,41 @@ class UsageErrorsTest {
         assertTrue(stderr.endsWith(expected), stderr);
         assertTrue(stderr.startsWith("memdb: "), stderr);
         assertFalse(stderr.contains("Usage:"), stderr);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "set k -hello | memdb: unknown option '-hello'; if '-hello' is a key or value, put -- before it (see 'memdb set --help')",
+        "get -hello   | memdb: unknown option '-hello'; if '-hello' is a key or value, put -- before it (see 'memdb get --help')",
+        "get -nope    | memdb: unknown option '-nope'; if '-nope' is a key or value, put -- before it (see 'memdb get --help')",
+    })
+    void aValueBeginningWithADashIsNeitherHelpNorAClusterOfOptions(String line, String expected) {
+        assertEquals(expected, runForError(line));
+    }
+
+    @Test
+    void aValueBeginningWithADashGoesAfterDoubleDashAndANegativeByNeedsNothing(@TempDir Path data) {
+        try (InProcessNode node = InProcessNode.start(data)) {
+            Cli cli = Cli.piped(node);
+            assertEquals(0, cli.run("set", "k", "--", "-hello").exitCode());
+            assertEquals("-hello\n", cli.run("get", "k").stdout());
+            assertEquals(ExitCode.NOT_FOUND, cli.run("get", "--", "-absent").exitCode());
+            assertEquals("-5\n", cli.run("counter", "incr", "c", "-5").stdout());
+            assertEquals("0\n", cli.run("counter", "decr", "c", "-5").stdout());
+        }
+    }
+
+    @Test
+    void setWithoutAValueOnATerminalSaysItIsReadingStandardInput(@TempDir Path data) {
+        try (InProcessNode node = InProcessNode.start(data)) {
+            Cli.Result typed = Cli.piped(node).withTerminal(new Io.Ttys(true, false, false))
+                    .withStdin("typed\n".getBytes(StandardCharsets.UTF_8)).run("set", "k");
+            assertEquals(0, typed.exitCode(), typed.stderr());
+            assertEquals("memdb: reading the value from standard input; end it with Ctrl-D\n", typed.stderr());
+            Cli.Result piped = Cli.piped(node).withStdin("piped".getBytes(StandardCharsets.UTF_8)).run("set", "k");
+            assertEquals("", piped.stderr());
+            assertEquals("piped\n", Cli.piped(node).run("get", "k").stdout());
+        }
     }
 
     @Test
