@@ -114,6 +114,20 @@ class UsageErrorsTest {
                 err.toString(StandardCharsets.UTF_8).lines().toList());
     }
 
+    @Test
+    void aLinePastedFromTheShellRunsInTheReplWithoutItsMemdb() {
+        Io io = new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("NO_COLOR", "1"), Io.Ttys.NONE);
+        try (Session session = Session.interactive()) {
+            assertEquals(ExitCode.USAGE, ReplCommand.execute(List.of("memdb", "get"), io, session));
+            assertEquals(ExitCode.USAGE, ReplCommand.execute(List.of("memdb", "repl"), io, session));
+            assertEquals(ExitCode.OK, ReplCommand.execute(List.of("memdb", "--version"), io, session));
+        }
+        assertEquals(List.of("memdb: missing required parameter: 'KEY' (see 'get --help')", "memdb: already in the REPL"),
+                err.toString(StandardCharsets.UTF_8).lines().toList());
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("memdb "), out.toString(StandardCharsets.UTF_8));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "-s 127.0.0.1:99999 | memdb: bad --seeds: 127.0.0.1:99999: port must be 1..65535, got 99999",
