@@ -50,7 +50,7 @@ public final class Main {
         commandLine.setOut(new PrintWriter(io.out(), true));
         commandLine.setErr(new PrintWriter(io.err(), true));
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> report(io, e));
-        commandLine.setParameterExceptionHandler((e, args1) -> UsageErrors.report(io, session, e));
+        commandLine.setParameterExceptionHandler((e, given) -> UsageErrors.report(io, session, e, given));
         commandLine.setExecutionStrategy(parseResult -> {
             warnIfAuthKeyOnCommandLine(parseResult, io, session);
             return new CommandLine.RunLast().execute(parseResult);

@@ -1,12 +1,17 @@
 package memdb.cli;
 
+import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -17,16 +22,20 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * reason readable, and {@code --help} prints the rest on request.
  */
 final class UsageErrors {
+    private static final Pattern ENV_DEFAULT = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)");
     private UsageErrors() {}
 
     /** Reports {@code e} on {@code io}'s stderr and returns the usage exit code. */
-    static int report(Io io, Session session, ParameterException e) {
+    static int report(Io io, Session session, ParameterException e, String... args) {
         CommandLine where = e.getCommandLine();
         String command = where.getCommandSpec().qualifiedName();
         String help = session.keepsConnections() ? command.substring(command.indexOf(' ') + 1) : command;
         if (help.equals("memdb")) help = session.keepsConnections() ? "help" : "memdb --help";
         else help += " --help";
-        Output.error(io, reason(e) + guesses(e) + " (see '" + help + "')");
+        String variable = environmentVariable(e, args);
+        String reason = variable == null ? reason(e)
+                : variable + " is '" + e.getValue() + "', which is not a valid " + ((OptionSpec) e.getArgSpec()).longestName();
+        Output.error(io, reason + guesses(e) + " (see '" + help + "')");
         return ExitCode.USAGE;
     }
 
@@ -38,6 +47,24 @@ final class UsageErrors {
         if (e instanceof UnmatchedArgumentException unmatched) return unmatched.getUnmatched();
         if (e instanceof MissingParameterException) return e.getCommandLine().getUnmatchedArguments();
         return List.of();
+    }
+
+    /**
+     * The environment variable a bad value came from ({@code MEMDB_TIMEOUT_MS=abc}), when the option takes its
+     * default from one and was not on the command line; else null.
+     */
+    private static String environmentVariable(ParameterException e, String... args) {
+        if (!(e.getArgSpec() instanceof OptionSpec option) || !(option.userObject() instanceof Field field)) return null;
+        Option declared = field.getAnnotation(Option.class); // the default as written, before picocli fills in the variable
+        if (declared == null) return null;
+        Matcher variable = ENV_DEFAULT.matcher(declared.defaultValue());
+        if (!variable.find()) return null;
+        for (String arg : args) {
+            for (String name : option.names()) {
+                if (arg.equals(name) || arg.startsWith(name + "=")) return null;
+            }
+        }
+        return variable.group(1);
     }
 
     /** The reason, as a sentence that goes after "memdb: ". */

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * A command line that does not parse is one line on stderr (the reason, a guess for a typo, where the help
@@ -181,6 +184,45 @@ class UsageErrorsTest {
         assertEquals(ExitCode.USAGE, exitCode, stderr);
         assertTrue(stderr.contains("answered, but not in HTTP: is it a node's data port?"), stderr);
         assertEquals(1, stderr.lines().count(), stderr);
+    }
+
+    @Test
+    void aBadValueFromTheEnvironmentNamesTheVariableNotTheOption() {
+        Io io = new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("NO_COLOR", "1"), Io.Ttys.NONE);
+        CommandLine get = Main.commandLine(io).getSubcommands().get("get");
+        OptionSpec timeout = get.getCommandSpec().findOption("--timeout-ms");
+        // what picocli throws for MEMDB_TIMEOUT_MS=abc (it reads the real environment, which a test cannot set)
+        ParameterException fromEnvironment = new ParameterException(get,
+                "Invalid value for option '--timeout-ms': 'abc' is not a long", timeout, "abc");
+        assertEquals(ExitCode.USAGE, UsageErrors.report(io, Session.oneShot(), fromEnvironment, "get", "k"));
+        assertEquals(ExitCode.USAGE, UsageErrors.report(io, Session.oneShot(), fromEnvironment, "get", "k", "--timeout-ms=abc"));
+        assertEquals(List.of("memdb: MEMDB_TIMEOUT_MS is 'abc', which is not a valid --timeout-ms (see 'memdb get --help')",
+                "memdb: invalid value for option '--timeout-ms': 'abc' is not a long (see 'memdb get --help')"),
+                err.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    @Test
+    void anAdminApiWithoutTlsSaysSoWhenTlsIsAskedFor() throws Exception {
+        int exitCode;
+        try (ServerSocket plainHttp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread answer = new Thread(() -> {
+                try (Socket socket = plainHttp.accept()) {
+                    socket.getInputStream().read(new byte[1024]);
+                    socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the client hung up: nothing to do
+                }
+            });
+            answer.start();
+            exitCode = run(Session.oneShot(), Map.of("NO_COLOR", "1"), "cluster", "status", "--tls", "-a", "key",
+                    "--admin", "127.0.0.1:" + plainHttp.getLocalPort(), "--timeout-ms", "3000");
+            answer.join(5000);
+        }
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertEquals(ExitCode.AUTH_REFUSED, exitCode, stderr);
+        assertTrue(stderr.contains("does not speak TLS: connect without TLS"), stderr);
     }
 
     @Test
