@@ -233,6 +233,34 @@ class UsageErrorsTest {
     }
 
     @Test
+    void aDamagedLogIsReportedWithTheRemedyOfTheCommandThatMetIt(@TempDir Path data) throws IOException {
+        try (InProcessNode node = InProcessNode.start(data)) {
+            Cli cli = Cli.piped(node);
+            for (int i = 0; i < 50; i++) assertEquals(0, cli.run("set", "key" + i, "v".repeat(100)).exitCode());
+        }
+        Path segment;
+        try (var files = java.nio.file.Files.list(data)) {
+            segment = files.filter(f -> f.getFileName().toString().startsWith("log-")).findFirst().orElseThrow();
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(segment);
+        for (int i = bytes.length / 2; i < bytes.length / 2 + 16; i++) bytes[i] ^= (byte) 0xff;
+        java.nio.file.Files.write(segment, bytes);
+        Cli offline = new Cli(Map.of("NO_COLOR", "1"), Io.Ttys.NONE, new byte[0]);
+
+        Cli.Result dump = offline.run("log-dump", data.toString());
+        assertEquals(ExitCode.SERVER_ERROR, dump.exitCode(), dump.stderr());
+        assertTrue(dump.stderr().startsWith("memdb: op log is damaged in " + segment + " at offset "), dump.stderr());
+        assertTrue(dump.stderr().strip().endsWith("; memdb log-dump --force-recover skips the damaged bytes"), dump.stderr());
+        assertFalse(dump.stderr().contains("Restart"), dump.stderr());
+        assertEquals(0, offline.run("log-dump", data.toString(), "--force-recover").exitCode());
+
+        Cli.Result compact = offline.run("log-compact", data.toString(), "--dry-run");
+        assertEquals(ExitCode.SERVER_ERROR, compact.exitCode(), compact.stderr());
+        assertTrue(compact.stderr().contains("; start the node once with --force-recover"), compact.stderr());
+        assertEquals(1, compact.stderr().lines().count(), compact.stderr());
+    }
+
+    @Test
     void anIoFailureSaysItsReasonOnceAndWhatHappenedToTheFile() {
         IOException inUse = new IOException("bind(..) failed: Address already in use");
         assertEquals("cannot listen on 127.0.0.1:1: bind(..) failed: Address already in use", Main.describe(
