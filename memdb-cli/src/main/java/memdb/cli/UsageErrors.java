@@ -33,8 +33,9 @@ final class UsageErrors {
         if (help.equals("memdb")) help = session.keepsConnections() ? "help" : "memdb --help";
         else help += " --help";
         String variable = environmentVariable(e, args);
-        String reason = variable == null ? reason(e)
-                : variable + " is '" + e.getValue() + "', which is not a valid " + ((OptionSpec) e.getArgSpec()).longestName();
+        String reason = variable != null
+                ? variable + " is '" + e.getValue() + "', which is not a valid " + ((OptionSpec) e.getArgSpec()).longestName()
+                : notAChoice(e) != null ? notAChoice(e) : reason(e);
         Output.error(io, reason + guesses(e) + " (see '" + help + "')");
         return ExitCode.USAGE;
     }
@@ -65,6 +66,23 @@ final class UsageErrors {
             }
         }
         return variable.group(1);
+    }
+
+    /**
+     * "--consistency must be ONE, QUORUM or ALL, not 'MOST'": a value outside an option's choices, named as
+     * completion offers them (picocli's own list would include DEFAULT, which is leaving the option out); else null.
+     */
+    private static String notAChoice(ParameterException e) {
+        if (!(e.getArgSpec() instanceof OptionSpec option) || !option.type().isEnum() || e.getValue() == null
+                || option.completionCandidates() == null) {
+            return null;
+        }
+        List<String> choices = new java.util.ArrayList<>();
+        option.completionCandidates().forEach(choices::add);
+        if (choices.isEmpty()) return null;
+        String last = choices.get(choices.size() - 1);
+        String list = choices.size() == 1 ? last : String.join(", ", choices.subList(0, choices.size() - 1)) + " or " + last;
+        return option.longestName() + " must be " + list + ", not '" + e.getValue() + "'";
     }
 
     /** The reason, as a sentence that goes after "memdb: ". */

@@ -62,7 +62,8 @@ class UsageErrorsTest {
         "cluster stauts               | memdb: unknown command 'stauts'; did you mean status? (see 'memdb cluster --help')",
         "counter incr visits abc      | 'abc' is not a long (see 'memdb counter incr --help')",
         "get k --quorum many          | 'many' is not an int (see 'memdb get --help')",
-        "get k -o yaml                | but was 'yaml' (see 'memdb get --help')",
+        "get k -o yaml                | memdb: --output must be auto, text, table, json or raw, not 'yaml' (see 'memdb get --help')",
+        "set k v --consistency MOST   | memdb: --consistency must be ONE, QUORUM or ALL, not 'MOST' (see 'memdb set --help')",
     })
     void aBadCommandLineIsOneLineNotTheHelpPage(String line, String expected) {
         String stderr = runForError(line);
