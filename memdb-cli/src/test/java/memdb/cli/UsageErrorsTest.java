@@ -166,25 +166,34 @@ class UsageErrorsTest {
     @Test
     void anAdminAddressThatIsNotHttpSaysItMayBeTheDataPort() throws Exception {
         int exitCode;
-        try (ServerSocket notHttp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread answer = new Thread(() -> {
-                try (Socket socket = notHttp.accept()) {
-                    socket.getOutputStream().write(new byte[] {0, 0, 0, 9, 1, 2, 3, (byte) 0xdb, '\n', '\n'});
-                    socket.getInputStream().read(new byte[1024]);
-                } catch (IOException e) {
-                    // the client hung up: nothing to do
-                }
-            });
-            answer.start();
+        try (ServerSocket notHttp = answering(new byte[] {0, 0, 0, 9, 1, 2, 3, (byte) 0xdb, '\n', '\n'})) {
             String address = "127.0.0.1:" + notHttp.getLocalPort();
             exitCode = run(Session.oneShot(), Map.of("NO_COLOR", "1"), "cluster", "status", "--admin", address, "-a", "key",
-                    "--timeout-ms", "3000");
-            answer.join(5000);
+                    "--timeout-ms", "15000");
         }
         String stderr = err.toString(StandardCharsets.UTF_8);
         assertEquals(ExitCode.USAGE, exitCode, stderr);
         assertTrue(stderr.contains("answered, but not in HTTP: is it a node's data port?"), stderr);
         assertEquals(1, stderr.lines().count(), stderr);
+    }
+
+    /** A loopback server that answers every connection with {@code answer} once something arrives, until closed. */
+    private static ServerSocket answering(byte[] answer) throws IOException {
+        ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                    socket.getInputStream().read(new byte[4096]);
+                    socket.getOutputStream().write(answer);
+                    socket.getOutputStream().flush();
+                } catch (IOException e) {
+                    // closed by the test, or the client hung up: next connection or done
+                }
+            }
+        }, "answering");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return server;
     }
 
     @Test
@@ -206,20 +215,10 @@ class UsageErrorsTest {
     @Test
     void anAdminApiWithoutTlsSaysSoWhenTlsIsAskedFor() throws Exception {
         int exitCode;
-        try (ServerSocket plainHttp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread answer = new Thread(() -> {
-                try (Socket socket = plainHttp.accept()) {
-                    socket.getInputStream().read(new byte[1024]);
-                    socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
-                            .getBytes(StandardCharsets.US_ASCII));
-                } catch (IOException e) {
-                    // the client hung up: nothing to do
-                }
-            });
-            answer.start();
+        try (ServerSocket plainHttp = answering("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII))) {
             exitCode = run(Session.oneShot(), Map.of("NO_COLOR", "1"), "cluster", "status", "--tls", "-a", "key",
-                    "--admin", "127.0.0.1:" + plainHttp.getLocalPort(), "--timeout-ms", "3000");
-            answer.join(5000);
+                    "--admin", "127.0.0.1:" + plainHttp.getLocalPort(), "--timeout-ms", "15000");
         }
         String stderr = err.toString(StandardCharsets.UTF_8);
         assertEquals(ExitCode.AUTH_REFUSED, exitCode, stderr);
