@@ -3,6 +3,7 @@ package memdb.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -124,6 +125,8 @@ public final class Main {
     static String describe(UncheckedIOException e) {
         IOException cause = e.getCause();
         String message = e.getMessage() == null ? "" : e.getMessage();
+        if (message.endsWith(": null")) message = message.substring(0, message.length() - ": null".length());
+        if (cause.getCause() instanceof UnresolvedAddressException) return message + ": unknown host";
         String causeText = cause.getMessage();
         if (cause instanceof FileSystemException fs && fs.getReason() == null) {
             if (causeText != null && message.endsWith(": " + causeText)) {

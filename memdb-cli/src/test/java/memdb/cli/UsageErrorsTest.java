@@ -271,5 +271,7 @@ class UsageErrorsTest {
         assertEquals("opening the log: /d/x: no such file or directory",
                 Main.describe(new UncheckedIOException("opening the log", new NoSuchFileException("/d/x"))));
         assertEquals("/d/x: no such file or directory", Main.describe(new NoSuchFileException("/d/x")));
+        assertEquals("cannot listen on nosuch.invalid:1: unknown host", Main.describe(new UncheckedIOException(
+                "cannot listen on nosuch.invalid:1: null", new IOException(new java.nio.channels.UnresolvedAddressException()))));
     }
 }
