@@ -83,7 +83,7 @@ class UsageErrorsTest {
     }
 
     @Test
-    void aValueBeginningWithADashGoesAfterDoubleDashAndANegativeByNeedsNothing(@TempDir Path data) {
+    void aValueBeginningWithADashGoesAfterDoubleDashAndQuorumRefusesAConsistency(@TempDir Path data) {
         try (InProcessNode node = InProcessNode.start(data)) {
             Cli cli = Cli.piped(node);
             assertEquals(0, cli.run("set", "k", "--", "-hello").exitCode());
@@ -91,6 +91,10 @@ class UsageErrorsTest {
             assertEquals(ExitCode.NOT_FOUND, cli.run("get", "--", "-absent").exitCode());
             assertEquals("-5\n", cli.run("counter", "incr", "c", "-5").stdout());
             assertEquals("0\n", cli.run("counter", "decr", "c", "-5").stdout());
+            Cli.Result both = cli.run("get", "k", "--quorum", "1", "--consistency", "ALL");
+            assertEquals(ExitCode.USAGE, both.exitCode());
+            assertEquals("memdb: --quorum and --consistency cannot be combined\n", both.stderr());
+            assertEquals(ExitCode.USAGE, cli.run("counter", "get", "c", "--quorum", "1", "--consistency", "ONE").exitCode());
         }
     }
 
