@@ -112,6 +112,18 @@ class UsageErrorsTest {
     }
 
     @Test
+    void helpShowsASubcommandsHelpAndRefusesAnUnknownName() {
+        assertEquals(ExitCode.OK, run(Session.oneShot(), Map.of("NO_COLOR", "1"), "help", "cluster", "status"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: memdb cluster status "), out.toString(StandardCharsets.UTF_8));
+        out.reset();
+        assertEquals(ExitCode.OK, run(Session.oneShot(), Map.of("NO_COLOR", "1"), "help", "counter", "incr"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: memdb counter incr "), out.toString(StandardCharsets.UTF_8));
+        out.reset();
+        assertEquals("memdb: unknown command 'stauts'; did you mean status? (see 'memdb cluster --help')",
+                runForError("help cluster stauts"));
+    }
+
+    @Test
     void inTheReplTheHintIsTheReplsOwnCommand() {
         try (Session session = Session.interactive()) {
             assertEquals(ExitCode.USAGE, run(session, Map.of("NO_COLOR", "1"), "get"));
