@@ -8,8 +8,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 import memdb.node.ConfigException;
 import memdb.protocol.MemDbException;
@@ -147,6 +149,8 @@ public final class Main {
     private static String problem(FileSystemException e) {
         return e instanceof NoSuchFileException ? "no such file or directory"
                 : e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof FileAlreadyExistsException && e.getFile() != null && Files.isRegularFile(Path.of(e.getFile()))
+                        ? "exists and is a file, not a directory"
                 : e instanceof FileAlreadyExistsException ? "already exists"
                 : e instanceof NotDirectoryException ? "not a directory"
                 : e instanceof DirectoryNotEmptyException ? "directory not empty"

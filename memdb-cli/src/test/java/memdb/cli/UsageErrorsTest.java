@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -255,12 +256,12 @@ class UsageErrorsTest {
             for (int i = 0; i < 50; i++) assertEquals(0, cli.run("set", "key" + i, "v".repeat(100)).exitCode());
         }
         Path segment;
-        try (var files = java.nio.file.Files.list(data)) {
+        try (var files = Files.list(data)) {
             segment = files.filter(f -> f.getFileName().toString().startsWith("log-")).findFirst().orElseThrow();
         }
-        byte[] bytes = java.nio.file.Files.readAllBytes(segment);
+        byte[] bytes = Files.readAllBytes(segment);
         for (int i = bytes.length / 2; i < bytes.length / 2 + 16; i++) bytes[i] ^= (byte) 0xff;
-        java.nio.file.Files.write(segment, bytes);
+        Files.write(segment, bytes);
         Cli offline = new Cli(Map.of("NO_COLOR", "1"), Io.Ttys.NONE, new byte[0]);
 
         Cli.Result dump = offline.run("log-dump", data.toString());
@@ -277,7 +278,7 @@ class UsageErrorsTest {
     }
 
     @Test
-    void anIoFailureSaysItsReasonOnceAndWhatHappenedToTheFile() {
+    void anIoFailureSaysItsReasonOnceAndWhatHappenedToTheFile() throws IOException {
         IOException inUse = new IOException("bind(..) failed: Address already in use");
         assertEquals("cannot listen on 127.0.0.1:1: bind(..) failed: Address already in use", Main.describe(
                 new UncheckedIOException("cannot listen on 127.0.0.1:1: " + inUse.getMessage(), inUse)));
@@ -287,6 +288,14 @@ class UsageErrorsTest {
         assertEquals("opening the log: /d/x: no such file or directory",
                 Main.describe(new UncheckedIOException("opening the log", new NoSuchFileException("/d/x"))));
         assertEquals("/d/x: no such file or directory", Main.describe(new NoSuchFileException("/d/x")));
+        Path file = Files.createTempFile("memdb-data-dir", ".txt");
+        try {
+            assertEquals("cannot create data dir " + file + ": exists and is a file, not a directory",
+                    Main.describe(new UncheckedIOException("cannot create data dir " + file + ": " + file,
+                            new java.nio.file.FileAlreadyExistsException(file.toString()))));
+        } finally {
+            Files.delete(file);
+        }
         assertEquals("cannot listen on nosuch.invalid:1: unknown host", Main.describe(new UncheckedIOException(
                 "cannot listen on nosuch.invalid:1: null", new IOException(new java.nio.channels.UnresolvedAddressException()))));
     }
