@@ -1092,14 +1092,20 @@ function _picocli_memdb_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="server join get set delete contains counter cas cluster config bench log-compact log-dump cert repl"
-  local flag_opts="'-h' '--help'"
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
+  local COMMAND_pos_param_args=("server" "join" "get" "set" "delete" "contains" "counter" "cas" "cluster" "config" "bench" "log-compact" "log-dump" "cert" "repl") # 0-2147483647 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "help" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 2147483647 )); then
+      positionals=$( compReplyArray "${COMMAND_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

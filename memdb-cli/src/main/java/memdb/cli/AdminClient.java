@@ -69,11 +69,19 @@ final class AdminClient {
         } catch (ConnectException e) {
             throw ErrorCode.UNAVAILABLE.exception("no MemDB admin API reachable at " + baseUrl + ": connection refused");
         } catch (SSLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("plaintext connection")) {
+                throw ErrorCode.TLS_REQUIRED.exception("the admin API at " + baseUrl
+                        + " does not speak TLS: connect without TLS, or configure tls-cert and tls-key on the node");
+            }
             throw ErrorCode.UNAVAILABLE.exception("the TLS handshake with the admin API at " + baseUrl + " failed: " + e.getMessage()
                     + " (is --tls-ca the CA that signed its certificate, and the node's address in the certificate?)");
         } catch (IOException e) {
             if (baseUrl.startsWith("http://") && e.getMessage() != null && e.getMessage().contains("HTTP/1.1 header parser")) {
                 throw ErrorCode.TLS_REQUIRED.exception("the admin API at " + baseUrl + " did not answer plain HTTP; does it need --tls-ca?");
+            }
+            if (e.getMessage() != null && e.getMessage().contains("status line")) {
+                throw new UserError(ExitCode.USAGE, address() + " answered, but not in HTTP: is it a node's data port? "
+                        + "The admin API is on its --admin-port (default 10080)");
             }
             throw ErrorCode.UNAVAILABLE.exception("the admin API at " + baseUrl + " failed: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -4,10 +4,11 @@ import java.util.Arrays;
 import java.util.Iterator;
 import memdb.node.ConfigKey;
 import memdb.protocol.Consistency;
+import picocli.CommandLine.Command;
 
 /**
  * Values that Tab completion offers (bash completion and the REPL) where picocli would offer too much or
- * nothing: the consistency levels a user may name, and configuration keys.
+ * nothing: the consistency levels a user may name, configuration keys, and the commands help takes.
  */
 final class Candidates {
     private Candidates() {}
@@ -33,6 +34,16 @@ final class Candidates {
         @Override
         public Iterator<String> iterator() {
             return Arrays.stream(ConfigKey.values()).filter(ConfigKey::live).map(ConfigKey::key).iterator();
+        }
+    }
+
+    /** The commands of {@code memdb} ({@code help}), as the root command declares them. */
+    static final class Commands implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Arrays.stream(MemdbCommand.class.getAnnotation(Command.class).subcommands())
+                    .map(command -> command.getAnnotation(Command.class).name())
+                    .filter(name -> !name.equals("help")).iterator();
         }
     }
 }

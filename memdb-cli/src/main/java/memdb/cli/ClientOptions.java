@@ -6,6 +6,7 @@ import java.util.List;
 import memdb.client.AuthKeyFile;
 import memdb.client.MemDb;
 import memdb.client.MemDbConnections;
+import memdb.client.NodeAddress;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,10 +22,22 @@ public final class ClientOptions extends CommonOptions {
 
     List<String> seedList(Io io) {
         String value = seeds != null ? seeds : io.env("MEMDB_SEEDS");
+        String from = seeds != null ? "--seeds" : "MEMDB_SEEDS";
         if (value == null) value = SEEDS_DEFAULT;
         List<String> list = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        if (list.isEmpty()) throw new UserError(ExitCode.USAGE, "--seeds names no node");
+        if (list.isEmpty()) throw new UserError(ExitCode.USAGE, from + " names no node");
+        for (String seed : list) checkAddress(from, seed);
         return list;
+    }
+
+    /** A usage error unless {@code address} is host:port with a port in 1..65535; {@code from} names where it came from. */
+    static void checkAddress(String from, String address) {
+        try {
+            NodeAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            String reason = e.getMessage().contains(address) ? e.getMessage() : address + ": " + e.getMessage();
+            throw new UserError(ExitCode.USAGE, "bad " + from + ": " + reason);
+        }
     }
 
     String resolveAuthKey(Io io) {

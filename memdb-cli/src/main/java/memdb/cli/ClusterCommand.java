@@ -32,6 +32,7 @@ final class ClusterCommand extends CommandGroup {
         /** With a request timeout of the caller's (a repair waits for its rounds). */
         AdminClient connect(Io io, Duration timeout) {
             String address = admin != null ? admin : io.env("MEMDB_ADMIN") != null ? io.env("MEMDB_ADMIN") : ADMIN_DEFAULT;
+            ClientOptions.checkAddress(admin != null ? "--admin" : "MEMDB_ADMIN", address);
             return new AdminClient(address, ClientOptions.resolveAuthKey(authKey, io), timeout, httpsContext(io));
         }
     }

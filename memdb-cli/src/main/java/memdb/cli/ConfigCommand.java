@@ -36,6 +36,7 @@ final class ConfigCommand extends CommandGroup {
             if (addresses.isEmpty()) {
                 addresses.add(io.env("MEMDB_ADMIN") != null ? io.env("MEMDB_ADMIN") : ClusterCommand.AdminOptions.ADMIN_DEFAULT);
             }
+            for (String address : addresses) ClientOptions.checkAddress(nodes.isEmpty() ? "MEMDB_ADMIN" : "--node", address);
             String key = ClientOptions.resolveAuthKey(authKey, io);
             Duration timeout = Duration.ofMillis(timeoutMs());
             javax.net.ssl.SSLContext tls = httpsContext(io);

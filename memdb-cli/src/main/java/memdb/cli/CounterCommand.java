@@ -81,6 +81,7 @@ final class CounterCommand extends CommandGroup {
 
         @Override
         long run(MemDb db) {
+            consistency.refuseWithQuorum(quorum);
             if (quorum == null) return db.getCounter(key, consistency.level);
             CounterQuorumResponse response = db.getQuorumCounter(key);
             if (quorum < 1 || quorum > response.replicaCount()) {

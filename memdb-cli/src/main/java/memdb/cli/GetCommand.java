@@ -37,6 +37,7 @@ final class GetCommand extends DataCommand {
         if (serial && (quorum != null || consistency.level != memdb.protocol.Consistency.DEFAULT)) {
             throw new UserError(ExitCode.USAGE, "--serial cannot be combined with --quorum or --consistency");
         }
+        consistency.refuseWithQuorum(quorum);
         byte[] value = serial ? db.serialGetBytes(key) : quorum == null ? db.getBytes(key, consistency.level) : quorumRead(db);
         Map<String, Object> fields = jsonFor(key);
         fields.put("found", value != null);

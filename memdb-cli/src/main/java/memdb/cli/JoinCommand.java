@@ -7,7 +7,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code memdb join SEED}: runs a node that joins the cluster through SEED (a node's host:port). */
-@Command(name = "join", description = "Run a node (in the foreground) that joins the cluster through SEED.")
+@Command(name = "join", description = {"Run a node (in the foreground) that joins the cluster through SEED.",
+    ServerOptions.SETTINGS_HELP})
 final class JoinCommand implements Callable<Integer> {
     @ParentCommand
     MemdbCommand root;

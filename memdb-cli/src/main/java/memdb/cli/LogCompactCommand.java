@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import memdb.oplog.Compaction;
 import memdb.oplog.CompactionReport;
+import memdb.oplog.LogCorruptionException;
 import memdb.oplog.LogLockedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,8 +55,14 @@ final class LogCompactCommand implements Callable<Integer> {
         CompactionReport report;
         try {
             report = Compaction.offline(dir, output, !noCompress, dryRun);
+        } catch (LogCorruptionException e) {
+            throw LogDumpCommand.damaged(e, "start the node once with --force-recover (it keeps every good record and drops "
+                    + "the damaged bytes), stop it, then compact");
         } catch (LogLockedException e) {
             throw new UserError(ExitCode.UNAVAILABLE, dir + " is in use by a running node (its LOCK is held); stop the node first");
+        }
+        if (report.snapshot() == null) {
+            throw new UserError(ExitCode.USAGE, dir + " holds no op log to compact; is it a node's data directory (--data-dir)?");
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("dry_run", report.dryRun());

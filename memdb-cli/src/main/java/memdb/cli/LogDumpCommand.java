@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import memdb.oplog.LogCorruptionException;
 import memdb.oplog.LogDump;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,9 +44,23 @@ final class LogDumpCommand implements Callable<Integer> {
         // Streamed, not buffered (a log can be large), so the columns have fixed widths (OP: the longest op name,
         // PAXOS_PROMISE) and the key comes last.
         if (columns) io.out().print(output.style().bold(row("SEQUENCE", "OP", "LAMPORT", "NODE", "BYTES", "WRITTEN", "FILE", "KEY")));
-        LogDump.dump(dir, forceRecover, entry -> io.out().print(columns ? row(entry) : entry.toJson() + "\n"));
+        try {
+            LogDump.dump(dir, forceRecover, entry -> io.out().print(columns ? row(entry) : entry.toJson() + "\n"));
+        } catch (LogCorruptionException e) {
+            io.out().flush();
+            throw damaged(e, "memdb log-dump --force-recover skips the damaged bytes");
+        }
         io.out().flush();
         return ExitCode.OK;
+    }
+
+    /**
+     * Damage in the middle of a log, with the remedy of the command that met it (the op log's own message
+     * says to restart a node with --force-recover, which is not what log-dump or log-compact take).
+     */
+    static UserError damaged(LogCorruptionException e, String remedy) {
+        return new UserError(ExitCode.SERVER_ERROR, "op log is damaged in " + e.file() + " at offset " + e.offset() + ": "
+                + e.reason() + "; " + remedy);
     }
 
     static String row(LogDump.Entry entry) {

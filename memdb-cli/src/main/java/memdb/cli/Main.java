@@ -1,7 +1,17 @@
 package memdb.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 import memdb.node.ConfigException;
 import memdb.protocol.MemDbException;
@@ -43,6 +53,7 @@ public final class Main {
         commandLine.setOut(new PrintWriter(io.out(), true));
         commandLine.setErr(new PrintWriter(io.err(), true));
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> report(io, e));
+        commandLine.setParameterExceptionHandler((e, given) -> UsageErrors.report(io, session, e, given));
         commandLine.setExecutionStrategy(parseResult -> {
             warnIfAuthKeyOnCommandLine(parseResult, io, session);
             return new CommandLine.RunLast().execute(parseResult);
@@ -61,6 +72,8 @@ public final class Main {
     static CommandLine commandLine(Io io, Session session) {
         CommandLine commandLine = new CommandLine(new MemdbCommand(io, session));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // "-hello" is a value, not -h -e -l -l -o: without this, memdb set k -hello printed the help and exited 0
+        commandLine.setPosixClusteredShortOptionsAllowed(false);
         return commandLine;
     }
 
@@ -92,12 +105,12 @@ public final class Main {
         } else if (e instanceof ConfigException) {
             exitCode = ExitCode.USAGE;
             message = e.getMessage();
-        } else if (e instanceof java.io.IOException) {
+        } else if (e instanceof IOException failure) {
             exitCode = ExitCode.SERVER_ERROR;
-            message = e.getMessage();
-        } else if (e instanceof UncheckedIOException) {
+            message = describe(failure);
+        } else if (e instanceof UncheckedIOException unchecked) {
             exitCode = ExitCode.SERVER_ERROR;
-            message = e.getMessage() + ": " + e.getCause().getMessage();
+            message = describe(unchecked);
         } else {
             exitCode = ExitCode.SERVER_ERROR;
             message = "internal error: " + e;
@@ -105,5 +118,42 @@ public final class Main {
         Output.error(io, message);
         if (io.env("MEMDB_DEBUG") != null) e.printStackTrace(io.err());
         return exitCode;
+    }
+
+    /**
+     * An I/O failure wrapped with what was being done: the cause's reason once (the wrapper's message often
+     * ends with it already), and for a file error, what happened to the file rather than only its name.
+     */
+    static String describe(UncheckedIOException e) {
+        IOException cause = e.getCause();
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        if (message.endsWith(": null")) message = message.substring(0, message.length() - ": null".length());
+        if (cause.getCause() instanceof UnresolvedAddressException) return message + ": unknown host";
+        String causeText = cause.getMessage();
+        if (cause instanceof FileSystemException fs && fs.getReason() == null) {
+            if (causeText != null && message.endsWith(": " + causeText)) {
+                message = message.substring(0, message.length() - causeText.length() - 2);
+            }
+            return message + ": " + (fs.getFile() != null && message.contains(fs.getFile()) ? problem(fs) : describe(cause));
+        }
+        if (causeText == null || message.contains(causeText)) return message;
+        return message + ": " + causeText;
+    }
+
+    /** An I/O failure in words: a file error says what happened to which file. */
+    static String describe(IOException e) {
+        if (e instanceof FileSystemException fs && fs.getReason() == null) return fs.getFile() + ": " + problem(fs);
+        return String.valueOf(e.getMessage());
+    }
+
+    private static String problem(FileSystemException e) {
+        return e instanceof NoSuchFileException ? "no such file or directory"
+                : e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof FileAlreadyExistsException && e.getFile() != null && Files.isRegularFile(Path.of(e.getFile()))
+                        ? "exists and is a file, not a directory"
+                : e instanceof FileAlreadyExistsException ? "already exists"
+                : e instanceof NotDirectoryException ? "not a directory"
+                : e instanceof DirectoryNotEmptyException ? "directory not empty"
+                : "cannot be used";
     }
 }

@@ -1,7 +1,6 @@
 package memdb.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -66,6 +65,6 @@ final class MemdbCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a command is needed: try 'memdb --help'");
+        throw new ParameterException(spec.commandLine(), "a command is needed");
     }
 }

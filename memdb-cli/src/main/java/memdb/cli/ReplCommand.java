@@ -66,8 +66,12 @@ final class ReplCommand implements Callable<Integer> {
         return (words, out, err) -> execute(words, new Io(noStdin(), out, err, env, ttys), session);
     }
 
-    /** Runs one line of the REPL as the shell runs a command line, in the REPL's session. */
+    /**
+     * Runs one line of the REPL as the shell runs a command line, in the REPL's session. A line pasted from
+     * the shell ({@code memdb get k}) runs as {@code get k}: there is no command called memdb.
+     */
     static int execute(List<String> words, Io io, Session session) {
+        if (words.size() > 1 && words.get(0).equals("memdb")) words = words.subList(1, words.size());
         if (!words.isEmpty() && words.get(0).equals("repl")) {
             Output.error(io, "already in the REPL");
             return ExitCode.USAGE;

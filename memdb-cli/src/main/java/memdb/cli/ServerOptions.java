@@ -12,6 +12,11 @@ import picocli.CommandLine.Option;
  * same key from MEMDB_* environment variables and the config file; flags not given stay unset.
  */
 final class ServerOptions {
+    /** The second paragraph of server's and join's help: where settings come from besides the flags. */
+    static final String SETTINGS_HELP = "Every setting also comes from the environment (MEMDB_PORT, MEMDB_DATA_DIR: MEMDB_ and the key in capitals with _ for -) "
+        + "or the config file (key = value lines); a flag wins. Settings without a flag (vnodes, "
+        + "compaction-threshold-bytes, ...) are listed in docs/operations.md; memdb config get shows a running node's.";
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Config file (default: /etc/memdb/memdb.conf when present).")
     Path config;

@@ -41,6 +41,11 @@ final class Session implements AutoCloseable {
         return new Session(true);
     }
 
+    /** True in the REPL (one connection for every line), false for one command from the shell. */
+    boolean keepsConnections() {
+        return keepsConnections;
+    }
+
     synchronized Lease connect(ClientOptions options, Io io) {
         Target target = new Target(options.seedList(io), options.resolveAuthKey(io), options.timeoutMs(), options.tlsIdentity(io));
         if (!keepsConnections) {

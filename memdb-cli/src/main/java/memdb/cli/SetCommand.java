@@ -15,7 +15,8 @@ final class SetCommand extends DataCommand {
     String key;
 
     @Parameters(index = "1", paramLabel = "VALUE", arity = "0..1",
-            description = "The value; '-' or nothing reads it from standard input (byte for byte).")
+            description = "The value; '-' or nothing reads it from standard input (byte for byte); "
+                    + "a value that begins with '-' goes after --: memdb set KEY -- -VALUE.")
     String value;
 
     @Override
@@ -28,7 +29,9 @@ final class SetCommand extends DataCommand {
         return Reply.of(fields).raw("OK");
     }
 
+    /** The value from stdin; on a terminal, says so first (a person would otherwise see a command that hangs). */
     private static byte[] readStdin(Io io) {
+        if (io.ttys().in()) io.err().println("memdb: reading the value from standard input; end it with Ctrl-D");
         try {
             return io.in().readAllBytes();
         } catch (IOException e) {

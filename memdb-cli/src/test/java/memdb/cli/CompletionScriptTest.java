@@ -28,12 +28,14 @@ class CompletionScriptTest {
         // compopt only works inside a completion that readline started; here it is a no-op.
         String commands = "source '" + script() + "'\ncompopt() { :; }\n"
                 + "COMP_WORDS=(memdb g); COMP_CWORD=1; COMP_LINE='memdb g'; COMP_POINT=7; _complete_memdb; echo \"${COMPREPLY[*]}\"\n"
-                + "COMP_WORDS=(memdb get --ti); COMP_CWORD=2; COMP_LINE='memdb get --ti'; COMP_POINT=14; _complete_memdb; echo \"${COMPREPLY[*]}\"\n";
+                + "COMP_WORDS=(memdb get --ti); COMP_CWORD=2; COMP_LINE='memdb get --ti'; COMP_POINT=14; _complete_memdb; echo \"${COMPREPLY[*]}\"\n"
+                + "COMP_WORDS=(memdb help co); COMP_CWORD=2; COMP_LINE='memdb help co'; COMP_POINT=13; _complete_memdb; echo \"${COMPREPLY[*]}\"\n";
         Result result = bash("-c", commands);
         assertEquals(0, result.exitCode(), result.output());
         List<String> lines = result.output().lines().toList();
         assertEquals("get", lines.get(0).trim(), result.output());
         assertTrue(lines.get(1).contains("--timeout-ms"), result.output());
+        assertEquals("contains counter config", lines.get(2).trim(), result.output());
     }
 
     private static Path script() {
