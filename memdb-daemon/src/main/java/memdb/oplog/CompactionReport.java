@@ -26,8 +26,9 @@ public record CompactionReport(long recordsBefore, long bytesBefore, long record
     public List<String> lines() {
         String verb = dryRun ? "would write" : "wrote";
         List<String> lines = new ArrayList<>();
-        lines.add(String.format("compaction %s %s: records %d -> %d, bytes %d -> %d (ratio %.3f), replacing %d files",
-                verb, snapshot, recordsBefore, recordsAfter, bytesBefore, bytesAfter, ratio(), replaced.size()));
+        lines.add(String.format("compaction %s %s: records %d -> %d, bytes %d -> %d (ratio %.3f), replacing %d file%s",
+                verb, snapshot, recordsBefore, recordsAfter, bytesBefore, bytesAfter, ratio(), replaced.size(),
+                replaced.size() == 1 ? "" : "s"));
         List<String> input = replay.lines();
         lines.addAll(input.subList(1, input.size()));
         return lines;
