@@ -2,6 +2,7 @@ package memdb.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,16 @@ class AuthThrottleTest {
         long[] expected = {100, 200, 400, 800, 1_000, 1_000, 1_000};
         for (int i = 0; i < expected.length; i++) assertEquals(expected[i], throttle.failed("10.0.0.1", i), "failure " + (i + 1));
         for (int i = 0; i < 100; i++) assertEquals(1_000, throttle.failed("10.0.0.1", 10 + i));
+    }
+
+    @Test
+    void aWrongKeyIsAnsweredWellWithinAClientsDefaultTimeoutHoweverManyCameBefore() {
+        AuthThrottle defaults = new AuthThrottle();
+        long clientDefaultTimeoutMs = 5_000; // memdb-client's ClientConfig.REQUEST_TIMEOUT_DEFAULT, the CLI's --timeout-ms
+        long longest = 0;
+        for (int i = 0; i < 50; i++) longest = Math.max(longest, defaults.failed("10.0.0.9", i));
+        assertEquals(AuthThrottle.DELAY_MS_MAX, longest, "the delay reaches its cap");
+        assertTrue(longest * 2 <= clientDefaultTimeoutMs, "at most half the client's timeout: " + longest + " ms");
     }
 
     @Test
