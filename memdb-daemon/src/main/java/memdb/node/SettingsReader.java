@@ -100,7 +100,17 @@ final class SettingsReader {
         int port = (int) number(ConfigKey.PORT, 0, 65535, NetworkConfig.PORT_DEFAULT);
         int adminPort = (int) number(ConfigKey.ADMIN_PORT, 0, 65535, NetworkConfig.ADMIN_PORT_DEFAULT);
         int respPort = (int) number(ConfigKey.RESP_PORT, 0, 65535, 0);
+        requireApart(ConfigKey.ADMIN_PORT, adminPort, ConfigKey.PORT, port);
+        requireApart(ConfigKey.RESP_PORT, respPort, ConfigKey.PORT, port);
+        requireApart(ConfigKey.RESP_PORT, respPort, ConfigKey.ADMIN_PORT, adminPort);
         return new NetworkConfig(bind, port, adminPort, seeds(), respPort, advertiseAddress());
+    }
+
+    /** Two listeners on one port: refused here, naming both, rather than by the second bind after the log's replay. */
+    private void requireApart(ConfigKey key, int value, ConfigKey other, int otherValue) {
+        if (value == 0 || value != otherValue) return; // 0: the system picks a free port for each
+        throw mismatch(key, value, "it is also the " + other.key() + ": each listener needs its own port",
+                other, "it is also the " + key.key() + ":");
     }
 
     private HostPort advertiseAddress() {

@@ -72,6 +72,20 @@ class ConfigBadValueTest {
     }
 
     @Test
+    void twoListenersOnOnePortAreRefusedNamingBoth() throws IOException {
+        String admin = refusal("port = 17400\nadmin-port = 17400\n");
+        assertTrue(admin.contains("admin-port") && admin.contains("line 2") && admin.contains("also the port"), admin);
+        String resp = refusal("resp-port = 10080\n"); // the admin port's default
+        assertTrue(resp.contains("resp-port") && resp.contains("line 1") && resp.contains("also the admin-port"), resp);
+        ConfigResolver resolver = new ConfigResolver(dir.resolve("none"), "/home/ann");
+        String flag = assertThrows(ConfigException.class,
+                () -> resolver.resolve(Map.of("port", "17401", "resp-port", "17401"), Map.of(), null)).getMessage();
+        assertTrue(flag.contains("option --resp-port") && flag.contains("also the port"), flag);
+        ServerConfig anyFree = resolver.resolve(Map.of("port", "0", "admin-port", "0", "resp-port", "0"), Map.of(), null);
+        assertEquals(0, anyFree.network().respPort(), "0 is a free port each, never a clash");
+    }
+
+    @Test
     void bytesThatAreNotUtf8AreRefusedNamingTheirLine() throws IOException {
         String message = refusal(new byte[] {'p', 'o', 'r', 't', '=', '1', '\r', '\n', 'b', 'i', 'n', 'd', '=', (byte) 0xC3, '\n'});
         assertTrue(message.contains("line 2") && message.contains("UTF-8"), message);
