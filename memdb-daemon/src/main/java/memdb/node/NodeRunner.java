@@ -70,14 +70,16 @@ public final class NodeRunner {
     }
 
     /**
-     * E.g. {@code memdb node 1 listening on 127.0.0.1:10000 (data dir /home/ann/.local/share/memdb)}, with
-     * {@code , RESP on 127.0.0.1:6380} before the data dir when the Redis-protocol listener is on, and
-     * {@code (persistence off)} instead of the data dir when there is none.
+     * E.g. {@code memdb node 1 listening on 127.0.0.1:10000, admin on 127.0.0.1:10080 (data dir
+     * /home/ann/.local/share/memdb)}, with {@code , RESP on 127.0.0.1:6380} before the admin port when the
+     * Redis-protocol listener is on, and {@code (persistence off)} instead of the data dir when there is none.
      */
     static String startupLine(Node node) {
         ServerConfig config = node.config();
-        String resp = node.respPort() == 0 ? "" : ", RESP on " + config.network().bind() + ":" + node.respPort();
-        return "memdb node " + config.nodeId() + " listening on " + config.network().bind() + ":" + node.port() + resp
+        String bind = config.network().bind();
+        String resp = node.respPort() == 0 ? "" : ", RESP on " + bind + ":" + node.respPort();
+        return "memdb node " + config.nodeId() + " listening on " + bind + ":" + node.port() + resp
+                + ", admin on " + bind + ":" + node.adminPort()
                 + (config.storage().persistence() ? " (data dir " + config.storage().dataDir().toAbsolutePath() + ")"
                 : " (persistence off)");
     }

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * same kill of a node without the canary loses nothing (its records reach the OS before the reply).
  */
 class AckBeforeFsyncKillTest {
-    private static final Pattern STARTUP = Pattern.compile("memdb node \\d+ listening on 127\\.0\\.0\\.1:(\\d+) .*");
+    private static final long STARTUP_TIMEOUT_MS = 60_000;
+    private static final Pattern STARTUP = Pattern.compile("memdb node \\d+ listening on 127\\.0\\.0\\.1:(\\d+)[ ,].*");
 
     @TempDir
     Path dir;
@@ -54,10 +55,24 @@ class AckBeforeFsyncKillTest {
         Process process = builder.start();
         BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         List<String> before = new ArrayList<>();
-        for (String line = output.readLine(); line != null && before.size() < 50; line = output.readLine()) {
-            Matcher startup = STARTUP.matcher(line);
-            if (startup.matches()) return new Child(process, Integer.parseInt(startup.group(1)), before);
-            before.add(line);
+        Thread watchdog = new Thread(() -> { // a node that never prints its startup line is stopped, so readLine ends
+            try {
+                Thread.sleep(STARTUP_TIMEOUT_MS);
+                process.destroyForcibly();
+            } catch (InterruptedException e) {
+                // the startup line came
+            }
+        }, "startup-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try {
+            for (String line = output.readLine(); line != null && before.size() < 50; line = output.readLine()) {
+                Matcher startup = STARTUP.matcher(line);
+                if (startup.matches()) return new Child(process, Integer.parseInt(startup.group(1)), before);
+                before.add(line);
+            }
+        } finally {
+            watchdog.interrupt();
         }
         process.destroyForcibly();
         return new Child(process, -1, before);

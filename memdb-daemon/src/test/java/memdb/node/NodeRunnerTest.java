@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NodeRunnerTest {
-    private static final Pattern STARTUP = Pattern.compile("memdb node (\\d+) listening on 127\\.0\\.0\\.1:(\\d+) \\(data dir (.+)\\)");
+    private static final Pattern STARTUP = Pattern.compile("memdb node (\\d+) listening on 127\\.0\\.0\\.1:(\\d+), admin on 127\\.0\\.0\\.1:\\d+ \\(data dir (.+)\\)");
 
     @TempDir
     Path dir;
@@ -83,7 +83,8 @@ class NodeRunnerTest {
                         Map.of(), null);
         try (Node node = Node.start(config)) {
             String line = NodeRunner.startupLine(node);
-            assertEquals("memdb node 9 listening on 127.0.0.1:" + node.port() + " (data dir " + dir.toAbsolutePath() + ")", line);
+            assertEquals("memdb node 9 listening on 127.0.0.1:" + node.port() + ", admin on 127.0.0.1:" + node.adminPort()
+                    + " (data dir " + dir.toAbsolutePath() + ")", line);
             assertFalse(line.contains("hush"));
         }
     }
@@ -108,7 +109,7 @@ class NodeRunnerTest {
                 "auth-key", "hush", "data-dir", dir.toString(), "resp-port", Integer.toString(respPort)), Map.of(), null);
         try (Node node = Node.start(config)) {
             assertEquals("memdb node 9 listening on 127.0.0.1:" + node.port() + ", RESP on 127.0.0.1:" + respPort
-                    + " (data dir " + dir.toAbsolutePath() + ")", NodeRunner.startupLine(node));
+                    + ", admin on 127.0.0.1:" + node.adminPort() + " (data dir " + dir.toAbsolutePath() + ")", NodeRunner.startupLine(node));
         }
     }
 
