@@ -19,7 +19,10 @@ import memdb.tls.ClientTls;
  * failure back to the core loop as an input. The only place node-to-node sockets live.
  */
 public final class PeerTransport implements PeerSender, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PeerTransport.class.getName());
+
     private final PeerClient client;
+    private final PeerWarnings warnings = new PeerWarnings();
     private CoreLoop loop;
 
     public PeerTransport(String authKey, Duration connectTimeout, Duration requestTimeout) {
@@ -50,11 +53,19 @@ public final class PeerTransport implements PeerSender, AutoCloseable {
                     && e.code().kind() != ErrorCode.Kind.TIMEOUT) {
                 // The peer answered with an error of the request itself (WRONG_TYPE, INVALID_ARGUMENT...): the
                 // core gets it as that peer's answer, as the simulator delivers it, not as a lost connection.
+                if (e.code().kind() == ErrorCode.Kind.AUTHENTICATION) warn(address, "refused this node (" + e.getMessage() + ")");
                 loop.submitPeerResponse(nodeId, correlationId, client.lamportTime(), Responses.Error.of(e));
             } else {
+                warn(address, "cannot be reached: " + cause.getMessage());
                 loop.submitPeerFailure(nodeId, correlationId);
             }
         });
+    }
+
+    private void warn(String address, String what) {
+        if (warnings.due(address, System.currentTimeMillis())) {
+            LOG.log(System.Logger.Level.WARNING, "peer " + address + " " + what + " (said at most once a minute per peer)");
+        }
     }
 
     /** A request to a node outside the core's flow (admin views); the future completes on an I/O thread. */
