@@ -47,8 +47,6 @@ final class LogWriter implements Runnable {
     private final ReentrantLock io = new ReentrantLock();
     private boolean dirty;
     private boolean channelClosed;
-    /** The compactor's log bytes since the snapshot when the last seal closed its segment (writer thread only). */
-    private long bytesSinceSnapshotAtSeal;
     private long lastSyncNanos = System.nanoTime();
 
     LogWriter(Path dir, CommitQueue queue, OpLogOptions options, Syncer syncer, OnlineCompactor compactor,
@@ -105,7 +103,7 @@ final class LogWriter implements Runnable {
                 queue.callbacksRan(batch.callbacks().size());
                 if (batch.closing()) break;
                 if (segmentBytes() >= OpLogOptions.SEGMENT_BYTES_MAX) seal();
-                if (compactor.wanted()) compactor.start(this::sealForCompaction);
+                if (compactor.wanted()) compactor.start(this::seal);
             }
             io.lock();
             try {
@@ -200,20 +198,20 @@ final class LogWriter implements Runnable {
     }
 
     /**
-     * Fsyncs and closes the live segment, starts the next one; returns the sealed generation. Takes the I/O
+     * Fsyncs and closes the live segment, starts the next one; returns the sealed generation and the log bytes
+     * since the snapshot up to its end (read under the I/O lock, before anything follows). Takes the I/O
      * lock, which the core thread's own writes wait for (EVERYSEC, NO), so the bulk of the segment is fsynced
      * first without it: under the lock, only what the core wrote meanwhile is left to fsync (a seal used to
      * hold the core for an fsync of everything written since the last one, up to a second of writes).
      */
-    private long seal() throws IOException {
+    private OnlineCompactor.Sealed seal() throws IOException {
         sync();
         io.lock();
         try {
             dirty = true; // a sealed segment is always fsynced, under every policy
             sync();
             channel.close();
-            long sealed = generation;
-            bytesSinceSnapshotAtSeal = compactor.bytesSinceSnapshot();
+            OnlineCompactor.Sealed sealed = new OnlineCompactor.Sealed(generation, compactor.bytesSinceSnapshot());
             generation++;
             SegmentHeader header = new SegmentHeader(0, generation, options.wallClockMillis().getAsLong(), sequenceWritten, lamportWritten);
             channel = LogDirectory.createLogSegment(dir, header);
@@ -222,12 +220,6 @@ final class LogWriter implements Runnable {
         } finally {
             io.unlock();
         }
-    }
-
-    /** Seals for a compaction: the sealed generation and the log bytes up to its end (read under the I/O lock, before anything follows). */
-    private OnlineCompactor.Sealed sealForCompaction() throws IOException {
-        long generation = seal();
-        return new OnlineCompactor.Sealed(generation, bytesSinceSnapshotAtSeal);
     }
 
     /** Runs a commit callback; one that throws is logged, not the log's failure. */
