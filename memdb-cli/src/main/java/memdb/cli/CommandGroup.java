@@ -21,8 +21,6 @@ abstract class CommandGroup implements Runnable {
     @Override
     public final void run() {
         List<String> names = spec.subcommands().values().stream().map(CommandLine::getCommandName).distinct().toList();
-        String last = names.get(names.size() - 1);
-        String list = names.size() == 1 ? last : String.join(", ", names.subList(0, names.size() - 1)) + " or " + last;
-        throw new ParameterException(spec.commandLine(), "a subcommand is needed: " + list);
+        throw new ParameterException(spec.commandLine(), "a subcommand is needed: " + UsageErrors.oneOf(names));
     }
 }

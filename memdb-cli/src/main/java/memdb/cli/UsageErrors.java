@@ -33,9 +33,10 @@ final class UsageErrors {
         if (help.equals("memdb")) help = session.keepsConnections() ? "help" : "memdb --help";
         else help += " --help";
         String variable = environmentVariable(e, args);
+        String notAChoice = notAChoice(e);
         String reason = variable != null
                 ? variable + " is '" + e.getValue() + "', which is not a valid " + ((OptionSpec) e.getArgSpec()).longestName()
-                : notAChoice(e) != null ? notAChoice(e) : reason(e);
+                : notAChoice != null ? notAChoice : reason(e);
         Output.error(io, reason + guesses(e) + " (see '" + help + "')");
         return ExitCode.USAGE;
     }
@@ -80,9 +81,7 @@ final class UsageErrors {
         List<String> choices = new java.util.ArrayList<>();
         option.completionCandidates().forEach(choices::add);
         if (choices.isEmpty()) return null;
-        String last = choices.get(choices.size() - 1);
-        String list = choices.size() == 1 ? last : String.join(", ", choices.subList(0, choices.size() - 1)) + " or " + last;
-        return option.longestName() + " must be " + list + ", not '" + e.getValue() + "'";
+        return option.longestName() + " must be " + oneOf(choices) + ", not '" + e.getValue() + "'";
     }
 
     /** The reason, as a sentence that goes after "memdb: ". */
@@ -118,10 +117,13 @@ final class UsageErrors {
             boolean takesWords = !spec.positionalParameters().isEmpty();
             return typed.startsWith("-") && takesWords ? "; if '" + typed + "' is a key or value, put -- before it" : "";
         }
-        String last = suggestions.get(suggestions.size() - 1);
-        String list = suggestions.size() == 1 ? last
-                : String.join(", ", suggestions.subList(0, suggestions.size() - 1)) + " or " + last;
-        return "; did you mean " + list + "?";
+        return "; did you mean " + oneOf(suggestions) + "?";
+    }
+
+    /** "a", "a or b", "a, b or c": names of which one is meant (at least one). */
+    static String oneOf(List<String> names) {
+        String last = names.get(names.size() - 1);
+        return names.size() == 1 ? last : String.join(", ", names.subList(0, names.size() - 1)) + " or " + last;
     }
 
     /**
