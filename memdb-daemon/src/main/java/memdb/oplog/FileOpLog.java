@@ -149,8 +149,8 @@ public final class FileOpLog implements OpLog {
 
     /**
      * Under EVERYSEC and NO the core thread writes the batch's records to the OS itself and runs the callback
-     * at once (no hand-off to the writer and back) — except while the writer fsyncs, when the writer writes
-     * them after the fsync ({@link LogWriter#syncing}); under ALWAYS, and for commitFsynced, the writer's group
+     * at once (no hand-off to the writer and back) — except while an fsync runs, when the writer writes them
+     * and runs it ({@link LogWriter#syncing}); under ALWAYS, and for commitFsynced, the writer's group
      * commit runs it after the fsync — unless there is nothing to wait for (no record appended since the
      * last fsync, no earlier callback still waiting), then it runs at once.
      */

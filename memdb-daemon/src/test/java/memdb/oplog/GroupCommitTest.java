@@ -138,6 +138,30 @@ class GroupCommitTest {
         assertFalse(Thread.currentThread().isInterrupted());
     }
 
+    /** The everysec fsync runs on a background thread: its failure stops the log for good all the same. */
+    @Test
+    void aFailedBackgroundFsyncStopsTheLogForGood() throws Exception {
+        OpLogOptions options = Logs.options().withFsync(FsyncPolicy.EVERYSEC).withFsyncInterval(Duration.ofMillis(20));
+        FileOpLog log = FileOpLog.open(dir, options, r -> {}, ch -> {
+            throw new IOException("disk on fire");
+        });
+        append(log, 0);
+        log.commit(() -> {}); // written to the OS by this thread; the fsync a moment later fails
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        IllegalStateException e = null;
+        for (int i = 1; e == null && System.nanoTime() < deadline; i++) {
+            try {
+                append(log, i);
+                log.commit(() -> {});
+                Thread.sleep(5);
+            } catch (IllegalStateException failed) {
+                e = failed;
+            }
+        }
+        assertTrue(e != null && e.getMessage().contains("disk on fire"), "later appends or commits fail with the cause");
+        assertThrows(IllegalStateException.class, log::close);
+    }
+
     @Test
     void pendingBytesAreBounded() throws Exception {
         HeldSyncer syncer = new HeldSyncer();
