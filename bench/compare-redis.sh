@@ -102,8 +102,8 @@ start_memdb() {
     fi
     MPORT=$(free_port)
     MNPORT=$(free_port)
-    # shellcheck disable=SC2086
-    java ${MEMDB_JAVA_OPTS:-} -jar "$jar" server --bind 127.0.0.1 --port "$MNPORT" --admin-port "$(free_port)" \
+    # through the launcher, with a production node's JVM flags (bin/memdb; MEMDB_JAVA_OPTS is added last)
+    MEMDB_JAR=$jar bin/memdb server --bind 127.0.0.1 --port "$MNPORT" --admin-port "$(free_port)" \
         --resp-port "$MPORT" --data-dir "$dir/db" --auth-key $AUTH "${durability[@]}" 2>"$dir/stderr" &
     MPID=$!; PIDS+=("$MPID")
     await_pong "$MPORT" "$MPID" "$name node" "$dir/stderr"

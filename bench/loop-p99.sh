@@ -44,7 +44,7 @@ cat >"$WORK/io.jfc" <<'JFC'
 JFC
 
 # slow_writes JFR_FILE: the loop thread's writes of 1 ms or more during the measured rounds, and how many of them
-# began while the op log's writer thread was fsyncing (the everysec fsync or a seal's)
+# began while the op log was fsyncing its live segment (the everysec fsync or a seal's, on the writer or the fsync thread)
 slow_writes() {
     jfr print --json --events jdk.FileWrite,jdk.FileForce "$1" | python3 -c '
 import datetime, json, sys
@@ -53,7 +53,7 @@ def ms(d): return float(d[2:-1]) * 1000
 events = json.load(sys.stdin)["recording"]["events"]
 start = float(sys.argv[1]) / 1000
 fsyncs = [(t(e["values"]["startTime"]), ms(e["values"]["duration"])) for e in events
-          if e["type"] == "jdk.FileForce" and "oplog-writer" in (e["values"]["eventThread"] or {}).get("javaName", "")]
+          if e["type"] == "jdk.FileForce" and any(t in (e["values"]["eventThread"] or {}).get("javaName", "") for t in ("oplog-writer", "oplog-fsync"))]
 writes = [(t(e["values"]["startTime"]), ms(e["values"]["duration"])) for e in events if e["type"] == "jdk.FileWrite"
           and "memdb-core" in (e["values"]["eventThread"] or {}).get("javaName", "") and t(e["values"]["startTime"]) >= start]
 during = sum(1 for w, _ in writes if any(f <= w <= f + d / 1000 for f, d in fsyncs))
