@@ -1,7 +1,5 @@
 package memdb.oplog.format;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,28 +144,29 @@ public final class Compactor {
      * "Tombstones"); {@code Long.MIN_VALUE} when there was none, which keeps every tombstone.
      */
     public List<LogRecord> result(long nowMillis, long tombstoneGraceMillis, long repairedSinceMillis) {
-        List<LogRecord> kept = new ArrayList<>(newest.size());
-        newest.forEach(slot -> {
-            if (!(slot.isTombstone() && purgeable(slot.wallMillis, nowMillis, tombstoneGraceMillis, repairedSinceMillis))) {
-                kept.add(slot.toRecord());
+        KeptRecords kept = new KeptRecords(newest, newest.size());
+        newest.forEach(ref -> {
+            if (!(newest.isTombstone(ref) && purgeable(newest.wallMillis(ref), nowMillis, tombstoneGraceMillis, repairedSinceMillis))) {
+                kept.addEntry(newest.sequence(ref), ref);
             }
         });
         for (LogRecord r : newestHints.values()) {
             boolean done = HintPayload.decode(r.value()).kind() == HintPayload.Kind.DONE;
-            if (!done && !expired(r, nowMillis, tombstoneGraceMillis)) kept.add(r);
+            if (!done && !expired(r, nowMillis, tombstoneGraceMillis)) kept.addRecord(r);
         }
         counters.forEach((key, counter) -> {
-            NewestPerKey.Slot plain = newest.get(key.bytes());
-            if (plain == null || !plain.timestamp().isAfter(counter.timestamp())) kept.add(counter); // else replaced
+            long plain = newest.find(key.bytes());
+            if (plain == NewestPerKey.NONE || !newest.timestamp(plain).isAfter(counter.timestamp())) kept.addRecord(counter); // else replaced
         });
-        if (slotRecord != null) kept.add(slotRecord);
+        if (slotRecord != null) kept.addRecord(slotRecord);
         for (NewestPerKey acceptorState : List.of(promises, accepts)) {
             acceptorState.forEach(state -> {
-                NewestPerKey.Slot data = newest.get(state.key);
-                if (data == null || state.timestamp().isAfter(data.timestamp())) kept.add(state.toRecord());
+                long data = newest.find(acceptorState.key(state));
+                if (data == NewestPerKey.NONE || acceptorState.timestamp(state).isAfter(newest.timestamp(data))) {
+                    kept.addRecord(acceptorState.toRecord(state));
+                }
             });
         }
-        kept.sort(Comparator.comparingLong(LogRecord::sequence));
-        return kept;
+        return kept.inSequenceOrder();
     }
 }

@@ -5,67 +5,62 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import memdb.oplog.OpLog.Op;
 import memdb.protocol.Key;
 import memdb.protocol.Timestamp;
 
 /**
  * The newest record of each key among those a compaction offers (one table per kind of record, see
- * {@link Compactor}). Built for the compactor's common case, a key overwritten again and again: an
- * open-addressing table with linear probing of mutable slots (their hashes in an int array beside them),
- * searched with the frame's key copied into one scratch array, so that a record that replaces the held one
- * only copies its fields, and its value into the slot's array when that is large enough. Reading a log of
- * overwrites allocates nothing per record; the memory used follows the distinct keys, and
- * {@link Slot#toRecord} makes records only of what is kept.
+ * {@link Compactor}). Built for the compactor's common case, a key overwritten again and again, and for the
+ * garbage collector: an open-addressing table with linear probing of two primitive arrays (each key's entry
+ * reference and its hash), over entries laid out back to back in large {@code byte[]} chunks (header, key,
+ * room for the value), so that a compaction of a million keys holds a few hundred arrays, not three objects
+ * per key (session 9: that object graph lived for the whole paced compaction and made G1's young pauses
+ * 100-700 ms while it ran under load). The frame's key is copied into one scratch array to be hashed and
+ * compared; a record that replaces the held one overwrites the entry's fields, and its value in place when
+ * the entry has room for it (else it gets a new entry). Reading a log of overwrites allocates nothing per
+ * record; the memory used follows the distinct keys; {@link #toRecord} makes records only of what is kept.
  *
- * <p>Invariants: one slot per distinct key bytes; a slot holds the fields of the newest record offered for
- * its key by timestamp (lamport, then node id, as {@link Timestamp#isAfter}); a record whose timestamp is
- * not after the held one changes nothing (the first offered of equal timestamps stays, as with
- * {@code Map.merge}); the table is at most three-quarters full. Not thread-safe.
+ * <p>An entry is named by a reference: its chunk index in the high 32 bits, its offset in the low ones.
+ * Invariants: one entry per distinct key bytes, named by exactly one table slot; an entry holds the fields of
+ * the newest record offered for its key by timestamp (lamport, then node id, as {@link Timestamp#isAfter});
+ * a record whose timestamp is not after the held one changes nothing (the first offered of equal timestamps
+ * stays, as with {@code Map.merge}); the table is at most three-quarters full. Not thread-safe.
  */
 final class NewestPerKey {
+    /** No entry: what {@link #find} returns for a key never offered. */
+    static final long NONE = -1;
+
     private static final int CAPACITY_MIN = 16;
-    private static final byte[] EMPTY = new byte[0];
+    private static final int CHUNK_BYTES_MIN = 4 << 10;
+    /** Chunks grow by doubling up to this size; an entry larger than it gets a chunk of its own. */
+    private static final int CHUNK_BYTES_MAX = 1 << 20;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
-    /** The newest record of one key, its value in {@code value[0, valueLength)}. */
-    static final class Slot {
-        final byte[] key;
-        long sequence;
-        /** {@link Op#code()}: an overwrite stores only primitives into the slot. */
-        int opCode;
-        long lamport;
-        int nodeId;
-        long wallMillis;
-        byte[] value = EMPTY;
-        int valueLength;
-
-        private Slot(byte[] key) {
-            this.key = key;
-        }
-
-        Timestamp timestamp() {
-            return new Timestamp(lamport, nodeId);
-        }
-
-        boolean isTombstone() {
-            return opCode == Op.DELETE.code();
-        }
-
-        /** The held record, copied out (its own copy of the value: the slot's array is overwritten by newer records). */
-        LogRecord toRecord() {
-            return new LogRecord(sequence, Op.fromCode(opCode), timestamp(), wallMillis, Key.wrap(key),
-                    Arrays.copyOf(value, valueLength));
-        }
-    }
+    // An entry's header, then its key, then room for valueCapacity bytes of value; 8-byte aligned.
+    private static final int SEQUENCE = 0;
+    private static final int LAMPORT = 8;
+    private static final int WALL_MILLIS = 16;
+    private static final int NODE_ID = 24;
+    private static final int OP_CODE = 28;
+    private static final int KEY_LENGTH = 32;
+    private static final int VALUE_LENGTH = 36;
+    private static final int VALUE_CAPACITY = 40;
+    private static final int HEADER_BYTES = 48;
 
     /** The key of the frame being offered, copied out of its buffer. */
     private byte[] scratch = new byte[64];
-    private Slot[] slots = new Slot[CAPACITY_MIN];
-    /** Each slot's key hash beside it, so that a probe compares ints and touches a slot only on a match. */
+    /** Each slot's entry reference plus one (0: an empty slot). */
+    private long[] refs = new long[CAPACITY_MIN];
+    /** Each slot's key hash beside it, so that a probe compares ints and touches an entry only on a match. */
     private int[] hashes = new int[CAPACITY_MIN];
     private int size;
+    private byte[][] chunks = new byte[4][];
+    private int chunkCount;
+    /** Where the next entry goes in the last chunk. */
+    private int appendOffset;
 
     /** Offers the record of a frame: kept when it is the first of its key or newer than the held one. */
     void offer(Frame f) {
@@ -81,64 +76,158 @@ final class NewestPerKey {
                 r.sequence(), r.op(), r.timestamp().lamport(), r.timestamp().nodeId(), r.wallMillis());
     }
 
-    /** {@code key[0, keyLength)} is the key; a new slot takes a copy of it. */
+    /** {@code key[0, keyLength)} is the key; a new entry takes a copy of it. */
     private void offer(byte[] key, int keyLength, ByteBuffer valueSource, int valuePosition, int valueLength,
                        long sequence, Op op, long lamport, int nodeId, long wallMillis) {
         int hash = hash(key, keyLength);
-        int i = find(key, keyLength, hash);
-        Slot slot = slots[i];
-        if (slot == null) {
-            slot = new Slot(Arrays.copyOf(key, keyLength));
-            slots[i] = slot;
+        int i = slotOf(key, keyLength, hash);
+        long ref;
+        if (refs[i] == 0) {
+            ref = newEntry(key, keyLength, valueLength);
+            refs[i] = ref + 1;
             hashes[i] = hash;
-            if (++size * 4L > slots.length * 3L) grow();
-        } else if (lamport < slot.lamport || (lamport == slot.lamport && nodeId <= slot.nodeId)) {
-            return;
+            if (++size * 4L > refs.length * 3L) grow();
+        } else {
+            ref = refs[i] - 1;
+            long heldLamport = lamport(ref);
+            if (lamport < heldLamport || (lamport == heldLamport && nodeId <= nodeId(ref))) return;
+            if (valueCapacity(ref) < valueLength) {
+                ref = newEntry(key, keyLength, valueLength); // the old entry stays behind, unnamed
+                refs[i] = ref + 1;
+            }
         }
-        slot.sequence = sequence;
-        slot.opCode = op.code();
-        slot.lamport = lamport;
-        slot.nodeId = nodeId;
-        slot.wallMillis = wallMillis;
-        if (slot.value.length < valueLength) slot.value = new byte[valueLength];
-        valueSource.get(valuePosition, slot.value, 0, valueLength);
-        slot.valueLength = valueLength;
+        byte[] chunk = chunk(ref);
+        int at = offset(ref);
+        LONG.set(chunk, at + SEQUENCE, sequence);
+        LONG.set(chunk, at + LAMPORT, lamport);
+        LONG.set(chunk, at + WALL_MILLIS, wallMillis);
+        INT.set(chunk, at + NODE_ID, nodeId);
+        INT.set(chunk, at + OP_CODE, op.code());
+        INT.set(chunk, at + VALUE_LENGTH, valueLength);
+        valueSource.get(valuePosition, chunk, at + HEADER_BYTES + keyLength, valueLength);
     }
 
-    /** The slot of {@code key}, or null when no record of it was offered. */
-    Slot get(byte[] key) {
-        return slots[find(key, key.length, hash(key, key.length))];
+    /** A new entry with {@code key[0, keyLength)} and room for {@code valueCapacity} bytes of value; its fields are set by the caller. */
+    private long newEntry(byte[] key, int keyLength, int valueCapacity) {
+        int bytes = align(HEADER_BYTES + keyLength + valueCapacity);
+        if (chunkCount == 0 || appendOffset + bytes > chunks[chunkCount - 1].length) {
+            int previous = chunkCount == 0 ? 0 : chunks[chunkCount - 1].length;
+            addChunk(Math.max(bytes, Math.min(CHUNK_BYTES_MAX, Math.max(CHUNK_BYTES_MIN, 2 * previous))));
+        }
+        long ref = ((long) (chunkCount - 1) << 32) | appendOffset;
+        byte[] chunk = chunks[chunkCount - 1];
+        INT.set(chunk, appendOffset + KEY_LENGTH, keyLength);
+        INT.set(chunk, appendOffset + VALUE_CAPACITY, valueCapacity);
+        System.arraycopy(key, 0, chunk, appendOffset + HEADER_BYTES, keyLength);
+        appendOffset += bytes;
+        return ref;
     }
 
-    /** The index of the slot holding {@code key[0, length)}, or of the empty slot where it would go. */
-    private int find(byte[] key, int length, int hash) {
-        int mask = slots.length - 1;
+    private void addChunk(int bytes) {
+        if (chunkCount == chunks.length) chunks = Arrays.copyOf(chunks, chunks.length * 2);
+        chunks[chunkCount++] = new byte[bytes];
+        appendOffset = 0;
+    }
+
+    private static int align(int bytes) {
+        return (bytes + 7) & ~7;
+    }
+
+    /** The entry of {@code key}, or {@link #NONE} when no record of it was offered. */
+    long find(byte[] key) {
+        long stored = refs[slotOf(key, key.length, hash(key, key.length))];
+        return stored == 0 ? NONE : stored - 1;
+    }
+
+    /** The index of the slot naming the entry of {@code key[0, length)}, or of the empty slot where it would go. */
+    private int slotOf(byte[] key, int length, int hash) {
+        int mask = refs.length - 1;
         int i = spread(hash) & mask;
-        while (slots[i] != null && !(hashes[i] == hash && Arrays.equals(slots[i].key, 0, slots[i].key.length, key, 0, length))) {
-            i = (i + 1) & mask;
-        }
+        while (refs[i] != 0 && !(hashes[i] == hash && sameKey(refs[i] - 1, key, length))) i = (i + 1) & mask;
         return i;
+    }
+
+    private boolean sameKey(long ref, byte[] key, int length) {
+        byte[] chunk = chunk(ref);
+        int at = offset(ref);
+        return (int) INT.get(chunk, at + KEY_LENGTH) == length
+                && Arrays.equals(chunk, at + HEADER_BYTES, at + HEADER_BYTES + length, key, 0, length);
     }
 
     int size() {
         return size;
     }
 
-    void forEach(Consumer<Slot> action) {
-        for (Slot slot : slots) if (slot != null) action.accept(slot);
+    /** Every entry, in no particular order. */
+    void forEach(LongConsumer action) {
+        for (long stored : refs) if (stored != 0) action.accept(stored - 1);
+    }
+
+    long sequence(long ref) {
+        return (long) LONG.get(chunk(ref), offset(ref) + SEQUENCE);
+    }
+
+    long wallMillis(long ref) {
+        return (long) LONG.get(chunk(ref), offset(ref) + WALL_MILLIS);
+    }
+
+    private long lamport(long ref) {
+        return (long) LONG.get(chunk(ref), offset(ref) + LAMPORT);
+    }
+
+    private int nodeId(long ref) {
+        return (int) INT.get(chunk(ref), offset(ref) + NODE_ID);
+    }
+
+    private int valueCapacity(long ref) {
+        return (int) INT.get(chunk(ref), offset(ref) + VALUE_CAPACITY);
+    }
+
+    Timestamp timestamp(long ref) {
+        return new Timestamp(lamport(ref), nodeId(ref));
+    }
+
+    boolean isTombstone(long ref) {
+        return (int) INT.get(chunk(ref), offset(ref) + OP_CODE) == Op.DELETE.code();
+    }
+
+    /** The entry's key bytes, copied out. */
+    byte[] key(long ref) {
+        byte[] chunk = chunk(ref);
+        int at = offset(ref) + HEADER_BYTES;
+        return Arrays.copyOfRange(chunk, at, at + (int) INT.get(chunk, offset(ref) + KEY_LENGTH));
+    }
+
+    /** The held record, copied out (its own key and value: the entry is overwritten by newer records). */
+    LogRecord toRecord(long ref) {
+        byte[] chunk = chunk(ref);
+        int at = offset(ref);
+        int keyLength = (int) INT.get(chunk, at + KEY_LENGTH);
+        int valueStart = at + HEADER_BYTES + keyLength;
+        byte[] value = Arrays.copyOfRange(chunk, valueStart, valueStart + (int) INT.get(chunk, at + VALUE_LENGTH));
+        return new LogRecord(sequence(ref), Op.fromCode((int) INT.get(chunk, at + OP_CODE)), timestamp(ref),
+                wallMillis(ref), Key.wrap(key(ref)), value);
+    }
+
+    private byte[] chunk(long ref) {
+        return chunks[(int) (ref >>> 32)];
+    }
+
+    private static int offset(long ref) {
+        return (int) ref;
     }
 
     private void grow() {
-        Slot[] oldSlots = slots;
+        long[] oldRefs = refs;
         int[] oldHashes = hashes;
-        slots = new Slot[oldSlots.length * 2];
-        hashes = new int[slots.length];
-        int mask = slots.length - 1;
-        for (int j = 0; j < oldSlots.length; j++) {
-            if (oldSlots[j] == null) continue;
+        refs = new long[oldRefs.length * 2];
+        hashes = new int[refs.length];
+        int mask = refs.length - 1;
+        for (int j = 0; j < oldRefs.length; j++) {
+            if (oldRefs[j] == 0) continue;
             int i = spread(oldHashes[j]) & mask;
-            while (slots[i] != null) i = (i + 1) & mask;
-            slots[i] = oldSlots[j];
+            while (refs[i] != 0) i = (i + 1) & mask;
+            refs[i] = oldRefs[j];
             hashes[i] = oldHashes[j];
         }
     }
