@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code memdb server} on a port another process holds, with a data directory whose log takes a while to
  * replay: the node stops at once with the port's sentence (exit 5), before it reads the log (found by the
- * session-8 walk: it replayed the whole log first), and leaves the directory unlocked for the next start.
+ * session-8 walk: it replayed the whole log first), and leaves the directory unlocked for the next start; a
+ * bad setting is a usage error in the command line's words.
  */
 class BootIT {
     private static final String KEY = "boot-it-key";
@@ -65,6 +66,31 @@ class BootIT {
             assertEquals(0, read.exitCode(), read.stderr());
             assertEquals(value(RECORDS - 1) + "\n", read.stdout());
         }
+    }
+
+    /** A bad setting, wherever it was given, is one usage line like the command line's own (exit 2), before anything starts. */
+    @Test
+    void aBadSettingIsAOneLineUsageError() throws Exception {
+        try (MemdbProcesses processes = new MemdbProcesses(root)) {
+            Path home = processes.newHome("node");
+            Map<String, String> env = new java.util.HashMap<>(MemdbProcesses.environment(home));
+            String port = String.valueOf(MemdbProcesses.freePort());
+            assertUsageError(processes.run(env, new byte[0], "server", "--port", port, "--admin-port", port),
+                    "invalid admin-port '" + port + "' (from option --admin-port): it is also the port, and each listener needs its own"
+                            + " port (see 'memdb server --help')");
+            Path conf = java.nio.file.Files.writeString(home.resolve("memdb.conf"), "# test\nprot = 1\n");
+            assertUsageError(processes.run(env, new byte[0], "join", "127.0.0.1:" + port, "--config", conf.toString()),
+                    "unknown setting 'prot' (from " + conf + " line 2) (see 'memdb join --help')");
+            env.put("MEMDB_FSYNC", "often");
+            assertUsageError(processes.run(env, new byte[0], "server", "--port", port),
+                    "invalid fsync 'often' (from environment variable MEMDB_FSYNC): expected always, everysec or no"
+                            + " (see 'memdb server --help')");
+        }
+    }
+
+    private static void assertUsageError(MemdbProcesses.Result result, String sentence) {
+        assertEquals(2, result.exitCode(), result.stderr());
+        assertEquals("memdb: " + sentence + "\n", result.stderr());
     }
 
     private static String[] serverArgs(Path dataDir, String port, String adminPort) {
