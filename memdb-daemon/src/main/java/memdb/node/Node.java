@@ -128,13 +128,7 @@ public final class Node implements AutoCloseable {
         Path dataDir = config.storage().dataDir();
         createDataDir(dataDir);
         DirectoryLock lock = lock(dataDir);
-        NodePorts ports;
-        try {
-            ports = NodePorts.bind(config.nodeId(), config.network());
-        } catch (RuntimeException e) {
-            unlock(lock, e);
-            throw e;
-        }
+        NodePorts ports = bindOrUnlock(config, lock);
         long boundNanos = System.nanoTime();
         Store store = new Store(estimatedEntries(dataDir));
         CounterStore counters = new CounterStore();
@@ -187,12 +181,17 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** Releases the lock of a boot that failed with {@code failure} before the op log took the lock over. */
-    private static void unlock(DirectoryLock lock, RuntimeException failure) {
+    /** Binds the node's ports; when one cannot be bound, releases the data directory's lock before saying so. */
+    private static NodePorts bindOrUnlock(ServerConfig config, DirectoryLock lock) {
         try {
-            lock.close();
-        } catch (IOException e) {
-            failure.addSuppressed(e);
+            return NodePorts.bind(config.nodeId(), config.network());
+        } catch (RuntimeException failure) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
+            throw failure;
         }
     }
 
