@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The boot's order (memdb.node.NodePorts): the data directory's lock, the ports, the op log's replay, and only
  * then serving. A port in use is reported before the log is read (found by the session-8 walk: a node replayed
  * its whole log and only then said the port was taken), and a client that connects during the replay is
- * answered from the replayed data, never from a half-loaded store.
+ * answered from the replayed data, never from a half-loaded store; a health check made then is answered once
+ * the node serves.
  */
 class NodeBootOrderTest {
     /** Enough records that the replay takes a while (a few hundred ms on a quiet machine). */
@@ -79,10 +81,8 @@ class NodeBootOrderTest {
     @Test
     void aClientThatConnectsDuringTheReplayIsAnsweredFromTheReplayedData() throws Exception {
         writeLog(dir, RECORDS);
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = freePort();
+        int adminPort = freePort();
         AtomicBoolean replayed = new AtomicBoolean();
         Logger logger = Logger.getLogger(Node.class.getName());
         Handler watch = new Handler() {
@@ -96,7 +96,8 @@ class NodeBootOrderTest {
         CompletableFuture<Node> booting = new CompletableFuture<>();
         Thread boot = new Thread(() -> {
             try {
-                booting.complete(NodeServerTest.startNode(dir, Map.of("port", String.valueOf(port))));
+                booting.complete(NodeServerTest.startNode(dir, Map.of("port", String.valueOf(port), "admin-port",
+                        String.valueOf(adminPort))));
             } catch (RuntimeException e) {
                 booting.completeExceptionally(e);
             }
@@ -104,21 +105,47 @@ class NodeBootOrderTest {
         boot.start();
         try {
             WireClient client = connectWhileBooting(new InetSocketAddress("127.0.0.1", port), booting);
-            boolean replayedAtConnect = replayed.get();
-            try (client) {
+            int[] keys = {0, RECORDS / 2, RECORDS - 1};
+            try (client; Socket admin = adminSocket(adminPort)) {
                 client.setTimeoutMs(60_000);
-                assertTrue(client.call(new Requests.Auth(NodeServerTest.KEY.getBytes(StandardCharsets.UTF_8)))
-                        instanceof Responses.Authenticated);
-                for (int i : new int[] {0, RECORDS / 2, RECORDS - 1}) {
-                    Responses.Value read = (Responses.Value) client.call(new Requests.Get(Key.of("key-" + i), Consistency.ONE));
+                client.send(new Requests.Auth(NodeServerTest.KEY.getBytes(StandardCharsets.UTF_8)));
+                for (int i : keys) client.send(new Requests.Get(Key.of("key-" + i), Consistency.ONE));
+                boolean replayedWhenAsked = replayed.get();
+                admin.setSoTimeout(60_000);
+                admin.getOutputStream().write(("GET /v1/health HTTP/1.1\r\nHost: memdb\r\nAuthorization: Bearer " + NodeServerTest.KEY
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                assertTrue(client.receive().message() instanceof Responses.Authenticated);
+                assertTrue(replayed.get(), "answered after the replay");
+                for (int i : keys) {
+                    Responses.Value read = (Responses.Value) client.receive().message();
                     assertEquals(ValueState.PRESENT, read.state(), "key-" + i);
                     assertArrayEquals(value(i), read.value());
                 }
+                String health = new String(admin.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                assertEquals("HTTP/1.1 200", health, "a health check made during the replay is answered once the node serves");
+                assertFalse(replayedWhenAsked, "the port accepted the connection and the requests only after the replay");
             }
-            assertFalse(replayedAtConnect, "the port accepted the connection only after the replay");
         } finally {
             logger.removeHandler(watch);
             booting.get(60, TimeUnit.SECONDS).close();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** The admin port, bound a moment after the client port: connected with a few retries. */
+    private static Socket adminSocket(int adminPort) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new Socket("127.0.0.1", adminPort);
+            } catch (IOException notYet) {
+                if (attempt == 200) throw notYet;
+                Thread.sleep(5);
+            }
         }
     }
 
