@@ -966,7 +966,7 @@ function _picocli_memdb_logdump() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force-recover' '--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--force-recover' '--values' '--json' '-h' '--help' '-V' '--version'"
   local arg_opts="'-o' '--output'"
   local FORMAT_option_args=("auto" "text" "table" "json" "raw") # --output values
 

@@ -45,7 +45,15 @@ final class AdminClient {
     }
 
     JsonNode post(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.noBody()));
+        return post(path, null);
+    }
+
+    /**
+     * POST; when nothing listens at the address, the error says {@code whenRefused} (what that means for the
+     * command, e.g. that a node to kill is not running) after "connection refused".
+     */
+    JsonNode post(String path, String whenRefused) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).POST(HttpRequest.BodyPublishers.noBody()), whenRefused);
     }
 
     /** PUT with a JSON body. */
@@ -60,6 +68,10 @@ final class AdminClient {
     }
 
     private JsonNode send(HttpRequest.Builder request) {
+        return send(request, null);
+    }
+
+    private JsonNode send(HttpRequest.Builder request, String whenRefused) {
         HttpResponse<String> response;
         try {
             response = http.send(request.timeout(timeout).header("Authorization", "Bearer " + authKey).build(),
@@ -67,7 +79,8 @@ final class AdminClient {
         } catch (HttpTimeoutException e) {
             throw ErrorCode.TIMEOUT.exception("the admin API at " + baseUrl + " did not answer within " + timeout.toMillis() + " ms");
         } catch (ConnectException e) {
-            throw ErrorCode.UNAVAILABLE.exception("no MemDB admin API reachable at " + baseUrl + ": connection refused");
+            throw ErrorCode.UNAVAILABLE.exception("no MemDB admin API reachable at " + baseUrl + ": connection refused"
+                    + (whenRefused == null ? "" : "; " + whenRefused));
         } catch (SSLException e) {
             if (e.getMessage() != null && e.getMessage().contains("plaintext connection")) {
                 throw ErrorCode.TLS_REQUIRED.exception("the admin API at " + baseUrl

@@ -109,7 +109,8 @@ final class ClusterCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            return nodeAction(cluster, options, nodeId, "kill", "killed", "node " + nodeId + " killed");
+            return nodeAction(cluster, options, nodeId, "kill", "killed", "node " + nodeId + " killed",
+                    "if that is node " + nodeId + "'s, node " + nodeId + " is not running, so there is nothing to kill");
         }
     }
 
@@ -129,19 +130,20 @@ final class ClusterCommand extends CommandGroup {
         @Override
         public Integer call() {
             return nodeAction(cluster, options, nodeId, "leave", "leaving",
-                    "node " + nodeId + " is leaving: it streams its ranges to their new owners, then stops");
+                    "node " + nodeId + " is leaving: it streams its ranges to their new owners, then stops", null);
         }
     }
 
     /**
      * Posts {@code action} for one node to the admin API ({@code /v1/nodes/N/ACTION}) and prints the answer:
-     * json as the API gave it, table and text as NODE and {@code field} = true, raw as {@code raw}.
+     * json as the API gave it, table and text as NODE and {@code field} = true, raw as {@code raw}; {@code whenRefused}
+     * (or null) says what it means when nothing listens at the admin address.
      */
     private static int nodeAction(ClusterCommand cluster, AdminOptions options, int nodeId, String action, String field,
-                                  String raw) {
+                                  String raw, String whenRefused) {
         Io io = cluster.root.io();
         Output output = Output.of(options, io);
-        JsonNode result = options.connect(io).post("/v1/nodes/" + nodeId + "/" + action);
+        JsonNode result = options.connect(io).post("/v1/nodes/" + nodeId + "/" + action, whenRefused);
         return output.print(Reply.fields("node", nodeId, field, true).json(result).raw(raw));
     }
 }

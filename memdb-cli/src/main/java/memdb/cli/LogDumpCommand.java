@@ -16,9 +16,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code memdb log-dump DIR}: prints every op-log record as a JSON line, for inspection. Read-only. */
+/**
+ * {@code memdb log-dump DIR}: prints every op-log record as a JSON line (keys and values losslessly:
+ * memdb.oplog.LogDump#bytesField), or as columns, for inspection. Read-only.
+ */
 @Command(name = "log-dump", description = {"Print a node's op-log records (key, op, timestamp, sequence, value size).",
-    "raw and json: one JSON object per line; text and table: columns under a header, the key last."})
+    "raw and json: one JSON object per line; a key (or value) that is UTF-8 is \"key\": its text, any other is"
+        + " \"key_base64\": its bytes in base64. text and table: columns under a header, the key last, a byte that is not"
+        + " printable UTF-8 as \\xNN and a backslash as \\\\."})
 final class LogDumpCommand implements Callable<Integer> {
     @ParentCommand
     MemdbCommand root;
@@ -28,6 +33,9 @@ final class LogDumpCommand implements Callable<Integer> {
 
     @Option(names = "--force-recover", description = "Skip damaged records instead of stopping at the first.")
     boolean forceRecover;
+
+    @Option(names = "--values", description = "Add each record's value (\"value\" or \"value_base64\"); JSON output only.")
+    boolean values;
 
     private static final DateTimeFormatter WRITTEN = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
@@ -41,11 +49,15 @@ final class LogDumpCommand implements Callable<Integer> {
         Output output = new Output(io, format.format(io));
         if (!Files.isDirectory(dir)) throw new UserError(ExitCode.USAGE, dir + " is not a directory");
         boolean columns = output.format() == OutputFormat.TEXT || output.format() == OutputFormat.TABLE;
+        if (values && columns) {
+            throw new UserError(ExitCode.USAGE, "--values lists the values in JSON only: add -o json (text and table show each"
+                    + " value's size)");
+        }
         // Streamed, not buffered (a log can be large), so the columns have fixed widths (OP: the longest op name,
         // PAXOS_PROMISE) and the key comes last.
         if (columns) io.out().print(output.style().bold(row("SEQUENCE", "OP", "LAMPORT", "NODE", "BYTES", "WRITTEN", "FILE", "KEY")));
         try {
-            LogDump.dump(dir, forceRecover, entry -> io.out().print(columns ? row(entry) : entry.toJson() + "\n"));
+            LogDump.dump(dir, forceRecover, values, entry -> io.out().print(columns ? row(entry) : entry.toJson() + "\n"));
         } catch (LogCorruptionException e) {
             io.out().flush();
             throw damaged(e, "memdb log-dump --force-recover skips the damaged bytes");
@@ -67,7 +79,7 @@ final class LogDumpCommand implements Callable<Integer> {
         return row(Long.toString(entry.sequence()), entry.op().toString(), Long.toString(entry.timestamp().lamport()),
                 Integer.toString(entry.timestamp().nodeId()), Integer.toString(entry.valueBytes()),
                 WRITTEN.format(Instant.ofEpochMilli(entry.wallMillis())), entry.file().getFileName().toString(),
-                Values.printable(entry.key().toString(), false));
+                Values.escaped(entry.key().bytes()));
     }
 
     private static String row(String sequence, String op, String lamport, String node, String bytes, String written,

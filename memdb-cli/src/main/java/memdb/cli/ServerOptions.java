@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import memdb.node.NodeRunner;
+import memdb.node.ConfigException;
 import memdb.node.ConfigLoader;
 import picocli.CommandLine.Option;
 
@@ -80,7 +81,12 @@ final class ServerOptions {
      * stopped; SIGHUP resolves it again (re-reading the file) and applies the settings that may change live.
      */
     int run(Io io, String seedsOverride) {
-        NodeRunner.runForeground(ConfigLoader.system(flags(seedsOverride), io.env(), config));
+        try {
+            NodeRunner.runForeground(ConfigLoader.system(flags(seedsOverride), io.env(), config));
+        } catch (ConfigException e) { // a usage error like the command line's own (UsageErrors): where the help is
+            throw new UserError(ExitCode.USAGE, e.getMessage() + " (see 'memdb " + (seedsOverride == null ? "server" : "join")
+                    + " --help')");
+        }
         return ExitCode.OK;
     }
 

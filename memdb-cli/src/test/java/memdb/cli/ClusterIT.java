@@ -88,8 +88,26 @@ class ClusterIT {
                 MemdbProcesses.Result kill = processes.run(env, new byte[0], "cluster", "kill", "2", "--admin", nodes.get(0).adminAddress());
                 assertEquals(0, kill.exitCode(), kill.stderr());
                 assertTrue(nodes.get(1).process().waitFor(10, TimeUnit.SECONDS), "cluster kill stopped node 2");
+                assertKillOfADownNodeSaysSo(processes, env, nodes.get(0), nodes.get(1));
             }
         }
+    }
+
+    /**
+     * Killing node 2 again, now that it is down: asked through a running node, or at node 2's own admin address,
+     * the answer says node 2 is not running (exit 3, as for any unreachable node), not "connection refused"
+     * (found by the session-8 walk).
+     */
+    private static void assertKillOfADownNodeSaysSo(MemdbProcesses processes, Map<String, String> env, MemdbProcesses.Server live,
+                                                    MemdbProcesses.Server down) throws Exception {
+        MemdbProcesses.Result through = processes.run(env, new byte[0], "cluster", "kill", "2", "--admin", live.adminAddress());
+        assertEquals(3, through.exitCode(), through.stderr());
+        assertTrue(through.stderr().startsWith("memdb: node 2 is not running or cannot be reached at " + down.address() + " (")
+                && through.stderr().endsWith("), so there is nothing to kill\n"), through.stderr());
+        MemdbProcesses.Result at = processes.run(env, new byte[0], "cluster", "kill", "2", "--admin", down.adminAddress());
+        assertEquals(3, at.exitCode(), at.stderr());
+        assertEquals("memdb: no MemDB admin API reachable at http://" + down.adminAddress() + ": connection refused; if that is node"
+                + " 2's, node 2 is not running, so there is nothing to kill\n", at.stderr());
     }
 
     static MemdbProcesses.Server startNode(MemdbProcesses processes, int nodeId, int port, String seeds)

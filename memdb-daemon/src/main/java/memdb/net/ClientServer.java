@@ -54,18 +54,17 @@ public final class ClientServer {
     public static ClientListener bind(String bind, int port, LimitsConfig limits, ServerTls tls,
                                       Function<BooleanSupplier, Session> sessions, CoreLoop loop, Runnable killSwitch,
                                       AuthThrottle throttle) {
-        return bind(bind, port, limits, tls, sessions, loop, killSwitch, throttle, null);
+        return serve(ClientListener.hold("client", bind, port, null), limits, tls, sessions, loop, killSwitch, throttle);
     }
 
     /**
-     * As above, serving the connections on {@code shared} when it is not null (a node: the core loop's own
-     * event loop, so that a request reaches the core and its reply the channel without a hand-off), which
-     * the caller stops after closing the listener; with null, on event loops of the listener's own.
+     * Serves a port bound before with {@link ClientListener#hold} (a node: on the core loop's own event loop, so
+     * that a request reaches the core and its reply the channel without a hand-off): from now on connections
+     * are accepted, those that waited in the backlog first.
      */
-    public static ClientListener bind(String bind, int port, LimitsConfig limits, ServerTls tls,
-                                      Function<BooleanSupplier, Session> sessions, CoreLoop loop, Runnable killSwitch,
-                                      AuthThrottle throttle, io.netty.channel.EventLoopGroup shared) {
-        return ClientListener.bind("client", bind, port, limits,
+    public static ClientListener serve(HeldPort port, LimitsConfig limits, ServerTls tls, Function<BooleanSupplier, Session> sessions,
+                                       CoreLoop loop, Runnable killSwitch, AuthThrottle throttle) {
+        return ClientListener.serve("client", port, limits,
                 tls == null ? null : () -> new TlsGate(tls, ctx -> tlsRequired(ctx, loop)),
                 new EnvelopeEncoder(),
                 sentence -> Replies.connectionError(loop.lamportTime(), ErrorCode.OVERLOADED, sentence),
@@ -73,7 +72,7 @@ public final class ClientServer {
                     pipeline.addLast("decoder", new EnvelopeDecoder(limits.frameBytesMax()));
                     BooleanSupplier certified = () -> ServerTls.peerCertified(pipeline.get(SslHandler.class));
                     pipeline.addLast("handler", new ClientHandler(sessions.apply(certified), loop, flow, killSwitch, throttle));
-                }, shared);
+                });
     }
 
     /** The plaintext error frame for a client that connected to the TLS port without TLS. */

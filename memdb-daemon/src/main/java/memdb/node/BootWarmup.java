@@ -13,8 +13,8 @@ import memdb.store.Store;
  * replays: the node's keys and TLS contexts ({@link NodeSecurity}), and the first use of the core's and the
  * network's classes (loading, linking, static initialisers, Netty's native transport and buffer pool), which
  * took about an eighth of the boot's main thread after replay in the session-3 profile
- * (docs/oplog-benchmark.md). Nothing here binds a port: the listeners are bound after replay, on the boot
- * thread, so the node never answers before its state is rebuilt.
+ * (docs/oplog-benchmark.md). Nothing here binds a port: the boot thread binds them before the replay and
+ * serves them after it (NodePorts), so the node never answers before its state is rebuilt.
  *
  * <p>Rule: the boot's outcome does not change. The security is resolved exactly as the boot would resolve
  * it, and its failure is thrown where the boot asks for it ({@link #security()}; one difference: a boot

@@ -27,7 +27,7 @@ public final class ConfigFile {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new ConfigException("Cannot read config file " + file + ": " + e.getMessage() + ".");
+            throw new ConfigException("cannot read config file " + file + ": " + ConfigException.reason(e));
         }
         return parse(file.toString(), decode(file.toString(), bytes).lines().toList());
     }
@@ -45,7 +45,7 @@ public final class ConfigFile {
             for (int i = 0; i < in.position(); i++) {
                 if (bytes[i] == '\n' || bytes[i] == '\r' && (i + 1 >= bytes.length || bytes[i + 1] != '\n')) line++;
             }
-            throw new ConfigException("Bad line in " + fileName + " line " + line + ": it is not valid UTF-8 text.");
+            throw new ConfigException("bad line (from " + fileName + " line " + line + "): expected UTF-8 text");
         }
         String text = out.flip().toString();
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
@@ -59,11 +59,11 @@ public final class ConfigFile {
             if (line.isEmpty() || line.startsWith("#")) continue;
             String origin = fileName + " line " + (i + 1);
             int equals = line.indexOf('=');
-            if (equals < 0) throw new ConfigException("Bad line in " + origin + ": expected \"key = value\".");
+            if (equals < 0) throw new ConfigException("bad line (from " + origin + "): expected 'key = value'");
             String name = line.substring(0, equals).strip();
             ConfigKey key = ConfigKey.byKey(name)
-                    .orElseThrow(() -> new ConfigException("Unknown setting \"" + name + "\" in " + origin + "."));
-            if (settings.containsKey(key)) throw new ConfigException("Setting " + name + " is given twice, again in " + origin + ".");
+                    .orElseThrow(() -> new ConfigException("unknown setting '" + name + "' (from " + origin + ")"));
+            if (settings.containsKey(key)) throw new ConfigException("setting " + name + " is given twice (again from " + origin + ")");
             settings.put(key, new Setting(line.substring(equals + 1).strip(), origin));
         }
         return settings;

@@ -69,7 +69,7 @@ public final class ConfigResolver {
         Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
         flags.forEach((given, value) -> {
             String name = given.startsWith("--") ? given.substring(2) : given;
-            ConfigKey key = ConfigKey.byKey(name).orElseThrow(() -> new ConfigException("Unknown option --" + name + "."));
+            ConfigKey key = ConfigKey.byKey(name).orElseThrow(() -> new ConfigException("unknown setting '" + name + "' (from option --" + name + ")"));
             if (value != null) settings.put(key, new Setting(value.strip(), "option --" + name));
         });
         return settings;

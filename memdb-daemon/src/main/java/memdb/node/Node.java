@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -21,11 +20,12 @@ import memdb.admin.AdminServer;
 import memdb.admin.RequestMetrics;
 import memdb.net.ClientListener;
 import memdb.net.ClientServer;
-import memdb.net.IoTransport;
+import memdb.net.HeldPort;
 import io.netty.channel.EventLoopGroup;
 import memdb.net.PeerTransport;
 import memdb.net.Session;
 import memdb.counter.CounterStore;
+import memdb.oplog.DirectoryLock;
 import memdb.oplog.FileOpLog;
 import memdb.oplog.FsyncPolicy;
 import memdb.oplog.OpLog;
@@ -46,7 +46,8 @@ import memdb.store.Store;
 
 /**
  * A running node: the assembly of core, core loop, op log and client server (STYLE §12, wiring by hand).
- * {@link #start} binds and returns it serving; {@link #close()} stops it in order: stop accepting
+ * {@link #start} takes the data directory's lock, binds the ports (NodePorts), replays the op log, and only
+ * then serves the ports and returns; {@link #close()} stops it in order: stop accepting
  * connections, answer the requests already accepted, close the op log, close the connections.
  */
 public final class Node implements AutoCloseable {
@@ -58,7 +59,6 @@ public final class Node implements AutoCloseable {
     private static final Duration PEER_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
     private static final long LEAVE_POLL_MS = 200;
-    private static final long SHUTDOWN_TIMEOUT_MS = 2_000;
 
     private final ServerConfig config;
     private final RunningConfig runningConfig;
@@ -120,11 +120,16 @@ public final class Node implements AutoCloseable {
         if (!config.storage().persistence()) {
             LOG.log(System.Logger.Level.WARNING, "persistence off: no op log, nothing is written to disk, and the data is lost"
                     + " when the node stops");
-            return start(resolved, reloader, OpLog.none(), new Store(), new CounterStore(), new AcceptorStates(), 0, List.of(),
-                    new ClusterLog.Restored(), canaries, warmup::security);
+            return start(resolved, reloader, NodePorts.bind(config.nodeId(), config.network()), OpLog.none(), new Store(),
+                    new CounterStore(), new AcceptorStates(), 0, List.of(), new ClusterLog.Restored(), canaries, warmup::security);
         }
+        // The lock, then the ports, then the replay: a second node on the same directory is told the directory is in
+        // use, a port in use is reported at once, and nothing is served before the state is rebuilt (NodePorts).
         Path dataDir = config.storage().dataDir();
         createDataDir(dataDir);
+        DirectoryLock lock = lock(dataDir);
+        NodePorts ports = bindOrUnlock(config, lock);
+        long boundNanos = System.nanoTime();
         Store store = new Store(estimatedEntries(dataDir));
         CounterStore counters = new CounterStore();
         StoreReplay storeReplay = new StoreReplay(store, counters);
@@ -133,7 +138,7 @@ public final class Node implements AutoCloseable {
         AcceptorStates acceptorStates = new AcceptorStates();
         FileOpLog log;
         try {
-            log = FileOpLog.openFrames(dataDir, config.storage().logOptions(), (Frame f) -> {
+            log = FileOpLog.openFrames(dataDir, lock, config.storage().logOptions(), (Frame f) -> {
                 if (f.op() == OpLog.Op.SET || f.op() == OpLog.Op.DELETE) { // the bulk: straight into the store
                     storeReplay.accept(f);
                     return;
@@ -145,7 +150,11 @@ public final class Node implements AutoCloseable {
                 if (restorePaxos) acceptorStates.restore(r.op(), r.key(), r.timestamp(), r.value());
             });
         } catch (IOException e) {
+            ports.close();
             throw new UncheckedIOException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            ports.close();
+            throw e;
         }
         long replayedNanos = System.nanoTime();
         ReplayReport report = log.replayReport();
@@ -155,28 +164,55 @@ public final class Node implements AutoCloseable {
         store.trim();
         acceptorStates.prune(store);
         long lamportHigh = canaries.has(Canaries.Canary.NO_CLOCK_RESTORE) ? 0 : report.lamportHigh();
-        Node node = start(resolved, reloader, log, store, counters, acceptorStates, lamportHigh, hints, clusterLog, canaries,
+        Node node = start(resolved, reloader, ports, log, store, counters, acceptorStates, lamportHigh, hints, clusterLog, canaries,
                 warmup::security);
-        if (report.recordsReplayed() > 0) LOG.log(System.Logger.Level.INFO, bootLine(startNanos, replayedNanos, System.nanoTime(), report));
+        if (report.recordsReplayed() > 0) {
+            LOG.log(System.Logger.Level.INFO, bootLine(startNanos, boundNanos, replayedNanos, System.nanoTime(), report));
+        }
         return node;
+    }
+
+    /** Takes the data directory's lock, or says the directory is in use (LogLockedException's sentence). */
+    private static DirectoryLock lock(Path dataDir) {
+        try {
+            return DirectoryLock.acquire(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** Binds the node's ports; when one cannot be bound, releases the data directory's lock before saying so. */
+    private static NodePorts bindOrUnlock(ServerConfig config, DirectoryLock lock) {
+        try {
+            return NodePorts.bind(config.nodeId(), config.network());
+        } catch (RuntimeException failure) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
+            throw failure;
+        }
     }
 
     /**
      * The boot's one-line summary, logged when there was something to replay (a fresh node's first line
      * stays its startup line): how long the process ran before the node
      * started (JVM start-up and the command line; unknown when the OS does not say when the process
-     * started), the replay with its rate, and the rest (core, listeners) until the node serves.
+     * started), taking the data directory's lock and binding the ports, the replay with its rate, and the rest
+     * (core, serving the ports) until the node serves.
      */
-    static String bootLine(long startNanos, long replayedNanos, long readyNanos, ReplayReport report) {
-        long replayMs = (replayedNanos - startNanos) / 1_000_000;
+    static String bootLine(long startNanos, long boundNanos, long replayedNanos, long readyNanos, ReplayReport report) {
+        long portsMs = (boundNanos - startNanos) / 1_000_000;
+        long replayMs = (replayedNanos - boundNanos) / 1_000_000;
         long restMs = (readyNanos - replayedNanos) / 1_000_000;
         String beforeMain = ProcessHandle.current().info().startInstant()
                 .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis() - (readyNanos - startNanos) / 1_000_000
                         + " ms before the node started (JVM, command line), ")
                 .orElse("");
-        long rate = replayedNanos > startNanos ? report.recordsReplayed() * 1_000_000_000L / (replayedNanos - startNanos) : 0;
-        return "boot: " + beforeMain + "replay " + replayMs + " ms (" + report.recordsReplayed() + " records, " + rate
-                + " records/s, " + report.bytesRead() / 1_000_000 + " MB), core and listeners " + restMs + " ms";
+        long rate = replayedNanos > boundNanos ? report.recordsReplayed() * 1_000_000_000L / (replayedNanos - boundNanos) : 0;
+        return "boot: " + beforeMain + "lock and ports " + portsMs + " ms, replay " + replayMs + " ms (" + report.recordsReplayed()
+                + " records, " + rate + " records/s, " + report.bytesRead() / 1_000_000 + " MB), core and listeners " + restMs + " ms";
     }
 
     private static int estimatedEntries(Path dataDir) {
@@ -190,11 +226,19 @@ public final class Node implements AutoCloseable {
     /** Starts a node on an op log of the caller's (tests; {@link OpLog#none()} for no persistence). */
     public static Node start(ServerConfig config, OpLog opLog) {
         createDataDir(config.storage().dataDir());
-        return start(ResolvedConfig.embedded(config), null, opLog, new Store(), new CounterStore(), new AcceptorStates(), 0,
+        NodePorts ports;
+        try {
+            ports = NodePorts.bind(config.nodeId(), config.network());
+        } catch (RuntimeException e) {
+            opLog.close();
+            throw e;
+        }
+        return start(ResolvedConfig.embedded(config), null, ports, opLog, new Store(), new CounterStore(), new AcceptorStates(), 0,
                 List.of(), new ClusterLog.Restored(), Canaries.NONE, () -> NodeSecurity.of(config));
     }
 
-    private static Node start(ResolvedConfig resolved, ConfigLoader reloader, OpLog opLog, Store store, CounterStore counters,
+    private static Node start(ResolvedConfig resolved, ConfigLoader reloader, NodePorts ports, OpLog opLog, Store store,
+                              CounterStore counters,
                               AcceptorStates acceptorStates, long lamportHigh, List<LogRecord> hints,
                               ClusterLog.Restored clusterLog, Canaries canaries, Supplier<NodeSecurity> securityOf) {
         ServerConfig config = resolved.config();
@@ -203,6 +247,7 @@ public final class Node implements AutoCloseable {
             security = securityOf.get();
         } catch (RuntimeException e) {
             opLog.close();
+            ports.close();
             throw e;
         }
         int nodeId = config.nodeId();
@@ -221,9 +266,7 @@ public final class Node implements AutoCloseable {
         } else {
             core.refuseCluster("node " + nodeId + " runs with persistence off and takes no part in a cluster");
         }
-        // One event loop runs the core and serves the client and RESP channels (the Redis model): a request read
-        // there reaches the core, and its reply the channel, by a method call. The peer client keeps its own.
-        EventLoopGroup coreGroup = IoTransport.detect().newGroup(1, "memdb-core-" + nodeId);
+        EventLoopGroup coreGroup = ports.coreGroup(); // runs the core and serves the client and RESP channels (NodePorts)
         CoreLoop loop = new CoreLoop(core, opLog, peers, clock, PENDING_REQUESTS_MAX, coreGroup.next());
         RequestMetrics requestMetrics = new RequestMetrics();
         loop.recordRequestsInto(requestMetrics);
@@ -237,14 +280,13 @@ public final class Node implements AutoCloseable {
         ClientListener server = null;
         ClientListener resp = null;
         try {
-            NetworkConfig network = config.network();
             AuthThrottle throttle = new AuthThrottle(); // one record of wrong keys per address for both client ports
-            server = ClientServer.bind(network.bind(), network.port(), config.limits(), security.serverTls(),
+            server = ClientServer.serve(ports.client(), config.limits(), security.serverTls(),
                     certified -> new Session(security.keys(), security.peerMutual(), certified, nodeId, VERSION), loop, Node::halt,
-                    throttle, coreGroup);
-            AdminServer admin = AdminServer.bind(network.bind(), network.adminPort(), security.adminKeys(), security.serverTls(),
+                    throttle);
+            AdminServer admin = ports.admin().serve(security.adminKeys(), security.serverTls(),
                     new NodeAdminBackend(loop, peers, nodeId, clock, requestMetrics, Node::halt, running));
-            resp = startResp(config, security, loop, throttle, coreGroup);
+            resp = ports.resp() == null ? null : startResp(config, ports.resp(), security, loop, throttle);
             Node node = new Node(config, running, loop, opLog, server, peers, admin, resp, coreGroup);
             node.stopOnceLeft(clock);
             return node;
@@ -254,25 +296,18 @@ public final class Node implements AutoCloseable {
             loop.close();
             peers.close();
             opLog.close();
-            shutdown(coreGroup);
+            ports.close();
             throw e;
         }
     }
 
-    /** Stops the core's event loop, once nothing is served on it any more. */
-    private static void shutdown(EventLoopGroup group) {
-        group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS).awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS * 2);
-    }
-
-    /** The RESP2 listener on resp-port, or null when it is 0 (off). */
-    private static ClientListener startResp(ServerConfig config, NodeSecurity security, CoreLoop loop, AuthThrottle throttle,
-                                            EventLoopGroup shared) {
+    /** Serves the RESP2 listener on the port bound for resp-port. */
+    private static ClientListener startResp(ServerConfig config, HeldPort port, NodeSecurity security, CoreLoop loop,
+                                            AuthThrottle throttle) {
         NetworkConfig network = config.network();
-        if (network.respPort() == 0) return null;
         ServerFacts facts = new ServerFacts(VERSION, config.nodeId(), network.respPort(), config.storage().fsync().configName(),
                 config.limits().connectionsMax(), System.currentTimeMillis());
-        return RespServer.bind(network.bind(), network.respPort(), config.limits(), security.clientKey(), security.serverTls(),
-                facts, loop, throttle, shared);
+        return RespServer.serve(port, config.limits(), security.clientKey(), security.serverTls(), facts, loop, throttle);
     }
 
     /**
@@ -380,7 +415,7 @@ public final class Node implements AutoCloseable {
             opLog.close();
             server.close();
             if (resp != null) resp.close();
-            shutdown(coreGroup);
+            NodePorts.shutdown(coreGroup);
         } finally {
             terminated.countDown();
         }

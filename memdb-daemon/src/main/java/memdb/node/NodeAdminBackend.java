@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
 import memdb.admin.AdminBackend;
 import memdb.admin.AdminException;
@@ -20,8 +21,10 @@ import memdb.limits.WriteLimits;
 import memdb.net.PeerTransport;
 import memdb.protocol.ClusterRequests;
 import memdb.protocol.ClusterResponses;
+import memdb.protocol.ErrorCode;
 import memdb.protocol.Key;
 import memdb.protocol.Member;
+import memdb.protocol.MemDbException;
 import memdb.protocol.RepairMessages;
 import memdb.protocol.Responses;
 import memdb.protocol.StreamMessages;
@@ -114,11 +117,30 @@ final class NodeAdminBackend implements AdminBackend {
             if (member == null) return CompletableFuture.failedFuture(AdminException.unknownNode(target));
             if (target == nodeId) return CompletableFuture.completedFuture(null);
             return peers.call(member.address(), new ClusterRequests.Kill(), loop.lamportTime())
+                    .exceptionallyCompose(failure -> CompletableFuture.failedFuture(notReached(target, member.address(), failure)))
                     .thenCompose(ok -> loop.query(core -> { // the cluster log records it; gossip spreads it
                         core.markDown(target, nowMs.getAsLong());
                         return null;
                     }));
         });
+    }
+
+    /**
+     * A kill that could not reach its node (refused, unreachable, no answer in time): the node is not running, or
+     * not reachable from here, so there is nothing to kill; said as such (503), not as the peer client's
+     * "connection refused" (found by the session-8 walk). The ring is left as it is: the failure detector marks a
+     * node that stopped down by itself. Any other failure passes through.
+     */
+    static Throwable notReached(int target, String address, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (!(cause instanceof MemDbException e) || e.code() != ErrorCode.UNAVAILABLE && e.code().kind() != ErrorCode.Kind.TIMEOUT) {
+            return cause;
+        }
+        String message = String.valueOf(e.getMessage());
+        int at = message.indexOf(address + ": ");
+        String reason = at >= 0 ? message.substring(at + address.length() + 2) : message;
+        return new AdminException(AdminException.Kind.UNAVAILABLE, "node " + target + " is not running or cannot be reached at "
+                + address + " (" + reason + "), so there is nothing to kill");
     }
 
     @Override

@@ -45,7 +45,7 @@ record NodeSecurity(KeyPolicy keys, String peerKey, String clientKey, List<Strin
             return new NodeSecurity(new KeyPolicy(clientKey, nodeKey), nodeKey, clientKey, adminKeys, server, peers,
                     files.peerMutual());
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("Invalid TLS settings (tls-cert, tls-key, tls-ca): " + e.getMessage() + ".");
+            throw new ConfigException("invalid TLS settings (tls-cert, tls-key, tls-ca): " + ConfigException.clause(e.getMessage()));
         }
     }
 

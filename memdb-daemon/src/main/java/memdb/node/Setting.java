@@ -6,7 +6,7 @@ package memdb.node;
  */
 public record Setting(String value, String origin) {
     public ConfigException invalid(ConfigKey key, String reason) {
-        return new ConfigException("Invalid " + key.key() + " \"" + shown(key) + "\" (from " + origin + "): " + reason + ".");
+        return new ConfigException("invalid " + key.key() + " '" + shown(key) + "' (from " + origin + "): " + reason);
     }
 
     /** The value as it may appear in a message: never a key itself. */

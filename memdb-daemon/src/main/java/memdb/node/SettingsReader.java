@@ -109,8 +109,8 @@ final class SettingsReader {
     /** Two listeners on one port: refused here, naming both, rather than by the second bind after the log's replay. */
     private void requireApart(ConfigKey key, int value, ConfigKey other, int otherValue) {
         if (value == 0 || value != otherValue) return; // 0: the system picks a free port for each
-        throw mismatch(key, value, "it is also the " + other.key() + ": each listener needs its own port",
-                other, "it is also the " + key.key() + ":");
+        throw mismatch(key, value, "it is also the " + other.key() + ", and each listener needs its own port",
+                other, "it is also the " + key.key());
     }
 
     private HostPort advertiseAddress() {

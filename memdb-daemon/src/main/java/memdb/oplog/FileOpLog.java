@@ -74,13 +74,26 @@ public final class FileOpLog implements OpLog {
         return open(dataDir, options, sink, LogWriter.Syncer.FORCE);
     }
 
+    /**
+     * As above, on a directory whose lock the caller took ({@link DirectoryLock#acquire}; a node takes it, then
+     * binds its ports, then replays): the log owns the lock from here, and releases it when it fails to open
+     * or on {@link #close()}.
+     */
+    public static FileOpLog openFrames(Path dataDir, DirectoryLock lock, OpLogOptions options, Frame.Sink sink) throws IOException {
+        return open(dataDir, lock, options, sink, LogWriter.Syncer.FORCE);
+    }
+
     static FileOpLog open(Path dataDir, OpLogOptions options, Consumer<LogRecord> sink, LogWriter.Syncer syncer) throws IOException {
         return open(dataDir, options, Frame.Sink.of(sink), syncer);
     }
 
     private static FileOpLog open(Path dataDir, OpLogOptions options, Frame.Sink sink, LogWriter.Syncer syncer) throws IOException {
         Files.createDirectories(dataDir);
-        DirectoryLock lock = DirectoryLock.acquire(dataDir);
+        return open(dataDir, DirectoryLock.acquire(dataDir), options, sink, syncer);
+    }
+
+    private static FileOpLog open(Path dataDir, DirectoryLock lock, OpLogOptions options, Frame.Sink sink, LogWriter.Syncer syncer)
+            throws IOException {
         try {
             LogDirectory.Layout layout = LogDirectory.scan(dataDir);
             LogDirectory.deleteDurably(dataDir, layout.obsolete());

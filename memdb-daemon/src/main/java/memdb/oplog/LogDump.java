@@ -1,8 +1,14 @@
 package memdb.oplog;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
 import memdb.counter.CounterStore;
@@ -23,22 +29,40 @@ import memdb.protocol.Timestamp;
 public final class LogDump {
     private LogDump() {}
 
-    /** One record, without its value bytes. */
+    /** One record; its value bytes only when the dump was asked for them (else null). */
     public record Entry(Path file, long sequence, Op op, Key key, Timestamp timestamp, long wallMillis, int valueBytes,
-                        String detail) {
+                        String detail, byte[] value) {
         public Entry(Path file, long sequence, Op op, Key key, Timestamp timestamp, long wallMillis, int valueBytes) {
-            this(file, sequence, op, key, timestamp, wallMillis, valueBytes, null);
+            this(file, sequence, op, key, timestamp, wallMillis, valueBytes, null, null);
         }
 
         /**
          * One JSON object on one line: key, op, lamport, nodeId, sequence, valueBytes, wallMillis, file; a
-         * COUNTER record adds "counter" (its value and slots), a COUNTER_SLOT record "slotId".
+         * COUNTER record adds "counter" (its value and slots), a COUNTER_SLOT record "slotId"; a dump with
+         * values adds the value last. The key and the value are byte strings, written losslessly as
+         * {@link #bytesField} says: "key" (or "key_base64"), "value" (or "value_base64").
          */
         public String toJson() {
-            return "{\"key\":" + quote(key.toString()) + ",\"op\":\"" + op + "\",\"lamport\":" + timestamp.lamport()
+            return "{" + bytesField("key", key.bytes()) + ",\"op\":\"" + op + "\",\"lamport\":" + timestamp.lamport()
                     + ",\"nodeId\":" + timestamp.nodeId() + ",\"sequence\":" + sequence + ",\"valueBytes\":" + valueBytes
                     + ",\"wallMillis\":" + wallMillis + ",\"file\":" + quote(file.getFileName().toString())
-                    + (detail == null ? "" : "," + detail) + "}";
+                    + (detail == null ? "" : "," + detail) + (value == null ? "" : "," + bytesField("value", value)) + "}";
+        }
+    }
+
+    /**
+     * A byte string as a JSON field, losslessly (docs/oplog.md, "log-dump"): {@code "NAME":"text"} when the bytes
+     * are valid UTF-8 (the text's UTF-8 encoding is exactly the bytes), else {@code "NAME_base64":"..."}, the bytes
+     * in standard base64 with padding (RFC 4648 §4). Keys of internal records (Paxos state, counter slots) and
+     * values may be any bytes.
+     */
+    static String bytesField(String name, byte[] bytes) {
+        CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        try {
+            return "\"" + name + "\":" + quote(strict.decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            return "\"" + name + "_base64\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"";
         }
     }
 
@@ -57,14 +81,19 @@ public final class LogDump {
         return "\"counter\":{\"value\":" + counter.value() + ",\"slots\":[" + slots + "]}";
     }
 
-    /** Hands every record to {@code sink}, file by file; returns what the read found. */
+    /** Hands every record to {@code sink}, file by file, without the values; returns what the read found. */
     public static ReplayReport dump(Path dir, boolean forceRecover, Consumer<Entry> sink) throws IOException {
+        return dump(dir, forceRecover, false, sink);
+    }
+
+    /** As above, with each record's value bytes in its entry when {@code values}. */
+    public static ReplayReport dump(Path dir, boolean forceRecover, boolean values, Consumer<Entry> sink) throws IOException {
         List<Segment> files = LogDirectory.scan(dir).replayOrder();
         List<ReplayReport> parts = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             Segment segment = files.get(i);
             Consumer<LogRecord> toEntry = r -> sink.accept(new Entry(segment.path(), r.sequence(), r.op(), r.key(),
-                    r.timestamp(), r.wallMillis(), r.value().length, detail(r)));
+                    r.timestamp(), r.wallMillis(), r.value().length, detail(r), values ? r.value() : null));
             parts.add(Replayer.replay(List.of(segment), i == files.size() - 1, forceRecover, false, toEntry));
         }
         return merge(parts);

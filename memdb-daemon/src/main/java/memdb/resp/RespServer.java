@@ -7,6 +7,7 @@ import memdb.tls.TlsGate;
 import java.util.concurrent.atomic.AtomicLong;
 import memdb.auth.AuthThrottle;
 import memdb.net.ClientListener;
+import memdb.net.HeldPort;
 import memdb.node.CoreLoop;
 import memdb.node.LimitsConfig;
 
@@ -48,19 +49,19 @@ public final class RespServer {
      */
     public static ClientListener bind(String bind, int port, LimitsConfig limits, String authKey, ServerTls tls, ServerFacts facts,
                                       CoreLoop loop, AuthThrottle throttle) {
-        return bind(bind, port, limits, authKey, tls, facts, loop, throttle, null);
+        return serve(ClientListener.hold("resp", bind, port, null), limits, authKey, tls, facts, loop, throttle);
     }
 
     /**
-     * As above, serving the connections on {@code shared} when it is not null (a node: the core loop's own
-     * event loop), which the caller stops after closing the listener; with null, on event loops of its own.
+     * Serves a port bound before with {@link ClientListener#hold} (a node: on the core loop's own event loop):
+     * from now on connections are accepted, those that waited in the backlog first.
      */
-    public static ClientListener bind(String bind, int port, LimitsConfig limits, String authKey, ServerTls tls, ServerFacts facts,
-                                      CoreLoop loop, AuthThrottle throttle, io.netty.channel.EventLoopGroup shared) {
+    public static ClientListener serve(HeldPort port, LimitsConfig limits, String authKey, ServerTls tls, ServerFacts facts,
+                                       CoreLoop loop, AuthThrottle throttle) {
         AtomicLong connectionIds = new AtomicLong();
         RequestSink core = RequestSink.of(loop);
         long commandBytesMax = (long) limits.frameBytesMax() + FRAMING_SLACK_BYTES;
-        return ClientListener.bind("resp", bind, port, limits,
+        return ClientListener.serve("resp", port, limits,
                 tls == null ? null : () -> new TlsGate(tls, ctx -> ctx.alloc().buffer().writeBytes(
                         "-ERR this port accepts TLS only (redis-cli --tls)\r\n".getBytes(StandardCharsets.US_ASCII))),
                 new RespEncoder(),
@@ -69,6 +70,6 @@ public final class RespServer {
                     pipeline.addLast("decoder", new RespDecoder(commandBytesMax));
                     RespSession session = new RespSession(authKey, facts, connectionIds.incrementAndGet(), System::currentTimeMillis);
                     pipeline.addLast("handler", new RespHandler(session, core, flow, throttle));
-                }, shared);
+                });
     }
 }

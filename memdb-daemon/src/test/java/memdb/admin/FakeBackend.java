@@ -91,7 +91,7 @@ final class FakeBackend implements AdminBackend {
         if (!settings.containsKey(key)) return CompletableFuture.failedFuture(AdminException.unknownConfigKey(key));
         if (key.equals("port")) return CompletableFuture.failedFuture(AdminException.conflict("port cannot change on a running node"));
         if (!Set.of("always", "everysec", "no").contains(value)) {
-            return CompletableFuture.failedFuture(AdminException.badRequest("Invalid fsync (from the admin API): expected always, everysec or no."));
+            return CompletableFuture.failedFuture(AdminException.badRequest("invalid fsync 'sometimes' (from the admin API): expected always, everysec or no"));
         }
         settings.put(key, value);
         return CompletableFuture.completedFuture(entry(key));

@@ -118,6 +118,11 @@ final class WireClient implements AutoCloseable {
         }
     }
 
+    /** How long a receive may wait (5 s unless set). */
+    void setTimeoutMs(int timeoutMs) throws IOException {
+        socket.setSoTimeout(timeoutMs);
+    }
+
     void setLamport(long lamport) {
         this.lamport = lamport;
     }

@@ -106,7 +106,7 @@ class ConfigAdminTest {
     void errorsSayWhatIsWrongAndChangeNothing() throws Exception {
         HttpResponse<String> bad = put("fsync", "{\"value\": \"sometimes\"}");
         assertEquals(400, bad.statusCode());
-        assertEquals("Invalid fsync \"sometimes\" (from the admin API): expected always, everysec or no.", json(bad).path("error").asText());
+        assertEquals("invalid fsync 'sometimes' (from the admin API): expected always, everysec or no", json(bad).path("error").asText());
 
         HttpResponse<String> restart = put("port", "{\"value\": \"10001\"}");
         assertEquals(409, restart.statusCode());

@@ -109,4 +109,36 @@ class ConfigBadValueTest {
                 .getMessage();
         assertTrue(other.contains("environment variable MEMDB_GOSSIP_INTERVAL_MS"), other);
     }
+
+    /**
+     * Every refusal reads like the command line's usage errors (the CLI prints it after "memdb: "): one line,
+     * lower-case, no full stop, the setting, where it came from, and what is wanted (found by the session-8 walk:
+     * "Invalid admin-port \"17400\" (from option --admin-port): ... port." beside "memdb: unknown option '--prot'").
+     */
+    @Test
+    void everyRefusalReadsLikeACommandLineUsageError() throws IOException {
+        ConfigResolver resolver = new ConfigResolver(dir.resolve("none"), "/home/ann");
+        Path conf = dir.resolve("memdb.conf");
+        assertEquals("invalid admin-port '17400' (from option --admin-port): it is also the port, and each listener needs its own port",
+                assertThrows(ConfigException.class,
+                        () -> resolver.resolve(Map.of("port", "17400", "admin-port", "17400"), Map.of(), null)).getMessage());
+        assertEquals("invalid fsync 'sometimes' (from environment variable MEMDB_FSYNC): expected always, everysec or no",
+                assertThrows(ConfigException.class, () -> resolver.resolve(Map.of(), Map.of("MEMDB_FSYNC", "sometimes"), null)).getMessage());
+        assertEquals("invalid auth-key '***' (from option --auth-key): the key must not be empty",
+                assertThrows(ConfigException.class, () -> resolver.resolve(Map.of("auth-key", ""), Map.of(), null)).getMessage());
+        assertEquals("unknown setting 'prot' (from option --prot)",
+                assertThrows(ConfigException.class, () -> resolver.resolve(Map.of("prot", "1"), Map.of(), null)).getMessage());
+        assertEquals("cannot read config file " + conf + ": no such file",
+                assertThrows(ConfigException.class, () -> resolver.resolve(Map.of(), Map.of(), conf)).getMessage());
+        assertEquals("invalid port 'abc' (from " + conf + " line 2): expected a whole number", refusal("# node\nport = abc\n"));
+        assertEquals("unknown setting 'prot' (from " + conf + " line 1)", refusal("prot = 1\n"));
+        assertEquals("bad line (from " + conf + " line 1): expected 'key = value'", refusal("port 1\n"));
+        assertEquals("setting port is given twice (again from " + conf + " line 2)", refusal("port = 1\nport = 2\n"));
+        assertEquals("bad line (from " + conf + " line 1): expected UTF-8 text", refusal(new byte[] {'b', '=', (byte) 0xC3, '\n'}));
+        for (String message : new String[] {refusal("down-after-ms = 100\ngossip-interval-ms = 200\n"),
+                refusal("max-value-bytes = 100000000\n"), refusal("tls-ca = /etc/hosts\n")}) {
+            assertTrue(message.matches("[a-z][^\\n]*\\(from " + java.util.regex.Pattern.quote(conf.toString()) + " line \\d\\): [^\\n]*[^.]"),
+                    message);
+        }
+    }
 }

@@ -91,7 +91,7 @@ class ConfigFuzzTest {
         secret(env.get(ConfigKey.AUTH_KEY.environmentVariable()), message);
         secret(flags.get(ConfigKey.AUTH_KEY.key()), message);
         if (message.contains(file.toString())) {
-            if (message.startsWith("Cannot read config file")) return;
+            if (message.startsWith("cannot read config file")) return;
             Matcher m = FILE_LINE.matcher(message.substring(message.indexOf(file.toString()) + file.toString().length()));
             assertTrue(m.lookingAt(), () -> "names the line: " + message);
             long line = Long.parseLong(m.group(1));

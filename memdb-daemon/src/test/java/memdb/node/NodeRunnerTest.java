@@ -94,9 +94,10 @@ class NodeRunnerTest {
     void theBootLineGivesEachPhaseItsTime() {
         memdb.oplog.ReplayReport report = new memdb.oplog.ReplayReport(1000, 5, 1000, 157_000_000, java.util.List.of(), null,
                 java.util.List.of());
-        String line = Node.bootLine(0, 2_000_000_000L, 2_500_000_000L, report);
+        String line = Node.bootLine(0, 100_000_000L, 2_100_000_000L, 2_600_000_000L, report);
         assertTrue(line.startsWith("boot: "), line);
-        assertTrue(line.endsWith("replay 2000 ms (1000 records, 500 records/s, 157 MB), core and listeners 500 ms"), line);
+        assertTrue(line.endsWith("lock and ports 100 ms, replay 2000 ms (1000 records, 500 records/s, 157 MB), core and listeners 500 ms"),
+                line);
     }
 
     @Test

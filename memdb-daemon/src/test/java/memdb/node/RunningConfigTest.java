@@ -97,7 +97,7 @@ class RunningConfigTest {
         RunningConfig config = running(Map.of(), null);
         ServerConfig before = config.current();
         String fsync = assertThrows(ConfigException.class, () -> config.set(ConfigKey.FSYNC, "sometimes")).getMessage();
-        assertEquals("Invalid fsync \"sometimes\" (from the admin API): expected always, everysec or no.", fsync);
+        assertEquals("invalid fsync 'sometimes' (from the admin API): expected always, everysec or no", fsync);
         String slow = assertThrows(ConfigException.class, () -> config.set(ConfigKey.SLOW_REQUEST_MS, "-1")).getMessage();
         assertTrue(slow.contains("slow-request-ms") && slow.contains("0..3600000"), slow);
         assertTrue(assertThrows(ConfigException.class, () -> config.set(ConfigKey.LOG_LEVEL, "loud")).getMessage()
@@ -146,7 +146,7 @@ class RunningConfigTest {
         conf("# comment", "fsync = always", "fsync-ish = 3");
 
         RunningConfig.ReloadReport report = config.reload();
-        assertEquals("Unknown setting \"fsync-ish\" in " + file + " line 3.", report.refusal());
+        assertEquals("unknown setting 'fsync-ish' (from " + file + " line 3)", report.refusal());
         assertEquals(before, config.current());
         assertEquals(ConfigSource.LIVE, config.entry(ConfigKey.SLOW_REQUEST_MS).source(), "live changes survive a refused reload");
         assertEquals(appliedBefore, applied.size());
