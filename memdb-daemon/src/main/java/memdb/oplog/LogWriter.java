@@ -298,9 +298,15 @@ final class LogWriter implements Runnable {
     /**
      * fsyncs what was written, on this thread (writer thread only: only it replaces the channel). Not under the
      * I/O lock unless the caller holds it: the core thread may write meanwhile; what it writes after the dirty
-     * flag is cleared sets it again and waits for the next fsync. May run beside a background fsync.
+     * flag is cleared sets it again and waits for the next fsync. Waits for a background fsync first, and fails
+     * if that one did: what it covers was written before, and is not durable until it succeeds (clean, it left
+     * nothing dirty for this one to fsync); two fsyncs of one file at once would also split a writeback error
+     * between them, Linux reporting it to one only (review 9).
      */
     private void sync() throws IOException {
+        awaitBackgroundSync();
+        Throwable failed = queue.failure();
+        if (failed != null) throw new IOException("the op log failed before this fsync: " + failed.getMessage(), failed);
         lastSyncNanos = System.nanoTime();
         long upTo;
         io.lock();
@@ -329,8 +335,7 @@ final class LogWriter implements Runnable {
      * has fsynced the bulk of the segment in the background first, so only what was written since is left.
      */
     private OnlineCompactor.Sealed seal() throws IOException {
-        awaitBackgroundSync(); // the channel closes below: no fsync may still run on it
-        io.lock();
+        io.lock(); // sync() below waits for a background fsync (the channel closes after it) and fails if that one did
         try {
             dirty = true; // a sealed segment is always fsynced, under every policy
             sync();

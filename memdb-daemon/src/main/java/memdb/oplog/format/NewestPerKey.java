@@ -34,8 +34,12 @@ final class NewestPerKey {
 
     private static final int CAPACITY_MIN = 16;
     private static final int CHUNK_BYTES_MIN = 4 << 10;
-    /** Chunks grow by doubling up to this size; an entry larger than it gets a chunk of its own. */
-    private static final int CHUNK_BYTES_MAX = 1 << 20;
+    /**
+     * Chunks grow by doubling up to this size; an entry larger than it gets a chunk of its own. Below half of
+     * G1's smallest region (1 MiB) with the array header, so that a chunk is never a humongous object, which
+     * would take a whole region (review 9: 1 MiB chunks took twice their bytes in heaps under 8 GiB).
+     */
+    static final int CHUNK_BYTES_MAX = 256 << 10;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
@@ -59,7 +63,9 @@ final class NewestPerKey {
     private int size;
     private byte[][] chunks = new byte[4][];
     private int chunkCount;
-    /** Where the next entry goes in the last chunk. */
+    /** The chunk entries are appended to (-1: none yet); an entry larger than a chunk has one of its own beside it. */
+    private int appendChunk = -1;
+    /** Where the next entry goes in the append chunk. */
     private int appendOffset;
 
     /** Offers the record of a frame: kept when it is the first of its key or newer than the held one. */
@@ -91,8 +97,12 @@ final class NewestPerKey {
             ref = refs[i] - 1;
             long heldLamport = lamport(ref);
             if (lamport < heldLamport || (lamport == heldLamport && nodeId <= nodeId(ref))) return;
-            if (valueCapacity(ref) < valueLength) {
-                ref = newEntry(key, keyLength, valueLength); // the old entry stays behind, unnamed
+            int capacity = valueCapacity(ref);
+            if (capacity < valueLength) {
+                // The old entry stays behind, unnamed, until the table is dropped; the new one has room to grow into
+                // (twice the old), so a value growing record after record leaves behind at most as much as it holds.
+                int room = (int) Math.max(valueLength, Math.min(RecordCodec.VALUE_BYTES_MAX, 2L * capacity));
+                ref = newEntry(key, keyLength, room);
                 refs[i] = ref + 1;
             }
         }
@@ -110,23 +120,40 @@ final class NewestPerKey {
     /** A new entry with {@code key[0, keyLength)} and room for {@code valueCapacity} bytes of value; its fields are set by the caller. */
     private long newEntry(byte[] key, int keyLength, int valueCapacity) {
         int bytes = align(HEADER_BYTES + keyLength + valueCapacity);
-        if (chunkCount == 0 || appendOffset + bytes > chunks[chunkCount - 1].length) {
-            int previous = chunkCount == 0 ? 0 : chunks[chunkCount - 1].length;
-            addChunk(Math.max(bytes, Math.min(CHUNK_BYTES_MAX, Math.max(CHUNK_BYTES_MIN, 2 * previous))));
+        int chunkIndex;
+        int at;
+        if (bytes > CHUNK_BYTES_MAX) { // a chunk of its own; the append chunk keeps its room
+            chunkIndex = addChunk(bytes);
+            at = 0;
+        } else {
+            if (appendChunk < 0 || appendOffset + bytes > chunks[appendChunk].length) {
+                int previous = appendChunk < 0 ? 0 : chunks[appendChunk].length;
+                appendChunk = addChunk(Math.min(CHUNK_BYTES_MAX, Math.max(CHUNK_BYTES_MIN, Math.max(bytes, 2 * previous))));
+                appendOffset = 0;
+            }
+            chunkIndex = appendChunk;
+            at = appendOffset;
+            appendOffset += bytes;
         }
-        long ref = ((long) (chunkCount - 1) << 32) | appendOffset;
-        byte[] chunk = chunks[chunkCount - 1];
-        INT.set(chunk, appendOffset + KEY_LENGTH, keyLength);
-        INT.set(chunk, appendOffset + VALUE_CAPACITY, valueCapacity);
-        System.arraycopy(key, 0, chunk, appendOffset + HEADER_BYTES, keyLength);
-        appendOffset += bytes;
-        return ref;
+        byte[] chunk = chunks[chunkIndex];
+        INT.set(chunk, at + KEY_LENGTH, keyLength);
+        INT.set(chunk, at + VALUE_CAPACITY, valueCapacity);
+        System.arraycopy(key, 0, chunk, at + HEADER_BYTES, keyLength);
+        return ((long) chunkIndex << 32) | at;
     }
 
-    private void addChunk(int bytes) {
+    /** A new chunk of {@code bytes}; returns its index. */
+    private int addChunk(int bytes) {
         if (chunkCount == chunks.length) chunks = Arrays.copyOf(chunks, chunks.length * 2);
-        chunks[chunkCount++] = new byte[bytes];
-        appendOffset = 0;
+        chunks[chunkCount] = new byte[bytes];
+        return chunkCount++;
+    }
+
+    /** Bytes of every chunk held (tests: what the table's memory follows). */
+    long chunkBytes() {
+        long total = 0;
+        for (int i = 0; i < chunkCount; i++) total += chunks[i].length;
+        return total;
     }
 
     private static int align(int bytes) {
