@@ -37,6 +37,8 @@ final class CommitQueue {
     private boolean closed;
     private boolean wakeRequested;
     private boolean writerWaiting;
+    /** Threads blocked in {@link #awaitRoom}: only they need waking when room is made by the core thread's own write. */
+    private int roomWaiters;
     private boolean fsyncRequired;
     /** Callbacks the writer has taken and not yet run. */
     private int callbacksTaken;
@@ -116,7 +118,10 @@ final class CommitQueue {
         RecordBuffer records = pending;
         pending = spare != null ? spare : new RecordBuffer();
         spare = null;
-        notifyAll(); // an append waiting for room
+        // An append waiting for room, if any. Not a plain notifyAll: that woke the writer, waiting for work in
+        // awaitWork, on every batch the core thread wrote itself, for nothing (1.5-2 µs of the writer's CPU per
+        // unpipelined SET under everysec, session 9).
+        if (roomWaiters > 0) notifyAll();
         return records;
     }
 
@@ -137,11 +142,14 @@ final class CommitQueue {
     private void awaitRoom(Condition full) {
         checkUsable();
         while (full.holds()) {
+            roomWaiters++;
             try {
                 wait();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for room in the op log", e);
+            } finally {
+                roomWaiters--;
             }
             checkUsable();
         }
