@@ -188,18 +188,9 @@ final class LogWriter implements Runnable {
     /** Starts an fsync of what was written on the background thread, unless one runs or nothing is unsynced. */
     private void startBackgroundSync() {
         if (backgroundSyncing) return;
-        long upTo;
-        FileChannel target;
-        io.lock();
-        try {
-            if (!dirty) return;
-            dirty = false;
-            upTo = sequenceWritten;
-            syncStartedAtBytes = segmentBytes;
-            target = channel;
-        } finally {
-            io.unlock();
-        }
+        long upTo = beginSync();
+        if (upTo < 0) return;
+        FileChannel target = channel; // replaced by this thread only, after this fsync ends (seal, close)
         lastSyncNanos = System.nanoTime();
         backgroundSyncing = true;
         fsyncsRunning.incrementAndGet();
@@ -217,6 +208,22 @@ final class LogWriter implements Runnable {
                 queue.wake(); // a seal waiting for it goes on
             }
         });
+    }
+
+    /**
+     * Under the I/O lock: what is written so far is about to be fsynced (what is written after sets the dirty flag
+     * again). Returns the highest sequence that fsync covers, or -1 when nothing is unsynced.
+     */
+    private long beginSync() {
+        io.lock();
+        try {
+            if (!dirty) return -1;
+            dirty = false;
+            syncStartedAtBytes = segmentBytes;
+            return sequenceWritten;
+        } finally {
+            io.unlock();
+        }
     }
 
     /** Waits for the background fsync to end (its failure, if any, is the queue's): before the channel closes. */
@@ -308,16 +315,8 @@ final class LogWriter implements Runnable {
         Throwable failed = queue.failure();
         if (failed != null) throw new IOException("the op log failed before this fsync: " + failed.getMessage(), failed);
         lastSyncNanos = System.nanoTime();
-        long upTo;
-        io.lock();
-        try {
-            if (!dirty) return;
-            dirty = false;
-            upTo = sequenceWritten;
-            syncStartedAtBytes = segmentBytes;
-        } finally {
-            io.unlock();
-        }
+        long upTo = beginSync();
+        if (upTo < 0) return;
         fsyncsRunning.incrementAndGet();
         try {
             syncer.sync(channel);
