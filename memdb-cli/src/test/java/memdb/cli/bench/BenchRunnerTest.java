@@ -91,10 +91,14 @@ class BenchRunnerTest {
         ExecutorService io = Executors.newFixedThreadPool(2);
         try {
             List<BenchOperation> connections = new ArrayList<>();
+            // Each request completes a millisecond later, so the six clients take turns: with an immediate completion
+            // one client could run ahead and send most of the requests before the others got going (seen under load:
+            // [2883, 59, 58]), which says nothing about how the clients were spread.
+            java.util.concurrent.Executor later = CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.MILLISECONDS, io);
             for (AtomicInteger count : used) {
                 connections.add(BenchOperation.ofFuture(key -> {
                     count.incrementAndGet();
-                    return CompletableFuture.runAsync(() -> {}, io);
+                    return CompletableFuture.runAsync(() -> {}, later);
                 }));
             }
             TestResult result = new BenchRunner(connections, plan, deadline(plan.timeLimit())).run("get");
