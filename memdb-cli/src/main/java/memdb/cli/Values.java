@@ -1,12 +1,9 @@
 package memdb.cli;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
+import memdb.protocol.Utf8;
 
 /**
  * Values shown to people and to JSON: a terminal never receives a raw control byte (an escape sequence in
@@ -17,15 +14,7 @@ final class Values {
 
     /** The value as a string if it is valid UTF-8. */
     static Optional<String> utf8(byte[] value) {
-        try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(value));
-            return Optional.of(chars.toString());
-        } catch (CharacterCodingException e) {
-            return Optional.empty();
-        }
+        return Utf8.decode(value);
     }
 
     /**

@@ -1,7 +1,5 @@
 package memdb.protocol;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -39,11 +37,7 @@ public final class Key implements Comparable<Key> {
             throw ErrorCode.KEY_TOO_LONG.exception("key is " + bytes.length + " bytes; the limit is " + BYTES_MAX);
         }
         if (isAscii(bytes)) return this; // the usual key: valid UTF-8 without running a decoder
-        try {
-            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
-        } catch (CharacterCodingException e) {
-            throw ErrorCode.INVALID_ARGUMENT.exception("key is not valid UTF-8");
-        }
+        if (Utf8.decode(bytes).isEmpty()) throw ErrorCode.INVALID_ARGUMENT.exception("key is not valid UTF-8");
         return this;
     }
 

@@ -3,12 +3,10 @@ package memdb.admin;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import memdb.protocol.Key;
+import memdb.protocol.Utf8;
 
 /**
  * The endpoints of the admin API, and the parsing of a request line into one of them. Pure: no I/O,
@@ -154,13 +152,7 @@ sealed interface AdminRoute {
             bytes.write(high * 16 + low);
             i += 2;
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            throw AdminException.badRequest("the path is not valid UTF-8");
-        }
+        return Utf8.decode(bytes.toByteArray()).orElseThrow(() -> AdminException.badRequest("the path is not valid UTF-8"));
     }
 
     private static String shorten(String text) {

@@ -1,11 +1,6 @@
 package memdb.oplog;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,6 +14,7 @@ import memdb.oplog.OpLog.Op;
 import memdb.oplog.format.LogRecord;
 import memdb.protocol.Key;
 import memdb.protocol.Timestamp;
+import memdb.protocol.Utf8;
 
 /**
  * Read-only listing of a data directory's log, in replay order ({@code memdb log-dump}).
@@ -57,13 +53,8 @@ public final class LogDump {
      * values may be any bytes.
      */
     static String bytesField(String name, byte[] bytes) {
-        CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        try {
-            return "\"" + name + "\":" + quote(strict.decode(ByteBuffer.wrap(bytes)).toString());
-        } catch (CharacterCodingException e) {
-            return "\"" + name + "_base64\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"";
-        }
+        return Utf8.decode(bytes).map(text -> "\"" + name + "\":" + quote(text))
+                .orElseGet(() -> "\"" + name + "_base64\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"");
     }
 
     /** The JSON fields that say what a counter record holds (null for other records). */
