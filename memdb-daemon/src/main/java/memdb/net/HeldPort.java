@@ -96,7 +96,8 @@ public final class HeldPort implements AutoCloseable {
         shutdown(owned);
     }
 
-    private static void shutdown(EventLoopGroup... groups) {
+    /** Stops event loops, once nothing is served on them any more: at most 2 s of grace, then waits up to 4 s. */
+    public static void shutdown(EventLoopGroup... groups) {
         for (EventLoopGroup group : groups) group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         for (EventLoopGroup group : groups) group.terminationFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS * 2);
     }

@@ -415,7 +415,7 @@ public final class Node implements AutoCloseable {
             opLog.close();
             server.close();
             if (resp != null) resp.close();
-            NodePorts.shutdown(coreGroup);
+            HeldPort.shutdown(coreGroup);
         } finally {
             terminated.countDown();
         }

@@ -1,7 +1,6 @@
 package memdb.node;
 
 import io.netty.channel.EventLoopGroup;
-import java.util.concurrent.TimeUnit;
 import memdb.admin.AdminServer;
 import memdb.net.ClientListener;
 import memdb.net.HeldPort;
@@ -18,8 +17,6 @@ import memdb.net.IoTransport;
  * that fails after it calls {@link #close()}, which closes the ports and stops the core's event loop.
  */
 record NodePorts(EventLoopGroup coreGroup, HeldPort client, AdminServer admin, HeldPort resp) implements AutoCloseable {
-    private static final long SHUTDOWN_TIMEOUT_MS = 2_000;
-
     /**
      * Binds the ports of {@code network}; {@code resp} is null when resp-port is 0 (off).
      *
@@ -40,7 +37,7 @@ record NodePorts(EventLoopGroup coreGroup, HeldPort client, AdminServer admin, H
         } catch (RuntimeException e) {
             if (admin != null) admin.close();
             if (client != null) client.close();
-            shutdown(coreGroup);
+            HeldPort.shutdown(coreGroup);
             throw e;
         }
     }
@@ -51,11 +48,6 @@ record NodePorts(EventLoopGroup coreGroup, HeldPort client, AdminServer admin, H
         if (resp != null) resp.close();
         admin.close();
         client.close();
-        shutdown(coreGroup);
-    }
-
-    /** Stops the core's event loop, once nothing is served on it any more. */
-    static void shutdown(EventLoopGroup group) {
-        group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS).awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS * 2);
+        HeldPort.shutdown(coreGroup);
     }
 }
