@@ -6,7 +6,8 @@
 #   env: SKIP_BUILD=1 (jar already built), JAVA_OPTS (extra JVM flags for the MemDB node)
 #
 # Redis: no persistence, loaded with redis-cli --pipe; per key = (used_memory after - before) / RECORDS,
-# and the same for RSS. MemDB: no op log fsync pressure (fsync no), loaded through the node with the
+# and the same for RSS. MemDB: no persistence either (PERSISTENCE=off, the default; PERSISTENCE=on keeps the op
+# log with fsync no, whose online compaction of the load's log then holds heap of its own), loaded through the node with the
 # pipelined Java client; per key = memdb_store_bytes / RECORDS (the node's own metric), the live heap
 # (jcmd GC.class_histogram: a full GC, then every live object) minus the empty node's, and RSS after minus
 # before (the JVM keeps the heap it grew to during the load: RSS says more about the GC than the data).
@@ -45,7 +46,7 @@ redis_version=$(redis-server --version | awk '{print $3}')
 MPORT=$(free_port); APORT=$(free_port)
 # shellcheck disable=SC2086
 java ${JAVA_OPTS:-} -jar $J server --port "$MPORT" --admin-port "$APORT" --bind 127.0.0.1 --data-dir "$WORK/memdb" \
-    --auth-key $AUTH --fsync no 2>"$WORK/memdb.stderr" &
+    --auth-key $AUTH $([[ ${PERSISTENCE:-off} == off ]] && echo --persistence off || echo --fsync no) 2>"$WORK/memdb.stderr" &
 MPID=$!; PIDS+=("$MPID")
 until grep -q listening "$WORK/memdb.stderr" 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/"$MPORT") 2>/dev/null; do
     kill -0 "$MPID" 2>/dev/null || { cat "$WORK/memdb.stderr" >&2; exit 1; }
@@ -67,6 +68,9 @@ java -cp $J:$WORK/loader MemDbLoad load 127.0.0.1 "$MPORT" $AUTH "$RECORDS" 1 10
 m_keys=$(metric memdb_keys); m_store=$(metric memdb_store_bytes)
 m_store=$(printf '%.0f' "$m_store")
 m_heap=$(($(heap_used) - m_heap0)); m_rss=$(($(rss_bytes "$MPID") - m_rss0))
+# what the RSS is made of (anonymous memory: heap, direct buffers, the JVM's own; file pages mapped), and the heap committed
+log "memdb RSS at the end: $(grep -E '^(RssAnon|RssFile|RssShmem)' "/proc/$MPID/status" | tr -s ' \t\n' ' ')"
+log "memdb heap: $(jcmd "$MPID" GC.heap_info | grep -iE 'total|committed' | head -2 | tr -s ' \n' ' ')"
 
 printf '\n%s keys of key:%%07d = 100 bytes, %s, %s cores\n' "$RECORDS" "$(date -u +%F)" "$(nproc)"
 printf '%-28s %14s %14s %10s\n' "" "bytes" "per key" "vs Redis"

@@ -3,6 +3,7 @@ package memdb.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * max-memory end to end (issue 9, item 5): a real node with a 64 MB heap and max-memory 24mb is sent
  * three times its heap in writes. It refuses the writes past max-memory with OUT_OF_MEMORY, keeps
  * answering reads and deletes, says so in /metrics, and is still up at the end: the node never dies of load.
+ * A max-memory that does not fit in the JVM's direct memory, where the data lives, is refused at start.
  */
 class MemoryLimitIT {
     private static final String KEY = "memory-it-key";
@@ -78,6 +80,35 @@ class MemoryLimitIT {
             assertTrue(metric(metrics, "memdb_memory_used_bytes") <= 24.0 * 1024 * 1024, metrics);
             assertTrue(server.process().isAlive(), "still up: " + server.stderr());
             assertTrue(!server.stderr().toString().contains("OutOfMemoryError"), server.stderr().toString());
+        }
+    }
+
+    /**
+     * The data lives in direct memory (memdb.store.Slabs): a max-memory larger than the JVM's direct memory
+     * would let the store take the buffers the connections need, so the node refuses to start, exit 2, and
+     * says what to change; with room for it, the same max-memory starts.
+     */
+    @Test
+    void aMaxMemoryLargerThanTheJvmsDirectMemoryIsRefusedAtStart() throws Exception {
+        try (MemdbProcesses processes = new MemdbProcesses(root)) {
+            Path home = processes.newHome("server");
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> processes.startServer(home, MemdbProcesses.freePort(),
+                            Map.of("JAVA_TOOL_OPTIONS", "-Xmx64m -XX:MaxDirectMemorySize=16m", "MEMDB_MAX_MEMORY", "24mb"),
+                            "--auth-key", KEY, "--data-dir", home.resolve("db").toString()));
+            String message = refused.getMessage();
+            assertTrue(message.startsWith("server exited with 2: "), message);
+            assertTrue(message.contains("max-memory 25165824 bytes does not fit in this JVM"), message);
+            assertTrue(message.contains("-XX:MaxDirectMemorySize"), message);
+            assertTrue(!message.contains("Exception"), message);
+
+            MemdbProcesses.Server server = processes.startServer(home, MemdbProcesses.freePort(),
+                    Map.of("JAVA_TOOL_OPTIONS", "-Xmx64m -XX:MaxDirectMemorySize=32m", "MEMDB_MAX_MEMORY", "24mb"),
+                    "--auth-key", KEY, "--data-dir", home.resolve("db").toString());
+            try (MemDb db = MemdbProcesses.client(server.port(), KEY)) {
+                db.set("fits", new byte[VALUE_BYTES]);
+                assertEquals(VALUE_BYTES, db.getBytes("fits").length);
+            }
         }
     }
 

@@ -56,7 +56,7 @@ public record NodeMetrics(long lamportTime, long keys, long entries, long storeB
             if (m.up()) up++; else down++;
         }
         return new NodeMetrics(core.lamportTime(), core.store().liveKeys(), core.store().entries(),
-                core.store().heapBytes(), core.pendingOperations(), r.writesSucceeded(), r.writesFailed(), r.readsSucceeded(),
+                core.store().memoryBytes(), core.pendingOperations(), r.writesSucceeded(), r.writesFailed(), r.readsSucceeded(),
                 r.readsFailed(), r.timeouts(), r.replicaMessagesSent(), r.readRepairs(), r.concurrentWritesDetected(), up, down,
                 core.membership().ringVersion(), Handoff.of(core));
     }

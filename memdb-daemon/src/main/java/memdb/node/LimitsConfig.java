@@ -1,5 +1,7 @@
 package memdb.node;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
 import memdb.protocol.FrameCodec;
 import memdb.protocol.Key;
 
@@ -45,11 +47,33 @@ public record LimitsConfig(int valueBytesMax, int frameBytesMax, int connections
 
     /**
      * {@code max-memory} when the config names none: half the JVM's max heap (-Xmx). The store's accounting
-     * counts its entries and table; the other half is room for the garbage collector, the I/O buffers of
-     * the connections and the requests in flight.
+     * counts its entries (off the heap, in direct memory: memdb.store.Slabs) and table (on it); the JVM's
+     * direct memory is as large as its max heap unless -XX:MaxDirectMemorySize says otherwise, so by default
+     * half of it is left to the connections' I/O buffers.
      */
     public static long memoryMaxBytesDefault() {
         return Runtime.getRuntime().maxMemory() / 2;
+    }
+
+    /** The JVM's bound on direct memory: -XX:MaxDirectMemorySize, by default the max heap (as the JDK takes it). */
+    public static long directMemoryMax() {
+        try {
+            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            long configured = Long.parseLong(vm.getVMOption("MaxDirectMemorySize").getValue());
+            if (configured > 0) return configured;
+        } catch (RuntimeException e) {
+            // Not a HotSpot JVM, or no such option: the JDK's own default then.
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    /**
+     * The largest max-memory a node may be given in this JVM: seven eighths of its direct memory, where the
+     * data lives; the last eighth stays for the connections' I/O buffers, which share it. The default,
+     * half the max heap, always fits (unless -XX:MaxDirectMemorySize is set lower).
+     */
+    public static long memoryMaxBytesAllowed(long directMemoryMax) {
+        return directMemoryMax / 8 * 7;
     }
 
     /** The smallest frame limit that lets a SET of the largest key and a value of {@code valueBytesMax} through. */

@@ -114,6 +114,7 @@ public final class Node implements AutoCloseable {
     private static Node start(ResolvedConfig resolved, ConfigLoader reloader, Canaries canaries) {
         long startNanos = System.nanoTime();
         ServerConfig config = resolved.config();
+        requireMemoryFits(config.limits().memoryMaxBytes(), LimitsConfig.directMemoryMax());
         if (canaries.any()) LOG.log(System.Logger.Level.WARNING, canaries.warning(config.nodeId()));
         boolean restorePaxos = !canaries.has(Canaries.Canary.FORGET_PROMISE);
         BootWarmup warmup = BootWarmup.start(config);
@@ -439,6 +440,19 @@ public final class Node implements AutoCloseable {
     /** Blocks until {@link #close()} has finished. */
     public void awaitClosed() throws InterruptedException {
         terminated.await();
+    }
+
+    /**
+     * max-memory must fit where the data lives, the JVM's direct memory (memdb.store.Slabs), with room left
+     * for the connections' buffers: a node that would run out of it under load is refused at start instead.
+     */
+    static void requireMemoryFits(long memoryMaxBytes, long directMemoryMax) {
+        long allowed = LimitsConfig.memoryMaxBytesAllowed(directMemoryMax);
+        if (memoryMaxBytes <= allowed) return;
+        throw new ConfigException("max-memory " + memoryMaxBytes + " bytes does not fit in this JVM: the node keeps its data in"
+                + " direct memory, " + directMemoryMax + " bytes here (-XX:MaxDirectMemorySize, by default -Xmx), of which"
+                + " max-memory may take at most " + allowed + "; lower max-memory or give the JVM more (-Xmx or"
+                + " -XX:MaxDirectMemorySize in MEMDB_JAVA_OPTS)");
     }
 
     private static void createDataDir(Path dataDir) {

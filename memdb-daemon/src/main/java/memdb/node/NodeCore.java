@@ -199,7 +199,7 @@ public final class NodeCore {
                 settings.streamBytesPerSec(), settings.replication().requestTimeoutMs());
         this.antiEntropy = new AntiEntropy(store, replica, counterStore, counterReplica, membership,
                 settings.replication().replicationFactor(), settings.repair(), nowMs);
-        this.limits = new WriteLimits(() -> store.heapBytes() + handoff.pendingHintBytes());
+        this.limits = new WriteLimits(() -> store.memoryBytes() + handoff.pendingHintBytes());
         this.nextGossipMs = nowMs;
     }
 

@@ -2,8 +2,8 @@ package memdb.store;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import memdb.protocol.Key;
 import memdb.protocol.Timestamp;
 
@@ -23,8 +23,9 @@ import memdb.protocol.Timestamp;
  *            pad  zero to seven bytes, so that the next entry starts on a multiple of 8
  * </pre>
  * A DEAD entry keeps its lengths, so its size is still known. Little-endian, in memory only (never
- * written out); fields are read unaligned through VarHandles. Pure and stateless: every method takes the
- * slab and the entry's offset in it.
+ * written out); fields are read unaligned with the slab's absolute accessors (slabs are direct buffers in
+ * little-endian order, {@link Slabs}). Pure and stateless: every method takes the slab and the entry's
+ * offset in it.
  */
 final class EntryLayout {
     static final int KIND = 0;
@@ -39,9 +40,8 @@ final class EntryLayout {
     /** Entries start on multiples of this (the table stores offsets divided by it). */
     static final int ALIGNMENT = 8;
 
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Reads a key given as an array eight bytes at a time, in the slabs' order, to compare it with a stored one. */
+    private static final VarHandle ARRAY_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final Versioned.Kind[] KINDS = Versioned.Kind.values();
 
     private EntryLayout() {}
@@ -57,93 +57,113 @@ final class EntryLayout {
     }
 
     /** Bytes the entry at {@code offset} takes, padding included. */
-    static int alignedBytes(byte[] slab, int offset) {
+    static int alignedBytes(ByteBuffer slab, int offset) {
         return (int) alignedBytes(keyLength(slab, offset), valueLength(slab, offset));
     }
 
-    static void writeHeader(byte[] slab, int offset, byte kind, long lamport, int nodeId, int keyLength, int valueLength) {
-        slab[offset + KIND] = kind;
-        LONG.set(slab, offset + LAMPORT, lamport);
-        SHORT.set(slab, offset + NODE_ID, (short) nodeId);
-        SHORT.set(slab, offset + KEY_LENGTH, (short) keyLength);
-        INT.set(slab, offset + VALUE_LENGTH, valueLength);
+    static void writeHeader(ByteBuffer slab, int offset, byte kind, long lamport, int nodeId, int keyLength, int valueLength) {
+        slab.put(offset + KIND, kind);
+        slab.putLong(offset + LAMPORT, lamport);
+        slab.putShort(offset + NODE_ID, (short) nodeId);
+        slab.putShort(offset + KEY_LENGTH, (short) keyLength);
+        slab.putInt(offset + VALUE_LENGTH, valueLength);
     }
 
     static byte kindCode(Versioned.Kind kind) {
         return (byte) kind.ordinal();
     }
 
-    static byte kindCode(byte[] slab, int offset) {
-        return slab[offset + KIND];
+    static byte kindCode(ByteBuffer slab, int offset) {
+        return slab.get(offset + KIND);
     }
 
     static boolean isTombstoneCode(byte kind) {
         return kind == kindCode(Versioned.Kind.TOMBSTONE);
     }
 
-    static void markDead(byte[] slab, int offset) {
-        slab[offset + KIND] = DEAD;
+    static void markDead(ByteBuffer slab, int offset) {
+        slab.put(offset + KIND, DEAD);
     }
 
-    static long lamport(byte[] slab, int offset) {
-        return (long) LONG.get(slab, offset + LAMPORT);
+    static long lamport(ByteBuffer slab, int offset) {
+        return slab.getLong(offset + LAMPORT);
     }
 
-    static int nodeId(byte[] slab, int offset) {
-        return (short) SHORT.get(slab, offset + NODE_ID) & 0xFFFF;
+    static int nodeId(ByteBuffer slab, int offset) {
+        return slab.getShort(offset + NODE_ID) & 0xFFFF;
     }
 
-    static int keyLength(byte[] slab, int offset) {
-        return (short) SHORT.get(slab, offset + KEY_LENGTH) & 0xFFFF;
+    static int keyLength(ByteBuffer slab, int offset) {
+        return slab.getShort(offset + KEY_LENGTH) & 0xFFFF;
     }
 
-    static int valueLength(byte[] slab, int offset) {
-        return (int) INT.get(slab, offset + VALUE_LENGTH);
+    static int valueLength(ByteBuffer slab, int offset) {
+        return slab.getInt(offset + VALUE_LENGTH);
     }
 
     /** The hash of the entry's key: {@link Key#hashCode()} of the same bytes. */
-    static int keyHash(byte[] slab, int offset) {
+    static int keyHash(ByteBuffer slab, int offset) {
         int h = 1;
-        for (int i = offset + KEY, end = i + keyLength(slab, offset); i < end; i++) h = 31 * h + slab[i];
+        for (int i = offset + KEY, end = i + keyLength(slab, offset); i < end; i++) h = 31 * h + slab.get(i);
         return h;
     }
 
     /** Whether two entries hold the same key. */
-    static boolean sameKey(byte[] a, int aOffset, byte[] b, int bOffset) {
+    static boolean sameKey(ByteBuffer a, int aOffset, ByteBuffer b, int bOffset) {
         int length = keyLength(a, aOffset);
-        return length == keyLength(b, bOffset)
-                && Arrays.equals(a, aOffset + KEY, aOffset + KEY + length, b, bOffset + KEY, bOffset + KEY + length);
+        if (length != keyLength(b, bOffset)) return false;
+        int i = 0;
+        for (int a0 = aOffset + KEY, b0 = bOffset + KEY; i <= length - Long.BYTES; i += Long.BYTES) {
+            if (a.getLong(a0 + i) != b.getLong(b0 + i)) return false;
+        }
+        for (; i < length; i++) {
+            if (a.get(aOffset + KEY + i) != b.get(bOffset + KEY + i)) return false;
+        }
+        return true;
     }
 
-    static boolean hasKey(byte[] slab, int offset, byte[] key) {
+    static boolean hasKey(ByteBuffer slab, int offset, byte[] key) {
         int length = keyLength(slab, offset);
-        return length == key.length && Arrays.equals(slab, offset + KEY, offset + KEY + length, key, 0, length);
+        if (length != key.length) return false;
+        int start = offset + KEY;
+        int i = 0;
+        for (; i <= length - Long.BYTES; i += Long.BYTES) {
+            if (slab.getLong(start + i) != (long) ARRAY_LONG.get(key, i)) return false;
+        }
+        for (; i < length; i++) {
+            if (slab.get(start + i) != key[i]) return false;
+        }
+        return true;
     }
 
     /** True when the entry at {@code incoming} is newer than the one at {@code held} (last-writer-wins order). */
-    static boolean isNewer(byte[] incomingSlab, int incoming, byte[] heldSlab, int held) {
+    static boolean isNewer(ByteBuffer incomingSlab, int incoming, ByteBuffer heldSlab, int held) {
         long lamport = lamport(incomingSlab, incoming);
         long heldLamport = lamport(heldSlab, held);
         if (lamport != heldLamport) return lamport > heldLamport;
         return nodeId(incomingSlab, incoming) > nodeId(heldSlab, held);
     }
 
-    static Key key(byte[] slab, int offset) {
-        return Key.wrap(Arrays.copyOfRange(slab, offset + KEY, offset + KEY + keyLength(slab, offset)));
+    static Key key(ByteBuffer slab, int offset) {
+        byte[] key = new byte[keyLength(slab, offset)];
+        slab.get(offset + KEY, key);
+        return Key.wrap(key);
     }
 
-    static byte[] value(byte[] slab, int offset) {
+    static byte[] value(ByteBuffer slab, int offset) {
         int start = offset + KEY + keyLength(slab, offset);
-        return Arrays.copyOfRange(slab, start, start + valueLength(slab, offset));
+        byte[] value = new byte[valueLength(slab, offset)];
+        slab.get(start, value);
+        return value;
     }
 
-    static Versioned version(byte[] slab, int offset) {
+    static Versioned version(ByteBuffer slab, int offset) {
         Timestamp ts = new Timestamp(lamport(slab, offset), nodeId(slab, offset));
         Versioned.Kind kind = KINDS[kindCode(slab, offset)];
         return kind == Versioned.Kind.TOMBSTONE ? Versioned.tombstone(ts) : Versioned.value(ts, value(slab, offset));
     }
 
-    /** Heap bytes of a {@code byte[]} of this length: a 16-byte header, the contents, padded to 8 bytes. */
+    /** Heap bytes of an array of this many bytes (the store's table): a 16-byte header, the contents, padded to 8 bytes. */
     static long arrayHeapBytes(long length) {
         return align(16 + length);
     }

@@ -1,14 +1,24 @@
 package memdb.store;
 
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
+import memdb.protocol.ErrorCode;
 
 /**
- * The memory of a {@link Store}: entries ({@link EntryLayout}) back to back in large {@code byte[]} slabs,
- * named by an int address, {@code slabIndex << 15 | offset >>> 3} (17 bits of slab index: 32 GiB of
- * 256 KiB slabs). Slab index 0 is never used, so address 0 means "no entry".
+ * The memory of a {@link Store}: entries ({@link EntryLayout}) back to back in large slabs, named by an int
+ * address, {@code slabIndex << 15 | offset >>> 3} (17 bits of slab index: 32 GiB of 256 KiB slabs). Slab
+ * index 0 is never used, so address 0 means "no entry".
  *
- * <p>Two kinds of slab. A shared slab (at most {@code slabBytes}, 256 KiB in production: below G1's
- * humongous threshold for every region size of 1 MB and more) takes entries of at most a quarter of it,
+ * <p>Off the heap (issue 8: bytes per key and GC pauses): a slab is a direct {@link ByteBuffer}, allocated
+ * when opened and freed the moment it is released (its cleaner run at once, not when a GC finds the buffer
+ * unreachable), so the node's RSS follows the data, the GC never copies or marks the data, and the heap
+ * holds only the table and the requests in flight. Direct memory is bounded by the JVM's
+ * {@code -XX:MaxDirectMemorySize} (by default as large as the max heap; max-memory's default is half of it):
+ * a slab that cannot be had is refused with OUT_OF_MEMORY, leaving the store as it was.
+ *
+ * <p>Two kinds of slab. A shared slab (at most {@code slabBytes}, 256 KiB in production) takes entries of at most a quarter of it,
  * appended at the end of the one current slab; a full one is sealed and a new one opened. The first
  * shared slabs are small (4 KiB, doubling with the bytes held) so that a small store stays small. An
  * entry larger than a quarter of a slab gets a dedicated slab of exactly its size, released as soon as
@@ -31,11 +41,13 @@ final class Slabs {
     private static final int OFFSET_BITS = 15;
     private static final int SLAB_INDEX_MAX = (1 << 17) - 1;
     private static final int POOL_MAX = 2;
-    /** The largest array a JVM allocates (a little under Integer.MAX_VALUE). */
+    /** The largest slab (a buffer's capacity is an int; kept a little under as the largest array was). */
     static final long ARRAY_BYTES_MAX = Integer.MAX_VALUE - 8;
+    /** Frees a direct buffer now ({@code sun.misc.Unsafe.invokeCleaner}); null when the JVM does not allow it (then the GC frees it). */
+    private static final sun.misc.Unsafe UNSAFE = unsafe();
 
     private final int slabBytes;
-    private byte[][] slabs = new byte[8][];
+    private ByteBuffer[] slabs = new ByteBuffer[8];
     /** Shared slab: bytes appended (its end, once sealed); dedicated slab: -1. */
     private int[] used = new int[8];
     /** Shared slab: bytes of its entries that are not DEAD. */
@@ -43,12 +55,12 @@ final class Slabs {
     private int slabCount = 1;
     private int[] freeIndexes = new int[8];
     private int freeIndexCount;
-    private final byte[][] pool = new byte[POOL_MAX][];
+    private final ByteBuffer[] pool = new ByteBuffer[POOL_MAX];
     private int poolCount;
     private int current;
     private long sealedBytes;
     private long liveBytes;
-    private long slabHeapBytes;
+    private long slabMemoryBytes;
 
     Slabs(int slabBytes) {
         if (slabBytes < SLAB_BYTES_MIN || slabBytes > SLAB_BYTES_DEFAULT || slabBytes % EntryLayout.ALIGNMENT != 0) {
@@ -69,7 +81,7 @@ final class Slabs {
         return (address & ((1 << OFFSET_BITS) - 1)) << 3;
     }
 
-    byte[] slab(int address) {
+    ByteBuffer slab(int address) {
         return slabs[index(address)];
     }
 
@@ -83,8 +95,8 @@ final class Slabs {
     }
 
     /** The current slab, with at least {@code bytes} free at its end (a new one is opened if needed). */
-    byte[] currentWithRoom(int bytes) {
-        if (current == 0 || used[current] + bytes > slabs[current].length) open(bytes);
+    ByteBuffer currentWithRoom(int bytes) {
+        if (current == 0 || used[current] + bytes > slabs[current].capacity()) open(bytes);
         return slabs[current];
     }
 
@@ -104,10 +116,11 @@ final class Slabs {
 
     /** A dedicated slab of {@code bytes} (the caller fills it): returns the address of its entry. */
     int allocateDedicated(int bytes) {
+        ByteBuffer slab = allocate(bytes);
         int index = newIndex();
-        slabs[index] = new byte[bytes];
+        slabs[index] = slab;
         used[index] = -1;
-        slabHeapBytes += EntryLayout.arrayHeapBytes(bytes);
+        slabMemoryBytes += bytes;
         return address(index, 0);
     }
 
@@ -118,7 +131,7 @@ final class Slabs {
             release(index);
             return;
         }
-        byte[] slab = slabs[index];
+        ByteBuffer slab = slabs[index];
         int offset = offset(address);
         int bytes = EntryLayout.alignedBytes(slab, offset);
         EntryLayout.markDead(slab, offset);
@@ -172,7 +185,7 @@ final class Slabs {
         long bestGarbage = 0;
         for (int index = 1; index < slabCount; index++) {
             if (slabs[index] == null || used[index] < 0 || index == current) continue;
-            long garbage = slabs[index].length - live[index];
+            long garbage = slabs[index].capacity() - live[index];
             if (garbage > bestGarbage) {
                 best = index;
                 bestGarbage = garbage;
@@ -181,15 +194,16 @@ final class Slabs {
         return best;
     }
 
-    /** Heap bytes of every slab held (shared, dedicated, pooled) and of this bookkeeping. */
-    long heapBytes() {
-        return slabHeapBytes + EntryLayout.arrayHeapBytes(4L * slabs.length) * 3 + EntryLayout.arrayHeapBytes(4L * freeIndexes.length);
+    /** Bytes of every slab held (shared, dedicated, pooled; off the heap) and of this bookkeeping (on it). */
+    long memoryBytes() {
+        return slabMemoryBytes + EntryLayout.arrayHeapBytes(4L * slabs.length) * 3 + EntryLayout.arrayHeapBytes(4L * freeIndexes.length);
     }
 
-    /** Gives the pooled slabs back to the GC. */
+    /** Frees the pooled slabs. */
     void trim() {
         for (int i = 0; i < poolCount; i++) {
-            slabHeapBytes -= EntryLayout.arrayHeapBytes(pool[i].length);
+            slabMemoryBytes -= pool[i].capacity();
+            free(pool[i]);
             pool[i] = null;
         }
         poolCount = 0;
@@ -197,21 +211,21 @@ final class Slabs {
 
     private void open(int bytes) {
         if (current != 0) {
-            sealedBytes += slabs[current].length;
+            sealedBytes += slabs[current].capacity();
             int sealed = current;
             current = 0;
             if (live[sealed] == 0) release(sealed);
         }
         int capacity = nextCapacity(bytes);
-        int index = newIndex();
-        byte[] slab;
+        ByteBuffer slab;
         if (capacity == slabBytes && poolCount > 0) {
             slab = pool[--poolCount];
             pool[poolCount] = null;
         } else {
-            slab = new byte[capacity];
-            slabHeapBytes += EntryLayout.arrayHeapBytes(capacity);
+            slab = allocate(capacity);
+            slabMemoryBytes += capacity;
         }
+        int index = newIndex();
         slabs[index] = slab;
         used[index] = 0;
         live[index] = 0;
@@ -225,12 +239,13 @@ final class Slabs {
     }
 
     private void release(int index) {
-        byte[] slab = slabs[index];
-        if (used[index] >= 0) sealedBytes -= slab.length;
-        if (slab.length == slabBytes && used[index] >= 0 && poolCount < POOL_MAX) {
+        ByteBuffer slab = slabs[index];
+        if (used[index] >= 0) sealedBytes -= slab.capacity();
+        if (slab.capacity() == slabBytes && used[index] >= 0 && poolCount < POOL_MAX) {
             pool[poolCount++] = slab;
         } else {
-            slabHeapBytes -= EntryLayout.arrayHeapBytes(slab.length);
+            slabMemoryBytes -= slab.capacity();
+            free(slab);
         }
         slabs[index] = null;
         used[index] = 0;
@@ -251,5 +266,30 @@ final class Slabs {
             live = Arrays.copyOf(live, length);
         }
         return slabCount++;
+    }
+
+    /** A zeroed direct slab in the entries' byte order, or OUT_OF_MEMORY when direct memory is exhausted. */
+    private static ByteBuffer allocate(int bytes) {
+        try {
+            return ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (OutOfMemoryError e) {
+            throw ErrorCode.OUT_OF_MEMORY.exception("no direct memory left for " + bytes + " more bytes of data ("
+                    + e.getMessage() + "); raise -XX:MaxDirectMemorySize (or -Xmx) or lower max-memory");
+        }
+    }
+
+    /** Frees a slab now; nothing of it may be read afterwards (every address into it is gone). */
+    private static void free(ByteBuffer slab) {
+        if (UNSAFE != null) UNSAFE.invokeCleaner(slab);
+    }
+
+    private static sun.misc.Unsafe unsafe() {
+        try {
+            Field field = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            field.setAccessible(true);
+            return (sun.misc.Unsafe) field.get(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 }

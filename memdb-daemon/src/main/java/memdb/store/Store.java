@@ -3,19 +3,21 @@ package memdb.store;
 import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
 import memdb.protocol.Key;
+import memdb.protocol.MemDbException;
 import memdb.protocol.Timestamp;
 
 /**
  * The in-memory data of one node: the newest version of each key, last-writer-wins by timestamp.
  *
- * <p>Layout (issues 3 and 8: boot time and bytes per key): the entries ({@link EntryLayout}: kind,
- * timestamp, key, value; 8-byte aligned) lie back to back in large {@code byte[]} slabs ({@link Slabs}),
- * and an open-addressing hash table with linear probing holds two {@code int} arrays: each entry's
- * address in the slabs and its key hash, so that a probe compares ints and touches an entry only on a
- * hash match. No object per key and no reference in the table: a key costs its entry and eight bytes a
- * slot, the GC has a few hundred slabs to trace instead of a million arrays, and filling the table
- * stores no young reference into an old array (no card marking, no G1 refinement during replay).
- * Reads hand out copies ({@link Versioned} records), so the slabs are never shared.
+ * <p>Layout (issues 3 and 8: boot time, bytes per key and GC pauses): the entries ({@link EntryLayout}:
+ * kind, timestamp, key, value; 8-byte aligned) lie back to back in large slabs off the heap
+ * ({@link Slabs}: direct buffers, freed as soon as released), and an open-addressing hash table with
+ * linear probing holds two {@code int} arrays: each entry's address in the slabs and its key hash, so that
+ * a probe compares ints and touches an entry only on a hash match. No object per key and no reference
+ * in the table: a key costs its entry and eight bytes a slot; the GC neither copies nor marks the data
+ * (a young collection during a fill no longer copies the new slabs), and filling the table stores no
+ * young reference into an old array (no card marking, no G1 refinement during replay). Reads hand out
+ * copies ({@link Versioned} records), so the slabs are never shared.
  *
  * <p>A write stages its header and key at the end of the current slab, finds the key's slot by hash
  * and key bytes, and applies last-writer-wins. If applied and the held entry has the same aligned size,
@@ -58,7 +60,7 @@ public final class Store {
     private int liveKeys;
     private long changes;
     /** The entry being written: staged at the current slab's append offset by {@link #stage}. */
-    private byte[] stagedSlab;
+    private ByteBuffer stagedSlab;
     private int stagedOffset;
 
     /**
@@ -103,7 +105,7 @@ public final class Store {
     public byte[] getValue(Key key) {
         int slot = find(key);
         if (slot < 0) return null;
-        byte[] slab = slabs.slab(addresses[slot]);
+        ByteBuffer slab = slabs.slab(addresses[slot]);
         int offset = Slabs.offset(addresses[slot]);
         return EntryLayout.isTombstoneCode(EntryLayout.kindCode(slab, offset)) ? null : EntryLayout.value(slab, offset);
     }
@@ -116,20 +118,20 @@ public final class Store {
         byte[] value = incoming.value();
         stage(EntryLayout.kindCode(incoming.kind()), incoming.timestamp().lamport(), incoming.timestamp().nodeId(),
                 key.length(), value.length);
-        System.arraycopy(key.bytes(), 0, stagedSlab, stagedOffset + EntryLayout.KEY, key.length());
+        stagedSlab.put(stagedOffset + EntryLayout.KEY, key.bytes(), 0, key.length());
         int hash = spread(key.hashCode());
         int slot = locateStaged(hash);
         int held = addresses[slot];
         boolean previousWasLive = held != 0
                 && !EntryLayout.isTombstoneCode(EntryLayout.kindCode(slabs.slab(held), Slabs.offset(held)));
         if (!wins(held)) {
-            byte[] heldSlab = slabs.slab(held);
+            ByteBuffer heldSlab = slabs.slab(held);
             int heldOffset = Slabs.offset(held);
             return new Applied(false, previousWasLive,
                     new Timestamp(EntryLayout.lamport(heldSlab, heldOffset), EntryLayout.nodeId(heldSlab, heldOffset)));
         }
         int address = place(slot, hash);
-        System.arraycopy(value, 0, slabs.slab(address), valueOffset(address, key.length()), value.length);
+        slabs.slab(address).put(valueOffset(address, key.length()), value, 0, value.length);
         compact();
         return previousWasLive ? Applied.OVER_LIVE : Applied.OVER_NOTHING_LIVE;
     }
@@ -138,7 +140,7 @@ public final class Store {
      * {@link #apply} for op-log replay: the version is read in place from {@code source} (key at
      * {@code keyPosition}, value at {@code valuePosition}, absolute positions) and copied once, straight into
      * its slab, with no key, version or outcome object on the way (the key is staged and hashed in the slab;
-     * {@code ByteBuffer.get(int, byte[], int, int)} copies without allocating). Same last-writer-wins rule.
+     * {@code ByteBuffer.put(int, ByteBuffer, int, int)} copies without allocating). Same last-writer-wins rule.
      *
      * @return whether the version was applied (false: the key holds a version at least as new)
      */
@@ -146,12 +148,12 @@ public final class Store {
                              boolean tombstone, long lamport, int nodeId) {
         stage(EntryLayout.kindCode(tombstone ? Versioned.Kind.TOMBSTONE : Versioned.Kind.VALUE), lamport, nodeId,
                 keyLength, valueLength);
-        source.get(keyPosition, stagedSlab, stagedOffset + EntryLayout.KEY, keyLength);
+        stagedSlab.put(stagedOffset + EntryLayout.KEY, source, keyPosition, keyLength);
         int hash = spread(EntryLayout.keyHash(stagedSlab, stagedOffset));
         int slot = locateStaged(hash);
         if (!wins(addresses[slot])) return false;
         int address = place(slot, hash);
-        source.get(valuePosition, slabs.slab(address), valueOffset(address, keyLength), valueLength);
+        slabs.slab(address).put(valueOffset(address, keyLength), source, valuePosition, valueLength);
         compact();
         return true;
     }
@@ -198,12 +200,12 @@ public final class Store {
         int live = live(EntryLayout.kindCode(stagedSlab, stagedOffset));
         int held = addresses[slot];
         if (held != 0) {
-            byte[] heldSlab = slabs.slab(held);
+            ByteBuffer heldSlab = slabs.slab(held);
             int heldOffset = Slabs.offset(held);
             int heldLive = live(EntryLayout.kindCode(heldSlab, heldOffset));
             int address = held;
             if (fitsInPlace(held, bytes)) {
-                System.arraycopy(stagedSlab, stagedOffset, heldSlab, heldOffset, EntryLayout.KEY + keyLength);
+                heldSlab.put(heldOffset, stagedSlab, stagedOffset, EntryLayout.KEY + keyLength);
             } else {
                 address = commitStaged(bytes, keyLength);
                 addresses[slot] = address;
@@ -224,9 +226,9 @@ public final class Store {
 
     /** Whether an entry of {@code bytes} can overwrite the one at {@code held}: it takes exactly the same space. */
     private boolean fitsInPlace(int held, long bytes) {
-        byte[] slab = slabs.slab(held);
+        ByteBuffer slab = slabs.slab(held);
         if (slabs.isDedicated(held)) {
-            return slabs.isLarge(bytes) && slab.length == bytes;
+            return slabs.isLarge(bytes) && slab.capacity() == bytes;
         }
         return EntryLayout.alignedBytes(slab, Slabs.offset(held)) == bytes;
     }
@@ -235,7 +237,7 @@ public final class Store {
     private int commitStaged(long bytes, int keyLength) {
         if (!slabs.isLarge(bytes)) return slabs.append((int) bytes);
         int address = slabs.allocateDedicated((int) bytes);
-        System.arraycopy(stagedSlab, stagedOffset, slabs.slab(address), 0, EntryLayout.KEY + keyLength);
+        slabs.slab(address).put(0, stagedSlab, stagedOffset, EntryLayout.KEY + keyLength);
         return address;
     }
 
@@ -258,7 +260,7 @@ public final class Store {
         int slot = find(key);
         if (slot < 0) return false;
         int address = addresses[slot];
-        byte[] slab = slabs.slab(address);
+        ByteBuffer slab = slabs.slab(address);
         int offset = Slabs.offset(address);
         if (!EntryLayout.isTombstoneCode(EntryLayout.kindCode(slab, offset))
                 || !EntryLayout.version(slab, offset).equals(tombstone)) {
@@ -295,9 +297,9 @@ public final class Store {
         return size;
     }
 
-    /** Heap bytes the store holds: its slabs (shared, dedicated, pooled) and its table (what /metrics reports per key). */
-    public long heapBytes() {
-        return slabs.heapBytes() + 2 * EntryLayout.arrayHeapBytes(4L * addresses.length);
+    /** Bytes the store holds: its slabs (shared, dedicated, pooled; off the heap) and its table (on it); what /metrics reports. */
+    public long memoryBytes() {
+        return slabs.memoryBytes() + 2 * EntryLayout.arrayHeapBytes(4L * addresses.length);
     }
 
     /** Garbage in the shared slabs, for tests of the compaction bound. */
@@ -318,7 +320,7 @@ public final class Store {
         int[] table = addresses;
         for (int address : table) {
             if (address == 0) continue;
-            byte[] slab = slabs.slab(address);
+            ByteBuffer slab = slabs.slab(address);
             int offset = Slabs.offset(address);
             action.accept(EntryLayout.key(slab, offset), EntryLayout.version(slab, offset));
         }
@@ -341,25 +343,33 @@ public final class Store {
         compact();
     }
 
-    /** Compacts at most {@value #COMPACTIONS_PER_CHANGE_MAX} sealed slabs while the garbage is above its limit. */
+    /**
+     * Compacts at most {@value #COMPACTIONS_PER_CHANGE_MAX} sealed slabs while the garbage is above its limit.
+     * Without direct memory for the slab to move into, it stops (the change it follows stands; the entries
+     * moved so far are in place, the rest where they were) and the next change tries again.
+     */
     private void compact() {
         for (int i = 0; i < COMPACTIONS_PER_CHANGE_MAX && slabs.garbageBytes() > slabs.garbageBytesLimit(); i++) {
             int victim = slabs.victim();
             if (victim == 0) return;
-            compactSlab(victim);
+            try {
+                compactSlab(victim);
+            } catch (MemDbException e) {
+                return;
+            }
         }
     }
 
     /** Moves every live entry of sealed slab {@code index} to the current slab, repoints its slot, releases the slab. */
     private void compactSlab(int index) {
-        byte[] slab = slabs.slab(Slabs.address(index, 0));
+        ByteBuffer slab = slabs.slab(Slabs.address(index, 0));
         for (int offset = 0, end = slabs.end(index); offset < end; ) {
             int bytes = EntryLayout.alignedBytes(slab, offset);
             if (EntryLayout.kindCode(slab, offset) != EntryLayout.DEAD) {
                 int from = Slabs.address(index, offset);
                 int slot = slotOf(from, spread(EntryLayout.keyHash(slab, offset)));
-                byte[] target = slabs.currentWithRoom(bytes);
-                System.arraycopy(slab, offset, target, slabs.appendOffset(), bytes);
+                ByteBuffer target = slabs.currentWithRoom(bytes);
+                target.put(slabs.appendOffset(), slab, offset, bytes);
                 addresses[slot] = slabs.append(bytes);
                 slabs.moved(from, bytes);
             }

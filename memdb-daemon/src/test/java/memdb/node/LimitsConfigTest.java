@@ -40,6 +40,21 @@ class LimitsConfigTest {
         assertTrue(e.getMessage().contains(key), e.getMessage());
     }
 
+    /**
+     * The data lives in direct memory: max-memory may take seven eighths of it, the default (half the max
+     * heap, which is the direct memory's default size) always fits, and a node given more is refused at start.
+     */
+    @Test
+    void maxMemoryMustFitInTheJvmsDirectMemory() {
+        assertEquals(7L << 20, LimitsConfig.memoryMaxBytesAllowed(8L << 20));
+        assertTrue(LimitsConfig.directMemoryMax() > 0);
+        Node.requireMemoryFits(LimitsConfig.memoryMaxBytesDefault(), Runtime.getRuntime().maxMemory());
+        Node.requireMemoryFits(7L << 20, 8L << 20);
+        ConfigException e = assertThrows(ConfigException.class, () -> Node.requireMemoryFits((7L << 20) + 1, 8L << 20));
+        assertTrue(e.getMessage().startsWith("max-memory 7340033 bytes does not fit in this JVM"), e.getMessage());
+        assertTrue(e.getMessage().contains("-XX:MaxDirectMemorySize"), e.getMessage());
+    }
+
     @Test
     void theValuesReachTheConfigAndAreWrittenBackAsTheyParse() {
         ServerConfig config = new ConfigResolver(null, "/home/ann").resolve(

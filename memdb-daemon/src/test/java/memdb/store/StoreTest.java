@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -128,32 +129,57 @@ class StoreTest {
         byte[] value = new byte[LimitsConfig.VALUE_BYTES_MAX_DEFAULT];
         new Random(3).nextBytes(value);
         store.apply(key(1), Versioned.value(new Timestamp(1, 1), bytes("small")));
-        long small = store.heapBytes();
+        long small = store.memoryBytes();
         assertTrue(store.apply(longest, Versioned.value(new Timestamp(2, 1), value)).applied());
         assertArrayEquals(value, store.getValue(longest));
-        long held = store.heapBytes();
+        long held = store.memoryBytes();
         assertTrue(held - small >= value.length + Key.BYTES_MAX && held - small < value.length + 2048, held - small + " bytes");
         value[7] ^= 1;
         assertTrue(store.apply(longest, Versioned.value(new Timestamp(3, 1), value)).applied());
         assertArrayEquals(value, store.getValue(longest));
-        assertEquals(held, store.heapBytes(), "a same-size overwrite takes no new memory");
+        assertEquals(held, store.memoryBytes(), "a same-size overwrite takes no new memory");
         assertTrue(store.apply(longest, Versioned.tombstone(new Timestamp(4, 1))).applied());
-        assertEquals(small, store.heapBytes(), "the tombstone fits in the shared slab; the value's slab is gone");
+        assertEquals(small, store.memoryBytes(), "the tombstone fits in the shared slab; the value's slab is gone");
         assertArrayEquals(bytes("small"), store.getValue(key(1)));
+    }
+
+    /**
+     * The data lives off the heap (issue 8: RSS and GC pauses): filling a store grows the JVM's direct memory
+     * by the data; dropping every key gives the slabs back at once (their memory freed when released, not when
+     * a GC would find them), and the store's own figure follows.
+     */
+    @Test
+    void theDataLivesInDirectMemoryAndReleasedSlabsAreFreedAtOnce() {
+        BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(pool -> pool.getName().equals("direct")).findFirst().orElseThrow();
+        int keys = 32 * 1024;
+        byte[] value = new byte[1000];
+        long before = direct.getMemoryUsed();
+        Store store = new Store();
+        for (int i = 0; i < keys; i++) store.apply(key(i), Versioned.value(new Timestamp(i + 1, 1), value));
+        long filled = direct.getMemoryUsed() - before;
+        assertTrue(filled >= (long) keys * value.length, filled + " bytes of direct memory for " + keys + " values of 1000 bytes");
+        assertTrue(store.memoryBytes() >= filled, store.memoryBytes() + " store bytes, " + filled + " direct");
+        for (int i = 0; i < keys; i++) store.drop(key(i));
+        store.trim();
+        long left = direct.getMemoryUsed() - before;
+        assertTrue(left <= Slabs.SLAB_BYTES_DEFAULT, left + " bytes of direct memory left after dropping every key");
+        assertEquals(0, store.entries());
+        assertTrue(store.memoryBytes() < 2 * Slabs.SLAB_BYTES_DEFAULT, store.memoryBytes() + " store bytes left");
     }
 
     /** A store sized by too high a guess (replay) gives the table back, and keeps every entry findable. */
     @Test
     void trimShrinksAnOverSizedTableAndKeepsTheEntries() {
         Store store = new Store(1_000_000);
-        long reserved = store.heapBytes();
+        long reserved = store.memoryBytes();
         for (int i = 0; i < 1000; i++) store.apply(key(i), Versioned.value(new Timestamp(i + 1, 1), bytes("v" + i)));
         store.trim();
-        assertTrue(store.heapBytes() < reserved / 100, store.heapBytes() + " bytes after trim, " + reserved + " reserved");
+        assertTrue(store.memoryBytes() < reserved / 100, store.memoryBytes() + " bytes after trim, " + reserved + " reserved");
         for (int i = 0; i < 1000; i++) assertArrayEquals(bytes("v" + i), store.getValue(key(i)));
-        long trimmed = store.heapBytes();
+        long trimmed = store.memoryBytes();
         store.trim();
-        assertEquals(trimmed, store.heapBytes(), "a table of the right size stays");
+        assertEquals(trimmed, store.memoryBytes(), "a table of the right size stays");
         store.apply(key(5000), Versioned.value(new Timestamp(1, 1), bytes("later")));
         assertArrayEquals(bytes("later"), store.getValue(key(5000)));
     }
@@ -229,7 +255,7 @@ class StoreTest {
         for (int i = 0; i < n; i += 997) assertEquals(100, store.getValue(key(i)).length);
         // 17 header + 11 key + 100 value -> 128 bytes in a slab, no array header; 8 bytes of table per slot
         // (2^18 slots for 100,000 keys: 21 bytes a key); under 4 a key of slab tails and bookkeeping.
-        long perKey = store.heapBytes() / n;
+        long perKey = store.memoryBytes() / n;
         assertTrue(perKey >= 128 + 20 && perKey <= 128 + 21 + 4, "bytes per key " + perKey);
     }
 
