@@ -21,7 +21,7 @@ final class MetricsPage {
         text.single("memdb_keys", "gauge", "Keys holding a live value on this node.", node.keys());
         text.single("memdb_entries", "gauge", "Entries on this node, tombstones included.", node.entries());
         text.single("memdb_store_bytes", "gauge",
-                "Heap bytes of this node's store: entries (key, version, value) and table.", node.storeBytes());
+                "Bytes of this node's store: entries (key, version, value; off the heap) and table (on it).", node.storeBytes());
         text.single("memdb_lamport_time", "gauge", "This node's Lamport clock.", node.lamportTime());
         text.single("memdb_pending_operations", "gauge", "Operations this node coordinates that wait for replicas.",
                 node.pendingOperations());

@@ -2,6 +2,7 @@ package memdb.store;
 
 import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import memdb.protocol.Key;
 import memdb.protocol.MemDbException;
 import memdb.protocol.Timestamp;
@@ -323,6 +324,14 @@ public final class Store {
             ByteBuffer slab = slabs.slab(address);
             int offset = Slabs.offset(address);
             action.accept(EntryLayout.key(slab, offset), EntryLayout.version(slab, offset));
+        }
+    }
+
+    /** Visits every key (tombstones' included) with a copy of it, no version: the same rule as {@link #forEach}. */
+    public void forEachKey(Consumer<Key> action) {
+        int[] table = addresses;
+        for (int address : table) {
+            if (address != 0) action.accept(EntryLayout.key(slabs.slab(address), Slabs.offset(address)));
         }
     }
 
