@@ -12,10 +12,11 @@ import memdb.protocol.Timestamp;
  *
  * <p>Layout (issues 3 and 8: boot time, bytes per key and GC pauses): the entries ({@link EntryLayout}:
  * kind, timestamp, key, value; 8-byte aligned) lie back to back in large slabs off the heap
- * ({@link Slabs}: direct buffers, freed as soon as released), and an open-addressing hash table with
- * linear probing holds two {@code int} arrays: each entry's address in the slabs and its key hash, so that
- * a probe compares ints and touches an entry only on a hash match. No object per key and no reference
- * in the table: a key costs its entry and eight bytes a slot; the GC neither copies nor marks the data
+ * ({@link Slabs}: direct buffers, freed as soon as released), and a hash table of {@value #SEGMENTS}
+ * segments ({@link TableSegment}: open addressing, linear probing, two {@code int} arrays of each entry's
+ * address in the slabs and its key hash; picked by the hash's top bits, each growing alone, so that no
+ * doubling stops the core thread for more than a fraction of a millisecond) finds them. No object per key
+ * and no reference in the table: a key costs its entry and eight bytes a slot; the GC neither copies nor marks the data
  * (a young collection during a fill no longer copies the new slabs), and filling the table stores no
  * young reference into an old array (no card marking, no G1 refinement during replay). Reads hand out
  * copies ({@link Versioned} records), so the slabs are never shared.
@@ -44,19 +45,18 @@ import memdb.protocol.Timestamp;
  * <p>Invariants: keys are compared by their full bytes (the hash only narrows the search); every entry
  * that is not DEAD is named by exactly one slot, and every slot names a live entry; a key's stored
  * timestamp never decreases; a delete is a tombstone (kept until purged after the tombstone grace
- * period), so that an older write replayed or delivered late cannot resurrect the key; the table is at
- * most three-quarters full, and a removal shifts the following run back (no tombstone slots). Not
+ * period), so that an older write replayed or delivered late cannot resurrect the key; each table segment
+ * is at most three-quarters full, and a removal shifts the following run back (no tombstone slots). Not
  * thread-safe: owned by the node's core thread.
  */
 public final class Store {
-    private static final int CAPACITY_MIN = 16;
-    private static final int CAPACITY_MAX = 1 << 30;
+    /** The table's segments: 2^6, so that a segment of a million keys holds ~16,000 (its doubling copies ~12,000). */
+    static final int SEGMENT_BITS = 6;
+    static final int SEGMENTS = 1 << SEGMENT_BITS;
     static final int COMPACTIONS_PER_CHANGE_MAX = 2;
 
     private final Slabs slabs;
-    private int[] addresses;
-    private int[] hashes;
-    private int mask;
+    private final TableSegment[] segments = new TableSegment[SEGMENTS];
     private int size;
     private int liveKeys;
     private long changes;
@@ -91,23 +91,22 @@ public final class Store {
     /** With slabs of {@code slabBytes} (tests use tiny slabs so that compaction runs all the time). */
     Store(int expectedEntries, int slabBytes) {
         slabs = new Slabs(slabBytes);
-        allocate(capacityFor(Math.max(0, expectedEntries)));
+        int capacity = TableSegment.capacityFor(Math.max(0, expectedEntries) / SEGMENTS);
+        for (int i = 0; i < SEGMENTS; i++) segments[i] = new TableSegment(capacity);
     }
 
     /** The stored version (value or tombstone), or null when the key was never written. */
     public Versioned get(Key key) {
-        int slot = find(key);
-        if (slot < 0) return null;
-        int address = addresses[slot];
-        return EntryLayout.version(slabs.slab(address), Slabs.offset(address));
+        int address = addressOf(key);
+        return address == 0 ? null : EntryLayout.version(slabs.slab(address), Slabs.offset(address));
     }
 
     /** The live value, or null when absent or deleted. */
     public byte[] getValue(Key key) {
-        int slot = find(key);
-        if (slot < 0) return null;
-        ByteBuffer slab = slabs.slab(addresses[slot]);
-        int offset = Slabs.offset(addresses[slot]);
+        int address = addressOf(key);
+        if (address == 0) return null;
+        ByteBuffer slab = slabs.slab(address);
+        int offset = Slabs.offset(address);
         return EntryLayout.isTombstoneCode(EntryLayout.kindCode(slab, offset)) ? null : EntryLayout.value(slab, offset);
     }
 
@@ -121,8 +120,9 @@ public final class Store {
                 key.length(), value.length);
         stagedSlab.put(stagedOffset + EntryLayout.KEY, key.bytes(), 0, key.length());
         int hash = spread(key.hashCode());
-        int slot = locateStaged(hash);
-        int held = addresses[slot];
+        TableSegment segment = segment(hash);
+        int slot = segment.locate(slabs, hash, stagedSlab, stagedOffset);
+        int held = segment.addresses[slot];
         boolean previousWasLive = held != 0
                 && !EntryLayout.isTombstoneCode(EntryLayout.kindCode(slabs.slab(held), Slabs.offset(held)));
         if (!wins(held)) {
@@ -131,7 +131,7 @@ public final class Store {
             return new Applied(false, previousWasLive,
                     new Timestamp(EntryLayout.lamport(heldSlab, heldOffset), EntryLayout.nodeId(heldSlab, heldOffset)));
         }
-        int address = place(slot, hash);
+        int address = place(segment, slot, hash);
         slabs.slab(address).put(valueOffset(address, key.length()), value, 0, value.length);
         compact();
         return previousWasLive ? Applied.OVER_LIVE : Applied.OVER_NOTHING_LIVE;
@@ -151,9 +151,10 @@ public final class Store {
                 keyLength, valueLength);
         stagedSlab.put(stagedOffset + EntryLayout.KEY, source, keyPosition, keyLength);
         int hash = spread(EntryLayout.keyHash(stagedSlab, stagedOffset));
-        int slot = locateStaged(hash);
-        if (!wins(addresses[slot])) return false;
-        int address = place(slot, hash);
+        TableSegment segment = segment(hash);
+        int slot = segment.locate(slabs, hash, stagedSlab, stagedOffset);
+        if (!wins(segment.addresses[slot])) return false;
+        int address = place(segment, slot, hash);
         slabs.slab(address).put(valueOffset(address, keyLength), source, valuePosition, valueLength);
         compact();
         return true;
@@ -174,17 +175,6 @@ public final class Store {
         EntryLayout.writeHeader(stagedSlab, stagedOffset, kind, lamport, nodeId, keyLength, valueLength);
     }
 
-    /** The slot holding the staged entry's key, or the empty slot where it would go. */
-    private int locateStaged(int hash) {
-        int slot = hash & mask;
-        for (int held; (held = addresses[slot]) != 0; slot = (slot + 1) & mask) {
-            if (hashes[slot] == hash && EntryLayout.sameKey(slabs.slab(held), Slabs.offset(held), stagedSlab, stagedOffset)) {
-                return slot;
-            }
-        }
-        return slot;
-    }
-
     /** Whether the staged entry beats what the slot holds ({@code held}, 0 for nothing). */
     private boolean wins(int held) {
         return held == 0 || EntryLayout.isNewer(stagedSlab, stagedOffset, slabs.slab(held), Slabs.offset(held));
@@ -195,11 +185,11 @@ public final class Store {
      * size, else appended or in a dedicated slab, the held one killed. Returns its address; the caller
      * copies the value in.
      */
-    private int place(int slot, int hash) {
+    private int place(TableSegment segment, int slot, int hash) {
         int keyLength = EntryLayout.keyLength(stagedSlab, stagedOffset);
         long bytes = EntryLayout.alignedBytes(keyLength, EntryLayout.valueLength(stagedSlab, stagedOffset));
         int live = live(EntryLayout.kindCode(stagedSlab, stagedOffset));
-        int held = addresses[slot];
+        int held = segment.addresses[slot];
         if (held != 0) {
             ByteBuffer heldSlab = slabs.slab(held);
             int heldOffset = Slabs.offset(held);
@@ -209,7 +199,7 @@ public final class Store {
                 heldSlab.put(heldOffset, stagedSlab, stagedOffset, EntryLayout.KEY + keyLength);
             } else {
                 address = commitStaged(bytes, keyLength);
-                addresses[slot] = address;
+                segment.addresses[slot] = address;
                 slabs.kill(held);
             }
             changes++;
@@ -218,10 +208,9 @@ public final class Store {
         }
         int address = commitStaged(bytes, keyLength);
         changes++;
-        addresses[slot] = address;
-        hashes[slot] = hash;
+        size++;
         liveKeys += live;
-        if (++size > threshold()) grow();
+        if (!segment.add(slot, address, hash)) segment.grow();
         return address;
     }
 
@@ -251,23 +240,24 @@ public final class Store {
      * that sized the store by a guess, {@link #Store(int)}, that was too high), and gives the slab pool back.
      */
     public void trim() {
-        int needed = capacityFor(size);
-        if (addresses.length > 2 * needed) rehash(needed);
+        for (TableSegment segment : segments) segment.trim();
         slabs.trim();
     }
 
     /** Removes a tombstone for good (after the grace period); a live value is never purged. */
     public boolean purgeTombstone(Key key, Versioned tombstone) {
-        int slot = find(key);
+        int hash = spread(key.hashCode());
+        TableSegment segment = segment(hash);
+        int slot = segment.find(slabs, hash, key.bytes());
         if (slot < 0) return false;
-        int address = addresses[slot];
+        int address = segment.addresses[slot];
         ByteBuffer slab = slabs.slab(address);
         int offset = Slabs.offset(address);
         if (!EntryLayout.isTombstoneCode(EntryLayout.kindCode(slab, offset))
                 || !EntryLayout.version(slab, offset).equals(tombstone)) {
             return false;
         }
-        remove(slot);
+        remove(segment, slot);
         return true;
     }
 
@@ -276,11 +266,13 @@ public final class Store {
      * unlike a delete, nothing is written, and the key's other replicas keep their versions.
      */
     public void drop(Key key) {
-        int slot = find(key);
+        int hash = spread(key.hashCode());
+        TableSegment segment = segment(hash);
+        int slot = segment.find(slabs, hash, key.bytes());
         if (slot < 0) return;
-        int address = addresses[slot];
+        int address = segment.addresses[slot];
         liveKeys -= live(EntryLayout.kindCode(slabs.slab(address), Slabs.offset(address)));
-        remove(slot);
+        remove(segment, slot);
     }
 
     /** Grows with every change (applied version, purge or drop): lets a reader tell whether a snapshot is stale. */
@@ -300,12 +292,21 @@ public final class Store {
 
     /** Bytes the store holds: its slabs (shared, dedicated, pooled; off the heap) and its table (on it); what /metrics reports. */
     public long memoryBytes() {
-        return slabs.memoryBytes() + 2 * EntryLayout.arrayHeapBytes(4L * addresses.length);
+        long table = 0;
+        for (TableSegment segment : segments) table += 2 * EntryLayout.arrayHeapBytes(4L * segment.capacity());
+        return slabs.memoryBytes() + table;
     }
 
     /** Garbage in the shared slabs, for tests of the compaction bound. */
     long garbageBytes() {
         return slabs.garbageBytes();
+    }
+
+    /** Entries of the fullest table segment, for tests: what its next doubling would move. */
+    int largestSegmentEntries() {
+        int largest = 0;
+        for (TableSegment segment : segments) largest = Math.max(largest, segment.size);
+        return largest;
     }
 
     /** The garbage above which compaction runs. */
@@ -318,35 +319,40 @@ public final class Store {
      * change the store (a change may compact and move the entries being walked): collect, then change.
      */
     public void forEach(BiConsumer<Key, Versioned> action) {
-        int[] table = addresses;
-        for (int address : table) {
-            if (address == 0) continue;
-            ByteBuffer slab = slabs.slab(address);
-            int offset = Slabs.offset(address);
-            action.accept(EntryLayout.key(slab, offset), EntryLayout.version(slab, offset));
+        for (TableSegment segment : segments) {
+            for (int address : segment.addresses) {
+                if (address == 0) continue;
+                ByteBuffer slab = slabs.slab(address);
+                int offset = Slabs.offset(address);
+                action.accept(EntryLayout.key(slab, offset), EntryLayout.version(slab, offset));
+            }
         }
     }
 
     /** Visits every key (tombstones' included) with a copy of it, no version: the same rule as {@link #forEach}. */
     public void forEachKey(Consumer<Key> action) {
-        int[] table = addresses;
-        for (int address : table) {
-            if (address != 0) action.accept(EntryLayout.key(slabs.slab(address), Slabs.offset(address)));
+        for (TableSegment segment : segments) {
+            for (int address : segment.addresses) {
+                if (address != 0) action.accept(EntryLayout.key(slabs.slab(address), Slabs.offset(address)));
+            }
         }
     }
 
-    private int find(Key key) {
+    private TableSegment segment(int hash) {
+        return segments[hash >>> (Integer.SIZE - SEGMENT_BITS)];
+    }
+
+    /** The address of the key's entry, or 0. */
+    private int addressOf(Key key) {
         int hash = spread(key.hashCode());
-        byte[] keyBytes = key.bytes();
-        for (int slot = hash & mask, address; (address = addresses[slot]) != 0; slot = (slot + 1) & mask) {
-            if (hashes[slot] == hash && EntryLayout.hasKey(slabs.slab(address), Slabs.offset(address), keyBytes)) return slot;
-        }
-        return -1;
+        TableSegment segment = segment(hash);
+        int slot = segment.find(slabs, hash, key.bytes());
+        return slot < 0 ? 0 : segment.addresses[slot];
     }
 
-    private void remove(int slot) {
-        slabs.kill(addresses[slot]);
-        removeAt(slot);
+    private void remove(TableSegment segment, int slot) {
+        slabs.kill(segment.addresses[slot]);
+        segment.removeAt(slot);
         size--;
         changes++;
         compact();
@@ -376,74 +382,17 @@ public final class Store {
             int bytes = EntryLayout.alignedBytes(slab, offset);
             if (EntryLayout.kindCode(slab, offset) != EntryLayout.DEAD) {
                 int from = Slabs.address(index, offset);
-                int slot = slotOf(from, spread(EntryLayout.keyHash(slab, offset)));
+                int hash = spread(EntryLayout.keyHash(slab, offset));
+                TableSegment segment = segment(hash);
+                int slot = segment.slotOf(from, hash);
                 ByteBuffer target = slabs.currentWithRoom(bytes);
                 target.put(slabs.appendOffset(), slab, offset, bytes);
-                addresses[slot] = slabs.append(bytes);
+                segment.addresses[slot] = slabs.append(bytes);
                 slabs.moved(from, bytes);
             }
             offset += bytes;
         }
         slabs.releaseCompacted(index);
-    }
-
-    /** The slot naming {@code address} (a live entry always has one). */
-    private int slotOf(int address, int hash) {
-        for (int slot = hash & mask; addresses[slot] != 0; slot = (slot + 1) & mask) {
-            if (addresses[slot] == address) return slot;
-        }
-        throw new IllegalStateException("live entry at " + Integer.toHexString(address) + " has no slot");
-    }
-
-    /** Linear-probing deletion: pulls back every later entry of the run that may sit at or before the hole. */
-    private void removeAt(int hole) {
-        int slot = hole;
-        while (true) {
-            slot = (slot + 1) & mask;
-            if (addresses[slot] == 0) break;
-            int home = hashes[slot] & mask;
-            boolean movable = hole <= slot ? home <= hole || home > slot : home <= hole && home > slot;
-            if (movable) {
-                addresses[hole] = addresses[slot];
-                hashes[hole] = hashes[slot];
-                hole = slot;
-            }
-        }
-        addresses[hole] = 0;
-        hashes[hole] = 0;
-    }
-
-    private void grow() {
-        if (addresses.length == CAPACITY_MAX) throw new IllegalStateException("store is full: " + size + " entries");
-        rehash(addresses.length * 2);
-    }
-
-    private void rehash(int capacity) {
-        int[] oldAddresses = addresses;
-        int[] oldHashes = hashes;
-        allocate(capacity);
-        for (int i = 0; i < oldAddresses.length; i++) {
-            if (oldAddresses[i] == 0) continue;
-            int slot = oldHashes[i] & mask;
-            while (addresses[slot] != 0) slot = (slot + 1) & mask;
-            addresses[slot] = oldAddresses[i];
-            hashes[slot] = oldHashes[i];
-        }
-    }
-
-    private void allocate(int capacity) {
-        addresses = new int[capacity];
-        hashes = new int[capacity];
-        mask = capacity - 1;
-    }
-
-    private int threshold() {
-        return addresses.length == CAPACITY_MAX ? CAPACITY_MAX - 1 : addresses.length / 4 * 3;
-    }
-
-    private static int capacityFor(int expected) {
-        long needed = Math.max(CAPACITY_MIN, (long) Math.ceil(expected / 0.75) + 1);
-        return needed >= CAPACITY_MAX ? CAPACITY_MAX : Integer.highestOneBit((int) needed - 1) << 1;
     }
 
     /** Spreads Key's array hash (weak in its low bits for similar keys) over the whole int. */
