@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# What a RESP request costs a server at -P 1, against its floors (docs/performance.md, "Session 10"): a bare Netty
+# epoll server that answers without parsing or storing (bench/BareNettyResp.java), Redis, and a MemDB node
+# (--persistence off, as Redis without persistence), each warmed up, then the same redis-benchmark against each in
+# turn; per server its throughput and CPU per request (all its threads, user and system, from /proc).
+#
+#   bench/resp-floor.sh [ROUNDS]        default 3
+#   env: N=400000 (requests per test), P=1 (pipeline), MEMDB_JAR=path, SKIP_BUILD=1
+# Every process started here is stopped by its PID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+need_redis
+ROUNDS=${1:-3}
+N=${N:-400000}
+P=${P:-1}
+J=${MEMDB_JAR:-memdb-cli/target/memdb.jar}
+AUTH=bench-floor
+[[ -n ${SKIP_BUILD:-} ]] || { log "building memdb.jar"; mvn -B -o -q -DskipTests -Dmemdb.cds.skip package; }
+work_dirs resp-floor
+log "$(machine)"
+javac -cp "$J" -d "$WORK/bare" bench/BareNettyResp.java
+TICK=$(getconf CLK_TCK)
+
+measure() { # NAME PID PORT [AUTH]: warm-up, then the measured run and the server's CPU over it
+    local auth=() u0 s0 u1 s1 out
+    [[ -n ${4:-} ]] && auth=(-a "$4")
+    redis-benchmark -p "$3" "${auth[@]}" -t set,get -n 300000 -c 50 -d 16 -P "$P" -q >/dev/null 2>&1
+    read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$2/stat")
+    out=$(redis-benchmark -p "$3" "${auth[@]}" -t set,get -n "$N" -c 50 -d 16 -P "$P" -q 2>/dev/null | tr '\r' '\n' \
+        | awk '/per second/ {printf "%s %.0f/s  ", $1, $2}')
+    read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$2/stat")
+    awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v n=$((2 * N)) -v t="$TICK" -v name="$1" -v o="$out" \
+        'BEGIN { printf "%-6s %s server CPU us/request: user %.2f system %.2f total %.2f\n", name, o, u * 1e6 / t / n, s * 1e6 / t / n, (u + s) * 1e6 / t / n }'
+}
+
+BARE_PORT=$(free_port); java -cp "$J:$WORK/bare" BareNettyResp "$BARE_PORT" 2>"$WORK/bare.stderr" & BARE=$!; PIDS+=("$BARE")
+REDIS_PORT=$(free_port); redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >/dev/null 2>&1 & REDIS=$!; PIDS+=("$REDIS")
+NODE_PORT=$(free_port)
+java -XX:MaxTenuringThreshold=1 -jar "$J" server --bind 127.0.0.1 --port "$(free_port)" --admin-port "$(free_port)" \
+    --resp-port "$NODE_PORT" --data-dir "$WORK/db" --persistence off --auth-key $AUTH >/dev/null 2>"$WORK/node.stderr" &
+NODE=$!; PIDS+=("$NODE")
+wait_resp "$REDIS_PORT" "$REDIS" /dev/null
+wait_resp "$NODE_PORT" "$NODE" "$WORK/node.stderr" $AUTH
+until (exec 3<>/dev/tcp/127.0.0.1/"$BARE_PORT") 2>/dev/null; do kill -0 "$BARE" || { cat "$WORK/bare.stderr" >&2; exit 1; }; sleep 0.1; done
+for round in $(seq "$ROUNDS"); do
+    log "round $round; $(uptime)"
+    measure bare "$BARE" "$BARE_PORT"
+    measure redis "$REDIS" "$REDIS_PORT"
+    measure node "$NODE" "$NODE_PORT" $AUTH
+done
