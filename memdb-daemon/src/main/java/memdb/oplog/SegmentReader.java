@@ -48,11 +48,12 @@ final class SegmentReader {
     private static FileResult readBlocks(Path file, FileChannel channel, long size, SegmentHeader header,
                                          boolean forceRecover, Frame.Sink sink) throws IOException, CorruptDataException {
         List<Dropped> dropped = new ArrayList<>();
+        BlockBuffers buffers = new BlockBuffers();
         long records = 0;
         long pos = SegmentHeader.BYTES;
         while (pos < size) {
             try {
-                records += readBlock(channel, pos, size, header.compressed(), forceRecover, sink, dropped);
+                records += readBlock(channel, pos, size, header.compressed(), forceRecover, sink, dropped, buffers);
                 pos += BlockCodec.PREFIX_BYTES + storedLength(channel, pos);
             } catch (CorruptDataException e) {
                 if (!forceRecover) throw e;
@@ -64,16 +65,35 @@ final class SegmentReader {
         return new FileResult(file, header, size, records, null, dropped);
     }
 
+    /**
+     * The direct buffers a snapshot's blocks are read and decompressed into, reused block after block (a frame is
+     * valid only during its sink's call, so nothing refers to a block once the next is read); grown when a block
+     * needs more.
+     */
+    private static final class BlockBuffers {
+        ByteBuffer stored;
+        ByteBuffer raw;
+
+        ByteBuffer stored(int length) {
+            if (stored == null || stored.capacity() < length) stored = ByteBuffer.allocateDirect(Math.max(length, BlockCodec.RAW_BYTES_MAX));
+            return stored.clear().limit(length);
+        }
+    }
+
     /** Reads and scans the block at {@code pos}; returns its record count. Frame damage inside is offset by the block. */
     private static long readBlock(FileChannel channel, long pos, long size, boolean compressed, boolean forceRecover,
-                                  Frame.Sink sink, List<Dropped> dropped) throws IOException, CorruptDataException {
+                                  Frame.Sink sink, List<Dropped> dropped, BlockBuffers buffers) throws IOException, CorruptDataException {
         if (size - pos < BlockCodec.PREFIX_BYTES) throw new CorruptDataException(pos, "block prefix cut short");
         BlockCodec.Prefix prefix = BlockCodec.Prefix.decode(readAt(channel, pos, BlockCodec.PREFIX_BYTES), pos);
         if (size - pos - BlockCodec.PREFIX_BYTES < prefix.storedLength()) throw new CorruptDataException(pos, "block cut short");
-        byte[] stored = readAt(channel, pos + BlockCodec.PREFIX_BYTES, prefix.storedLength()).array();
-        byte[] raw = BlockCodec.decode(prefix, stored, compressed, pos);
+        ByteBuffer stored = buffers.stored(prefix.storedLength());
+        while (stored.hasRemaining()) {
+            if (channel.read(stored, pos + BlockCodec.PREFIX_BYTES + stored.position()) < 0) throw new IOException("unexpected end of file");
+        }
+        ByteBuffer raw = BlockCodec.decode(prefix, stored, buffers.raw, compressed, pos);
+        if (compressed) buffers.raw = raw;
         try {
-            FrameScanner.Result r = FrameScanner.scanFrames(ByteBuffer.wrap(raw), 0, raw.length, false, forceRecover, sink);
+            FrameScanner.Result r = FrameScanner.scanFrames(raw, 0, prefix.rawLength(), false, forceRecover, sink);
             for (Dropped d : r.dropped()) dropped.add(new Dropped(pos, 0, d.reason() + " at offset " + d.offset() + " inside the block"));
             return r.records();
         } catch (CorruptDataException e) {

@@ -57,20 +57,29 @@ public final class BlockCodec {
         }
     }
 
-    /** Checks the CRC of {@code stored} and returns the raw frames. */
-    public static byte[] decode(Prefix prefix, byte[] stored, boolean compressed, long offset) throws CorruptDataException {
+    /**
+     * Checks the CRC of a block's stored bytes ({@code stored}[0, storedLength)) and returns a buffer holding its
+     * raw frames at [0, rawLength): {@code stored} itself for a raw block, else {@code rawScratch} when it has room,
+     * else a new direct buffer, which the caller keeps as the scratch of the next block. Reading a snapshot then
+     * allocates nothing per block, and its frames lie in direct memory as a mapped log's do.
+     */
+    public static ByteBuffer decode(Prefix prefix, ByteBuffer stored, ByteBuffer rawScratch, boolean compressed, long offset)
+            throws CorruptDataException {
         CRC32C crc = new CRC32C();
-        crc.update(stored, 0, prefix.storedLength());
+        crc.update(stored.clear().limit(prefix.storedLength()));
+        stored.clear();
         if ((int) crc.getValue() != prefix.crc()) throw new CorruptDataException(offset, "block CRC32C mismatch");
         if (!compressed) {
             if (prefix.storedLength() != prefix.rawLength()) throw new CorruptDataException(offset, "raw block lengths disagree");
             return stored;
         }
-        byte[] raw = new byte[prefix.rawLength()];
+        ByteBuffer raw = rawScratch != null && rawScratch.capacity() >= prefix.rawLength() ? rawScratch
+                : ByteBuffer.allocateDirect(prefix.rawLength());
+        raw.clear();
         LZ4SafeDecompressor decompressor = LZ4.safeDecompressor();
         try {
-            int n = decompressor.decompress(stored, 0, prefix.storedLength(), raw, 0, raw.length);
-            if (n != raw.length) throw new CorruptDataException(offset, "block decompressed to " + n + " bytes, not " + raw.length);
+            int n = decompressor.decompress(stored, 0, prefix.storedLength(), raw, 0, prefix.rawLength());
+            if (n != prefix.rawLength()) throw new CorruptDataException(offset, "block decompressed to " + n + " bytes, not " + prefix.rawLength());
         } catch (net.jpountz.lz4.LZ4Exception e) {
             throw new CorruptDataException(offset, "block does not decompress: " + e.getMessage());
         }

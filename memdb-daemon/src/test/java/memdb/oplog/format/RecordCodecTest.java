@@ -72,11 +72,19 @@ class RecordCodecTest {
             byte[] block = BlockCodec.encode(raw, raw.length, compress);
             ByteBuffer b = ByteBuffer.wrap(block);
             BlockCodec.Prefix prefix = BlockCodec.Prefix.decode(b, 0);
-            byte[] stored = java.util.Arrays.copyOfRange(block, BlockCodec.PREFIX_BYTES, block.length);
-            assertEquals(java.util.Arrays.toString(raw), java.util.Arrays.toString(BlockCodec.decode(prefix, stored, compress, 0)));
-            if (compress) assertTrue(block.length < raw.length / 4, "compressible input shrinks");
-            stored[stored.length / 2] ^= 1;
-            assertThrows(CorruptDataException.class, () -> BlockCodec.decode(prefix, stored, compress, 0));
+            ByteBuffer stored = ByteBuffer.allocateDirect(block.length).put(block, BlockCodec.PREFIX_BYTES, block.length - BlockCodec.PREFIX_BYTES);
+            ByteBuffer tooSmall = ByteBuffer.allocateDirect(16);
+            ByteBuffer decoded = BlockCodec.decode(prefix, stored, tooSmall, compress, 0);
+            byte[] frames = new byte[raw.length];
+            decoded.get(0, frames);
+            assertEquals(java.util.Arrays.toString(raw), java.util.Arrays.toString(frames));
+            if (compress) {
+                assertTrue(block.length < raw.length / 4, "compressible input shrinks");
+                assertTrue(decoded != tooSmall, "a scratch without room is replaced");
+                assertTrue(BlockCodec.decode(prefix, stored, decoded, compress, 0) == decoded, "a scratch with room is reused");
+            }
+            stored.put(stored.capacity() / 2, (byte) (stored.get(stored.capacity() / 2) ^ 1));
+            assertThrows(CorruptDataException.class, () -> BlockCodec.decode(prefix, stored, decoded, compress, 0));
         }
     }
 
