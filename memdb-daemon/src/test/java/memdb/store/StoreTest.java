@@ -149,23 +149,37 @@ class StoreTest {
      * a GC would find them), and the store's own figure follows.
      */
     @Test
-    void theDataLivesInDirectMemoryAndReleasedSlabsAreFreedAtOnce() {
+    void theDataLivesInDirectMemoryAndReleasedSlabsAreFreedAtOnce() throws InterruptedException {
         BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                 .filter(pool -> pool.getName().equals("direct")).findFirst().orElseThrow();
         int keys = 32 * 1024;
         byte[] value = new byte[1000];
-        long before = direct.getMemoryUsed();
-        Store store = new Store();
-        for (int i = 0; i < keys; i++) store.apply(key(i), Versioned.value(new Timestamp(i + 1, 1), value));
-        long filled = direct.getMemoryUsed() - before;
-        assertTrue(filled >= (long) keys * value.length, filled + " bytes of direct memory for " + keys + " values of 1000 bytes");
-        assertTrue(store.memoryBytes() >= filled, store.memoryBytes() + " store bytes, " + filled + " direct");
-        for (int i = 0; i < keys; i++) store.drop(key(i));
-        store.trim();
-        long left = direct.getMemoryUsed() - before;
-        assertTrue(left <= Slabs.SLAB_BYTES_DEFAULT, left + " bytes of direct memory left after dropping every key");
-        assertEquals(0, store.entries());
-        assertTrue(store.memoryBytes() < 2 * Slabs.SLAB_BYTES_DEFAULT, store.memoryBytes() + " store bytes left");
+        // The JVM's direct-memory count also falls when a GC lets the cleaners free other tests' stores: collect
+        // those first, and measure again if a collection ran during the measurement.
+        for (int attempt = 1; ; attempt++) {
+            System.gc();
+            Thread.sleep(200);
+            long collections = collections();
+            long before = direct.getMemoryUsed();
+            Store store = new Store();
+            for (int i = 0; i < keys; i++) store.apply(key(i), Versioned.value(new Timestamp(i + 1, 1), value));
+            long filled = direct.getMemoryUsed() - before;
+            long storeBytes = store.memoryBytes();
+            for (int i = 0; i < keys; i++) store.drop(key(i));
+            store.trim();
+            long left = direct.getMemoryUsed() - before;
+            if (collections() != collections && attempt < 5) continue;
+            assertTrue(filled >= (long) keys * value.length, filled + " bytes of direct memory for " + keys + " values of 1000 bytes");
+            assertTrue(storeBytes >= filled, storeBytes + " store bytes, " + filled + " direct");
+            assertTrue(left <= Slabs.SLAB_BYTES_DEFAULT, left + " bytes of direct memory left after dropping every key");
+            assertEquals(0, store.entries());
+            assertTrue(store.memoryBytes() < 2 * Slabs.SLAB_BYTES_DEFAULT, store.memoryBytes() + " store bytes left");
+            return;
+        }
+    }
+
+    private static long collections() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionCount())).sum();
     }
 
     /**
