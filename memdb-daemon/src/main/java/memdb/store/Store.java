@@ -3,6 +3,7 @@ package memdb.store;
 import java.nio.ByteBuffer;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import memdb.protocol.Key;
 import memdb.protocol.MemDbException;
 import memdb.protocol.Timestamp;
@@ -57,7 +58,6 @@ public final class Store {
 
     private final Slabs slabs;
     private final TableSegment[] segments = new TableSegment[SEGMENTS];
-    private int size;
     private int liveKeys;
     private long changes;
     /** The entry being written: staged at the current slab's append offset by {@link #stage}. */
@@ -208,7 +208,6 @@ public final class Store {
         }
         int address = commitStaged(bytes, keyLength);
         changes++;
-        size++;
         liveKeys += live;
         if (!segment.add(slot, address, hash)) segment.grow();
         return address;
@@ -287,7 +286,9 @@ public final class Store {
 
     /** Entries including tombstones. */
     public int entries() {
-        return size;
+        int entries = 0;
+        for (TableSegment segment : segments) entries += segment.size;
+        return entries;
     }
 
     /** Bytes the store holds: its slabs (shared, dedicated, pooled; off the heap) and its table (on it); what /metrics reports. */
@@ -319,21 +320,23 @@ public final class Store {
      * change the store (a change may compact and move the entries being walked): collect, then change.
      */
     public void forEach(BiConsumer<Key, Versioned> action) {
-        for (TableSegment segment : segments) {
-            for (int address : segment.addresses) {
-                if (address == 0) continue;
-                ByteBuffer slab = slabs.slab(address);
-                int offset = Slabs.offset(address);
-                action.accept(EntryLayout.key(slab, offset), EntryLayout.version(slab, offset));
-            }
-        }
+        forEachAddress(address -> {
+            ByteBuffer slab = slabs.slab(address);
+            int offset = Slabs.offset(address);
+            action.accept(EntryLayout.key(slab, offset), EntryLayout.version(slab, offset));
+        });
     }
 
     /** Visits every key (tombstones' included) with a copy of it, no version: the same rule as {@link #forEach}. */
     public void forEachKey(Consumer<Key> action) {
+        forEachAddress(address -> action.accept(EntryLayout.key(slabs.slab(address), Slabs.offset(address))));
+    }
+
+    /** The address of every entry, segment by segment. */
+    private void forEachAddress(IntConsumer action) {
         for (TableSegment segment : segments) {
             for (int address : segment.addresses) {
-                if (address != 0) action.accept(EntryLayout.key(slabs.slab(address), Slabs.offset(address)));
+                if (address != 0) action.accept(address);
             }
         }
     }
@@ -353,7 +356,6 @@ public final class Store {
     private void remove(TableSegment segment, int slot) {
         slabs.kill(segment.addresses[slot]);
         segment.removeAt(slot);
-        size--;
         changes++;
         compact();
     }
