@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import memdb.cluster.Membership;
 import memdb.counter.CounterStore;
 import memdb.paxos.Acceptor;
@@ -160,13 +161,14 @@ public final class Mover {
         if (nowMs - stableSinceMs < settleMs) return;
         cleanedRingVersion = version;
         if (!replicatesEveryKey()) {
+            Predicate<Key> mine = key -> membership.ring().preferenceList(key, replicationFactor).contains(membership.selfId());
             List<Key> notMine = new ArrayList<>();
             replica.store().forEachKey(key -> {
-                if (!membership.ring().preferenceList(key, replicationFactor).contains(membership.selfId())) notMine.add(key);
+                if (!mine.test(key)) notMine.add(key);
             });
             for (Key key : notMine) replica.store().drop(key);
             keysDropped += notMine.size();
-            acceptor.dropUnless(key -> membership.ring().preferenceList(key, replicationFactor).contains(membership.selfId()));
+            acceptor.dropUnless(mine);
         }
         counterHandoff.plan(membership.ring(), membership.selfId(), replicationFactor);
     }
