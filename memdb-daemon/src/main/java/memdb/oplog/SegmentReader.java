@@ -53,8 +53,9 @@ final class SegmentReader {
         long pos = SegmentHeader.BYTES;
         while (pos < size) {
             try {
-                records += readBlock(channel, pos, size, header.compressed(), forceRecover, sink, dropped, buffers);
-                pos += BlockCodec.PREFIX_BYTES + storedLength(channel, pos);
+                BlockCodec.Prefix prefix = readPrefix(channel, pos, size);
+                records += readBlock(channel, pos, prefix, header.compressed(), forceRecover, sink, dropped, buffers);
+                pos += BlockCodec.PREFIX_BYTES + prefix.storedLength();
             } catch (CorruptDataException e) {
                 if (!forceRecover) throw e;
                 long next = nextBlockAfterDamage(channel, pos, size);
@@ -80,16 +81,18 @@ final class SegmentReader {
         }
     }
 
-    /** Reads and scans the block at {@code pos}; returns its record count. Frame damage inside is offset by the block. */
-    private static long readBlock(FileChannel channel, long pos, long size, boolean compressed, boolean forceRecover,
-                                  Frame.Sink sink, List<Dropped> dropped, BlockBuffers buffers) throws IOException, CorruptDataException {
+    /** The prefix of the block at {@code pos}, once its stored bytes are known to lie within the file. */
+    private static BlockCodec.Prefix readPrefix(FileChannel channel, long pos, long size) throws IOException, CorruptDataException {
         if (size - pos < BlockCodec.PREFIX_BYTES) throw new CorruptDataException(pos, "block prefix cut short");
         BlockCodec.Prefix prefix = BlockCodec.Prefix.decode(readAt(channel, pos, BlockCodec.PREFIX_BYTES), pos);
         if (size - pos - BlockCodec.PREFIX_BYTES < prefix.storedLength()) throw new CorruptDataException(pos, "block cut short");
-        ByteBuffer stored = buffers.stored(prefix.storedLength());
-        while (stored.hasRemaining()) {
-            if (channel.read(stored, pos + BlockCodec.PREFIX_BYTES + stored.position()) < 0) throw new IOException("unexpected end of file");
-        }
+        return prefix;
+    }
+
+    /** Reads and scans the block at {@code pos}; returns its record count. Frame damage inside is offset by the block. */
+    private static long readBlock(FileChannel channel, long pos, BlockCodec.Prefix prefix, boolean compressed, boolean forceRecover,
+                                  Frame.Sink sink, List<Dropped> dropped, BlockBuffers buffers) throws IOException, CorruptDataException {
+        ByteBuffer stored = readFully(channel, pos + BlockCodec.PREFIX_BYTES, buffers.stored(prefix.storedLength()));
         ByteBuffer raw = BlockCodec.decode(prefix, stored, buffers.raw, compressed, pos);
         if (compressed) buffers.raw = raw;
         try {
@@ -99,10 +102,6 @@ final class SegmentReader {
         } catch (CorruptDataException e) {
             throw new CorruptDataException(pos, e.reason() + " at offset " + e.offset() + " inside the block");
         }
-    }
-
-    private static long storedLength(FileChannel channel, long pos) throws IOException {
-        return Integer.toUnsignedLong(readAt(channel, pos, 4).getInt(0));
     }
 
     /** Skips a damaged block when its prefix is still believable; otherwise the rest of the file is lost. */
@@ -118,10 +117,15 @@ final class SegmentReader {
     }
 
     private static ByteBuffer readAt(FileChannel channel, long pos, int length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(length);
+        return readFully(channel, pos, ByteBuffer.allocate(length)).flip();
+    }
+
+    /** Fills {@code buffer} (position to limit) from the file at {@code pos}; returns it. */
+    private static ByteBuffer readFully(FileChannel channel, long pos, ByteBuffer buffer) throws IOException {
+        int start = buffer.position();
         while (buffer.hasRemaining()) {
-            if (channel.read(buffer, pos + buffer.position()) < 0) throw new IOException("unexpected end of file");
+            if (channel.read(buffer, pos + buffer.position() - start) < 0) throw new IOException("unexpected end of file");
         }
-        return buffer.flip();
+        return buffer;
     }
 }
