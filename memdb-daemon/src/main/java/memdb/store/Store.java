@@ -58,6 +58,8 @@ public final class Store {
 
     private final Slabs slabs;
     private final TableSegment[] segments = new TableSegment[SEGMENTS];
+    /** The heap the segments' arrays take, kept as they grow and shrink: {@link #memoryBytes} is read on every write. */
+    private long tableHeapBytes;
     private int liveKeys;
     private long changes;
     /** The entry being written: staged at the current slab's append offset by {@link #stage}. */
@@ -93,6 +95,7 @@ public final class Store {
         slabs = new Slabs(slabBytes);
         int capacity = TableSegment.capacityFor(Math.max(0, expectedEntries) / SEGMENTS);
         for (int i = 0; i < SEGMENTS; i++) segments[i] = new TableSegment(capacity);
+        tableHeapBytes = SEGMENTS * segmentHeapBytes(capacity);
     }
 
     /** The stored version (value or tombstone), or null when the key was never written. */
@@ -209,7 +212,7 @@ public final class Store {
         int address = commitStaged(bytes, keyLength);
         changes++;
         liveKeys += live;
-        if (!segment.add(slot, address, hash)) segment.grow();
+        if (!segment.add(slot, address, hash)) resize(segment, segment::grow);
         return address;
     }
 
@@ -239,7 +242,7 @@ public final class Store {
      * that sized the store by a guess, {@link #Store(int)}, that was too high), and gives the slab pool back.
      */
     public void trim() {
-        for (TableSegment segment : segments) segment.trim();
+        for (TableSegment segment : segments) resize(segment, segment::trim);
         slabs.trim();
     }
 
@@ -291,16 +294,40 @@ public final class Store {
         return entries;
     }
 
-    /** Bytes the store holds: its slabs (shared, dedicated, pooled; off the heap) and its table (on it); what /metrics reports. */
+    /**
+     * Bytes the store holds: its slabs (shared, dedicated, pooled; off the heap) and its table (on it); what
+     * /metrics reports, and what max-memory is checked against on every write.
+     */
     public long memoryBytes() {
-        long table = 0;
-        for (TableSegment segment : segments) table += 2 * EntryLayout.arrayHeapBytes(4L * segment.capacity());
-        return slabs.memoryBytes() + table;
+        return slabs.memoryBytes() + tableHeapBytes;
+    }
+
+    /** Grows or shrinks {@code segment} ({@code change}), keeping {@link #tableHeapBytes}. */
+    private void resize(TableSegment segment, Runnable change) {
+        long before = segmentHeapBytes(segment.capacity());
+        change.run();
+        tableHeapBytes += segmentHeapBytes(segment.capacity()) - before;
+    }
+
+    /** A segment's two int arrays (addresses and hashes) of {@code capacity} slots. */
+    private static long segmentHeapBytes(int capacity) {
+        return 2 * EntryLayout.arrayHeapBytes(4L * capacity);
     }
 
     /** Garbage in the shared slabs, for tests of the compaction bound. */
     long garbageBytes() {
         return slabs.garbageBytes();
+    }
+
+    long slabMemoryBytes() {
+        return slabs.memoryBytes();
+    }
+
+    /** The table's heap counted afresh over the segments, for tests: what {@link #memoryBytes} keeps. */
+    long tableHeapBytesCounted() {
+        long bytes = 0;
+        for (TableSegment segment : segments) bytes += segmentHeapBytes(segment.capacity());
+        return bytes;
     }
 
     /** Entries of the fullest table segment, for tests: what its next doubling would move. */

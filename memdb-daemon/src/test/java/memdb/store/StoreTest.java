@@ -197,6 +197,23 @@ class StoreTest {
         assertEquals(keys, store.entries());
     }
 
+    /**
+     * memoryBytes is read on every write (max-memory), so the store keeps its table's share as segments grow
+     * and shrink instead of summing the segments each time: the kept figure is the one counted afresh.
+     */
+    @Test
+    void theMemoryCountedForTheTableFollowsItsGrowthAndTrim() {
+        Store store = new Store(100_000);
+        assertEquals(store.tableHeapBytesCounted(), store.memoryBytes() - store.slabMemoryBytes());
+        for (int i = 0; i < 300_000; i++) store.apply(key(i), Versioned.value(new Timestamp(i + 1, 1), bytes("v")));
+        long grown = store.tableHeapBytesCounted();
+        assertEquals(grown, store.memoryBytes() - store.slabMemoryBytes(), "after the segments doubled");
+        for (int i = 0; i < 300_000; i++) store.drop(key(i));
+        store.trim();
+        assertTrue(store.tableHeapBytesCounted() < grown / 4, store.tableHeapBytesCounted() + " table bytes after trim");
+        assertEquals(store.tableHeapBytesCounted(), store.memoryBytes() - store.slabMemoryBytes(), "after trim");
+    }
+
     /** A store sized by too high a guess (replay) gives the table back, and keeps every entry findable. */
     @Test
     void trimShrinksAnOverSizedTableAndKeepsTheEntries() {
