@@ -35,6 +35,8 @@ public final class Ring {
     private final int[] owners;
     private final SortedSet<Integer> nodes;
     private final int vnodesPerNode;
+    /** The one node's list when the ring has one node: every key's preference list, found with no hash. */
+    private final List<Integer> onlyNode;
     /** The preference lists made so far, for one replication factor (replaced when another is asked). */
     private volatile ListsByRange lists;
 
@@ -58,6 +60,7 @@ public final class Ring {
         this.owners = owners;
         this.nodes = nodes;
         this.vnodesPerNode = vnodesPerNode;
+        this.onlyNode = nodes.size() == 1 ? List.of(nodes.first()) : null;
     }
 
     /** The ring of these node ids, each with {@code vnodesPerNode} tokens. */
@@ -118,6 +121,7 @@ public final class Ring {
 
     /** The first N distinct nodes clockwise from the key's position: its coordinator candidates and replicas. */
     public List<Integer> preferenceList(Key key, int replicationFactor) {
+        if (onlyNode != null && replicationFactor >= 1) return onlyNode;
         return preferenceListAt(position(key), replicationFactor);
     }
 

@@ -33,6 +33,18 @@ class RingTest {
         assertEquals(0, Ring.of(List.of(), 16).preferenceList(Key.of("k"), 3).size());
     }
 
+    /** A ring of one node answers without hashing the key: the same list as the walk from the key's position. */
+    @Test
+    void aOneNodeRingGivesEveryKeyThatNodeAsTheWalkDoes() {
+        Ring ring = Ring.of(List.of(7), 16);
+        for (int i = 0; i < 200; i++) {
+            Key key = Key.of("k" + i);
+            for (int n = 0; n <= 3; n++) assertEquals(ring.preferenceListAt(Ring.position(key), n), ring.preferenceList(key, n));
+            assertEquals(List.of(7), ring.preferenceList(key, 3));
+        }
+        assertEquals(List.of(), ring.preferenceList(Key.of("k"), 0));
+    }
+
     @Test
     void theRingDependsOnlyOnMembershipNotOnOrder() {
         Ring a = Ring.of(List.of(3, 1, 2), 64);
