@@ -1,5 +1,8 @@
 package memdb.protocol;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -9,6 +12,7 @@ import java.util.Arrays;
  */
 public final class Key implements Comparable<Key> {
     public static final int BYTES_MAX = 1024;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final byte[] bytes;
     private final int hash;
@@ -41,8 +45,13 @@ public final class Key implements Comparable<Key> {
         return this;
     }
 
+    /** No byte with its high bit set: eight bytes at a time, then the rest one by one. */
     private static boolean isAscii(byte[] bytes) {
-        for (byte b : bytes) if (b < 0) return false;
+        int i = 0;
+        for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
+            if (((long) LONGS.get(bytes, i) & 0x8080_8080_8080_8080L) != 0) return false;
+        }
+        for (; i < bytes.length; i++) if (bytes[i] < 0) return false;
         return true;
     }
 

@@ -23,6 +23,22 @@ class KeyTest {
         assertEquals(ErrorCode.INVALID_ARGUMENT, notUtf8.code());
     }
 
+    /** ASCII is checked eight bytes at a time, then byte by byte: a byte that is not UTF-8 is caught at any place. */
+    @Test
+    void aByteThatIsNotUtf8IsFoundAtAnyPlaceInTheKey() {
+        for (int length = 1; length <= 25; length++) {
+            byte[] ascii = Samples.repeat((byte) 'k', length);
+            Key valid = Key.wrap(ascii);
+            assertSame(valid, valid.validate(), "all ASCII, " + length + " bytes");
+            for (int at = 0; at < length; at++) {
+                byte[] bytes = ascii.clone();
+                bytes[at] = (byte) 0xFF;
+                var e = assertThrows(InvalidArgumentException.class, () -> Key.wrap(bytes).validate(), length + " bytes, 0xFF at " + at);
+                assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+            }
+        }
+    }
+
     @Test
     void keysAreTheirBytes() {
         assertEquals(Key.of("é"), Key.wrap(new byte[] {(byte) 0xC3, (byte) 0xA9}));
