@@ -5,7 +5,9 @@
 # turn; per server its throughput and CPU per request (all its threads, user and system, from /proc).
 #
 #   bench/resp-floor.sh [ROUNDS]        default 3
-#   env: N=400000 (requests per test), P=1 (pipeline), MEMDB_JAR=path, SKIP_BUILD=1
+#   env: N=400000 (requests per test), P=1 (pipeline), MEMDB_JAR=path, SKIP_BUILD=1,
+#        BASE_JAR=path (also measures a node of that build, "base", in each round: a change side by side),
+#        NODE_OPTS, BASE_OPTS (JVM flags of either node, after -XX:MaxTenuringThreshold=1, e.g. another collector)
 # Every process started here is stopped by its PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,16 +38,22 @@ measure() { # NAME PID PORT [AUTH]: warm-up, then the measured run and the serve
 
 BARE_PORT=$(free_port); java -cp "$J:$WORK/bare" BareNettyResp "$BARE_PORT" 2>"$WORK/bare.stderr" & BARE=$!; PIDS+=("$BARE")
 REDIS_PORT=$(free_port); redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >/dev/null 2>&1 & REDIS=$!; PIDS+=("$REDIS")
-NODE_PORT=$(free_port)
-java -XX:MaxTenuringThreshold=1 -jar "$J" server --bind 127.0.0.1 --port "$(free_port)" --admin-port "$(free_port)" \
-    --resp-port "$NODE_PORT" --data-dir "$WORK/db" --persistence off --auth-key $AUTH >/dev/null 2>"$WORK/node.stderr" &
-NODE=$!; PIDS+=("$NODE")
+start_node() { # NAME JAR [JVM FLAGS]: a node without persistence; sets PORT and PID
+    PORT=$(free_port)
+    # shellcheck disable=SC2086 # the flags are words
+    java -XX:MaxTenuringThreshold=1 ${3:-} -jar "$2" server --bind 127.0.0.1 --port "$(free_port)" --admin-port "$(free_port)" \
+        --resp-port "$PORT" --data-dir "$WORK/$1-db" --persistence off --auth-key $AUTH >/dev/null 2>"$WORK/$1.stderr" &
+    PID=$!; PIDS+=("$PID")
+    wait_resp "$PORT" "$PID" "$WORK/$1.stderr" $AUTH
+}
 wait_resp "$REDIS_PORT" "$REDIS" /dev/null
-wait_resp "$NODE_PORT" "$NODE" "$WORK/node.stderr" $AUTH
+start_node node "$J" "${NODE_OPTS:-}"; NODE_PORT=$PORT; NODE=$PID
+[[ -z ${BASE_JAR:-} ]] || { start_node base "$BASE_JAR" "${BASE_OPTS:-}"; BASE_PORT=$PORT; BASE=$PID; }
 until (exec 3<>/dev/tcp/127.0.0.1/"$BARE_PORT") 2>/dev/null; do kill -0 "$BARE" || { cat "$WORK/bare.stderr" >&2; exit 1; }; sleep 0.1; done
 for round in $(seq "$ROUNDS"); do
     log "round $round; $(uptime)"
     measure bare "$BARE" "$BARE_PORT"
     measure redis "$REDIS" "$REDIS_PORT"
     measure node "$NODE" "$NODE_PORT" $AUTH
+    [[ -z ${BASE_JAR:-} ]] || measure base "$BASE" "$BASE_PORT" $AUTH
 done
