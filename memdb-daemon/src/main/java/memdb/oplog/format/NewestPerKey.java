@@ -1,6 +1,8 @@
 package memdb.oplog.format;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.invoke.MethodHandles;
+import java.lang.management.ManagementFactory;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -34,12 +36,11 @@ final class NewestPerKey {
 
     private static final int CAPACITY_MIN = 16;
     private static final int CHUNK_BYTES_MIN = 4 << 10;
-    /**
-     * Chunks grow by doubling up to this size; an entry larger than it gets a chunk of its own. Below half of
-     * G1's smallest region (1 MiB) with the array header, so that a chunk is never a humongous object, which
-     * would take a whole region (review 9: 1 MiB chunks took twice their bytes in heaps under 8 GiB).
-     */
-    static final int CHUNK_BYTES_MAX = 256 << 10;
+    /** Chunks grow by doubling up to {@link #CHUNK_BYTES_MAX}; an entry larger than it gets a chunk of its own. */
+    static final int CHUNK_BYTES_MAX = chunkBytesMax(g1RegionBytes());
+    /** What a full chunk is given to cover the array's header and alignment within its G1 region. */
+    static final int REGION_SLACK_BYTES = 64;
+    private static final int CHUNK_BYTES_MAX_WITHOUT_G1 = 256 << 10;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
@@ -140,6 +141,30 @@ final class NewestPerKey {
         INT.set(chunk, at + VALUE_CAPACITY, valueCapacity);
         System.arraycopy(key, 0, chunk, at + HEADER_BYTES, keyLength);
         return ((long) chunkIndex << 32) | at;
+    }
+
+    /**
+     * The largest chunk in a heap of G1 regions of {@code g1RegionBytes} (0: another collector): one region,
+     * less the array's header, so that a full chunk is a humongous object that fills its region, allocated in
+     * the old generation and never copied by a young collection. (Session 10: 256 KiB chunks, each copied once
+     * by a young collection, made G1's young pauses 127-155 ms while a compaction of a million keys ran under
+     * churn. Review 9: a byte[1 MiB] in 1 MiB regions takes two of them; one region less the header takes one.)
+     * Under another collector, 256 KiB.
+     */
+    static int chunkBytesMax(long g1RegionBytes) {
+        if (g1RegionBytes < (1 << 20) || g1RegionBytes > (1 << 30)) return CHUNK_BYTES_MAX_WITHOUT_G1;
+        return (int) g1RegionBytes - REGION_SLACK_BYTES;
+    }
+
+    /** The JVM's G1 region size, or 0 when it runs another collector (or does not say). */
+    private static long g1RegionBytes() {
+        try {
+            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            if (!Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) return 0;
+            return Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
+        } catch (RuntimeException e) { // no such option or bean: not a HotSpot JVM
+            return 0;
+        }
     }
 
     /** A new chunk of {@code bytes}; returns its index. */
