@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.util.concurrent.CompletionException;
+import memdb.client.Futures;
 import memdb.node.ConfigException;
 import memdb.protocol.MemDbException;
 import picocli.CommandLine;
@@ -93,7 +93,7 @@ public final class Main {
     }
 
     static int report(Io io, Exception thrown) {
-        Throwable e = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
+        Throwable e = Futures.unwrapCompletion(thrown);
         int exitCode;
         String message;
         if (e instanceof MemDbException m) {

@@ -10,9 +10,10 @@ import memdb.protocol.MemDbException;
  * Turns the client's futures into plain results for its blocking methods: waits, and rethrows a failure
  * as the typed {@link MemDbException} it is (never an ExecutionException or CompletionException), as a
  * fresh instance carrying the caller's stack trace with the original as its cause. Programmer errors
- * (NullPointerException, IllegalArgumentException...) pass through unchanged.
+ * (NullPointerException, IllegalArgumentException...) pass through unchanged. Public for one thing: the
+ * {@link #unwrapCompletion} that callers of the async methods (and the node, the CLI) need as well.
  */
-final class Futures {
+public final class Futures {
     private Futures() {}
 
     static <T> T join(CompletableFuture<T> future) {
@@ -45,8 +46,11 @@ final class Futures {
         }
     }
 
-    /** The cause inside CompletionExceptions and ExecutionExceptions (the failure itself when it is neither). */
-    static Throwable unwrapCompletion(Throwable failure) {
+    /**
+     * The cause inside CompletionExceptions and ExecutionExceptions (the failure itself when it is neither): what
+     * an async method's future failed with, as the {@link MemDbException} it is; null for null.
+     */
+    public static Throwable unwrapCompletion(Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();

@@ -7,9 +7,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import memdb.client.Futures;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.MemDbException;
 
@@ -52,7 +51,7 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, String 
 
     /** The answer for a failed request: the mapping of exceptions to statuses documented in docs/admin-api.md. */
     static Reply failure(Throwable thrown) {
-        Throwable t = unwrap(thrown);
+        Throwable t = Futures.unwrapCompletion(thrown);
         if (t instanceof AdminException e) {
             Reply reply = error(status(e.kind()), e.getMessage());
             return e.allowedMethod() == null ? reply : new Reply(reply.status, reply.contentType, reply.body, e.allowedMethod(), NOTHING);
@@ -81,8 +80,4 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, String 
         };
     }
 
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) t = t.getCause();
-        return t;
-    }
 }

@@ -1,5 +1,6 @@
 package memdb.net;
 
+import memdb.client.Futures;
 import memdb.protocol.ErrorCode;
 import memdb.protocol.MemDbException;
 import memdb.protocol.Responses;
@@ -45,8 +46,7 @@ public final class PeerTransport implements PeerSender, AutoCloseable {
     @Override
     public void send(int nodeId, String address, long correlationId, Request request, long lamport) {
         client.call(address, request, lamport).whenComplete((response, failure) -> {
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause = Futures.unwrapCompletion(failure);
             if (failure == null) {
                 loop.submitPeerResponse(nodeId, correlationId, client.lamportTime(), response);
             } else if (cause instanceof MemDbException e && e.code() != ErrorCode.UNAVAILABLE

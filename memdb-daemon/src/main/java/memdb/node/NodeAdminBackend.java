@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
 import memdb.admin.AdminBackend;
 import memdb.admin.AdminException;
@@ -17,6 +16,7 @@ import memdb.admin.NodeMetrics;
 import memdb.admin.RepairSummary;
 import memdb.admin.ReplicaVersion;
 import memdb.admin.RequestMetrics;
+import memdb.client.Futures;
 import memdb.limits.WriteLimits;
 import memdb.net.PeerTransport;
 import memdb.protocol.ClusterRequests;
@@ -132,7 +132,7 @@ final class NodeAdminBackend implements AdminBackend {
      * node that stopped down by itself. Any other failure passes through.
      */
     static Throwable notReached(int target, String address, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = Futures.unwrapCompletion(failure);
         if (!(cause instanceof MemDbException e) || e.code() != ErrorCode.UNAVAILABLE && e.code().kind() != ErrorCode.Kind.TIMEOUT) {
             return cause;
         }

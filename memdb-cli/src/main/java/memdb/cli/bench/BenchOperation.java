@@ -3,11 +3,11 @@ package memdb.cli.bench;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import memdb.client.Futures;
 import memdb.client.MemDb;
 import memdb.protocol.Consistency;
 
@@ -30,7 +30,7 @@ interface BenchOperation {
     /** An operation whose request is a future: {@code done} runs when it completes, with the cause of a failure. */
     static BenchOperation ofFuture(Function<String, CompletableFuture<?>> request) {
         return (key, done) -> request.apply(key).whenComplete((value, failure) ->
-                done.accept(value, failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure));
+                done.accept(value, Futures.unwrapCompletion(failure)));
     }
 
     static BenchOperation of(BenchTest test, MemDb db, int valueBytes, Consistency consistency,
