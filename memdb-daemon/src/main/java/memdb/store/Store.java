@@ -53,7 +53,8 @@ import memdb.protocol.Timestamp;
 public final class Store {
     /** The table's segments: 2^6, so that a segment of a million keys holds ~16,000 (its doubling copies ~12,000). */
     static final int SEGMENT_BITS = 6;
-    static final int SEGMENTS = 1 << SEGMENT_BITS;
+    /** The table's segments: {@link #forEachKeyIn} walks one, a fraction of the store that no change moves a key out of. */
+    public static final int SEGMENTS = 1 << SEGMENT_BITS;
     static final int COMPACTIONS_PER_CHANGE_MAX = 2;
 
     private final Slabs slabs;
@@ -354,9 +355,20 @@ public final class Store {
         });
     }
 
-    /** Visits every key (tombstones' included) with a copy of it, no version: the same rule as {@link #forEach}. */
-    public void forEachKey(Consumer<Key> action) {
-        forEachAddress(address -> action.accept(EntryLayout.key(slabs.slab(address), Slabs.offset(address))));
+    /**
+     * Visits the keys (copies, tombstones' included) of table segment {@code segment}, 0 to {@link #SEGMENTS} - 1:
+     * a key is in one segment for its whole life (picked by its hash), so a walk of the segments one at a time,
+     * with changes in between, visits once every key present throughout. Returns the number of keys visited.
+     * The action must not change the store.
+     */
+    public int forEachKeyIn(int segment, Consumer<Key> action) {
+        int visited = 0;
+        for (int address : segments[segment].addresses) {
+            if (address == 0) continue;
+            action.accept(EntryLayout.key(slabs.slab(address), Slabs.offset(address)));
+            visited++;
+        }
+        return visited;
     }
 
     /** The address of every entry, segment by segment. */

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 import memdb.cluster.Membership;
 import memdb.counter.CounterStore;
 import memdb.paxos.Acceptor;
@@ -20,6 +19,7 @@ import memdb.protocol.StreamMessages;
 import memdb.replication.Outbox;
 import memdb.replication.Replica;
 import memdb.ring.TokenRange;
+import memdb.store.Store;
 import memdb.store.Versioned;
 
 /**
@@ -37,7 +37,8 @@ import memdb.store.Versioned;
  *       (or after a bound), {@link #stopRequested} tells the driver to stop.
  *   <li>NORMAL: once nobody is moving and every member knows every member's status (so no coordinator
  *       still sends reads by the old ring), and a request timeout later, drop the keys whose preference
- *       list no longer names this node (and their Paxos acceptor state), and hand the counters it no longer
+ *       list no longer names this node (and their Paxos acceptor state; the store a few segments a tick, so
+ *       that the core thread keeps answering), and hand the counters it no longer
  *       replicates to their replicas (counters are not streamed). Not logged: a restart replays them and drops (hands) them again.
  * </ul>
  * Invariants: a range's data and Paxos acceptor state are on all its future replicas before the move ends; a node serves reads of
@@ -45,6 +46,7 @@ import memdb.store.Versioned;
  * owners are NORMAL everywhere. Pure: time and I/O come from the caller.
  */
 public final class Mover {
+    public static final int CLEANUP_KEYS_PER_TICK_DEFAULT = 16_384;
     private final Membership membership;
     private final Replica replica;
     private final Acceptor acceptor;
@@ -63,6 +65,9 @@ public final class Mover {
     private long stableSinceMs;
     private long nextCorrelation = 1;
     private long keysDropped;
+    /** The next store segment the drop looks at; -1 when no drop is under way. */
+    private int nextSegment = -1;
+    private int cleanupKeysPerTick = CLEANUP_KEYS_PER_TICK_DEFAULT;
 
     public Mover(Membership membership, Replica replica, Acceptor acceptor, CounterStore counters, int replicationFactor,
                  long bytesPerSec, long settleMs) {
@@ -151,26 +156,59 @@ public final class Mover {
         if (version == cleanedRingVersion) return;
         if (!membership.moving().isEmpty() || !everyStatusKnown(nowMs)) {
             stableRingVersion = -1;
+            nextSegment = -1; // a walk under way stops: the ring it drops by is no longer settled
             return;
         }
         if (stableRingVersion != version) {
             stableRingVersion = version;
             stableSinceMs = nowMs;
+            nextSegment = -1;
             return;
         }
         if (nowMs - stableSinceMs < settleMs) return;
-        cleanedRingVersion = version;
         if (!replicatesEveryKey()) {
-            Predicate<Key> mine = key -> membership.ring().preferenceList(key, replicationFactor).contains(membership.selfId());
-            List<Key> notMine = new ArrayList<>();
-            replica.store().forEachKey(key -> {
-                if (!mine.test(key)) notMine.add(key);
-            });
-            for (Key key : notMine) replica.store().drop(key);
-            keysDropped += notMine.size();
-            acceptor.dropUnless(mine);
+            if (nextSegment < 0) nextSegment = 0;
+            if (!dropStep()) return;
+            acceptor.dropUnless(this::replicates);
         }
+        cleanedRingVersion = version;
         counterHandoff.plan(membership.ring(), membership.selfId(), replicationFactor);
+    }
+
+    /**
+     * One tick's part of the drop: whole segments of the store ({@link Store#forEachKeyIn}), until at least
+     * {@link #cleanupKeysPerTick} keys were looked at, each dropped unless this node replicates it. Every key
+     * present throughout the walk is looked at once; one written meanwhile was written under the settled ring,
+     * so it is this node's. True once the last segment is done.
+     */
+    private boolean dropStep() {
+        Store store = replica.store();
+        List<Key> notMine = new ArrayList<>();
+        int looked = 0;
+        while (nextSegment < Store.SEGMENTS && looked < cleanupKeysPerTick) {
+            looked += store.forEachKeyIn(nextSegment++, key -> {
+                if (!replicates(key)) notMine.add(key);
+            });
+            for (Key key : notMine) store.drop(key);
+            keysDropped += notMine.size();
+            notMine.clear();
+        }
+        return nextSegment == Store.SEGMENTS;
+    }
+
+    /** Whether the key's preference list names this node. */
+    private boolean replicates(Key key) {
+        return membership.ring().preferenceList(key, replicationFactor).contains(membership.selfId());
+    }
+
+    /**
+     * At most this many keys are looked at per tick when dropping (rounded up to whole segments): ~15,000 a tick
+     * takes a few milliseconds of the core thread; the whole store in one tick took it for ~0.5 s at a million keys.
+     * Tests set it low so that the drop spans many ticks while requests go on.
+     */
+    public void cleanupKeysPerTick(int keys) {
+        if (keys < 1) throw new IllegalArgumentException("keys per tick must be >= 1: " + keys);
+        this.cleanupKeysPerTick = keys;
     }
 
     /**

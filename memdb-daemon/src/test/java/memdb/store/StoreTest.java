@@ -198,6 +198,27 @@ class StoreTest {
     }
 
     /**
+     * A walk of the segments one at a time (the drop after a ring change, a few a tick) visits every key present
+     * throughout exactly once, even when the store grows, deletes and drops between two segments.
+     */
+    @Test
+    void aWalkOfTheSegmentsOneAtATimeVisitsEveryKeyPresentThroughoutOnce() {
+        Store store = new Store();
+        int keys = 30_000;
+        for (int i = 0; i < keys; i++) store.apply(key(i), Versioned.value(new Timestamp(i + 1, 1), bytes("v")));
+        java.util.Map<Key, Integer> visits = new java.util.HashMap<>();
+        int visited = 0;
+        int next = keys;
+        for (int segment = 0; segment < Store.SEGMENTS; segment++) {
+            visited += store.forEachKeyIn(segment, k -> visits.merge(k, 1, Integer::sum));
+            for (int i = 0; i < 2_000; i++, next++) store.apply(key(next), Versioned.value(new Timestamp(next + 1, 1), bytes("w")));
+            store.drop(key(next - 1_000)); // a key added meanwhile goes again
+        }
+        assertEquals(visits.size(), visited, "no key visited twice");
+        for (int i = 0; i < keys; i++) assertEquals(1, visits.get(key(i)), "key " + i);
+    }
+
+    /**
      * memoryBytes is read on every write (max-memory), so the store keeps its table's share as segments grow
      * and shrink instead of summing the segments each time: the kept figure is the one counted afresh.
      */
