@@ -48,7 +48,7 @@ public final class Futures {
 
     /**
      * The cause inside CompletionExceptions and ExecutionExceptions (the failure itself when it is neither): what
-     * an async method's future failed with, as the {@link MemDbException} it is; null for null.
+     * an async method's future failed with, e.g. a {@link MemDbException}; null for null.
      */
     public static Throwable unwrapCompletion(Throwable failure) {
         Throwable cause = failure;

@@ -79,5 +79,4 @@ record Reply(HttpResponseStatus status, String contentType, byte[] body, String 
             case CONFLICT -> HttpResponseStatus.CONFLICT;
         };
     }
-
 }

@@ -51,7 +51,7 @@ import memdb.protocol.Timestamp;
  * thread-safe: owned by the node's core thread.
  */
 public final class Store {
-    /** The table's segments: 2^6, so that a segment of a million keys holds ~16,000 (its doubling copies ~12,000). */
+    /** 2^6 segments, so that a segment of a million keys holds ~16,000 (its doubling copies ~12,000). */
     static final int SEGMENT_BITS = 6;
     /** The table's segments: {@link #forEachKeyIn} walks one, a fraction of the store that no change moves a key out of. */
     public static final int SEGMENTS = 1 << SEGMENT_BITS;
@@ -369,6 +369,11 @@ public final class Store {
             visited++;
         }
         return visited;
+    }
+
+    /** Entries (tombstones included) of table segment {@code segment}: what {@link #forEachKeyIn} would visit. */
+    public int entriesIn(int segment) {
+        return segments[segment].size;
     }
 
     /** The address of every entry, segment by segment. */

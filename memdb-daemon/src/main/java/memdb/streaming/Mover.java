@@ -67,6 +67,8 @@ public final class Mover {
     private long keysDropped;
     /** The next store segment the drop looks at; -1 when no drop is under way. */
     private int nextSegment = -1;
+    /** The ring version the drop under way drops by. */
+    private long dropRingVersion = -1;
     private int cleanupKeysPerTick = CLEANUP_KEYS_PER_TICK_DEFAULT;
 
     public Mover(Membership membership, Replica replica, Acceptor acceptor, CounterStore counters, int replicationFactor,
@@ -155,20 +157,22 @@ public final class Mover {
         long version = membership.ringVersion();
         if (version == cleanedRingVersion) return;
         if (!membership.moving().isEmpty() || !everyStatusKnown(nowMs)) {
-            stableRingVersion = -1;
-            nextSegment = -1; // a walk under way stops: the ring it drops by is no longer settled
+            stableRingVersion = -1; // a drop under way pauses; it goes on where it was if the ring is the same
             return;
         }
         if (stableRingVersion != version) {
             stableRingVersion = version;
             stableSinceMs = nowMs;
-            nextSegment = -1;
             return;
         }
         if (nowMs - stableSinceMs < settleMs) return;
         if (!replicatesEveryKey()) {
-            if (nextSegment < 0) nextSegment = 0;
+            if (nextSegment < 0 || dropRingVersion != version) { // every status change makes a new ring version
+                nextSegment = 0;
+                dropRingVersion = version;
+            }
             if (!dropStep()) return;
+            nextSegment = -1;
             acceptor.dropUnless(this::replicates);
         }
         cleanedRingVersion = version;
@@ -176,8 +180,8 @@ public final class Mover {
     }
 
     /**
-     * One tick's part of the drop: whole segments of the store ({@link Store#forEachKeyIn}), until at least
-     * {@link #cleanupKeysPerTick} keys were looked at, each dropped unless this node replicates it. Every key
+     * One tick's part of the drop: whole segments of the store ({@link Store#forEachKeyIn}), as many as fit in
+     * {@link #cleanupKeysPerTick} keys (at least one that holds keys), each key dropped unless this node replicates it. Every key
      * present throughout the walk is looked at once; one written meanwhile was written under the settled ring,
      * so it is this node's. True once the last segment is done.
      */
@@ -185,7 +189,7 @@ public final class Mover {
         Store store = replica.store();
         List<Key> notMine = new ArrayList<>();
         int looked = 0;
-        while (nextSegment < Store.SEGMENTS && looked < cleanupKeysPerTick) {
+        while (nextSegment < Store.SEGMENTS && (looked == 0 || looked + store.entriesIn(nextSegment) <= cleanupKeysPerTick)) {
             looked += store.forEachKeyIn(nextSegment++, key -> {
                 if (!replicates(key)) notMine.add(key);
             });
@@ -202,9 +206,10 @@ public final class Mover {
     }
 
     /**
-     * At most this many keys are looked at per tick when dropping (rounded up to whole segments): at a million
-     * keys one segment, ~15,600 keys, took 6-10 ms of the core thread here, the whole store at once 350 ms.
-     * Tests set it low so that the drop spans many ticks while requests go on.
+     * How many keys the drop looks at per tick, in whole segments (at least one): by default one segment at a
+     * million keys (~15,600 keys, 6-10 ms of the core thread here; the whole store at once took 350 ms), more
+     * when the store is smaller. Tests set it to 1, one segment a tick, so that the drop spans ticks while
+     * requests go on.
      */
     public void cleanupKeysPerTick(int keys) {
         if (keys < 1) throw new IllegalArgumentException("keys per tick must be >= 1: " + keys);

@@ -163,7 +163,7 @@ final class SimNode {
         core = new NodeCore(self, new LamportClock(id, highestLamport), store, counters, opLog, settings, PAXOS, acceptorStates,
                 new SplittableRandom(random.nextLong()), events.nowMs(), options.canaries());
         core.restore(clusterLog, events.nowMs());
-        core.mover().cleanupKeysPerTick(1); // the drop after a move spans 64 ticks, with requests between them
+        core.mover().cleanupKeysPerTick(1); // the drop after a move takes a tick per segment holding keys, requests between them
         for (SimOpLog.Entry entry : opLog.durableEntries()) {
             if (entry.op() == OpLog.Op.HINT) core.restoreHint(entry.key(), entry.timestamp(), entry.value());
         }

@@ -2,8 +2,8 @@ package memdb.oplog.format;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.invoke.MethodHandles;
-import java.lang.management.ManagementFactory;
 import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -36,11 +36,11 @@ final class NewestPerKey {
 
     private static final int CAPACITY_MIN = 16;
     private static final int CHUNK_BYTES_MIN = 4 << 10;
-    /** Chunks grow by doubling up to {@link #CHUNK_BYTES_MAX}; an entry larger than it gets a chunk of its own. */
-    static final int CHUNK_BYTES_MAX = chunkBytesMax(g1RegionBytes());
-    /** What a full chunk is given to cover the array's header and alignment within its G1 region. */
+    /** What a full chunk leaves of its G1 region for the array's header and alignment. */
     static final int REGION_SLACK_BYTES = 64;
     private static final int CHUNK_BYTES_MAX_WITHOUT_G1 = 256 << 10;
+    /** Chunks grow by doubling up to this ({@link #nextChunkBytes}); an entry larger than it gets a chunk of its own. */
+    static final int CHUNK_BYTES_MAX = chunkBytesMax(g1RegionBytes());
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
@@ -129,7 +129,7 @@ final class NewestPerKey {
         } else {
             if (appendChunk < 0 || appendOffset + bytes > chunks[appendChunk].length) {
                 int previous = appendChunk < 0 ? 0 : chunks[appendChunk].length;
-                appendChunk = addChunk(Math.min(CHUNK_BYTES_MAX, Math.max(CHUNK_BYTES_MIN, Math.max(bytes, 2 * previous))));
+                appendChunk = addChunk(nextChunkBytes(previous, bytes, CHUNK_BYTES_MAX));
                 appendOffset = 0;
             }
             chunkIndex = appendChunk;
@@ -156,13 +156,24 @@ final class NewestPerKey {
         return (int) g1RegionBytes - REGION_SLACK_BYTES;
     }
 
+    /**
+     * The size of the next append chunk after one of {@code previousBytes} (0: the first), for an entry of
+     * {@code entryBytes} (at most {@code maxBytes}): twice the previous, at least {@link #CHUNK_BYTES_MIN}, at
+     * most {@code maxBytes}, and straight to {@code maxBytes} from half of it up: under G1 a chunk of half a
+     * region or more is humongous and takes a whole region anyway.
+     */
+    static int nextChunkBytes(int previousBytes, int entryBytes, int maxBytes) {
+        long bytes = Math.max(CHUNK_BYTES_MIN, Math.max(entryBytes, 2L * previousBytes));
+        return bytes >= maxBytes / 2 ? maxBytes : (int) bytes;
+    }
+
     /** The JVM's G1 region size, or 0 when it runs another collector (or does not say). */
     private static long g1RegionBytes() {
         try {
             HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             if (!Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) return 0;
             return Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
-        } catch (RuntimeException e) { // no such option or bean: not a HotSpot JVM
+        } catch (RuntimeException | LinkageError e) { // no such option, bean or module (jdk.management): not HotSpot's
             return 0;
         }
     }

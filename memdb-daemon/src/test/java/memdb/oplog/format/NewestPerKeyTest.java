@@ -114,6 +114,22 @@ class NewestPerKeyTest {
         assertTrue(objectBytes >= region / 2, objectBytes + " bytes are not humongous in regions of " + region);
     }
 
+    /** Chunks double from 4 KiB, and skip the sizes of half a region or more below a full one (humongous, half empty). */
+    @ParameterizedTest
+    @ValueSource(ints = {256 << 10, (1 << 20) - 64, (4 << 20) - 64, (32 << 20) - 64})
+    void chunksDoubleAndNeverTakeAHalfEmptyRegion(int maxBytes) {
+        int previous = 0;
+        for (int step = 0; step < 30 && previous < maxBytes; step++) {
+            int next = NewestPerKey.nextChunkBytes(previous, 48, maxBytes);
+            assertTrue(next > previous && next <= maxBytes, next + " after " + previous);
+            assertTrue(next == maxBytes || next < maxBytes / 2, next + " bytes: half a region or more, not full");
+            assertTrue(previous == 0 || next == maxBytes || next == 2 * previous, next + " after " + previous);
+            previous = next;
+        }
+        assertEquals(maxBytes, previous);
+        assertEquals(maxBytes, NewestPerKey.nextChunkBytes(0, maxBytes, maxBytes), "an entry of a full chunk");
+    }
+
     @Test
     void underAnotherCollectorChunksStayAt256KiB() {
         assertEquals(256 << 10, NewestPerKey.chunkBytesMax(0));
