@@ -12,7 +12,10 @@ public final class EnvelopeEncoder extends MessageToByteEncoder<Envelope> {
         super(Envelope.class);
     }
 
-    /** A plain type test: the matcher it replaces calls Class.isInstance on a field for every write (1.6% of the event loop's Java time). */
+    /**
+     * A plain type test: the matcher it replaces calls Class.isInstance on a field for every write (1.6% of the
+     * event loop's Java time).
+     */
     @Override
     public boolean acceptOutboundMessage(Object msg) {
         return msg instanceof Envelope;

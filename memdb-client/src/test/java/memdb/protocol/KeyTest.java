@@ -33,7 +33,8 @@ class KeyTest {
             for (int at = 0; at < length; at++) {
                 byte[] bytes = ascii.clone();
                 bytes[at] = (byte) 0xFF;
-                var e = assertThrows(InvalidArgumentException.class, () -> Key.wrap(bytes).validate(), length + " bytes, 0xFF at " + at);
+                var e = assertThrows(InvalidArgumentException.class, () -> Key.wrap(bytes).validate(),
+                        length + " bytes, 0xFF at " + at);
                 assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
             }
         }

@@ -181,9 +181,9 @@ public final class Mover {
 
     /**
      * One tick's part of the drop: whole segments of the store ({@link Store#forEachKeyIn}), as many as fit in
-     * {@link #cleanupKeysPerTick} keys (at least one that holds keys), each key dropped unless this node replicates it. Every key
-     * present throughout the walk is looked at once; one written meanwhile was written under the settled ring,
-     * so it is this node's. True once the last segment is done.
+     * {@link #cleanupKeysPerTick} keys (at least one that holds keys), each key dropped unless this node
+     * replicates it. Every key present throughout the walk is looked at once; one written meanwhile was written
+     * under the settled ring, so it is this node's. True once the last segment is done.
      */
     private boolean dropStep() {
         Store store = replica.store();

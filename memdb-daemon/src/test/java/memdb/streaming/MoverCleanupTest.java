@@ -92,7 +92,8 @@ class MoverCleanupTest {
         tick(0); // the ring is seen stable
         tick(SETTLE_MS); // and has been for long enough: the drop starts, one segment
         long firstTick = mover.keysDropped();
-        assertTrue(firstTick > 0 && firstTick <= 2L * notMine / Store.SEGMENTS, firstTick + " keys dropped by the first tick of " + notMine);
+        assertTrue(firstTick > 0 && firstTick <= 2L * notMine / Store.SEGMENTS,
+                firstTick + " keys dropped by the first tick of " + notMine);
         assertFalse(mover.cleanedUp());
         for (int t = 1; t < Store.SEGMENTS; t++) {
             assertFalse(mover.cleanedUp(), "cleaned up after " + t + " segments");
