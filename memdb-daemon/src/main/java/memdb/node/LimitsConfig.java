@@ -1,7 +1,6 @@
 package memdb.node;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
-import java.lang.management.ManagementFactory;
+import memdb.limits.VmOptions;
 import memdb.protocol.FrameCodec;
 import memdb.protocol.Key;
 
@@ -57,14 +56,8 @@ public record LimitsConfig(int valueBytesMax, int frameBytesMax, int connections
 
     /** The JVM's bound on direct memory: -XX:MaxDirectMemorySize, by default the max heap (as the JDK takes it). */
     public static long directMemoryMax() {
-        try {
-            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            long configured = Long.parseLong(vm.getVMOption("MaxDirectMemorySize").getValue());
-            if (configured > 0) return configured;
-        } catch (RuntimeException e) {
-            // Not a HotSpot JVM, or no such option: the JDK's own default then.
-        }
-        return Runtime.getRuntime().maxMemory();
+        long configured = VmOptions.number("MaxDirectMemorySize", 0);
+        return configured > 0 ? configured : Runtime.getRuntime().maxMemory();
     }
 
     /**

@@ -1,13 +1,12 @@
 package memdb.oplog.format;
 
-import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.function.LongConsumer;
+import memdb.limits.VmOptions;
 import memdb.oplog.OpLog.Op;
 import memdb.protocol.Key;
 import memdb.protocol.Timestamp;
@@ -169,13 +168,7 @@ final class NewestPerKey {
 
     /** The JVM's G1 region size, or 0 when it runs another collector (or does not say). */
     private static long g1RegionBytes() {
-        try {
-            HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            if (!Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) return 0;
-            return Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
-        } catch (RuntimeException | LinkageError e) { // no such option, bean or module (jdk.management): not HotSpot's
-            return 0;
-        }
+        return VmOptions.isOn("UseG1GC") ? VmOptions.number("G1HeapRegionSize", 0) : 0;
     }
 
     /** A new chunk of {@code bytes}; returns its index. */
