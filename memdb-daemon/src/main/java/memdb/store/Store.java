@@ -362,13 +362,9 @@ public final class Store {
      * The action must not change the store.
      */
     public int forEachKeyIn(int segment, Consumer<Key> action) {
-        int visited = 0;
-        for (int address : segments[segment].addresses) {
-            if (address == 0) continue;
-            action.accept(EntryLayout.key(slabs.slab(address), Slabs.offset(address)));
-            visited++;
-        }
-        return visited;
+        TableSegment walked = segments[segment];
+        forEachAddressIn(walked, address -> action.accept(EntryLayout.key(slabs.slab(address), Slabs.offset(address))));
+        return walked.size;
     }
 
     /** Entries (tombstones included) of table segment {@code segment}: what {@link #forEachKeyIn} would visit. */
@@ -378,10 +374,12 @@ public final class Store {
 
     /** The address of every entry, segment by segment. */
     private void forEachAddress(IntConsumer action) {
-        for (TableSegment segment : segments) {
-            for (int address : segment.addresses) {
-                if (address != 0) action.accept(address);
-            }
+        for (TableSegment segment : segments) forEachAddressIn(segment, action);
+    }
+
+    private static void forEachAddressIn(TableSegment segment, IntConsumer action) {
+        for (int address : segment.addresses) {
+            if (address != 0) action.accept(address);
         }
     }
 
