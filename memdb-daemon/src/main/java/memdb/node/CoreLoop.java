@@ -94,6 +94,9 @@ public final class CoreLoop implements AutoCloseable {
     private RingListener ringListener = (version, members) -> {};
     private long ringVersionSeen;
     private RequestMetrics requestMetrics;
+    /** The connection of the last request handed over on the loop thread in the batch being gathered, and when it arrived; the loop thread's only. */
+    private Connection lastArrivalFrom;
+    private long lastArrivalNanos;
     /** Replies slower than this are logged (0 = none); a live setting, read and written on the loop thread. */
     private long slowRequestNanos;
 
@@ -180,9 +183,23 @@ public final class CoreLoop implements AutoCloseable {
             clientRequestsWaiting.decrementAndGet();
             return Submission.OVERLOADED;
         }
-        if (handOver(new ClientRequest(connection, requestId, lamport, request, System.nanoTime()))) return Submission.ACCEPTED;
+        if (handOver(new ClientRequest(connection, requestId, lamport, request, arrivalNanos(connection)))) return Submission.ACCEPTED;
         clientRequestsWaiting.decrementAndGet();
         return Submission.SHUTTING_DOWN;
+    }
+
+    /**
+     * When a request from {@code connection} arrived. On the loop thread, a request that follows one from the
+     * same connection in the batch being gathered came in the same read (a pipeline) and shares its time: one
+     * clock read per read, not per request (at -P 16 the clock was ~3% of the node's CPU).
+     */
+    private long arrivalNanos(Connection connection) {
+        if (!eventLoop.inEventLoop()) return System.nanoTime();
+        if (connection != lastArrivalFrom) {
+            lastArrivalFrom = connection;
+            lastArrivalNanos = System.nanoTime();
+        }
+        return lastArrivalNanos;
     }
 
     /** A peer answered a request the core sent. */
@@ -318,6 +335,7 @@ public final class CoreLoop implements AutoCloseable {
     /** Feeds at most {@link #BATCH_MAX} inputs to the core, ticks it when due, and commits once. */
     private void runBatch(boolean tickDue) {
         long now = nowMs.getAsLong();
+        lastArrivalFrom = null; // what arrives from now on came in a later read
         BatchOutbox outbox = spareOutbox != null ? spareOutbox.reset(core.membership(), slowRequestNanos)
                 : new BatchOutbox(core.membership(), requestMetrics, slowRequestNanos);
         spareOutbox = null; // a batch run from within this one's release (a close) makes its own

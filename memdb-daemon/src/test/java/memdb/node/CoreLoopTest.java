@@ -263,6 +263,45 @@ class CoreLoopTest {
         assertInstanceOf(Responses.Written.class, replies.stream().filter(r -> r.requestId() == 1).findFirst().orElseThrow().message());
     }
 
+    /**
+     * One clock read per read from a connection: a request that follows one from the same connection in the batch
+     * being gathered shares its arrival time (its latency counts from the first); another connection's is its own.
+     */
+    @Test
+    void requestsInARowFromOneConnectionShareTheirArrivalTime() throws InterruptedException {
+        CoreLoop loop = newLoop(100);
+        memdb.admin.RequestMetrics metrics = new memdb.admin.RequestMetrics();
+        loop.recordRequestsInto(metrics);
+        loop.start();
+        RecordingConnection a = new RecordingConnection();
+        RecordingConnection b = new RecordingConnection();
+        loop.eventLoop().execute(() -> {
+            submit(loop, a, 1, set("x"));
+            sleepQuietly(40);
+            submit(loop, a, 2, new Requests.Get(Key.of("x"), Consistency.ONE)); // the same read as the SET
+            submit(loop, b, 1, new Requests.Contains(Key.of("x"), Consistency.ONE)); // another connection
+        });
+        assertEquals(2, a.nextBatch().size());
+        assertEquals(1, b.nextBatch().size());
+        java.util.Map<String, Double> meanMs = new java.util.HashMap<>();
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); meanMs.size() < 3 && System.nanoTime() < deadline; ) {
+            Thread.sleep(5); // the metrics are recorded just after the replies are sent
+            meanMs.clear();
+            for (memdb.admin.RequestMetrics.OperationStats s : metrics.snapshot()) meanMs.put(s.op(), s.latencySumSeconds() * 1000 / s.latencyCount());
+        }
+        assertTrue(meanMs.get("set") >= 40, "the SET waited 40 ms: " + meanMs);
+        assertTrue(meanMs.get("get") >= 40, "the GET shares the SET's arrival: " + meanMs);
+        assertTrue(meanMs.get("contains") < 40, "another connection's request has its own arrival: " + meanMs);
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
         try {
             latch.await(5, TimeUnit.SECONDS);
