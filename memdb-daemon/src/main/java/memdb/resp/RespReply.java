@@ -16,16 +16,30 @@ public sealed interface RespReply {
 
     void encode(ByteBuf out);
 
-    /** {@code +text\r\n}; the text must not contain CR or LF. */
-    record SimpleString(String text) implements RespReply {
-        public SimpleString {
+    /** {@code +text\r\n}; the text must not contain CR or LF. Its wire form is made once (OK is every SET's reply). */
+    final class SimpleString implements RespReply {
+        private final String text;
+        private final byte[] wire;
+
+        public SimpleString(String text) {
             if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) throw new IllegalArgumentException("CR or LF in a simple string");
+            this.text = text;
+            this.wire = ("+" + text + "\r\n").getBytes(StandardCharsets.UTF_8);
+        }
+
+        public String text() {
+            return text;
         }
 
         public void encode(ByteBuf out) {
-            out.writeByte('+');
-            writeLine(out, text);
+            out.writeBytes(wire);
         }
+
+        @Override public boolean equals(Object o) { return o instanceof SimpleString s && text.equals(s.text); }
+
+        @Override public int hashCode() { return text.hashCode(); }
+
+        @Override public String toString() { return "SimpleString[text=" + text + "]"; }
     }
 
     /**
@@ -51,8 +65,7 @@ public sealed interface RespReply {
     /** {@code :n\r\n}. */
     record Integer(long value) implements RespReply {
         public void encode(ByteBuf out) {
-            out.writeByte(':');
-            writeNumberLine(out, value);
+            writeHeader(out, ':', value);
         }
     }
 
@@ -63,10 +76,9 @@ public sealed interface RespReply {
         }
 
         public void encode(ByteBuf out) {
-            out.writeByte('$');
-            writeNumberLine(out, bytes.length);
+            writeHeader(out, '$', bytes.length);
             out.writeBytes(bytes);
-            out.writeByte('\r').writeByte('\n');
+            out.writeShort('\r' << 8 | '\n'); // CR LF in one write
         }
 
         @Override public boolean equals(Object o) { return o instanceof Bulk b && java.util.Arrays.equals(bytes, b.bytes); }
@@ -100,15 +112,36 @@ public sealed interface RespReply {
         }
 
         public void encode(ByteBuf out) {
-            out.writeByte('*');
-            writeNumberLine(out, elements.size());
+            writeHeader(out, '*', elements.size());
             for (RespReply element : elements) element.encode(out);
         }
     }
 
     private static void writeLine(ByteBuf out, String text) {
         out.writeCharSequence(text, StandardCharsets.UTF_8);
-        out.writeByte('\r').writeByte('\n');
+        out.writeShort('\r' << 8 | '\n'); // CR LF in one write
+    }
+
+    /**
+     * {@code type}, {@code value} in decimal ASCII digits (as Long.toString writes it), then CR LF. Up to 5 digits
+     * (every length and count but huge ones) the line is one 8-byte store: each write to a buffer checks its
+     * bounds and reference count.
+     */
+    private static void writeHeader(ByteBuf out, char type, long value) {
+        if (value < 0 || value >= 100_000) {
+            out.writeByte(type);
+            writeNumberLine(out, value);
+            return;
+        }
+        int digits = value < 10 ? 1 : value < 100 ? 2 : value < 1_000 ? 3 : value < 10_000 ? 4 : 5;
+        long line = (long) type << 56; // big-endian: byte 0 is the type, then the digits, CR and LF
+        long rest = value;
+        for (int at = digits; at >= 1; at--, rest /= 10) line |= ('0' + rest % 10) << (56 - 8 * at);
+        line |= (long) ('\r' << 8 | '\n') << (56 - 8 * (digits + 2));
+        int start = out.writerIndex();
+        out.ensureWritable(8);
+        out.setLong(start, line);
+        out.writerIndex(start + digits + 3);
     }
 
     /** {@code value} in decimal ASCII digits (as Long.toString writes it), then CR LF. */
@@ -127,6 +160,6 @@ public sealed interface RespReply {
         int end = out.writerIndex() + digits;
         for (int at = end - 1; at >= out.writerIndex(); at--, value /= 10) out.setByte(at, (int) ('0' + value % 10));
         out.writerIndex(end);
-        out.writeByte('\r').writeByte('\n');
+        out.writeShort('\r' << 8 | '\n'); // CR LF in one write
     }
 }
