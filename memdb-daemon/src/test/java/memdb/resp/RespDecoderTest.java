@@ -17,12 +17,18 @@ import org.junit.jupiter.api.Test;
 class RespDecoderTest {
     private static final io.netty.buffer.ByteBufAllocator UNTRACKED = new io.netty.buffer.UnpooledByteBufAllocator(false, true);
 
-    private static List<String> decode(byte[]... reads) {
+    /** A channel with only the decoder. */
+    private static EmbeddedChannel newChannel() {
         EmbeddedChannel channel = new EmbeddedChannel();
         // Buffers without leak tracking here: the build's paranoid level records a trace at every byte the decoder
         // reads, which made the split tests below take minutes; the node's tests keep it.
         channel.config().setAllocator(UNTRACKED);
         channel.pipeline().addLast(new RespDecoder(1 << 20));
+        return channel;
+    }
+
+    private static List<String> decode(byte[]... reads) {
+        EmbeddedChannel channel = newChannel();
         List<String> commands = new ArrayList<>();
         for (byte[] read : reads) {
             channel.writeInbound(Unpooled.wrappedBuffer(read));
@@ -109,11 +115,7 @@ class RespDecoderTest {
                 wire.append(multibulk(List.of(name, new byte[] {(byte) n})));
             }
             byte[] bytes = wire.toString().getBytes(StandardCharsets.ISO_8859_1);
-            EmbeddedChannel channel = new EmbeddedChannel();
-        // Buffers without leak tracking here: the build's paranoid level records a trace at every byte the decoder
-        // reads, which made the split tests below take minutes; the node's tests keep it.
-        channel.config().setAllocator(UNTRACKED);
-        channel.pipeline().addLast(new RespDecoder(1 << 20));
+            EmbeddedChannel channel = newChannel();
             List<RespCommand> commands = new ArrayList<>();
             for (int at = 0; at < bytes.length; ) {
                 int end = Math.min(bytes.length, at + random.nextInt(1, 40));
@@ -128,16 +130,64 @@ class RespDecoderTest {
                 assertArrayEquals(new byte[] {(byte) i}, commands.get(i).arg(1));
             }
         }
-        EmbeddedChannel channel = new EmbeddedChannel();
-        // Buffers without leak tracking here: the build's paranoid level records a trace at every byte the decoder
-        // reads, which made the split tests below take minutes; the node's tests keep it.
-        channel.config().setAllocator(UNTRACKED);
-        channel.pipeline().addLast(new RespDecoder(1 << 20));
+        EmbeddedChannel channel = newChannel();
         channel.writeInbound(Unpooled.wrappedBuffer("*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII)));
         RespCommand first = channel.readInbound();
         RespCommand second = channel.readInbound();
         assertSame(first.arg(0), second.arg(0), "the second PING's name is the first's array");
         channel.finishAndReleaseAll();
+    }
+
+    /**
+     * Long bulks and long pipelines: bulks of a few bytes to several reads' worth, in a pipeline many reads long,
+     * decode to the arguments sent, fed whole and in random pieces (of a few bytes, and of up to 3 pages).
+     */
+    @Test
+    void longBulksAndPipelinesComeAsSent() {
+        int w = 4096;
+        int[] lengths = {0, 1, 15, 16, 17, w - 30, w - 3, w - 2, w - 1, w, w + 1, w + 2, 3 * w + 7};
+        for (int seed = 0; seed < 40; seed++) {
+            SplittableRandom random = new SplittableRandom(seed);
+            List<String> sent = new ArrayList<>();
+            StringBuilder wire = new StringBuilder();
+            for (int n = 0; n < 30; n++) {
+                List<byte[]> args = new ArrayList<>();
+                args.add(random.nextBoolean() ? "SET".getBytes(StandardCharsets.US_ASCII) : new byte[random.nextInt(0, 20)]);
+                for (int i = random.nextInt(1, 4); i > 0; i--) {
+                    byte[] arg = new byte[random.nextInt(3) == 0 ? lengths[random.nextInt(lengths.length)] : random.nextInt(0, 40)];
+                    for (int b = 0; b < arg.length; b++) arg[b] = (byte) random.nextInt(256);
+                    args.add(arg);
+                }
+                StringBuilder expected = new StringBuilder().append(args.size());
+                for (byte[] a : args) expected.append(' ').append(Arrays.toString(a));
+                sent.add(expected.toString());
+                wire.append(multibulk(args));
+            }
+            byte[] bytes = wire.toString().getBytes(StandardCharsets.ISO_8859_1);
+            assertEquals(sent, decode(bytes), "seed " + seed + ", whole");
+            List<byte[]> reads = new ArrayList<>();
+            for (int at = 0; at < bytes.length; ) {
+                int end = Math.min(bytes.length, at + random.nextInt(1, random.nextBoolean() ? 64 : 3 * w));
+                reads.add(Arrays.copyOfRange(bytes, at, end));
+                at = end;
+            }
+            assertEquals(sent, decode(reads.toArray(byte[][]::new)), "seed " + seed + ", in pieces");
+        }
+    }
+
+    /** A bulk's CR LF is checked, after a short bulk as after a long one. */
+    @Test
+    void aBulkWithoutItsCrlfIsAProtocolError() {
+        for (int length : new int[] {1, 16, 4094, 4096, 8192}) {
+            for (String after : List.of("\rX", "X\n", "XX")) {
+                byte[] wire = ("*2\r\n$3\r\nGET\r\n$" + length + "\r\n" + "k".repeat(length) + after).getBytes(StandardCharsets.US_ASCII);
+                EmbeddedChannel channel = newChannel();
+                io.netty.handler.codec.DecoderException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        io.netty.handler.codec.DecoderException.class, () -> channel.writeInbound(Unpooled.wrappedBuffer(wire)));
+                assertEquals("expected CRLF after a bulk string", e.getCause().getMessage(), length + " bytes then " + after);
+                channel.finishAndReleaseAll();
+            }
+        }
     }
 
     @Test
@@ -157,11 +207,7 @@ class RespDecoderTest {
             for (int i = random.nextInt(0, 22); i > 0; i--) line.append(alphabet.charAt(random.nextInt(random.nextBoolean() ? 10 : alphabet.length())));
             String text = line.toString();
             boolean expected = reference.matcher(text).matches() && Long.parseLong(text) <= RespDecoder.ARGUMENTS_MAX;
-            EmbeddedChannel channel = new EmbeddedChannel();
-        // Buffers without leak tracking here: the build's paranoid level records a trace at every byte the decoder
-        // reads, which made the split tests below take minutes; the node's tests keep it.
-        channel.config().setAllocator(UNTRACKED);
-        channel.pipeline().addLast(new RespDecoder(1 << 20));
+            EmbeddedChannel channel = newChannel();
             boolean accepted;
             try {
                 channel.writeInbound(Unpooled.wrappedBuffer(("*" + text + "\r\n").getBytes(StandardCharsets.US_ASCII)));
