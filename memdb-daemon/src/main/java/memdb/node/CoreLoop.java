@@ -94,7 +94,7 @@ public final class CoreLoop implements AutoCloseable {
     private RingListener ringListener = (version, members) -> {};
     private long ringVersionSeen;
     private RequestMetrics requestMetrics;
-    /** The connection of the last request handed over on the loop thread in the batch being gathered, and when it arrived; the loop thread's only. */
+    /** The connection of the last request handed over on the loop thread since the last batch ran, and when it arrived; the loop thread's only. */
     private Connection lastArrivalFrom;
     private long lastArrivalNanos;
     /** Replies slower than this are logged (0 = none); a live setting, read and written on the loop thread. */
@@ -190,8 +190,9 @@ public final class CoreLoop implements AutoCloseable {
 
     /**
      * When a request from {@code connection} arrived. On the loop thread, a request that follows one from the
-     * same connection in the batch being gathered came in the same read (a pipeline) and shares its time: one
-     * clock read per read, not per request (at -P 16 the clock was ~3% of the node's CPU).
+     * same connection since the last batch ran shares its time: in practice they came in one read (a pipeline),
+     * as the batch runs after each round of reads; one clock read per read, not per request (at -P 16 the clock
+     * was ~3% of the node's CPU).
      */
     private long arrivalNanos(Connection connection) {
         if (!eventLoop.inEventLoop()) return System.nanoTime();

@@ -11,7 +11,8 @@ import memdb.protocol.Responses;
 /**
  * The slow-request log ({@code slow-request-ms}): one WARNING line per client request answered later than
  * the threshold, measured from its arrival at the core queue to the release of its reply (queueing,
- * replicas and the op-log commit included). The line names the operation, the request id, the key's
+ * replicas and the op-log commit included; pipelined requests that came in one read count from the first's
+ * arrival). The line names the operation, the request id, the key's
  * length — never the key, which may be personal data — the time taken and the outcome:
  * {@code slow request: SET id 7, key 12 bytes, 153.2 ms, ok}.
  */

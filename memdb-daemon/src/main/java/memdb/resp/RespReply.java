@@ -125,7 +125,8 @@ public sealed interface RespReply {
     /**
      * {@code type}, {@code value} in decimal ASCII digits (as Long.toString writes it), then CR LF. Up to 5 digits
      * (every length and count but huge ones) the line is one 8-byte store: each write to a buffer checks its
-     * bounds and reference count.
+     * bounds and reference count. The store needs 8 writable bytes even for a shorter line: the replies' buffers
+     * ({@code ioBuffer()}) have no maximum capacity that could refuse them.
      */
     private static void writeHeader(ByteBuf out, char type, long value) {
         if (value < 0 || value >= 100_000) {

@@ -139,8 +139,9 @@ class RespDecoderTest {
     }
 
     /**
-     * Long bulks and long pipelines: bulks of a few bytes to several reads' worth, in a pipeline many reads long,
-     * decode to the arguments sent, fed whole and in random pieces (of a few bytes, and of up to 3 pages).
+     * Long bulks and long pipelines: bulks of a few bytes to several reads' worth (lengths around 4 KiB, a typical
+     * read, and past it), in a pipeline many reads long, decode to the arguments sent, fed whole and in random
+     * pieces (of a few bytes, and of up to 3 x 4 KiB).
      */
     @Test
     void longBulksAndPipelinesComeAsSent() {
@@ -184,7 +185,8 @@ class RespDecoderTest {
                 EmbeddedChannel channel = newChannel();
                 io.netty.handler.codec.DecoderException e = org.junit.jupiter.api.Assertions.assertThrows(
                         io.netty.handler.codec.DecoderException.class, () -> channel.writeInbound(Unpooled.wrappedBuffer(wire)));
-                assertEquals("expected CRLF after a bulk string", e.getCause().getMessage(), length + " bytes then " + after);
+                assertEquals("expected CRLF after a bulk string", e.getCause().getMessage(),
+                        length + " bytes then " + after.replace("\r", "\\r").replace("\n", "\\n"));
                 channel.finishAndReleaseAll();
             }
         }
