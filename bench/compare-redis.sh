@@ -23,8 +23,8 @@
 #   none: Redis appendonly no, save ""                vs  MemDB --persistence off (no op log: nothing on disk);
 #         a jar from before that option (e.g. an older BASE_JAR) runs with --fsync no instead: it still writes every
 #         record to the OS and compacts, it just never fsyncs
-# Per mode: a warm-up of WARMUP_S=20 seconds of passes (unpipelined and pipelined) against each (not counted: the JVM
-# compiles its hot paths; see warm_up), then ROUNDS rounds;
+# Per mode: a warm-up of WARMUP_S=20 seconds of passes (unpipelined and pipelined) and WARMUP_CONNECTIONS=200 rounds of
+# CLIENTS new connections against each (not counted: the JVM compiles its hot paths; see warm_up), then ROUNDS rounds;
 # in each round every test runs against Redis and against MemDB in turn, the order alternating by round:
 #   redis-benchmark -t set,get -n N -c CLIENTS -d SIZE [-P PIPELINE]   and   -t ping -n N -c CLIENTS
 # Both servers need the same auth (requirepass = MemDB's auth key). Every process started here is stopped by
@@ -160,11 +160,17 @@ bench_native() {
 # 1.4 us of compiler CPU per request after 600,000 pipelined requests, about none after 4,000,000), CPU it would
 # otherwise take from the measured runs on 2 shared cores; every system gets the same warm-up.
 warm_up() {
-    local port=$1 until=$((SECONDS + ${WARMUP_S:-20})) pipeline
+    local port=$1 until=$((SECONDS + ${WARMUP_S:-20})) pipeline i
     while ((SECONDS < until)); do
         for pipeline in 1 "$PIPELINE" "$PIPELINE" "$PIPELINE"; do
             redis-benchmark -h 127.0.0.1 -p "$port" -a $AUTH -c "$CLIENTS" -n "$N" --csv -t set,get,ping -d "$SIZE" -P "$pipeline" >/dev/null 2>&1
         done
+    done
+    # Every measured test opens CLIENTS new connections: warm the connection set-up too (WARMUP_CONNECTIONS rounds
+    # of CLIENTS connections, one PING each), or a JVM still compiles it during the measured runs, whose first
+    # milliseconds weigh 1% of a 200,000-request run (docs/performance.md, "Session 12", 5)
+    for ((i = 0; i < ${WARMUP_CONNECTIONS:-200}; i++)); do
+        redis-benchmark -h 127.0.0.1 -p "$port" -a $AUTH -c "$CLIENTS" -n "$CLIENTS" -t ping_mbulk -q >/dev/null 2>&1
     done
 }
 
