@@ -29,8 +29,6 @@ final class RespDecoder extends ByteToMessageDecoder {
     static final int INLINE_BYTES_MAX = 64 * 1024;
     /** '*' or '$', a sign, 19 digits, CR LF. */
     private static final int HEADER_LINE_BYTES_MAX = 1 + 1 + 19 + 2;
-    /** CR LF read as one big-endian short. */
-    private static final short CRLF = ('\r' << 8) | '\n';
 
     /** Names longer than this are never shared (no command's is). */
     private static final int NAME_BYTES_MAX = 16;
@@ -87,7 +85,7 @@ final class RespDecoder extends ByteToMessageDecoder {
             if (bulkLength < 0 && !readBulkHeader(in)) return null;
             if (in.readableBytes() < bulkLength + 2) return null;
             byte[] bytes = argumentsRead == 0 && bulkLength <= NAME_BYTES_MAX ? readName(in, (int) bulkLength) : readBulk(in);
-            if (in.readShort() != CRLF) throw new RespProtocolException("expected CRLF after a bulk string");
+            if (in.readShort() != RespReply.CRLF) throw new RespProtocolException("expected CRLF after a bulk string");
             if (argumentsRead == args.length) args = Arrays.copyOf(args, Math.min(argumentCount, 2 * args.length));
             args[argumentsRead++] = bytes;
             bulkLength = -1;

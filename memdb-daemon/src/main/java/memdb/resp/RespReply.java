@@ -14,6 +14,9 @@ public sealed interface RespReply {
     RespReply PONG = new SimpleString("PONG");
     RespReply NULL = new NullBulk();
 
+    /** CR LF as one big-endian short: the end of every line, in replies and in requests ({@link RespDecoder}). */
+    short CRLF = ('\r' << 8) | '\n';
+
     void encode(ByteBuf out);
 
     /** {@code +text\r\n}; the text must not contain CR or LF. Its wire form is made once (OK is every SET's reply). */
@@ -78,7 +81,7 @@ public sealed interface RespReply {
         public void encode(ByteBuf out) {
             writeHeader(out, '$', bytes.length);
             out.writeBytes(bytes);
-            out.writeShort('\r' << 8 | '\n'); // CR LF in one write
+            writeCrlf(out);
         }
 
         @Override public boolean equals(Object o) { return o instanceof Bulk b && java.util.Arrays.equals(bytes, b.bytes); }
@@ -117,9 +120,14 @@ public sealed interface RespReply {
         }
     }
 
+    /** CR LF in one write. */
+    private static void writeCrlf(ByteBuf out) {
+        out.writeShort(CRLF);
+    }
+
     private static void writeLine(ByteBuf out, String text) {
         out.writeCharSequence(text, StandardCharsets.UTF_8);
-        out.writeShort('\r' << 8 | '\n'); // CR LF in one write
+        writeCrlf(out);
     }
 
     /**
@@ -138,7 +146,7 @@ public sealed interface RespReply {
         long line = (long) type << 56; // big-endian: byte 0 is the type, then the digits, CR and LF
         long rest = value;
         for (int at = digits; at >= 1; at--, rest /= 10) line |= ('0' + rest % 10) << (56 - 8 * at);
-        line |= (long) ('\r' << 8 | '\n') << (56 - 8 * (digits + 2));
+        line |= (long) CRLF << (56 - 8 * (digits + 2));
         int start = out.writerIndex();
         out.ensureWritable(8);
         out.setLong(start, line);
@@ -161,6 +169,6 @@ public sealed interface RespReply {
         int end = out.writerIndex() + digits;
         for (int at = end - 1; at >= out.writerIndex(); at--, value /= 10) out.setByte(at, (int) ('0' + value % 10));
         out.writerIndex(end);
-        out.writeShort('\r' << 8 | '\n'); // CR LF in one write
+        writeCrlf(out);
     }
 }
