@@ -2,7 +2,10 @@
 # What a RESP request costs a server at -P 1, against its floors (docs/performance.md, "Session 10"): a bare Netty
 # epoll server that answers without parsing or storing (bench/BareNettyResp.java), Redis, and a MemDB node
 # (--persistence off, as Redis without persistence), each warmed up, then the same redis-benchmark against each in
-# turn; per server its throughput and CPU per request (all its threads, user and system, from /proc).
+# turn; per server its throughput and CPU per request (all its threads, user and system, from /proc), and beside
+# it what the same requests cost the load generator (redis-benchmark's user and system CPU) and the whole machine
+# (all cores, from /proc/stat: user, system with the kernel's interrupt work, and idle): how much of a request's
+# cost is the server's own code, and so how far a faster server could move the throughput at all.
 #
 #   bench/resp-floor.sh [ROUNDS]        default 3
 #   env: N=400000 (requests per test), P=1 (pipeline), MEMDB_JAR=path, SKIP_BUILD=1,
@@ -24,16 +27,28 @@ log "$(machine)"
 javac -cp "$J" -d "$WORK/bare" bench/BareNettyResp.java
 TICK=$(getconf CLK_TCK)
 
-measure() { # NAME PID PORT [AUTH]: warm-up, then the measured run and the server's CPU over it
-    local auth=() u0 s0 u1 s1 out
+machine_cpu() { # the machine's user, system (with interrupts) and idle ticks so far, over all cores
+    awk '$1 == "cpu" {print $2 + $3, $4 + $7 + $8, $5 + $6}' /proc/stat
+}
+
+measure() { # NAME PID PORT [AUTH]: warm-up, then the measured run, and the CPU of the server, load generator and machine over it
+    local auth=() u0 s0 u1 s1 mu0 ms0 mi0 mu1 ms1 mi1 cu cs out
     [[ -n ${4:-} ]] && auth=(-a "$4")
     redis-benchmark -p "$3" "${auth[@]}" -t set,get -n 300000 -c 50 -d 16 -P "$P" -q >/dev/null 2>&1
     read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$2/stat")
-    out=$(redis-benchmark -p "$3" "${auth[@]}" -t set,get -n "$N" -c 50 -d 16 -P "$P" -q 2>/dev/null | tr '\r' '\n' \
-        | awk '/per second/ {printf "%s %.0f/s  ", $1, $2}')
+    read -r mu0 ms0 mi0 < <(machine_cpu)
+    # bash's time keyword: the load generator's own user and system seconds
+    { TIMEFORMAT='%3U %3S'; time redis-benchmark -p "$3" "${auth[@]}" -t set,get -n "$N" -c 50 -d 16 -P "$P" -q \
+        >"$WORK/bench.out" 2>/dev/null; } 2>"$WORK/bench.time"
+    read -r mu1 ms1 mi1 < <(machine_cpu)
     read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$2/stat")
-    awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v n=$((2 * N)) -v t="$TICK" -v name="$1" -v o="$out" \
-        'BEGIN { printf "%-6s %s server CPU us/request: user %.2f system %.2f total %.2f\n", name, o, u * 1e6 / t / n, s * 1e6 / t / n, (u + s) * 1e6 / t / n }'
+    read -r cu cs <"$WORK/bench.time"
+    out=$(tr '\r' '\n' <"$WORK/bench.out" | awk '/per second/ {printf "%s %.0f/s  ", $1, $2}')
+    awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v n=$((2 * N)) -v t="$TICK" -v name="$1" -v o="$out" -v cu="$cu" -v cs="$cs" \
+        -v mu=$((mu1 - mu0)) -v ms=$((ms1 - ms0)) -v mi=$((mi1 - mi0)) 'BEGIN {
+            f = 1e6 / t / n
+            printf "%-6s %s server CPU us/request: user %.2f system %.2f total %.2f | load generator user %.2f system %.2f | machine user %.2f system %.2f idle %.2f\n",
+                name, o, u * f, s * f, (u + s) * f, cu * 1e6 / n, cs * 1e6 / n, mu * f, ms * f, mi * f }'
 }
 
 BARE_PORT=$(free_port); java -cp "$J:$WORK/bare" BareNettyResp "$BARE_PORT" 2>"$WORK/bare.stderr" & BARE=$!; PIDS+=("$BARE")
