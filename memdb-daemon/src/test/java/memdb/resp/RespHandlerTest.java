@@ -75,8 +75,8 @@ class RespHandlerTest {
     private EmbeddedChannel newChannel(AuthThrottle throttle) {
         ServerFacts facts = new ServerFacts("test", 1, 6380, "everysec", 100, 0);
         FlowControl flow = new FlowControl(PENDING_MAX, "resp");
-        return new EmbeddedChannel(new RespEncoder(), flow, new RespDecoder(4096),
-                new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow, throttle));
+        RespHandler handler = new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow, throttle);
+        return new EmbeddedChannel(new RespEncoder(), flow, new RespDecoder(4096, handler::command), handler);
     }
 
     @AfterEach
@@ -378,17 +378,24 @@ class RespHandlerTest {
     void commandsDecodedAfterTheClientHungUpStillGoToTheCore() {
         ServerFacts facts = new ServerFacts("test", 1, 6380, "everysec", 100, 0);
         FlowControl flow = new FlowControl(PENDING_MAX, "resp");
-        EmbeddedChannel hungUp = new EmbeddedChannel(new RespEncoder(), flow, new RespDecoder(4096), new memdb.net.HangUp(2),
-                new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow, new AuthThrottle(0, 0, 60_000, 16)));
-        // the channel closes as the first SET passes
-        hungUp.writeInbound(Unpooled.wrappedBuffer((AUTH + command("SET", "a", "v1") + command("SET", "b", "v2") + command("GET", "a"))
+        RespHandler handler = new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow, new AuthThrottle(0, 0, 60_000, 16));
+        EmbeddedChannel[] hungUp = new EmbeddedChannel[1];
+        int[] decoded = {0};
+        // the channel closes as the first SET is handed to the handler: it and the commands after it in the read
+        // reach the handler with the channel inactive
+        RespDecoder decoder = new RespDecoder(4096, command -> {
+            if (++decoded[0] == 2) hungUp[0].close();
+            handler.command(command);
+        });
+        hungUp[0] = new EmbeddedChannel(new RespEncoder(), flow, decoder, handler);
+        hungUp[0].writeInbound(Unpooled.wrappedBuffer((AUTH + command("SET", "a", "v1") + command("SET", "b", "v2") + command("GET", "a"))
                 .getBytes(StandardCharsets.UTF_8)));
-        assertFalse(hungUp.isActive());
+        assertFalse(hungUp[0].isActive());
         assertEquals(3, core.submitted, "both SETs and the GET went to the core");
         for (String key : new String[] {"a", "b"}) {
             Responses.Value value = (Responses.Value) SingleNode.handle(core.node, new Requests.Get(Key.of(key), Consistency.ONE), 0);
             assertTrue(value.isPresent(), "the write to " + key + " was applied");
         }
-        hungUp.finishAndReleaseAll();
+        hungUp[0].finishAndReleaseAll();
     }
 }
