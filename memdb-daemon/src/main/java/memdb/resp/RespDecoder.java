@@ -6,7 +6,6 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * A strict RESP2 request parser: turns bytes into {@link RespCommand}s. Accepts what Redis accepts from
@@ -22,11 +21,6 @@ import java.util.function.Consumer;
  * a limit before it is trusted (arguments per command, bytes per command, bytes per inline line).
  * Anything else is a {@link RespProtocolException} (with Redis's wording), after which the decoder drops
  * all further input: the handler answers and closes.
- *
- * <p>Hand-off: each complete command goes straight to the connection's consumer (its {@link RespHandler}),
- * in order, every complete command of a read in one {@code decode} call, rather than through the pipeline
- * as a message: that hop and the decode loop around it cost ~20 ns a command, ~9% of the RESP layer
- * (docs/performance.md, "Session 13"). Netty still keeps the bytes of an incomplete command between reads.
  */
 final class RespDecoder extends ByteToMessageDecoder {
     /** Arguments in one command, as Redis allows an unauthenticated client. */
@@ -40,8 +34,6 @@ final class RespDecoder extends ByteToMessageDecoder {
     private static final int NAME_BYTES_MAX = 16;
 
     private final long commandBytesMax;
-    /** Where each command goes once complete. */
-    private final Consumer<RespCommand> commands;
     /** The connection's recent command names, by length and first byte ({@link #readName}). */
     private final byte[][] names = new byte[32][];
     /** The current command's arguments, the first {@code argumentsRead} of them read; null between commands. */
@@ -52,16 +44,11 @@ final class RespDecoder extends ByteToMessageDecoder {
     private long bulkLength = -1;
     private boolean failed;
 
-    /**
-     * @param commandBytesMax the most bytes one command may take on the wire, headers included
-     * @param commands takes each command as soon as it is complete, in order (on the channel's event loop)
-     */
-    RespDecoder(long commandBytesMax, Consumer<RespCommand> commands) {
+    /** @param commandBytesMax the most bytes one command may take on the wire, headers included */
+    RespDecoder(long commandBytesMax) {
         this.commandBytesMax = commandBytesMax;
-        this.commands = commands;
     }
 
-    /** Hands on every complete command in {@code in}; returns when more bytes are needed, or after skipping an empty command or a blank line (Netty calls again). */
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {
@@ -69,11 +56,8 @@ final class RespDecoder extends ByteToMessageDecoder {
             return;
         }
         try {
-            while (in.isReadable()) {
-                RespCommand command = args != null ? readArguments(in) : readCommandStart(in);
-                if (command == null) return;
-                commands.accept(command);
-            }
+            RespCommand command = args != null ? readArguments(in) : readCommandStart(in);
+            if (command != null) out.add(command);
         } catch (RespProtocolException e) {
             failed = true;
             in.skipBytes(in.readableBytes());

@@ -67,10 +67,9 @@ public final class RespServer {
                 new RespEncoder(),
                 sentence -> RespReply.Error.err("max number of clients reached"),
                 (pipeline, flow) -> {
+                    pipeline.addLast("decoder", new RespDecoder(commandBytesMax));
                     RespSession session = new RespSession(authKey, facts, connectionIds.incrementAndGet(), System::currentTimeMillis);
-                    RespHandler handler = new RespHandler(session, core, flow, throttle);
-                    pipeline.addLast("decoder", new RespDecoder(commandBytesMax, handler::command));
-                    pipeline.addLast("handler", handler);
+                    pipeline.addLast("handler", new RespHandler(session, core, flow, throttle));
                 });
     }
 }

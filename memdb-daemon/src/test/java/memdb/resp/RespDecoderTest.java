@@ -2,7 +2,6 @@ package memdb.resp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.netty.buffer.Unpooled;
@@ -20,21 +19,11 @@ class RespDecoderTest {
 
     /** A channel with only the decoder. */
     private static EmbeddedChannel newChannel() {
-        return newChannel(1 << 20);
-    }
-
-    /**
-     * A channel with only a decoder, whose commands go on down the pipeline as messages, so that the channel keeps
-     * them for {@code readInbound} (in a node they go straight to the RespHandler instead).
-     */
-    static EmbeddedChannel newChannel(long commandBytesMax) {
         EmbeddedChannel channel = new EmbeddedChannel();
         // Buffers without leak tracking here: the build's paranoid level records a trace at every byte the decoder
         // reads, which made the split tests below take minutes; the node's tests keep it.
         channel.config().setAllocator(UNTRACKED);
-        RespDecoder[] decoder = new RespDecoder[1];
-        decoder[0] = new RespDecoder(commandBytesMax, command -> channel.pipeline().context(decoder[0]).fireChannelRead(command));
-        channel.pipeline().addLast(decoder[0]);
+        channel.pipeline().addLast(new RespDecoder(1 << 20));
         return channel;
     }
 
@@ -231,31 +220,5 @@ class RespDecoderTest {
             channel.finishAndReleaseAll();
             assertEquals(expected, accepted, "*" + text);
         }
-    }
-
-    /**
-     * The commands of a read go to the decoder's consumer, in order, all of them within the read's one call, before
-     * the end of the read reaches the next stage; none travels down the pipeline as a message (that hop was a
-     * measurable share of the RESP layer's CPU).
-     */
-    @Test
-    void everyCompleteCommandOfAReadGoesStraightToTheConsumerInOrder() {
-        List<String> events = new ArrayList<>();
-        EmbeddedChannel channel = new EmbeddedChannel();
-        channel.config().setAllocator(UNTRACKED);
-        channel.pipeline().addLast(new RespDecoder(1 << 20, command -> events.add(command.text(0) + " " + command.text(1))));
-        channel.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelReadComplete(io.netty.channel.ChannelHandlerContext ctx) {
-                events.add("read complete");
-            }
-        });
-        channel.writeInbound(Unpooled.wrappedBuffer(("*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n"
-                + "*2\r\n$3\r\nGET\r\n$1\r\nc\r\n*2\r\n$3\r\nGE").getBytes(StandardCharsets.US_ASCII)));
-        assertEquals(List.of("GET a", "GET b", "GET c", "read complete"), events);
-        assertNull(channel.readInbound(), "nothing goes down the pipeline");
-        channel.writeInbound(Unpooled.wrappedBuffer("T\r\n$1\r\nd\r\n".getBytes(StandardCharsets.US_ASCII)));
-        assertEquals(List.of("GET a", "GET b", "GET c", "read complete", "GET d", "read complete"), events);
-        channel.finishAndReleaseAll();
     }
 }

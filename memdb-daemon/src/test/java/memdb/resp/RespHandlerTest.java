@@ -75,8 +75,8 @@ class RespHandlerTest {
     private EmbeddedChannel newChannel(AuthThrottle throttle) {
         ServerFacts facts = new ServerFacts("test", 1, 6380, "everysec", 100, 0);
         FlowControl flow = new FlowControl(PENDING_MAX, "resp");
-        RespHandler handler = new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow, throttle);
-        return new EmbeddedChannel(new RespEncoder(), flow, new RespDecoder(4096, handler::command), handler);
+        return new EmbeddedChannel(new RespEncoder(), flow, new RespDecoder(4096),
+                new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow, throttle));
     }
 
     @AfterEach
@@ -222,6 +222,41 @@ class RespHandlerTest {
         Collections.reverse(held);
         for (Runnable answer : held) answer.run();
         assertEquals("+OK\r\n*2\r\n$1\r\n1\r\n$-1\r\n+PONG\r\n$1\r\n1\r\n$1\r\nx\r\n", output(channel));
+    }
+
+    /** Counts the reads the pipeline asks the channel for (what would reach the socket). */
+    private static final class ReadRequests extends io.netty.channel.ChannelOutboundHandlerAdapter {
+        int asked;
+
+        @Override
+        public void read(io.netty.channel.ChannelHandlerContext ctx) {
+            asked++;
+            ctx.read();
+        }
+    }
+
+    /**
+     * Back-pressure holds whatever the decoder makes of a read: once reading paused at max-pending-per-connection,
+     * a read still under way (its commands handled, over the limit) asks for no further read. (Netty's decoder asks
+     * for one more read after a read in which it passed nothing on while reading is off: a decoder that handed its
+     * commands over some other way would keep reading a client that never reads its replies.)
+     */
+    @Test
+    void whileReadingIsPausedNoFurtherReadIsAskedFor() {
+        ReadRequests reads = new ReadRequests();
+        EmbeddedChannel paused = newChannel(new AuthThrottle(0, 0, 60_000, 16));
+        paused.pipeline().addFirst(reads);
+        exchange(paused, AUTH.getBytes(StandardCharsets.UTF_8));
+        core.holding = true;
+        StringBuilder pipeline = new StringBuilder();
+        for (int i = 0; i < PENDING_MAX; i++) pipeline.append(command("GET", "k" + i));
+        exchange(paused, pipeline.toString().getBytes(StandardCharsets.UTF_8));
+        assertFalse(paused.config().isAutoRead(), "at max-pending-per-connection: reading pauses");
+        reads.asked = 0;
+        exchange(paused, (command("GET", "more") + command("GET", "again")).getBytes(StandardCharsets.UTF_8));
+        assertEquals(0, reads.asked, "no read is asked for while reading is paused");
+        assertFalse(paused.config().isAutoRead());
+        paused.finishAndReleaseAll();
     }
 
     @Test
@@ -378,24 +413,17 @@ class RespHandlerTest {
     void commandsDecodedAfterTheClientHungUpStillGoToTheCore() {
         ServerFacts facts = new ServerFacts("test", 1, 6380, "everysec", 100, 0);
         FlowControl flow = new FlowControl(PENDING_MAX, "resp");
-        RespHandler handler = new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow, new AuthThrottle(0, 0, 60_000, 16));
-        EmbeddedChannel[] hungUp = new EmbeddedChannel[1];
-        int[] decoded = {0};
-        // the channel closes as the first SET is handed to the handler: it and the commands after it in the read
-        // reach the handler with the channel inactive
-        RespDecoder decoder = new RespDecoder(4096, command -> {
-            if (++decoded[0] == 2) hungUp[0].close();
-            handler.command(command);
-        });
-        hungUp[0] = new EmbeddedChannel(new RespEncoder(), flow, decoder, handler);
-        hungUp[0].writeInbound(Unpooled.wrappedBuffer((AUTH + command("SET", "a", "v1") + command("SET", "b", "v2") + command("GET", "a"))
+        EmbeddedChannel hungUp = new EmbeddedChannel(new RespEncoder(), flow, new RespDecoder(4096), new memdb.net.HangUp(2),
+                new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow, new AuthThrottle(0, 0, 60_000, 16)));
+        // the channel closes as the first SET passes
+        hungUp.writeInbound(Unpooled.wrappedBuffer((AUTH + command("SET", "a", "v1") + command("SET", "b", "v2") + command("GET", "a"))
                 .getBytes(StandardCharsets.UTF_8)));
-        assertFalse(hungUp[0].isActive());
+        assertFalse(hungUp.isActive());
         assertEquals(3, core.submitted, "both SETs and the GET went to the core");
         for (String key : new String[] {"a", "b"}) {
             Responses.Value value = (Responses.Value) SingleNode.handle(core.node, new Requests.Get(Key.of(key), Consistency.ONE), 0);
             assertTrue(value.isPresent(), "the write to " + key + " was applied");
         }
-        hungUp[0].finishAndReleaseAll();
+        hungUp.finishAndReleaseAll();
     }
 }
