@@ -14,7 +14,7 @@
 #        "native": the "memdb bench on the native protocol >= the RESP figure", in the same run),
 #        NATIVE_CONNECTIONS=1 (memdb bench --connections; memdb bench runs through bin/memdb, MEMDB_JAVA_OPTS apply), NATIVE_WARMUP=auto (memdb bench --warmup: auto = each
 #        test first sends unmeasured until the bench client's JIT has settled, or N requests; C2 since session 7)
-# CPU: every run also records the CPU time the server (from /proc) and the load generator (/usr/bin/time) used,
+# CPU: every run also records the CPU time the server (from /proc) and the load generator (bash's time) used,
 # in microseconds per request (both tests of a run together); the table gives it for MemDB RESP and native:
 # on a 2-core machine shared by server and load generator, it says what the throughput is bound by.
 #
@@ -53,11 +53,6 @@ RESULTS=$OUT/results.tsv
 printf 'mode\tround\ttest\tpipeline\tsystem\trps\tp50_ms\tp99_ms\tserver_cpu_us\tgen_cpu_us\n' >"$RESULTS"
 TICK=$(getconf CLK_TCK)
 cpu_s() { awk -v t="$TICK" '{printf "%.2f", ($14+$15)/t}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-# measured CMD...: runs CMD with its user+system CPU seconds in $WORK/gen.cpu (0 without /usr/bin/time)
-measured() {
-    if [[ -x /usr/bin/time ]]; then /usr/bin/time -f '%U %S' -o "$WORK/gen.cpu" "$@"
-    else echo "0 0" >"$WORK/gen.cpu"; "$@"; fi
-}
 # cpu_per_request SERVER_CPU_BEFORE SERVER_PID REQUESTS -> "server_us gen_us" per request
 cpu_per_request() {
     local after; after=$(cpu_s "$2")

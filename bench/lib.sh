@@ -40,6 +40,13 @@ work_dirs() {
     mkdir -p "$OUT"
 }
 
+# measured CMD...: runs CMD (its output and errors go where the caller sends them) and leaves its user and system
+# CPU seconds in $WORK/gen.cpu (bash's time keyword: nothing to install); returns CMD's status
+measured() {
+    local TIMEFORMAT='%3U %3S'
+    { time "$@" 2>&3; } 3>&2 2>"$WORK/gen.cpu"
+}
+
 stop_pid() {
     local pid=$1 i
     kill -TERM "$pid" 2>/dev/null || true

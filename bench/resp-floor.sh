@@ -37,12 +37,10 @@ measure() { # NAME PID PORT [AUTH]: warm-up, then the measured run, and the CPU 
     redis-benchmark -p "$3" "${auth[@]}" -t set,get -n 300000 -c 50 -d 16 -P "$P" -q >/dev/null 2>&1
     read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$2/stat")
     read -r mu0 ms0 mi0 < <(machine_cpu)
-    # bash's time keyword: the load generator's own user and system seconds
-    { TIMEFORMAT='%3U %3S'; time redis-benchmark -p "$3" "${auth[@]}" -t set,get -n "$N" -c 50 -d 16 -P "$P" -q \
-        >"$WORK/bench.out" 2>/dev/null; } 2>"$WORK/bench.time"
+    measured redis-benchmark -p "$3" "${auth[@]}" -t set,get -n "$N" -c 50 -d 16 -P "$P" -q >"$WORK/bench.out" 2>/dev/null
     read -r mu1 ms1 mi1 < <(machine_cpu)
     read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$2/stat")
-    read -r cu cs <"$WORK/bench.time"
+    read -r cu cs <"$WORK/gen.cpu"
     out=$(tr '\r' '\n' <"$WORK/bench.out" | awk '/per second/ {printf "%s %.0f/s  ", $1, $2}')
     awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v n=$((2 * N)) -v t="$TICK" -v name="$1" -v o="$out" -v cu="$cu" -v cs="$cs" \
         -v mu=$((mu1 - mu0)) -v ms=$((ms1 - ms0)) -v mi=$((mi1 - mi0)) 'BEGIN {
