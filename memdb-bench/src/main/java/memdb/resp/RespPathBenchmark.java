@@ -69,8 +69,8 @@ public class RespPathBenchmark extends BenchmarkDefaults {
     public void setUp() {
         FlowControl flow = new FlowControl(1 << 20, "resp");
         RespSession session = new RespSession("k", new ServerFacts("bench", 1, 6380, null, 100, 0), 1, () -> 0);
-        channel = new EmbeddedChannel(new RespEncoder(), flow, new RespDecoder(1 << 20),
-                new RespHandler(session, core, flow, new AuthThrottle()));
+        RespHandler handler = new RespHandler(session, core, flow, new AuthThrottle());
+        channel = new EmbeddedChannel(new RespEncoder(), flow, new RespDecoder(1 << 20, handler::command), handler);
         channel.writeInbound(Unpooled.wrappedBuffer("*2\r\n$4\r\nAUTH\r\n$1\r\nk\r\n".getBytes(StandardCharsets.US_ASCII)));
         drain();
         StringBuilder commands = new StringBuilder();

@@ -6,6 +6,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A strict RESP2 request parser: turns bytes into {@link RespCommand}s. Accepts what Redis accepts from
@@ -21,6 +22,12 @@ import java.util.List;
  * a limit before it is trusted (arguments per command, bytes per command, bytes per inline line).
  * Anything else is a {@link RespProtocolException} (with Redis's wording), after which the decoder drops
  * all further input: the handler answers and closes.
+ *
+ * <p>Hand-off: each complete command goes straight to the connection's consumer (its {@link RespHandler}), in
+ * order, one per {@code decode} call (Netty's loop calls again while bytes are left, and stops once the decoder is
+ * removed from the pipeline), rather than down the pipeline as a message: that hop cost ~20 ns a command, ~9% of
+ * the RESP layer (docs/performance.md, "Session 14"). Back-pressure stays with {@link memdb.net.FlowControl}, the
+ * one owner of the read switch: this decoder never asks for a read itself ({@link #channelReadComplete}).
  */
 final class RespDecoder extends ByteToMessageDecoder {
     /** Arguments in one command, as Redis allows an unauthenticated client. */
@@ -34,6 +41,8 @@ final class RespDecoder extends ByteToMessageDecoder {
     private static final int NAME_BYTES_MAX = 16;
 
     private final long commandBytesMax;
+    /** Where each command goes once complete. */
+    private final Consumer<RespCommand> commands;
     /** The connection's recent command names, by length and first byte ({@link #readName}). */
     private final byte[][] names = new byte[32][];
     /** The current command's arguments, the first {@code argumentsRead} of them read; null between commands. */
@@ -44,9 +53,13 @@ final class RespDecoder extends ByteToMessageDecoder {
     private long bulkLength = -1;
     private boolean failed;
 
-    /** @param commandBytesMax the most bytes one command may take on the wire, headers included */
-    RespDecoder(long commandBytesMax) {
+    /**
+     * @param commandBytesMax the most bytes one command may take on the wire, headers included
+     * @param commands takes each command as soon as it is complete, in order, on the channel's event loop
+     */
+    RespDecoder(long commandBytesMax, Consumer<RespCommand> commands) {
         this.commandBytesMax = commandBytesMax;
+        this.commands = commands;
     }
 
     @Override
@@ -57,12 +70,23 @@ final class RespDecoder extends ByteToMessageDecoder {
         }
         try {
             RespCommand command = args != null ? readArguments(in) : readCommandStart(in);
-            if (command != null) out.add(command);
+            if (command != null) commands.accept(command);
         } catch (RespProtocolException e) {
             failed = true;
             in.skipBytes(in.readableBytes());
             throw e;
         }
+    }
+
+    /**
+     * The end of a read: as Netty's, but never asks for another read. Netty's decoder asks for one when reading is
+     * off and it passed no message on during the read (for a decoder waiting for the rest of one); this one passes
+     * none on ever, so that would read a paused connection without bound. Reading resumes when FlowControl says.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        discardSomeReadBytes();
+        ctx.fireChannelReadComplete();
     }
 
     /** At a command boundary: a multibulk header or an inline line. Null when more bytes are needed. */

@@ -21,7 +21,8 @@ import memdb.protocol.Response;
 import memdb.protocol.Responses;
 
 /**
- * The last stage of a RESP channel: each decoded command goes through the connection's {@link RespSession},
+ * The last stage of a RESP channel: each command, handed over by the channel's {@link RespDecoder} as soon as it
+ * is decoded ({@link #command}, not through the pipeline), goes through the connection's {@link RespSession},
  * which tells this handler (its {@link RespSession.Outcome}) what to do: a reply it can give at once, or
  * native requests for the core (one per key, each with its own request id) whose responses make the reply
  * when all of them are back.
@@ -145,13 +146,13 @@ final class RespHandler extends ChannelInboundHandlerAdapter implements RespSess
         }
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    /** One decoded command, handed over by the channel's decoder, on the channel's event loop. */
+    void command(RespCommand command) {
         if (closing()) return;
         boolean wasAuthenticated = session.isAuthenticated();
         outcomeGiven = false;
         try {
-            session.handle((RespCommand) msg, this);
+            session.handle(command, this);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "internal error handling a RESP command from " + ctx.channel().remoteAddress(), e);
             if (!outcomeGiven) reply(RespReply.Error.err("internal error on the server; see its log"), false);

@@ -18,6 +18,7 @@ import memdb.node.LimitsConfig;
  * idle-timeout-ms, max-pending-per-connection, the write-buffer water marks); each channel's pipeline ends with
  * <pre>
  *   [TlsGate → SslHandler] → … → FlowControl → RespDecoder(max-frame-bytes + framing) → RespHandler(RespSession, CoreLoop)
+ *                                                 (each command handed straight to the handler, not down the pipeline)
  * </pre>
  * Requests go to the same {@link CoreLoop} as the native port's, and a wrong key is slowed down as on the
  * native port (the same {@link AuthThrottle}). The listener's lifecycle is ClientListener's.
@@ -67,9 +68,10 @@ public final class RespServer {
                 new RespEncoder(),
                 sentence -> RespReply.Error.err("max number of clients reached"),
                 (pipeline, flow) -> {
-                    pipeline.addLast("decoder", new RespDecoder(commandBytesMax));
                     RespSession session = new RespSession(authKey, facts, connectionIds.incrementAndGet(), System::currentTimeMillis);
-                    pipeline.addLast("handler", new RespHandler(session, core, flow, throttle));
+                    RespHandler handler = new RespHandler(session, core, flow, throttle);
+                    pipeline.addLast("decoder", new RespDecoder(commandBytesMax, handler::command));
+                    pipeline.addLast("handler", handler);
                 });
     }
 }

@@ -3,9 +3,7 @@ package memdb.resp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +31,6 @@ class RespDecoderFuzzTest {
         }
     }
 
-    private static final ByteBufAllocator UNTRACKED = new UnpooledByteBufAllocator(false, true);
     /** Reads are cut at up to twice this; long bulks are up to twice this. */
     private static final int PAGE = 4096;
     /** Small enough that the fuzzer meets the limit on a command's bytes. */
@@ -71,9 +68,7 @@ class RespDecoderFuzzTest {
 
     /** The commands made from the reads, then "error: <message>" when the decoder complained (it drops the rest). */
     private static List<String> decode(List<byte[]> reads) {
-        EmbeddedChannel channel = new EmbeddedChannel();
-        channel.config().setAllocator(UNTRACKED);
-        channel.pipeline().addLast(new RespDecoder(COMMAND_BYTES_MAX));
+        EmbeddedChannel channel = RespDecoderTest.newChannel(COMMAND_BYTES_MAX);
         List<String> made = new ArrayList<>();
         try {
             for (byte[] read : reads) {

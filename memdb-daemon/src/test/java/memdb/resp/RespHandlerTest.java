@@ -75,8 +75,8 @@ class RespHandlerTest {
     private EmbeddedChannel newChannel(AuthThrottle throttle) {
         ServerFacts facts = new ServerFacts("test", 1, 6380, "everysec", 100, 0);
         FlowControl flow = new FlowControl(PENDING_MAX, "resp");
-        return new EmbeddedChannel(new RespEncoder(), flow, new RespDecoder(4096),
-                new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow, throttle));
+        RespHandler handler = new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow, throttle);
+        return new EmbeddedChannel(new RespEncoder(), flow, new RespDecoder(4096, handler::command), handler);
     }
 
     @AfterEach
@@ -413,9 +413,16 @@ class RespHandlerTest {
     void commandsDecodedAfterTheClientHungUpStillGoToTheCore() {
         ServerFacts facts = new ServerFacts("test", 1, 6380, "everysec", 100, 0);
         FlowControl flow = new FlowControl(PENDING_MAX, "resp");
-        EmbeddedChannel hungUp = new EmbeddedChannel(new RespEncoder(), flow, new RespDecoder(4096), new memdb.net.HangUp(2),
-                new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow, new AuthThrottle(0, 0, 60_000, 16)));
-        // the channel closes as the first SET passes
+        RespHandler handler = new RespHandler(new RespSession(KEY, facts, 7, () -> 5_000), core, flow, new AuthThrottle(0, 0, 60_000, 16));
+        EmbeddedChannel[] channels = new EmbeddedChannel[1];
+        int[] decoded = {0};
+        // the channel closes as the first SET reaches the handler (closed through the pipeline, as a hang-up closes a
+        // real channel: its handlers leave the pipeline later, in a task of the event loop)
+        RespDecoder decoder = new RespDecoder(4096, command -> {
+            if (++decoded[0] == 2) channels[0].pipeline().close();
+            handler.command(command);
+        });
+        EmbeddedChannel hungUp = channels[0] = new EmbeddedChannel(new RespEncoder(), flow, decoder, handler);
         hungUp.writeInbound(Unpooled.wrappedBuffer((AUTH + command("SET", "a", "v1") + command("SET", "b", "v2") + command("GET", "a"))
                 .getBytes(StandardCharsets.UTF_8)));
         assertFalse(hungUp.isActive());
