@@ -68,14 +68,15 @@ final class RespDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        RespCommand command;
         try {
-            RespCommand command = args != null ? readArguments(in) : readCommandStart(in);
-            if (command != null) commands.accept(command);
+            command = args != null ? readArguments(in) : readCommandStart(in);
         } catch (RespProtocolException e) {
             failed = true;
             in.skipBytes(in.readableBytes());
             throw e;
         }
+        if (command != null) commands.accept(command); // outside the try: only the parse's own errors are the client's
     }
 
     /**

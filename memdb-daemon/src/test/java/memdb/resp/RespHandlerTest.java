@@ -256,6 +256,20 @@ class RespHandlerTest {
         exchange(paused, (command("GET", "more") + command("GET", "again")).getBytes(StandardCharsets.UTF_8));
         assertEquals(0, reads.asked, "no read is asked for while reading is paused");
         assertFalse(paused.config().isAutoRead());
+        exchange(paused, "*2\r\n$3\r\nGET\r\n$4\r\npa".getBytes(StandardCharsets.UTF_8)); // part of a command, buffered
+        assertEquals(0, reads.asked, "nor with part of a command buffered");
+        List<Runnable> held = new ArrayList<>(core.held);
+        core.held.clear();
+        held.get(0).run();
+        held.get(1).run();
+        assertFalse(paused.config().isAutoRead(), "still at the limit (the two commands read while paused count too)");
+        assertEquals(0, reads.asked);
+        held.get(2).run();
+        assertTrue(paused.config().isAutoRead(), "below the limit: reading resumes");
+        assertTrue(reads.asked > 0, "and a read is asked for, so the rest of the buffered command can come");
+        int submitted = core.submitted;
+        exchange(paused, "rt\r\n".getBytes(StandardCharsets.UTF_8));
+        assertEquals(submitted + 1, core.submitted, "the buffered command, completed, goes to the core");
         paused.finishAndReleaseAll();
     }
 
