@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  *
  * <p>Hand-off: each complete command goes straight to the connection's consumer (its {@link RespHandler}), in
  * order, one per {@code decode} call (Netty's loop calls again while bytes are left, and stops once the decoder is
- * removed from the pipeline), rather than down the pipeline as a message: that hop cost ~20 ns a command, ~9% of
+ * removed from the pipeline), rather than down the pipeline as a message: that hop cost ~17 ns a command, ~8% of
  * the RESP layer (docs/performance.md, "Session 14"). Back-pressure stays with {@link memdb.net.FlowControl}, the
  * one owner of the read switch: this decoder never asks for a read itself ({@link #channelReadComplete}).
  */
