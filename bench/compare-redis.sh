@@ -16,7 +16,10 @@
 #        test first sends unmeasured until the bench client's JIT has settled, or N requests; C2 since session 7)
 # CPU: every run also records the CPU time the server (from /proc) and the load generator (bash's time) used,
 # in microseconds per request (both tests of a run together); the table gives it for MemDB RESP and native:
-# on a 2-core machine shared by server and load generator, it says what the throughput is bound by.
+# on a 2-core machine shared by server and load generator, it says what the throughput is bound by. And the whole
+# machine's busy time per request over the run (both cores, /proc/stat): a server's CPU per request that moves
+# while the machine's does too is the machine (other tenants, the hypervisor), not the server; a second table.
+
 #
 # Durability modes, each with both servers running side by side on free loopback ports:
 #   aof : Redis appendonly yes, appendfsync everysec  vs  MemDB --fsync everysec
@@ -50,8 +53,15 @@ fi
 
 work_dirs compare-redis
 RESULTS=$OUT/results.tsv
-printf 'mode\tround\ttest\tpipeline\tsystem\trps\tp50_ms\tp99_ms\tserver_cpu_us\tgen_cpu_us\n' >"$RESULTS"
+printf 'mode\tround\ttest\tpipeline\tsystem\trps\tp50_ms\tp99_ms\tserver_cpu_us\tgen_cpu_us\tmachine_busy_us\n' >"$RESULTS"
 TICK=$(getconf CLK_TCK)
+# machine_busy_per_request "USER0 SYSTEM0" REQUESTS -> the machine's busy microseconds per request since then
+machine_busy_per_request() {
+    local u0 s0 u1 s1 _
+    read -r u0 s0 _ <<<"$1"
+    read -r u1 s1 _ < <(machine_cpu)
+    awk -v b=$((u1 - u0 + s1 - s0)) -v t="$TICK" -v n="$2" 'BEGIN {printf "%.2f", b * 1e6 / t / n}'
+}
 cpu_s() { awk -v t="$TICK" '{printf "%.2f", ($14+$15)/t}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # cpu_per_request SERVER_CPU_BEFORE SERVER_PID REQUESTS -> "server_us gen_us" per request
 cpu_per_request() {
@@ -107,18 +117,19 @@ start_memdb() {
 # bench MODE ROUND SYSTEM PORT TEST_ARGS... : one redis-benchmark run, its CSV rows appended to the results
 bench() {
     local mode=$1 round=$2 system=$3 port=$4; shift 4
-    local pipeline=1 args=("$@") i tests=1 before cpu
+    local pipeline=1 args=("$@") i tests=1 before cpu busy machine_before
     for ((i = 0; i < ${#args[@]}; i++)); do
         [[ ${args[i]} == -P ]] && pipeline=${args[i + 1]}
         [[ ${args[i]} == -t ]] && tests=$(tr ',' '\n' <<<"${args[i + 1]}" | wc -l)
     done
-    before=$(cpu_s "${PID_OF[$system]}")
+    before=$(cpu_s "${PID_OF[$system]}"); machine_before=$(machine_cpu)
     measured redis-benchmark -h 127.0.0.1 -p "$port" -a $AUTH -c "$CLIENTS" -n "$N" --csv "${args[@]}" >"$WORK/bench.csv" 2>"$WORK/bench.err"
+    busy=$(machine_busy_per_request "$machine_before" $((N * tests)))
     cpu=$(cpu_per_request "$before" "${PID_OF[$system]}" $((N * tests)))
     tail -n +2 "$WORK/bench.csv" | tr -d '"' \
         | while IFS=, read -r test rps _avg _min p50 _p95 p99 _max; do
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$round" "$test" "$pipeline" "$system" "$rps" "$p50" "$p99" ${cpu} >>"$RESULTS"
-            log "  $mode round $round $system $test -P $pipeline: $rps ops/s, p50 $p50 ms, p99 $p99 ms; CPU us/request server, generator: $cpu"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$round" "$test" "$pipeline" "$system" "$rps" "$p50" "$p99" ${cpu} "$busy" >>"$RESULTS"
+            log "  $mode round $round $system $test -P $pipeline: $rps ops/s, p50 $p50 ms, p99 $p99 ms; CPU us/request server, generator: $cpu; machine busy: $busy"
         done
     if [[ -s $WORK/bench.err ]]; then cat "$WORK/bench.err" >&2; fi
 }
@@ -126,12 +137,12 @@ bench() {
 # bench_native MODE ROUND PORT TEST_ARGS... : the same test through memdb bench on the native port, as system "native"
 bench_native() {
     local mode=$1 round=$2 port=$3; shift 3
-    local pipeline=1 tests= size=3 args=("$@") i before cpu sent warmup=${NATIVE_WARMUP:-auto}
+    local pipeline=1 tests= size=3 args=("$@") i before cpu busy machine_before sent warmup=${NATIVE_WARMUP:-auto}
     for ((i = 0; i < ${#args[@]}; i++)); do
         case ${args[i]} in -P) pipeline=${args[i + 1]} ;; -t) tests=${args[i + 1]} ;; -d) size=${args[i + 1]} ;; esac
     done
     [[ $tests == *ping* ]] && return 0 # memdb bench has no PING test
-    before=$(cpu_s "$MPID")
+    before=$(cpu_s "$MPID"); machine_before=$(machine_cpu)
     # through the bin/memdb launcher, as a user runs it (for bench: C2, serial GC; the auto warm-up waits for the
     # JIT to settle: docs/performance.md, "Session 7: native bench")
     MEMDB_JAR=$J measured bin/memdb bench -s "127.0.0.1:$port" -a $AUTH -t "$tests" -n "$N" -c "$CLIENTS" -d "$size" -P "$pipeline" \
@@ -141,11 +152,12 @@ bench_native() {
     # warmup_requests column since session 7, else the fixed --warmup)
     sent=$(awk -F, -v fixed="$warmup" 'NR > 1 {n += $2 + (NF >= 13 ? $11 : fixed)} END {print n}' "$WORK/bench.csv")
     cpu=$(cpu_per_request "$before" "$MPID" "$sent")
+    busy=$(machine_busy_per_request "$machine_before" "$sent")
     tail -n +2 "$WORK/bench.csv" \
         | while IFS=, read -r test _requests _errors _seconds rps p50 p99 _rest; do
             test=${test^^}
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$round" "$test" "$pipeline" native "$rps" "$p50" "$p99" ${cpu} >>"$RESULTS"
-            log "  $mode round $round native $test -P $pipeline: $rps ops/s, p50 $p50 ms, p99 $p99 ms; CPU us/request node, memdb bench: $cpu"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$round" "$test" "$pipeline" native "$rps" "$p50" "$p99" ${cpu} "$busy" >>"$RESULTS"
+            log "  $mode round $round native $test -P $pipeline: $rps ops/s, p50 $p50 ms, p99 $p99 ms; CPU us/request node, memdb bench: $cpu; machine busy: $busy"
         done
     if [[ -s $WORK/bench.err ]]; then cat "$WORK/bench.err" >&2; fi
 }
@@ -244,5 +256,19 @@ for (mode, test, pipeline), by in groups.items():
         extra += f" {med(memdb, 'server_cpu_us'):.2f} + {med(memdb, 'gen_cpu_us'):.2f} | {med(native, 'server_cpu_us'):.2f} + {med(native, 'gen_cpu_us'):.2f} |"
     print(f"| {mode} | {test} | {pipeline} | {r_rps:,.0f} | {m_rps:,.0f} | {m_rps / r_rps:.2f}x | {r50:.3f} / {r99:.3f} "
           f"| {m50:.3f} / {m99:.3f} | {m99 / r99 if r99 else float('inf'):.2f}x | {len(memdb)} |{extra}")
+
+# CPU a request, medians over the rounds (SET and GET of one run share their figures): each server's own, and the
+# whole machine's over the same runs; rows written before this column existed have none
+print()
+print("| durability | -P | Redis CPU us/req | MemDB CPU us/req | MemDB / Redis | machine busy us/req under Redis | under MemDB |")
+print("|---|---|---:|---:|---:|---:|---:|")
+for (mode, pipeline) in dict.fromkeys((m, p) for (m, _, p) in groups):
+    by = {s: [r for r in rows if r['mode'] == mode and r['pipeline'] == pipeline and r['system'] == s] for s in ('redis', 'memdb')}
+    if not by['redis'] or not by['memdb']:
+        continue
+    rc, mc = med(by['redis'], 'server_cpu_us'), med(by['memdb'], 'server_cpu_us')
+    busy = [[r for r in by[s] if r.get('machine_busy_us')] for s in ('redis', 'memdb')]
+    rb, mb = (f"{med(b, 'machine_busy_us'):.2f}" if b else "" for b in busy)
+    print(f"| {mode} | {pipeline} | {rc:.2f} | {mc:.2f} | {mc / rc if rc else float('inf'):.2f}x | {rb} | {mb} |")
 EOF
 log "raw results: $RESULTS"

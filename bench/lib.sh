@@ -6,6 +6,8 @@
 #   free_port              a free TCP port on 127.0.0.1
 #   now_ms                 wall-clock milliseconds
 #   machine                one line: cores, JDK, Redis (if installed), uptime
+#   machine_cpu            the machine's user, system (with the kernel's interrupt work) and idle ticks so far, over all
+#                          cores (/proc/stat): around a run, what it cost the whole machine
 #   need_redis             installs redis-server and redis-tools from Debian when one is missing
 #   work_dirs NAME         WORK=/tmp/NAME.XXXXXX (removed on exit unless KEEP=1) and OUT (the results, kept;
 #                          $OUT if set, else /tmp/NAME-results.XXXXXX)
@@ -25,6 +27,8 @@ machine() {
     local redis=; if command -v redis-server >/dev/null; then redis="; $(redis-server --version | cut -d' ' -f1-3)"; fi
     echo "machine: nproc $(nproc); $(java -version 2>&1 | head -1)$redis; $(uptime)"
 }
+
+machine_cpu() { awk '$1 == "cpu" {print $2 + $3, $4 + $7 + $8, $5 + $6}' /proc/stat; }
 
 need_redis() {
     if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null || ! command -v redis-benchmark >/dev/null; then

@@ -27,10 +27,6 @@ log "$(machine)"
 javac -cp "$J" -d "$WORK/bare" bench/BareNettyResp.java
 TICK=$(getconf CLK_TCK)
 
-machine_cpu() { # the machine's user, system (with interrupts) and idle ticks so far, over all cores
-    awk '$1 == "cpu" {print $2 + $3, $4 + $7 + $8, $5 + $6}' /proc/stat
-}
-
 measure() { # NAME PID PORT [AUTH]: warm-up, then the measured run, and the CPU of the server, load generator and machine over it
     local auth=() u0 s0 u1 s1 mu0 ms0 mi0 mu1 ms1 mi1 cu cs out
     [[ -n ${4:-} ]] && auth=(-a "$4")
