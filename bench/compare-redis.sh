@@ -19,7 +19,6 @@
 # on a 2-core machine shared by server and load generator, it says what the throughput is bound by. And the whole
 # machine's busy time per request over the run (both cores, /proc/stat): a server's CPU per request that moves
 # while the machine's does too is the machine (other tenants, the hypervisor), not the server; a second table.
-
 #
 # Durability modes, each with both servers running side by side on free loopback ports:
 #   aof : Redis appendonly yes, appendfsync everysec  vs  MemDB --fsync everysec

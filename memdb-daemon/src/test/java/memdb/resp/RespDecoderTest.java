@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,10 +30,7 @@ class RespDecoderTest {
      * them for {@code readInbound} (in a node they go straight to the RespHandler instead).
      */
     static EmbeddedChannel newChannel(long commandBytesMax) {
-        EmbeddedChannel channel = new EmbeddedChannel();
-        // Buffers without leak tracking here: the build's paranoid level records a trace at every byte the decoder
-        // reads, which made the split tests below take minutes; the node's tests keep it.
-        channel.config().setAllocator(UNTRACKED);
+        EmbeddedChannel channel = untrackedChannel();
         RespDecoder[] decoder = new RespDecoder[1];
         decoder[0] = new RespDecoder(commandBytesMax, command -> channel.pipeline().context(decoder[0]).fireChannelRead(command));
         channel.pipeline().addLast(decoder[0]);
@@ -236,6 +232,16 @@ class RespDecoderTest {
         }
     }
 
+    /**
+     * An empty channel whose buffers have no leak tracking: the build's paranoid level records a trace at every byte the
+     * decoder reads, which made the split tests above take minutes; the node's tests keep it.
+     */
+    private static EmbeddedChannel untrackedChannel() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.config().setAllocator(UNTRACKED);
+        return channel;
+    }
+
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
@@ -247,8 +253,7 @@ class RespDecoderTest {
     @Test
     void everyCompleteCommandOfAReadGoesStraightToTheConsumerInOrder() {
         List<String> events = new ArrayList<>();
-        EmbeddedChannel channel = new EmbeddedChannel();
-        channel.config().setAllocator(UNTRACKED);
+        EmbeddedChannel channel = untrackedChannel();
         channel.pipeline().addLast(new RespDecoder(1 << 20, command -> events.add(command.text(0) + " " + command.text(1))));
         channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
             @Override
@@ -272,25 +277,18 @@ class RespDecoderTest {
      */
     @Test
     void whileReadingIsOffTheEndOfAReadAsksForNoFurtherRead() {
-        int[] asked = {0};
+        ReadRequests reads = new ReadRequests();
         List<String> commands = new ArrayList<>();
-        EmbeddedChannel channel = new EmbeddedChannel();
-        channel.config().setAllocator(UNTRACKED);
-        channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
-            @Override
-            public void read(ChannelHandlerContext ctx) {
-                asked[0]++;
-                ctx.read();
-            }
-        });
+        EmbeddedChannel channel = untrackedChannel();
+        channel.pipeline().addLast(reads);
         channel.pipeline().addLast(new RespDecoder(1 << 20, command -> commands.add(command.text(1))));
         channel.config().setAutoRead(false);
-        asked[0] = 0;
+        reads.asked = 0;
         channel.writeInbound(Unpooled.wrappedBuffer(ascii("*2\r\n$3\r\nGET\r\n$1\r\na\r\n")));
         channel.writeInbound(Unpooled.wrappedBuffer(ascii("*2\r\n$3\r\nGET\r\n$1\r\nb\r\n*2\r\n$3")));
         channel.writeInbound(Unpooled.wrappedBuffer(ascii("\r\nGET\r\n$1")));
         assertEquals(List.of("a", "b"), commands);
-        assertEquals(0, asked[0], "reads asked for while reading is off");
+        assertEquals(0, reads.asked, "reads asked for while reading is off");
         channel.finishAndReleaseAll();
     }
 
@@ -298,8 +296,7 @@ class RespDecoderTest {
     @Test
     void onceRemovedFromThePipelineTheDecoderHandsOverNoMoreCommands() {
         List<String> commands = new ArrayList<>();
-        EmbeddedChannel channel = new EmbeddedChannel();
-        channel.config().setAllocator(UNTRACKED);
+        EmbeddedChannel channel = untrackedChannel();
         RespDecoder[] decoder = new RespDecoder[1];
         decoder[0] = new RespDecoder(1 << 20, command -> {
             commands.add(command.text(1));

@@ -224,17 +224,6 @@ class RespHandlerTest {
         assertEquals("+OK\r\n*2\r\n$1\r\n1\r\n$-1\r\n+PONG\r\n$1\r\n1\r\n$1\r\nx\r\n", output(channel));
     }
 
-    /** Counts the reads the pipeline asks the channel for (what would reach the socket). */
-    private static final class ReadRequests extends io.netty.channel.ChannelOutboundHandlerAdapter {
-        int asked;
-
-        @Override
-        public void read(io.netty.channel.ChannelHandlerContext ctx) {
-            asked++;
-            ctx.read();
-        }
-    }
-
     /**
      * Back-pressure holds whatever the decoder makes of a read: once reading paused at max-pending-per-connection,
      * a read still under way (its commands handled, over the limit) asks for no further read. (Netty's decoder asks
