@@ -1,8 +1,10 @@
 package memdb.net;
 
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -10,18 +12,27 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.util.function.Supplier;
+import java.nio.channels.spi.SelectorProvider;
+import java.util.function.Function;
 
 /** Netty's native epoll transport where it is available (Linux), else the portable NIO one. */
-public record IoTransport(String name, Supplier<IoHandlerFactory> ioHandlerFactory, Class<? extends ServerChannel> serverChannelClass) {
+public record IoTransport(String name, Function<SelectStrategyFactory, IoHandlerFactory> ioHandlerFactory,
+                          Class<? extends ServerChannel> serverChannelClass) {
     public static IoTransport detect() {
         return Epoll.isAvailable()
-                ? new IoTransport("epoll", EpollIoHandler::newFactory, EpollServerSocketChannel.class)
-                : new IoTransport("nio", NioIoHandler::newFactory, NioServerSocketChannel.class);
+                ? new IoTransport("epoll", strategy -> EpollIoHandler.newFactory(0, strategy), EpollServerSocketChannel.class)
+                : new IoTransport("nio", strategy -> NioIoHandler.newFactory(SelectorProvider.provider(), strategy),
+                        NioServerSocketChannel.class);
     }
 
+    /** Loops that sleep as soon as they have nothing to do. */
     public EventLoopGroup newGroup(int threads, String threadPrefix) {
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix),
-                ioHandlerFactory.get());
+        return newGroup(threads, threadPrefix, 0);
+    }
+
+    /** Loops that poll for {@code busyPollMicros} before they sleep ({@link BusyPoll}); 0: they sleep at once. */
+    public EventLoopGroup newGroup(int threads, String threadPrefix, long busyPollMicros) {
+        SelectStrategyFactory strategy = busyPollMicros > 0 ? () -> new BusyPoll(busyPollMicros) : DefaultSelectStrategyFactory.INSTANCE;
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix), ioHandlerFactory.apply(strategy));
     }
 }

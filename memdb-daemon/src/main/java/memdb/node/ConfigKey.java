@@ -54,7 +54,8 @@ public enum ConfigKey {
     TLS_CA("tls-ca"),
     TLS_PEER_MUTUAL("tls-peer-mutual"),
     ADVERTISE_ADDRESS("advertise-address"),
-    PERSISTENCE("persistence");
+    PERSISTENCE("persistence"),
+    BUSY_POLL_US("busy-poll-us");
 
     /** Whether a new value takes effect on the running node or only at its next start. */
     public enum Reload { LIVE, RESTART }

@@ -54,6 +54,7 @@ final class ConfigValues {
             case LOG_LEVEL -> c.logging().level().configName();
             case SLOW_REQUEST_MS -> String.valueOf(c.logging().slowRequestMs());
             case RESP_PORT -> String.valueOf(c.network().respPort());
+            case BUSY_POLL_US -> String.valueOf(c.network().busyPollMicros());
             case MAX_HINTS_PER_PEER -> String.valueOf(c.cluster().maxHintsPerPeer());
             case JOIN -> String.valueOf(c.cluster().join());
             case PERSISTENCE -> c.storage().persistence() ? "on" : "off";

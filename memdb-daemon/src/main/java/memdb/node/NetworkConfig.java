@@ -6,16 +6,28 @@ import java.util.List;
  * Where the node listens and whom it contacts first. Port 0 asks the OS for a free port; {@code respPort}
  * is the Redis-protocol listener's, 0 (the default) for none. {@code advertiseAddress} is the address told
  * to peers (gossip, the cluster log) and clients (CLUSTER_INFO) instead of {@code bind:port}, for a node
- * reached through a NAT, a proxy or another name; null for {@code bind:port}.
+ * reached through a NAT, a proxy or another name; null for {@code bind:port}. {@code busyPollMicros}: how long
+ * the event loop serving clients polls for more work before it sleeps (memdb.net.BusyPoll), 0 to sleep at once.
  */
 public record NetworkConfig(String bind, int port, int adminPort, List<HostPort> seeds, int respPort,
-                            HostPort advertiseAddress) {
+                            HostPort advertiseAddress, long busyPollMicros) {
     public static final String BIND_DEFAULT = "127.0.0.1";
     public static final int PORT_DEFAULT = 10000;
     public static final int ADMIN_PORT_DEFAULT = 10080;
+    /** Linux's suggested net.core.busy_poll; a few request gaps of unpipelined clients under load. */
+    public static final long BUSY_POLL_US_DEFAULT = 50;
+    public static final long BUSY_POLL_US_MAX = 10_000;
 
     public NetworkConfig {
         seeds = List.copyOf(seeds);
+        if (busyPollMicros < 0 || busyPollMicros > BUSY_POLL_US_MAX) {
+            throw new IllegalArgumentException("busyPollMicros must be 0.." + BUSY_POLL_US_MAX + ": " + busyPollMicros);
+        }
+    }
+
+    /** Polling for the default window before the loop sleeps. */
+    public NetworkConfig(String bind, int port, int adminPort, List<HostPort> seeds, int respPort, HostPort advertiseAddress) {
+        this(bind, port, adminPort, seeds, respPort, advertiseAddress, BUSY_POLL_US_DEFAULT);
     }
 
     /** Advertising {@code bind:port}. */

@@ -26,7 +26,8 @@ record NodePorts(EventLoopGroup coreGroup, HeldPort client, AdminServer admin, H
     static NodePorts bind(int nodeId, NetworkConfig network) {
         // One event loop runs the core and serves the client and RESP channels (the Redis model): a request read
         // there reaches the core, and its reply the channel, by a method call. The peer client keeps its own.
-        EventLoopGroup coreGroup = IoTransport.detect().newGroup(1, "memdb-core-" + nodeId);
+        // It polls for busy-poll-us before it sleeps (memdb.net.BusyPoll).
+        EventLoopGroup coreGroup = IoTransport.detect().newGroup(1, "memdb-core-" + nodeId, network.busyPollMicros());
         HeldPort client = null;
         AdminServer admin = null;
         try {

@@ -103,7 +103,8 @@ final class SettingsReader {
         requireApart(ConfigKey.ADMIN_PORT, adminPort, ConfigKey.PORT, port);
         requireApart(ConfigKey.RESP_PORT, respPort, ConfigKey.PORT, port);
         requireApart(ConfigKey.RESP_PORT, respPort, ConfigKey.ADMIN_PORT, adminPort);
-        return new NetworkConfig(bind, port, adminPort, seeds(), respPort, advertiseAddress());
+        long busyPollMicros = number(ConfigKey.BUSY_POLL_US, 0, NetworkConfig.BUSY_POLL_US_MAX, NetworkConfig.BUSY_POLL_US_DEFAULT);
+        return new NetworkConfig(bind, port, adminPort, seeds(), respPort, advertiseAddress(), busyPollMicros);
     }
 
     /** Two listeners on one port: refused here, naming both, rather than by the second bind after the log's replay. */

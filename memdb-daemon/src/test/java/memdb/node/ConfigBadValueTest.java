@@ -50,7 +50,10 @@ class ConfigBadValueTest {
             "bind =|bind|must not be empty",
             "data-dir =|data-dir|must not be empty",
             "auth-key =|auth-key|must not be empty",
-            "vnodes = 1e3|vnodes|whole number"})
+            "vnodes = 1e3|vnodes|whole number",
+            "busy-poll-us = -1|busy-poll-us|0..10000",
+            "busy-poll-us = 10001|busy-poll-us|0..10000",
+            "busy-poll-us = fast|busy-poll-us|expected a whole number"})
     void aBadValueNamesTheFileAndItsLine(String line, String key, String reason) throws IOException {
         String message = refusal("# a node\nadmin-port = 0\n\n" + line + "\nreplication-factor = 1\n");
         assertTrue(message.contains("line 4"), message);
