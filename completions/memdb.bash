@@ -1485,7 +1485,7 @@ function _picocli_memdb_config_get() {
       return
       ;;
   esac
-  local KEY_pos_param_args=("node-id" "bind" "port" "admin-port" "data-dir" "auth-key" "seeds" "max-value-bytes" "max-frame-bytes" "max-connections" "idle-timeout-ms" "fsync" "force-recover" "compaction-threshold-bytes" "tombstone-grace-seconds" "replication-factor" "vnodes" "gossip-interval-ms" "down-after-ms" "request-timeout-ms" "write-consistency" "read-consistency" "log-level" "slow-request-ms" "resp-port" "max-hints-per-peer" "join" "stream-bytes-per-sec" "cas-timeout-ms" "repair-interval-ms" "repair-bandwidth-bytes-per-sec" "max-pending-per-connection" "max-memory" "max-key-bytes" "client-key" "node-key" "admin-key" "tls-cert" "tls-key" "tls-ca" "tls-peer-mutual" "advertise-address" "persistence") # 0-0 values
+  local KEY_pos_param_args=("node-id" "bind" "port" "admin-port" "data-dir" "auth-key" "seeds" "max-value-bytes" "max-frame-bytes" "max-connections" "idle-timeout-ms" "fsync" "force-recover" "compaction-threshold-bytes" "tombstone-grace-seconds" "replication-factor" "vnodes" "gossip-interval-ms" "down-after-ms" "request-timeout-ms" "write-consistency" "read-consistency" "log-level" "slow-request-ms" "resp-port" "max-hints-per-peer" "join" "stream-bytes-per-sec" "cas-timeout-ms" "repair-interval-ms" "repair-bandwidth-bytes-per-sec" "max-pending-per-connection" "max-memory" "max-key-bytes" "client-key" "node-key" "admin-key" "tls-cert" "tls-key" "tls-ca" "tls-peer-mutual" "advertise-address" "persistence" "busy-poll-us") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
