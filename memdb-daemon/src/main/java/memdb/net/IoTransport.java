@@ -15,8 +15,11 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.function.Function;
 
-/** Netty's native epoll transport where it is available (Linux), else the portable NIO one. */
-public record IoTransport(String name, Function<SelectStrategyFactory, IoHandlerFactory> ioHandlerFactory,
+/**
+ * Netty's native epoll transport where it is available (Linux), else the portable NIO one, and how its event loops
+ * wait for work: sleeping at once (Netty's default), or polling for a while first ({@link BusyPoll}).
+ */
+public record IoTransport(String name, Function<SelectStrategyFactory, IoHandlerFactory> handlerFactoryFor,
                           Class<? extends ServerChannel> serverChannelClass) {
     public static IoTransport detect() {
         return Epoll.isAvailable()
@@ -33,6 +36,6 @@ public record IoTransport(String name, Function<SelectStrategyFactory, IoHandler
     /** Loops that poll for {@code busyPollMicros} before they sleep ({@link BusyPoll}); 0: they sleep at once. */
     public EventLoopGroup newGroup(int threads, String threadPrefix, long busyPollMicros) {
         SelectStrategyFactory strategy = busyPollMicros > 0 ? () -> new BusyPoll(busyPollMicros) : DefaultSelectStrategyFactory.INSTANCE;
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix), ioHandlerFactory.apply(strategy));
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix), handlerFactoryFor.apply(strategy));
     }
 }

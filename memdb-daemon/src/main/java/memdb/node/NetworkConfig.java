@@ -25,14 +25,9 @@ public record NetworkConfig(String bind, int port, int adminPort, List<HostPort>
         }
     }
 
-    /** Polling for the default window before the loop sleeps. */
-    public NetworkConfig(String bind, int port, int adminPort, List<HostPort> seeds, int respPort, HostPort advertiseAddress) {
-        this(bind, port, adminPort, seeds, respPort, advertiseAddress, BUSY_POLL_US_DEFAULT);
-    }
-
-    /** Advertising {@code bind:port}. */
+    /** Advertising {@code bind:port}, polling for the default window. */
     public NetworkConfig(String bind, int port, int adminPort, List<HostPort> seeds, int respPort) {
-        this(bind, port, adminPort, seeds, respPort, null);
+        this(bind, port, adminPort, seeds, respPort, null, BUSY_POLL_US_DEFAULT);
     }
 
     /** Without a RESP listener. */

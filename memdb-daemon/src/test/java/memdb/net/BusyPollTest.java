@@ -42,6 +42,23 @@ class BusyPollTest {
     }
 
     @Test
+    void readySocketsFoundWithTasksQueuedAreHandledNotDropped() throws Exception {
+        readyPerPoll.add(2);
+        assertEquals(2, next(true), "the poll collected two sockets' events: the loop must handle them");
+    }
+
+    @Test
+    void queuedTasksStartTheNextWindowAfresh() throws Exception {
+        assertEquals(SelectStrategy.CONTINUE, next(false));
+        nowNanos += 40_000;
+        assertEquals(0, next(true), "a task queued from another thread within the window");
+        nowNanos += 20_000;
+        assertEquals(SelectStrategy.CONTINUE, next(false), "20 us after the task, 60 after the first idle poll");
+        nowNanos += 50_000;
+        assertEquals(SelectStrategy.SELECT, next(false));
+    }
+
+    @Test
     void withNothingToDoItPollsAgainYieldingUntilTheWindowIsOverThenSleeps() throws Exception {
         for (int micros = 0; micros < 50; micros += 10) {
             assertEquals(SelectStrategy.CONTINUE, next(false), "at " + micros + " us idle");

@@ -189,6 +189,15 @@ class ConfigResolverTest {
     }
 
     @Test
+    void theCoreLoopPollsFiftyMicrosecondsByDefaultAndZeroSleepsAtOnce() throws IOException {
+        ConfigResolver resolver = resolverWithoutSystemFile();
+        assertEquals(50, resolver.resolve(Map.of(), Map.of(), null).network().busyPollMicros());
+        assertEquals(0, resolver.resolve(Map.of("busy-poll-us", "0"), Map.of(), null).network().busyPollMicros());
+        assertEquals(200, resolver.resolve(Map.of(), Map.of("MEMDB_BUSY_POLL_US", "200"), null).network().busyPollMicros());
+        assertEquals(10_000, resolver.resolve(Map.of(), Map.of(), file("poll.conf", "busy-poll-us = 10000")).network().busyPollMicros());
+    }
+
+    @Test
     void environmentVariableNamesFollowTheKeys() {
         assertEquals("MEMDB_NODE_ID", ConfigKey.NODE_ID.environmentVariable());
         assertEquals("MEMDB_IDLE_TIMEOUT_MS", ConfigKey.IDLE_TIMEOUT_MS.environmentVariable());
