@@ -13,13 +13,13 @@ import java.util.function.LongSupplier;
  * paid on both sides of the connection: the sender's kernel work wakes the sleeping thread (on this machine a
  * cross-CPU wake-up of a virtual CPU), and the woken thread switches back in. A client that sends its next
  * request within the window finds the loop awake. Measured in docs/performance.md ("Session 15"): unpipelined
- * RESP throughput up ~7% against the same build sleeping at once; pipelined, and three nodes sharing two cores
- * (thanks to the yield), unchanged.
+ * RESP throughput up 5-8% against the same build sleeping at once; pipelined, within this machine's noise; three
+ * nodes sharing two cores lose to polling without the yield, and hold about even with it.
  *
  * <p>Cost: one window of polling after each wake-up, whether a socket's or a timer's: the node's own CPU a request
  * rises (unpipelined, ~16 to ~18 µs here; pipelined, a few percent), and an idle node polls 50 µs after each of its
  * timers. Yielding between polls lets any other runnable thread of this kernel on this CPU (another node, the op
- * log's writer, the collector) go first, so the polling takes CPU time no thread of this machine wants; it still
+ * log's writer, the collector) go first; the polling still
  * counts against a CPU quota (a container's cgroup limit), where 0 is the better setting. With the NIO transport a
  * wake-up left pending by a sleep makes each poll of the next window wake the selector again: bounded, NIO only.
  *
