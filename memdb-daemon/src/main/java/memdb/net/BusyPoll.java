@@ -17,11 +17,11 @@ import java.util.function.LongSupplier;
  * nodes sharing two cores lose to polling without the yield, and hold about even with it.
  *
  * <p>Cost: one window of polling after each wake-up, whether a socket's or a timer's: the node's own CPU a request
- * rises (unpipelined, ~16 to ~18 µs here; pipelined, a few percent), and an idle node polls 50 µs after each of its
+ * rises (unpipelined 14-19% here, ~16 to ~18 µs; pipelined 2-15%), and an idle node polls 50 µs after each of its
  * timers. Yielding between polls lets any other runnable thread of this kernel on this CPU (another node, the op
- * log's writer, the collector) go first; the polling still
- * counts against a CPU quota (a container's cgroup limit), where 0 is the better setting. With the NIO transport a
- * wake-up left pending by a sleep makes each poll of the next window wake the selector again: bounded, NIO only.
+ * log's writer, the collector) go first; the polling still counts against a CPU quota (a container's cgroup
+ * limit), where 0 is the better setting. With the NIO transport a wake-up left pending by a sleep makes each poll
+ * of the next window wake the selector again: bounded, NIO only.
  *
  * <p>One instance per event loop (Netty asks the factory once per loop); called on that loop's thread only.
  */
