@@ -40,6 +40,11 @@ final class CommitQueue {
     /** Threads blocked in {@link #awaitRoom}: only they need waking when room is made by the core thread's own write. */
     private int roomWaiters;
     private boolean fsyncRequired;
+    /**
+     * The writer took records ({@link #take}) and has not yet written them ({@link #recordsWritten}): a commit
+     * made meanwhile must wait for that write, though nothing is pending any more.
+     */
+    private boolean recordsTaken;
     /** Callbacks the writer has taken and not yet run. */
     private int callbacksTaken;
     /** Every record up to this sequence is fsynced (replayed records count as on disk). */
@@ -108,8 +113,9 @@ final class CommitQueue {
             return pending.size() == 0 && syncedSequence >= sequence ? Route.NOW : Route.WRITER;
         }
         // nothing to write (a read-only batch): the core thread must not wait for the writer's I/O lock,
-        // which a segment seal holds across its fsync
-        return pending.size() == 0 ? Route.NOW : Route.WRITE_HERE;
+        // which a segment seal holds across its fsync. Records the writer took are being written under that
+        // lock: waiting for it waits for them.
+        return pending.size() == 0 && !recordsTaken ? Route.NOW : Route.WRITE_HERE;
     }
 
     /** For the core thread's own write (under the writer's I/O lock): the pending records, replaced by an empty buffer. */
@@ -128,6 +134,11 @@ final class CommitQueue {
     /** Every record up to {@code sequenceHigh} is fsynced. */
     synchronized void synced(long sequenceHigh) {
         syncedSequence = Math.max(syncedSequence, sequenceHigh);
+    }
+
+    /** The writer wrote the records of the batch it took last (under its I/O lock, before releasing it). */
+    synchronized void recordsWritten() {
+        recordsTaken = false;
     }
 
     /** The writer ran {@code count} callbacks it had taken. */
@@ -162,7 +173,8 @@ final class CommitQueue {
 
     /**
      * Waits up to {@code timeoutMillis} (0 = forever) for work: records, callbacks, a close or a wake-up. The
-     * writer then takes it with {@link #take()} under its I/O lock.
+     * writer then takes it with {@link #take()} under its I/O lock, and calls {@link #recordsWritten} once
+     * it has written the records, before releasing that lock.
      */
     synchronized void awaitWork(long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
@@ -182,6 +194,7 @@ final class CommitQueue {
     synchronized Batch take() {
         wakeRequested = false;
         Batch batch = new Batch(pending, callbacks, fsyncRequired, closed, fsync);
+        recordsTaken = pending.size() > 0;
         callbacksTaken += callbacks.size();
         fsyncRequired = false;
         pending = spare != null ? spare : new RecordBuffer();

@@ -118,7 +118,9 @@ final class LogWriter implements Runnable {
     public void run() {
         try {
             while (true) {
-                queue.awaitWork(queue.fsync() == FsyncPolicy.EVERYSEC ? options.fsyncInterval().toMillis() : 0);
+                // Wakes every interval under every policy: records appended by a batch that commits nothing
+                // (a repair that answers nobody) reach the OS within it, not at the next commit.
+                queue.awaitWork(options.fsyncInterval().toMillis());
                 if (queue.failure() != null) { // the core thread's own write, or a background fsync, failed: nothing more is written
                     stopAfterFailure();
                     return;
@@ -128,6 +130,7 @@ final class LogWriter implements Runnable {
                 try {
                     batch = queue.take();
                     write(batch.records());
+                    queue.recordsWritten();
                 } finally {
                     io.unlock();
                 }

@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  * @param tombstoneGrace           compaction keeps a tombstone at least this long after its delete
  * @param compress                 LZ4-compress snapshots written by compaction
  * @param pendingBytesMax          appended bytes waiting for the writer thread before {@code append} blocks
- * @param fsyncInterval            how often {@code EVERYSEC} fsyncs
+ * @param fsyncInterval            how often {@code EVERYSEC} fsyncs; also, under every policy, the longest a record appended without a commit waits for the writer
  * @param wallClockMillis          the wall clock, for record ages (tombstone grace) and header dates
  */
 public record OpLogOptions(FsyncPolicy fsync, boolean forceRecover, long compactionThresholdBytes, Duration tombstoneGrace,

@@ -76,6 +76,65 @@ class CoreThreadCommitTest {
         }
     }
 
+    /**
+     * The writer may take records before the core thread commits them (at start-up, after a timeout, after a
+     * batch). Until it has written them, a commit must not run its callback at once: the reply would leave
+     * before its record reaches the OS (session 15, an intermittent CoreThreadCommitTest failure).
+     */
+    @Test
+    void recordsTheWriterTookButHasNotWrittenKeepACommitFromRunningAtOnce() {
+        for (FsyncPolicy policy : new FsyncPolicy[] {FsyncPolicy.NO, FsyncPolicy.EVERYSEC}) {
+            CommitQueue queue = new CommitQueue(0, 1 << 20, policy);
+            queue.append(Op.SET, Key.of("k"), new Timestamp(1, 1), new byte[16], 0);
+            CommitQueue.Batch batch = queue.take(); // the writer, between the core thread's append and its commit
+            assertTrue(batch.records().size() > 0, "the writer took the record");
+            assertEquals(CommitQueue.Route.WRITE_HERE, queue.route(false),
+                    policy + ": the caller waits for the writer's I/O lock, i.e. for that write");
+            queue.recordsWritten();
+            assertEquals(CommitQueue.Route.NOW, queue.route(false), policy + ": once written, nothing to wait for");
+        }
+    }
+
+    /** The same race on a real log: a writer waking every millisecond often takes records between append and commit. */
+    @Test
+    void everyCallbackSeesItsRecordInTheFileThoughTheWriterWakesEveryMillisecond() throws Exception {
+        OpLogOptions options = Logs.options().withFsync(FsyncPolicy.NO).withFsyncInterval(Duration.ofMillis(1));
+        int commits = 3_000;
+        AtomicInteger early = new AtomicInteger();
+        try (FileOpLog log = FileOpLog.open(dir, options, r -> {})) {
+            AtomicLong lastSeen = new AtomicLong(liveSegmentBytes());
+            for (int i = 0; i < commits; i++) {
+                append(log, i);
+                log.commit(() -> {
+                    try {
+                        long now = liveSegmentBytes();
+                        if (now <= lastSeen.get()) early.incrementAndGet();
+                        lastSeen.set(now);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                if (i % 16 == 0) Thread.sleep(0, 200_000); // let the writer's 1 ms wake-ups fall between append and commit
+            }
+        }
+        assertEquals(0, early.get(), "callbacks that ran before their record reached the OS, of " + commits);
+    }
+
+    @Test
+    void recordsAppendedWithoutACommitReachTheOsWithinTheInterval() throws Exception {
+        for (FsyncPolicy policy : FsyncPolicy.values()) {
+            dir = Files.createDirectories(dir.resolve(policy.configName()));
+            OpLogOptions options = Logs.options().withFsync(policy).withFsyncInterval(Duration.ofMillis(20));
+            try (FileOpLog log = FileOpLog.open(dir, options, r -> {})) {
+                long before = liveSegmentBytes();
+                append(log, 0); // e.g. a repair applied in a batch that answers nobody: no commit follows
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (liveSegmentBytes() == before && System.nanoTime() < deadline) Thread.sleep(2);
+                assertTrue(liveSegmentBytes() > before, policy + ": the writer wrote the record without a commit");
+            }
+        }
+    }
+
     @Test
     void underAlwaysACommitWithNothingUnsyncedRunsAtOnceAndOneWithRecordsWaitsForTheFsync() throws Exception {
         GroupCommitTest.HeldSyncer syncer = new GroupCommitTest.HeldSyncer();
