@@ -39,6 +39,13 @@ public final class FileOpLog implements OpLog {
     private final LogWriter writer;
     private final Thread writerThread;
     private boolean closed;
+    /**
+     * The wall time the records of the batch being appended carry: read at the first append after a commit, so
+     * once a batch and not once a record (the clock read was 1.5% of the core thread's time under pipelined SETs,
+     * session 16). Record ages only count against the tombstone grace (a day by default); a batch lasts microseconds.
+     */
+    private long batchWallMillis;
+    private boolean batchWallMillisRead;
 
     private FileOpLog(Path dir, OpLogOptions options, DirectoryLock lock, ReplayReport replayReport, OnlineCompactor compactor,
                       LogWriter.Syncer syncer, FileChannel live, long liveGeneration) throws IOException {
@@ -147,7 +154,11 @@ public final class FileOpLog implements OpLog {
 
     @Override
     public long append(Op op, Key key, Timestamp timestamp, byte[] value) {
-        return queue.append(op, key, timestamp, value, options.wallClockMillis().getAsLong());
+        if (!batchWallMillisRead) {
+            batchWallMillis = options.wallClockMillis().getAsLong();
+            batchWallMillisRead = true;
+        }
+        return queue.append(op, key, timestamp, value, batchWallMillis);
     }
 
     @Override
@@ -169,6 +180,7 @@ public final class FileOpLog implements OpLog {
      */
     private void commit(Runnable callback, boolean fsync) {
         if (callback == null) throw new NullPointerException("afterDurable");
+        batchWallMillisRead = false; // the next batch reads the clock again
         CommitQueue.Route route = queue.route(fsync);
         if (route == CommitQueue.Route.WRITE_HERE && writer.syncing()) route = CommitQueue.Route.WRITER;
         switch (route) {
