@@ -56,6 +56,11 @@ final class AckBeforeFsyncLog implements OpLog {
     }
 
     @Override
+    public void endBatch() {
+        log.endBatch();
+    }
+
+    @Override
     public void reconfigure(FsyncPolicy fsync, long compactionThresholdBytes, java.time.Duration tombstoneGrace) {
         log.reconfigure(fsync, compactionThresholdBytes, tombstoneGrace);
     }

@@ -358,6 +358,7 @@ public final class CoreLoop implements AutoCloseable {
         lamportPublished = core.lamportTime();
         outbox.stamp(lamportPublished);
         boolean fsync = core.takeFsyncRequired(); // Paxos promises and accepts: on disk before answered
+        opLog.endBatch(); // every record of this batch is appended; the next batch's carry a fresh wall time
         if (outbox.isEmpty()) {
             spareOutbox = outbox;
             return;

@@ -104,7 +104,8 @@ final class CommitQueue {
     /**
      * How the core thread completes its next commit. Only the core thread appends and commits, so the answer
      * stays true until its next call here (the writer only ever finishes work meanwhile). {@code fsync}: a
-     * commitFsynced.
+     * commitFsynced. May wait, under EVERYSEC and NO, for the write of records the writer took before this
+     * commit (see {@link #recordsWritten}); never for the writer's I/O lock.
      */
     synchronized Route route(boolean fsync) {
         checkUsable();
@@ -112,10 +113,12 @@ final class CommitQueue {
         if (fsync || this.fsync == FsyncPolicy.ALWAYS) {
             return pending.size() == 0 && syncedSequence >= sequence ? Route.NOW : Route.WRITER;
         }
-        // nothing to write (a read-only batch): the core thread must not wait for the writer's I/O lock,
-        // which a segment seal holds across its fsync. Records the writer took are being written under that
-        // lock: waiting for it waits for them.
-        return pending.size() == 0 && !recordsTaken ? Route.NOW : Route.WRITE_HERE;
+        if (pending.size() > 0) return Route.WRITE_HERE;
+        // Nothing left to write (a read-only batch, or the writer took the records): the core thread must not
+        // wait for the writer's I/O lock, which a segment seal holds across its fsync. Records the writer took
+        // may not be written yet: it says when they are (or fails), and then the callback may run.
+        awaitRecordsWritten();
+        return Route.NOW;
     }
 
     /** For the core thread's own write (under the writer's I/O lock): the pending records, replaced by an empty buffer. */
@@ -139,6 +142,20 @@ final class CommitQueue {
     /** The writer wrote the records of the batch it took last (under its I/O lock, before releasing it). */
     synchronized void recordsWritten() {
         recordsTaken = false;
+        notifyAll(); // a route waiting for them
+    }
+
+    /** Waits while the writer holds records it took and has not written; throws if the log fails meanwhile. */
+    private void awaitRecordsWritten() {
+        while (recordsTaken) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the op log's writer", e);
+            }
+            checkUsable();
+        }
     }
 
     /** The writer ran {@code count} callbacks it had taken. */

@@ -120,7 +120,7 @@ final class LogWriter implements Runnable {
             while (true) {
                 // Wakes every interval under every policy: records appended by a batch that commits nothing
                 // (a repair that answers nobody) reach the OS within it, not at the next commit.
-                queue.awaitWork(options.fsyncInterval().toMillis());
+                queue.awaitWork(Math.max(1, options.fsyncInterval().toMillis())); // 0 would wait forever
                 if (queue.failure() != null) { // the core thread's own write, or a background fsync, failed: nothing more is written
                     stopAfterFailure();
                     return;
@@ -129,7 +129,12 @@ final class LogWriter implements Runnable {
                 io.lock();
                 try {
                     batch = queue.take();
-                    write(batch.records());
+                    try {
+                        write(batch.records());
+                    } catch (IOException | RuntimeException e) {
+                        queue.fail(e); // before the lock is released: no commit may take these records as written
+                        throw e;
+                    }
                     queue.recordsWritten();
                 } finally {
                     io.unlock();

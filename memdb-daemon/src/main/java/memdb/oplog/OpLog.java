@@ -70,6 +70,13 @@ public interface OpLog extends AutoCloseable {
     }
 
     /**
+     * The core thread ended a batch, committed or not (one that answers nobody commits nothing): what is
+     * appended from now on belongs to the next batch. A log that stamps a batch's records with one wall time
+     * ({@link FileOpLog}) reads the clock again at the next append.
+     */
+    default void endBatch() {}
+
+    /**
      * Changes the settings that may change on a running log (called from the core thread, between two
      * batches of appends): the fsync policy governs every commit made after this call — under
      * {@code ALWAYS}, no such commit completes before an fsync covering its records — and the compaction

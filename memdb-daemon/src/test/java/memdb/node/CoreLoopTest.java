@@ -106,6 +106,20 @@ class CoreLoopTest {
         assertEquals(1, opLog.entries.size());
     }
 
+    /** A batch that answers nobody commits nothing, and still tells the log it ended (its records' wall time). */
+    @Test
+    void aBatchThatCommitsNothingStillEndsItsBatchInTheLog() throws Exception {
+        CoreLoop loop = newLoop(100);
+        loop.start();
+        assertEquals(1, loop.query(core -> 1).get(5, TimeUnit.SECONDS)); // answered inside its batch
+        int ended = opLog.awaitBatchesEnded(1);
+        assertTrue(ended >= 1, "the query's batch ended");
+        assertEquals(0, opLog.commits(), "and committed nothing");
+        submit(loop, new RecordingConnection(), 1, set("x"));
+        opLog.awaitCommits(1);
+        assertTrue(opLog.awaitBatchesEnded(ended + 1) > ended, "a batch that commits ends too");
+    }
+
     @Test
     void repliesWaitUntilTheOpLogSaysTheBatchIsDurable() throws InterruptedException {
         opLog = new RecordingOpLog(true);

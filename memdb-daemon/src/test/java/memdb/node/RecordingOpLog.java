@@ -77,6 +77,21 @@ final class RecordingOpLog implements OpLog {
         return commits;
     }
 
+    private int batchesEnded;
+
+    @Override
+    public synchronized void endBatch() {
+        batchesEnded++;
+        notifyAll();
+    }
+
+    /** Waits (up to 5 s) until at least {@code count} batches have ended; returns how many have. */
+    synchronized int awaitBatchesEnded(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (batchesEnded < count && System.nanoTime() < deadline) wait(100);
+        return batchesEnded;
+    }
+
     @Override
     public synchronized void close() {
         closed = true;

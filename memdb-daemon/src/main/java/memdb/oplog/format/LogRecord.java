@@ -8,8 +8,9 @@ import memdb.protocol.Timestamp;
 /**
  * One op-log record as it is stored (docs/oplog.md, "Record").
  *
- * <p>Invariants: a DELETE carries an empty value; {@code wallMillis} is the wall-clock time the record was
- * appended, used only to age tombstones for tombstone-grace (ordering always uses {@code timestamp}).
+ * <p>Invariants: a DELETE carries an empty value; {@code wallMillis} is the wall-clock time of the core-thread
+ * batch that appended the record (read once a batch), used only for ages: tombstones against tombstone-grace and
+ * the repair horizon, hints against their expiry (ordering always uses {@code timestamp}).
  */
 public record LogRecord(long sequence, Op op, Timestamp timestamp, long wallMillis, Key key, byte[] value) {
     private static final byte[] EMPTY = new byte[0];
