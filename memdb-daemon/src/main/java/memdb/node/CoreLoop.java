@@ -36,8 +36,9 @@ import memdb.protocol.Responses;
  * ticks the core every {@link #TICK_MS} (a timer on the loop also runs an empty batch for the tick), commits
  * the batch's op-log records once and releases the batch's replies and peer requests only after they are
  * durable (group commit, DESIGN §4). Nothing on this thread may block: no waiting on a future, no sleep
- * (the one wait is the op log's own back-pressure, when its writer falls behind under fsync=always, which
- * stalls the core and so, by design, the reading of more requests). A batch's {@link BatchOutbox} is reused
+ * (the waits are the op log's: its back-pressure, when its writer falls behind under fsync=always, which
+ * stalls the core and so, by design, the reading of more requests; and a commit whose records the log's writer
+ * took and is writing, a write's microseconds). A batch's {@link BatchOutbox} is reused
  * by the next batch once released, so that a batch allocates nothing for its replies beyond what the core
  * makes (fewer young collections, which stop this thread).
  *

@@ -12,7 +12,9 @@ import memdb.protocol.Timestamp;
  * {@link #take} collects every record and every callback queued since the previous one. It also decides
  * ({@link #route}) whether a commit needs the writer at all: under EVERYSEC and NO the core thread writes
  * its records itself ({@link #takeRecords}) and runs the callback at once, and a commit with nothing to
- * wait for runs at once under every policy.
+ * wait for runs at once under every policy. The writer may take records between the core thread's append
+ * and its commit ({@link #take} when it wakes): such a commit waits for that write ({@link #recordsWritten}),
+ * not for the writer's I/O lock.
  *
  * <p>Invariants: sequence numbers are issued here, strictly increasing, in append order, which is also
  * file order; a callback is taken together with (or after) every record appended before its commit, so
@@ -99,13 +101,18 @@ final class CommitQueue {
      * Where a commit's callback runs: at once (nothing to wait for), after the core thread wrote the pending
      * records, or on the writer.
      */
-    enum Route { NOW, WRITE_HERE, WRITER }
+    enum Route {
+        NOW,
+        WRITE_HERE,
+        /** Nothing left to write here, but the writer is writing records it took: once it has ({@link #awaitRecordsWritten}), run it here. */
+        AFTER_WRITERS_WRITE,
+        WRITER
+    }
 
     /**
      * How the core thread completes its next commit. Only the core thread appends and commits, so the answer
      * stays true until its next call here (the writer only ever finishes work meanwhile). {@code fsync}: a
-     * commitFsynced. May wait, under EVERYSEC and NO, for the write of records the writer took before this
-     * commit (see {@link #recordsWritten}); never for the writer's I/O lock.
+     * commitFsynced. Never waits.
      */
     synchronized Route route(boolean fsync) {
         checkUsable();
@@ -116,9 +123,8 @@ final class CommitQueue {
         if (pending.size() > 0) return Route.WRITE_HERE;
         // Nothing left to write (a read-only batch, or the writer took the records): the core thread must not
         // wait for the writer's I/O lock, which a segment seal holds across its fsync. Records the writer took
-        // may not be written yet: it says when they are (or fails), and then the callback may run.
-        awaitRecordsWritten();
-        return Route.NOW;
+        // may not be written yet: it says when they are (or fails), and only then may the callback run.
+        return recordsTaken ? Route.AFTER_WRITERS_WRITE : Route.NOW;
     }
 
     /** For the core thread's own write (under the writer's I/O lock): the pending records, replaced by an empty buffer. */
@@ -145,8 +151,11 @@ final class CommitQueue {
         notifyAll(); // a route waiting for them
     }
 
-    /** Waits while the writer holds records it took and has not written; throws if the log fails meanwhile. */
-    private void awaitRecordsWritten() {
+    /**
+     * Waits while the writer holds records it took and has not written (a write, not an fsync: microseconds);
+     * throws if the log fails meanwhile. For {@link Route#AFTER_WRITERS_WRITE}.
+     */
+    synchronized void awaitRecordsWritten() {
         while (recordsTaken) {
             try {
                 wait();

@@ -182,20 +182,27 @@ public final class FileOpLog implements OpLog {
      * at once (no hand-off to the writer and back) — except while an fsync runs, when the writer writes them
      * and runs it ({@link LogWriter#syncing}); under ALWAYS, and for commitFsynced, the writer's group
      * commit runs it after the fsync — unless there is nothing to wait for (no record appended since the
-     * last fsync, no earlier callback still waiting), then it runs at once.
+     * last fsync, no earlier callback still waiting), then it runs at once. Under EVERYSEC and NO, records the
+     * writer took before this commit and has not yet written are waited for (a write: microseconds), or, while an
+     * fsync runs (a write may then stall behind it), left to the writer with the callback.
      */
     private void commit(Runnable callback, boolean fsync) {
         if (callback == null) throw new NullPointerException("afterDurable");
         batchWallMillisRead = false; // the next batch reads the clock again
         CommitQueue.Route route = queue.route(fsync);
-        if (route == CommitQueue.Route.WRITE_HERE && writer.syncing()) route = CommitQueue.Route.WRITER;
+        boolean waitsForAWrite = route == CommitQueue.Route.WRITE_HERE || route == CommitQueue.Route.AFTER_WRITERS_WRITE;
+        if (waitsForAWrite && writer.syncing()) route = CommitQueue.Route.WRITER;
         switch (route) {
             case NOW -> LogWriter.runCallback(callback);
             case WRITE_HERE -> {
                 writer.writeFromCore();
                 LogWriter.runCallback(callback);
             }
-            case WRITER -> queue.commit(callback, fsync);
+            case AFTER_WRITERS_WRITE -> {
+                queue.awaitRecordsWritten();
+                LogWriter.runCallback(callback);
+            }
+            case WRITER -> queue.commit(callback, fsync); // after the writer's next write, so after any it is doing
         }
     }
 

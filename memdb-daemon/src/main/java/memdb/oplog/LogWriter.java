@@ -17,7 +17,9 @@ import memdb.oplog.format.SegmentHeader;
  * live segment, fsyncs as the {@link FsyncPolicy} says, then runs the batch's commit callbacks. Also
  * seals the live segment (fsync, then a fresh segment) when it is full or a compaction is due. Under
  * EVERYSEC and NO the core thread writes its own commits ({@link #writeFromCore}); one I/O lock keeps every
- * write, the seal and the close in file order.
+ * write, the seal and the close in file order. Under that lock the writer takes a batch, writes it and says so
+ * ({@link CommitQueue#recordsWritten}: a commit may be waiting for records it took), or fails the queue. While
+ * idle it wakes every fsync interval under every policy, so records no commit followed still reach the OS.
  *
  * <p>Background fsync: EVERYSEC's fsync, and the bulk of a seal's, run on a thread of their own
  * ({@code memdb-oplog-fsync}, Redis's bio thread), so that this thread goes on writing while the disk
@@ -131,7 +133,7 @@ final class LogWriter implements Runnable {
                     batch = queue.take();
                     try {
                         write(batch.records());
-                    } catch (IOException | RuntimeException e) {
+                    } catch (IOException | RuntimeException | Error e) {
                         queue.fail(e); // before the lock is released: no commit may take these records as written
                         throw e;
                     }
@@ -273,7 +275,7 @@ final class LogWriter implements Runnable {
             RecordBuffer records = queue.takeRecords();
             try {
                 write(records);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) { // failed before the lock is released, as on the writer
                 LOG.log(System.Logger.Level.ERROR, "op-log write failed; no further write will be acknowledged", e);
                 queue.fail(e);
                 throw new IllegalStateException("op log failed; the node must stop: " + e, e);

@@ -7,7 +7,8 @@ import memdb.protocol.Timestamp;
  * The node's write-ahead operation log, as the core sees it (docs/oplog.md).
  *
  * <p>Ordering rule: the core thread {@link #append}s the records of a batch of changes it has applied,
- * then calls {@link #commit} once with the code that sends the batch's replies. {@code commit} runs that
+ * then calls {@link #commit} once with the code that sends the batch's replies, and {@link #endBatch} at the end
+ * of every batch, committed or not. {@code commit} runs that
  * code only after every record appended so far is as durable as the fsync policy promises
  * ({@code always}: on disk, fsynced; {@code everysec}/{@code no}: written to the OS). Many writers'
  * records thus share one fsync (group commit). Both methods are called from the core thread only;

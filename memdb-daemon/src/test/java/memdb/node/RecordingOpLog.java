@@ -41,6 +41,7 @@ final class RecordingOpLog implements OpLog {
             return 0;
         }
         entries.add(new Entry(op, key, timestamp, value));
+        events.add("append");
         return entries.size();
     }
 
@@ -48,6 +49,7 @@ final class RecordingOpLog implements OpLog {
     public void commit(Runnable afterDurable) {
         synchronized (this) {
             commits++;
+            events.add("commit");
             if (holdCommits) {
                 pendingCommits.add(afterDurable);
                 notifyAll();
@@ -78,11 +80,18 @@ final class RecordingOpLog implements OpLog {
     }
 
     private int batchesEnded;
+    /** In order: "append" (a data record), "endBatch", "commit". */
+    private final List<String> events = new ArrayList<>();
 
     @Override
     public synchronized void endBatch() {
         batchesEnded++;
+        events.add("endBatch");
         notifyAll();
+    }
+
+    synchronized List<String> events() {
+        return new ArrayList<>(events);
     }
 
     /** Waits (up to 5 s) until at least {@code count} batches have ended; returns how many have. */

@@ -91,13 +91,18 @@ class CoreThreadCommitTest {
             queue.append(Op.SET, Key.of("k"), new Timestamp(1, 1), new byte[16], 0);
             CommitQueue.Batch batch = queue.take(); // the writer, between the core thread's append and its commit
             assertTrue(batch.records().size() > 0, "the writer took the record");
-            CompletableFuture<CommitQueue.Route> route = new CompletableFuture<>();
-            Thread core = new Thread(() -> route.complete(queue.route(false)), "core");
+            assertEquals(CommitQueue.Route.AFTER_WRITERS_WRITE, queue.route(false), policy + ": not NOW: the record is not written yet");
+            CompletableFuture<Void> waited = new CompletableFuture<>();
+            Thread core = new Thread(() -> {
+                queue.awaitRecordsWritten();
+                waited.complete(null);
+            }, "core");
             core.start();
-            Thread.sleep(100);
-            assertFalse(route.isDone(), policy + ": the commit waits for the writer's write of the records it took");
+            awaitWaiting(core);
+            assertFalse(waited.isDone(), policy + ": the commit waits for the writer's write of the records it took");
             queue.recordsWritten();
-            assertEquals(CommitQueue.Route.NOW, route.get(10, TimeUnit.SECONDS), policy + ": once written, nothing to wait for");
+            waited.get(10, TimeUnit.SECONDS);
+            assertEquals(CommitQueue.Route.NOW, queue.route(false), policy + ": once written, nothing to wait for");
             core.join(10_000);
         }
     }
@@ -107,20 +112,28 @@ class CoreThreadCommitTest {
         CommitQueue queue = new CommitQueue(0, 1 << 20, FsyncPolicy.NO);
         queue.append(Op.SET, Key.of("k"), new Timestamp(1, 1), new byte[16], 0);
         queue.take();
-        CompletableFuture<CommitQueue.Route> route = new CompletableFuture<>();
+        CompletableFuture<Void> waited = new CompletableFuture<>();
         Thread core = new Thread(() -> {
             try {
-                route.complete(queue.route(false));
+                queue.awaitRecordsWritten();
+                waited.complete(null);
             } catch (RuntimeException e) {
-                route.completeExceptionally(e);
+                waited.completeExceptionally(e);
             }
         }, "core");
         core.start();
-        Thread.sleep(100);
+        awaitWaiting(core);
         queue.fail(new java.io.IOException("disk on fire")); // the writer's write failed: its records are not written
-        ExecutionException e = assertThrows(ExecutionException.class, () -> route.get(10, TimeUnit.SECONDS));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> waited.get(10, TimeUnit.SECONDS));
         assertTrue(e.getCause().getMessage().contains("disk on fire"), "not acknowledged: " + e.getCause());
         core.join(10_000);
+    }
+
+    /** Until {@code thread} waits (on the queue's monitor), at most 10 s. */
+    private static void awaitWaiting(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) Thread.sleep(1);
+        assertEquals(Thread.State.WAITING, thread.getState());
     }
 
     /**
