@@ -156,15 +156,7 @@ final class CommitQueue {
      * throws if the log fails meanwhile. For {@link Route#AFTER_WRITERS_WRITE}.
      */
     synchronized void awaitRecordsWritten() {
-        while (recordsTaken) {
-            try {
-                wait();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the op log's writer", e);
-            }
-            checkUsable();
-        }
+        awaitWhile(() -> recordsTaken, "the op log's writer");
     }
 
     /** The writer ran {@code count} callbacks it had taken. */
@@ -178,15 +170,22 @@ final class CommitQueue {
 
     private void awaitRoom(Condition full) {
         checkUsable();
-        while (full.holds()) {
-            roomWaiters++;
+        roomWaiters++;
+        try {
+            awaitWhile(full, "room in the op log");
+        } finally {
+            roomWaiters--;
+        }
+    }
+
+    /** Waits on this queue's monitor while {@code condition} holds; throws once the log fails or closes meanwhile. */
+    private void awaitWhile(Condition condition, String waitingFor) {
+        while (condition.holds()) {
             try {
                 wait();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for room in the op log", e);
-            } finally {
-                roomWaiters--;
+                throw new IllegalStateException("interrupted while waiting for " + waitingFor, e);
             }
             checkUsable();
         }

@@ -79,13 +79,11 @@ final class RecordingOpLog implements OpLog {
         return commits;
     }
 
-    private int batchesEnded;
     /** In order: "append" (a data record), "endBatch", "commit". */
     private final List<String> events = new ArrayList<>();
 
     @Override
     public synchronized void endBatch() {
-        batchesEnded++;
         events.add("endBatch");
         notifyAll();
     }
@@ -97,8 +95,12 @@ final class RecordingOpLog implements OpLog {
     /** Waits (up to 5 s) until at least {@code count} batches have ended; returns how many have. */
     synchronized int awaitBatchesEnded(int count) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (batchesEnded < count && System.nanoTime() < deadline) wait(100);
-        return batchesEnded;
+        while (batchesEnded() < count && System.nanoTime() < deadline) wait(100);
+        return batchesEnded();
+    }
+
+    private int batchesEnded() {
+        return java.util.Collections.frequency(events, "endBatch");
     }
 
     @Override

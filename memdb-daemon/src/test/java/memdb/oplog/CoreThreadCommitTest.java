@@ -92,18 +92,11 @@ class CoreThreadCommitTest {
             CommitQueue.Batch batch = queue.take(); // the writer, between the core thread's append and its commit
             assertTrue(batch.records().size() > 0, "the writer took the record");
             assertEquals(CommitQueue.Route.AFTER_WRITERS_WRITE, queue.route(false), policy + ": not NOW: the record is not written yet");
-            CompletableFuture<Void> waited = new CompletableFuture<>();
-            Thread core = new Thread(() -> {
-                queue.awaitRecordsWritten();
-                waited.complete(null);
-            }, "core");
-            core.start();
-            awaitWaiting(core);
+            CompletableFuture<Void> waited = awaitRecordsWrittenOnAnotherThread(queue);
             assertFalse(waited.isDone(), policy + ": the commit waits for the writer's write of the records it took");
             queue.recordsWritten();
             waited.get(10, TimeUnit.SECONDS);
             assertEquals(CommitQueue.Route.NOW, queue.route(false), policy + ": once written, nothing to wait for");
-            core.join(10_000);
         }
     }
 
@@ -112,6 +105,17 @@ class CoreThreadCommitTest {
         CommitQueue queue = new CommitQueue(0, 1 << 20, FsyncPolicy.NO);
         queue.append(Op.SET, Key.of("k"), new Timestamp(1, 1), new byte[16], 0);
         queue.take();
+        CompletableFuture<Void> waited = awaitRecordsWrittenOnAnotherThread(queue);
+        queue.fail(new java.io.IOException("disk on fire")); // the writer's write failed: its records are not written
+        ExecutionException e = assertThrows(ExecutionException.class, () -> waited.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("disk on fire"), "not acknowledged: " + e.getCause());
+    }
+
+    /**
+     * Starts a "core" thread that calls {@link CommitQueue#awaitRecordsWritten} and returns once it waits on the
+     * queue's monitor (at most 10 s); the future completes when the wait ends, exceptionally if it threw.
+     */
+    private static CompletableFuture<Void> awaitRecordsWrittenOnAnotherThread(CommitQueue queue) throws InterruptedException {
         CompletableFuture<Void> waited = new CompletableFuture<>();
         Thread core = new Thread(() -> {
             try {
@@ -121,19 +125,12 @@ class CoreThreadCommitTest {
                 waited.completeExceptionally(e);
             }
         }, "core");
+        core.setDaemon(true);
         core.start();
-        awaitWaiting(core);
-        queue.fail(new java.io.IOException("disk on fire")); // the writer's write failed: its records are not written
-        ExecutionException e = assertThrows(ExecutionException.class, () -> waited.get(10, TimeUnit.SECONDS));
-        assertTrue(e.getCause().getMessage().contains("disk on fire"), "not acknowledged: " + e.getCause());
-        core.join(10_000);
-    }
-
-    /** Until {@code thread} waits (on the queue's monitor), at most 10 s. */
-    private static void awaitWaiting(Thread thread) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) Thread.sleep(1);
-        assertEquals(Thread.State.WAITING, thread.getState());
+        while (core.getState() != Thread.State.WAITING && System.nanoTime() < deadline) Thread.sleep(1);
+        assertEquals(Thread.State.WAITING, core.getState());
+        return waited;
     }
 
     /**
